@@ -1,0 +1,120 @@
+package tributary_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tributary-dev/tributary"
+)
+
+type testSettings struct {
+	Root     string             `json:"root" jsonschema:"required,description=Folder to read"`
+	MaxBytes int                `json:"max_bytes,omitempty" jsonschema:"description=Largest file read,default=1048576"`
+	Mode     string             `json:"mode,omitempty" jsonschema:"enum=single,enum=recursive"`
+	Interval tributary.Duration `json:"interval,omitempty"`
+}
+
+func (s *testSettings) SetDefaults() { s.MaxBytes = 1 << 20; s.Mode = "single" }
+
+func (s *testSettings) Validate() error {
+	var errs []error
+	if s.MaxBytes <= 0 {
+		errs = append(errs, tributary.InvalidField("max_bytes", "must be positive, got %d", s.MaxBytes))
+	}
+	if s.Mode != "single" && s.Mode != "recursive" {
+		errs = append(errs, tributary.InvalidField("mode", "must be single or recursive, got %q", s.Mode))
+	}
+	return errors.Join(errs...)
+}
+
+type testCredentials struct {
+	Token tributary.Secret `json:"token" jsonschema:"required,description=API token"`
+}
+
+func TestDecodeConfig(t *testing.T) {
+	s, c, err := tributary.DecodeConfig[testSettings, testCredentials](
+		json.RawMessage(`{"root":"/data","interval":"90s"}`), json.RawMessage(`{"token":"hunter2"}`))
+	require.NoError(t, err)
+	assert.Equal(t, "/data", s.Root)
+	assert.Equal(t, 1<<20, s.MaxBytes, "default applied")
+	assert.Equal(t, "single", s.Mode)
+	assert.Equal(t, "1m30s", s.Interval.String())
+	assert.Equal(t, "hunter2", c.Token.Reveal())
+}
+
+func TestDecodeConfigReportsEveryProblem(t *testing.T) {
+	_, _, err := tributary.DecodeConfig[testSettings, testCredentials](
+		json.RawMessage(`{"rot":"/data","mode":"x"}`), json.RawMessage(`{"tokn":"hunter2"}`))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+	var fields []string
+	for _, p := range tributary.ConfigProblems(err) {
+		fields = append(fields, p.Field+" "+p.Problem)
+	}
+	assert.Equal(t, []string{
+		`settings.rot unknown field (did you mean "root"?)`,
+		`settings.root required`,
+		`credentials.tokn unknown field (did you mean "token"?)`,
+		`credentials.token required`,
+	}, fields)
+	assert.NotContains(t, err.Error(), "hunter2")
+}
+
+func TestDecodeConfigValidateAndTypes(t *testing.T) {
+	_, _, err := tributary.DecodeConfig[testSettings, testCredentials](
+		json.RawMessage(`{"root":"/d","mode":"x","max_bytes":-1}`), json.RawMessage(`{"token":"t"}`))
+	probs := tributary.ConfigProblems(err)
+	require.Len(t, probs, 2)
+	assert.Equal(t, "settings.max_bytes", probs[0].Field)
+	assert.Equal(t, "settings.mode", probs[1].Field)
+
+	_, _, err = tributary.DecodeConfig[testSettings, testCredentials](
+		json.RawMessage(`{"root":"/d","max_bytes":"big"}`), json.RawMessage(`{"token":"t"}`))
+	probs = tributary.ConfigProblems(err)
+	require.Len(t, probs, 1)
+	assert.Equal(t, "settings.max_bytes", probs[0].Field)
+	assert.Contains(t, probs[0].Problem, "integer")
+
+	for _, bad := range []string{`[]`, `"x"`, `{`, `{"root":"/d"} {}`} {
+		_, _, err = tributary.DecodeConfig[testSettings, testCredentials](json.RawMessage(bad), json.RawMessage(`{"token":"t"}`))
+		assert.ErrorIs(t, err, tributary.ErrInvalidConfig, bad)
+	}
+}
+
+func TestSchemaMarksSecretsAndRequired(t *testing.T) {
+	var schema map[string]any
+	require.NoError(t, json.Unmarshal(tributary.SchemaFor(testCredentials{}), &schema))
+	props := schema["properties"].(map[string]any)
+	tok := props["token"].(map[string]any)
+	assert.Equal(t, true, tok["x-secret"])
+	assert.Equal(t, true, tok["writeOnly"])
+	assert.Equal(t, "API token", tok["description"])
+	assert.Equal(t, []any{"token"}, schema["required"])
+	assert.Equal(t, false, schema["additionalProperties"])
+
+	require.NoError(t, json.Unmarshal(tributary.SchemaFor(testSettings{}), &schema))
+	mode := schema["properties"].(map[string]any)["mode"].(map[string]any)
+	assert.Equal(t, []any{"single", "recursive"}, mode["enum"])
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	c := testCredentials{Token: "hunter2"}
+	var b strings.Builder
+	for _, f := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+		fmt.Fprintf(&b, f+"\n", c)
+		fmt.Fprintf(&b, f+"\n", c.Token)
+	}
+	j, _ := json.Marshal(c)
+	b.Write(j)
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("x", "creds", c, "tok", c.Token)
+	slog.New(slog.NewTextHandler(&b, nil)).Info("x", "tok", c.Token)
+	assert.NotContains(t, b.String(), "hunter2")
+	assert.Contains(t, b.String(), "[redacted]")
+}

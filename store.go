@@ -1,0 +1,244 @@
+package tributary
+
+import (
+	"context"
+	"iter"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Batch is what the runner hands a Sink: documents to upsert, ids to delete,
+// and hierarchy nodes (always before the documents that name them).
+type Batch struct {
+	Nodes     []*HierarchyNode
+	Documents []*Document
+	Deletions []string
+}
+
+// Len returns the number of entries in the batch.
+func (b Batch) Len() int { return len(b.Nodes) + len(b.Documents) + len(b.Deletions) }
+
+// Sink receives batches from the runner. Write returning nil acknowledges the
+// batch: only then may the runner advance the stored checkpoint past it.
+// Write must not keep the batch's slices after it returns.
+type Sink interface {
+	Write(ctx context.Context, b Batch) error
+}
+
+// SinkFunc adapts a function to a Sink.
+type SinkFunc func(ctx context.Context, b Batch) error
+
+// Write calls f.
+func (f SinkFunc) Write(ctx context.Context, b Batch) error { return f(ctx, b) }
+
+// Window is a half-open interval of time [Start, End) in UTC. A zero Start
+// means the beginning of time.
+type Window struct {
+	Start time.Time `json:"start,omitzero"`
+	End   time.Time `json:"end,omitzero"`
+}
+
+// State is what a Store keeps for one connector instance between runs.
+type State struct {
+	// Window is the window of the run in progress; zero when no run is in
+	// progress. A checkpoint belongs to its window: after a crash the runner
+	// resumes this window from Checkpoint before opening a new one.
+	Window Window `json:"window,omitzero"`
+	// Full reports that the run in progress is a full load.
+	Full bool `json:"full,omitempty"`
+	// Checkpoint is the last checkpoint whose documents were acknowledged.
+	Checkpoint Checkpoint `json:"checkpoint,omitempty"`
+	// LastGoodEnd is the end of the last window that completed; the next
+	// poll starts there, less the lookback. Zero before the first full load.
+	LastGoodEnd time.Time `json:"last_good_end,omitzero"`
+}
+
+// InProgress reports whether a run was interrupted and must be resumed.
+func (s State) InProgress() bool { return !s.Window.End.IsZero() }
+
+// InventoryEntry is what a Store remembers of one delivered document: enough
+// to drop repeats and to prune.
+type InventoryEntry struct {
+	ID        string    `json:"id"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+	Hash      string    `json:"hash"`
+}
+
+// Commit is one atomic change to a Store, made after the sink acknowledged
+// everything it records.
+type Commit struct {
+	// State replaces the stored state.
+	State State
+	// Upserts are documents delivered; Removals are ids deleted.
+	Upserts  []InventoryEntry
+	Removals []string
+	// Failures are failures reported since the previous commit.
+	Failures []*Failure
+}
+
+// Store persists runner state per connector instance. Implementations must
+// apply each Commit atomically (a crash leaves either all of it or none) and
+// be safe for concurrent use.
+type Store interface {
+	// State returns the instance's state; the zero State when there is none.
+	State(ctx context.Context, instance string) (State, error)
+	// Commit applies c atomically.
+	Commit(ctx context.Context, instance string, c Commit) error
+	// Lookup returns the inventory entries of those ids that it holds.
+	Lookup(ctx context.Context, instance string, ids []string) (map[string]InventoryEntry, error)
+	// Mark records that a prune listing numbered gen saw the ids.
+	Mark(ctx context.Context, instance string, gen int64, ids []string) error
+	// Unmarked yields, in id order, the inventory entries that the listing
+	// numbered gen did not mark.
+	Unmarked(ctx context.Context, instance string, gen int64) iter.Seq2[InventoryEntry, error]
+	// Count returns the number of inventory entries.
+	Count(ctx context.Context, instance string) (int, error)
+	// Reset forgets everything stored for the instance.
+	Reset(ctx context.Context, instance string) error
+}
+
+// MemoryStore is a Store held in memory, for tests and short-lived hosts.
+// The zero MemoryStore is ready to use.
+type MemoryStore struct {
+	mu        sync.Mutex
+	instances map[string]*memInstance
+}
+
+type memInstance struct {
+	state     State
+	inventory map[string]InventoryEntry
+	marks     map[string]int64
+	failures  []*Failure
+}
+
+func (m *MemoryStore) instance(name string) *memInstance {
+	if m.instances == nil {
+		m.instances = make(map[string]*memInstance)
+	}
+	in := m.instances[name]
+	if in == nil {
+		in = &memInstance{inventory: make(map[string]InventoryEntry), marks: make(map[string]int64)}
+		m.instances[name] = in
+	}
+	return in
+}
+
+// State implements Store.
+func (m *MemoryStore) State(ctx context.Context, instance string) (State, error) {
+	if err := ctx.Err(); err != nil {
+		return State{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st := m.instance(instance).state
+	st.Checkpoint = slices.Clone(st.Checkpoint)
+	return st, nil
+}
+
+// Commit implements Store.
+func (m *MemoryStore) Commit(ctx context.Context, instance string, c Commit) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	in := m.instance(instance)
+	in.state = c.State
+	in.state.Checkpoint = slices.Clone(c.State.Checkpoint)
+	for _, e := range c.Upserts {
+		in.inventory[e.ID] = e
+	}
+	for _, id := range c.Removals {
+		delete(in.inventory, id)
+		delete(in.marks, id)
+	}
+	in.failures = append(in.failures, c.Failures...)
+	return nil
+}
+
+// Lookup implements Store.
+func (m *MemoryStore) Lookup(ctx context.Context, instance string, ids []string) (map[string]InventoryEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	in := m.instance(instance)
+	out := make(map[string]InventoryEntry, len(ids))
+	for _, id := range ids {
+		if e, ok := in.inventory[id]; ok {
+			out[id] = e
+		}
+	}
+	return out, nil
+}
+
+// Mark implements Store.
+func (m *MemoryStore) Mark(ctx context.Context, instance string, gen int64, ids []string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	in := m.instance(instance)
+	for _, id := range ids {
+		in.marks[id] = gen
+	}
+	return nil
+}
+
+// Unmarked implements Store.
+func (m *MemoryStore) Unmarked(ctx context.Context, instance string, gen int64) iter.Seq2[InventoryEntry, error] {
+	return func(yield func(InventoryEntry, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(InventoryEntry{}, err)
+			return
+		}
+		m.mu.Lock()
+		in := m.instance(instance)
+		var out []InventoryEntry
+		for _, id := range slices.Sorted(maps.Keys(in.inventory)) {
+			if in.marks[id] != gen {
+				out = append(out, in.inventory[id])
+			}
+		}
+		m.mu.Unlock()
+		for _, e := range out {
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Count implements Store.
+func (m *MemoryStore) Count(ctx context.Context, instance string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.instance(instance).inventory), nil
+}
+
+// Reset implements Store.
+func (m *MemoryStore) Reset(ctx context.Context, instance string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.instances, instance)
+	return nil
+}
+
+// Failures returns the failures recorded for the instance, oldest first.
+func (m *MemoryStore) Failures(instance string) []*Failure {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.instance(instance).failures)
+}
+
+var _ Store = (*MemoryStore)(nil)
