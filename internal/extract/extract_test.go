@@ -17,7 +17,6 @@ import (
 	"golang.org/x/text/encoding/unicode"
 )
 
-
 func TestDecodeText(t *testing.T) {
 	const s = "Grüße, café — naïve façade"
 	utf16le, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(s))
@@ -177,9 +176,18 @@ func TestOffice(t *testing.T) {
 
 	ole := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 512)...)
 	for _, f := range []func([]byte) error{
-		func(b []byte) error { _, err := extract.DOCX(bytes.NewReader(b), int64(len(b)), extract.Limits{}); return err },
-		func(b []byte) error { _, err := extract.PPTX(bytes.NewReader(b), int64(len(b)), extract.Limits{}); return err },
-		func(b []byte) error { _, err := extract.XLSX(bytes.NewReader(b), int64(len(b)), extract.Limits{}); return err },
+		func(b []byte) error {
+			_, err := extract.DOCX(bytes.NewReader(b), int64(len(b)), extract.Limits{})
+			return err
+		},
+		func(b []byte) error {
+			_, err := extract.PPTX(bytes.NewReader(b), int64(len(b)), extract.Limits{})
+			return err
+		},
+		func(b []byte) error {
+			_, err := extract.XLSX(bytes.NewReader(b), int64(len(b)), extract.Limits{})
+			return err
+		},
 	} {
 		assert.ErrorIs(t, f(ole), extract.ErrEncrypted)
 		assert.ErrorIs(t, f([]byte("not a zip at all")), extract.ErrUndecodable)
