@@ -94,15 +94,24 @@ func (c *Connector) locate(key string) (rootConfig, string, bool) {
 	key = filepath.Clean(key)
 	for _, r := range c.roots {
 		if rel, ok := within(r.path, key); ok {
-			return r, filepath.ToSlash(strings.TrimPrefix(rel, ".")), true
+			return r, slashRel(rel), true
 		}
 		if real, err := filepath.EvalSymlinks(r.path); err == nil {
 			if rel, ok := within(real, key); ok {
-				return r, filepath.ToSlash(strings.TrimPrefix(rel, ".")), true
+				return r, slashRel(rel), true
 			}
 		}
 	}
 	return rootConfig{}, "", false
+}
+
+// slashRel turns a path from filepath.Rel into a slash path, "" for the
+// root itself.
+func slashRel(rel string) string {
+	if rel == "." {
+		return ""
+	}
+	return filepath.ToSlash(rel)
 }
 
 // excludedPath reports whether rel or a folder above it is excluded.
@@ -181,6 +190,9 @@ func (c *Connector) Watch(ctx context.Context) iter.Seq2[tributary.Event, error]
 			if !c.watchTree(w, fw, r.path, yield) {
 				return
 			}
+		}
+		if c.onWatching != nil {
+			c.onWatching()
 		}
 		c.watchLoop(ctx, w, fw, yield)
 	}

@@ -199,6 +199,9 @@ type Connector struct {
 	roots []rootConfig
 	env   tributary.Env
 	lim   extract.Limits
+	// onWatching, when set, is called once Watch watches every folder
+	// (tests wait for it rather than sleep).
+	onWatching func()
 }
 
 type rootConfig struct {
