@@ -37,8 +37,7 @@ type run struct {
 	resumed  bool
 	reported []*Failure
 
-	ids  []string          // reused by dedupe
-	seen map[string]string // id -> hash within one batch
+	ids []string // reused by dedupe
 }
 
 func (r *Runner) newRun(ctx context.Context, c Connector, opts RunOptions) *run {
@@ -47,7 +46,6 @@ func (r *Runner) newRun(ctx context.Context, c Connector, opts RunOptions) *run 
 		r: r, ctx: WithMeter(ctx, m), c: c, opts: opts, instance: r.instance(c),
 		log: r.log(), meter: m, started: r.now(), poll: canPoll(c),
 		maxDocs: r.batchDocs(), maxBytes: r.batchBytes(), maxFailures: r.maxFailures(),
-		seen: make(map[string]string),
 	}
 	ru.prog.Instance = ru.instance
 	return ru
@@ -246,8 +244,8 @@ func (ru *run) deliver() error {
 	return nil
 }
 
-// dedupe drops the documents whose inventory entry (or an earlier version in
-// the same batch) has the same content hash, and records inventory upserts
+// dedupe drops the documents whose inventory entry has the same content hash
+// (so the same id, update time and content), and records inventory upserts
 // for the others.
 func (ru *run) dedupe() error {
 	docs := ru.batch.Documents
@@ -265,16 +263,14 @@ func (ru *run) dedupe() error {
 			return fmt.Errorf("look up inventory: %w", err)
 		}
 	}
-	clear(ru.seen)
 	kept := docs[:0]
 	for _, d := range docs {
 		h := d.ContentHash()
-		if !ru.opts.Redeliver && (known[d.ID].Hash == h || ru.seen[d.ID] == h) {
+		if e, ok := known[d.ID]; ok && e.Hash == h {
 			ru.prog.Unchanged++
 			ru.bytes -= d.Size()
 			continue
 		}
-		ru.seen[d.ID] = h
 		kept = append(kept, d)
 		ru.upserts = append(ru.upserts, InventoryEntry{ID: d.ID, UpdatedAt: d.UpdatedAt.UTC(), Hash: h})
 	}

@@ -2,11 +2,14 @@ package tributary_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -749,4 +752,95 @@ func TestPrune(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, 10, n)
 	})
+}
+
+// benchDocs returns n documents of about 2 KB of text each, with the fields
+// a wiki page carries.
+func benchDocs(n int) []*tributary.Document {
+	body := strings.Repeat("Tributary hands documents to indexing backends. ", 40)
+	docs := make([]*tributary.Document, n)
+	for i := range docs {
+		id := fmt.Sprintf("https://wiki.example.com/pages/%06d", i)
+		docs[i] = &tributary.Document{
+			ID: id, Source: testSource, SemanticID: fmt.Sprintf("Page %d", i), Title: fmt.Sprintf("Page %d", i),
+			Sections: []tributary.Section{
+				tributary.TextSection(id, body),
+				tributary.TextSection(id+"#comments", body[:len(body)/4]),
+			},
+			Metadata:      tributary.Metadata{"space": {"ENG"}, "labels": {"runbook", "oncall"}},
+			UpdatedAt:     t0.Add(time.Duration(i) * time.Second),
+			CreatedAt:     t0,
+			PrimaryOwners: []tributary.Person{{DisplayName: "Ana Lima", Email: "ana@example.com"}},
+			ParentID:      "space-ENG",
+		}
+	}
+	return docs
+}
+
+// sharedConnector yields the same documents every time, without copying
+// them, so that a benchmark measures the runner rather than the connector.
+type sharedConnector struct{ docs []*tributary.Document }
+
+func (c *sharedConnector) Source() tributary.DocumentSource { return testSource }
+func (c *sharedConnector) Validate(context.Context) error   { return nil }
+
+func (c *sharedConnector) Load(context.Context) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		for _, d := range c.docs {
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}
+}
+
+// BenchmarkRunner measures the runner's cost per document (windows,
+// batching, content hashing, repeat lookups and commits to a MemoryStore,
+// with a sink that discards) against encoding the same documents as JSON to
+// io.Discard, the least a real sink does: runner/json is the ratio of the
+// two, hash/json the share of it that is Document.ContentHash alone, and
+// unhashed/json the runner's cost without that hash.
+// "new" delivers every document to an empty store; "unchanged" reloads
+// documents the store already holds.
+func BenchmarkRunner(b *testing.B) {
+	ctx := context.Background()
+	docs := benchDocs(1000)
+	c := &sharedConnector{docs: docs}
+	discard := tributary.SinkFunc(func(context.Context, tributary.Batch) error { return nil })
+	for _, mode := range []string{"new", "unchanged"} {
+		b.Run(mode, func(b *testing.B) {
+			store := &tributary.MemoryStore{}
+			var runner, encode, hash time.Duration
+			for b.Loop() {
+				if mode == "new" {
+					store = &tributary.MemoryStore{}
+				}
+				r := &tributary.Runner{Store: store, Sink: discard}
+				start := time.Now()
+				if _, err := r.Run(ctx, c, tributary.RunOptions{}); err != nil {
+					b.Fatal(err)
+				}
+				runner += time.Since(start)
+				start = time.Now()
+				enc := json.NewEncoder(io.Discard)
+				for _, d := range docs {
+					if err := enc.Encode(d); err != nil {
+						b.Fatal(err)
+					}
+				}
+				encode += time.Since(start)
+				start = time.Now()
+				for _, d := range docs {
+					_ = d.ContentHash()
+				}
+				hash += time.Since(start)
+			}
+			n := float64(b.N * len(docs))
+			b.ReportMetric(n/runner.Seconds(), "docs/s")
+			b.ReportMetric(n/encode.Seconds(), "json-docs/s")
+			b.ReportMetric(float64(runner)/float64(encode), "runner/json")
+			b.ReportMetric(float64(hash)/float64(encode), "hash/json")
+			b.ReportMetric(float64(runner-hash)/float64(encode), "unhashed/json")
+		})
+	}
 }
