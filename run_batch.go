@@ -172,8 +172,7 @@ func (ru *run) fail(f *Failure) error {
 	if len(ru.reported) < maxReportedFailures {
 		ru.reported = append(ru.reported, f)
 	}
-	ru.log.Warn("connector failure", "instance", ru.instance, "document", f.DocumentID,
-		"entity", f.EntityID, "error", f.Error())
+	ru.log.Warn("connector failure", "instance", ru.instance, "error", f.Error())
 	if ru.maxFailures >= 0 && ru.prog.Failures > ru.maxFailures {
 		return fmt.Errorf("%w: %d, more than the %d allowed", ErrTooManyFailures, ru.prog.Failures, ru.maxFailures)
 	}
