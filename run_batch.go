@@ -110,6 +110,9 @@ func (ru *run) window(st State) error {
 // item takes one element of the stream. It returns an error when the run
 // must stop.
 func (ru *run) item(it Item, err error) error {
+	if ctxErr := ru.ctx.Err(); ctxErr != nil {
+		return ctxErr // even when the connector ignores its context
+	}
 	if err != nil {
 		if f, ok := AsFailure(err); ok {
 			return ru.fail(f)
@@ -167,6 +170,9 @@ func (ru *run) addDeletion(id string) error {
 }
 
 func (ru *run) fail(f *Failure) error {
+	if f == nil { // a typed nil *Failure passed as an error
+		f = &Failure{Message: fmt.Sprintf("%s connector reported an empty failure", ru.c.Source())}
+	}
 	ru.prog.Failures++
 	ru.failures = append(ru.failures, f)
 	if len(ru.reported) < maxReportedFailures {

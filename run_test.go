@@ -619,6 +619,66 @@ func TestRunRefusesAnotherConnectorsCheckpoint(t *testing.T) {
 	assert.False(t, res.Resumed)
 }
 
+// itemsConnector streams a fixed list of items and errors.
+type itemsConnector struct {
+	items []tributary.Item
+	errs  []error
+}
+
+func (c *itemsConnector) Source() tributary.DocumentSource { return testSource }
+func (c *itemsConnector) Validate(context.Context) error   { return nil }
+
+func (c *itemsConnector) LoadFromCheckpoint(context.Context, time.Time, time.Time, tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
+	return func(yield func(tributary.Item, error) bool) {
+		for i, it := range c.items {
+			if !yield(it, c.errs[i]) {
+				return
+			}
+		}
+	}
+}
+
+func TestRunBadItemsNeverPanic(t *testing.T) {
+	ctx := context.Background()
+	var nilFailure *tributary.Failure
+	ok := tributary.DocumentItem(&tributary.Document{ID: "ok", Source: testSource, SemanticID: "ok"})
+	c := &itemsConnector{
+		items: []tributary.Item{ok, tributary.DocumentItem(&tributary.Document{SemanticID: "no id"}), {}, {}},
+		errs:  []error{nil, nil, nilFailure, nil},
+	}
+	sink := newRecorder(t)
+	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink}
+	res, err := r.Run(ctx, c, tributary.RunOptions{})
+	require.ErrorContains(t, err, "test connector yielded an item with nothing set")
+	assert.Equal(t, 2, res.Failures, "a document without an id and a nil failure are failures")
+	assert.ErrorContains(t, res.Failed[0], `document "no id" has no id`)
+
+	c.items[3] = tributary.Item{Deletion: "x", Checkpoint: tributary.Checkpoint("{}")}
+	_, err = r.Run(ctx, c, tributary.RunOptions{})
+	require.ErrorContains(t, err, "more than one field set")
+	assert.Empty(t, sink.order, "nothing is delivered from a window that failed")
+}
+
+func TestRunStopsWhenCancelledEvenIfTheConnectorDoesNot(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &listConnector{docs: flatDocs(10)}
+	sink := newRecorder(t)
+	sink.onWrite = func(context.Context, int) error { cancel(); return nil }
+	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, BatchDocs: 2}
+	_, err := r.Run(ctx, &ignoresContext{c}, tributary.RunOptions{})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Len(t, sink.order, 2)
+}
+
+// ignoresContext loads with a context that is never cancelled.
+type ignoresContext struct{ c *listConnector }
+
+func (c *ignoresContext) Source() tributary.DocumentSource { return testSource }
+func (c *ignoresContext) Validate(context.Context) error   { return nil }
+func (c *ignoresContext) Load(context.Context) iter.Seq2[*tributary.Document, error] {
+	return c.c.Load(context.Background())
+}
+
 func TestRunDeletionsAndNodes(t *testing.T) {
 	ctx := context.Background()
 	store := &tributary.MemoryStore{}
