@@ -121,7 +121,7 @@ func limitOf(h http.Header) (int64, bool) {
 }
 
 // resetIn reads when the current rate-limit window resets. A value larger
-// than a billion is an epoch time in seconds (GitHub), a smaller one a
+// than 10^8 (some three years) is an epoch time in seconds (GitHub), a smaller one a
 // number of seconds (IETF RateLimit-Reset).
 func resetIn(h http.Header, now time.Time) (time.Duration, bool) {
 	var n int64
@@ -140,7 +140,7 @@ func resetIn(h http.Header, now time.Time) (time.Duration, bool) {
 	if !ok || n < 0 {
 		return 0, false
 	}
-	if n > 1_000_000_000 {
+	if n > 100_000_000 {
 		return max(time.Unix(n, 0).Sub(now), 0), true
 	}
 	return time.Duration(n) * time.Second, true
