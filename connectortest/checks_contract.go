@@ -189,7 +189,7 @@ func idRule(h *Harness) (func(string) bool, string) {
 func checkNoMutationAfterYield(t testing.TB, h *Harness) {
 	c := newConnector(t, h)
 	first := collectDocs(t, h, "Load", tributary.Load(t.Context(), c))
-	unchanged(t, "Load", first.docs, first.hashes)
+	unchanged(t, "Load", first)
 	if cc, ok := c.(tributary.CheckpointConnector); ok {
 		r := collectItems(t, h, "LoadFromCheckpoint(all time)", cc.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, nil))
 		unchangedItems(t, "LoadFromCheckpoint(all time)", r)
@@ -213,11 +213,11 @@ func checkNoMutationAfterYield(t testing.TB, h *Harness) {
 	}
 }
 
-func unchanged(t testing.TB, label string, docs []*tributary.Document, hashes []string) {
+func unchanged(t testing.TB, label string, r docRun) {
 	t.Helper()
-	for i, d := range docs {
-		if d.ContentHash() != hashes[i] {
-			t.Errorf("%s: document %q (value %d) changed after it was yielded; a yielded document belongs to the caller", label, d.ID, i+1)
+	for i, d := range r.docs {
+		if d.ContentHash() != r.hashes[i] {
+			t.Errorf("%s: document %q (value %d) changed after it was yielded; a yielded document belongs to the caller", label, r.docIDs[i], i+1)
 		}
 	}
 }

@@ -56,8 +56,8 @@ type Harness struct {
 	// IgnoreGoroutines names the entry functions (as printed in a goroutine
 	// stack, such as "net/http.(*persistConn).readLoop") of goroutines that
 	// may outlive a range loop without being a leak: pools of shared
-	// clients, an emulator's handlers. Idle HTTP connections of the standard
-	// library are always ignored.
+	// clients, an emulator's handlers. Goroutines of the standard library's
+	// HTTP client and server (idle connections, dials) are always ignored.
 	IgnoreGoroutines []string
 
 	// Timeout bounds one range loop over one iterator; a connector that

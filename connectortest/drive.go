@@ -29,11 +29,12 @@ func drive[V any](t testing.TB, h *Harness, label string, seq iter.Seq2[V, error
 		return 0, nil
 	}
 	var (
-		mu       sync.Mutex
-		n        int
-		stopped  bool // yield returned false
-		terminal error
-		late     atomic.Bool // the check gave up waiting; report nothing more
+		mu        sync.Mutex
+		n         int
+		stoppedAt int // the value at which yield returned false, or 0
+		terminal  error
+		extra     int         // calls after a false or after the terminal error
+		late      atomic.Bool // the check gave up waiting; report nothing more
 	)
 	yield := func(v V, err error) bool {
 		mu.Lock()
@@ -41,12 +42,8 @@ func drive[V any](t testing.TB, h *Harness, label string, seq iter.Seq2[V, error
 		if late.Load() {
 			return false
 		}
-		switch {
-		case stopped:
-			t.Errorf("%s: yield called again after it returned false (break after value %d)", label, n)
-			return false
-		case terminal != nil:
-			t.Errorf("%s: yielded value %d after the terminal error %q; only a *tributary.Failure may be followed by more values", label, n+1, terminal)
+		if stoppedAt > 0 || terminal != nil {
+			extra++
 			return false
 		}
 		n++
@@ -54,7 +51,7 @@ func drive[V any](t testing.TB, h *Harness, label string, seq iter.Seq2[V, error
 			terminal = err
 		}
 		if !visit(v, err) {
-			stopped = true
+			stoppedAt = n
 			return false
 		}
 		return true
@@ -83,12 +80,19 @@ func drive[V any](t testing.TB, h *Harness, label string, seq iter.Seq2[V, error
 	}
 	mu.Lock()
 	defer mu.Unlock()
+	switch {
+	case extra > 0 && stoppedAt > 0:
+		t.Errorf("%s: yield called again after it returned false at value %d (%d more calls); the iterator must return at once", label, stoppedAt, extra)
+	case extra > 0:
+		t.Errorf("%s: yielded %d more values after the terminal error %q; only a *tributary.Failure may be followed by more values", label, extra, terminal)
+	}
 	return n, terminal
 }
 
 // docRun is what one range over a document iterator yielded.
 type docRun struct {
 	docs     []*tributary.Document
+	docIDs   []string // docs[i].ID when it was yielded
 	hashes   []string // ContentHash of docs[i] when it was yielded
 	failures []*tributary.Failure
 	n        int   // values yielded
@@ -120,17 +124,12 @@ func (r *docRun) visit(t testing.TB, label string, d *tributary.Document, err er
 	}
 	if d != nil {
 		r.docs = append(r.docs, d)
+		r.docIDs = append(r.docIDs, d.ID)
 		r.hashes = append(r.hashes, d.ContentHash())
 	}
 }
 
-func (r docRun) ids() []string {
-	ids := make([]string, len(r.docs))
-	for i, d := range r.docs {
-		ids[i] = d.ID
-	}
-	return ids
-}
+func (r docRun) ids() []string { return r.docIDs }
 
 // slimRun is what one range over a slim iterator yielded.
 type slimRun struct {

@@ -16,18 +16,13 @@ type goroutine struct {
 
 // alwaysIgnored are entry functions of goroutines that may outlive a range
 // loop without being started by the connector's iterator: the test
-// framework's own, and the standard library's idle HTTP connections (client
-// side, kept for reuse by a Transport, and server side, in an emulator).
+// framework's own, and those of the standard library's HTTP client and
+// server (idle connections kept for reuse, dials, an emulator's handlers).
 var alwaysIgnored = []string{
 	"testing.",
 	"runtime.",
 	"os/signal.",
-	"net/http.(*persistConn).readLoop",
-	"net/http.(*persistConn).writeLoop",
-	"net/http.(*conn).serve",
-	"net/http.(*Transport).dialConnFor",
-	"net/http.(*http2ClientConn).readLoop",
-	"net/http.(*http2serverConn).serve",
+	"net/http.",
 }
 
 // goroutines returns the process's goroutines by id.
