@@ -5,6 +5,7 @@ import (
 	"errors"
 	"iter"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -188,8 +189,9 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "poll ignores its window", check: "PollWindows", b: broken{poll: ignoreWindow}, want: "unexpected ids"},
 		{name: "checkpoint accepted from elsewhere", check: "InvalidCheckpoint", b: broken{stream: ignoreCheckpoint}, want: "want an error matching tributary.ErrInvalidCheckpoint"},
 		{name: "checkpoint not an envelope", check: "Checkpoints", b: broken{stream: rawCheckpoints}, want: "not a checkpoint made by tributary.EncodeCheckpoint"},
-		{name: "no checkpoint", check: "Checkpoints", b: broken{stream: noCheckpoints}, want: "yielded no checkpoint"},
+		{name: "no checkpoint", check: "Checkpoints", b: broken{stream: noCheckpoints}, want: "yielded documents but no checkpoint"},
 		{name: "parents after children", check: "Hierarchy", b: broken{stream: nodesLast}, want: "which is yielded only later"},
+		{name: "iterators share a cursor", check: "ConcurrentLoads", b: broken{load: sharedCursor()}, want: "Load A, advanced in turn with Load B: missing"},
 		{name: "event yields nothing", check: "Events", b: broken{event: nothing}, want: `missing 1 of 1 expected ids: "mock://docs/3"`},
 	}
 }
@@ -489,6 +491,27 @@ func nodesLast(m *mock.Connector, ctx context.Context, start, end time.Time, cp 
 		for _, n := range slices.Backward(nodes) {
 			if !yield(n, nil) {
 				return
+			}
+		}
+	}
+}
+
+// sharedCursor keeps its position in the connector rather than in the
+// iterator, so two loads at once skip each other's documents.
+func sharedCursor() func(*mock.Connector, context.Context) iter.Seq2[*tributary.Document, error] {
+	var next atomic.Int64
+	return func(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+		return func(yield func(*tributary.Document, error) bool) {
+			var docs []*tributary.Document
+			for d, err := range m.Load(ctx) {
+				if err == nil {
+					docs = append(docs, d)
+				}
+			}
+			for next.Store(0); next.Load() < int64(len(docs)); next.Add(1) {
+				if !yield(docs[next.Load()], nil) {
+					return
+				}
 			}
 		}
 	}

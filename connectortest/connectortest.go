@@ -102,6 +102,7 @@ var checks = []check{
 	{"ValidateBadCredentials", checkBadCredentials},
 	{"Load", checkLoad},
 	{"LoadTwice", checkLoadTwice},
+	{"ConcurrentLoads", checkConcurrentLoads},
 	{"RangeTwice", checkRangeTwice},
 	{"NoWorkBeforeIteration", checkNoWorkBeforeIteration},
 	{"PollAllTime", checkPollAllTime},

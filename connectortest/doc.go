@@ -45,17 +45,18 @@
 //   - Load yields exactly WantIDs: no duplicate, never (nil, nil), never a
 //     value and an error together, every document with an ID, a
 //     SemanticID, the connector's Source and UTC times; a second Load
-//     gives the same ids, and ranging one iterator twice gives the same
-//     ids twice, fetching twice.
+//     gives the same ids, two Loads advanced in turn or run at once each
+//     give every id, and ranging one iterator twice gives the same ids
+//     twice, fetching twice.
 //   - Creating an iterator does no work; only ranging over it does
 //     (with Harness.Requests).
 //   - Poll over all time equals Load, and Poll over each window yields
 //     exactly that window's documents, each updated inside it.
 //   - LoadSlim lists exactly the documents Load yields (and may list those
 //     Load reports as failures: they exist), over all time and each window.
-//   - The checkpoint stream yields the same documents, at least one
-//     checkpoint, and only checkpoints made by tributary.EncodeCheckpoint
-//     within tributary.MaxCheckpointSize; resuming from every one of them,
+//   - The checkpoint stream yields the same documents, checkpoints
+//     whenever it yields documents, and only checkpoints made by
+//     tributary.EncodeCheckpoint within tributary.MaxCheckpointSize; resuming from every one of them,
 //     what came before it plus what comes after resuming is exactly the
 //     full set, nothing lost; garbage, foreign, oversized and
 //     other-version checkpoints fail with tributary.ErrInvalidCheckpoint.
