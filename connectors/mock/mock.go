@@ -85,8 +85,11 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 		conn.fail[id] = true
 	}
 	for i := range s.Documents {
-		conn.put(normalize(&s.Documents[i]))
+		d := normalize(&s.Documents[i])
+		conn.docs[d.ID] = d
+		conn.order = append(conn.order, keyOf(d))
 	}
+	slices.SortFunc(conn.order, compareKeys)
 	conn.settings.Documents, conn.settings.Nodes = nil, nil // the store holds them now
 	return conn, nil
 }
@@ -150,12 +153,6 @@ func (c *Connector) Delete(id string) tributary.Event {
 		delete(c.docs, id)
 	}
 	return tributary.Event{Type: tributary.EventRemoved, Key: id}
-}
-
-func (c *Connector) put(d *tributary.Document) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.putLocked(d)
 }
 
 func (c *Connector) putLocked(d *tributary.Document) {
