@@ -52,6 +52,7 @@ func (c *Connector) handle(w *walker, key string) error {
 	if rel == "" || w.excludedPath(rel) {
 		return nil
 	}
+	w.c.opened.Add(1)
 	real, err := filepath.EvalSymlinks(r.path)
 	if err != nil {
 		return tributary.NewError("file: root "+r.name, tributary.ErrNotFound, err)

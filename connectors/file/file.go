@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/tributary-dev/tributary"
@@ -202,6 +203,9 @@ type Connector struct {
 	// onWatching, when set, is called once Watch watches every folder
 	// (tests wait for it rather than sleep).
 	onWatching func()
+	// opened counts roots opened for a walk, so tests can see that an
+	// iterator does no work before it is ranged over.
+	opened atomic.Int64
 }
 
 type rootConfig struct {

@@ -179,13 +179,14 @@ func TestCheckpointResumesFromEveryPosition(t *testing.T) {
 }
 
 func TestCheckpointCodec(t *testing.T) {
-	cp, err := EncodeCheckpoint("share", "a/ü/\xff.txt")
-	require.NoError(t, err)
-	root, rel, ok, err := DecodeCheckpoint(cp)
-	require.NoError(t, err)
-	assert.True(t, ok)
-	assert.Equal(t, "share", root)
-	assert.Equal(t, "a/ü/\xff.txt", rel)
+	for _, p := range []Position{{Root: "share", Path: "a/ü/\xff.txt"}, {Root: "share", Path: "b.txt"}, {Root: "share", End: true}} {
+		cp, err := EncodeCheckpoint(p)
+		require.NoError(t, err)
+		got, ok, err := DecodeCheckpoint(cp)
+		require.NoError(t, err)
+		assert.True(t, ok)
+		assert.Equal(t, p, got)
+	}
 
 	c := newTree(t).connector(t)
 	for _, bad := range []tributary.Checkpoint{
@@ -200,7 +201,7 @@ func TestCheckpointCodec(t *testing.T) {
 }
 
 func mustCheckpoint(t *testing.T, root, rel string) tributary.Checkpoint {
-	cp, err := EncodeCheckpoint(root, rel)
+	cp, err := EncodeCheckpoint(Position{Root: root, Path: rel})
 	require.NoError(t, err)
 	return cp
 }

@@ -91,6 +91,7 @@ func (w *walker) walkRoot(r rootConfig, after []string) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
 	}
+	w.c.opened.Add(1)
 	if err := checkRoot(r); err != nil {
 		return err
 	}
