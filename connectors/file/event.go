@@ -72,7 +72,7 @@ func (c *Connector) handle(w *walker, key string) error {
 	if err != nil {
 		return w.folderFailure(rs, dirRel, err)
 	}
-	defer d.handle.Close()
+	defer d.close()
 	if name == MetadataFile {
 		w.noDescend = true
 		return w.walkDir(d, nil)
@@ -148,13 +148,23 @@ func (w *walker) openChain(rs *rootState, rel string) (*dirState, error) {
 		return nil, err
 	}
 	d.handle = h
+	if d.dir, err = h.Open("."); err != nil {
+		h.Close()
+		return nil, err
+	}
 	if _, err := h.Lstat(MetadataFile); err == nil {
 		if err := w.loadSideFile(d); err != nil {
-			h.Close()
+			d.close()
 			return nil, err
 		}
 	}
 	return d, nil
+}
+
+// close closes a folder opened by openChain.
+func (d *dirState) close() {
+	d.dir.Close()
+	d.handle.Close()
 }
 
 func orDot(rel string) string {

@@ -200,6 +200,8 @@ type Connector struct {
 	roots []rootConfig
 	env   tributary.Env
 	lim   extract.Limits
+	// excludeNames and excludeGlobs are Settings.Exclude split for speed.
+	excludeNames, excludeGlobs []string
 	// onWatching, when set, is called once Watch watches every folder
 	// (tests wait for it rather than sleep).
 	onWatching func()
@@ -230,6 +232,7 @@ func New(s Settings, _ Credentials, env tributary.Env) (*Connector, error) {
 	}
 	s = s.withDefaults()
 	c := &Connector{s: s, env: env, lim: extract.Limits{MaxText: s.MaxFileSize * 4, MaxPart: max(s.MaxFileSize*4, s.Archive.MaxEntrySize)}}
+	c.excludeNames, c.excludeGlobs = splitExcludes(s.Exclude)
 	for _, r := range s.Roots {
 		abs, err := filepath.Abs(r.Path)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -70,8 +71,11 @@ type dirState struct {
 	rel    string // slash path below the root; "" for the root
 	real   string // real path on disk
 	handle *os.Root
-	depth  int
-	meta   *folderMeta
+	// dir is the folder opened for listing, kept open while it is walked
+	// so files are opened relative to it.
+	dir   *os.File
+	depth int
+	meta  *folderMeta
 }
 
 // walk walks the roots from index first, resuming after the path after in
@@ -111,13 +115,8 @@ func (w *walker) walkRoot(r rootConfig, after []string) error {
 // readNames lists a folder's names, sorted. Only one folder's names are
 // held at a time per level of nesting, so memory follows the widest folder,
 // not the size of the tree.
-func readNames(h *os.Root) ([]string, error) {
-	f, err := h.Open(".")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	names, err := f.Readdirnames(-1)
+func readNames(dir *os.File) ([]string, error) {
+	names, err := dir.Readdirnames(-1)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +125,15 @@ func readNames(h *os.Root) ([]string, error) {
 }
 
 func (w *walker) walkDir(d *dirState, after []string) error {
-	names, err := readNames(d.handle)
+	if d.dir == nil {
+		dir, err := d.handle.Open(".")
+		if err != nil {
+			return w.folderFailure(d.root, d.rel, fmt.Errorf("open folder: %w", err))
+		}
+		defer dir.Close()
+		d.dir = dir
+	}
+	names, err := readNames(d.dir)
 	if err != nil {
 		return w.folderFailure(d.root, d.rel, fmt.Errorf("read folder: %w", err))
 	}
@@ -198,7 +205,7 @@ func (w *walker) entry(d *dirState, name string, after []string) error {
 		return w.descend(d, rel, filepath.Join(d.real, name), after,
 			func() (*os.Root, error) { return d.handle.OpenRoot(name) })
 	case fi.Mode().IsRegular() && after == nil:
-		return w.file(d, name, rel, fi, func() (*os.File, error) { return d.handle.Open(name) })
+		return w.file(d, name, rel, fi, func() (io.ReadCloser, error) { return d.openFile(name) })
 	}
 	return nil // devices, sockets and pipes are not documents
 }
@@ -239,7 +246,7 @@ func (w *walker) symlink(d *dirState, name, rel string, after []string) error {
 		}
 		return w.descend(d, rel, target, after, func() (*os.Root, error) { return top.handle.OpenRoot(relReal) })
 	case fi.Mode().IsRegular() && after == nil:
-		return w.file(d, name, rel, fi, func() (*os.File, error) { return top.handle.Open(relReal) })
+		return w.file(d, name, rel, fi, func() (io.ReadCloser, error) { return top.handle.Open(relReal) })
 	}
 	return nil
 }
@@ -272,7 +279,13 @@ func (w *walker) descend(d *dirState, rel, real string, after []string, open fun
 // excluded reports whether a file or folder matches an exclude pattern. A
 // pattern ending in "/**" also excludes the folder itself.
 func (w *walker) excluded(rel string) bool {
-	for _, p := range w.c.s.Exclude {
+	base := path.Base(rel)
+	for _, name := range w.c.excludeNames {
+		if base == name {
+			return true
+		}
+	}
+	for _, p := range w.c.excludeGlobs {
 		if doublestar.MatchUnvalidated(p, rel) {
 			return true
 		}
@@ -281,6 +294,21 @@ func (w *walker) excluded(rel string) bool {
 		}
 	}
 	return false
+}
+
+// splitExcludes sorts exclude patterns into plain names matched anywhere
+// ("**/name", the common case, compared without glob matching) and the
+// other globs.
+func splitExcludes(patterns []string) (names, globs []string) {
+	for _, p := range patterns {
+		name, ok := strings.CutPrefix(p, "**/")
+		if ok && name != "" && !strings.ContainsAny(name, "*?[]{}\\/") {
+			names = append(names, name)
+			continue
+		}
+		globs = append(globs, p)
+	}
+	return names, globs
 }
 
 // admit reports whether a file's path is admitted: it matches an include
