@@ -105,6 +105,11 @@ func TestJSONAndCSV(t *testing.T) {
 	assert.Equal(t, "Config", d.Title)
 	_, err = extract.JSON([]byte(`{"title": `), "")
 	assert.ErrorIs(t, err, extract.ErrUndecodable)
+	d, err = extract.JSON([]byte("{\"a\": 1}\n{\"a\": 2}\n"), "")
+	require.NoError(t, err, "JSON Lines are JSON too")
+	assert.Equal(t, "{\"a\": 1}\n{\"a\": 2}\n", d.Sections[0].Text)
+	_, err = extract.JSON([]byte("{\"a\": 1}\n{\"a\": "), "")
+	assert.ErrorIs(t, err, extract.ErrUndecodable)
 
 	var csv strings.Builder
 	csv.WriteString("name,city\n")
