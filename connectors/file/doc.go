@@ -78,6 +78,11 @@
 // Memory follows the depth of the tree and the widest folder, not the
 // number of files.
 //
+// Folders are hierarchy nodes: documents name their folder's node id
+// (file://NAME/PATH/, with a trailing slash) as ParentID, and the
+// checkpoint stream and HandleEvent yield a folder's node, after its
+// parents', before the first document in it.
+//
 // HandleEvent turns a file-system event (Event.Key = the path) into
 // upserts and deletions, and Watch produces such events from fsnotify.
 //

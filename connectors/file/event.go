@@ -35,6 +35,7 @@ func (c *Connector) HandleEvent(ctx context.Context, ev tributary.Event) iter.Se
 		w := c.walker(ctx, time.Time{}, time.Time{}, func(it tributary.Item) bool {
 			return yield(it, nil)
 		})
+		w.nodes = true
 		if err := c.handle(w, ev.Key); err != nil && !errors.Is(err, errStopped) {
 			yield(tributary.Item{}, wrapTerminal(err))
 		}
@@ -175,10 +176,7 @@ func orDot(rel string) string {
 }
 
 func (w *walker) deletion(id string) error {
-	if !w.emit(tributary.DeletionItem(id)) {
-		return errStopped
-	}
-	return nil
+	return w.put(tributary.DeletionItem(id))
 }
 
 // Watch watches the roots with fsnotify and yields an Event for every

@@ -157,6 +157,7 @@ func TestCheckpointResumesFromEveryPosition(t *testing.T) {
 			assert.Less(t, len(it.Checkpoint), 1024, "checkpoint stays small")
 			cps = append(cps, it.Checkpoint)
 			before = append(before, slices.Clone(all))
+		case tributary.ItemNode:
 		default:
 			t.Fatalf("unexpected item %v", it.Kind())
 		}
@@ -385,4 +386,30 @@ func TestCancelAndEarlyBreak(t *testing.T) {
 	}
 	assert.ErrorIs(t, last, context.Canceled)
 	assert.LessOrEqual(t, n, 4)
+}
+
+func TestFolderNodes(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "a/b/c.md", []byte("# C"))
+	writeFile(t, root, "a/d.md", []byte("# D"))
+	writeFile(t, root, "empty/skip.png", []byte("png"))
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	var got []string
+	for it, err := range c.LoadFromCheckpoint(context.Background(), time.Time{}, time.Time{}, nil) {
+		require.NoError(t, err)
+		switch {
+		case it.Node != nil:
+			got = append(got, "node "+it.Node.ID+" in "+it.Node.ParentID+" named "+it.Node.Name)
+		case it.Document != nil:
+			got = append(got, "doc "+it.Document.ID+" in "+it.Document.ParentID)
+		}
+	}
+	assert.Equal(t, []string{
+		"node file://r/ in  named r",
+		"node file://r/a/ in file://r/ named a",
+		"node file://r/a/b/ in file://r/a/ named b",
+		"doc file://r/a/b/c.md in file://r/a/b/",
+		"doc file://r/a/d.md in file://r/a/",
+	}, got, "a folder's node comes before its first document; folders with none have none")
 }

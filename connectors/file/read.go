@@ -24,6 +24,7 @@ var (
 
 // source is one file or archive entry on its way to becoming a document.
 type source struct {
+	dir     *dirState // the folder holding the file (or its archive)
 	root    rootConfig
 	id      string // document id (a side file may replace it)
 	sem     string // semantic id: root name and path
@@ -50,7 +51,7 @@ func (w *walker) file(d *dirState, name, rel string, fi fs.FileInfo, open func()
 		return nil
 	}
 	r := d.root.cfg
-	src := &source{root: r, id: docID(r.name, rel), sem: r.name + "/" + rel, name: name,
+	src := &source{dir: d, root: r, id: docID(r.name, rel), sem: r.name + "/" + rel, name: name,
 		link: fileLink(r, rel), meta: d.meta.lookup(name), changed: fi.ModTime().UTC()}
 	if d.meta != nil && d.meta.modTime.After(src.changed) {
 		src.changed = d.meta.modTime
@@ -151,10 +152,10 @@ func (w *walker) content(src *source, b []byte, format extract.Format, depth int
 	if err != nil {
 		return w.fileFailure(src, err)
 	}
-	if !w.emit(tributary.DocumentItem(w.document(src, x, format))) {
-		return errStopped
+	if err := w.sendNode(src.dir); err != nil {
+		return err
 	}
-	return nil
+	return w.put(tributary.DocumentItem(w.document(src, x, format)))
 }
 
 func (w *walker) fileFailure(src *source, err error) error {
@@ -162,10 +163,10 @@ func (w *walker) fileFailure(src *source, err error) error {
 }
 
 func (w *walker) emitSlim(src *source) error {
-	if !w.emit(tributary.DocumentItem(&tributary.Document{ID: src.docID(), Source: Source})) {
-		return errStopped
+	if err := w.sendNode(src.dir); err != nil {
+		return err
 	}
-	return nil
+	return w.put(tributary.DocumentItem(&tributary.Document{ID: src.docID(), Source: Source, ParentID: src.dir.id()}))
 }
 
 // document builds the document of src from what was extracted, with the
@@ -174,7 +175,7 @@ func (w *walker) document(src *source, x *extract.Doc, format extract.Format) *t
 	d := &tributary.Document{
 		ID: src.docID(), Source: Source, SemanticID: src.sem,
 		Title: x.Title, Sections: x.Sections, Metadata: x.Metadata,
-		UpdatedAt: src.changed, CreatedAt: x.Created,
+		UpdatedAt: src.changed, CreatedAt: x.Created, ParentID: src.dir.id(),
 		PrimaryOwners: x.Authors, SecondaryOwners: x.Recipients,
 	}
 	if d.Title == "" {

@@ -54,6 +54,9 @@ type walker struct {
 	fileDone func(root, rel string) bool
 	// noDescend keeps the walk in the folder it starts in.
 	noDescend bool
+	// nodes makes the walk yield a folder's HierarchyNode (after its
+	// parents') before the first document in it.
+	nodes bool
 }
 
 // rootState is a root being walked.
@@ -76,6 +79,47 @@ type dirState struct {
 	dir   *os.File
 	depth int
 	meta  *folderMeta
+	// sent records that the folder's node was yielded.
+	sent bool
+}
+
+// id returns the folder's node id, which its documents name as ParentID.
+func (d *dirState) id() string { return folderID(d.root.cfg.name, d.rel) }
+
+// node returns the folder's HierarchyNode.
+func (d *dirState) node() *tributary.HierarchyNode {
+	n := &tributary.HierarchyNode{ID: d.id(), Name: path.Base(d.rel), Link: fileLink(d.root.cfg, d.rel), Kind: tributary.NodeFolder}
+	if d.parent != nil {
+		n.ParentID = d.parent.id()
+	} else {
+		n.Name = d.root.cfg.name
+	}
+	return n
+}
+
+// sendNode yields the nodes of d and of the folders above it that were
+// not yielded yet, outermost first.
+func (w *walker) sendNode(d *dirState) error {
+	if !w.nodes || d == nil || d.sent {
+		return nil
+	}
+	if err := w.sendNode(d.parent); err != nil {
+		return err
+	}
+	d.sent = true
+	return w.put(tributary.NodeItem(d.node()))
+}
+
+// put yields an item, unless the context is done (its error is returned)
+// or the consumer stopped before (errStopped).
+func (w *walker) put(it tributary.Item) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	if !w.emit(it) {
+		return errStopped
+	}
+	return nil
 }
 
 // walk walks the roots from index first, resuming after the path after in
@@ -356,10 +400,7 @@ func (w *walker) inWindow(t time.Time) bool {
 }
 
 func (w *walker) failure(f *tributary.Failure) error {
-	if !w.emit(tributary.FailureItem(f)) {
-		return errStopped
-	}
-	return nil
+	return w.put(tributary.FailureItem(f))
 }
 
 func (w *walker) folderFailure(r *rootState, rel string, err error) error {
