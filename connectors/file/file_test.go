@@ -2,6 +2,7 @@ package file
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -412,4 +413,21 @@ func TestFolderNodes(t *testing.T) {
 		"doc file://r/a/b/c.md in file://r/a/b/",
 		"doc file://r/a/d.md in file://r/a/",
 	}, got, "a folder's node comes before its first document; folders with none have none")
+}
+
+func TestSettingsSchema(t *testing.T) {
+	reg, err := tributary.Lookup(Source)
+	require.NoError(t, err)
+	var schema struct {
+		Required   []string `json:"required"`
+		Properties map[string]struct {
+			Description string `json:"description"`
+		} `json:"properties"`
+	}
+	require.NoError(t, json.Unmarshal(reg.SettingsSchema(), &schema))
+	assert.Equal(t, []string{"roots"}, schema.Required)
+	for name, p := range schema.Properties {
+		assert.NotEmpty(t, p.Description, "settings.%s has a description for forms", name)
+	}
+	assert.Contains(t, schema.Properties["include"].Description, "every file", "descriptions are whole, commas included")
 }
