@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -430,4 +432,39 @@ func TestSettingsSchema(t *testing.T) {
 		assert.NotEmpty(t, p.Description, "settings.%s has a description for forms", name)
 	}
 	assert.Contains(t, schema.Properties["include"].Description, "every file", "descriptions are whole, commas included")
+}
+
+// failingFile stands for a file whose reads fail (a disk error, a file
+// the process may not read): permissions cannot make one when the tests
+// run as root.
+type failingFile struct{}
+
+func (failingFile) Read([]byte) (int, error) {
+	return 0, &os.PathError{Op: "read", Path: "x", Err: syscall.EIO}
+}
+func (failingFile) Close() error { return nil }
+
+func TestReadErrorIsAFailure(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "a.txt", []byte("text"))
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	var got []tributary.Item
+	w := c.walker(context.Background(), time.Time{}, time.Time{}, func(it tributary.Item) bool { got = append(got, it); return true })
+	fi, err := os.Stat(filepath.Join(root, "a.txt"))
+	require.NoError(t, err)
+	for _, open := range []func() (io.ReadCloser, error){
+		func() (io.ReadCloser, error) { return failingFile{}, nil },
+		func() (io.ReadCloser, error) {
+			return nil, &os.PathError{Op: "open", Path: "a.txt", Err: syscall.EACCES}
+		},
+	} {
+		got = nil
+		src := &source{dir: &dirState{root: &rootState{cfg: c.roots[0]}}, root: c.roots[0], id: "file://r/a.txt", name: "a.txt"}
+		require.NoError(t, w.readFile(src, fi, open))
+		require.Len(t, got, 1)
+		require.NotNil(t, got[0].Failure)
+		assert.Equal(t, "file://r/a.txt", got[0].Failure.DocumentID)
+	}
+	assert.ErrorIs(t, got[0].Failure, os.ErrPermission)
 }
