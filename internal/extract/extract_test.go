@@ -142,6 +142,15 @@ func TestPDF(t *testing.T) {
 	assert.Equal(t, time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), d.Created)
 	assert.Equal(t, "Fixture Writer", d.Authors[0].DisplayName)
 
+	bomb := fixture.PDFBomb(8 << 20)
+	assert.Less(t, len(bomb), 64<<10)
+	_, err = extract.PDF(bytes.NewReader(bomb), int64(len(bomb)), extract.Limits{MaxPart: 1 << 20})
+	assert.ErrorIs(t, err, extract.ErrTooLarge, "a decompression bomb is refused before it is parsed")
+	small := fixture.PDFBomb(4 << 10)
+	d, err = extract.PDF(bytes.NewReader(small), int64(len(small)), extract.Limits{MaxPart: 1 << 20})
+	require.NoError(t, err, "the same PDF under the bound reads")
+	assert.Contains(t, d.Sections[0].Text, "aaaa")
+
 	enc := fixture.EncryptedPDF()
 	_, err = extract.PDF(bytes.NewReader(enc), int64(len(enc)), extract.Limits{})
 	assert.ErrorIs(t, err, extract.ErrEncrypted)
