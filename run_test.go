@@ -179,6 +179,7 @@ var (
 type listConnector struct {
 	docs  []*tributary.Document
 	loads int
+	dieAt int // when positive, the nth document is a transient error instead
 }
 
 func (c *listConnector) Source() tributary.DocumentSource { return testSource }
@@ -187,9 +188,13 @@ func (c *listConnector) Validate(context.Context) error   { return nil }
 func (c *listConnector) Load(ctx context.Context) iter.Seq2[*tributary.Document, error] {
 	return func(yield func(*tributary.Document, error) bool) {
 		c.loads++
-		for _, d := range c.docs {
+		for i, d := range c.docs {
 			if err := ctx.Err(); err != nil {
 				yield(nil, err)
+				return
+			}
+			if i+1 == c.dieAt {
+				yield(nil, tributary.NewError("test: load", tributary.ErrTransient, errors.New("cut")))
 				return
 			}
 			clone := *d
@@ -372,13 +377,21 @@ func TestRunResumesFromEveryCut(t *testing.T) {
 	errCut := errors.New("cut")
 	type cut struct {
 		name  string
-		apply func(r *tributary.Runner, sink *recorder, k int, cancel context.CancelFunc)
+		apply func(r *tributary.Runner, sink *recorder, c tributary.Connector, k int, cancel context.CancelFunc)
 	}
 	cuts := []cut{
-		{"store commit fails", func(r *tributary.Runner, _ *recorder, k int, _ context.CancelFunc) {
+		{"store commit fails", func(r *tributary.Runner, _ *recorder, _ tributary.Connector, k int, _ context.CancelFunc) {
 			r.Store = &cutStore{Store: r.Store, failOn: k, err: errCut}
 		}},
-		{"sink fails", func(_ *tributary.Runner, sink *recorder, k int, _ context.CancelFunc) {
+		{"connector fails", func(_ *tributary.Runner, _ *recorder, c tributary.Connector, k int, _ context.CancelFunc) {
+			switch c := c.(type) {
+			case *pagedConnector:
+				c.errAt, c.errKind = k-1, errCut
+			case *listConnector:
+				c.dieAt = k
+			}
+		}},
+		{"sink fails", func(_ *tributary.Runner, sink *recorder, _ tributary.Connector, k int, _ context.CancelFunc) {
 			sink.onWrite = func(_ context.Context, n int) error {
 				if n == k {
 					return errCut
@@ -386,7 +399,7 @@ func TestRunResumesFromEveryCut(t *testing.T) {
 				return nil
 			}
 		}},
-		{"cancelled after acknowledgement", func(_ *tributary.Runner, sink *recorder, k int, cancel context.CancelFunc) {
+		{"cancelled after acknowledgement", func(_ *tributary.Runner, sink *recorder, _ tributary.Connector, k int, cancel context.CancelFunc) {
 			sink.onWrite = func(_ context.Context, n int) error {
 				if n == k {
 					cancel()
@@ -406,8 +419,9 @@ func TestRunResumesFromEveryCut(t *testing.T) {
 		for _, cu := range cuts {
 			t.Run(cn.name+"/"+cu.name, func(t *testing.T) {
 				for k := 1; ; k++ {
-					if !resumeAfterCut(t, cn.make(), k, func(r *tributary.Runner, s *recorder, cancel context.CancelFunc) {
-						cu.apply(r, s, k, cancel)
+					c := cn.make()
+					if !resumeAfterCut(t, c, k, func(r *tributary.Runner, s *recorder, cancel context.CancelFunc) {
+						cu.apply(r, s, c, k, cancel)
 					}) {
 						require.Greater(t, k, 2, "the cut never happened")
 						break
@@ -446,6 +460,12 @@ func resumeAfterCut(t *testing.T, c tributary.Connector, k int, apply func(*trib
 	}
 
 	sink.onWrite = nil
+	switch c := c.(type) {
+	case *pagedConnector:
+		c.errAt = -1
+	case *listConnector:
+		c.dieAt = 0
+	}
 	now = now.Add(time.Hour)
 	fresh := &tributary.Runner{Store: store, Sink: sink, Now: fixedNow(&now), BatchDocs: 4}
 	res, err := fresh.Run(context.Background(), c, tributary.RunOptions{})
