@@ -10,6 +10,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -474,6 +475,8 @@ func resumeAfterCut(t *testing.T, c tributary.Connector, k int, apply func(*trib
 	if p, ok := c.(*pagedConnector); ok && st.InProgress() {
 		assert.Equal(t, streamCall{st.Window.Start, st.Window.End, committed.Next}, p.calls[calls],
 			"cut %d: the same window resumes from the stored checkpoint", k)
+		assert.Equal(t, streamCall{st.Window.End.Add(-tributary.DefaultLookback), now, 0}, p.calls[len(p.calls)-1],
+			"cut %d: then a new window polls from its end", k)
 	}
 	all := docIDs(makeDocs(11))
 	assert.Equal(t, all, sink.ids(), "cut %d: exactly the source's documents", k)
@@ -759,6 +762,28 @@ func TestRunReportsProgressAndMeter(t *testing.T) {
 	for _, p := range reports[:len(reports)-1] {
 		assert.False(t, p.Done)
 	}
+}
+
+// countingMeter is a Meter a host installs in the context it runs with.
+type countingMeter struct {
+	requests atomic.Int64
+	wait     atomic.Int64
+}
+
+func (m *countingMeter) Request()                      { m.requests.Add(1) }
+func (m *countingMeter) RateLimitWait(d time.Duration) { m.wait.Add(int64(d)) }
+
+func TestRunPassesMeasurementsToTheHostsMeter(t *testing.T) {
+	host := &countingMeter{}
+	ctx := tributary.WithMeter(context.Background(), host)
+	c := newPaged(10, 5)
+	c.metered = true
+	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: newRecorder(t)}
+	res, err := r.Run(ctx, c, tributary.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), res.Requests)
+	assert.Equal(t, int64(2), host.requests.Load())
+	assert.Equal(t, int64(2*time.Second), host.wait.Load())
 }
 
 func TestPrune(t *testing.T) {
