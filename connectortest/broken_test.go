@@ -175,6 +175,7 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "work before iteration", check: "NoWorkBeforeIteration", b: broken{load: eager}, want: "Load: creating the iterator did"},
 		{name: "replay instead of fetch", check: "RangeTwice", b: broken{load: eager}, want: "the second range of the same iterator did no work"},
 		{name: "mutation after yield", check: "NoMutationAfterYield", b: broken{load: reuseBuffer}, want: "changed after it was yielded"},
+		{name: "stream mutation after yield", check: "NoMutationAfterYield", b: broken{stream: touchAfterYield}, want: `LoadFromCheckpoint(all time): document "mock://docs/1" (item 4) changed after it was yielded`},
 		{name: "shared memory between loads", check: "NoMutationAfterYield", b: broken{load: cached()}, want: "shares memory"},
 		{name: "same pointer twice", check: "Load", b: broken{load: reuseBuffer}, want: "the same *Document value was yielded twice"},
 		{name: "value after terminal error", check: "Load", b: broken{load: errorThenMore}, want: "yielded 1 more values after the terminal error \"boom\""},
@@ -452,6 +453,20 @@ func mapItems(m *mock.Connector, ctx context.Context, start, end time.Time, cp t
 				if !yield(out, nil) {
 					return
 				}
+			}
+		}
+	}
+}
+
+// touchAfterYield stamps each document once the caller has it.
+func touchAfterYield(m *mock.Connector, ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
+	return func(yield func(tributary.Item, error) bool) {
+		for it, err := range m.LoadFromCheckpoint(ctx, start, end, cp) {
+			if !yield(it, err) {
+				return
+			}
+			if it.Document != nil {
+				it.Document.Metadata["seen"] = []string{"yes"}
 			}
 		}
 	}

@@ -226,7 +226,7 @@ func unchangedItems(t testing.TB, label string, r itemRun) {
 	t.Helper()
 	for i, it := range r.items {
 		if it.Document != nil && it.Document.ContentHash() != r.hashes[i] {
-			t.Errorf("%s: document %q (item %d) changed after it was yielded; a yielded document belongs to the caller", label, it.Document.ID, i+1)
+			t.Errorf("%s: document %q (item %d) changed after it was yielded; a yielded document belongs to the caller", label, r.ids[i], i+1)
 		}
 	}
 }
