@@ -188,6 +188,7 @@ func brokenCases(t *testing.T) []brokenCase {
 				return &broken{Connector: openMock(t, "good"), validate: func(*mock.Connector, context.Context) error { return errors.New("401") }}
 			}},
 		{name: "poll ignores its window", check: "PollWindows", b: broken{poll: ignoreWindow}, want: "unexpected ids"},
+		{name: "window end included", check: "WindowBoundaries", b: broken{poll: inclusiveEnd}, want: `Poll[zero, 2024-01-01T05:00:00Z) yields "mock://docs/6", updated at 2024-01-01T05:00:00Z, not before the window's end`},
 		{name: "checkpoint accepted from elsewhere", check: "InvalidCheckpoint", b: broken{stream: ignoreCheckpoint}, want: "want an error matching tributary.ErrInvalidCheckpoint"},
 		{name: "checkpoint not an envelope", check: "Checkpoints", b: broken{stream: rawCheckpoints}, want: "not a checkpoint made by tributary.EncodeCheckpoint"},
 		{name: "no checkpoint", check: "Checkpoints", b: broken{stream: noCheckpoints}, want: "yielded documents but no checkpoint"},
@@ -435,6 +436,14 @@ func wrongSource(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Do
 
 func ignoreWindow(m *mock.Connector, ctx context.Context, _, _ time.Time) iter.Seq2[*tributary.Document, error] {
 	return m.Load(ctx)
+}
+
+// inclusiveEnd treats a window's end as part of it.
+func inclusiveEnd(m *mock.Connector, ctx context.Context, start, end time.Time) iter.Seq2[*tributary.Document, error] {
+	if !end.IsZero() {
+		end = end.Add(time.Nanosecond)
+	}
+	return m.Poll(ctx, start, end)
 }
 
 func ignoreCheckpoint(m *mock.Connector, ctx context.Context, start, end time.Time, _ tributary.Checkpoint) iter.Seq2[tributary.Item, error] {

@@ -1,6 +1,7 @@
 package connectortest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -107,6 +108,7 @@ var checks = []check{
 	{"NoWorkBeforeIteration", checkNoWorkBeforeIteration},
 	{"PollAllTime", checkPollAllTime},
 	{"PollWindows", checkPollWindows},
+	{"WindowBoundaries", checkWindowBoundaries},
 	{"Slim", checkSlim},
 	{"Checkpoints", checkCheckpoints},
 	{"CheckpointResume", checkCheckpointResume},
@@ -135,9 +137,26 @@ func Run(t *testing.T, h Harness) {
 	if len(h.WantIDs) == 0 {
 		t.Fatal("connectortest: Harness.WantIDs is empty; give the fixture some documents")
 	}
+	if err := h.check(); err != nil {
+		t.Fatalf("connectortest: %v", err)
+	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) { c.run(t, &h) })
 	}
+}
+
+// check reports a harness that contradicts itself: a window wanting an id
+// that a full load does not yield.
+func (h *Harness) check() error {
+	all := set(h.WantIDs)
+	for i, w := range h.Windows {
+		for _, id := range w.WantIDs {
+			if !all[id] {
+				return fmt.Errorf("Harness.Windows[%d] wants %q, which is not in WantIDs", i, id)
+			}
+		}
+	}
+	return nil
 }
 
 // newConnector returns a fresh connector from h, failing the check when the
