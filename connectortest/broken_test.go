@@ -159,10 +159,25 @@ func TestBrokenConnectorsAreCaught(t *testing.T) {
 	}
 }
 
+// TestEveryCheckCatchesSomething: each check has a broken connector it
+// must catch.
+func TestEveryCheckCatchesSomething(t *testing.T) {
+	caught := map[string]bool{}
+	for _, tc := range brokenCases(t) {
+		caught[tc.check] = true
+	}
+	for _, c := range checks {
+		assert.True(t, caught[c.name], "no broken connector for check %s", c.name)
+	}
+}
+
 func brokenCases(t *testing.T) []brokenCase {
 	stop := make(chan struct{})
 	t.Cleanup(func() { close(stop) })
 	return []brokenCase{
+		{name: "good credentials refused", check: "Validate", b: broken{validate: refuse}, want: "Validate with good credentials: mock: validate: insufficient permissions: forbidden"},
+		{name: "one-shot load", check: "LoadTwice", b: broken{load: oneShot()}, want: "second Load against the first: missing 5 of 5"},
+		{name: "poll over all time drops a document", check: "PollAllTime", b: broken{poll: dropFirst}, want: `Poll(all time): missing 1 of 5 expected ids: "mock://docs/1"`},
 		{name: "duplicate ids", check: "Load", b: broken{load: duplicateFirst}, want: `duplicate ids "mock://docs/1"`},
 		{name: "yield after break", check: "EarlyBreak", b: broken{load: ignoreBreak}, want: "yield called again after it returned false"},
 		{name: "nil nil", check: "Load", b: broken{load: nilNil}, want: "is (nil, nil)"},
@@ -195,6 +210,44 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "parents after children", check: "Hierarchy", b: broken{stream: nodesLast}, want: "which is yielded only later"},
 		{name: "iterators share a cursor", check: "ConcurrentLoads", b: broken{load: sharedCursor()}, want: "Load A, advanced in turn with Load B: missing"},
 		{name: "event yields nothing", check: "Events", b: broken{event: nothing}, want: `missing 1 of 1 expected ids: "mock://docs/3"`},
+	}
+}
+
+func refuse(*mock.Connector, context.Context) error {
+	return tributary.NewError("mock: validate", tributary.ErrInsufficientPermissions, errors.New("forbidden"))
+}
+
+// oneShot loads once; later loads yield nothing, like a connector that
+// keeps a cursor it never resets.
+func oneShot() func(*mock.Connector, context.Context) iter.Seq2[*tributary.Document, error] {
+	var used atomic.Bool
+	return func(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+		return func(yield func(*tributary.Document, error) bool) {
+			if used.Swap(true) {
+				return
+			}
+			for d, err := range m.Load(ctx) {
+				if !yield(d, err) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// dropFirst loses the first document of every poll.
+func dropFirst(m *mock.Connector, ctx context.Context, start, end time.Time) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		first := true
+		for d, err := range m.Poll(ctx, start, end) {
+			if first && d != nil {
+				first = false
+				continue
+			}
+			if !yield(d, err) {
+				return
+			}
+		}
 	}
 }
 
