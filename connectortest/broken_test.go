@@ -185,7 +185,7 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "slim ids differ", check: "Slim", b: broken{slim: slimDiffers}, want: `misses 1 ids that Load yields: "mock://docs/2"`},
 		{name: "slim ids invented", check: "Slim", b: broken{slim: slimDiffers}, want: `ids that Load does not yield: "mock://docs/ghost"`},
 		{name: "ignores cancelled context", check: "Cancel", b: broken{load: ignoreContext}, want: "Load with a cancelled context"},
-		{name: "leaked goroutine", check: "NoGoroutineLeak", b: broken{load: leakProducer(stop)}, want: "outlived the range loops"},
+		{name: "leaked goroutine", check: "NoGoroutineLeak", b: broken{load: leakProducer(stop)}, want: "outlived Validate and the range loops over Load"},
 		{name: "failure id off scheme", check: "FailureIDs", b: broken{load: bareFailureID}, want: `failure names document "5", which does not follow the document id scheme`},
 		{name: "work before iteration", check: "NoWorkBeforeIteration", b: broken{load: eager}, want: "Load: creating the iterator did"},
 		{name: "replay instead of fetch", check: "RangeTwice", b: broken{load: eager}, want: "the second range of the same iterator did no work"},

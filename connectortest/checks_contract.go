@@ -103,6 +103,9 @@ func checkNoGoroutineLeak(t testing.TB, h *Harness) {
 	c := newConnector(t, h)
 	streams := streamsOf(c, h)
 	before := goroutines()
+	if err := c.Validate(t.Context()); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
 	for _, s := range streams {
 		countDocs(t, h, s.name, s.open(t.Context()))
 		drive(t, h, s.name+", break after value 1", s.open(t.Context()), func(entry, error) bool { return false })
@@ -114,7 +117,7 @@ func checkNoGoroutineLeak(t testing.TB, h *Harness) {
 		cancel()
 	}
 	for _, g := range leaked(before, h.IgnoreGoroutines, 2*time.Second) {
-		t.Errorf("goroutine %s (started in %s) outlived the range loops over %s:\n%s", g.id, g.entry, streamNames(streams), g.stack)
+		t.Errorf("goroutine %s (started in %s) outlived Validate and the range loops over %s:\n%s", g.id, g.entry, streamNames(streams), g.stack)
 	}
 }
 

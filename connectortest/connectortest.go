@@ -55,7 +55,8 @@ type Harness struct {
 	Events []Event
 
 	// IgnoreGoroutines names the entry functions (as printed in a goroutine
-	// stack, such as "net/http.(*persistConn).readLoop") of goroutines that
+	// stack, such as "net/http.(*persistConn).readLoop"; a prefix such as
+	// "example.com/pool." matches every function it starts) of goroutines that
 	// may outlive a range loop without being a leak: pools of shared
 	// clients, an emulator's handlers. Goroutines of the standard library's
 	// HTTP client and server (idle connections, dials) are always ignored.
