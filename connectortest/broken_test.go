@@ -184,7 +184,8 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "resume loses documents", check: "CheckpointResume", b: broken{stream: lossyResume}, want: "lost 1 documents"},
 		{name: "slim ids differ", check: "Slim", b: broken{slim: slimDiffers}, want: `misses 1 ids that Load yields: "mock://docs/2"`},
 		{name: "slim ids invented", check: "Slim", b: broken{slim: slimDiffers}, want: `ids that Load does not yield: "mock://docs/ghost"`},
-		{name: "ignores cancelled context", check: "Cancel", b: broken{load: ignoreContext}, want: "Load with a cancelled context"},
+		{name: "ignores cancelled context", check: "Cancel", b: broken{load: ignoreContext}, want: "Load with a context already done (context canceled) ended with <nil>; want an error matching ctx.Err()"},
+		{name: "context error hidden", check: "Cancel", b: broken{load: hideContextError}, want: "Load with a context already done (context deadline exceeded) ended with load: transient failure: upstream unavailable; want an error matching ctx.Err()"},
 		{name: "leaked goroutine", check: "NoGoroutineLeak", b: broken{load: leakProducer(stop)}, want: "outlived Validate and the range loops over Load"},
 		{name: "failure id off scheme", check: "FailureIDs", b: broken{load: bareFailureID}, want: `failure names document "5", which does not follow the document id scheme`},
 		{name: "work before iteration", check: "NoWorkBeforeIteration", b: broken{load: eager}, want: "Load: creating the iterator did"},
@@ -325,6 +326,21 @@ func slimDiffers(m *mock.Connector, ctx context.Context, start, end time.Time) i
 
 func ignoreContext(m *mock.Connector, _ context.Context) iter.Seq2[*tributary.Document, error] {
 	return m.Load(context.Background())
+}
+
+// hideContextError reports every terminal error as a transient upstream
+// failure, dropping the context's error from the chain.
+func hideContextError(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		for d, err := range m.Load(ctx) {
+			if _, ok := tributary.AsFailure(err); err != nil && !ok {
+				err = tributary.NewError("load", tributary.ErrTransient, errors.New("upstream unavailable"))
+			}
+			if !yield(d, err) {
+				return
+			}
+		}
+	}
 }
 
 type pair struct {

@@ -53,28 +53,39 @@ func breakPoints(n int) []int {
 	return out
 }
 
-// checkCancel: with a cancelled context an iterator yields no document and
-// ends with an error matching ctx.Err(); cancelled mid-stream it ends with
-// such an error too.
+// checkCancel: with a cancelled context, or one past its deadline, an
+// iterator yields no document and ends with an error matching ctx.Err();
+// cancelled mid-stream it ends with such an error too.
 func checkCancel(t testing.TB, h *Harness) {
 	c := newConnector(t, h)
 	for _, s := range streamsOf(c, h) {
-		ctx, cancel := context.WithCancel(t.Context())
+		cancelled, cancel := context.WithCancel(t.Context())
 		cancel()
-		docs := 0
-		_, err := drive(t, h, s.name+" with a cancelled context", s.open(ctx), func(e entry, _ error) bool {
-			if e.doc {
-				docs++
-			}
-			return true
-		})
-		if docs > 0 {
-			t.Errorf("%s with a cancelled context yielded %d documents; want none", s.name, docs)
+		expired, cancelExpired := context.WithDeadline(t.Context(), time.Now().Add(-time.Second))
+		for _, ctx := range []context.Context{cancelled, expired} {
+			doneBefore(t, h, s, ctx)
 		}
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("%s with a cancelled context ended with %v; want an error matching ctx.Err() (context.Canceled)", s.name, err)
-		}
+		cancelExpired()
 		cancelMidStream(t, h, s)
+	}
+}
+
+// doneBefore ranges over s with a context that is already done.
+func doneBefore(t testing.TB, h *Harness, s stream, ctx context.Context) {
+	t.Helper()
+	label := fmt.Sprintf("%s with a context already done (%v)", s.name, ctx.Err())
+	docs := 0
+	_, err := drive(t, h, label, s.open(ctx), func(e entry, _ error) bool {
+		if e.doc {
+			docs++
+		}
+		return true
+	})
+	if docs > 0 {
+		t.Errorf("%s yielded %d documents; want none", label, docs)
+	}
+	if !errors.Is(err, ctx.Err()) {
+		t.Errorf("%s ended with %v; want an error matching ctx.Err()", label, err)
 	}
 }
 
