@@ -80,7 +80,7 @@ func New(o Options) (*Client, error) {
 		oa.base = &http.Client{Transport: base, CheckRedirect: c.checkRedirect(o.Env.AllowPrivateNetwork)}
 	}
 	var rt http.RoundTripper = meterTransport{base}
-	rt = authTransport{next: rt, auth: o.Auth}
+	rt = authTransport{next: rt, auth: o.Auth, agent: c.agent}
 	rt = newLimitTransport(rt, o.RateLimit)
 	rt = newRetryTransport(rt, o.Retry.withDefaults(), c.log, c.redact)
 	c.hc = &http.Client{Transport: rt, CheckRedirect: c.checkRedirect(o.Env.AllowPrivateNetwork)}
@@ -125,10 +125,6 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if s := req.URL.Scheme; s != "http" && s != "https" {
 		closeBody(req)
 		return nil, c.fail(tributary.ErrInvalidConfig, fmt.Errorf("unsupported URL scheme %q in %s", s, c.redact(req.URL.String())))
-	}
-	if req.Header.Get("User-Agent") == "" {
-		req = req.Clone(req.Context())
-		req.Header.Set("User-Agent", c.agent)
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
@@ -237,18 +233,27 @@ func (c *Client) checkRedirect(allowPrivate bool) func(*http.Request, []*http.Re
 
 type foreignHostKey struct{}
 
-// authTransport adds credentials except on requests redirected to another
-// host.
+// authTransport sets the User-Agent and adds credentials, except on
+// requests redirected to another host.
 type authTransport struct {
-	next http.RoundTripper
-	auth Auth
+	next  http.RoundTripper
+	auth  Auth
+	agent string
 }
 
 func (t authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.auth == nil || req.Context().Value(foreignHostKey{}) != nil {
+	needAgent := req.Header.Get("User-Agent") == ""
+	foreign := req.Context().Value(foreignHostKey{}) != nil
+	if !needAgent && (t.auth == nil || foreign) {
 		return t.next.RoundTrip(req)
 	}
 	req = req.Clone(req.Context())
+	if needAgent {
+		req.Header.Set("User-Agent", t.agent)
+	}
+	if t.auth == nil || foreign {
+		return t.next.RoundTrip(req)
+	}
 	if err := t.auth.Authorize(req); err != nil {
 		closeBody(req)
 		return nil, err

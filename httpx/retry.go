@@ -100,7 +100,9 @@ type attempts struct {
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	req = req.Clone(req.Context()) // retryablehttp rewinds the body on the request it holds
+	if req.Body != nil && req.Body != http.NoBody {
+		req = req.Clone(req.Context()) // retryablehttp rewinds the body on the request it holds
+	}
 	st := &attempts{req: req}
 	rc := &retryablehttp.Client{
 		HTTPClient:   t.inner,
