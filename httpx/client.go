@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -162,6 +163,10 @@ func (c *Client) transportError(err error) error {
 		kind = tributary.ErrInvalidConfig
 	case isTE:
 		kind = te.Kind
+	}
+	if ue, ok := err.(*url.Error); ok {
+		// Callers who dig out the *url.Error find its URL redacted too.
+		err = &url.Error{Op: ue.Op, URL: c.redact(ue.URL), Err: ue.Err}
 	}
 	return redactError(&tributary.Error{Op: c.name, Kind: kind, Err: err}, c.secrets())
 }

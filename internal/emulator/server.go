@@ -156,7 +156,8 @@ func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
 }
 
-// ServeHTTP serves r and records it in the log.
+// ServeHTTP serves r and records it in the log. A request no route
+// matches is answered 404 with {"message":"Not Found"}.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e := &Request{At: s.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone()}
 	sw := &statusWriter{ResponseWriter: w}
@@ -169,6 +170,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log = append(s.log, *e)
 		s.mu.Unlock()
 	}()
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		Error(sw, http.StatusNotFound, "Not Found") // as JSON, like real APIs
+		return
+	}
 	s.mux.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), entryKey{}, e)))
 }
 
