@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -350,4 +351,23 @@ func TestNoSecretInErrors(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestNoSecretInLogs(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var buf strings.Builder
+		logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		h := sequence(new(atomic.Int64), []int{503, 503, 200}, nil)
+		env := envFor(handlerTransport{h})
+		env.Logger = logger
+		c, err := httpx.New(httpx.Options{Env: env, Auth: httpx.Bearer("bearer-secret-value")})
+		require.NoError(t, err)
+		require.NoError(t, c.GetJSON(t.Context(), "https://user:pw-secret-1@api.test/x?access_token=query-secret-2&page=3", nil))
+		out := buf.String()
+		assert.Contains(t, out, "retrying request", "retries are logged")
+		assert.Contains(t, out, "page=3")
+		for _, s := range []string{"bearer-secret-value", "pw-secret-1", "query-secret-2"} {
+			assert.NotContains(t, out, s)
+		}
+	})
 }
