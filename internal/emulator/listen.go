@@ -71,6 +71,7 @@ func (p plainTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	out := req.Clone(req.Context())
 	out.URL.Scheme = "http"
+	out.Header.Set("X-Forwarded-Proto", "https") // links the emulator builds keep https
 	resp, err := p.t.RoundTrip(out)
 	if resp != nil {
 		resp.Request = req

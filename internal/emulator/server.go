@@ -1,8 +1,10 @@
 package emulator
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -52,7 +54,13 @@ type Request struct {
 	Status    int    // the answer's status; 0 for a reset connection
 	Fault     string // the injected fault, empty when none
 	Header    http.Header
+	// Body is the request body (its first MaxLoggedBody bytes); the
+	// handler still reads it whole.
+	Body []byte
 }
+
+// MaxLoggedBody bounds the request body kept in the log.
+const MaxLoggedBody = 64 << 10
 
 // New returns a Server with no routes.
 func New(o Options) *Server {
@@ -160,6 +168,13 @@ func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request) {
 // matches is answered 404 with {"message":"Not Found"}.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e := &Request{At: s.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone()}
+	if r.Body != nil && r.Body != http.NoBody {
+		e.Body, _ = io.ReadAll(io.LimitReader(r.Body, MaxLoggedBody))
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(e.Body), r.Body), r.Body}
+	}
 	sw := &statusWriter{ResponseWriter: w}
 	defer func() {
 		e.Status = sw.status
@@ -213,6 +228,11 @@ func (s *Server) ResetLog() {
 	defer s.mu.Unlock()
 	s.log = nil
 }
+
+// BaseURL returns the scheme and host the client addressed r to, such as
+// "https://api.github.com", for absolute links in answers. Requests that
+// Transport carried for an https URL count as https.
+func BaseURL(r *http.Request) string { u := requestURL(r); return u.Scheme + "://" + u.Host }
 
 // WriteJSON answers with status and v encoded as JSON.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
