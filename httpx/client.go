@@ -40,7 +40,17 @@ type Options struct {
 	MaxBodyBytes int64
 	// UserAgent is sent when a request sets none; empty means "tributary".
 	UserAgent string
+	// ResponseHeaderTimeout bounds the wait for an answer's headers on
+	// each attempt when the host's transport is an *http.Transport that
+	// sets none, so a server that never answers costs a retry rather than
+	// the whole run. Zero means DefaultResponseHeaderTimeout; negative
+	// means none. Bodies are bounded by the request's context only.
+	ResponseHeaderTimeout time.Duration
 }
+
+// DefaultResponseHeaderTimeout is the response-header timeout when
+// Options.ResponseHeaderTimeout is zero.
+const DefaultResponseHeaderTimeout = 2 * time.Minute
 
 // Client sends requests through the stack: retries outermost, then the rate
 // limiter, authentication, metering and the address guard over the host's
@@ -74,9 +84,11 @@ func New(o Options) (*Client, error) {
 	if o.Env.HTTPClient != nil && o.Env.HTTPClient.Transport != nil {
 		base = o.Env.HTTPClient.Transport
 	}
-	if !o.Env.AllowPrivateNetwork {
-		base = guardTransport(base)
+	headerTimeout := o.ResponseHeaderTimeout
+	if headerTimeout == 0 {
+		headerTimeout = DefaultResponseHeaderTimeout
 	}
+	base = prepareTransport(base, o.Env.AllowPrivateNetwork, headerTimeout)
 	if oa, ok := o.Auth.(*OAuth2); ok && oa.base == nil {
 		oa.base = &http.Client{Transport: base, CheckRedirect: c.checkRedirect(o.Env.AllowPrivateNetwork)}
 	}
@@ -129,7 +141,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, c.transportError(err)
+		return nil, c.transportError(req.Context(), err)
 	}
 	if resp.StatusCode >= 400 {
 		return nil, c.statusError(resp)
@@ -154,10 +166,10 @@ func (c *Client) fail(kind, err error) error {
 }
 
 // transportError classifies an error from the http.Client.
-func (c *Client) transportError(err error) error {
+func (c *Client) transportError(ctx context.Context, err error) error {
 	var kind error = tributary.ErrTransient
 	switch te, isTE := errors.AsType[*tributary.Error](err); {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case ctx.Err() != nil: // the caller gave up; err matches ctx.Err()
 		kind = nil
 	case errors.Is(err, ErrForbiddenAddress):
 		kind = tributary.ErrInvalidConfig

@@ -79,6 +79,19 @@ func (p plainTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
+// DialContext connects to the emulator in memory whatever the address, for
+// tests that build their own *http.Transport (to exercise its timeouts);
+// the connection is served like those of Transport.
+func (s *Server) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	s.mu.Lock()
+	if s.mem == nil {
+		s.mem = newMemServer(s)
+	}
+	m := s.mem
+	s.mu.Unlock()
+	return m.dial(ctx, network, addr)
+}
+
 // Client returns an *http.Client over Transport.
 func (s *Server) Client() *http.Client { return &http.Client{Transport: s.Transport()} }
 

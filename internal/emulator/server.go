@@ -37,7 +37,7 @@ type Server struct {
 
 	mu     sync.Mutex
 	faults []*rule
-	log    []Request
+	log    []*Request
 	real   *httptest.Server
 	mem    *memServer
 }
@@ -125,10 +125,10 @@ func (s *Server) guard(rt *route, h http.Handler) http.Handler {
 		if e == nil {
 			e = &Request{}
 		}
-		e.Pattern = r.Pattern
+		s.record(func() { e.Pattern = r.Pattern })
 		f, faulty := s.faultFor(r)
 		if faulty {
-			e.Fault = f.String()
+			s.record(func() { e.Fault = f.String() })
 			if serveFault(w, r, f) {
 				return
 			}
@@ -138,7 +138,7 @@ func (s *Server) guard(rt *route, h http.Handler) http.Handler {
 			s.unauthorized(w, r)
 			return
 		}
-		e.Principal = p
+		s.record(func() { e.Principal = p })
 		if rt.limited && s.lim != nil {
 			now := s.clock.Now()
 			allowed, remaining, reset := s.lim.take(p, now)
@@ -154,6 +154,14 @@ func (s *Server) guard(rt *route, h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// record changes a log entry under the lock, as Requests may read it at
+// any time.
+func (s *Server) record(change func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	change()
 }
 
 func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request) {
@@ -176,14 +184,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}{io.MultiReader(bytes.NewReader(e.Body), r.Body), r.Body}
 	}
 	sw := &statusWriter{ResponseWriter: w}
+	s.mu.Lock()
+	s.log = append(s.log, e) // logged on arrival, so requests in flight count
+	s.mu.Unlock()
 	defer func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		e.Status = sw.status
 		if e.Fault == "reset" {
 			e.Status = 0
 		}
-		s.mu.Lock()
-		s.log = append(s.log, *e)
-		s.mu.Unlock()
 	}()
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		Error(sw, http.StatusNotFound, "Not Found") // as JSON, like real APIs
@@ -192,11 +202,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), entryKey{}, e)))
 }
 
-// Requests returns a copy of the request log, oldest first.
+// Requests returns a copy of the request log, in order of arrival. A
+// request still being answered has Status 0.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Request(nil), s.log...)
+	out := make([]Request, len(s.log))
+	for i, e := range s.log {
+		out[i] = *e
+	}
+	return out
 }
 
 // Count returns how many logged requests match target: a path, a route
