@@ -247,6 +247,8 @@ func TestFormatOfAndSniff(t *testing.T) {
 		{[]byte("just some words\n"), extract.FormatText},
 		{fixture.Zip(fixture.Entry{Name: "a.txt", Data: []byte("a")}), extract.FormatZip},
 		{fixture.DOCX("t", "", "p"), extract.FormatDOCX},
+		{fixture.Zip(fixture.Entry{Name: "mimetype", Data: []byte("application/vnd.oasis.opendocument.text"), Store: true},
+			fixture.Entry{Name: "content.xml", Data: []byte("<office:document-content/>")}), extract.FormatUnknown},
 		{[]byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13}, extract.FormatUnknown},
 	} {
 		got, mime := extract.Sniff(tc.in)
