@@ -28,7 +28,9 @@
 // the root, with "/" as separator: "*" matches within one folder name, "**"
 // across folders ("**/*.pdf" is every PDF, "reports/**" everything under
 // reports), and {a,b} and [abc] as usual. A folder that an exclude pattern
-// matches is not entered. Unset exclude means DefaultExclude.
+// matches is not entered. Unset exclude means DefaultExclude, which leaves
+// out hidden files and folders (names starting with a dot: .git, .env,
+// .ssh); set exclude to [] to index everything.
 //
 // # What becomes a document
 //

@@ -50,7 +50,9 @@ func (c *Connector) handle(w *walker, key string) error {
 	if !ok {
 		return w.failure(&tributary.Failure{EntityID: key, Message: "event for a path under no root"})
 	}
-	if rel == "" || w.excludedPath(rel) {
+	dirRel, name := path.Split(rel)
+	dirRel = strings.TrimSuffix(dirRel, "/")
+	if rel == "" || w.excludedPath(dirRel) || (name != MetadataFile && w.excluded(rel)) {
 		return nil
 	}
 	w.c.opened.Add(1)
@@ -64,8 +66,6 @@ func (c *Connector) handle(w *walker, key string) error {
 	}
 	defer h.Close()
 	rs := &rootState{cfg: r, real: real, handle: h}
-	dirRel, name := path.Split(rel)
-	dirRel = strings.TrimSuffix(dirRel, "/")
 	d, err := w.openChain(rs, dirRel)
 	if errors.Is(err, fs.ErrNotExist) {
 		return w.deletion(docID(r.name, rel))

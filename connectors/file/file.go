@@ -42,9 +42,11 @@ const (
 	DefaultMaxRatio     = 100
 )
 
-// DefaultExclude is what Settings.Exclude holds when it is not set:
-// version-control folders and operating-system clutter.
-var DefaultExclude = []string{"**/.git", "**/.hg", "**/.svn", "**/.DS_Store", "**/Thumbs.db", "**/node_modules"}
+// DefaultExclude is what Settings.Exclude holds when it is not set: hidden
+// files and folders (version control, editor state, and files such as .env
+// or .netrc that often hold secrets nobody meant to index), Windows
+// thumbnail caches and installed JavaScript packages.
+var DefaultExclude = []string{"**/.*", "**/Thumbs.db", "**/node_modules"}
 
 // Settings configures the file connector.
 type Settings struct {
@@ -55,7 +57,7 @@ type Settings struct {
 	Include []string `json:"include,omitempty" jsonschema_description:"Glob patterns of files to index, matched against paths relative to the root; ** crosses folders; empty means every file"`
 	// Exclude lists glob patterns of files and folders to leave out; a
 	// folder that matches is not entered. Unset means DefaultExclude.
-	Exclude []string `json:"exclude,omitempty" jsonschema_description:"Glob patterns of files and folders to skip; unset means version-control folders and OS clutter"`
+	Exclude []string `json:"exclude,omitempty" jsonschema_description:"Glob patterns of files and folders to skip; unset means hidden files and folders, Thumbs.db and node_modules"`
 	// MaxFileSize is the largest file read, in bytes; larger files are
 	// reported as failures. Default 64 MiB.
 	MaxFileSize int64 `json:"max_file_size,omitempty" jsonschema:"minimum=0" jsonschema_description:"Largest file read in bytes (default 64 MiB)"`
@@ -200,8 +202,11 @@ type Connector struct {
 	roots []rootConfig
 	env   tributary.Env
 	lim   extract.Limits
-	// excludeNames and excludeGlobs are Settings.Exclude split for speed.
-	excludeNames, excludeGlobs []string
+	// excludeNames, excludeHidden and excludeGlobs are Settings.Exclude
+	// split for speed.
+	excludeNames  []string
+	excludeHidden bool
+	excludeGlobs  []string
 	// onWatching, when set, is called once Watch watches every folder
 	// (tests wait for it rather than sleep).
 	onWatching func()
@@ -232,7 +237,7 @@ func New(s Settings, _ Credentials, env tributary.Env) (*Connector, error) {
 	}
 	s = s.withDefaults()
 	c := &Connector{s: s, env: env, lim: extract.Limits{MaxText: s.MaxFileSize * 4, MaxPart: max(s.MaxFileSize*4, s.Archive.MaxEntrySize)}}
-	c.excludeNames, c.excludeGlobs = splitExcludes(s.Exclude)
+	c.excludeNames, c.excludeHidden, c.excludeGlobs = splitExcludes(s.Exclude)
 	for _, r := range s.Roots {
 		abs, err := filepath.Abs(r.Path)
 		if err != nil {

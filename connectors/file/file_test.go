@@ -468,3 +468,16 @@ func TestReadErrorIsAFailure(t *testing.T) {
 	}
 	assert.ErrorIs(t, got[0].Failure, os.ErrPermission)
 }
+
+func TestHiddenFilesExcludedByDefault(t *testing.T) {
+	root := t.TempDir()
+	for _, p := range []string{"a.md", ".env", ".config/app.toml", "sub/.secret.txt", "sub/b.md"} {
+		writeFile(t, root, p, []byte("x"))
+	}
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"file://r/a.md", "file://r/sub/b.md"}, load(t, c).ids())
+	c, err = New(Settings{Roots: []Root{{Path: root, Name: "r"}}, Exclude: []string{}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	assert.Len(t, load(t, c).ids(), 5, "an empty exclude list indexes hidden files too")
+}

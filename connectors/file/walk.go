@@ -324,6 +324,9 @@ func (w *walker) descend(d *dirState, rel, real string, after []string, open fun
 // pattern ending in "/**" also excludes the folder itself.
 func (w *walker) excluded(rel string) bool {
 	base := path.Base(rel)
+	if w.c.excludeHidden && strings.HasPrefix(base, ".") {
+		return true
+	}
 	for _, name := range w.c.excludeNames {
 		if base == name {
 			return true
@@ -341,10 +344,14 @@ func (w *walker) excluded(rel string) bool {
 }
 
 // splitExcludes sorts exclude patterns into plain names matched anywhere
-// ("**/name", the common case, compared without glob matching) and the
-// other globs.
-func splitExcludes(patterns []string) (names, globs []string) {
+// ("**/name", the common case, compared without glob matching), hidden
+// names ("**/.*") and the other globs.
+func splitExcludes(patterns []string) (names []string, hidden bool, globs []string) {
 	for _, p := range patterns {
+		if p == "**/.*" {
+			hidden = true
+			continue
+		}
 		name, ok := strings.CutPrefix(p, "**/")
 		if ok && name != "" && !strings.ContainsAny(name, "*?[]{}\\/") {
 			names = append(names, name)
@@ -352,7 +359,7 @@ func splitExcludes(patterns []string) (names, globs []string) {
 		}
 		globs = append(globs, p)
 	}
-	return names, globs
+	return names, hidden, globs
 }
 
 // admit reports whether a file's path is admitted: it matches an include
