@@ -14,14 +14,13 @@ import (
 // listQuery is a parsed listing request: the filters, the sort order and
 // the page.
 type listQuery struct {
-	state     string // open, closed or all
-	sort      string // created, updated, ...
-	asc       bool
-	since     time.Time
-	perPage   int
-	page      int
-	hasSince  bool
-	sortField string
+	state    string // open, closed or all
+	sort     string // created, updated, ...
+	asc      bool
+	since    time.Time
+	perPage  int
+	page     int
+	hasSince bool
 }
 
 // validationError is GitHub's 422 answer to a bad parameter.
