@@ -2,7 +2,6 @@ package github
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -84,7 +83,7 @@ func (c *client) getOnce(ctx context.Context, rawURL string, v any) (string, err
 	next := nextLink(h.Get("Link"))
 	if next != "" && !c.sameAPI(next) {
 		return "", tributary.NewError("github", tributary.ErrTransient,
-			fmt.Errorf("Link header points away from the API root %s", c.base))
+			fmt.Errorf("next-page link points away from the API root %s", c.base))
 	}
 	return next, nil
 }
@@ -145,7 +144,3 @@ func (c *client) getRepo(ctx context.Context, fullName string) (*apiRepo, error)
 	}
 	return &r, nil
 }
-
-// rawPage is a listing page whose items are decoded one by one, so that one
-// malformed item becomes one failure instead of losing the page.
-type rawPage []json.RawMessage

@@ -2,8 +2,8 @@ package github
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"testing"
@@ -17,11 +17,14 @@ import (
 
 const testToken = "ghp_emulatedtoken0123456789"
 
-// fixture is an emulated GitHub with a connector pointed at it.
+// testBase is the API root the in-memory emulator answers for.
+const testBase = "http://api.github.test"
+
+// fixture is an emulated GitHub with a connector pointed at it. Requests
+// go to the emulator in memory, so tests run under testing/synctest.
 type fixture struct {
 	data *githubemu.Data
 	emu  *githubemu.Server
-	srv  *httptest.Server
 }
 
 func newFixture(t testing.TB, gen githubemu.GenerateOptions, opts githubemu.Options) *fixture {
@@ -29,21 +32,19 @@ func newFixture(t testing.TB, gen githubemu.GenerateOptions, opts githubemu.Opti
 	data := githubemu.Generate(gen)
 	emu := githubemu.New(data, opts)
 	emu.AddToken(testToken, githubemu.Token{User: data.Users[1], Permissions: githubemu.FullAccess(), Classic: true})
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-	return &fixture{data: data, emu: emu, srv: srv}
+	return &fixture{data: data, emu: emu}
 }
 
 func (f *fixture) settings(repos ...string) Settings {
 	s := Settings{}
 	s.SetDefaults()
-	s.BaseURL = f.srv.URL
+	s.BaseURL = testBase
 	s.Repositories = repos
 	return s
 }
 
 func (f *fixture) env() tributary.Env {
-	return tributary.Env{AllowPrivateNetwork: true, HTTPClient: f.srv.Client()}
+	return tributary.Env{AllowPrivateNetwork: true, HTTPClient: &http.Client{Transport: f.emu.Transport()}}
 }
 
 func (f *fixture) connector(t testing.TB, s Settings, env tributary.Env) *Connector {
@@ -69,7 +70,7 @@ func (f *fixture) expectedIDs(repos []string, start, end time.Time, kind func(*g
 			if it.PR {
 				seg = "pull"
 			}
-			ids = append(ids, "https://github.com/"+r.FullName()+"/"+seg+"/"+strconv.Itoa(it.Number))
+			ids = append(ids, "https://github.com/"+r.FullName()+"/"+seg+"/"+itoa(it.Number))
 		}
 	}
 	slices.Sort(ids)
@@ -116,4 +117,24 @@ func (c collected) ids() []string {
 	return ids
 }
 
-var _ http.Handler = (*githubemu.Server)(nil)
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func sortDesc(ts []time.Time) {
+	slices.SortFunc(ts, func(a, b time.Time) int { return b.Compare(a) })
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func decodeRaw(t testing.TB, b []byte) []json.RawMessage {
+	t.Helper()
+	var raw []json.RawMessage
+	require.NoError(t, json.Unmarshal(b, &raw))
+	return raw
+}

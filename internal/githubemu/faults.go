@@ -26,6 +26,8 @@ const (
 	FaultTruncate
 	// FaultMalformed sends 200 with a body that is not JSON.
 	FaultMalformed
+	// FaultNotFound answers 404, as for an object deleted meanwhile.
+	FaultNotFound
 )
 
 // faultPlan decides which requests fail: queued faults per route pattern
@@ -92,6 +94,8 @@ func injectFault(w http.ResponseWriter, f Fault, body []byte) bool {
 		writeError(w, http.StatusInternalServerError, "Server Error")
 	case FaultBadGateway:
 		writeError(w, http.StatusBadGateway, "Server Error")
+	case FaultNotFound:
+		writeError(w, http.StatusNotFound, "Not Found")
 	case FaultReset:
 		closeConn(w)
 	case FaultTruncate:

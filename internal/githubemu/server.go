@@ -88,6 +88,13 @@ func (s *Server) AddToken(token string, t Token) {
 	s.tokens[token] = &t
 }
 
+// RevokeToken makes the server refuse token from now on.
+func (s *Server) RevokeToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.tokens, token)
+}
+
 // Update runs f with the data locked, so a test can change the source while
 // a client reads it.
 func (s *Server) Update(f func(d *Data)) {
