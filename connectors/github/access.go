@@ -45,18 +45,14 @@ func (r *run) access(repo *apiRepo) (*tributary.ExternalAccess, bool) {
 }
 
 func (r *run) collaboratorEmails(repo *apiRepo) ([]string, error) {
-	next := r.c.client.url(repoPath(repo.FullName)+"/collaborators", url.Values{"affiliation": {"all"}, "per_page": {"100"}})
+	first := r.c.client.url(repoPath(repo.FullName)+"/collaborators", url.Values{"affiliation": {"all"}, "per_page": {"100"}})
 	var emails []string
-	for next != "" {
-		var page []apiUser
-		var err error
-		if next, err = r.c.client.get(r.ctx, next, &page); err != nil {
+	for u, err := range each[apiUser](r.ctx, r.c.client, first) {
+		if err != nil {
 			return nil, err
 		}
-		for _, u := range page {
-			if u.Email != "" {
-				emails = append(emails, strings.ToLower(u.Email))
-			}
+		if u.Email != "" {
+			emails = append(emails, strings.ToLower(u.Email))
 		}
 	}
 	slices.Sort(emails)
@@ -67,17 +63,13 @@ func (r *run) teams(repo *apiRepo) ([]string, error) {
 	if !strings.EqualFold(repo.Owner.Type, "Organization") {
 		return nil, nil
 	}
-	next := r.c.client.url(repoPath(repo.FullName)+"/teams", url.Values{"per_page": {"100"}})
+	first := r.c.client.url(repoPath(repo.FullName)+"/teams", url.Values{"per_page": {"100"}})
 	var ids []string
-	for next != "" {
-		var page []apiTeam
-		var err error
-		if next, err = r.c.client.get(r.ctx, next, &page); err != nil {
+	for t, err := range each[apiTeam](r.ctx, r.c.client, first) {
+		if err != nil {
 			return nil, err
 		}
-		for _, t := range page {
-			ids = append(ids, "team:"+repo.Owner.Login+"/"+t.Slug)
-		}
+		ids = append(ids, "team:"+repo.Owner.Login+"/"+t.Slug)
 	}
 	return ids, nil
 }

@@ -2,8 +2,10 @@ package github
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strings"
@@ -48,44 +50,93 @@ func (c *client) url(path string, q url.Values) string {
 	return c.base + path + "?" + q.Encode()
 }
 
-// get fetches rawURL into v and returns the next page's URL from the Link
-// header ("" on the last page). Broken bodies are fetched again, up to
+// get fetches one object into v. A broken body is fetched again, up to
 // bodyAttempts times.
-func (c *client) get(ctx context.Context, rawURL string, v any) (next string, err error) {
-	backoff := 500 * time.Millisecond
+func (c *client) get(ctx context.Context, rawURL string, v any) error {
 	for attempt := 1; ; attempt++ {
-		next, err = c.getOnce(ctx, rawURL, v)
+		err := c.getOnce(ctx, rawURL, v)
 		if err == nil || attempt >= bodyAttempts || !brokenBody(err) {
-			return next, err
+			return err
 		}
-		t := time.NewTimer(backoff)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return "", ctx.Err()
-		case <-t.C:
+		if err := sleep(ctx, attempt); err != nil {
+			return err
 		}
-		backoff *= 2
 	}
 }
 
-func (c *client) getOnce(ctx context.Context, rawURL string, v any) (string, error) {
+func (c *client) getOnce(ctx context.Context, rawURL string, v any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return "", tributary.NewError("github", tributary.ErrInvalidConfig, fmt.Errorf("bad request URL: %w", err))
+		return tributary.NewError("github", tributary.ErrInvalidConfig, fmt.Errorf("bad request URL: %w", err))
 	}
 	req.Header.Set("Accept", "application/vnd.github+json")
 	req.Header.Set("X-GitHub-Api-Version", apiVersion)
-	h, err := c.http.DoJSON(req, v)
-	if err != nil {
-		return "", err
+	_, err = c.http.DoJSON(req, v)
+	return err
+}
+
+// sleep waits before the attempt after the given one: 0.5s, 1s, 2s...
+func sleep(ctx context.Context, attempt int) error {
+	t := time.NewTimer(250 * time.Millisecond << attempt)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
-	next := nextLink(h.Get("Link"))
-	if next != "" && !c.sameAPI(next) {
-		return "", tributary.NewError("github", tributary.ErrTransient,
-			fmt.Errorf("next-page link points away from the API root %s", c.base))
+}
+
+// pages lists a paginated endpoint from first through its Link headers,
+// with the stack's guards against repeated pages. Items stay raw so that
+// one malformed item costs one failure, not the page. A page whose body
+// arrived broken is fetched again, up to bodyAttempts times; a next link
+// outside the API root ends the listing with an error, so that the token
+// never follows it.
+func (c *client) pages(ctx context.Context, first string) iter.Seq2[httpx.Page[json.RawMessage], error] {
+	return func(yield func(httpx.Page[json.RawMessage], error) bool) {
+		at, attempt := first, 1
+		for at != "" {
+			restart := ""
+			for pg, err := range httpx.Link(ctx, c.http, at, httpx.Limits{}, rawItems) {
+				if err != nil && brokenBody(err) && attempt < bodyAttempts && pg.At != "" {
+					if err := sleep(ctx, attempt); err != nil {
+						yield(pg, err)
+						return
+					}
+					attempt, restart = attempt+1, pg.At
+					break
+				}
+				if err == nil {
+					attempt = 1
+					if pg.Next != "" && !c.sameAPI(pg.Next) {
+						err = tributary.NewError("github", tributary.ErrTransient,
+							fmt.Errorf("next-page link leaves the API root %s", c.base))
+					}
+				}
+				if !yield(pg, err) || err != nil {
+					return
+				}
+			}
+			at = restart
+		}
 	}
-	return next, nil
+}
+
+func rawItems(b *[]json.RawMessage) []json.RawMessage { return *b }
+
+// decodeItems decodes a page of objects that carry nothing to fail on one
+// by one (repositories, comments, collaborators, teams).
+func decodeItems[T any](raw []json.RawMessage) ([]T, error) {
+	out := make([]T, 0, len(raw))
+	for _, r := range raw {
+		var v T
+		if err := json.Unmarshal(r, &v); err != nil {
+			return nil, tributary.NewError("github: decode page", tributary.ErrTransient, err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 // brokenBody reports whether err is a response that arrived but could not
@@ -105,37 +156,11 @@ func (c *client) sameAPI(rawURL string) bool {
 	return strings.HasPrefix(rawURL, c.base+"/")
 }
 
-// nextLink returns the rel="next" target of a Link header (RFC 8288), or "".
-func nextLink(h string) string {
-	for part := range strings.SplitSeq(h, ",") {
-		target, params, ok := strings.Cut(strings.TrimSpace(part), ";")
-		if !ok || !strings.HasPrefix(target, "<") || !strings.HasSuffix(target, ">") {
-			continue
-		}
-		for p := range strings.SplitSeq(params, ";") {
-			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
-			if strings.EqualFold(k, "rel") && relHas(strings.Trim(v, `"`), "next") {
-				return target[1 : len(target)-1]
-			}
-		}
-	}
-	return ""
-}
-
-func relHas(rels, want string) bool {
-	for r := range strings.FieldsSeq(rels) {
-		if strings.EqualFold(r, want) {
-			return true
-		}
-	}
-	return false
-}
-
 // getRepo fetches one repository by full name.
 func (c *client) getRepo(ctx context.Context, fullName string) (*apiRepo, error) {
 	owner, name, _ := strings.Cut(fullName, "/")
 	var r apiRepo
-	if _, err := c.get(ctx, c.url("/repos/"+url.PathEscape(owner)+"/"+url.PathEscape(name), nil), &r); err != nil {
+	if err := c.get(ctx, c.url("/repos/"+url.PathEscape(owner)+"/"+url.PathEscape(name), nil), &r); err != nil {
 		return nil, fmt.Errorf("get repository %s: %w", fullName, err)
 	}
 	if r.NodeID == "" || r.FullName == "" || r.HTMLURL == "" {
@@ -143,4 +168,26 @@ func (c *client) getRepo(ctx context.Context, fullName string) (*apiRepo, error)
 			errors.New("answer lacks node_id, full_name or html_url"))
 	}
 	return &r, nil
+}
+
+// each yields the objects of every page of a listing.
+func each[T any](ctx context.Context, c *client, first string) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) {
+		for pg, err := range c.pages(ctx, first) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			items, err := decodeItems[T](pg.Items)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for i := range items {
+				if !yield(&items[i], nil) {
+					return
+				}
+			}
+		}
+	}
 }

@@ -96,7 +96,7 @@ func (c *Connector) Source() tributary.DocumentSource { return Source }
 // private repositories) with ErrNotFound.
 func (c *Connector) Validate(ctx context.Context) error {
 	var me apiUser
-	if _, err := c.client.get(ctx, c.client.url("/user", nil), &me); err != nil {
+	if err := c.client.get(ctx, c.client.url("/user", nil), &me); err != nil {
 		return fmt.Errorf("github: validate token: %w", err)
 	}
 	for _, name := range c.repos {
@@ -110,7 +110,7 @@ func (c *Connector) Validate(ctx context.Context) error {
 	}
 	if c.settings.Owner != "" {
 		var owner apiUser
-		if _, err := c.client.get(ctx, c.client.url("/users/"+url.PathEscape(c.settings.Owner), nil), &owner); err != nil {
+		if err := c.client.get(ctx, c.client.url("/users/"+url.PathEscape(c.settings.Owner), nil), &owner); err != nil {
 			return fmt.Errorf("github: validate owner %s: %w", c.settings.Owner, err)
 		}
 	}
@@ -124,7 +124,7 @@ func (c *Connector) probeListings(ctx context.Context, r *apiRepo) error {
 	for _, k := range c.kinds() {
 		var page []json.RawMessage
 		u := c.client.url(repoPath(r.FullName)+"/"+k, url.Values{"per_page": {"1"}, "state": {"all"}})
-		if _, err := c.client.get(ctx, u, &page); err != nil {
+		if err := c.client.get(ctx, u, &page); err != nil {
 			return fmt.Errorf("github: validate %s of %s: %w", k, r.FullName, err)
 		}
 	}

@@ -480,3 +480,23 @@ func TestSlimEndsOnAFailure(t *testing.T) {
 	assert.False(t, isFailure, "a slim listing with a hole ends: pruning must not act on it")
 	assert.ErrorIs(t, err, tributary.ErrNotFound)
 }
+
+// Every fault GitHub may answer with (rate limits with Retry-After, 5xx,
+// resets, bodies cut short or garbled) is retried: the load still delivers
+// every document, with no failure.
+func TestFaultsStillDeliverEverything(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t, gen3, githubemu.Options{})
+		s := f.settings(twoRepos...)
+		s.PerPage = 25
+		s.IncludeComments = true
+		c := f.connector(t, s, f.env())
+		f.emu.FailEvery(3, githubemu.FaultTooMany, githubemu.FaultServerError, githubemu.FaultSecondary,
+			githubemu.FaultReset, githubemu.FaultBadGateway, githubemu.FaultTruncate, githubemu.FaultMalformed)
+		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
+		require.NoError(t, got.err)
+		assert.Empty(t, got.failures)
+		assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.ids())
+		assert.Greater(t, f.emu.Stats().Faults, 20)
+	})
+}

@@ -168,31 +168,23 @@ func (r *run) ownerRepos(pos position) {
 		r.fail(err)
 		return
 	}
-	for next != "" {
-		var page []apiRepo
-		next, err = r.c.client.get(r.ctx, next, &page)
+	for repo, err := range each[apiRepo](r.ctx, r.c.client, next) {
 		if err != nil {
 			r.fail(fmt.Errorf("github: list repositories of %s: %w", r.c.settings.Owner, err))
 			return
 		}
-		for i := range page {
-			repo := &page[i]
-			if r.c.configured(repo.FullName) || (pos.Repo != "" && lessName(repo.FullName, pos.Repo)) {
-				continue
-			}
-			if repo.NodeID == "" || repo.FullName == "" || repo.HTMLURL == "" {
-				r.fail(tributary.NewError("github: list repositories", tributary.ErrTransient,
-					errors.New("repository without node_id, full_name or html_url")))
-				return
-			}
-			from := resumeAt(pos, repo.FullName)
-			from.Phase = phaseOwner
-			if from.Kind == kindDone {
-				continue
-			}
-			if !r.repo(repo, from) {
-				return
-			}
+		if r.c.configured(repo.FullName) || (pos.Repo != "" && lessName(repo.FullName, pos.Repo)) {
+			continue
+		}
+		if repo.NodeID == "" || repo.FullName == "" || repo.HTMLURL == "" {
+			r.fail(tributary.NewError("github: list repositories", tributary.ErrTransient,
+				errors.New("repository without node_id, full_name or html_url")))
+			return
+		}
+		from := resumeAt(pos, repo.FullName)
+		from.Phase = phaseOwner
+		if from.Kind != kindDone && !r.repo(repo, from) {
+			return
 		}
 	}
 }
@@ -213,7 +205,7 @@ func (c *Connector) configured(fullName string) bool {
 func (c *Connector) ownerListURL(ctx context.Context) (string, error) {
 	owner := c.settings.Owner
 	var u apiUser
-	if _, err := c.client.get(ctx, c.client.url("/users/"+url.PathEscape(owner), nil), &u); err != nil {
+	if err := c.client.get(ctx, c.client.url("/users/"+url.PathEscape(owner), nil), &u); err != nil {
 		return "", fmt.Errorf("github: look up owner %s: %w", owner, err)
 	}
 	q := url.Values{"sort": {"full_name"}, "direction": {"asc"}, "per_page": {"100"}}
@@ -222,7 +214,7 @@ func (c *Connector) ownerListURL(ctx context.Context) (string, error) {
 		return c.client.url("/orgs/"+url.PathEscape(owner)+"/repos", q), nil
 	}
 	var me apiUser
-	if _, err := c.client.get(ctx, c.client.url("/user", nil), &me); err != nil {
+	if err := c.client.get(ctx, c.client.url("/user", nil), &me); err != nil {
 		return "", fmt.Errorf("github: look up the token's user: %w", err)
 	}
 	if strings.EqualFold(me.Login, owner) {
@@ -288,36 +280,33 @@ func (r *run) inWindow(t time.Time) bool {
 // is sorted by the very field compared can nothing older follow. A page
 // found out of order turns early stopping off for the rest of the listing.
 func (r *run) listing(repo *apiRepo, kind string, pos position, access *tributary.ExternalAccess) bool {
-	pageURL := pos.Page
-	if pageURL == "" {
-		pageURL = r.listURL(repo, kind)
+	first := pos.Page
+	if first == "" {
+		first = r.listURL(repo, kind)
 	}
 	l := &lister{run: r, repo: repo, kind: kind, access: access, unsorted: pos.Unsorted}
 	if pos.Page != "" && !pos.Unsorted {
 		l.skipAfter = pos.Cursor
 	}
-	for pageURL != "" {
-		var page []json.RawMessage
-		next, err := r.c.client.get(r.ctx, pageURL, &page)
+	for pg, err := range r.c.client.pages(r.ctx, first) {
 		if err != nil {
 			return r.fail(fmt.Errorf("github: list %s of %s: %w", kind, repo.FullName, err))
 		}
-		last, ok := l.page(page, pageURL)
+		last, ok := l.page(pg.Items, pg.At)
 		if !ok {
 			return false
 		}
 		l.skipAfter = time.Time{}
-		cp := position{Phase: pos.Phase, Repo: repo.FullName, Kind: kind, Page: pageURL, Cursor: last}
-		if l.unsorted {
-			cp = position{Phase: pos.Phase, Repo: repo.FullName, Kind: kind, Page: next, Unsorted: true}
+		if !r.start.IsZero() && !l.unsorted && !last.IsZero() && last.Before(r.start) {
+			break // sorted newest first: nothing in the window follows
 		}
-		if next != "" && !r.checkpoint(cp) {
+		cp := position{Phase: pos.Phase, Repo: repo.FullName, Kind: kind, Page: pg.At, Cursor: last}
+		if l.unsorted {
+			cp = position{Phase: pos.Phase, Repo: repo.FullName, Kind: kind, Page: pg.Next, Unsorted: true}
+		}
+		if pg.Next != "" && !r.checkpoint(cp) {
 			return false
 		}
-		if !r.start.IsZero() && !l.unsorted && !last.IsZero() && last.Before(r.start) {
-			break
-		}
-		pageURL = next
 	}
 	return true
 }
@@ -409,17 +398,13 @@ func terminal(err error) bool {
 
 // comments reads every comment of an item, page by page.
 func (l *lister) comments(number int) ([]tributary.Section, error) {
-	next := l.c.client.url(fmt.Sprintf("%s/issues/%d/comments", repoPath(l.repo.FullName), number), url.Values{"per_page": {"100"}})
+	first := l.c.client.url(fmt.Sprintf("%s/issues/%d/comments", repoPath(l.repo.FullName), number), url.Values{"per_page": {"100"}})
 	var out []tributary.Section
-	for next != "" {
-		var page []apiComment
-		var err error
-		if next, err = l.c.client.get(l.ctx, next, &page); err != nil {
+	for cm, err := range each[apiComment](l.ctx, l.c.client, first) {
+		if err != nil {
 			return nil, err
 		}
-		for i := range page {
-			out = append(out, commentSection(&page[i]))
-		}
+		out = append(out, commentSection(cm))
 	}
 	return out, nil
 }
