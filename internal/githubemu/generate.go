@@ -137,7 +137,7 @@ func (g *generator) item(r *Repo, n int) *Item {
 		it.HeadRef, it.BaseRef = fmt.Sprintf("feature-%d", n), r.DefaultBranch
 		it.Draft = n%7 == 0
 	}
-	it.Title = fmt.Sprintf("%s %d: %s", kind, n, topics[g.rng.IntN(len(topics))])
+	it.Title = fmt.Sprintf("%s (%s %d)", capitalize(topics[g.rng.IntN(len(topics))]), kind, n)
 	it.Body = g.body(r, n)
 	if g.rng.IntN(3) == 0 {
 		it.State, it.ClosedAt = "closed", it.UpdatedAt
@@ -183,4 +183,11 @@ func (g *generator) body(r *Repo, n int) string {
 		b.WriteString(". Expected it to work; it did not.\n")
 	}
 	return b.String()
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
