@@ -45,9 +45,19 @@ func (s *Settings) SetDefaults() {
 	s.PerPage = 100
 }
 
-// Validate reports every problem with the settings.
+// Validate reports every problem with the settings. An empty BaseURL, State
+// or PerPage is given its default first.
 func (s *Settings) Validate() error {
 	var errs []error
+	if s.BaseURL == "" {
+		s.BaseURL = DefaultBaseURL
+	}
+	if s.State == "" {
+		s.State = "all"
+	}
+	if s.PerPage == 0 {
+		s.PerPage = 100
+	}
 	if u, err := url.Parse(s.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, tributary.InvalidField("base_url", "must be an http or https URL such as %s", DefaultBaseURL))
 	} else if u.RawQuery != "" || u.Fragment != "" {

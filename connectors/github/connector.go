@@ -43,18 +43,10 @@ var (
 )
 
 // New returns a connector for the settings and credentials. It checks them
-// and sends no request; Validate probes them.
+// and sends no request; Validate probes them. In a Settings built in Go, an
+// empty BaseURL, State or PerPage means its default; IncludePullRequests and
+// IncludeIssues must be set (SetDefaults sets every default).
 func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
-	if s.BaseURL == "" && s.PerPage == 0 && s.State == "" {
-		// A Settings built in Go rather than decoded: apply the defaults
-		// the zero value leaves out.
-		d := Settings{}
-		d.SetDefaults()
-		s.BaseURL, s.State, s.PerPage = d.BaseURL, d.State, d.PerPage
-		if !s.IncludeIssues && !s.IncludePullRequests {
-			s.IncludeIssues, s.IncludePullRequests = true, true
-		}
-	}
 	if err := errors.Join(prefixed("settings", s.Validate()), prefixed("credentials", c.Validate())); err != nil {
 		return nil, &tributary.Error{Op: "github: new connector", Kind: tributary.ErrInvalidConfig, Err: err}
 	}
