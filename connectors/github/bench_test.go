@@ -2,7 +2,6 @@ package github
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -19,19 +18,19 @@ import (
 //	go test -run '^$' -bench Load -benchtime 3x ./connectors/github/
 func BenchmarkLoad(b *testing.B) {
 	data := githubemu.Generate(githubemu.GenerateOptions{Repos: 2, Items: 1000, PullShare: 0.3, Seed: 21})
-	emu := githubemu.New(data, githubemu.Options{Latency: 100 * time.Millisecond})
-	emu.AddToken(testToken, githubemu.Token{User: data.Users[1], Permissions: githubemu.FullAccess(), RateLimit: 1 << 30})
-	srv := httptest.NewServer(emu)
-	defer srv.Close()
+	emu := githubemu.New(data, githubemu.Options{Latency: 100 * time.Millisecond, RateLimit: 1 << 30})
+	emu.AddToken(testToken, githubemu.Token{User: data.Users[1], Permissions: githubemu.FullAccess()})
+	url := emu.Start()
+	defer emu.Close()
 	s := Settings{}
 	s.SetDefaults()
-	s.BaseURL, s.Owner = srv.URL, "acme"
-	c, err := New(s, Credentials{Token: testToken}, tributary.Env{AllowPrivateNetwork: true, HTTPClient: srv.Client()})
+	s.BaseURL, s.Owner = url, "acme"
+	c, err := New(s, Credentials{Token: testToken}, tributary.Env{AllowPrivateNetwork: true})
 	if err != nil {
 		b.Fatal(err)
 	}
 	docs, bytes := 0, 0
-	before := emu.Stats().Requests
+	before := len(emu.Requests())
 	b.ResetTimer()
 	for b.Loop() {
 		for d, err := range tributary.Load(context.Background(), c) {
@@ -43,7 +42,7 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	reqs := float64(emu.Stats().Requests - before)
+	reqs := float64(len(emu.Requests()) - before)
 	secs := b.Elapsed().Seconds()
 	b.ReportMetric(float64(docs)/secs, "docs/s")
 	b.ReportMetric(float64(bytes)/secs/1e6, "MB/s")

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/emulator"
 	"github.com/tributary-dev/tributary/internal/githubemu"
 )
 
@@ -87,16 +88,16 @@ func TestPollWindow(t *testing.T) {
 	c := f.connector(t, f.settings(twoRepos...), f.env())
 	all := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
 	require.NoError(t, all.err)
-	full := f.emu.Stats().Requests
+	full := len(f.emu.Requests())
 
 	start, end := windowAround(all.docs, 0.2, 0.4)
-	before := f.emu.Stats().Requests
+	before := len(f.emu.Requests())
 	got := collect(context.Background(), c, start, end, nil)
 	require.NoError(t, got.err)
 	want := f.expectedIDs(twoRepos, start, end, anyItem)
 	require.NotEmpty(t, want)
 	assert.Equal(t, want, got.ids())
-	assert.Less(t, f.emu.Stats().Requests-before, full, "a window stops early in sorted listings")
+	assert.Less(t, len(f.emu.Requests())-before, full, "a window stops early in sorted listings")
 }
 
 // windowAround returns a window between two quantiles of the documents'
@@ -248,10 +249,20 @@ func TestListingErrorsEndTheStream(t *testing.T) {
 		s := f.settings(twoRepos...)
 		s.PerPage = 30
 		c := f.connector(t, s, f.env())
-		f.emu.FailNext("GET /repos/{owner}/{repo}/issues",
-			githubemu.FaultNone, githubemu.FaultBadGateway, githubemu.FaultBadGateway, githubemu.FaultBadGateway,
-			githubemu.FaultBadGateway, githubemu.FaultBadGateway)
-		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
+		var got collected
+		for it, err := range c.LoadFromCheckpoint(context.Background(), time.Time{}, time.Time{}, nil) {
+			switch {
+			case err != nil:
+				got.err = err
+			case it.Document != nil:
+				if got.docs = append(got.docs, it.Document); len(got.docs) == 40 {
+					// The next issues page fails more often than the stack retries.
+					f.emu.FailNext("GET /repos/{owner}/{repo}/issues", 5, githubemu.BadGateway)
+				}
+			case it.Checkpoint != nil:
+				got.checkpoints = append(got.checkpoints, it.Checkpoint)
+			}
+		}
 		require.Error(t, got.err)
 		assert.ErrorIs(t, got.err, tributary.ErrTransient)
 		require.NotEmpty(t, got.checkpoints)
@@ -298,7 +309,7 @@ func TestFailureIDsAreDocumentIDs(t *testing.T) {
 		s := f.settings("acme/repo-000")
 		s.IncludeComments = true
 		c := f.connector(t, s, f.env())
-		f.emu.FailNext("GET /repos/{owner}/{repo}/issues/{num}/comments", githubemu.FaultNotFound)
+		f.emu.FailNext("GET /repos/{owner}/{repo}/issues/{num}/comments", 1, githubemu.NotFound)
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
 		require.NoError(t, got.err)
 		require.Len(t, got.failures, 1)
@@ -491,12 +502,14 @@ func TestFaultsStillDeliverEverything(t *testing.T) {
 		s.PerPage = 25
 		s.IncludeComments = true
 		c := f.connector(t, s, f.env())
-		f.emu.FailEvery(3, githubemu.FaultTooMany, githubemu.FaultServerError, githubemu.FaultSecondary,
-			githubemu.FaultReset, githubemu.FaultBadGateway, githubemu.FaultTruncate, githubemu.FaultMalformed)
+		for k, fault := range map[int]emulator.Fault{4: emulator.TooManyRequests, 7: emulator.ConnectionReset,
+			9: emulator.TruncatedBody, 11: githubemu.SecondaryLimit, 13: emulator.InternalError, 17: githubemu.BadGateway} {
+			f.emu.FailEvery("*", k, fault)
+		}
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
 		require.NoError(t, got.err)
 		assert.Empty(t, got.failures)
 		assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.ids())
-		assert.Greater(t, f.emu.Stats().Faults, 20)
+		assert.Greater(t, f.emu.Faults(), 20)
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectors/github"
@@ -18,11 +17,12 @@ func Example() {
 	data := githubemu.Generate(githubemu.GenerateOptions{Repos: 1, Items: 30, PullShare: 0.5, Seed: 1})
 	emu := githubemu.New(data, githubemu.Options{})
 	emu.AddToken("github_pat_example", githubemu.Token{User: data.Users[1], Permissions: githubemu.FullAccess()})
+	defer emu.Close()
 
 	c, err := tributary.New(github.Source, tributary.Params{
 		Settings:    json.RawMessage(`{"base_url": "http://api.github.test", "repositories": ["acme/repo-000"]}`),
 		Credentials: json.RawMessage(`{"token": "github_pat_example"}`),
-		Env:         tributary.Env{HTTPClient: &http.Client{Transport: emu.Transport()}, AllowPrivateNetwork: true},
+		Env:         tributary.Env{HTTPClient: emu.Client(), AllowPrivateNetwork: true},
 	})
 	if err != nil {
 		fmt.Println(err)

@@ -32,6 +32,7 @@ func newFixture(t testing.TB, gen githubemu.GenerateOptions, opts githubemu.Opti
 	data := githubemu.Generate(gen)
 	emu := githubemu.New(data, opts)
 	emu.AddToken(testToken, githubemu.Token{User: data.Users[1], Permissions: githubemu.FullAccess(), Classic: true})
+	t.Cleanup(emu.Close)
 	return &fixture{data: data, emu: emu}
 }
 

@@ -18,8 +18,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -52,10 +50,7 @@ func run(repos, owner, base string, since time.Duration, limit int) error {
 	env := tributary.Env{Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	token := os.Getenv("GITHUB_TOKEN")
 	if token == "" {
-		url, stop, err := serveEmulator()
-		if err != nil {
-			return err
-		}
+		url, stop := serveEmulator()
 		defer stop()
 		fmt.Fprintln(os.Stderr, "no GITHUB_TOKEN: reading an emulated GitHub at", url)
 		s.BaseURL, s.Owner, s.Repositories = url, "acme", nil
@@ -91,15 +86,9 @@ func run(repos, owner, base string, since time.Duration, limit int) error {
 }
 
 // serveEmulator serves a generated organization on a loopback port.
-func serveEmulator() (url string, stop func(), err error) {
+func serveEmulator() (url string, stop func()) {
 	data := githubemu.Generate(githubemu.GenerateOptions{Repos: 3, Items: 50, PullShare: 0.4, Comments: 2, Seed: 1})
 	emu := githubemu.New(data, githubemu.Options{})
 	emu.AddToken("emulated-token", githubemu.Token{User: data.Users[1], Permissions: githubemu.FullAccess()})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, fmt.Errorf("start emulator: %w", err)
-	}
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+	return emu.Start(), emu.Close
 }

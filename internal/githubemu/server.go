@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
 // Options tunes a Server.
@@ -18,49 +20,59 @@ type Options struct {
 	WebURL string
 	// Latency delays every answer, to measure throughput realistically.
 	Latency time.Duration
-	// SecondaryPerMinute, when positive, answers requests of one token past
-	// this many in a minute with a secondary rate limit (403 and
-	// Retry-After: 60).
-	SecondaryPerMinute int
+	// RateLimit is the primary limit per token per hour; zero means 5,000,
+	// GitHub's limit for a personal access token.
+	RateLimit int
 	// PrimaryStatus is the status of an exhausted primary rate limit: 403
 	// (the default) or 429. GitHub documents both.
 	PrimaryStatus int
+	// SecondaryPerMinute, when positive, answers requests of one token past
+	// this many in a minute with a secondary rate limit: 403 with
+	// Retry-After and GitHub's message.
+	SecondaryPerMinute int
 	// IgnoreSort makes listings ignore sort and direction and answer in
 	// creation order, to test that clients never trust an order they were
 	// not given.
 	IgnoreSort bool
-	// Now is the clock; time.Now when nil.
-	Now func() time.Time
+	// Clock tells the time; nil follows time.Now (a synctest bubble's fake
+	// clock inside one).
+	Clock emulator.Clock
 }
 
-// Server serves Data over GitHub's REST API. It is safe for concurrent use;
-// tests may change the data between requests through Update.
+// Server serves Data over GitHub's REST API on the emulator kit: the kit
+// authenticates, applies the primary rate limit with GitHub's X-RateLimit-*
+// headers, injects faults (FailNext, FailEvery) and logs requests
+// (Requests, Count); this package adds GitHub's routes, objects, sort
+// orders, Link pagination, visibility rules and secondary limits. It is
+// safe for concurrent use; tests change the data through Update.
 type Server struct {
+	*emulator.Server
 	opts Options
-	mu   sync.Mutex
-	data *Data
-	// tokens maps token values to their grants.
-	tokens map[string]*Token
-	limits map[string]*window
-	faults *faultPlan
-	stats  Stats
-	mux    *http.ServeMux
+
+	mu      sync.Mutex
+	data    *Data
+	tokens  map[string]*Token
+	minutes map[string]*minute
 }
 
-// Stats counts what the server answered.
-type Stats struct {
-	Requests    int
-	RateLimited int // primary and secondary rate limit answers
-	Faults      int // injected faults
-	ByPath      map[string]int
+// minute counts one token's requests in the current minute, for the
+// secondary rate limit.
+type minute struct {
+	start time.Time
+	n     int
 }
 
-type window struct {
-	reset     time.Time
-	used      int
-	minute    time.Time
-	perMinute int
-}
+// The faults GitHub answers with, for FailNext and FailEvery. The kit's
+// TooManyRequests, InternalError, ConnectionReset and TruncatedBody apply
+// as they are.
+var (
+	// SecondaryLimit is GitHub's answer to a burst: 403 with Retry-After.
+	SecondaryLimit = emulator.Fault{Status: http.StatusForbidden, RetryAfter: time.Second}
+	// BadGateway is GitHub's answer to a listing that timed out.
+	BadGateway = emulator.Fault{Status: http.StatusBadGateway}
+	// NotFound is the answer for an object deleted meanwhile.
+	NotFound = emulator.Fault{Status: http.StatusNotFound}
+)
 
 // New returns a server for data. Add tokens with AddToken.
 func New(data *Data, opts Options) *Server {
@@ -71,8 +83,21 @@ func New(data *Data, opts Options) *Server {
 	if opts.PrimaryStatus == 0 {
 		opts.PrimaryStatus = http.StatusForbidden
 	}
-	s := &Server{opts: opts, data: data, tokens: map[string]*Token{}, limits: map[string]*window{},
-		faults: &faultPlan{}, stats: Stats{ByPath: map[string]int{}}}
+	if opts.RateLimit == 0 {
+		opts.RateLimit = 5000
+	}
+	s := &Server{opts: opts, data: data, tokens: map[string]*Token{}, minutes: map[string]*minute{}}
+	body, _ := json.Marshal(errorJSON{Message: "API rate limit exceeded. Check out the documentation for more information about rate limits.",
+		DocumentationURL: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api", Status: strconv.Itoa(opts.PrimaryStatus)})
+	s.Server = emulator.New(emulator.Options{
+		Auth:  s.authenticate,
+		Clock: opts.Clock,
+		RateLimit: &emulator.RateLimit{Limit: opts.RateLimit, Window: time.Hour, Status: opts.PrimaryStatus,
+			Headers: emulator.HeadersGitHub, OmitRetryAfter: true, Body: string(body)},
+		Unauthorized: func(w http.ResponseWriter, _ *http.Request) {
+			writeError(w, http.StatusUnauthorized, "Bad credentials")
+		},
+	})
 	s.routes()
 	return s
 }
@@ -82,9 +107,6 @@ func New(data *Data, opts Options) *Server {
 func (s *Server) AddToken(token string, t Token) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if t.RateLimit == 0 {
-		t.RateLimit = 5000
-	}
 	s.tokens[token] = &t
 }
 
@@ -103,42 +125,18 @@ func (s *Server) Update(f func(d *Data)) {
 	f(s.data)
 }
 
-// Stats returns a copy of the counters.
-func (s *Server) Stats() Stats {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.stats
-	st.ByPath = make(map[string]int, len(s.stats.ByPath))
-	for k, v := range s.stats.ByPath {
-		st.ByPath[k] = v
-	}
-	return st
-}
-
-// ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.opts.Latency > 0 {
-		t := time.NewTimer(s.opts.Latency)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
+// Faults counts the answers the fault schedule replaced.
+func (s *Server) Faults() int {
+	n := 0
+	for _, r := range s.Requests() {
+		if r.Fault != "" {
+			n++
 		}
 	}
-	w.Header().Set("X-GitHub-Media-Type", "github.v3; format=json")
-	s.mux.ServeHTTP(w, r)
-}
-
-func (s *Server) now() time.Time {
-	if s.opts.Now != nil {
-		return s.opts.Now()
-	}
-	return time.Now()
+	return n
 }
 
 func (s *Server) routes() {
-	s.mux = http.NewServeMux()
 	for pattern, h := range map[string]handler{
 		"GET /user":                                       s.getAuthUser,
 		"GET /users/{user}":                               s.getUser,
@@ -153,11 +151,9 @@ func (s *Server) routes() {
 		"GET /repos/{owner}/{repo}/teams":                 s.listTeams,
 		"GET /rate_limit":                                 s.getRateLimit,
 	} {
-		s.mux.Handle(pattern, s.wrap(pattern, h))
+		s.Handle(pattern, s.serve(h))
 	}
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "Not Found")
-	})
+	s.Handle("/", func(w http.ResponseWriter, _ *http.Request) { writeError(w, http.StatusNotFound, "Not Found") }, emulator.Public())
 }
 
 // call is one authenticated request being answered.
@@ -169,115 +165,82 @@ type call struct {
 // handler answers a call with a status and a JSON value, under s.mu.
 type handler func(c *call, h http.Header) (int, any)
 
-// wrap authenticates, counts against the rate limits, injects faults and
-// encodes the handler's answer.
-func (s *Server) wrap(pattern string, h handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// serve runs a handler behind GitHub's own rules: latency, the secondary
+// rate limit, and the headers every answer carries.
+func (s *Server) serve(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.opts.Latency > 0 {
+			t := time.NewTimer(s.opts.Latency)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			}
+		}
+		principal := emulator.Principal(r)
 		s.mu.Lock()
-		s.stats.Requests++
-		s.stats.ByPath[pattern]++
-		key, tok, ok := s.authenticate(r)
-		if !ok {
+		tok := s.tokens[principal]
+		if wait, limited := s.secondary(principal); limited {
 			s.mu.Unlock()
-			writeError(w, http.StatusUnauthorized, "Bad credentials")
+			w.Header().Set("Retry-After", strconv.Itoa(wait))
+			writeError(w, http.StatusForbidden, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.")
 			return
 		}
+		hdr := w.Header()
+		hdr.Set("X-GitHub-Media-Type", "github.v3; format=json")
+		hdr.Set("X-RateLimit-Resource", "core")
 		if tok != nil && tok.Classic {
-			w.Header().Set("X-OAuth-Scopes", classicScopes(tok.Permissions))
+			hdr.Set("X-OAuth-Scopes", classicScopes(tok.Permissions))
 		}
-		if s.rateLimit(w, key, tok) {
-			s.stats.RateLimited++
-			s.mu.Unlock()
-			return
-		}
-		fault := s.faults.next(pattern)
-		if fault != FaultNone {
-			s.stats.Faults++
-		}
-		status, v := h(&call{r: r, token: tok}, w.Header())
+		status, v := h(&call{r: r, token: tok}, hdr)
 		s.mu.Unlock()
-		body, err := json.Marshal(v)
-		if err != nil {
-			writeError(w, http.StatusInternalServerError, "encode: "+err.Error())
-			return
-		}
-		if fault != FaultNone && injectFault(w, fault, body) {
-			return
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(status)
-		_, _ = w.Write(body)
-	})
+		emulator.WriteJSON(w, status, v)
+	}
 }
 
-// authenticate reads the Authorization header: "Bearer T" or "token T".
-// No header means an anonymous caller; a token the server does not know
-// is refused.
-func (s *Server) authenticate(r *http.Request) (key string, tok *Token, ok bool) {
+// authenticate reads the Authorization header: "Bearer T" or "token T". No
+// header means an anonymous caller; a token the server does not know is
+// refused.
+func (s *Server) authenticate(r *http.Request) (string, bool) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		return "anon:" + strings.Split(r.RemoteAddr, ":")[0], nil, true
+		return "anonymous", true
 	}
 	scheme, value, found := strings.Cut(h, " ")
 	if !found || !(strings.EqualFold(scheme, "bearer") || strings.EqualFold(scheme, "token")) {
-		return "", nil, false
+		return "", false
 	}
-	t := s.tokens[strings.TrimSpace(value)]
-	if t == nil {
-		return "", nil, false
+	value = strings.TrimSpace(value)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tokens[value] == nil {
+		return "", false
 	}
-	return "token:" + value, t, true
+	return value, true
 }
 
-// rateLimit counts the request against the primary limit (per hour) and the
-// secondary one (per minute), sets the X-RateLimit-* headers, and answers
-// the request itself when a limit is exceeded.
-func (s *Server) rateLimit(w http.ResponseWriter, key string, tok *Token) bool {
-	limit := 60
-	if tok != nil {
-		limit = tok.RateLimit
+// secondary counts a request against the per-minute secondary limit and
+// reports the seconds to wait when it is exceeded.
+func (s *Server) secondary(principal string) (int, bool) {
+	if s.opts.SecondaryPerMinute <= 0 {
+		return 0, false
 	}
-	now := s.now()
-	win := s.limits[key]
-	if win == nil || !now.Before(win.reset) {
-		win = &window{reset: now.Add(time.Hour).Truncate(time.Second)}
-		s.limits[key] = win
+	now := s.Now()
+	m := s.minutes[principal]
+	if m == nil || now.Sub(m.start) >= time.Minute {
+		m = &minute{start: now.Truncate(time.Minute)}
+		s.minutes[principal] = m
 	}
-	h := w.Header()
-	set := func() {
-		h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
-		h.Set("X-RateLimit-Remaining", strconv.Itoa(max(0, limit-win.used)))
-		h.Set("X-RateLimit-Reset", strconv.FormatInt(win.reset.Unix(), 10))
-		h.Set("X-RateLimit-Used", strconv.Itoa(win.used))
-		h.Set("X-RateLimit-Resource", "core")
+	if m.n >= s.opts.SecondaryPerMinute {
+		return max(1, int(m.start.Add(time.Minute).Sub(now).Seconds()+0.999)), true
 	}
-	if win.used >= limit {
-		set()
-		writeError(w, s.opts.PrimaryStatus, "API rate limit exceeded. Check out the documentation for more information about rate limits.")
-		return true
-	}
-	if s.opts.SecondaryPerMinute > 0 {
-		if m := now.Truncate(time.Minute); !m.Equal(win.minute) {
-			win.minute, win.perMinute = m, 0
-		}
-		if win.perMinute >= s.opts.SecondaryPerMinute {
-			set()
-			h.Set("Retry-After", strconv.Itoa(max(1, int(win.minute.Add(time.Minute).Sub(now).Seconds()+0.999))))
-			writeError(w, http.StatusForbidden, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.")
-			return true
-		}
-		win.perMinute++
-	}
-	win.used++
-	set()
-	return false
+	m.n++
+	return 0, false
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	b, _ := json.Marshal(errorJSON{Message: msg, DocumentationURL: "https://docs.github.com/rest", Status: strconv.Itoa(status)})
-	_, _ = w.Write(b)
+	emulator.WriteJSON(w, status, errorJSON{Message: msg, DocumentationURL: "https://docs.github.com/rest", Status: strconv.Itoa(status)})
 }
 
 var errNoRepo = errors.New("not found")

@@ -12,17 +12,22 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
-func newTestServer(t *testing.T, opts Options) (*Server, *httptest.Server) {
+// testServer is an emulator on a loopback listener.
+type testServer struct{ URL string }
+
+func newTestServer(t *testing.T, opts Options) (*Server, testServer) {
 	t.Helper()
 	d := Generate(GenerateOptions{Repos: 3, Items: 120, PullShare: 0.4, PrivateEvery: 3, Seed: 7})
 	s := New(d, opts)
 	s.AddToken("good", Token{User: d.Users[1], Permissions: FullAccess(), Classic: true})
 	s.AddToken("public-only", Token{User: d.Users[2], Permissions: Permissions{Issues: true, PullRequests: true}})
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	return s, srv
+	url := s.Start()
+	t.Cleanup(s.Close)
+	return s, testServer{URL: url}
 }
 
 func get(t *testing.T, url, token string, v any) *http.Response {
@@ -119,9 +124,8 @@ func TestAuthAndVisibility(t *testing.T) {
 }
 
 func TestPrimaryAndSecondaryRateLimits(t *testing.T) {
-	s, srv := newTestServer(t, Options{SecondaryPerMinute: 3, Now: func() time.Time {
-		return time.Date(2025, 1, 1, 10, 0, 30, 0, time.UTC)
-	}})
+	_, srv := newTestServer(t, Options{SecondaryPerMinute: 3, RateLimit: 5,
+		Clock: emulator.NewManualClock(time.Date(2025, 1, 1, 10, 0, 30, 0, time.UTC))})
 	for range 3 {
 		resp := get(t, srv.URL+"/repos/acme/repo-000", "good", nil)
 		require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -130,17 +134,20 @@ func TestPrimaryAndSecondaryRateLimits(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 	assert.Equal(t, "30", resp.Header.Get("Retry-After"))
 
-	s.AddToken("tiny", Token{User: s.data.Users[1], Permissions: FullAccess(), RateLimit: 1})
-	get(t, srv.URL+"/repos/acme/repo-000", "tiny", nil)
-	resp = get(t, srv.URL+"/repos/acme/repo-000", "tiny", nil)
+	get(t, srv.URL+"/repos/acme/repo-000", "good", nil) // the fifth request of the hour
+	var e errorJSON
+	resp = get(t, srv.URL+"/repos/acme/repo-000", "good", &e)
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 	assert.Equal(t, "0", resp.Header.Get("X-RateLimit-Remaining"))
 	assert.NotEmpty(t, resp.Header.Get("X-RateLimit-Reset"))
+	assert.Contains(t, e.Message, "API rate limit exceeded")
 }
 
 func TestFaults(t *testing.T) {
 	s, srv := newTestServer(t, Options{})
-	s.FailNext("GET /repos/{owner}/{repo}", FaultTooMany, FaultServerError, FaultTruncate)
+	s.FailNext("GET /repos/{owner}/{repo}", 1, emulator.TooManyRequests)
+	s.FailNext("GET /repos/{owner}/{repo}", 1, emulator.InternalError)
+	s.FailNext("GET /repos/{owner}/{repo}", 1, emulator.TruncatedBody)
 	resp := get(t, srv.URL+"/repos/acme/repo-000", "good", nil)
 	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
 	assert.Equal(t, "1", resp.Header.Get("Retry-After"))
@@ -151,10 +158,11 @@ func TestFaults(t *testing.T) {
 	req.Header.Set("Authorization", "token good")
 	r2, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
-	_, err = io.ReadAll(r2.Body)
+	b, err := io.ReadAll(r2.Body)
 	r2.Body.Close()
-	assert.Error(t, err, "a truncated body fails to read")
-	assert.Equal(t, 3, s.Stats().Faults)
+	require.NoError(t, err)
+	assert.False(t, json.Valid(b), "a truncated body is not JSON")
+	assert.Equal(t, 3, s.Faults())
 }
 
 func TestEnterprisePrefixInLinks(t *testing.T) {
@@ -163,6 +171,7 @@ func TestEnterprisePrefixInLinks(t *testing.T) {
 	s.AddToken("good", Token{User: d.Users[1], Permissions: FullAccess()})
 	srv := httptest.NewServer(http.StripPrefix("/api/v3", s))
 	defer srv.Close()
+	defer s.Close()
 	resp := get(t, srv.URL+"/api/v3/repos/acme/repo-000/issues?per_page=10&state=all", "good", nil)
 	m := nextRe.FindStringSubmatch(resp.Header.Get("Link"))
 	require.NotNil(t, m)
