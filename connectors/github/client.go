@@ -1,6 +1,7 @@
 package github
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -27,19 +28,26 @@ const bodyAttempts = 4
 type client struct {
 	http *httpx.Client
 	base string // without a trailing slash
+	// minWait and maxWait bound the backoff before fetching a broken body
+	// again.
+	minWait, maxWait time.Duration
 }
 
-func newClient(s *Settings, c *Credentials, env tributary.Env) (*client, error) {
+// newClient builds the client; retry is the stack's retry policy, zero for
+// its defaults.
+func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.RetryPolicy) (*client, error) {
 	hc, err := httpx.New(httpx.Options{
 		Env:       env,
 		Name:      "github",
 		Auth:      httpx.Bearer(c.Token),
 		UserAgent: "tributary-github-connector",
+		Retry:     retry,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &client{http: hc, base: s.baseURL()}, nil
+	return &client{http: hc, base: s.baseURL(), minWait: cmp.Or(retry.MinBackoff, 500*time.Millisecond),
+		maxWait: cmp.Or(retry.MaxBackoff, 30*time.Second)}, nil
 }
 
 // url joins the base URL, a path and query parameters.
@@ -58,7 +66,7 @@ func (c *client) get(ctx context.Context, rawURL string, v any) error {
 		if err == nil || attempt >= bodyAttempts || !brokenBody(err) {
 			return err
 		}
-		if err := sleep(ctx, attempt); err != nil {
+		if err := c.sleep(ctx, attempt); err != nil {
 			return err
 		}
 	}
@@ -75,9 +83,10 @@ func (c *client) getOnce(ctx context.Context, rawURL string, v any) error {
 	return err
 }
 
-// sleep waits before the attempt after the given one: 0.5s, 1s, 2s...
-func sleep(ctx context.Context, attempt int) error {
-	t := time.NewTimer(250 * time.Millisecond << attempt)
+// sleep waits before the attempt after the given one: the minimum wait,
+// doubling each time, up to the maximum.
+func (c *client) sleep(ctx context.Context, attempt int) error {
+	t := time.NewTimer(min(c.minWait<<(attempt-1), c.maxWait))
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
@@ -100,7 +109,7 @@ func (c *client) pages(ctx context.Context, first string) iter.Seq2[httpx.Page[j
 			restart := ""
 			for pg, err := range httpx.Link(ctx, c.http, at, httpx.Limits{}, rawItems) {
 				if err != nil && brokenBody(err) && attempt < bodyAttempts && pg.At != "" {
-					if err := sleep(ctx, attempt); err != nil {
+					if err := c.sleep(ctx, attempt); err != nil {
 						yield(pg, err)
 						return
 					}
