@@ -3,6 +3,9 @@ package github
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -512,4 +515,78 @@ func TestFaultsStillDeliverEverything(t *testing.T) {
 		assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.ids())
 		assert.Greater(t, f.emu.Faults(), 20)
 	})
+}
+
+// GitHub's primary limit is respected, not run into: with a budget of ten
+// requests an hour, a load that needs twenty-two paces itself across the
+// resets the X-RateLimit-* headers announce, and GitHub never has to refuse
+// a request. Fake time makes the two hours pass at once.
+func TestPrimaryRateLimitIsPacedNotHit(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t, gen3, githubemu.Options{RateLimit: 10})
+		s := f.settings(twoRepos...)
+		s.PerPage = 20
+		c := f.connector(t, s, f.env())
+		start := time.Now()
+		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
+		require.NoError(t, got.err)
+		assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.ids())
+		assert.Greater(t, len(f.emu.Requests()), 20)
+		assert.Zero(t, f.emu.CountStatus(http.StatusForbidden), "no request was refused")
+		assert.GreaterOrEqual(t, time.Since(start), 2*time.Hour)
+	})
+}
+
+// Without explicit permission, a base URL on a private or loopback address
+// is refused before any request leaves.
+func TestPrivateAddressesNeedPermission(t *testing.T) {
+	f := newFixture(t, gen3, githubemu.Options{})
+	s := f.settings(twoRepos...)
+	s.BaseURL = f.emu.Start()
+	c, err := New(s, Credentials{Token: testToken}, tributary.Env{})
+	require.NoError(t, err)
+	err = c.Validate(context.Background())
+	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+	assert.Empty(t, f.emu.Requests())
+}
+
+// GitHub Enterprise Server serves the API under /api/v3; Link headers keep
+// the prefix and the connector follows them.
+func TestEnterpriseServerBaseURL(t *testing.T) {
+	f := newFixture(t, gen3, githubemu.Options{})
+	srv := httptest.NewServer(http.StripPrefix("/api/v3", f.emu))
+	defer srv.Close()
+	s := f.settings(twoRepos...)
+	s.BaseURL = srv.URL + "/api/v3/"
+	s.PerPage = 30
+	c, err := New(s, Credentials{Token: testToken}, tributary.Env{AllowPrivateNetwork: true})
+	require.NoError(t, err)
+	require.NoError(t, c.Validate(context.Background()))
+	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.err)
+	assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.ids())
+}
+
+func TestCommentsAreSectionsWithTheirOwnLinks(t *testing.T) {
+	f := newFixture(t, githubemu.GenerateOptions{Repos: 1, Items: 20, PullShare: 0.5, Comments: 3, Seed: 6}, githubemu.Options{})
+	s := f.settings("acme/repo-000")
+	s.IncludeComments = true
+	c := f.connector(t, s, f.env())
+	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.err)
+	want := 0
+	for _, it := range f.data.Repos[0].Items {
+		want += len(it.Comments)
+	}
+	require.NotZero(t, want)
+	n := 0
+	for _, d := range got.docs {
+		for _, sec := range d.Sections[1:] {
+			n++
+			assert.Regexp(t, `^`+regexp.QuoteMeta(d.ID)+`#issuecomment-\d+$`, sec.Link)
+			assert.Contains(t, sec.Heading, "Comment by ")
+			assert.NotEmpty(t, sec.Text)
+		}
+	}
+	assert.Equal(t, want, n)
 }
