@@ -24,6 +24,7 @@ type apiRepo struct {
 	Private    bool      `json:"private"`
 	Visibility string    `json:"visibility"` // public, private or internal
 	HTMLURL    string    `json:"html_url"`
+	HasIssues  *bool     `json:"has_issues"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
 }

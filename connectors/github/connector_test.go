@@ -590,3 +590,25 @@ func TestCommentsAreSectionsWithTheirOwnLinks(t *testing.T) {
 	}
 	assert.Equal(t, want, n)
 }
+
+// A repository with issues turned off still yields its pull requests, and
+// a listing the token may not read is one failure, not the end of the run.
+func TestIssuesDisabledAndUnreadableListings(t *testing.T) {
+	f := newFixture(t, gen3, githubemu.Options{})
+	f.emu.Update(func(d *githubemu.Data) { d.Repo("acme/repo-000").IssuesDisabled = true })
+	c := f.connector(t, f.settings(twoRepos...), f.env())
+	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.err)
+	assert.Empty(t, got.failures)
+	want := f.expectedIDs(twoRepos, time.Time{}, time.Time{}, func(it *githubemu.Item) bool { return it.PR })
+	want = append(want, f.expectedIDs([]string{"acme/repo-002"}, time.Time{}, time.Time{}, func(it *githubemu.Item) bool { return !it.PR })...)
+	assert.ElementsMatch(t, want, got.ids())
+
+	f.emu.FailNext("/repos/acme/repo-000/pulls", 1, emulator.Fault{Status: http.StatusForbidden})
+	got = collect(context.Background(), c, time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.err)
+	require.Len(t, got.failures, 1)
+	assert.Equal(t, "acme/repo-000/pulls", got.failures[0].EntityID)
+	assert.ErrorIs(t, got.failures[0], tributary.ErrInsufficientPermissions)
+	assert.ElementsMatch(t, f.expectedIDs([]string{"acme/repo-002"}, time.Time{}, time.Time{}, anyItem), got.ids())
+}

@@ -28,8 +28,10 @@
 // organization that the token can see. For GitHub Enterprise Server set
 // base_url to https://HOST/api/v3. State limits the items to open or closed
 // ones; include_pull_requests and include_issues choose the listings;
-// include_comments adds every comment as a further section, at the cost of
-// one request per commented item.
+// include_comments adds every conversation comment as a further section,
+// at the cost of one request per commented item (and per pull request,
+// whose listing does not count comments); review comments on a pull
+// request's diff are not read.
 //
 // # Documents
 //
@@ -71,6 +73,13 @@
 // edited during a run moves to the top, behind the reader, so the pages
 // ahead shift down and are re-read rather than skipped. Oldest first would
 // lose items as edited ones leave the pages ahead.
+//
+// A repository or listing that cannot be read (deleted or hidden meanwhile,
+// or a listing the token lacks the permission for) is reported as a
+// failure naming it ("owner/name/issues") and the run goes on; any other
+// error (a revoked token, an exhausted rate limit, a server that keeps
+// failing) ends the run, which resumes from its last checkpoint. The issue
+// listing of a repository with issues turned off is not read.
 //
 // A checkpoint holds the repository, the listing, the URL of the last page
 // finished and the update time of its last item: a resumed run reads that

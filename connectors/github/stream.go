@@ -236,6 +236,11 @@ func (r *run) repo(repo *apiRepo, from position) bool {
 		return false
 	}
 	kinds := r.c.kinds()
+	if repo.HasIssues != nil && !*repo.HasIssues {
+		// The issues listing of such a repository answers 410 Gone; its
+		// pull requests still come from their own listing.
+		kinds = slices.DeleteFunc(kinds, func(k string) bool { return k == kindIssues })
+	}
 	first := max(0, slices.Index(kinds, from.Kind))
 	for i := first; i < len(kinds); i++ {
 		lpos := position{Phase: from.Phase, Repo: repo.FullName, Kind: kinds[i]}
@@ -290,7 +295,7 @@ func (r *run) listing(repo *apiRepo, kind string, pos position, access *tributar
 	}
 	for pg, err := range r.c.client.pages(r.ctx, first) {
 		if err != nil {
-			return r.fail(fmt.Errorf("github: list %s of %s: %w", kind, repo.FullName, err))
+			return r.listingFailed(repo, kind, err)
 		}
 		last, ok := l.page(pg.Items, pg.At)
 		if !ok {
@@ -309,6 +314,21 @@ func (r *run) listing(repo *apiRepo, kind string, pos position, access *tributar
 		}
 	}
 	return true
+}
+
+// listingFailed reports a listing that could not be read. A repository
+// deleted or hidden meanwhile (404, 410) or a listing the token may not
+// read (403) is a failure of that listing, and the stream goes on with the
+// next one; anything else ends the stream, to resume from the last
+// checkpoint.
+func (r *run) listingFailed(repo *apiRepo, kind string, err error) bool {
+	err = fmt.Errorf("github: list %s of %s: %w", kind, repo.FullName, err)
+	if !errors.Is(err, tributary.ErrNotFound) && !errors.Is(err, tributary.ErrInsufficientPermissions) {
+		return r.fail(err)
+	}
+	f := tributary.EntityFailure(repo.FullName+"/"+kind, repo.HTMLURL, err)
+	f.MissedStart, f.MissedEnd = r.start, r.end
+	return r.emit(tributary.FailureItem(f), nil)
 }
 
 // lister holds what one listing needs across its pages.

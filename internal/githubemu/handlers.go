@@ -161,6 +161,9 @@ func (s *Server) listIssues(c *call, h http.Header) (int, any) {
 	if c.token != nil && !c.token.Permissions.Issues {
 		return forbidden("Resource not accessible by personal access token")
 	}
+	if r.IssuesDisabled {
+		return http.StatusGone, errorJSON{Message: "Issues are disabled for this repo", DocumentationURL: "https://docs.github.com/rest/issues/issues#list-repository-issues", Status: "410"}
+	}
 	lq, err := parseList(c.r.URL.Query(), []string{"created", "updated", "comments"}, "created", false)
 	if err != nil {
 		return unprocessable(err)

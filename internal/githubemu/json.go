@@ -208,7 +208,7 @@ func (u urls) repo(r *Repo, perm *repoPermission) repoJSON {
 		ID: r.ID, NodeID: r.NodeID(), Name: r.Name, FullName: r.FullName(), Owner: u.user(r.Owner),
 		Private: r.Private, HTMLURL: u.web + "/" + r.FullName(), Description: strPtr(r.Description),
 		URL: u.api + "/repos/" + r.FullName(), Visibility: r.Visibility(), DefaultBranch: r.DefaultBranch,
-		HasIssues: true, CreatedAt: isoTimePtr(r.CreatedAt), UpdatedAt: isoTimePtr(r.UpdatedAt),
+		HasIssues: !r.IssuesDisabled, CreatedAt: isoTimePtr(r.CreatedAt), UpdatedAt: isoTimePtr(r.UpdatedAt),
 		PushedAt: isoTimePtr(r.PushedAt), Permissions: perm,
 	}
 }

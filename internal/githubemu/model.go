@@ -96,9 +96,12 @@ type Repo struct {
 	Private       bool
 	Description   string
 	DefaultBranch string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	PushedAt      time.Time
+	// IssuesDisabled turns the repository's issues off: the issues listing
+	// answers 410 Gone, as on GitHub.
+	IssuesDisabled bool
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	PushedAt       time.Time
 	// Collaborators and Teams are who may see a private repository.
 	Collaborators []*User
 	Teams         []Team
