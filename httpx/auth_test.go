@@ -2,6 +2,7 @@ package httpx_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -177,4 +178,22 @@ func TestRevokedAccessTokenRefreshedOnNextRequest(t *testing.T) {
 		require.NoError(t, c.GetJSON(t.Context(), "https://api.test/x", nil))
 		assert.Equal(t, 2, srv.n)
 	})
+}
+
+func TestSaveTo(t *testing.T) {
+	var saved string
+	env := tributary.Env{SaveCredentials: func(_ context.Context, b json.RawMessage) error { saved = string(b); return nil }}
+	persist := httpx.SaveTo(env, func(tok *oauth2.Token) any {
+		return map[string]string{"client_id": "cid", "refresh_token": tok.RefreshToken}
+	})
+	require.NoError(t, persist(t.Context(), &oauth2.Token{RefreshToken: "r2"}))
+	assert.JSONEq(t, `{"client_id":"cid","refresh_token":"r2"}`, saved)
+
+	bad := httpx.SaveTo(env, func(tok *oauth2.Token) any {
+		return struct{ Refresh tributary.Secret }{tributary.Secret(tok.RefreshToken)}
+	})
+	assert.Error(t, bad(t.Context(), &oauth2.Token{RefreshToken: "r3"}), "a redacted secret is never saved")
+	assert.JSONEq(t, `{"client_id":"cid","refresh_token":"r2"}`, saved)
+
+	assert.NoError(t, httpx.SaveTo(tributary.Env{}, func(*oauth2.Token) any { return nil })(t.Context(), &oauth2.Token{}))
 }
