@@ -88,19 +88,24 @@ func (c *Connector) Source() tributary.DocumentSource { return Source }
 
 // Validate checks the token (GET /user), that every configured repository
 // and the owner exist and can be seen, and that the token may list what
-// the settings ask for. A rejected token fails with ErrCredentialExpired, a
-// missing permission with ErrInsufficientPermissions, and a repository or
-// owner that does not exist (or is hidden from the token, as GitHub hides
-// private repositories) with ErrNotFound.
+// the settings ask for (probed on the first repository: a token's
+// permissions are the same for every repository it was granted). A
+// rejected token fails with ErrCredentialExpired, a missing permission with
+// ErrInsufficientPermissions, and a repository or owner that does not exist
+// (or is hidden from the token, as GitHub hides private repositories) with
+// ErrNotFound.
 func (c *Connector) Validate(ctx context.Context) error {
 	var me apiUser
 	if err := c.client.get(ctx, c.client.url("/user", nil), &me); err != nil {
 		return fmt.Errorf("github: validate token: %w", err)
 	}
-	for _, name := range c.repos {
+	for i, name := range c.repos {
 		r, err := c.client.getRepo(ctx, name)
 		if err != nil {
 			return fmt.Errorf("github: validate: %w", err)
+		}
+		if i > 0 {
+			continue
 		}
 		if err := c.probeListings(ctx, r); err != nil {
 			return err
@@ -119,7 +124,7 @@ func (c *Connector) Validate(ctx context.Context) error {
 // token without the Issues or Pull requests permission fails now rather
 // than halfway through a run.
 func (c *Connector) probeListings(ctx context.Context, r *apiRepo) error {
-	for _, k := range c.kinds() {
+	for _, k := range c.kindsOf(r) {
 		var page []json.RawMessage
 		u := c.client.url(repoPath(r.FullName)+"/"+k, url.Values{"per_page": {"1"}, "state": {"all"}})
 		if err := c.client.get(ctx, u, &page); err != nil {
@@ -127,6 +132,17 @@ func (c *Connector) probeListings(ctx context.Context, r *apiRepo) error {
 		}
 	}
 	return nil
+}
+
+// kindsOf lists the listings to read in the repository: those the settings
+// ask for, less the issues of a repository that turned them off (its issue
+// listing answers 410 Gone).
+func (c *Connector) kindsOf(r *apiRepo) []string {
+	kinds := c.kinds()
+	if r.HasIssues != nil && !*r.HasIssues {
+		kinds = slices.DeleteFunc(kinds, func(k string) bool { return k == kindIssues })
+	}
+	return kinds
 }
 
 // kinds lists the listings to read in each repository, in stream order.

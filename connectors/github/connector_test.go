@@ -597,6 +597,7 @@ func TestIssuesDisabledAndUnreadableListings(t *testing.T) {
 	f := newFixture(t, gen3, githubemu.Options{})
 	f.emu.Update(func(d *githubemu.Data) { d.Repo("acme/repo-000").IssuesDisabled = true })
 	c := f.connector(t, f.settings(twoRepos...), f.env())
+	require.NoError(t, c.Validate(context.Background()))
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
 	require.NoError(t, got.err)
 	assert.Empty(t, got.failures)

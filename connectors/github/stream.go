@@ -235,12 +235,7 @@ func (r *run) repo(repo *apiRepo, from position) bool {
 	if !r.emit(tributary.NodeItem(repoNode(repo, cloneAccess(access))), nil) {
 		return false
 	}
-	kinds := r.c.kinds()
-	if repo.HasIssues != nil && !*repo.HasIssues {
-		// The issues listing of such a repository answers 410 Gone; its
-		// pull requests still come from their own listing.
-		kinds = slices.DeleteFunc(kinds, func(k string) bool { return k == kindIssues })
-	}
+	kinds := r.c.kindsOf(repo)
 	first := max(0, slices.Index(kinds, from.Kind))
 	for i := first; i < len(kinds); i++ {
 		lpos := position{Phase: from.Phase, Repo: repo.FullName, Kind: kinds[i]}
