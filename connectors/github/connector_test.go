@@ -3,6 +3,8 @@ package github
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -612,4 +614,35 @@ func TestIssuesDisabledAndUnreadableListings(t *testing.T) {
 	assert.Equal(t, "acme/repo-000/pulls", got.failures[0].EntityID)
 	assert.ErrorIs(t, got.failures[0], tributary.ErrInsufficientPermissions)
 	assert.ElementsMatch(t, f.expectedIDs([]string{"acme/repo-002"}, time.Time{}, time.Time{}, anyItem), got.ids())
+}
+
+// The token never reaches a log line, an error or a failure, even when
+// requests fail and are retried.
+func TestTokenNeverLeaks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t, gen3, githubemu.Options{})
+		var logs strings.Builder
+		env := f.env()
+		env.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		s := f.settings(append(twoRepos, "acme/missing")...)
+		s.IncludeComments = true
+		c, err := New(s, Credentials{Token: testToken}, env)
+		require.NoError(t, err)
+		f.emu.FailEvery("*", 3, emulator.InternalError)
+		f.emu.FailEvery("*", 5, emulator.TooManyRequests)
+		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
+		f.emu.RevokeToken(testToken)
+		validate := c.Validate(context.Background())
+		require.Error(t, validate)
+		texts := []string{logs.String(), validate.Error(), fmt.Sprint(c), fmt.Sprintf("%#v", s)}
+		if got.err != nil {
+			texts = append(texts, got.err.Error())
+		}
+		for _, fl := range got.failures {
+			texts = append(texts, fl.Error())
+		}
+		for _, text := range texts {
+			assert.NotContains(t, text, testToken)
+		}
+	})
 }
