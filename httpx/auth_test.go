@@ -197,3 +197,16 @@ func TestSaveTo(t *testing.T) {
 
 	assert.NoError(t, httpx.SaveTo(tributary.Env{}, func(*oauth2.Token) any { return nil })(t.Context(), &oauth2.Token{}))
 }
+
+func TestTokenEndpointGuarded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := &oauthServer{}
+		cfg := &clientcredentials.Config{ClientID: "cid", ClientSecret: "csecret", TokenURL: "http://169.254.169.254/token"}
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{srv}), Auth: httpx.ClientCredentials(cfg)})
+		require.NoError(t, err)
+		err = c.GetJSON(t.Context(), "https://api.test/x", nil)
+		assert.ErrorIs(t, err, httpx.ErrForbiddenAddress)
+		assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+		assert.Zero(t, srv.n)
+	})
+}

@@ -406,3 +406,16 @@ func TestHeaderTimeoutsExhaustedAreTransient(t *testing.T) {
 		assert.Equal(t, 2, s.Count("/x"))
 	})
 }
+
+func TestStandardClientReturnsStatuses(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int64
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{sequence(&n, []int{503, 404}, nil)}), Auth: httpx.Bearer("tok-123456")})
+		require.NoError(t, err)
+		resp, err := c.StandardClient().Get("https://api.test/x")
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, 404, resp.StatusCode, "retried the 503, returned the 404 as a response")
+		assert.Equal(t, int64(2), n.Load())
+	})
+}

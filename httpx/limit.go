@@ -133,10 +133,10 @@ func (g *gate) observe(h http.Header, now time.Time) {
 			g.next = until
 		}
 	case rem < low:
-		// Reset times come in whole seconds, rounded up; spread the
-		// remaining requests over the middle of that second. Should they
-		// run out early, the hold above waits for the full reset.
-		g.interval = max(reset-500*time.Millisecond, 0) / time.Duration(rem+1)
+		// Spread the remaining requests over the time left. Reset times
+		// come in whole seconds, so this errs on the slow side, which
+		// keeps concurrent callers from overshooting into a 429.
+		g.interval = reset / time.Duration(rem+1)
 	default:
 		g.interval = 0
 	}
