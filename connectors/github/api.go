@@ -43,6 +43,7 @@ type apiItem struct {
 	Body        *string         `json:"body"`
 	State       string          `json:"state"`
 	User        *apiUser        `json:"user"`
+	Assignees   []apiUser       `json:"assignees"`
 	Labels      []apiLabel      `json:"labels"`
 	Comments    *int            `json:"comments"` // issues listing only
 	CreatedAt   time.Time       `json:"created_at"`

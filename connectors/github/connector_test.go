@@ -64,6 +64,10 @@ func TestDocumentMapping(t *testing.T) {
 		assert.True(t, it.CreatedAt.Equal(d.CreatedAt), "created_at is GitHub's")
 		assert.Equal(t, repo.NodeID(), d.ParentID)
 		assert.Equal(t, it.User.Login, d.PrimaryOwners[0].DisplayName)
+		require.Len(t, d.SecondaryOwners, len(it.Assignees))
+		for i, a := range it.Assignees {
+			assert.Equal(t, a.Login, d.SecondaryOwners[i].DisplayName)
+		}
 		assert.Equal(t, id, d.Sections[0].Link)
 		assert.Contains(t, d.Sections[0].Text, "Reported in acme/repo-000")
 		assert.Equal(t, it.State, d.Metadata.Get(MetaState))

@@ -44,7 +44,8 @@
 // holds kind (pull_request or issue), repo, state, number, author, every
 // label, and for pull requests merged, draft and base. CreatedAt and
 // UpdatedAt are GitHub's created_at and updated_at. The primary owner is
-// the author's login (GitHub does not reveal authors' email addresses).
+// the author's login and the secondary owners the assignees' (the listings
+// carry no email addresses).
 // ParentID is the repository's node_id, and each repository is yielded as
 // a hierarchy node before its documents.
 //

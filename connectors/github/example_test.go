@@ -45,7 +45,7 @@ func Example() {
 		}
 	}
 	// Output:
-	// https://github.com/acme/repo-000/pull/15 | pull_request | open
-	// https://github.com/acme/repo-000/pull/9 | pull_request | closed
-	// https://github.com/acme/repo-000/pull/3 | pull_request | open
+	// https://github.com/acme/repo-000/pull/21 | pull_request | closed
+	// https://github.com/acme/repo-000/pull/29 | pull_request | closed
+	// https://github.com/acme/repo-000/pull/12 | pull_request | open
 }

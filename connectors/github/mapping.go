@@ -72,6 +72,11 @@ func toDocument(repo *apiRepo, it *apiItem, pull bool, access *tributary.Externa
 	if it.User != nil && it.User.Login != "" {
 		d.PrimaryOwners = []tributary.Person{{DisplayName: it.User.Login}}
 	}
+	for _, a := range it.Assignees {
+		if a.Login != "" {
+			d.SecondaryOwners = append(d.SecondaryOwners, tributary.Person{DisplayName: a.Login})
+		}
+	}
 	if it.CreatedAt.IsZero() {
 		d.CreatedAt = time.Time{}
 	}

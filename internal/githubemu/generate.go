@@ -145,6 +145,9 @@ func (g *generator) item(r *Repo, n int) *Item {
 			it.MergedAt = it.UpdatedAt
 		}
 	}
+	if n%3 == 0 {
+		it.Assignees = []*User{g.person()}
+	}
 	for j := range g.rng.IntN(3) {
 		name := labelNames[(n+j)%len(labelNames)]
 		it.Labels = append(it.Labels, Label{ID: int64(100 + (n+j)%len(labelNames)), Name: name, Color: "d73a4a"})

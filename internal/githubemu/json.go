@@ -197,6 +197,14 @@ func (u urls) user(x *User) simpleUser {
 	}
 }
 
+func (u urls) users(xs []*User) []simpleUser {
+	out := make([]simpleUser, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, u.user(x))
+	}
+	return out
+}
+
 func (u urls) fullUser(x *User) userJSON {
 	su := u.user(x)
 	su.Name, su.Email = strPtr(x.Name), strPtr(x.Email)
@@ -235,7 +243,7 @@ func (u urls) issue(r *Repo, it *Item) issueJSON {
 		ID: it.ID, NodeID: it.NodeID(), URL: fmt.Sprintf("%s/issues/%d", apiBase, it.Number),
 		RepositoryURL: apiBase, HTMLURL: u.itemHTML(r, it), Number: it.Number, State: it.State,
 		Title: it.Title, Body: strPtr(it.Body), User: u.user(it.User), Labels: u.labels(r, it),
-		Assignees: []simpleUser{}, Comments: len(it.Comments), ClosedAt: isoTimePtr(it.ClosedAt),
+		Assignees: u.users(it.Assignees), Comments: len(it.Comments), ClosedAt: isoTimePtr(it.ClosedAt),
 		CreatedAt: isoTime(it.CreatedAt), UpdatedAt: isoTime(it.UpdatedAt), AuthorAssociation: "MEMBER",
 	}
 	if it.State == "closed" {
@@ -258,7 +266,7 @@ func (u urls) pull(r *Repo, it *Item) pullJSON {
 		IssueURL: fmt.Sprintf("%s/issues/%d", apiBase, it.Number), Number: it.Number, State: it.State,
 		Title: it.Title, User: u.user(it.User), Body: strPtr(it.Body), Labels: u.labels(r, it),
 		CreatedAt: isoTime(it.CreatedAt), UpdatedAt: isoTime(it.UpdatedAt), ClosedAt: isoTimePtr(it.ClosedAt),
-		MergedAt: isoTimePtr(it.MergedAt), Assignees: []simpleUser{}, Draft: it.Draft, AuthorAssociation: "MEMBER",
+		MergedAt: isoTimePtr(it.MergedAt), Assignees: u.users(it.Assignees), Draft: it.Draft, AuthorAssociation: "MEMBER",
 		Head: branchJSON{Label: r.Owner.Login + ":" + it.HeadRef, Ref: it.HeadRef, SHA: sha(it.ID, 1), User: u.user(r.Owner)},
 		Base: branchJSON{Label: r.Owner.Login + ":" + it.BaseRef, Ref: it.BaseRef, SHA: sha(it.ID, 2), User: u.user(r.Owner)},
 	}

@@ -68,6 +68,7 @@ type Item struct {
 	Title     string
 	Body      string
 	User      *User
+	Assignees []*User
 	State     string // open or closed
 	Labels    []Label
 	CreatedAt time.Time
