@@ -175,22 +175,31 @@ func TestNoDuplicatesBetweenListings(t *testing.T) {
 // Resuming from any checkpoint, after the run stopped there, yields every
 // document the run had not yet delivered.
 func TestResumeFromEveryCheckpoint(t *testing.T) {
-	f := newFixture(t, githubemu.GenerateOptions{Repos: 2, Items: 90, PullShare: 0.4, Seed: 5}, githubemu.Options{})
-	s := f.settings("acme/repo-000", "acme/repo-001")
-	s.PerPage = 20
-	c := f.connector(t, s, f.env())
-	want := f.expectedIDs(s.Repositories, time.Time{}, time.Time{}, anyItem)
-	for n := 0; ; n++ {
-		seen, cp, more := runUntilCheckpoint(t, c, n)
-		if !more {
-			break
-		}
-		rest := collect(context.Background(), c, time.Time{}, time.Time{}, cp)
-		require.NoError(t, rest.err)
-		for _, id := range rest.ids() {
-			seen[id] = true
-		}
-		assert.Equal(t, want, sortedKeys(seen), "resume from checkpoint %d", n)
+	f := newFixture(t, githubemu.GenerateOptions{Repos: 3, Items: 60, PullShare: 0.4, Seed: 5}, githubemu.Options{})
+	configured := f.settings("acme/repo-000", "acme/repo-001")
+	configured.PerPage = 20
+	owner := f.settings("acme/repo-001")
+	owner.Owner, owner.PerPage = "acme", 20
+	for name, s := range map[string]Settings{"configured": configured, "owner": owner} {
+		t.Run(name, func(t *testing.T) {
+			c := f.connector(t, s, f.env())
+			all := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
+			require.NoError(t, all.err)
+			want := all.ids()
+			require.NotEmpty(t, want)
+			for n := 0; ; n++ {
+				seen, cp, more := runUntilCheckpoint(t, c, n)
+				if !more {
+					break
+				}
+				rest := collect(context.Background(), c, time.Time{}, time.Time{}, cp)
+				require.NoError(t, rest.err)
+				for _, id := range rest.ids() {
+					seen[id] = true
+				}
+				assert.Equal(t, want, sortedKeys(seen), "resume from checkpoint %d", n)
+			}
+		})
 	}
 }
 
