@@ -114,6 +114,9 @@ type Credentials struct {
 	// Token is a fine-grained or classic personal access token (or a GitHub
 	// App installation token).
 	Token tributary.Secret `json:"token" jsonschema:"title=Access token,description=Fine-grained or classic personal access token,required"`
+	// WebhookSecret is the secret of a repository or organization webhook
+	// whose deliveries HandleEvent verifies; needed only for webhooks.
+	WebhookSecret tributary.Secret `json:"webhook_secret,omitempty" jsonschema:"title=Webhook secret,description=Secret of the webhook whose deliveries are handled (only for webhooks)"`
 }
 
 // Validate reports a missing token.

@@ -54,7 +54,7 @@ func conformanceHarness(faults func(*githubemu.Server), retry httpx.RetryPolicy)
 		s.IncludeComments = true
 		env := f.env()
 		env.WantPermissions = true
-		c, err := newConnector(s, Credentials{Token: tributary.Secret(token)}, env, retry)
+		c, err := newConnector(s, Credentials{Token: tributary.Secret(token), WebhookSecret: testWebhookSecret}, env, retry)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,10 +70,35 @@ func conformanceHarness(faults func(*githubemu.Server), retry httpx.RetryPolicy)
 			window(ref, repos, times[len(times)/4], times[len(times)/2], failing),
 			window(ref, repos, times[0], times[len(times)/3], failing),
 		},
+		Events:    conformanceEvents(probe),
 		IDMatches: idPattern.MatchString,
 		Requests:  func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
 		Timeout:   time.Minute,
 	}, &emus
+}
+
+// conformanceEvents are signed deliveries about items of repo-000: an
+// edited issue or pull request to upsert, a deleted one to remove.
+func conformanceEvents(d *githubemu.Data) []connectortest.Event {
+	emu := githubemu.New(d, githubemu.Options{})
+	r := d.Repo("acme/repo-000")
+	var events []connectortest.Event
+	for _, c := range []struct {
+		n      int
+		action string
+	}{{1, "edited"}, {2, "closed"}, {3, "deleted"}} {
+		it := r.Items[c.n-1]
+		h, body := emu.Webhook(r, it, c.action, testWebhookSecret)
+		ev := connectortest.Event{Name: c.action + " " + itemURL(r.FullName(), it),
+			Event: tributary.Event{Type: tributary.EventWebhook, Header: h, Body: body}}
+		if c.action == "deleted" {
+			ev.WantDeletions = []string{itemURL(r.FullName(), it)}
+		} else {
+			ev.WantIDs = []string{itemURL(r.FullName(), it)}
+		}
+		events = append(events, ev)
+	}
+	return events
 }
 
 // updateTimes returns every item's update time, oldest first.

@@ -35,12 +35,14 @@ type Connector struct {
 	env      tributary.Env
 	client   *client
 	// repos is the configured repositories, de-duplicated and sorted.
-	repos []string
+	repos         []string
+	webhookSecret tributary.Secret
 }
 
 var (
 	_ tributary.CheckpointConnector = (*Connector)(nil)
 	_ tributary.SlimConnector       = (*Connector)(nil)
+	_ tributary.EventConnector      = (*Connector)(nil)
 )
 
 // New returns a connector for the settings and credentials. It checks them
@@ -60,7 +62,7 @@ func newConnector(s Settings, c Credentials, env tributary.Env, retry httpx.Retr
 	if err != nil {
 		return nil, fmt.Errorf("github: new connector: %w", err)
 	}
-	return &Connector{settings: s, env: env, client: cl, repos: sortedRepos(s.Repositories)}, nil
+	return &Connector{settings: s, env: env, client: cl, repos: sortedRepos(s.Repositories), webhookSecret: c.WebhookSecret}, nil
 }
 
 // prefixed names the fields of err's problems under name ("settings.state").

@@ -88,6 +88,18 @@
 // page again and skips what it had yielded. It never grows with the
 // repository.
 //
+// # Webhooks
+//
+// HandleEvent takes deliveries of a repository or organization webhook
+// (content type application/json, with a secret, subscribed to the Issues
+// and Pull requests events) and turns them into items: the repository's
+// node and the item's document, or its deletion when the item was deleted,
+// transferred, or left the configured state. Set credentials.webhook_secret
+// to the webhook's secret: deliveries whose X-Hub-Signature-256 does not
+// match it are refused with ErrInsufficientPermissions. Comment events are
+// not handled; a new comment changes its item's updated_at, so the next
+// poll picks it up.
+//
 // # Rate limits
 //
 // A token may make 5,000 requests an hour (15,000 for GitHub Enterprise

@@ -78,15 +78,24 @@ type run struct {
 	stopped    bool
 }
 
-// emit yields an item and remembers whether the consumer stopped.
+// emit yields an item and remembers whether the consumer stopped. Once the
+// context is done it yields the context's error instead, and stops.
 func (r *run) emit(it tributary.Item, err error) bool {
 	if r.stopped {
 		return false
 	}
-	if !r.yield(it, err) {
+	if ctxErr := r.ctx.Err(); ctxErr != nil && err == nil {
+		it, err = tributary.Item{}, ctxErr
+	}
+	if !r.yield(it, err) || err != nil && !isFailure(err) {
 		r.stopped = true
 	}
 	return !r.stopped
+}
+
+func isFailure(err error) bool {
+	_, ok := tributary.AsFailure(err)
+	return ok
 }
 
 func (r *run) fail(err error) bool {
