@@ -659,3 +659,38 @@ func TestTokenNeverLeaks(t *testing.T) {
 		}
 	})
 }
+
+// A user as owner: the token's own user lists its private repositories
+// too, another user only its public ones, as GitHub's listings do.
+func TestUserOwner(t *testing.T) {
+	f := newFixture(t, githubemu.GenerateOptions{Repos: 1, Items: 4, Seed: 2}, githubemu.Options{})
+	me, other := f.data.Users[1], f.data.Users[2]
+	f.emu.Update(func(d *githubemu.Data) {
+		base := d.Repos[0]
+		for i, r := range []struct {
+			owner   *githubemu.User
+			private bool
+		}{{me, true}, {me, false}, {other, true}, {other, false}} {
+			d.Repos = append(d.Repos, &githubemu.Repo{ID: int64(9000 + i), Owner: r.owner, Name: "own-" + itoa(i),
+				Private: r.private, DefaultBranch: "main", CreatedAt: base.CreatedAt, UpdatedAt: base.UpdatedAt,
+				Items: base.Items})
+		}
+	})
+	for _, c := range []struct {
+		owner string
+		want  []string
+	}{
+		{me.Login, []string{me.Login + "/own-0", me.Login + "/own-1"}},
+		{other.Login, []string{other.Login + "/own-3"}},
+	} {
+		s := f.settings()
+		s.Owner = c.owner
+		got := collect(context.Background(), f.connector(t, s, f.env()), time.Time{}, time.Time{}, nil)
+		require.NoError(t, got.err)
+		var names []string
+		for _, n := range got.nodes {
+			names = append(names, n.Name)
+		}
+		assert.Equal(t, c.want, names, c.owner)
+	}
+}

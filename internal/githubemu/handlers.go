@@ -1,6 +1,7 @@
 package githubemu
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
@@ -57,8 +58,11 @@ func (s *Server) listAuthUserRepos(c *call, h http.Header) (int, any) {
 		return http.StatusUnauthorized, errorJSON{Message: "Requires authentication", DocumentationURL: "https://docs.github.com/rest", Status: "401"}
 	}
 	me := c.token.User
+	aff := strings.Split(cmp.Or(c.r.URL.Query().Get("affiliation"), "owner,collaborator,organization_member"), ",")
 	return s.listRepos(c, h, func(r *Repo) bool {
-		return r.Owner == me || slices.Contains(r.Collaborators, me)
+		return (slices.Contains(aff, "owner") && r.Owner == me) ||
+			(slices.Contains(aff, "collaborator") && r.Owner != me && slices.Contains(r.Collaborators, me)) ||
+			(slices.Contains(aff, "organization_member") && r.Owner.Organization)
 	}, "full_name")
 }
 
