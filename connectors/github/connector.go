@@ -24,7 +24,8 @@ func init() {
 		DisplayName: "GitHub",
 		Category:    tributary.CategoryCode,
 		Description: "Pull requests and issues of GitHub or GitHub Enterprise Server repositories, " +
-			"with their comments, labels and authors, read with a personal access token.",
+			"with their comments, labels and authors, read with a personal access token and kept " +
+			"current by polling or by webhook deliveries.",
 		DocURL: "https://pkg.go.dev/github.com/tributary-dev/tributary/connectors/github",
 	}, New))
 }
