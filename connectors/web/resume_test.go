@@ -284,6 +284,7 @@ func TestEarlyBreakAndCancel(t *testing.T) {
 			}
 		}
 		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
 		var last error
 		n = 0
 		for d, err := range c.Load(ctx) {
