@@ -2,59 +2,64 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 
+	"golang.org/x/time/rate"
+
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/httpx"
 )
 
 // newClient builds the HTTP client every request of the connector goes
-// through; it is the one place the HTTP stack is chosen. The client never
-// follows redirects itself: get follows them hop by hop, checking each.
-func newClient(env tributary.Env) *http.Client {
-	var base http.RoundTripper = http.DefaultTransport
-	if env.HTTPClient != nil && env.HTTPClient.Transport != nil {
-		base = env.HTTPClient.Transport
+// through; it is the one place the HTTP stack is chosen. The stack (package
+// httpx) retries transient failures, paces every attempt with lim (the
+// politeness limiter, slowed by robots.txt's Crawl-delay), reports requests
+// and waits to the run's Meter, and refuses private and loopback addresses
+// unless env allows them. The client never follows redirects itself: get
+// follows them hop by hop, checking each against the site and robots.txt.
+func newClient(env tributary.Env, s Settings, lim *rate.Limiter) (*http.Client, error) {
+	hc, err := httpx.New(httpx.Options{
+		Env:          env,
+		Name:         "web",
+		RateLimit:    httpx.RateLimit{Limiter: lim},
+		Retry:        httpx.RetryPolicy{MaxAttempts: 3},
+		MaxBodyBytes: -1, // get caps bodies with max_page_bytes
+		UserAgent:    s.UserAgent,
+	})
+	if err != nil {
+		return nil, err
 	}
-	return &http.Client{
-		Transport:     base,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	c := *hc.StandardClient()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c, nil
 }
 
-// statusError classifies a non-2xx status into the error kinds.
+// statusError classifies a response of status 400 or more into the error
+// kinds, as the HTTP stack does; other statuses are not errors.
 func statusError(resp *http.Response) error {
-	code := resp.StatusCode
-	if code >= 200 && code < 300 {
+	if resp.StatusCode < 400 {
 		return nil
 	}
-	var kind error
-	switch {
-	case code == http.StatusUnauthorized:
-		kind = tributary.ErrCredentialExpired
-	case code == http.StatusForbidden:
-		kind = tributary.ErrInsufficientPermissions
-	case code == http.StatusNotFound || code == http.StatusGone:
-		kind = tributary.ErrNotFound
-	case code == http.StatusTooManyRequests:
-		kind = tributary.ErrRateLimited
-	case code >= 500:
-		kind = tributary.ErrTransient
-	}
-	return tributary.NewError("", kind, httpStatus(code))
+	se := &httpx.StatusError{StatusCode: resp.StatusCode, Method: resp.Request.Method,
+		URL: resp.Request.URL.Redacted()}
+	return tributary.NewError("", httpx.KindOf(resp), se)
 }
 
-// httpStatus is the cause of an error for a non-2xx status.
-type httpStatus int
-
-func (s httpStatus) Error() string {
-	return fmt.Sprintf("HTTP %d %s", int(s), http.StatusText(int(s)))
-}
-
-// classifyTransport classifies an error from the transport.
+// classifyTransport classifies an error from the transport: a refused
+// address is a configuration problem, anything the stack did not classify
+// is transient.
 func classifyTransport(err error) error {
-	if errors.Is(err, tributary.ErrInvalidConfig) || tributary.Kind(err) != nil {
+	switch {
+	case errors.Is(err, httpx.ErrForbiddenAddress):
+		return tributary.NewError("", tributary.ErrInvalidConfig, err)
+	case tributary.Kind(err) != nil:
 		return err
 	}
-	return tributary.NewError("fetch", tributary.ErrTransient, err)
+	return tributary.NewError("", tributary.ErrTransient, err)
+}
+
+// isClientError reports whether err is a 4xx status other than 429.
+func isClientError(err error) bool {
+	se, ok := errors.AsType[*httpx.StatusError](err)
+	return ok && se.StatusCode >= 400 && se.StatusCode < 500 && se.StatusCode != http.StatusTooManyRequests
 }

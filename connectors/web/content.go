@@ -16,6 +16,7 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/httpx"
 )
 
 // result is what a worker learnt about one frontier entry.
@@ -124,6 +125,10 @@ func lastModified(h http.Header) time.Time {
 // returns false when yield did.
 func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool) bool {
 	switch {
+	case errors.Is(res.err, httpx.ErrForbiddenAddress):
+		// The site's address is refused: no page of it can be read.
+		yield(tributary.Item{}, fmt.Errorf("web: crawl %s: %w", r.site, res.err))
+		return false
 	case res.err != nil:
 		f := tributary.DocumentFailure(e.key, e.u.String(), res.err)
 		f.Message = "fetch " + e.u.Redacted()

@@ -3,13 +3,17 @@ package web
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/httpx"
 )
 
 // exampleSite is a small site with the usual trouble: a cycle, duplicate
@@ -212,17 +216,20 @@ func TestRedirectLoopIsAFailure(t *testing.T) {
 }
 
 func TestRobotsServerErrorStopsTheRun(t *testing.T) {
-	site := newTestSite()
-	site.handle("/robots.txt", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) })
-	site.page("/", "Home", "<p>x</p>")
-	srv := site.serve(t)
-	got := collect(t, stream(open(t, settings(srv.URL+"/", ModeCrawl), localEnv), nil))
-	if !errors.Is(got.err, tributary.ErrTransient) || len(got.docs) != 0 {
-		t.Errorf("err %v, %d documents; want ErrTransient and nothing", got.err, len(got.docs))
-	}
-	if site.hitsOf("/") != 0 {
-		t.Error("the start page was fetched although robots.txt could not be read")
-	}
+	synctest.Test(t, func(t *testing.T) {
+		site := newTestSite()
+		site.handle("/robots.txt", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) })
+		site.page("/", "Home", "<p>x</p>")
+		s, env := inMemory(site, "/", ModeCrawl)
+		got := collect(t, stream(open(t, s, env), nil))
+		if !errors.Is(got.err, tributary.ErrTransient) || len(got.docs) != 0 {
+			t.Errorf("err %v, %d documents; want ErrTransient and nothing", got.err, len(got.docs))
+		}
+		if site.hitsOf("/") != 0 || site.hitsOf("/robots.txt") != 3 {
+			t.Errorf("start page fetched %d times, robots.txt %d times; want 0 and 3 (retried)",
+				site.hitsOf("/"), site.hitsOf("/robots.txt"))
+		}
+	})
 }
 
 func TestIgnoreRobots(t *testing.T) {
@@ -241,20 +248,51 @@ func TestIgnoreRobots(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		for path, want := range map[string]error{
+			"/old": nil, "/missing": tributary.ErrNotFound, "/out": tributary.ErrInvalidConfig,
+		} {
+			s, env := inMemory(exampleSite(), path, ModeSingle)
+			if err := open(t, s, env).Validate(ctx); !errors.Is(err, want) || (want == nil && err != nil) {
+				t.Errorf("Validate %s = %v, want %v", path, err, want)
+			}
+		}
+		s, _ := inMemory(nil, "/", ModeSingle)
+		refused := tributary.Env{HTTPClient: &http.Client{Transport: failingTransport{}}}
+		if err := open(t, s, refused).Validate(ctx); !errors.Is(err, tributary.ErrTransient) {
+			t.Errorf("Validate of an unreachable site = %v, want ErrTransient", err)
+		}
+	})
+}
+
+// failingTransport fails every request as a refused connection would.
+type failingTransport struct{}
+
+func (failingTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+}
+
+// TestLoopbackRefused shows that a site on a loopback address is refused
+// unless the environment allows private networks.
+func TestLoopbackRefused(t *testing.T) {
 	site := exampleSite()
 	srv := site.serve(t)
-	ctx := context.Background()
-	if err := open(t, settings(srv.URL+"/old", ModeSingle), localEnv).Validate(ctx); err != nil {
-		t.Errorf("Validate of a redirecting page: %v", err)
+	c := open(t, settings(srv.URL+"/", ModeCrawl), tributary.Env{})
+	if err := c.Validate(context.Background()); !errors.Is(err, httpx.ErrForbiddenAddress) || !errors.Is(err, tributary.ErrInvalidConfig) {
+		t.Errorf("Validate = %v, want a refused address", err)
 	}
-	if err := open(t, settings(srv.URL+"/missing", ModeSingle), localEnv).Validate(ctx); !errors.Is(err, tributary.ErrNotFound) {
-		t.Errorf("Validate of a missing page = %v, want ErrNotFound", err)
+	got := collect(t, stream(c, nil))
+	if !errors.Is(got.err, httpx.ErrForbiddenAddress) || len(got.docs)+len(got.failures) != 0 {
+		t.Errorf("crawl: err %v with %d documents, want a refused address", got.err, len(got.docs))
 	}
-	if err := open(t, settings(srv.URL+"/out", ModeSingle), localEnv).Validate(ctx); !errors.Is(err, tributary.ErrInvalidConfig) {
-		t.Errorf("Validate of a page redirecting off the site = %v, want ErrInvalidConfig", err)
+	s := settings(srv.URL+"/", ModeSingle)
+	s.IgnoreRobots = true
+	got = collect(t, stream(open(t, s, tributary.Env{}), nil))
+	if !errors.Is(got.err, httpx.ErrForbiddenAddress) || len(got.failures) != 0 {
+		t.Errorf("single page: err %v, failures %v, want a refused address", got.err, keys(got.failures))
 	}
-	srv.Close()
-	if err := open(t, settings(srv.URL+"/", ModeSingle), localEnv).Validate(ctx); !errors.Is(err, tributary.ErrTransient) {
-		t.Errorf("Validate of a closed server = %v, want ErrTransient", err)
+	for p, n := range site.hits {
+		t.Errorf("%s reached the server %d times", p, n)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/tributary-dev/tributary"
 )
@@ -100,19 +99,14 @@ func redirectTarget(resp *http.Response, from *url.URL) *url.URL {
 	return fetchURL(loc)
 }
 
-// do sends one GET through the connector's client, after waiting for the
-// politeness limiter.
+// do sends one GET through the connector's client.
 func (c *Connector) do(ctx context.Context, u *url.URL) (*http.Response, error) {
-	if err := c.wait(ctx); err != nil {
-		return nil, err
-	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("request: %w", err)
 	}
 	req.Header.Set("User-Agent", c.s.UserAgent)
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.5")
-	tributary.MeterFrom(ctx).Request()
 	resp, err := c.client.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -121,26 +115,6 @@ func (c *Connector) do(ctx context.Context, u *url.URL) (*http.Response, error) 
 		return nil, classifyTransport(err)
 	}
 	return resp, nil
-}
-
-// wait blocks until the politeness limiter lets one more request through,
-// reporting the wait to the run's meter.
-func (c *Connector) wait(ctx context.Context) error {
-	res := c.limiter.Reserve()
-	d := res.Delay()
-	if d == 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		tributary.MeterFrom(ctx).RateLimitWait(d)
-		return nil
-	case <-ctx.Done():
-		res.Cancel()
-		return ctx.Err()
-	}
 }
 
 // drain discards what is left of a body so the connection can be reused.

@@ -40,12 +40,6 @@ func (r *run) fetchRobots(ctx context.Context) (*robotstxt.RobotsData, error) {
 	return nil, fmt.Errorf("web: robots.txt of %s: %w", r.site, err)
 }
 
-// isClientError reports whether err is a 4xx status other than 429.
-func isClientError(err error) bool {
-	s, ok := errors.AsType[httpStatus](err)
-	return ok && s >= 400 && s < 500 && s != 429
-}
-
 // applyCrawlDelay slows the politeness limiter to robots.txt's Crawl-delay
 // when that is slower than the configured rate.
 func (c *Connector) applyCrawlDelay(d time.Duration) {

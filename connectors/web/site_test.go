@@ -189,4 +189,3 @@ func join(base string, paths ...string) []string {
 	return out
 }
 
-func lines(s ...string) string { return strings.Join(s, "\n") }

@@ -56,13 +56,18 @@ func New(s Settings, _ Credentials, env tributary.Env) (*Connector, error) {
 	}
 	u, _ := parseStart(s.URL)
 	start := fetchURL(u)
+	lim := rate.NewLimiter(rate.Limit(s.RequestsPerSecond), 1)
+	client, err := newClient(env, s, lim)
+	if err != nil {
+		return nil, fmt.Errorf("web: new: %w", err)
+	}
 	return &Connector{
 		s:       s,
 		start:   start,
 		site:    siteOf(start),
 		filter:  newFilter(s),
-		client:  newClient(env),
-		limiter: rate.NewLimiter(rate.Limit(s.RequestsPerSecond), 1),
+		client:  client,
+		limiter: lim,
 		log:     env.Log().With("source", string(Source), "site", siteOf(start).String()),
 	}, nil
 }
