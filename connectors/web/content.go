@@ -17,6 +17,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
+	"github.com/tributary-dev/tributary/internal/extract"
 )
 
 // result is what a worker learnt about one frontier entry.
@@ -26,7 +27,8 @@ type result struct {
 	lastMod     time.Time
 	contentType string
 	page        *page          // an HTML page
-	text        string         // a plain-text or PDF page
+	text        string         // a plain-text page
+	pdf         *extract.Doc   // a PDF
 	sitemap     []sitemapEntry // a sitemap's entries
 	skip        string         // why the entry is left alone, when it is
 	err         error          // why the entry failed, when it did
@@ -73,7 +75,7 @@ func (r *run) fetch(ctx context.Context, e entry) result {
 	case "application/pdf":
 		// Extracted in slim runs too, so that a PDF that cannot be read
 		// is a failure in both.
-		res.text, res.err = pdfText(resp.body)
+		res.pdf, res.err = pdfDoc(resp.body)
 	default:
 		res.err = fmt.Errorf("content type %q is not a page the connector reads", res.contentType)
 	}
@@ -160,6 +162,9 @@ func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool
 	if updated.IsZero() {
 		updated = res.lastMod
 	}
+	if updated.IsZero() && res.pdf != nil {
+		updated = res.pdf.Updated
+	}
 	if !updated.IsZero() && !r.inWindow(updated) {
 		return true
 	}
@@ -224,6 +229,12 @@ func (r *run) document(id string, updated time.Time, res result) *tributary.Docu
 			}
 			d.Sections = append(d.Sections, tributary.Section{
 				Kind: tributary.SectionText, Link: link, Heading: s.heading, Text: s.text})
+		}
+	} else if res.pdf != nil && !r.slim {
+		d.Title = res.pdf.Title
+		for _, s := range res.pdf.Sections {
+			s.Link = id + s.Link
+			d.Sections = append(d.Sections, s)
 		}
 	} else if !r.slim {
 		d.Sections = []tributary.Section{tributary.TextSection(id, res.text)}

@@ -1,10 +1,13 @@
 package web
 
-import "errors"
+import (
+	"bytes"
 
-// errNoPDF is the cause of a failure for a PDF while no PDF extractor is
-// built in.
-var errNoPDF = errors.New("PDF text extraction is not available in this build")
+	"github.com/tributary-dev/tributary/internal/extract"
+)
 
-// pdfText extracts the text of a PDF.
-func pdfText([]byte) (string, error) { return "", errNoPDF }
+// pdfDoc extracts a PDF's text, one section per page, with the shared
+// extractor of package extract (the one the file connector uses).
+func pdfDoc(body []byte) (*extract.Doc, error) {
+	return extract.PDF(bytes.NewReader(body), int64(len(body)), extract.Limits{})
+}
