@@ -188,4 +188,3 @@ func join(base string, paths ...string) []string {
 	slices.Sort(out)
 	return out
 }
-
