@@ -122,8 +122,13 @@ func (w *walker) walk(n *html.Node, skip bool) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w.walk(c, skip)
 	}
-	if n.Type == html.ElementNode && blockElements[n.DataAtom] && !skip {
-		w.text.WriteString("\n")
+	if n.Type == html.ElementNode && !skip {
+		switch {
+		case blockElements[n.DataAtom]:
+			w.text.WriteString("\n")
+		case n.DataAtom == atom.Td || n.DataAtom == atom.Th:
+			w.text.WriteString(" ")
+		}
 	}
 }
 
