@@ -18,6 +18,13 @@ import (
 // unless env allows them. The client never follows redirects itself: get
 // follows them hop by hop, checking each against the site and robots.txt.
 func newClient(env tributary.Env, s Settings, lim *rate.Limiter) (*http.Client, error) {
+	if env.HTTPClient == nil || env.HTTPClient.Transport == nil {
+		// The default transport keeps two idle connections per host; a
+		// crawl keeps one per worker, so it does not dial for every page.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = s.Concurrency
+		env.HTTPClient = &http.Client{Transport: t}
+	}
 	hc, err := httpx.New(httpx.Options{
 		Env:          env,
 		Name:         "web",
