@@ -58,9 +58,8 @@ func (r *run) fetch(ctx context.Context, e entry) result {
 		return res
 	}
 	res.contentType = contentType(resp)
-	if tag := resp.header.Get("X-Robots-Tag"); hasToken(tag, "noindex") || hasToken(tag, "none") {
-		return result{skip: "X-Robots-Tag: noindex"}
-	}
+	tag := resp.header.Get("X-Robots-Tag")
+	noindex := hasToken(tag, "noindex") || hasToken(tag, "none")
 	switch res.contentType {
 	case "text/html", "application/xhtml+xml":
 		body, err := charset.NewReader(bytes.NewReader(resp.body), resp.header.Get("Content-Type"))
@@ -78,6 +77,13 @@ func (r *run) fetch(ctx context.Context, e entry) result {
 		res.pdf, res.err = pdfDoc(resp.body)
 	default:
 		res.err = fmt.Errorf("content type %q is not a page the connector reads", res.contentType)
+	}
+	switch {
+	case res.page != nil:
+		res.page.noindex = res.page.noindex || noindex
+		res.page.nofollow = res.page.nofollow || hasToken(tag, "nofollow") || hasToken(tag, "none")
+	case noindex:
+		return result{skip: "X-Robots-Tag: noindex"}
 	}
 	return res
 }
@@ -138,6 +144,12 @@ func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool
 			f.DocumentID, f.EntityID, f.Message = "", e.key, "sitemap "+e.u.Redacted()
 		}
 		return yield(tributary.FailureItem(f), nil)
+	case res.skip != "" && e.key == key(r.c.start) && r.admitted == 1:
+		// The start URL leads nowhere the crawl may go: the settings are
+		// wrong, and saying so beats an empty crawl.
+		yield(tributary.Item{}, tributary.NewError("web: crawl", tributary.ErrInvalidConfig,
+			fmt.Errorf("start URL %s %s", e.u.Redacted(), res.skip)))
+		return false
 	case res.skip != "":
 		r.c.log.Debug("web: skipped", "url", e.u.Redacted(), "reason", res.skip)
 		return true

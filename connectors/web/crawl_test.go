@@ -296,3 +296,32 @@ func TestLoopbackRefused(t *testing.T) {
 		t.Errorf("%s reached the server %d times", p, n)
 	}
 }
+
+func TestStartURLRedirectingOffTheSite(t *testing.T) {
+	site := exampleSite()
+	srv := site.serve(t)
+	got := collect(t, stream(open(t, settings(srv.URL+"/out", ModeCrawl), localEnv), nil))
+	if !errors.Is(got.err, tributary.ErrInvalidConfig) || !strings.Contains(got.err.Error(), "example.invalid") {
+		t.Errorf("err %v, want ErrInvalidConfig naming the target", got.err)
+	}
+}
+
+func TestXRobotsTag(t *testing.T) {
+	site := newTestSite()
+	site.handle("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Robots-Tag", "noindex")
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(`<a href="/a">a</a> <a href="/b">b</a>`))
+	})
+	site.page("/a", "A", "<p>a</p>")
+	site.handle("/b", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Robots-Tag", "googlebot: nofollow, noindex")
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte("b"))
+	})
+	srv := site.serve(t)
+	got := collect(t, stream(open(t, settings(srv.URL+"/", ModeCrawl), localEnv), nil))
+	if ids, want := keys(got.docs), join(srv.URL, "/a"); !slices.Equal(ids, want) || got.err != nil {
+		t.Errorf("documents %v (err %v), want %v", ids, got.err, want)
+	}
+}

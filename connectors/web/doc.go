@@ -14,7 +14,8 @@
 //   - "single" fetches the one page at url.
 //   - "crawl" (the default) follows links breadth first within the site of
 //     url (the same scheme, host and port), at most max_depth links away
-//     and at most max_pages URLs per run. Include and exclude patterns
+//     and at most max_pages URLs per run (failures, redirects and sitemaps
+//     count too). Include and exclude patterns
 //     match a URL's path and query: "*" within a segment, "**" across
 //     segments. Links to images, scripts, styles, archives and media are
 //     never fetched.
@@ -40,7 +41,9 @@
 // lands on, and a page whose <link rel="canonical"> names another URL of
 // the site is yielded under that URL; when that URL was already admitted,
 // the page is a duplicate and is not yielded again. Redirects off the site
-// are not followed.
+// are not followed; when the start URL itself redirects off the site (say
+// from http to https), the run fails with ErrInvalidConfig naming the
+// target, so the setting can be corrected.
 //
 // The text is the page's readable text: scripts, styles, navigation,
 // asides and the page's own header and footer are dropped (a header inside
@@ -59,7 +62,8 @@
 // is neither HTML, plain text nor PDF, more than ten redirects. A sitemap
 // that cannot be read is a Failure with the sitemap's URL as EntityID.
 // Leaving a URL alone on purpose is not a failure: a path robots.txt
-// disallows, a noindex page, a redirect off the site, a duplicate by
+// disallows, a noindex page (robots meta tag or X-Robots-Tag; its links
+// are still followed unless it also says nofollow), a redirect off the site, a duplicate by
 // redirect or canonical URL, a URL beyond max_depth or max_pages (hitting
 // max_pages is logged as a warning). robots.txt itself answering a 5xx, or
 // the site being unreachable for it, ends the run with a classified error,
