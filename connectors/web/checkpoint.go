@@ -41,6 +41,10 @@ type cpEntry struct {
 // again at the next checkpoint, so a crash resumes from the last one that
 // fitted.
 func (r *run) checkpoint() (tributary.Checkpoint, bool) {
+	if size := r.checkpointSize(); size > tributary.MaxCheckpointSize {
+		r.c.log.Debug("web: checkpoint skipped: over the size bound", "bytes", size)
+		return nil, false
+	}
 	st := state{Site: r.site.String(), Mode: r.c.s.Mode, Admitted: r.admitted}
 	fps := make([]uint64, 0, len(r.seen))
 	for fp := range r.seen {
@@ -79,7 +83,7 @@ func (r *run) restore(cp tributary.Checkpoint) error {
 	if st.Site != r.site.String() || st.Mode != r.c.s.Mode {
 		return bad("checkpoint of %s in %s mode, not %s in %s mode", st.Site, st.Mode, r.site, r.c.s.Mode)
 	}
-	if len(st.Seen)%fingerprintBytes != 0 || st.Admitted < len(st.Queue) || len(st.Queue) == 0 {
+	if len(st.Seen)%fingerprintBytes != 0 || st.Admitted < len(st.Queue) || st.Admitted < 1 {
 		return bad("malformed state")
 	}
 	for b := st.Seen; len(b) > 0; b = b[fingerprintBytes:] {
@@ -97,4 +101,14 @@ func (r *run) restore(cp tributary.Checkpoint) error {
 	}
 	r.admitted = st.Admitted
 	return nil
+}
+
+// checkpointSize estimates the encoded size of the run's checkpoint from
+// below, so that one certain to be too large is never encoded.
+func (r *run) checkpointSize() int {
+	n := 64 + len(r.site.String()) + (len(r.seen)*fingerprintBytes+2)/3*4
+	for _, e := range r.queue {
+		n += len(`{"p":""},`) + len(e.u.EscapedPath()) + len(e.u.RawQuery)
+	}
+	return n
 }

@@ -12,8 +12,16 @@ import (
 	"github.com/tributary-dev/tributary"
 )
 
-// checkpointEvery is how many committed URLs pass between checkpoints.
+// checkpointEvery is the most committed URLs between two checkpoints.
 const checkpointEvery = 16
+
+// checkpointInterval is how many URLs to commit between checkpoints: every
+// one while the crawl is small, then fewer as a checkpoint's cost (which
+// grows with the URLs admitted) rises, so that encoding them costs each
+// page a bounded amount.
+func (r *run) checkpointInterval() int {
+	return min(checkpointEvery, 1+r.admitted/64)
+}
 
 // entry is one URL in the frontier.
 type entry struct {
@@ -63,28 +71,19 @@ func (r *run) loop(parent context.Context, yield func(tributary.Item, error) boo
 		yield(tributary.Item{}, err)
 		return
 	}
-	ctx, cancel := context.WithCancel(parent)
 	window := 2 * r.c.s.Concurrency
-	jobs := make(chan job, window)
-	results := make(chan result, window)
-	var wg sync.WaitGroup
-	defer func() {
-		cancel()
-		close(jobs)
-		wg.Wait()
-	}()
-	for range r.c.s.Concurrency {
-		wg.Go(func() {
-			for j := range jobs {
-				res := r.fetch(ctx, j.e)
-				res.seq = j.seq
-				results <- res // never blocks: at most window jobs are in flight
-			}
-		})
-	}
+	jobs, results, stop := r.startWorkers(parent, window)
+	defer stop()
 	pending := make(map[int]result)
 	base, next, commits := 0, 0, 0 // seq of queue[0], next seq to dispatch
-	for len(r.queue) > 0 {
+	for {
+		if err := parent.Err(); err != nil {
+			yield(tributary.Item{}, fmt.Errorf("web: crawl %s: %w", r.site, err))
+			return
+		}
+		if len(r.queue) == 0 {
+			break
+		}
 		for ; next < base+len(r.queue) && next-base < window; next++ {
 			jobs <- job{seq: next, e: r.queue[next-base]}
 		}
@@ -94,10 +93,6 @@ func (r *run) loop(parent context.Context, yield func(tributary.Item, error) boo
 			case res = <-results:
 				pending[res.seq] = res
 			case <-parent.Done():
-			}
-			if err := parent.Err(); err != nil {
-				yield(tributary.Item{}, fmt.Errorf("web: crawl %s: %w", r.site, err))
-				return
 			}
 			continue
 		}
@@ -109,7 +104,8 @@ func (r *run) loop(parent context.Context, yield func(tributary.Item, error) boo
 		if !r.commit(e, res, yield) {
 			return
 		}
-		if commits++; r.checkpoints && commits%checkpointEvery == 0 && len(r.queue) > 0 {
+		if commits++; r.checkpoints && (commits >= r.checkpointInterval() || len(r.queue) == 0) {
+			commits = 0
 			if cp, ok := r.checkpoint(); ok && !yield(tributary.CheckpointItem(cp), nil) {
 				return
 			}
@@ -120,8 +116,35 @@ func (r *run) loop(parent context.Context, yield func(tributary.Item, error) boo
 	}
 }
 
+// startWorkers starts the fetching workers. At most window jobs may be in
+// flight, so neither channel ever blocks a sender. stop cancels the
+// workers' requests and waits until every worker has returned.
+func (r *run) startWorkers(parent context.Context, window int) (chan<- job, <-chan result, func()) {
+	ctx, cancel := context.WithCancel(parent)
+	jobs := make(chan job, window)
+	results := make(chan result, window)
+	var wg sync.WaitGroup
+	for range r.c.s.Concurrency {
+		wg.Go(func() {
+			for j := range jobs {
+				res := r.fetch(ctx, j.e)
+				res.seq = j.seq
+				results <- res
+			}
+		})
+	}
+	return jobs, results, func() {
+		cancel()
+		close(jobs)
+		wg.Wait()
+	}
+}
+
 // prepare reads robots.txt and, on a fresh start, seeds the frontier.
 func (r *run) prepare(ctx context.Context) error {
+	if len(r.queue) == 0 && r.admitted > 0 {
+		return nil // resumed from the checkpoint at the end of a crawl
+	}
 	if !r.c.s.IgnoreRobots {
 		data, err := r.fetchRobots(ctx)
 		if err != nil {

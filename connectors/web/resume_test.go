@@ -53,11 +53,13 @@ func treePath(i int) string {
 // and checks that the documents before the cut and after the resume are
 // exactly the full set, in the same order, with nothing yielded twice.
 func TestResumeFromEveryCheckpoint(t *testing.T) {
-	site := treeSite(120)
-	srv := site.serve(t)
-	s := settings(srv.URL+"/", ModeCrawl)
+	synctest.Test(t, testResumeFromEveryCheckpoint)
+}
+
+func testResumeFromEveryCheckpoint(t *testing.T) {
+	s, env := inMemory(treeSite(120), "/", ModeCrawl)
 	s.MaxDepth = 100
-	c := open(t, s, localEnv)
+	c := open(t, s, env)
 	var order []string // documents and checkpoints in stream order
 	var cps []tributary.Checkpoint
 	for it, err := range stream(c, nil) {
