@@ -79,12 +79,13 @@
 //
 // Pages are fetched concurrently but committed in the order they were
 // found, so a run over an unchanged site yields the same pages in the same
-// order. Every 16 pages LoadFromCheckpoint yields a checkpoint holding the
+// order. LoadFromCheckpoint yields a checkpoint after every page while the
+// crawl is small, at least every 16 pages later, and at its end, holding the
 // frontier (the URLs found and not yet committed, as paths) and a 48-bit
 // fingerprint of every URL admitted so far, six bytes each: a resumed crawl
 // goes on from its frontier and never fetches an admitted URL again. The
 // frontier and the fingerprints are bounded by max_pages, not by the size
 // of the site. A checkpoint that would exceed tributary.MaxCheckpointSize
-// (roughly past 5,000 admitted pages, fewer with long URLs) is not emitted;
+// (past about 6,000 admitted URLs when they are short, sooner when long) is not emitted;
 // the crawl goes on, and a crash resumes from the last checkpoint that fitted.
 package web
