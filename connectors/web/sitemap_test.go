@@ -2,12 +2,15 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tributary-dev/tributary"
 )
 
 func day(s string) time.Time {
@@ -136,5 +139,25 @@ func TestParseLastMod(t *testing.T) {
 		if (want == "" && !got.IsZero()) || (want != "" && !got.Equal(day(want))) {
 			t.Errorf("parseLastMod(%q) = %v, want %s", in, got, want)
 		}
+	}
+}
+
+func TestValidateSitemap(t *testing.T) {
+	site := sitemapSite()
+	srv := site.serve(t)
+	ctx := context.Background()
+	if err := open(t, settings(srv.URL, ModeSitemap), localEnv).Validate(ctx); err != nil {
+		t.Errorf("Validate at the site root: %v", err)
+	}
+	if site.hitsOf("/sitemap_index.xml") != 1 {
+		t.Error("Validate did not probe the sitemap robots.txt names")
+	}
+	err := open(t, settings(srv.URL+"/sitemap-broken.xml", ModeSitemap), localEnv).Validate(ctx)
+	if !errors.Is(err, tributary.ErrInvalidConfig) {
+		t.Errorf("Validate of a page that is not a sitemap = %v, want ErrInvalidConfig", err)
+	}
+	err = open(t, settings(srv.URL+"/nope.xml", ModeSitemap), localEnv).Validate(ctx)
+	if !errors.Is(err, tributary.ErrNotFound) {
+		t.Errorf("Validate of a missing sitemap = %v, want ErrNotFound", err)
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"iter"
@@ -75,21 +76,39 @@ func New(s Settings, _ Credentials, env tributary.Env) (*Connector, error) {
 // Source returns SourceWeb.
 func (c *Connector) Source() tributary.DocumentSource { return Source }
 
-// Validate fetches the start URL once, following in-site redirects. A
-// missing page fails with ErrNotFound, an unreachable or failing site with
-// ErrTransient, and an address refused by the network guard with its own
-// kind.
+// Validate fetches the start URL once, following in-site redirects; in
+// sitemap mode it fetches and parses the sitemap, found through robots.txt
+// when the start URL is the site's root. A missing page fails with
+// ErrNotFound, an unreachable or failing site with ErrTransient, and a
+// start URL that redirects off the site, a refused address or a sitemap
+// that is not one with ErrInvalidConfig.
 func (c *Connector) Validate(ctx context.Context) error {
 	r := c.newRun(time.Time{}, time.Time{}, true, false)
-	if _, err := r.get(ctx, c.start, c.s.MaxPageBytes); err != nil {
-		if se, ok := err.(*skipError); ok {
+	target, limit := c.start, c.s.MaxPageBytes
+	if c.s.Mode == ModeSitemap {
+		if err := r.prepare(ctx); err != nil {
+			return err
+		}
+		if len(r.queue) == 0 {
+			return nil // robots.txt disallows everything: nothing to probe
+		}
+		target, limit = r.queue[0].u, maxSitemapBytes
+	}
+	resp, err := r.get(ctx, target, limit)
+	switch se, skipped := err.(*skipError); {
+	case skipped:
+		return tributary.NewError("web: validate", tributary.ErrInvalidConfig,
+			fmt.Errorf("%s %s", target.Redacted(), se.reason))
+	case err == errTooLarge:
+		return nil
+	case err != nil:
+		return fmt.Errorf("web: validate %s: %w", target.Redacted(), err)
+	}
+	if c.s.Mode == ModeSitemap {
+		if _, err := parseSitemap(bytes.NewReader(resp.body)); err != nil {
 			return tributary.NewError("web: validate", tributary.ErrInvalidConfig,
-				fmt.Errorf("start URL %s", se.reason))
+				fmt.Errorf("%s: %w", target.Redacted(), err))
 		}
-		if err == errTooLarge {
-			return nil
-		}
-		return fmt.Errorf("web: validate %s: %w", c.start.Redacted(), err)
 	}
 	return nil
 }
