@@ -199,9 +199,8 @@ func (r *run) push(e entry) {
 // the site, is filtered out, is disallowed by robots.txt, lies outside the
 // window by its sitemap lastmod (a page, not a sitemap: a sitemap's lastmod
 // says nothing of the pages it lists without one), or the page limit is
-// reached. fromLink
-// marks a link found in a page, to which the patterns and the asset filter
-// apply.
+// reached. The patterns apply to every page, the asset filter to links
+// found in pages (fromLink).
 func (r *run) admit(raw *url.URL, depth int, sitemap bool, lastmod time.Time, fromLink bool) {
 	if !r.site.contains(raw) {
 		return
@@ -211,7 +210,7 @@ func (r *run) admit(raw *url.URL, depth int, sitemap bool, lastmod time.Time, fr
 	if _, dup := r.seen[fingerprint(k)]; dup {
 		return
 	}
-	if fromLink && (looksLikeAsset(u) || !r.c.filter.admits(u)) {
+	if fromLink && looksLikeAsset(u) || !sitemap && !r.c.filter.admits(u) {
 		return
 	}
 	if !sitemap && !r.allowed(u) {

@@ -15,9 +15,9 @@
 //   - "crawl" (the default) follows links breadth first within the site of
 //     url (the same scheme, host and port), at most max_depth links away
 //     and at most max_pages URLs per run (failures, redirects and sitemaps
-//     count too). Include and exclude patterns
-//     match a URL's path and query: "*" within a segment, "**" across
-//     segments. Links to images, scripts, styles, archives and media are
+//     count too). Include and exclude patterns match the path and query of
+//     every page but the start URL, sitemap pages too: "*" within a
+//     segment, "**" across segments. Links to images, scripts, styles, archives and media are
 //     never fetched.
 //   - "sitemap" fetches the pages a sitemap lists. url is the sitemap (XML,
 //     gzip-compressed or not, or a sitemap index of such sitemaps), or the
@@ -86,6 +86,7 @@
 // goes on from its frontier and never fetches an admitted URL again. The
 // frontier and the fingerprints are bounded by max_pages, not by the size
 // of the site. A checkpoint that would exceed tributary.MaxCheckpointSize
-// (past about 6,000 admitted URLs when they are short, sooner when long) is not emitted;
-// the crawl goes on, and a crash resumes from the last checkpoint that fitted.
+// (past about 6,000 admitted URLs when they are short, sooner when they are
+// long) is not emitted; the crawl goes on, and a crash resumes from the
+// last checkpoint that fitted.
 package web

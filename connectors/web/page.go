@@ -278,9 +278,10 @@ func textOf(n *html.Node) string {
 	return b.String()
 }
 
-// collapse turns every run of white space into one space and trims.
+// collapse turns every run of white space into one space and trims, and
+// replaces bytes that are not UTF-8 (a page that lies about its charset).
 func collapse(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return strings.ToValidUTF8(strings.Join(strings.Fields(s), " "), "\uFFFD")
 }
 
 // collapseLines collapses white space within each line and drops blank

@@ -161,3 +161,14 @@ func TestValidateSitemap(t *testing.T) {
 		t.Errorf("Validate of a missing sitemap = %v, want ErrNotFound", err)
 	}
 }
+
+func TestSitemapPatterns(t *testing.T) {
+	site := sitemapSite()
+	srv := site.serve(t)
+	s := settings(srv.URL+"/sitemap-a.xml", ModeSitemap)
+	s.Exclude = []string{"/p2"}
+	got := collect(t, stream(open(t, s, localEnv), nil))
+	if ids, want := keys(got.docs), join(srv.URL, "/p1"); !slices.Equal(ids, want) || site.hitsOf("/p2") != 0 {
+		t.Errorf("documents %v, want %v; /p2 fetched %d times", ids, want, site.hitsOf("/p2"))
+	}
+}
