@@ -4,20 +4,19 @@ import (
 	"errors"
 	"net/http"
 
-	"golang.org/x/time/rate"
-
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
 )
 
 // newClient builds the HTTP client every request of the connector goes
 // through; it is the one place the HTTP stack is chosen. The stack (package
-// httpx) retries transient failures, paces every attempt with lim (the
-// politeness limiter, slowed by robots.txt's Crawl-delay), reports requests
-// and waits to the run's Meter, and refuses private and loopback addresses
-// unless env allows them. The client never follows redirects itself: get
-// follows them hop by hop, checking each against the site and robots.txt.
-func newClient(env tributary.Env, s Settings, lim *rate.Limiter) (*http.Client, error) {
+// httpx) retries transient failures with backoff, honours the server's
+// rate-limit headers, reports requests to the run's Meter, and refuses
+// private and loopback addresses unless env allows them. The politeness
+// limiter is not part of it: hop waits for it before a request's timeout
+// starts. The client never follows redirects itself: get follows them hop
+// by hop, checking each against the site and robots.txt.
+func newClient(env tributary.Env, s Settings) (*http.Client, error) {
 	if env.HTTPClient == nil || env.HTTPClient.Transport == nil {
 		// The default transport keeps two idle connections per host; a
 		// crawl keeps one per worker, so it does not dial for every page.
@@ -28,7 +27,6 @@ func newClient(env tributary.Env, s Settings, lim *rate.Limiter) (*http.Client, 
 	hc, err := httpx.New(httpx.Options{
 		Env:          env,
 		Name:         "web",
-		RateLimit:    httpx.RateLimit{Limiter: lim},
 		Retry:        httpx.RetryPolicy{MaxAttempts: 3},
 		MaxBodyBytes: -1, // get caps bodies with max_page_bytes
 		UserAgent:    s.UserAgent,

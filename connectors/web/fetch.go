@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/tributary-dev/tributary"
 )
@@ -35,40 +36,72 @@ var errTooLarge = errors.New("body larger than max_page_bytes")
 // robots.txt allows, reading at most limit bytes of the body. Redirects
 // are followed here rather than by the client so that each hop is checked.
 func (r *run) get(ctx context.Context, u *url.URL, limit int64) (*response, error) {
-	ctx, cancel := context.WithTimeout(ctx, r.c.s.Timeout.D())
-	defer cancel()
 	for hop := 0; ; hop++ {
 		if hop > maxRedirects {
 			return nil, fmt.Errorf("more than %d redirects", maxRedirects)
 		}
-		resp, err := r.c.do(ctx, u)
-		if err != nil {
+		resp, loc, err := r.hop(ctx, u, limit)
+		if err != nil || loc == nil {
+			return resp, err
+		}
+		if err := r.follows(loc); err != nil {
 			return nil, err
 		}
-		if loc := redirectTarget(resp, u); loc != nil {
-			drain(resp)
-			if err := r.follows(loc); err != nil {
-				return nil, err
-			}
-			u = loc
-			continue
-		}
-		defer resp.Body.Close()
-		if err := statusError(resp); err != nil {
-			drain(resp)
-			return nil, err
-		}
-		if resp.ContentLength > limit {
-			return nil, errTooLarge
-		}
-		body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-		if err != nil {
-			return nil, tributary.NewError("read body", tributary.ErrTransient, err)
-		}
-		if int64(len(body)) > limit {
-			return nil, errTooLarge
-		}
-		return &response{url: u, header: resp.Header, body: body}, nil
+		u = loc
+	}
+}
+
+// hop waits for the politeness limiter, then sends one request and reads
+// its answer within the timeout, which therefore never runs out while a
+// request is only queued behind a slow Crawl-delay. It returns the
+// response, or the target of a redirect.
+func (r *run) hop(ctx context.Context, u *url.URL, limit int64) (*response, *url.URL, error) {
+	if err := r.c.wait(ctx); err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.c.s.Timeout.D())
+	defer cancel()
+	resp, err := r.c.do(ctx, u)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer drain(resp)
+	if loc := redirectTarget(resp, u); loc != nil {
+		return nil, loc, nil
+	}
+	if err := statusError(resp); err != nil {
+		return nil, nil, err
+	}
+	if resp.ContentLength > limit {
+		return nil, nil, errTooLarge
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, nil, tributary.NewError("read body", tributary.ErrTransient, err)
+	}
+	if int64(len(body)) > limit {
+		return nil, nil, errTooLarge
+	}
+	return &response{url: u, header: resp.Header, body: body}, nil, nil
+}
+
+// wait blocks until the politeness limiter lets one more request through,
+// reporting the wait to the run's Meter.
+func (c *Connector) wait(ctx context.Context) error {
+	res := c.limiter.Reserve()
+	d := res.Delay()
+	if d == 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		tributary.MeterFrom(ctx).RateLimitWait(d)
+		return nil
+	case <-ctx.Done():
+		res.Cancel()
+		return ctx.Err()
 	}
 }
 

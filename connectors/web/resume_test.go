@@ -242,11 +242,14 @@ func TestCrawlDelay(t *testing.T) {
 		site := treeSite(5)
 		site.raw("/robots.txt", "text/plain", []byte("User-agent: *\nCrawl-delay: 3\n"), time.Time{})
 		s, env := inMemory(site, "/", ModeCrawl)
+		// Four workers queue behind a delay longer than the timeout: the
+		// timeout must only count once a request is on its way.
+		s.Concurrency, s.Timeout = 4, tributary.Duration(2*time.Second)
 		begin := time.Now()
-		collect(t, stream(open(t, s, env), nil))
+		got := collect(t, stream(open(t, s, env), nil))
 		// robots.txt at once, then five pages three seconds apart.
-		if elapsed := time.Since(begin); elapsed != 15*time.Second {
-			t.Errorf("took %v, want 15s", elapsed)
+		if elapsed := time.Since(begin); elapsed != 15*time.Second || len(got.docs) != 5 || len(got.failures) != 0 {
+			t.Errorf("%d documents, failures %v in %v; want 5 documents in 15s", len(got.docs), keys(got.failures), elapsed)
 		}
 	})
 }

@@ -58,7 +58,7 @@ func New(s Settings, _ Credentials, env tributary.Env) (*Connector, error) {
 	u, _ := parseStart(s.URL)
 	start := fetchURL(u)
 	lim := rate.NewLimiter(rate.Limit(s.RequestsPerSecond), 1)
-	client, err := newClient(env, s, lim)
+	client, err := newClient(env, s)
 	if err != nil {
 		return nil, fmt.Errorf("web: new: %w", err)
 	}
