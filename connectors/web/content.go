@@ -166,6 +166,11 @@ func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool
 			r.admit(l, e.depth+1, false, time.Time{}, true)
 		}
 	}
+	if p := res.page; p != nil && p.refresh != nil && r.site.contains(p.refresh) && key(p.refresh) != key(res.final) {
+		// An immediate meta refresh is a redirect that HTML makes.
+		r.admit(p.refresh, e.depth, false, e.lastmod, false)
+		return true
+	}
 	id, ok := r.identify(e, res)
 	if !ok {
 		return true

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"slices"
@@ -323,5 +324,28 @@ func TestXRobotsTag(t *testing.T) {
 	got := collect(t, stream(open(t, settings(srv.URL+"/", ModeCrawl), localEnv), nil))
 	if ids, want := keys(got.docs), join(srv.URL, "/a"); !slices.Equal(ids, want) || got.err != nil {
 		t.Errorf("documents %v (err %v), want %v", ids, got.err, want)
+	}
+}
+
+func TestMetaRefresh(t *testing.T) {
+	site := newTestSite()
+	refresh := func(content string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprintf(w, `<html><head><title>R</title><meta http-equiv="Refresh" content="%s"></head><body><p>Moved.</p></body></html>`, content)
+		}
+	}
+	site.handle("/r", refresh(`0; URL='/target'`))
+	site.handle("/self", refresh(`0; url=/self`))
+	site.handle("/slow", refresh(`30; url=/target`))
+	site.page("/target", "Target", "<p>here</p>")
+	srv := site.serve(t)
+	for start, want := range map[string][]string{
+		"/r": {"/target"}, "/self": {"/self"}, "/slow": {"/slow"},
+	} {
+		got := collect(t, stream(open(t, settings(srv.URL+start, ModeSingle), localEnv), nil))
+		if ids := keys(got.docs); !slices.Equal(ids, join(srv.URL, want...)) {
+			t.Errorf("from %s: documents %v, want %v", start, ids, want)
+		}
 	}
 }

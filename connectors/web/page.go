@@ -17,6 +17,7 @@ type page struct {
 	canonical *url.URL   // <link rel="canonical">, resolved
 	noindex   bool       // <meta name="robots" content="noindex">
 	nofollow  bool       // <meta name="robots" content="nofollow">
+	refresh   *url.URL   // <meta http-equiv="refresh"> to another page at once
 }
 
 // section is a run of text under one heading.
@@ -93,6 +94,9 @@ func (w *walker) head(n *html.Node) {
 				w.p.canonical = w.resolve(attr(c, "href"))
 			}
 		case atom.Meta:
+			if strings.EqualFold(attr(c, "http-equiv"), "refresh") && w.p.refresh == nil {
+				w.p.refresh = w.refreshTarget(attr(c, "content"))
+			}
 			name := strings.ToLower(attr(c, "name"))
 			if name == "robots" || name == "tributarybot" {
 				content := strings.ToLower(attr(c, "content"))
@@ -101,6 +105,24 @@ func (w *walker) head(n *html.Node) {
 			}
 		}
 	}
+}
+
+// refreshTarget reads a meta refresh's content, such as "0; url=/new", and
+// returns its target when the refresh is immediate (at most one second),
+// as a redirect would be.
+func (w *walker) refreshTarget(content string) *url.URL {
+	delay, target, ok := strings.Cut(content, ";")
+	if !ok {
+		delay, target, ok = strings.Cut(content, ",")
+	}
+	if d := strings.TrimSpace(delay); !ok || (d != "0" && d != "1" && !strings.HasPrefix(d, "0.")) {
+		return nil
+	}
+	target = strings.TrimSpace(target)
+	if k, v, found := strings.Cut(target, "="); found && strings.EqualFold(strings.TrimSpace(k), "url") {
+		target = v
+	}
+	return w.resolve(strings.Trim(strings.TrimSpace(target), `'"`))
 }
 
 // walk visits n's subtree, collecting links everywhere and text outside
