@@ -41,7 +41,14 @@ func (r *run) fetch(ctx context.Context, e entry) result {
 	if e.sitemap {
 		limit = maxSitemapBytes
 	}
-	resp, err := r.get(ctx, e.u, limit)
+	var since time.Time
+	if r.c.s.Mode == ModeSitemap && !e.sitemap && e.lastmod.IsZero() {
+		// A page listed without a lastmod: let the server say whether it
+		// changed in the window. (A crawl needs every page's links, so it
+		// never asks.)
+		since = r.start
+	}
+	resp, err := r.get(ctx, e.u, limit, since)
 	var skip *skipError
 	switch {
 	case errors.As(err, &skip):

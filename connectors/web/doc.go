@@ -73,7 +73,9 @@
 //
 // Poll yields the pages whose UpdatedAt is in the window, and every page
 // whose update time is unknown. In sitemap mode a page whose lastmod is
-// outside the window is not fetched at all. LoadSlim fetches the same pages
+// outside the window is not fetched at all, and a page listed without a
+// lastmod is asked for with If-Modified-Since set to the window's start (a
+// 304 answer means it did not change). LoadSlim fetches the same pages
 // as Load (only fetching tells a page's links, redirects and status) but
 // extracts no text, so it admits exactly what Load admits.
 //

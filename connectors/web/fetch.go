@@ -35,12 +35,13 @@ var errTooLarge = errors.New("body larger than max_page_bytes")
 // get fetches u, following redirects that stay in the site and that
 // robots.txt allows, reading at most limit bytes of the body. Redirects
 // are followed here rather than by the client so that each hop is checked.
-func (r *run) get(ctx context.Context, u *url.URL, limit int64) (*response, error) {
+// A non-zero since is sent as If-Modified-Since; a 304 answer is a skip.
+func (r *run) get(ctx context.Context, u *url.URL, limit int64, since time.Time) (*response, error) {
 	for hop := 0; ; hop++ {
 		if hop > maxRedirects {
 			return nil, fmt.Errorf("more than %d redirects", maxRedirects)
 		}
-		resp, loc, err := r.hop(ctx, u, limit)
+		resp, loc, err := r.hop(ctx, u, limit, since)
 		if err != nil || loc == nil {
 			return resp, err
 		}
@@ -55,19 +56,22 @@ func (r *run) get(ctx context.Context, u *url.URL, limit int64) (*response, erro
 // its answer within the timeout, which therefore never runs out while a
 // request is only queued behind a slow Crawl-delay. It returns the
 // response, or the target of a redirect.
-func (r *run) hop(ctx context.Context, u *url.URL, limit int64) (*response, *url.URL, error) {
+func (r *run) hop(ctx context.Context, u *url.URL, limit int64, since time.Time) (*response, *url.URL, error) {
 	if err := r.c.wait(ctx); err != nil {
 		return nil, nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.c.s.Timeout.D())
 	defer cancel()
-	resp, err := r.c.do(ctx, u)
+	resp, err := r.c.do(ctx, u, since)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer drain(resp)
 	if loc := redirectTarget(resp, u); loc != nil {
 		return nil, loc, nil
+	}
+	if resp.StatusCode == http.StatusNotModified {
+		return nil, nil, &skipError{reason: "not modified since the window's start"}
 	}
 	if err := statusError(resp); err != nil {
 		return nil, nil, err
@@ -132,13 +136,17 @@ func redirectTarget(resp *http.Response, from *url.URL) *url.URL {
 	return fetchURL(loc)
 }
 
-// do sends one GET through the connector's client.
-func (c *Connector) do(ctx context.Context, u *url.URL) (*http.Response, error) {
+// do sends one GET through the connector's client, conditional on since
+// when it is not zero.
+func (c *Connector) do(ctx context.Context, u *url.URL, since time.Time) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("request: %w", err)
 	}
 	req.Header.Set("User-Agent", c.s.UserAgent)
+	if !since.IsZero() {
+		req.Header.Set("If-Modified-Since", since.UTC().Format(http.TimeFormat))
+	}
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.5")
 	resp, err := c.client.Do(req)
 	if err != nil {

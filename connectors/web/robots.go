@@ -21,7 +21,7 @@ const maxRobotsBytes = 500 << 10
 // allows everything, as crawlers commonly do.
 func (r *run) fetchRobots(ctx context.Context) (*robotstxt.RobotsData, error) {
 	u := r.c.start.ResolveReference(&url.URL{Path: "/robots.txt"})
-	resp, err := r.get(ctx, u, maxRobotsBytes)
+	resp, err := r.get(ctx, u, maxRobotsBytes, time.Time{})
 	var skip *skipError
 	switch {
 	case err == nil:

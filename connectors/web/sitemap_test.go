@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -170,5 +171,46 @@ func TestSitemapPatterns(t *testing.T) {
 	got := collect(t, stream(open(t, s, localEnv), nil))
 	if ids, want := keys(got.docs), join(srv.URL, "/p1"); !slices.Equal(ids, want) || site.hitsOf("/p2") != 0 {
 		t.Errorf("documents %v, want %v; /p2 fetched %d times", ids, want, site.hitsOf("/p2"))
+	}
+}
+
+// TestSitemapPollAsksIfModified shows that a sitemap poll asks the server
+// whether a page listed without a lastmod changed since the window's start.
+func TestSitemapPollAsksIfModified(t *testing.T) {
+	site := sitemapSite()
+	var mu sync.Mutex
+	var asked []string
+	site.handle("/p4", func(w http.ResponseWriter, r *http.Request) {
+		if since := r.Header.Get("If-Modified-Since"); since != "" {
+			mu.Lock()
+			asked = append(asked, since)
+			mu.Unlock()
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte("p4"))
+	})
+	srv := site.serve(t)
+	s := settings(srv.URL+"/sitemap-b.xml.gz", ModeSitemap)
+	s.Concurrency = 1
+	c := open(t, s, localEnv)
+	var ids []string
+	for d, err := range c.Poll(context.Background(), day("2024-02-15T00:00:00Z"), time.Time{}) {
+		if err == nil {
+			ids = append(ids, d.ID)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"Thu, 15 Feb 2024 00:00:00 GMT"}; !slices.Equal(asked, want) {
+		t.Errorf("If-Modified-Since sent %q, want %q", asked, want)
+	}
+	// p3 answers in full, but its Last-Modified is before the window.
+	if len(ids) != 0 {
+		t.Errorf("polled %v, want nothing", ids)
+	}
+	if d := collect(t, stream(c, nil)); len(d.docs) != 2 {
+		t.Errorf("a full load asked conditionally: %v", keys(d.docs))
 	}
 }

@@ -94,7 +94,7 @@ func (c *Connector) Validate(ctx context.Context) error {
 		}
 		target, limit = r.queue[0].u, maxSitemapBytes
 	}
-	resp, err := r.get(ctx, target, limit)
+	resp, err := r.get(ctx, target, limit, time.Time{})
 	switch se, skipped := err.(*skipError); {
 	case skipped:
 		return tributary.NewError("web: validate", tributary.ErrInvalidConfig,
