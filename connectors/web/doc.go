@@ -32,42 +32,51 @@
 // loopback address (an intranet, a local test server) is refused unless the
 // host sets tributary.Env.AllowPrivateNetwork.
 //
+// To try it, examples/web crawls a small site it serves itself (go run
+// ./examples/web), or any URL given as its argument.
+//
 // # Documents
 //
 // A document's ID is the page's normalised URL: scheme and host in lower
 // case, no default port, no fragment, dot segments resolved, and no
 // trailing slash except for the root, so "/a", "/a/" and "/a#top" are one
 // page. A page that redirects within the site (by HTTP or by an immediate
-// <meta http-equiv="refresh">) is yielded under the URL it lands on, and a page whose <link rel="canonical"> names another URL of
-// the site is yielded under that URL; when that URL was already admitted,
-// the page is a duplicate and is not yielded again. Redirects off the site
-// are not followed; when the start URL itself redirects off the site (say
-// from http to https), the run fails with ErrInvalidConfig naming the
-// target, so the setting can be corrected.
+// <meta http-equiv="refresh">) is yielded under the URL it lands on, and a
+// page whose <link rel="canonical"> names another URL of the site is
+// yielded under that URL; when that URL was already admitted, the page is a
+// duplicate and is not yielded again. Redirects off the site are not
+// followed; when the start URL itself redirects off the site (say from
+// http to https), the run fails with ErrInvalidConfig naming the target, so
+// the setting can be corrected.
 //
 // The text is the page's readable text: scripts, styles, navigation,
 // asides and the page's own header and footer are dropped (a header inside
 // an article is kept). Each heading starts a section whose link points at
 // the heading's anchor when it has one. The title comes from <title>, else
 // the first <h1>; SemanticID is the title, else the URL. Plain-text pages
-// are one section. Text in other encodings is decoded to UTF-8. UpdatedAt
-// is the sitemap's lastmod, else the Last-Modified header, else zero: it is
-// never invented.
+// are one section. PDFs linked from the site are read too, one section per
+// page linked as "#page=N", titled from their information dictionary (with
+// the extractor the file connector uses). Text in other encodings is
+// decoded to UTF-8. UpdatedAt is the sitemap's lastmod, else the
+// Last-Modified header, else a PDF's own modification date, else zero: it
+// is never invented.
 //
 // # Failures and skips
 //
 // A page that cannot be read is a *tributary.Failure whose DocumentID is
 // the page's normalised URL, and the run goes on: a 4xx or 5xx status, a
 // timeout or network error, a body over max_page_bytes, a content type that
-// is neither HTML, plain text nor PDF, more than ten redirects. A sitemap
-// that cannot be read is a Failure with the sitemap's URL as EntityID.
-// Leaving a URL alone on purpose is not a failure: a path robots.txt
-// disallows, a noindex page (robots meta tag or X-Robots-Tag; its links
-// are still followed unless it also says nofollow), a redirect off the site, a duplicate by
-// redirect or canonical URL, a URL beyond max_depth or max_pages (hitting
-// max_pages is logged as a warning). robots.txt itself answering a 5xx, or
-// the site being unreachable for it, ends the run with a classified error,
-// so the run is retried rather than crawling blind.
+// is neither HTML, plain text nor PDF, a PDF that is encrypted or has no
+// text layer, more than ten redirects. A sitemap that cannot be read is a
+// Failure with the sitemap's URL as EntityID. Leaving a URL alone on
+// purpose is not a failure: a path robots.txt disallows, a noindex page
+// (robots meta tag or X-Robots-Tag; its links are still followed unless it
+// also says nofollow), a redirect off the site, a duplicate by redirect or
+// canonical URL, a URL beyond max_depth or max_pages (hitting max_pages is
+// logged as a warning). robots.txt itself answering a 5xx, or the site
+// being unreachable for it, ends the run with a classified error, so the
+// run is retried rather than crawling blind; so does an address the
+// network guard refuses.
 //
 // # Polling, slim listings and checkpoints
 //
