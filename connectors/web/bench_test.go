@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/time/rate"
 
@@ -55,10 +57,7 @@ func BenchmarkCrawl(b *testing.B) {
 				b.Cleanup(srv.Close)
 				s.URL = srv.URL + "/"
 			}
-			c := open(b, s, env)
-			c.limiter.SetLimit(rate.Inf)
-			s.RequestsPerSecond = 1e9 // keep robots.txt's Crawl-delay from resetting it
-			c.s = s
+			c := unlimited(b, s, env)
 			var docs, bytes int
 			b.ResetTimer()
 			for b.Loop() {
@@ -74,4 +73,60 @@ func BenchmarkCrawl(b *testing.B) {
 			b.ReportMetric(float64(bytes)/1e6/b.Elapsed().Seconds(), "textMB/s")
 		})
 	}
+}
+
+// BenchmarkCrawlMemory crawls sites of 2,000 and 20,000 pages with
+// max_pages at 2,000 and reports the peak heap: it depends on max_pages,
+// not on the size of the site.
+func BenchmarkCrawlMemory(b *testing.B) {
+	for _, size := range []int{2_000, 20_000} {
+		b.Run(fmt.Sprintf("site=%d", size), func(b *testing.B) {
+			s := settings("http://site.test/", ModeCrawl)
+			s.MaxPages, s.MaxDepth, s.Concurrency = 2_000, 100, 8
+			env := tributary.Env{HTTPClient: &http.Client{Transport: handlerTransport{benchSite(size)}}}
+			c := unlimited(b, s, env)
+			var peak uint64
+			for b.Loop() {
+				runtime.GC()
+				done := make(chan struct{})
+				sampled := make(chan uint64)
+				go func() {
+					var m runtime.MemStats
+					var high uint64
+					for {
+						runtime.ReadMemStats(&m)
+						high = max(high, m.HeapInuse)
+						select {
+						case <-done:
+							sampled <- high
+							return
+						case <-time.After(5 * time.Millisecond):
+						}
+					}
+				}()
+				n := 0
+				for _, err := range c.Load(context.Background()) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+				close(done)
+				peak = max(peak, <-sampled)
+				if n != s.MaxPages {
+					b.Fatalf("%d pages, want %d", n, s.MaxPages)
+				}
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+		})
+	}
+}
+
+// unlimited opens a connector without a politeness limit, so that a
+// benchmark measures the connector rather than the rate.
+func unlimited(b *testing.B, s Settings, env tributary.Env) *Connector {
+	c := open(b, s, env)
+	c.s.RequestsPerSecond = float64(rate.Inf) // applyCrawlDelay keeps it
+	c.limiter.SetLimit(rate.Inf)
+	return c
 }
