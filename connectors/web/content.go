@@ -161,6 +161,10 @@ func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool
 		r.c.log.Debug("web: skipped", "url", e.u.Redacted(), "reason", res.skip)
 		return true
 	case e.sitemap:
+		if len(res.sitemap) == maxSitemapEntries {
+			r.c.log.Warn("web: sitemap lists the protocol's maximum of entries; any past it are not read",
+				"url", e.u.Redacted(), "entries", maxSitemapEntries)
+		}
 		for _, se := range res.sitemap {
 			if u, err := res.final.Parse(se.loc); err == nil {
 				r.admit(u, 0, se.index, se.lastmod, false)

@@ -12,9 +12,13 @@ import (
 	"time"
 )
 
-// maxSitemapBytes caps a sitemap after decompression: the sitemaps protocol
-// allows 50 MB.
-const maxSitemapBytes = 50 << 20
+// maxSitemapBytes and maxSitemapEntries cap one sitemap after
+// decompression, as the sitemaps protocol does (50 MB, 50,000 URLs):
+// entries past the count are dropped, so a sitemap's memory is bounded.
+const (
+	maxSitemapBytes   = 50 << 20
+	maxSitemapEntries = 50_000
+)
 
 // sitemapEntry is one <url> or <sitemap> of a sitemap.
 type sitemapEntry struct {
@@ -75,6 +79,9 @@ func decodeSitemap(dec *xml.Decoder) ([]sitemapEntry, error) {
 			}
 			if err := dec.DecodeElement(&v, &se); err != nil {
 				return out, fmt.Errorf("xml: %w", err)
+			}
+			if len(out) == maxSitemapEntries {
+				return out, nil
 			}
 			if loc := strings.TrimSpace(v.Loc); loc != "" {
 				out = append(out, sitemapEntry{loc: loc, lastmod: parseLastMod(v.LastMod), index: name == "sitemap"})

@@ -214,3 +214,16 @@ func TestSitemapPollAsksIfModified(t *testing.T) {
 		t.Errorf("a full load asked conditionally: %v", keys(d.docs))
 	}
 }
+
+func TestSitemapEntryCap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<urlset>")
+	for i := range maxSitemapEntries + 10 {
+		fmt.Fprintf(&b, "<url><loc>http://a/%d</loc></url>", i)
+	}
+	b.WriteString("</urlset>")
+	entries, err := parseSitemap(strings.NewReader(b.String()))
+	if err != nil || len(entries) != maxSitemapEntries {
+		t.Errorf("%d entries, err %v; want %d", len(entries), err, maxSitemapEntries)
+	}
+}
