@@ -136,8 +136,13 @@ func (w *walker) walk(n *html.Node, skip bool) {
 		return
 	case html.ElementNode:
 		w.element(n, &skip)
-		if isHeading(n.DataAtom) && !skip {
+		switch {
+		case skip:
+		case isHeading(n.DataAtom):
 			w.heading(n)
+			return
+		case n.DataAtom == atom.Pre:
+			w.pre(n)
 			return
 		}
 	}
@@ -175,8 +180,8 @@ func (w *walker) element(n *html.Node, skip *bool) {
 	}
 }
 
-// heading closes the current section and opens one under n.
-func (w *walker) heading(n *html.Node) {
+// links records the links under n, whose subtree walk does not visit.
+func (w *walker) links(n *html.Node) {
 	for c := range n.Descendants() {
 		if c.Type == html.ElementNode && (c.DataAtom == atom.A || c.DataAtom == atom.Area) {
 			if u := w.resolve(attr(c, "href")); u != nil {
@@ -184,6 +189,34 @@ func (w *walker) heading(n *html.Node) {
 			}
 		}
 	}
+}
+
+// Preformatted text keeps its white space through collapseLines by
+// travelling as private-use runes, which flush turns back.
+var (
+	preEncoder = strings.NewReplacer(" ", "\uE000", "\t", "\uE001", "\n", "\uE002", "\r", "")
+	preDecoder = strings.NewReplacer("\uE000", " ", "\uE001", "\t", "\uE002", "\n")
+)
+
+// pre adds a <pre> block's text with its white space kept.
+func (w *walker) pre(n *html.Node) {
+	w.links(n)
+	if !w.wantText {
+		return
+	}
+	var b strings.Builder
+	for c := range n.Descendants() {
+		if c.Type == html.TextNode && !skippedElements[c.Parent.DataAtom] {
+			b.WriteString(c.Data)
+		}
+	}
+	text := strings.Trim(b.String(), "\n")
+	w.text.WriteString("\n" + preEncoder.Replace(text) + "\n")
+}
+
+// heading closes the current section and opens one under n.
+func (w *walker) heading(n *html.Node) {
+	w.links(n)
 	if !w.wantText {
 		return
 	}
@@ -197,7 +230,7 @@ func (w *walker) heading(n *html.Node) {
 
 // flush ends the current section, keeping it if it has any text.
 func (w *walker) flush() {
-	text := collapseLines(w.text.String())
+	text := preDecoder.Replace(collapseLines(w.text.String()))
 	w.text.Reset()
 	if text != "" || w.cur.heading != "" {
 		w.cur.text = text

@@ -177,3 +177,19 @@ func TestSettingsProblems(t *testing.T) {
 		t.Errorf("capabilities %s", caps)
 	}
 }
+
+func TestParsePagePreformatted(t *testing.T) {
+	base, _ := url.Parse("http://example.com/")
+	doc := "<p>Run   this:</p><pre>\nfunc main() {\n\tif x {\n\t\treturn  <a href=\"/doc\">y</a>\n\t}\n}\n</pre><p>then   that.</p>"
+	p, err := parsePage(strings.NewReader(doc), base, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Run this:\nfunc main() {\n\tif x {\n\t\treturn  y\n\t}\n}\nthen that."
+	if len(p.sections) != 1 || p.sections[0].text != want {
+		t.Errorf("text %q, want %q", p.sections, want)
+	}
+	if len(p.links) != 1 || p.links[0].Path != "/doc" {
+		t.Errorf("links %v", p.links)
+	}
+}
