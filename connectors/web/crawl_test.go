@@ -349,3 +349,31 @@ func TestMetaRefresh(t *testing.T) {
 		}
 	}
 }
+
+func TestSlowPageTimesOut(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		site := newTestSite()
+		site.page("/", "Home", `<a href="/slow">slow</a> <a href="/fast">fast</a>`)
+		site.handle("/slow", func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-time.After(time.Minute):
+				w.Write([]byte("too late"))
+			case <-r.Context().Done():
+			}
+		})
+		site.page("/fast", "Fast", "<p>quick</p>")
+		s, env := inMemory(site, "/", ModeCrawl)
+		s.Timeout = tributary.Duration(5 * time.Second)
+		begin := time.Now()
+		got := collect(t, stream(open(t, s, env), nil))
+		f := got.failures["http://site.test/slow"]
+		if f == nil || !errors.Is(f, tributary.ErrTransient) || len(got.docs) != 2 {
+			t.Errorf("documents %v, slow page failure %v; want a transient failure", keys(got.docs), f)
+		}
+		// The timeout bounds the page, retries included; the other pages
+		// are fetched meanwhile.
+		if elapsed := time.Since(begin).Truncate(time.Second); elapsed != 5*time.Second {
+			t.Errorf("took %v, want 5s", elapsed)
+		}
+	})
+}

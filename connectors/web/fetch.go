@@ -60,10 +60,14 @@ func (r *run) hop(ctx context.Context, u *url.URL, limit int64, since time.Time)
 	if err := r.c.wait(ctx); err != nil {
 		return nil, nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, r.c.s.Timeout.D())
+	hctx, cancel := context.WithTimeout(ctx, r.c.s.Timeout.D())
 	defer cancel()
-	resp, err := r.c.do(ctx, u, since)
+	resp, err := r.c.do(hctx, u, since)
 	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			err = tributary.NewError("", tributary.ErrTransient,
+				fmt.Errorf("no answer within the %s timeout: %w", r.c.s.Timeout, err))
+		}
 		return nil, nil, err
 	}
 	defer drain(resp)

@@ -101,11 +101,19 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := req.Context().Err(); err != nil {
 		return nil, err
 	}
-	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, req)
-	resp := rec.Result()
-	resp.Request = req
-	return resp, nil
+	done := make(chan *http.Response, 1)
+	go func() {
+		rec := httptest.NewRecorder()
+		t.h.ServeHTTP(rec, req)
+		done <- rec.Result()
+	}()
+	select {
+	case resp := <-done:
+		resp.Request = req
+		return resp, nil
+	case <-req.Context().Done():
+		return nil, req.Context().Err()
+	}
 }
 
 func gzipped(b []byte) []byte {
