@@ -62,8 +62,10 @@ type Settings struct {
 	// MaxPageBytes caps a page's body; a larger page is a Failure. Default
 	// 10 MiB.
 	MaxPageBytes int64 `json:"max_page_bytes,omitempty" jsonschema:"minimum=1024,default=10485760,description=Largest page body read\\, in bytes"`
-	// Timeout bounds one request, redirects included. Default 30s.
-	Timeout tributary.Duration `json:"timeout,omitempty" jsonschema:"default=30s,description=Time allowed for one page"`
+	// Timeout bounds one request with its retries, counted from when the
+	// politeness limiter lets it go; each redirect hop has its own. A page
+	// that does not answer in time is a Failure. Default 30s.
+	Timeout tributary.Duration `json:"timeout,omitempty" jsonschema:"default=30s,description=Time allowed for one request and its retries"`
 	// UserAgent is sent with every request and matched against robots.txt
 	// groups.
 	UserAgent string `json:"user_agent,omitempty" jsonschema:"description=User-Agent header and robots.txt agent name"`
