@@ -49,24 +49,26 @@ func (r *run) fetch(ctx context.Context, e entry) result {
 		since = r.start
 	}
 	resp, err := r.get(ctx, e.u, limit, since)
-	var skip *skipError
-	switch {
-	case errors.As(err, &skip):
+	if skip, ok := errors.AsType[*skipError](err); ok {
 		return result{skip: skip.reason}
-	case err != nil:
+	}
+	if err != nil {
 		return result{err: err}
 	}
-	res := result{final: resp.url, lastMod: lastModified(resp.header)}
 	if e.sitemap {
-		res.sitemap, res.err = parseSitemap(bytes.NewReader(resp.body))
-		if res.err != nil {
-			res.err = fmt.Errorf("sitemap: %w", res.err)
+		entries, err := parseSitemap(bytes.NewReader(resp.body))
+		if err != nil {
+			return result{err: fmt.Errorf("sitemap: %w", err)}
 		}
-		return res
+		return result{final: resp.url, sitemap: entries}
 	}
-	res.contentType = contentType(resp)
-	tag := resp.header.Get("X-Robots-Tag")
-	noindex := hasToken(tag, "noindex") || hasToken(tag, "none")
+	return r.read(resp)
+}
+
+// read extracts a fetched page by its content type, and applies the
+// X-Robots-Tag header.
+func (r *run) read(resp *response) result {
+	res := result{final: resp.url, lastMod: lastModified(resp.header), contentType: contentType(resp)}
 	switch res.contentType {
 	case "text/html", "application/xhtml+xml":
 		body, err := charset.NewReader(bytes.NewReader(resp.body), resp.header.Get("Content-Type"))
@@ -85,6 +87,8 @@ func (r *run) fetch(ctx context.Context, e entry) result {
 	default:
 		res.err = fmt.Errorf("content type %q is not a page the connector reads", res.contentType)
 	}
+	tag := resp.header.Get("X-Robots-Tag")
+	noindex := hasToken(tag, "noindex") || hasToken(tag, "none")
 	switch {
 	case res.page != nil:
 		res.page.noindex = res.page.noindex || noindex

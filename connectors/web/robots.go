@@ -11,18 +11,19 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// maxRobotsBytes caps robots.txt; Google reads the first 500 KiB.
+// maxRobotsBytes caps robots.txt, as Google's 500 KiB does; a larger one
+// is treated like a missing one.
 const maxRobotsBytes = 500 << 10
 
-// fetchRobots reads the site's robots.txt. A missing one (any 4xx) allows
-// everything. A server error or an unreachable site stops the run with a
+// fetchRobots reads the site's robots.txt. A missing one (any 4xx, or a
+// redirect off the site) allows everything. A server error or an unreachable site stops the run with a
 // classified error rather than crawling as if nothing were disallowed, or
 // as if everything were: the runner retries later. An unparsable file
 // allows everything, as crawlers commonly do.
 func (r *run) fetchRobots(ctx context.Context) (*robotstxt.RobotsData, error) {
 	u := r.c.start.ResolveReference(&url.URL{Path: "/robots.txt"})
 	resp, err := r.get(ctx, u, maxRobotsBytes, time.Time{})
-	var skip *skipError
+	_, skipped := errors.AsType[*skipError](err)
 	switch {
 	case err == nil:
 		data, perr := robotstxt.FromBytes(resp.body)
@@ -31,7 +32,7 @@ func (r *run) fetchRobots(ctx context.Context) (*robotstxt.RobotsData, error) {
 			data, _ = robotstxt.FromStatusAndBytes(404, nil)
 		}
 		return data, nil
-	case errors.As(err, &skip), errors.Is(err, errTooLarge), isClientError(err):
+	case skipped, errors.Is(err, errTooLarge), isClientError(err):
 		data, _ := robotstxt.FromStatusAndBytes(404, nil)
 		return data, nil
 	case ctx.Err() != nil:

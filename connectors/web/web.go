@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"context"
 	"fmt"
 	"iter"
@@ -95,7 +96,7 @@ func (c *Connector) Validate(ctx context.Context) error {
 		target, limit = r.queue[0].u, maxSitemapBytes
 	}
 	resp, err := r.get(ctx, target, limit, time.Time{})
-	switch se, skipped := err.(*skipError); {
+	switch se, skipped := errors.AsType[*skipError](err); {
 	case skipped:
 		return tributary.NewError("web: validate", tributary.ErrInvalidConfig,
 			fmt.Errorf("%s %s", target.Redacted(), se.reason))
