@@ -145,6 +145,7 @@ func (r *run) prepare(ctx context.Context) error {
 	if len(r.queue) == 0 && r.admitted > 0 {
 		return nil // resumed from the checkpoint at the end of a crawl
 	}
+	var sitemaps []string
 	if !r.c.s.IgnoreRobots {
 		data, err := r.fetchRobots(ctx)
 		if err != nil {
@@ -152,14 +153,17 @@ func (r *run) prepare(ctx context.Context) error {
 		}
 		r.robots = data.FindGroup(r.c.s.UserAgent)
 		r.c.applyCrawlDelay(r.robots.CrawlDelay)
-		if len(r.queue) == 0 && r.admitted == 0 {
-			r.seed(data.Sitemaps)
-		}
-		return nil
+		sitemaps = data.Sitemaps
 	}
-	if len(r.queue) == 0 && r.admitted == 0 {
-		r.seed(nil)
+	if len(r.queue) > 0 || r.admitted > 0 {
+		return nil // resumed: the frontier is the checkpoint's
 	}
+	if r.c.s.Mode != ModeSitemap && !r.allowed(r.c.start) {
+		return tributary.NewError("web: crawl", tributary.ErrInvalidConfig, fmt.Errorf(
+			"robots.txt of %s disallows the start URL for user agent %q (ignore_robots is for sites you own)",
+			r.site, r.c.s.UserAgent))
+	}
+	r.seed(sitemaps)
 	return nil
 }
 
@@ -168,10 +172,6 @@ func (r *run) prepare(ctx context.Context) error {
 func (r *run) seed(robotsSitemaps []string) {
 	switch {
 	case r.c.s.Mode != ModeSitemap:
-		if !r.allowed(r.c.start) {
-			r.c.log.Warn("web: robots.txt disallows the start URL", "url", r.c.start.Redacted())
-			return
-		}
 		r.push(entry{u: r.c.start, key: key(r.c.start)})
 	case r.c.start.Path != "/" || r.c.start.RawQuery != "":
 		r.push(entry{u: r.c.start, key: key(r.c.start), sitemap: true})

@@ -237,14 +237,21 @@ func TestIgnoreRobots(t *testing.T) {
 	site := exampleSite()
 	srv := site.serve(t)
 	s := settings(srv.URL+"/private/secret", ModeSingle)
-	got := collect(t, stream(open(t, s, localEnv), nil))
-	if len(got.docs) != 0 {
-		t.Errorf("robots.txt disallows the page, yet got %v", keys(got.docs))
+	c := open(t, s, localEnv)
+	got := collect(t, stream(c, nil))
+	if len(got.docs) != 0 || !errors.Is(got.err, tributary.ErrInvalidConfig) {
+		t.Errorf("robots.txt disallows the start URL, yet got %v and error %v", keys(got.docs), got.err)
+	}
+	if err := c.Validate(context.Background()); !errors.Is(err, tributary.ErrInvalidConfig) {
+		t.Errorf("Validate of a start URL robots.txt disallows = %v, want ErrInvalidConfig", err)
+	}
+	if site.hitsOf("/private/secret") != 0 {
+		t.Error("fetched the disallowed start URL")
 	}
 	s.IgnoreRobots = true
 	got = collect(t, stream(open(t, s, localEnv), nil))
-	if len(got.docs) != 1 || site.hitsOf("/robots.txt") != 1 {
-		t.Errorf("ignore_robots: %d documents, robots.txt read %d times", len(got.docs), site.hitsOf("/robots.txt"))
+	if len(got.docs) != 1 || site.hitsOf("/robots.txt") != 2 {
+		t.Errorf("ignore_robots: %d documents, robots.txt read %d times, want 2 (before)", len(got.docs), site.hitsOf("/robots.txt"))
 	}
 }
 

@@ -76,7 +76,8 @@
 // logged as a warning). robots.txt itself answering a 5xx, or the site
 // being unreachable for it, ends the run with a classified error, so the
 // run is retried rather than crawling blind; so does an address the
-// network guard refuses.
+// network guard refuses. A start URL that robots.txt disallows ends the
+// run with ErrInvalidConfig, as does one that redirects off the site.
 //
 // # Polling, slim listings and checkpoints
 //

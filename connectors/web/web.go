@@ -77,22 +77,20 @@ func New(s Settings, _ Credentials, env tributary.Env) (*Connector, error) {
 // Source returns SourceWeb.
 func (c *Connector) Source() tributary.DocumentSource { return Source }
 
-// Validate fetches the start URL once, following in-site redirects; in
-// sitemap mode it fetches and parses the sitemap, found through robots.txt
-// when the start URL is the site's root. A missing page fails with
-// ErrNotFound, an unreachable or failing site with ErrTransient, and a
-// start URL that redirects off the site, a refused address or a sitemap
-// that is not one with ErrInvalidConfig.
+// Validate reads robots.txt and fetches the start URL once, following
+// in-site redirects; in sitemap mode it fetches and parses the sitemap,
+// found through robots.txt when the start URL is the site's root. A missing
+// page fails with ErrNotFound, an unreachable or failing site with
+// ErrTransient, and a start URL that robots.txt disallows or that
+// redirects off the site, a refused address or a sitemap that is not one
+// with ErrInvalidConfig.
 func (c *Connector) Validate(ctx context.Context) error {
 	r := c.newRun(time.Time{}, time.Time{}, true, false)
+	if err := r.prepare(ctx); err != nil {
+		return err
+	}
 	target, limit := c.start, c.s.MaxPageBytes
 	if c.s.Mode == ModeSitemap {
-		if err := r.prepare(ctx); err != nil {
-			return err
-		}
-		if len(r.queue) == 0 {
-			return nil // robots.txt disallows everything: nothing to probe
-		}
 		target, limit = r.queue[0].u, maxSitemapBytes
 	}
 	resp, err := r.get(ctx, target, limit, time.Time{})
