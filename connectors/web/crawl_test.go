@@ -251,7 +251,7 @@ func TestIgnoreRobots(t *testing.T) {
 	s.IgnoreRobots = true
 	got = collect(t, stream(open(t, s, localEnv), nil))
 	if len(got.docs) != 1 || site.hitsOf("/robots.txt") != 2 {
-		t.Errorf("ignore_robots: %d documents, robots.txt read %d times, want 2 (before)", len(got.docs), site.hitsOf("/robots.txt"))
+		t.Errorf("ignore_robots: %d documents, robots.txt read %d times in all, want 2 (by the first run and Validate)", len(got.docs), site.hitsOf("/robots.txt"))
 	}
 }
 
