@@ -17,7 +17,9 @@
 //     and at most max_pages URLs per run (failures, redirects and sitemaps
 //     count too). Include and exclude patterns match the path and query of
 //     every page but the start URL, sitemap pages too: "*" within a
-//     segment, "**" across segments. Links to images, scripts, styles, archives and media are
+//     segment, "**" across segments (a crawl of "https://example.com/docs/"
+//     covers the whole site unless include says ["/docs/**"]). Links to
+//     images, scripts, styles, archives and media are
 //     never fetched.
 //   - "sitemap" fetches the pages a sitemap lists. url is the sitemap (XML,
 //     gzip-compressed or not, or a sitemap index of such sitemaps), or the
