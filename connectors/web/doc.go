@@ -19,8 +19,7 @@
 //     every page but the start URL, sitemap pages too: "*" within a
 //     segment, "**" across segments (a crawl of "https://example.com/docs/"
 //     covers the whole site unless include says ["/docs/**"]). Links to
-//     images, scripts, styles, archives and media are
-//     never fetched.
+//     images, scripts, styles, archives and media are never fetched.
 //   - "sitemap" fetches the pages a sitemap lists. url is the sitemap (XML,
 //     gzip-compressed or not, or a sitemap index of such sitemaps), or the
 //     site's root to use the sitemaps robots.txt names, else /sitemap.xml.
