@@ -37,6 +37,11 @@ type result struct {
 // fetch fetches one entry and turns the response into a result. It never
 // touches the run's frontier, so workers may call it concurrently.
 func (r *run) fetch(ctx context.Context, e entry) result {
+	if !e.sitemap && !r.allowed(e.u) {
+		// Admitted under other rules: a crawl resumed after robots.txt
+		// changed.
+		return result{skip: "robots.txt disallows it"}
+	}
 	limit := r.c.s.MaxPageBytes
 	if e.sitemap {
 		limit = maxSitemapBytes

@@ -300,6 +300,8 @@ func TestLoopbackRefused(t *testing.T) {
 	if !errors.Is(got.err, httpx.ErrForbiddenAddress) || len(got.failures) != 0 {
 		t.Errorf("single page: err %v, failures %v, want a refused address", got.err, keys(got.failures))
 	}
+	site.mu.Lock()
+	defer site.mu.Unlock()
 	for p, n := range site.hits {
 		t.Errorf("%s reached the server %d times", p, n)
 	}

@@ -310,3 +310,34 @@ func TestEarlyBreakAndCancel(t *testing.T) {
 		// synctest.Test fails if a worker outlived the range loops.
 	})
 }
+
+// TestResumeHonoursNewRobotsRules shows that a crawl resumed after
+// robots.txt changed does not fetch what the new rules disallow, though
+// the frontier admitted it under the old ones.
+func TestResumeHonoursNewRobotsRules(t *testing.T) {
+	site := treeSite(30)
+	srv := site.serve(t)
+	c := open(t, settings(srv.URL+"/", ModeCrawl), localEnv)
+	var first tributary.Checkpoint
+	for it, err := range stream(c, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it.Checkpoint != nil {
+			first = it.Checkpoint
+			break
+		}
+	}
+	site.raw("/robots.txt", "text/plain", []byte("User-agent: *\nDisallow: /n/\n"), time.Time{})
+	got := collect(t, stream(c, first))
+	if len(got.docs) != 0 || len(got.failures) != 0 || got.err != nil {
+		t.Errorf("resumed under new rules: documents %v, failures %v, err %v", keys(got.docs), keys(got.failures), got.err)
+	}
+	site.mu.Lock()
+	defer site.mu.Unlock()
+	for p, n := range site.hits {
+		if strings.HasPrefix(p, "/n/") && n > 1 {
+			t.Errorf("%s fetched %d times", p, n)
+		}
+	}
+}
