@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -50,4 +51,26 @@ func ExampleNew() {
 	// / "Home": Welcome.
 	// /about "About": We write things. Home
 	// /blog "Blog": Hello.
+}
+
+// Opening the connector from the registry with JSON settings, as a host
+// does. Problems with the settings are all reported at once, by field.
+func Example_registry() {
+	_, err := tributary.New(web.Source, tributary.Params{Settings: json.RawMessage(
+		`{"url": "ftp://example.com", "mode": "spider", "max_pages": 0}`)})
+	for _, p := range tributary.ConfigProblems(err) {
+		fmt.Println(p)
+	}
+	c, err := tributary.New(web.Source, tributary.Params{Settings: json.RawMessage(
+		`{"url": "https://example.com/sitemap.xml", "mode": "sitemap", "requests_per_second": 1}`)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(c.Source(), tributary.CapabilitiesOf(c))
+	// Output:
+	// settings.url: must be an http or https URL
+	// settings.mode: must be single, crawl or sitemap, not "spider"
+	// settings.max_pages: must be between 1 and 100000
+	// web load,poll,slim,checkpoint
 }
