@@ -65,6 +65,9 @@ func fetchURL(u *url.URL) *url.URL {
 		v.Path = resolveDots(v.Path)
 		v.RawPath = ""
 	}
+	if v.RawPath != "" && strings.EqualFold(v.RawPath, (&url.URL{Path: v.Path}).EscapedPath()) {
+		v.RawPath = "" // "%c3%a9" and "%C3%A9" are one path
+	}
 	return &v
 }
 

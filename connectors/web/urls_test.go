@@ -25,6 +25,8 @@ func TestKey(t *testing.T) {
 		"http://example.com./a":                "http://example.com/a",
 		"http://[::1]:80/a":                    "http://[::1]/a",
 		"http://example.com/caf%C3%A9/":        "http://example.com/caf%C3%A9",
+		"http://example.com/caf%c3%a9":         "http://example.com/caf%C3%A9",
+		"http://example.com/café":              "http://example.com/caf%C3%A9",
 		"http://example.com/a%2Fb":             "http://example.com/a%2Fb",
 		"http://example.com/docs/#installing/": "http://example.com/docs",
 	} {
