@@ -124,11 +124,6 @@ type conversationsList struct {
 	Channels []conversation `json:"channels"`
 }
 
-type conversationInfo struct {
-	envelope
-	Channel conversation `json:"channel"`
-}
-
 type members struct {
 	envelope
 	Members []string `json:"members"`

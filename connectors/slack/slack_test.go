@@ -320,6 +320,7 @@ func TestCancellationStopsTheStream(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFixture(t, smallWorkspace(), nil)
 		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
 		n := 0
 		var last error
 		for it, err := range f.c.LoadFromCheckpoint(ctx, time.Time{}, time.Time{}, nil) {
