@@ -23,7 +23,8 @@ type fixture struct {
 func newFixture(t testing.TB, ws *slackemu.Workspace, configure func(*slack.Settings, *tributary.Env)) *fixture {
 	t.Helper()
 	srv := slackemu.NewServer(ws, slackemu.Tokens())
-	s := slack.Settings{BaseURL: "http://slack.test/api", IncludePrivate: true}
+	t.Cleanup(srv.Close)
+	s := slack.Settings{IncludePrivate: true}
 	env := tributary.Env{HTTPClient: srv.Client()}
 	if configure != nil {
 		configure(&s, &env)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectors/slack"
+	"github.com/tributary-dev/tributary/internal/emulator"
 	"github.com/tributary-dev/tributary/internal/emulator/slackemu"
 )
 
@@ -107,7 +108,7 @@ func TestHistoryPagesPastTheFirstPageAndResumes(t *testing.T) {
 		full := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
 		require.NoError(t, full.err)
 		require.Equal(t, want, full.ids())
-		require.GreaterOrEqual(t, f.srv.Count("conversations.history"), 12, "six pages per channel")
+		require.GreaterOrEqual(t, f.srv.Calls("conversations.history"), 12, "six pages per channel")
 		require.GreaterOrEqual(t, len(full.checkpoints), 12)
 
 		// Resume from every checkpoint: what came before it plus what comes
@@ -212,7 +213,7 @@ func TestFailureIDsAreDocumentIDs(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ws := smallWorkspace()
 		f := newFixture(t, ws, nil)
-		f.srv.Fail("conversations.replies", slackemu.Fault{Kind: slackemu.FaultSlackError, Code: "thread_not_found"})
+		f.srv.FailWithError("conversations.replies", "thread_not_found")
 		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
 		require.NoError(t, got.err)
 		require.Len(t, got.failures, 1)
@@ -243,7 +244,7 @@ func TestErrorsAreNeverSwallowed(t *testing.T) {
 func notInChannel(t *testing.T) {
 	ws := smallWorkspace()
 	f := newFixture(t, ws, func(s *slack.Settings, _ *tributary.Env) { s.Channels = []string{"channel-1", "C00000002"} })
-	f.srv.Fail("conversations.history", slackemu.Fault{Kind: slackemu.FaultSlackError, Code: "not_in_channel"})
+	f.srv.FailWithError("conversations.history", "not_in_channel")
 	got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
 	require.NoError(t, got.err)
 	require.Len(t, got.failures, 1)
@@ -257,11 +258,7 @@ func notInChannel(t *testing.T) {
 
 func keepsFailing(t *testing.T) {
 	f := newFixture(t, smallWorkspace(), nil)
-	faults := make([]slackemu.Fault, 100)
-	for i := range faults {
-		faults[i] = slackemu.Fault{Kind: slackemu.FaultStatus, Status: 503}
-	}
-	f.srv.Fail("conversations.replies", faults...)
+	f.srv.FailNext("/api/conversations.replies", 100, emulator.ServiceUnavailable)
 	got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
 	require.Error(t, got.err)
 	assert.True(t, errors.Is(got.err, tributary.ErrTransient), "%v", got.err)
@@ -281,8 +278,9 @@ func TestValidateClassifiesErrors(t *testing.T) {
 		tokens := slackemu.Tokens()
 		tokens["xoxb-no-history"] = slackemu.Token{UserID: slackemu.BotUser, Scopes: []string{"channels:read", "users:read"}}
 		srv := slackemu.NewServer(ws, tokens)
+		defer srv.Close()
 		open := func(token string, channels ...string) *slack.Connector {
-			c, err := slack.New(slack.Settings{BaseURL: "http://slack.test/api", Channels: channels},
+			c, err := slack.New(slack.Settings{Channels: channels},
 				slack.Credentials{BotToken: tributary.Secret(token)}, tributary.Env{HTTPClient: srv.Client()})
 			require.NoError(t, err)
 			return c

@@ -3,12 +3,13 @@ package slackemu
 import (
 	"encoding/json"
 	"math"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
 // Token is an access token the emulator accepts.
@@ -53,29 +54,21 @@ func NonMarketplaceTiers() map[string]int {
 	return t
 }
 
-// Request is one request the server received.
-type Request struct {
-	Method string // the Slack method, such as "conversations.history"
-	Params map[string]string
-	Status int
-	Error  string // the Slack error code or fault, if any
-}
-
-// Server serves a Workspace as the Slack Web API. Its zero value is not
-// usable; make one with NewServer.
+// Server serves a Workspace as the Slack Web API on top of the emulator
+// kit, whose fault schedule (FailNext, FailEvery), request log (Requests,
+// Count), in-memory transport (Client) and loopback listener (Start) it
+// inherits. Make one with NewServer.
 type Server struct {
-	mu     sync.Mutex
-	ws     *Workspace
-	tokens map[string]Token
+	*emulator.Server
 
-	limits     map[string]int // requests per minute per method; nil = no limits
-	maxPage    int            // cap on history and replies limit; 0 = 999
-	windows    map[string]*window
-	faults     map[string][]Fault
-	randFaults *randomFaults
-	latency    time.Duration
-	now        func() time.Time
-	log        []Request
+	mu      sync.Mutex
+	ws      *Workspace
+	tokens  map[string]Token
+	limits  map[string]int // requests per minute per method; nil = no limits
+	maxPage int            // cap on history and replies limit; 0 = 999
+	windows map[string]*window
+	errs    map[string][]string // Slack error codes queued per method
+	latency time.Duration
 }
 
 type window struct {
@@ -84,9 +77,13 @@ type window struct {
 }
 
 // NewServer returns a server for ws accepting the given tokens (token
-// string to Token). Rate limits are off until SetLimits.
+// string to Token). Rate limits are off until SetLimits. Close it when
+// done (inside a testing/synctest bubble, before the bubble ends).
 func NewServer(ws *Workspace, tokens map[string]Token) *Server {
-	return &Server{ws: ws, tokens: tokens, windows: map[string]*window{}, faults: map[string][]Fault{}, now: time.Now}
+	s := &Server{ws: ws, tokens: tokens, windows: map[string]*window{}, errs: map[string][]string{}}
+	s.Server = emulator.New(emulator.Options{Auth: s.auth, Unauthorized: s.unauthorized})
+	s.Handle("/api/{method}", s.serveMethod)
+	return s
 }
 
 // Workspace runs f with the workspace locked, for changes while serving.
@@ -106,47 +103,70 @@ func (s *Server) SetLimits(limits map[string]int, maxPage int) {
 	s.windows = map[string]*window{}
 }
 
-// SetLatency makes every request take at least d.
+// SetLatency makes every call take at least d.
 func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	s.latency = d
 	s.mu.Unlock()
 }
 
-// SetClock replaces time.Now for rate-limit windows.
-func (s *Server) SetClock(now func() time.Time) {
+// FailWithError makes the next calls of method answer HTTP 200 with
+// {"ok": false, "error": code}, one code per call, in order.
+func (s *Server) FailWithError(method string, codes ...string) {
 	s.mu.Lock()
-	s.now = now
+	defer s.mu.Unlock()
+	s.errs[method] = append(s.errs[method], codes...)
+}
+
+// FailOften schedules a mix of faults across every method: a 429 with
+// Retry-After every 7th request, a 500 every 11th, a 503 every 13th, a
+// reset connection every 17th and a truncated body every 19th.
+func (s *Server) FailOften() {
+	s.FailEvery("*", 7, emulator.TooManyRequests)
+	s.FailEvery("*", 11, emulator.InternalError)
+	s.FailEvery("*", 13, emulator.ServiceUnavailable)
+	s.FailEvery("*", 17, emulator.ConnectionReset)
+	s.FailEvery("*", 19, emulator.TruncatedBody)
+}
+
+// Calls returns how many requests reached a method, faults included.
+func (s *Server) Calls(method string) int { return s.Count("/api/" + method) }
+
+// token reads the request's token: a Bearer header or a token parameter.
+func token(r *http.Request) string {
+	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return strings.TrimSpace(t)
+	}
+	return r.FormValue("token")
+}
+
+func (s *Server) auth(r *http.Request) (string, bool) {
+	t := token(r)
+	s.mu.Lock()
+	tok, ok := s.tokens[t]
 	s.mu.Unlock()
+	return t, ok && !tok.Revoked && t != ""
 }
 
-// Log returns the requests received so far.
-func (s *Server) Log() []Request {
+// unauthorized answers like Slack: HTTP 200 and an error code.
+func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request) {
+	t := token(r)
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.log...)
+	tok, known := s.tokens[t]
+	s.mu.Unlock()
+	code := "invalid_auth"
+	switch {
+	case t == "":
+		code = "not_authed"
+	case known && tok.Revoked:
+		code = "token_revoked"
+	}
+	writeJSON(w, http.StatusOK, errorBody(code))
 }
 
-// Count returns how many requests a method received ("" for all).
-func (s *Server) Count(method string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, r := range s.log {
-		if method == "" || r.Method == method {
-			n++
-		}
-	}
-	return n
-}
-
-// ServeHTTP answers one Web API call.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	method, ok := strings.CutPrefix(r.URL.Path, "/api/")
-	if !ok || method == "" || strings.Contains(method, "/") {
-		http.NotFound(w, r)
-		return
-	}
+// serveMethod answers one Web API call.
+func (s *Server) serveMethod(w http.ResponseWriter, r *http.Request) {
+	method := r.PathValue("method")
 	if err := r.ParseForm(); err != nil {
 		writeJSON(w, http.StatusOK, errorBody("invalid_form_data"))
 		return
@@ -163,35 +183,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if latency > 0 {
 		time.Sleep(latency)
 	}
-	rec := Request{Method: method, Params: params}
-	defer func() {
-		s.mu.Lock()
-		s.log = append(s.log, rec)
-		s.mu.Unlock()
-	}()
-	if f, ok := s.nextFault(method); ok {
-		rec.Error = "fault"
-		rec.Status, rec.Error = f.apply(w)
-		return
-	}
 	s.mu.Lock()
-	status, body, retry := s.serve(method, bearer(r), params)
+	status, body, retry := s.serve(method, emulator.Principal(r), params)
 	s.mu.Unlock()
-	rec.Status = status
-	if e, ok := body["error"].(string); ok {
-		rec.Error = e
-	}
 	if retry > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(retry))
 	}
 	writeJSON(w, status, body)
-}
-
-func bearer(r *http.Request) string {
-	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		return strings.TrimSpace(t)
-	}
-	return r.Form.Get("token")
 }
 
 type handler func(s *Server, tok Token, p map[string]string) obj
@@ -215,20 +213,14 @@ func (s *Server) serve(method, token string, p map[string]string) (int, obj, int
 	if !ok {
 		return http.StatusOK, errorBody("unknown_method"), 0
 	}
-	if token == "" {
-		return http.StatusOK, errorBody("not_authed"), 0
-	}
-	tok, ok := s.tokens[token]
-	switch {
-	case !ok:
-		return http.StatusOK, errorBody("invalid_auth"), 0
-	case tok.Revoked:
-		return http.StatusOK, errorBody("token_revoked"), 0
-	}
 	if wait := s.admit(token, method); wait > 0 {
 		return http.StatusTooManyRequests, errorBody("ratelimited"), wait
 	}
-	return http.StatusOK, h(s, tok, p), 0
+	if q := s.errs[method]; len(q) > 0 {
+		s.errs[method] = q[1:]
+		return http.StatusOK, errorBody(q[0]), 0
+	}
+	return http.StatusOK, h(s, s.tokens[token], p), 0
 }
 
 // admit counts a request against its per-minute window and returns the
@@ -238,7 +230,7 @@ func (s *Server) admit(token, method string) int {
 	if s.limits == nil || !ok {
 		return 0
 	}
-	now := s.now()
+	now := s.Now()
 	key := token + " " + method
 	win := s.windows[key]
 	if win == nil || now.Sub(win.start) >= time.Minute {
@@ -278,12 +270,4 @@ func writeJSON(w http.ResponseWriter, status int, body obj) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
-}
-
-// randomFaults injects faults into a share of requests, deterministically
-// from a seed.
-type randomFaults struct {
-	rate   float64
-	rng    *rand.Rand
-	faults []Fault
 }

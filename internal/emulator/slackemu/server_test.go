@@ -2,10 +2,7 @@ package slackemu
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"testing"
 	"testing/synctest"
@@ -13,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
 type reply struct {
@@ -31,7 +30,7 @@ type reply struct {
 
 func call(t *testing.T, c *http.Client, token, method string, params url.Values) (reply, *http.Response) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, "http://slack.test/api/"+method+"?"+params.Encode(), nil)
+	req, err := http.NewRequest(http.MethodGet, "https://slack.com/api/"+method+"?"+params.Encode(), nil)
 	require.NoError(t, err)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -55,6 +54,7 @@ func tsOf(t *testing.T, raw json.RawMessage) string {
 func TestHistoryNewestFirstWithCursorAndBounds(t *testing.T) {
 	ws := Generate(Config{Channels: 1, Messages: 25})
 	s := NewServer(ws, Tokens())
+	defer s.Close()
 	c := s.Client()
 	all := ws.TopLevel("C00000001")
 
@@ -90,7 +90,9 @@ func TestErrorsAndScopes(t *testing.T) {
 	tokens := Tokens()
 	tokens["xoxb-noscope"] = Token{UserID: BotUser, Scopes: []string{"channels:read"}}
 	tokens["xoxb-revoked"] = Token{UserID: BotUser, Revoked: true}
-	c := NewServer(ws, tokens).Client()
+	s := NewServer(ws, tokens)
+	defer s.Close()
+	c := s.Client()
 	for _, tc := range []struct{ token, method, want string }{
 		{"", "auth.test", "not_authed"},
 		{"xoxb-wrong", "auth.test", "invalid_auth"},
@@ -114,6 +116,7 @@ func TestErrorsAndScopes(t *testing.T) {
 func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := NewServer(Generate(Config{Channels: 1, Messages: 1}), Tokens())
+		defer s.Close()
 		s.SetLimits(map[string]int{"conversations.list": 2}, 0)
 		c := s.Client()
 		for range 2 {
@@ -131,44 +134,45 @@ func TestRateLimitAnswers429WithRetryAfter(t *testing.T) {
 	})
 }
 
-func TestFaultsInProcessAndOverNetwork(t *testing.T) {
-	s := NewServer(Generate(Config{Channels: 1, Messages: 1}), Tokens())
-	srv := httptest.NewServer(s)
-	defer srv.Close()
-	for name, c := range map[string]*http.Client{"in process": s.Client(), "network": srv.Client()} {
-		t.Run(name, func(t *testing.T) {
-			base := "http://slack.test"
-			if name == "network" {
-				base = srv.URL
-			}
-			get := func() (*http.Response, error) {
-				req, _ := http.NewRequest(http.MethodGet, base+"/api/auth.test", nil)
-				req.Header.Set("Authorization", "Bearer "+BotToken)
-				return c.Do(req)
-			}
-			s.Fail("auth.test", Fault{Kind: FaultReset}, Fault{Kind: FaultTruncate}, Fault{Kind: FaultStatus, Status: 503})
-			_, err := get()
-			assert.Error(t, err, "reset")
-			resp, err := get()
-			require.NoError(t, err)
-			_, err = io.ReadAll(resp.Body)
-			resp.Body.Close()
-			assert.True(t, errors.Is(err, io.ErrUnexpectedEOF), "truncated body: %v", err)
-			resp, err = get()
-			require.NoError(t, err)
-			resp.Body.Close()
-			assert.Equal(t, 503, resp.StatusCode)
-			resp, err = get()
-			require.NoError(t, err)
-			resp.Body.Close()
-			assert.Equal(t, 200, resp.StatusCode)
-		})
-	}
+func TestFaultsAndSlackErrors(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := NewServer(Generate(Config{Channels: 1, Messages: 1}), Tokens())
+		defer s.Close()
+		c := s.Client()
+		get := func() (*http.Response, error) {
+			req, _ := http.NewRequest(http.MethodGet, "https://slack.com/api/auth.test", nil)
+			req.Header.Set("Authorization", "Bearer "+BotToken)
+			return c.Do(req)
+		}
+		s.FailNext("/api/auth.test", 1, emulator.ConnectionReset)
+		s.FailNext("/api/auth.test", 1, emulator.TruncatedBody)
+		s.FailNext("/api/auth.test", 1, emulator.ServiceUnavailable)
+		_, err := get()
+		assert.Error(t, err, "reset")
+		resp, err := get()
+		require.NoError(t, err)
+		var v any
+		assert.Error(t, json.NewDecoder(resp.Body).Decode(&v), "truncated body")
+		resp.Body.Close()
+		resp, err = get()
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, 503, resp.StatusCode)
+		s.FailWithError("auth.test", "internal_error")
+		r, resp := call(t, c, BotToken, "auth.test", nil)
+		assert.Equal(t, 200, resp.StatusCode)
+		assert.Equal(t, "internal_error", r.Error)
+		r, _ = call(t, c, BotToken, "auth.test", nil)
+		assert.True(t, r.OK)
+		assert.Equal(t, 5, s.Calls("auth.test"))
+	})
 }
 
 func TestRepliesAndPermalink(t *testing.T) {
 	ws := Generate(Config{Channels: 1, Messages: 3, ThreadEvery: 3, Replies: 4})
-	c := NewServer(ws, Tokens()).Client()
+	s := NewServer(ws, Tokens())
+	defer s.Close()
+	c := s.Client()
 	parent := ws.TopLevel("C00000001")[0]
 	var got []string
 	cursor := ""

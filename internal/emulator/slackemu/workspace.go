@@ -9,12 +9,13 @@
 // with a limit; history newest first with oldest, latest and inclusive;
 // threads through conversations.replies with the parent first; tiered
 // per-method, per-token rate limits answered with HTTP 429 and Retry-After;
-// and faults on demand (5xx, 429, connection resets, truncated bodies).
+// and faults on demand (5xx, 429, connection resets and truncated bodies
+// from the emulator kit, Slack error codes from FailWithError).
 //
 // Tests hold a Workspace (hand-built or from Generate), serve it with
-// NewServer, and reach it either over the network or, for tests that run
-// under testing/synctest, through Server.Client, which calls the handler in
-// process.
+// NewServer, and reach it through Server.Client, in memory (it works
+// inside testing/synctest bubbles), or over a loopback listener with
+// Server.Start.
 package slackemu
 
 import (
