@@ -40,15 +40,27 @@ type client struct {
 	backoff time.Duration
 }
 
-func newClient(s Settings, token tributary.Secret, env tributary.Env) (*client, error) {
+// tuning adjusts the client for tests that run in real time: no pacing to
+// Slack's tiers and short backoffs. The zero value is the production
+// behaviour.
+type tuning struct {
+	unpaced bool
+	retry   httpx.RetryPolicy
+	backoff time.Duration
+}
+
+func newClient(s Settings, token tributary.Secret, env tributary.Env, tune tuning) (*client, error) {
 	mk := func(perMinute int) (*httpx.Client, error) {
-		o := httpx.Options{Env: env, Name: "slack", Auth: httpx.Bearer(token)}
-		if perMinute > 0 {
+		o := httpx.Options{Env: env, Name: "slack", Auth: httpx.Bearer(token), Retry: tune.retry}
+		if perMinute > 0 && !tune.unpaced {
 			o.RateLimit = httpx.RateLimit{PerSecond: float64(perMinute) / 60, Burst: 1}
 		}
 		return httpx.New(o)
 	}
 	c := &client{base: s.BaseURL, clients: map[string]*httpx.Client{}, log: env.Log(), backoff: time.Second}
+	if tune.backoff > 0 {
+		c.backoff = tune.backoff
+	}
 	var err error
 	if c.other, err = mk(0); err != nil {
 		return nil, err

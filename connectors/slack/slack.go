@@ -135,12 +135,15 @@ func (c *Credentials) Validate() error {
 // Connector reads a Slack workspace. It is safe for concurrent use.
 type Connector struct {
 	settings Settings
+	token    tributary.Secret
 	env      tributary.Env
 	api      *client
 }
 
 var (
 	_ tributary.CheckpointConnector = (*Connector)(nil)
+	_ tributary.PollConnector       = (*Connector)(nil)
+	_ tributary.LoadConnector       = (*Connector)(nil)
 	_ tributary.SlimConnector       = (*Connector)(nil)
 )
 
@@ -170,11 +173,11 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, tributary.NewError("slack: new connector", tributary.ErrInvalidConfig, err)
 	}
-	api, err := newClient(s, c.BotToken, env)
+	api, err := newClient(s, c.BotToken, env, tuning{})
 	if err != nil {
 		return nil, err
 	}
-	return &Connector{settings: s, env: env, api: api}, nil
+	return &Connector{settings: s, token: c.BotToken, env: env, api: api}, nil
 }
 
 // Source returns SourceSlack.

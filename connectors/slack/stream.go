@@ -48,6 +48,33 @@ func (c *Connector) LoadFromCheckpoint(ctx context.Context, start, end time.Time
 	}
 }
 
+// Load yields every document; it is the checkpoint stream over all time.
+func (c *Connector) Load(ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	return c.Poll(ctx, time.Time{}, time.Time{})
+}
+
+// Poll yields the documents whose activity falls in [start, end): the
+// checkpoint stream's documents, with its failures as *tributary.Failure
+// errors.
+func (c *Connector) Poll(ctx context.Context, start, end time.Time) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		for it, err := range c.LoadFromCheckpoint(ctx, start, end, nil) {
+			ok := true
+			switch {
+			case err != nil:
+				ok = yield(nil, err)
+			case it.Document != nil:
+				ok = yield(it.Document, nil)
+			case it.Failure != nil:
+				ok = yield(nil, it.Failure)
+			}
+			if !ok {
+				return
+			}
+		}
+	}
+}
+
 // LoadSlim yields the ids of exactly the documents LoadFromCheckpoint would
 // yield for the window, from history alone: no replies and no users are
 // fetched. ExternalAccess is filled when the Env asks for permissions.

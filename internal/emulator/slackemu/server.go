@@ -68,6 +68,7 @@ type Server struct {
 	maxPage int            // cap on history and replies limit; 0 = 999
 	windows map[string]*window
 	errs    map[string][]string // Slack error codes queued per method
+	broken  map[string]string   // channel+" "+ts -> the code replies always answer
 	latency time.Duration
 }
 
@@ -80,7 +81,8 @@ type window struct {
 // string to Token). Rate limits are off until SetLimits. Close it when
 // done (inside a testing/synctest bubble, before the bubble ends).
 func NewServer(ws *Workspace, tokens map[string]Token) *Server {
-	s := &Server{ws: ws, tokens: tokens, windows: map[string]*window{}, errs: map[string][]string{}}
+	s := &Server{ws: ws, tokens: tokens, windows: map[string]*window{}, errs: map[string][]string{},
+		broken: map[string]string{}}
 	s.Server = emulator.New(emulator.Options{Auth: s.auth, Unauthorized: s.unauthorized})
 	s.Handle("/api/{method}", s.serveMethod)
 	return s
@@ -116,6 +118,15 @@ func (s *Server) FailWithError(method string, codes ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.errs[method] = append(s.errs[method], codes...)
+}
+
+// BreakThread makes conversations.replies for one thread always answer
+// with the Slack error code, such as "internal_error" or
+// "thread_not_found".
+func (s *Server) BreakThread(channelID, ts, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.broken[channelID+" "+ts] = code
 }
 
 // FailOften schedules a mix of faults across every method: a 429 with
@@ -219,6 +230,9 @@ func (s *Server) serve(method, token string, p map[string]string) (int, obj, int
 	if q := s.errs[method]; len(q) > 0 {
 		s.errs[method] = q[1:]
 		return http.StatusOK, errorBody(q[0]), 0
+	}
+	if code := s.broken[p["channel"]+" "+p["ts"]]; code != "" && method == "conversations.replies" {
+		return http.StatusOK, errorBody(code), 0
 	}
 	return http.StatusOK, h(s, s.tokens[token], p), 0
 }
