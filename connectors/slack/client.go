@@ -50,10 +50,12 @@ type tuning struct {
 }
 
 func newClient(s Settings, token tributary.Secret, env tributary.Env, tune tuning) (*client, error) {
-	mk := func(perMinute int) (*httpx.Client, error) {
+	// burst lets the higher tiers send a few calls at once, as Slack
+	// tolerates; history and replies, the costly ones, go one at a time.
+	mk := func(perMinute, burst int) (*httpx.Client, error) {
 		o := httpx.Options{Env: env, Name: "slack", Auth: httpx.Bearer(token), Retry: tune.retry}
 		if perMinute > 0 && !tune.unpaced {
-			o.RateLimit = httpx.RateLimit{PerSecond: float64(perMinute) / 60, Burst: 1}
+			o.RateLimit = httpx.RateLimit{PerSecond: float64(perMinute) / 60, Burst: burst}
 		}
 		return httpx.New(o)
 	}
@@ -62,16 +64,16 @@ func newClient(s Settings, token tributary.Secret, env tributary.Env, tune tunin
 		c.backoff = tune.backoff
 	}
 	var err error
-	if c.other, err = mk(0); err != nil {
+	if c.other, err = mk(0, 0); err != nil {
 		return nil, err
 	}
-	limits := map[string]int{"conversations.history": s.HistoryRequestsPerMinute,
-		"conversations.replies": s.HistoryRequestsPerMinute}
-	for m, n := range methodLimits {
-		limits[m] = n
+	for _, m := range []string{"conversations.history", "conversations.replies"} {
+		if c.clients[m], err = mk(s.HistoryRequestsPerMinute, 1); err != nil {
+			return nil, err
+		}
 	}
-	for m, n := range limits {
-		if c.clients[m], err = mk(n); err != nil {
+	for m, n := range methodLimits {
+		if c.clients[m], err = mk(n, max(n/10, 1)); err != nil {
 			return nil, err
 		}
 	}
