@@ -124,6 +124,11 @@ type conversationsList struct {
 	Channels []conversation `json:"channels"`
 }
 
+type conversationInfo struct {
+	envelope
+	Channel conversation `json:"channel"`
+}
+
 type members struct {
 	envelope
 	Members []string `json:"members"`

@@ -337,3 +337,53 @@ func TestCancellationStopsTheStream(t *testing.T) {
 		assert.Equal(t, 3, n)
 	})
 }
+
+// With thread_lookback set, a poll reads history only back to that long
+// before the window: a reply to a thread inside the lookback is found, one
+// to an older thread is not (the documented trade-off), and history calls
+// stop early.
+func TestThreadLookbackBoundsThePollScan(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ws := slackemu.Generate(slackemu.Config{Channels: 1, Messages: 100, Step: time.Hour, Start: t0})
+		msgs := ws.TopLevel("C00000001")
+		windowStart := t0.Add(100 * time.Hour)
+		replyAt := windowStart.Add(time.Minute)
+		recent, old := msgs[90], msgs[10] // 10 and 90 hours before the window
+		require.NoError(t, ws.Reply("C00000001", recent.TS, slackemu.Message{TS: slackemu.TS(replyAt), User: "U000000001", Text: "recent"}))
+		require.NoError(t, ws.Reply("C00000001", old.TS, slackemu.Message{TS: slackemu.TS(replyAt.Add(time.Second)), User: "U000000001", Text: "old"}))
+
+		bounded := newFixture(t, ws, func(s *slack.Settings, _ *tributary.Env) {
+			s.ThreadLookback = tributary.Duration(24 * time.Hour)
+			s.PageSize = 10
+		})
+		got := collect(t.Context(), bounded.c, windowStart, windowStart.Add(time.Hour), nil)
+		require.NoError(t, got.err)
+		assert.Equal(t, []string{ws.Permalink("C00000001", recent.TS, "")}, got.ids())
+		assert.LessOrEqual(t, bounded.srv.Calls("conversations.history"), 3, "24 messages in the lookback")
+
+		full := newFixture(t, ws, func(s *slack.Settings, _ *tributary.Env) { s.PageSize = 10 })
+		got = collect(t.Context(), full.c, windowStart, windowStart.Add(time.Hour), nil)
+		require.NoError(t, got.err)
+		want := []string{ws.Permalink("C00000001", recent.TS, ""), ws.Permalink("C00000001", old.TS, "")}
+		slices.Sort(want)
+		assert.Equal(t, want, got.ids())
+		assert.Equal(t, 10, full.srv.Calls("conversations.history"), "the whole history")
+	})
+}
+
+func TestChannelsByIDAreLookedUpWithoutListing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t, smallWorkspace(), func(s *slack.Settings, _ *tributary.Env) {
+			s.Channels = []string{"C00000002", "CNOSUCH0001"}
+		})
+		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
+		require.NoError(t, got.err)
+		assert.Zero(t, f.srv.Calls("conversations.list"))
+		require.Len(t, got.failures, 1)
+		assert.Equal(t, "CNOSUCH0001", got.failures[0].EntityID)
+		require.NotEmpty(t, got.docs)
+		for _, d := range got.docs {
+			assert.Equal(t, "C00000002", d.Metadata.Get("channel_id"))
+		}
+	})
+}

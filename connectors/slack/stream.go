@@ -347,8 +347,14 @@ func (c *Connector) workspace(ctx context.Context) (string, error) {
 }
 
 // channels lists the channels to read, sorted by id, and the configured
-// channels that were not found.
+// channels that were not found. Channels configured by id only are looked
+// up one by one; names need the workspace's channel list.
 func (c *Connector) channels(ctx context.Context) ([]conversation, []string, error) {
+	if len(c.settings.Channels) > 0 && !slices.ContainsFunc(c.settings.Channels, func(ch string) bool {
+		return !isChannelID(normalizeChannel(ch))
+	}) {
+		return c.channelsByID(ctx)
+	}
 	types := "public_channel"
 	if c.settings.IncludePrivate {
 		types += ",private_channel"
@@ -389,6 +395,28 @@ func (c *Connector) channels(ctx context.Context) ([]conversation, []string, err
 		}
 	}
 	return out, missing, nil
+}
+
+// channelsByID looks each configured channel up with conversations.info.
+func (c *Connector) channelsByID(ctx context.Context) ([]conversation, []string, error) {
+	var out []conversation
+	var missing []string
+	for _, raw := range c.settings.Channels {
+		var info conversationInfo
+		err := c.api.call(ctx, "conversations.info", url.Values{"channel": {normalizeChannel(raw)}}, &info)
+		switch {
+		case errors.Is(err, tributary.ErrNotFound):
+			missing = append(missing, raw)
+		case err != nil:
+			return nil, nil, fmt.Errorf("slack: look up channel %s: %w", raw, err)
+		case info.Channel.IsPrivate && !c.settings.IncludePrivate:
+			missing = append(missing, raw)
+		default:
+			out = append(out, info.Channel)
+		}
+	}
+	slices.SortFunc(out, func(a, b conversation) int { return strings.Compare(a.ID, b.ID) })
+	return slices.CompactFunc(out, func(a, b conversation) bool { return a.ID == b.ID }), missing, nil
 }
 
 // pick reports whether to read ch: a configured channel (marking it found),
