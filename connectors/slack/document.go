@@ -80,6 +80,7 @@ func (r *run) document(ctx context.Context, ch conversation, parent message, acc
 	doc.Metadata.Add("channel", ch.Name)
 	doc.Metadata.Add("channel_id", ch.ID)
 	doc.Metadata.Add("type", map[bool]string{true: "thread", false: "message"}[threaded])
+	var texts []string
 	for i, m := range msgs {
 		if _, ok := parseTS(m.TS); !ok || (i > 0 && (!r.c.admit(m, false) || m.TS == parent.TS)) {
 			continue
@@ -88,12 +89,17 @@ func (r *run) document(ctx context.Context, ch conversation, parent message, acc
 		if err != nil {
 			return nil, err
 		}
+		text, err := r.render(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		texts = append(texts, text)
 		link := id
 		if i > 0 {
 			link = permalink(r.base, ch.ID, m.TS, parent.TS)
 		}
 		doc.Sections = append(doc.Sections, tributary.Section{Kind: tributary.SectionText, Link: link,
-			Heading: who.DisplayName, Text: render(m)})
+			Heading: who.DisplayName, Text: text})
 		switch {
 		case i == 0:
 			doc.PrimaryOwners = []tributary.Person{who}
@@ -101,7 +107,7 @@ func (r *run) document(ctx context.Context, ch conversation, parent message, acc
 			doc.SecondaryOwners = append(doc.SecondaryOwners, who)
 		}
 	}
-	doc.SemanticID = semanticID(ch.Name, msgs[0], doc.PrimaryOwners)
+	doc.SemanticID = semanticID(ch.Name, texts, doc.PrimaryOwners)
 	doc.Title = doc.SemanticID
 	return doc, nil
 }
@@ -132,9 +138,12 @@ func (r *run) replies(ctx context.Context, ch conversation, ts string) ([]messag
 	}
 }
 
-// semanticID is "#channel: first words of the parent".
-func semanticID(channel string, parent message, owners []tributary.Person) string {
-	text := strings.Join(strings.Fields(render(parent)), " ")
+// semanticID is "#channel: first words of the parent" (texts[0]).
+func semanticID(channel string, texts []string, owners []tributary.Person) string {
+	text := ""
+	if len(texts) > 0 {
+		text = strings.Join(strings.Fields(texts[0]), " ")
+	}
 	if text == "" && len(owners) > 0 {
 		text = "message by " + owners[0].DisplayName
 	}
@@ -154,10 +163,25 @@ func semanticID(channel string, parent message, owners []tributary.Person) strin
 
 var markup = regexp.MustCompile(`<([^<>]*)>`)
 
-// render turns Slack's mrkdwn references into text: <url|label> becomes
-// "label (url)", <#C123|name> "#name", <@U123> "@U123", <!here> "@here".
-// File names are appended.
-func render(m message) string {
+// render is renderText with user mentions resolved to display names
+// through the run's user cache.
+func (r *run) render(ctx context.Context, m message) (string, error) {
+	var failed error
+	text := renderText(m, func(id string) string {
+		u, err := r.user(ctx, id)
+		if err != nil {
+			failed = err
+			return id
+		}
+		return u.person.DisplayName
+	})
+	return text, failed
+}
+
+// renderText turns Slack's mrkdwn references into text: <url|label>
+// becomes "label (url)", <#C123|name> "#name", <@U123> "@name" (through
+// userName), <!here> "@here". File names are appended.
+func renderText(m message, userName func(id string) string) string {
 	text := markup.ReplaceAllStringFunc(m.Text, func(s string) string {
 		ref, label, hasLabel := strings.Cut(s[1:len(s)-1], "|")
 		switch {
@@ -170,7 +194,7 @@ func render(m message) string {
 			if hasLabel {
 				return "@" + label
 			}
-			return ref
+			return "@" + userName(ref[1:])
 		case strings.HasPrefix(ref, "!"):
 			if hasLabel {
 				return label

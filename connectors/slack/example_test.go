@@ -16,7 +16,7 @@ func Example() {
 	ws.AddUser(slackemu.User{ID: "U000000001", DisplayName: "ana", Email: "ana@example.com"})
 	ws.AddUser(slackemu.User{ID: "U000000002", DisplayName: "bo", Email: "bo@example.com"})
 	ws.AddChannel(slackemu.Channel{ID: "C0000GENERAL", Name: "general", Members: []string{slackemu.BotUser}})
-	_ = ws.Post("C0000GENERAL", slackemu.Message{TS: "1700000000.000100", User: "U000000001", Text: "Is the <https://status.example.com|status page> right?"})
+	_ = ws.Post("C0000GENERAL", slackemu.Message{TS: "1700000000.000100", User: "U000000001", Text: "<@U000000002> is the <https://status.example.com|status page> right?"})
 	_ = ws.Reply("C0000GENERAL", "1700000000.000100", slackemu.Message{TS: "1700000060.000200", User: "U000000002", Text: "Yes, fixed at noon."})
 	_ = ws.Post("C0000GENERAL", slackemu.Message{TS: "1700000300.000300", User: "U000000002", Text: "Deploy done."})
 	srv := slackemu.NewServer(ws, slackemu.Tokens())
@@ -39,7 +39,7 @@ func Example() {
 	// #general: Deploy done. (1 messages)
 	//   https://acme.slack.com/archives/C0000GENERAL/p1700000300000300
 	//   updated 2023-11-14 22:18:20
-	// #general: Is the status page (https://status.example.com) right? (2 messages)
+	// #general: @bo is the status page (https://status.example.com) right? (2 messages)
 	//   https://acme.slack.com/archives/C0000GENERAL/p1700000000000100
 	//   updated 2023-11-14 22:14:20
 }

@@ -387,3 +387,17 @@ func TestChannelsByIDAreLookedUpWithoutListing(t *testing.T) {
 		}
 	})
 }
+
+func TestMessageMarkupBecomesText(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ws := slackemu.Generate(slackemu.Config{Channels: 1, Start: t0})
+		require.NoError(t, ws.Post("C00000001", slackemu.Message{TS: slackemu.TS(t0), User: "U000000001",
+			Text: "<!here> ask <@U000000002> in <#C00000001|channel-1> about <https://example.com/a?b=1&amp;c=2|the doc> &lt;soon&gt;"}))
+		f := newFixture(t, ws, nil)
+		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
+		require.NoError(t, got.err)
+		require.Len(t, got.docs, 1)
+		assert.Equal(t, "@here ask @Bo2 in #channel-1 about the doc (https://example.com/a?b=1&c=2) <soon>", got.docs[0].Sections[0].Text)
+		assert.Equal(t, "Ana1", got.docs[0].Sections[0].Heading)
+	})
+}
