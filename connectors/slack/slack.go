@@ -192,7 +192,8 @@ func (c *Connector) Validate(ctx context.Context) error {
 	}
 	if c.settings.WorkspaceURL == "" {
 		if _, err := workspaceBase(who.URL); err != nil {
-			return tributary.NewError("slack: check token", tributary.ErrTransient, fmt.Errorf("auth.test returned no workspace url"))
+			return tributary.NewError("slack: check token", tributary.ErrInvalidConfig,
+				fmt.Errorf("auth.test gave no workspace url; set workspace_url"))
 		}
 	}
 	var u userInfo

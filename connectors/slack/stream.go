@@ -222,7 +222,13 @@ func (r *run) historyQuery(ch conversation, before string) url.Values {
 	q := url.Values{"channel": {ch.ID}, "limit": {strconv.Itoa(r.c.settings.PageSize)}}
 	latest := before
 	if !r.end.IsZero() {
-		if e := formatTS(r.end); latest == "" || tsMicros(e) < tsMicros(latest) {
+		// latest is exclusive and has microseconds: round a finer end up
+		// so that a message just before it is not cut off.
+		end := r.end.Truncate(time.Microsecond)
+		if end.Before(r.end) {
+			end = end.Add(time.Microsecond)
+		}
+		if e := formatTS(end); latest == "" || tsMicros(e) < tsMicros(latest) {
 			latest = e
 		}
 	}
