@@ -24,7 +24,13 @@ var contentSubtypes = map[string]bool{"": true, "me_message": true, "file_share"
 // admit reports whether a message is indexed. A top-level message that is
 // a thread reply broadcast to the channel belongs to its thread and is not
 // a document of its own. Bot messages are admitted when IncludeBots is set.
+//
+// A deleted parent whose thread lives on is a "tombstone": its thread is
+// still a document, under the parent's permalink.
 func (c *Connector) admit(m message, topLevel bool) bool {
+	if m.Subtype == "tombstone" {
+		return topLevel && (m.ReplyCount > 0 || m.LatestReply != "")
+	}
 	if !contentSubtypes[m.Subtype] {
 		return false
 	}

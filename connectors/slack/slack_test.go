@@ -401,3 +401,27 @@ func TestMessageMarkupBecomesText(t *testing.T) {
 		assert.Equal(t, "Ana1", got.docs[0].Sections[0].Heading)
 	})
 }
+
+// A thread whose parent was deleted keeps its replies: it is still a
+// document, under the parent's permalink, and a deleted message without
+// replies is none.
+func TestDeletedParentKeepsItsThread(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ws := slackemu.Generate(slackemu.Config{Channels: 1, Start: t0})
+		tomb := slackemu.Message{TS: slackemu.TS(t0), User: "USLACKBOT", Subtype: "tombstone", Text: "This message was deleted."}
+		require.NoError(t, ws.Post("C00000001", tomb))
+		require.NoError(t, ws.Reply("C00000001", tomb.TS, slackemu.Message{TS: slackemu.TS(t0.Add(time.Minute)), User: "U000000001", Text: "the answer"}))
+		require.NoError(t, ws.Post("C00000001", slackemu.Message{TS: slackemu.TS(t0.Add(time.Hour)), User: "USLACKBOT", Subtype: "tombstone", Text: "This message was deleted."}))
+		f := newFixture(t, ws, nil)
+		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
+		require.NoError(t, got.err)
+		require.Equal(t, []string{ws.Permalink("C00000001", tomb.TS, "")}, got.ids())
+		assert.Equal(t, "the answer", got.docs[0].Sections[len(got.docs[0].Sections)-1].Text)
+		var slim []string
+		for sd, err := range f.c.LoadSlim(t.Context(), time.Time{}, time.Time{}) {
+			require.NoError(t, err)
+			slim = append(slim, sd.ID)
+		}
+		assert.Equal(t, got.ids(), slim)
+	})
+}
