@@ -11,7 +11,7 @@ import (
 // (the conformance kit cannot run inside a testing/synctest bubble).
 // Retry-After from the server is still honoured.
 func Unpaced(c *Connector) error {
-	api, err := newClient(c.settings, c.token, c.env, tuning{unpaced: true,
+	api, err := c.reopen(tuning{unpaced: true,
 		retry: httpx.RetryPolicy{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}, backoff: time.Millisecond})
 	if err != nil {
 		return err

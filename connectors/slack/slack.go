@@ -135,9 +135,11 @@ func (c *Credentials) Validate() error {
 // Connector reads a Slack workspace. It is safe for concurrent use.
 type Connector struct {
 	settings Settings
-	token    tributary.Secret
 	env      tributary.Env
 	api      *client
+	// reopen rebuilds api with other tuning (tests). It holds the token in
+	// a closure, so that printing a Connector never shows it.
+	reopen func(tuning) (*client, error)
 }
 
 var (
@@ -173,11 +175,12 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, tributary.NewError("slack: new connector", tributary.ErrInvalidConfig, err)
 	}
-	api, err := newClient(s, c.BotToken, env, tuning{})
+	reopen := func(t tuning) (*client, error) { return newClient(s, c.BotToken, env, t) }
+	api, err := reopen(tuning{})
 	if err != nil {
 		return nil, err
 	}
-	return &Connector{settings: s, token: c.BotToken, env: env, api: api}, nil
+	return &Connector{settings: s, env: env, api: api, reopen: reopen}, nil
 }
 
 // Source returns SourceSlack.

@@ -2,7 +2,10 @@ package slack_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -423,5 +426,24 @@ func TestDeletedParentKeepsItsThread(t *testing.T) {
 			slim = append(slim, sd.ID)
 		}
 		assert.Equal(t, got.ids(), slim)
+	})
+}
+
+// The token never reaches logs, errors or output, even when every kind of
+// fault makes the stack log retries at debug level.
+func TestTokenNeverLeaks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var logs strings.Builder
+		logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		f := newFixture(t, smallWorkspace(), func(_ *slack.Settings, env *tributary.Env) { env.Logger = logger })
+		f.srv.FailOften()
+		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
+		require.NoError(t, got.err)
+		out, err := json.Marshal(got.docs)
+		require.NoError(t, err)
+		assert.NotEmpty(t, logs.String(), "retries were logged")
+		assert.NotContains(t, logs.String(), slackemu.BotToken)
+		assert.NotContains(t, string(out), slackemu.BotToken)
+		assert.NotContains(t, fmt.Sprintf("%v %+v", f.c, f.c), slackemu.BotToken)
 	})
 }
