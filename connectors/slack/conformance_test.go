@@ -11,7 +11,7 @@ import (
 	"github.com/tributary-dev/tributary/connectors/slack"
 	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/emulator"
-	"github.com/tributary-dev/tributary/internal/emulator/slackemu"
+	"github.com/tributary-dev/tributary/internal/slackemu"
 )
 
 // TestConformance runs the conformance kit against the emulator with

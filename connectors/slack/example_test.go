@@ -6,7 +6,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectors/slack"
-	"github.com/tributary-dev/tributary/internal/emulator/slackemu"
+	"github.com/tributary-dev/tributary/internal/slackemu"
 )
 
 // Load a workspace (here an emulated one) and print each thread or

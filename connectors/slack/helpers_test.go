@@ -10,7 +10,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectors/slack"
-	"github.com/tributary-dev/tributary/internal/emulator/slackemu"
+	"github.com/tributary-dev/tributary/internal/slackemu"
 )
 
 // fixture is an emulated workspace with a connector pointed at it.

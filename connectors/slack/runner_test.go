@@ -13,7 +13,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectors/slack"
-	"github.com/tributary-dev/tributary/internal/emulator/slackemu"
+	"github.com/tributary-dev/tributary/internal/slackemu"
 )
 
 // A run that crashes half way (here, the sink fails) resumes from the last

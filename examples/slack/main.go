@@ -23,7 +23,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectors/slack"
-	"github.com/tributary-dev/tributary/internal/emulator/slackemu"
+	"github.com/tributary-dev/tributary/internal/slackemu"
 )
 
 func main() {
