@@ -53,7 +53,9 @@
 // to that long before the window's start) and yields the messages whose
 // post, last reply or last edit falls in the window; only those threads'
 // replies are fetched. That finds every thread that changed, but costs one
-// history call per page_size top-level messages per channel per poll. With
+// history call per page_size top-level messages per channel per poll: a
+// channel of 10,000 messages takes 50 calls at the default page_size of
+// 200 (a minute at Tier 3), 11 at the maximum of 999. With
 // thread_lookback set, a reply to a thread older than the lookback is not
 // seen until a full load. Edits of replies, which history does not show,
 // do not move a thread's UpdatedAt either; deleted messages disappear at
