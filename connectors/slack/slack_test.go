@@ -447,3 +447,17 @@ func TestTokenNeverLeaks(t *testing.T) {
 		assert.NotContains(t, fmt.Sprintf("%v %+v", f.c, f.c), slackemu.BotToken)
 	})
 }
+
+// When history says it has more but gives no cursor, the connector pages
+// on with latest set to the oldest ts it has, to the end.
+func TestHistoryWithoutCursorsPagesByTimestamp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ws := slackemu.Generate(slackemu.Config{Channels: 1, Messages: 45, ThreadEvery: 7, Replies: 1, Start: t0})
+		f := newFixture(t, ws, func(s *slack.Settings, _ *tributary.Env) { s.PageSize = 10 })
+		f.srv.OmitHistoryCursors(true)
+		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
+		require.NoError(t, got.err)
+		assert.Equal(t, expectedIDs(ws, time.Time{}, time.Time{}, false), got.ids())
+		assert.Equal(t, 5, f.srv.Calls("conversations.history"))
+	})
+}

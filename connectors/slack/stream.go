@@ -189,27 +189,36 @@ func (r *run) channel(ctx context.Context, ch conversation, before string) bool 
 		if n := len(page.Messages); n > 0 {
 			before = page.Messages[n-1].TS
 		}
-		next := page.Metadata.NextCursor
-		if !page.HasMore && next == "" {
+		if !page.HasMore && page.Metadata.NextCursor == "" {
 			return r.checkpoint(position{Channel: ch.ID, Done: true})
 		}
-		switch {
-		case next != "" && next == q.Get("cursor"):
-			r.fail(tributary.NewError("slack: read history of #"+ch.Name, tributary.ErrTransient,
-				errors.New("conversations.history returned the same cursor twice")))
+		if q, err = r.nextPage(ch, q, page, before); err != nil {
+			r.fail(err)
 			return false
-		case next == "" && len(page.Messages) == 0:
-			r.fail(tributary.NewError("slack: read history of #"+ch.Name, tributary.ErrTransient,
-				errors.New("conversations.history says it has more but returned no messages and no cursor")))
-			return false
-		case next == "":
-			q = r.historyQuery(ch, before) // no cursor: continue below the oldest message seen
-		default:
-			q.Set("cursor", next)
 		}
 		if !r.checkpoint(position{Channel: ch.ID, Before: before}) {
 			return false
 		}
+	}
+}
+
+// nextPage returns the query for the history page after page: its cursor,
+// or, when Slack gives none, the messages below before, the oldest seen.
+// It refuses a cursor given twice and a page that cannot advance.
+func (r *run) nextPage(ch conversation, q url.Values, page history, before string) (url.Values, error) {
+	op := "slack: read history of #" + ch.Name
+	switch next := page.Metadata.NextCursor; {
+	case next != "" && next == q.Get("cursor"):
+		return nil, tributary.NewError(op, tributary.ErrTransient,
+			errors.New("conversations.history returned the same cursor twice"))
+	case next == "" && len(page.Messages) == 0:
+		return nil, tributary.NewError(op, tributary.ErrTransient,
+			errors.New("conversations.history says it has more but returned no messages and no cursor"))
+	case next == "":
+		return r.historyQuery(ch, before), nil
+	default:
+		q.Set("cursor", next)
+		return q, nil
 	}
 }
 

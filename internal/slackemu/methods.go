@@ -239,7 +239,7 @@ func (s *Server) conversationsHistory(tok Token, p map[string]string) obj {
 	}
 	more := i >= 0 && b.admits(c.msgs[i].TS)
 	next := ""
-	if more {
+	if more && !s.noHistoryCursor {
 		next = base64.StdEncoding.EncodeToString([]byte("next_ts:" + c.msgs[i].TS))
 	}
 	return withCursor(obj{"ok": true, "messages": msgs, "has_more": more, "pin_count": 0}, next)

@@ -70,6 +70,9 @@ type Server struct {
 	errs    map[string][]string // Slack error codes queued per method
 	broken  map[string]string   // channel+" "+ts -> the code replies always answer
 	latency time.Duration
+	// noHistoryCursor makes history answer has_more without a cursor, as
+	// before Slack added cursors to it.
+	noHistoryCursor bool
 }
 
 type window struct {
@@ -109,6 +112,15 @@ func (s *Server) SetLimits(limits map[string]int, maxPage int) {
 func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	s.latency = d
+	s.mu.Unlock()
+}
+
+// OmitHistoryCursors makes conversations.history say has_more without a
+// next_cursor, as it did before cursors, so that clients must page with
+// latest set to the oldest ts they have.
+func (s *Server) OmitHistoryCursors(omit bool) {
+	s.mu.Lock()
+	s.noHistoryCursor = omit
 	s.mu.Unlock()
 }
 
