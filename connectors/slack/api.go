@@ -176,6 +176,11 @@ type userInfo struct {
 	User user `json:"user"`
 }
 
+type usersList struct {
+	envelope
+	Members []user `json:"members"`
+}
+
 type user struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`

@@ -22,6 +22,7 @@ var methodLimits = map[string]int{
 	"conversations.info":    50,
 	"conversations.members": 100,
 	"users.info":            100,
+	"users.list":            20,
 }
 
 // bodyAttempts bounds the attempts at a call whose response arrived but

@@ -65,8 +65,10 @@
 //
 // Slack limits each method per app and workspace: conversations.history
 // and conversations.replies at Tier 3 (about 50 calls a minute) for
-// internal and Marketplace apps, conversations.list at Tier 2 (20),
-// users.info and conversations.members at Tier 4 (100). The connector
+// internal and Marketplace apps, conversations.list and users.list at
+// Tier 2 (20), users.info and conversations.members at Tier 4 (100). Authors
+// are looked up once a run with users.info; when a private channel's
+// members are needed, the whole users.list is read once instead. The connector
 // paces itself to these tiers and honours Retry-After on the 429 answers
 // Slack sends when they are exceeded. Since 2025, apps distributed
 // commercially outside the Slack Marketplace are limited to one history or

@@ -97,6 +97,8 @@ func TestPermissionsForPrivateAndPublicChannels(t *testing.T) {
 				assert.True(t, d.ExternalAccess.Public)
 			}
 		}
+		assert.Equal(t, 1, f.srv.Calls("users.list"), "members are looked up together, once a run")
+		assert.LessOrEqual(t, f.srv.Calls("users.info"), 5)
 	})
 }
 

@@ -102,6 +102,8 @@ type run struct {
 	yield      func(tributary.Item, error) bool
 	base       string // workspace URL, "https://acme.slack.com"
 	users      map[string]userRecord
+	// usersListed says users holds the whole users.list.
+	usersListed bool
 }
 
 func (c *Connector) newRun(start, end time.Time, slim bool, yield func(tributary.Item, error) bool) *run {
