@@ -463,3 +463,19 @@ func TestHistoryWithoutCursorsPagesByTimestamp(t *testing.T) {
 		assert.Equal(t, 5, f.srv.Calls("conversations.history"))
 	})
 }
+
+// Slack sometimes reports a transient condition inside an HTTP 200 answer
+// ({"ok": false, "error": "ratelimited"}, "internal_error"): those calls
+// are retried, and nothing is lost.
+func TestTransientSlackErrorCodesAreRetried(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ws := smallWorkspace()
+		f := newFixture(t, ws, nil)
+		f.srv.FailWithError("conversations.history", "ratelimited", "internal_error")
+		f.srv.FailWithError("conversations.replies", "service_unavailable")
+		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
+		require.NoError(t, got.err)
+		assert.Empty(t, got.failures)
+		assert.Equal(t, expectedIDs(ws, time.Time{}, time.Time{}, false), got.ids())
+	})
+}
