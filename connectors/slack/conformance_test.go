@@ -37,13 +37,24 @@ func TestConformance(t *testing.T) {
 
 	open := func(t testing.TB, token string) tributary.Connector {
 		c, err := slack.New(slack.Settings{IncludePrivate: true, PageSize: 3},
-			slack.Credentials{BotToken: tributary.Secret(token)}, tributary.Env{HTTPClient: srv.Client(), WantPermissions: true})
+			slack.Credentials{BotToken: tributary.Secret(token), SigningSecret: signingSecret},
+			tributary.Env{HTTPClient: srv.Client(), WantPermissions: true})
 		require.NoError(t, err)
 		require.NoError(t, slack.Unpaced(c))
 		return c
 	}
 	without := func(ids []string) []string {
 		return slices.DeleteFunc(ids, func(id string) bool { return id == brokenID })
+	}
+	thread := ws.TopLevel("C00000001")[0]
+	gone := slackemu.TS(t0.Add(-time.Hour))
+	events := []connectortest.Event{
+		{Name: "reply", Event: delivery(t, map[string]any{"type": "message", "channel": "C00000001",
+			"ts": ws.Replies("C00000001", thread.TS)[0].TS, "thread_ts": thread.TS}, signingSecret, time.Now()),
+			WantIDs: []string{ws.Permalink("C00000001", thread.TS, "")}},
+		{Name: "deleted", Event: delivery(t, map[string]any{"type": "message", "subtype": "message_deleted",
+			"channel": "C00000001", "deleted_ts": gone}, signingSecret, time.Now()),
+			WantDeletions: []string{ws.Permalink("C00000001", gone, "")}},
 	}
 	w1 := [2]time.Time{t0.Add(2 * time.Minute), t0.Add(5 * time.Minute)}
 	w2 := [2]time.Time{t0.Add(5 * time.Minute), t0.Add(time.Hour)}
@@ -57,6 +68,7 @@ func TestConformance(t *testing.T) {
 			{Start: w2[0], End: w2[1], WantIDs: without(expectedIDs(ws, w2[0], w2[1], false))},
 		},
 		Requests: func(tributary.Connector) int { return srv.Count("*") },
+		Events:   events,
 		Timeout:  30 * time.Second,
 	})
 	faults := map[string]int{}

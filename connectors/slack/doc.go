@@ -77,6 +77,17 @@
 // Threads dominate the cost: each thread with replies takes one replies
 // call, so at Tier 3 a channel reads at about 50 threads a minute.
 //
+// # Events
+//
+// To have Slack push changes instead of waiting for the next poll, turn on
+// "Event Subscriptions" in the app, subscribe the bot to message.channels
+// (and message.groups for private channels), point the Request URL at the
+// host, and copy the app's "Signing Secret" (on "Basic Information") into
+// the credentials' signing_secret. HandleEvent verifies each delivery's
+// signature and age, and turns a new, edited or deleted message into the
+// fresh document of its thread, or the thread's deletion. The host answers
+// Slack's url_verification handshake itself.
+//
 // # Resuming
 //
 // Checkpoints hold the channel in progress and the ts of the oldest

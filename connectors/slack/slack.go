@@ -122,6 +122,9 @@ func workspaceBase(raw string) (string, error) {
 type Credentials struct {
 	// BotToken is the app's bot user OAuth token (xoxb-...).
 	BotToken tributary.Secret `json:"bot_token" jsonschema:"required,description=Bot User OAuth Token (xoxb-...) from the app's OAuth & Permissions page"`
+	// SigningSecret verifies Events API deliveries (HandleEvent); only
+	// needed to receive them.
+	SigningSecret tributary.Secret `json:"signing_secret,omitempty" jsonschema:"description=Signing Secret from the app's Basic Information page; needed only to receive Events API deliveries"`
 }
 
 // Validate reports every problem with the credentials.
@@ -140,12 +143,16 @@ type Connector struct {
 	// reopen rebuilds api with other tuning (tests). It holds the token in
 	// a closure, so that printing a Connector never shows it.
 	reopen func(tuning) (*client, error)
+	// signingSecret is a pointer for the same reason: fmt prints a nested
+	// pointer as an address.
+	signingSecret *tributary.Secret
 }
 
 var (
 	_ tributary.CheckpointConnector = (*Connector)(nil)
 	_ tributary.PollConnector       = (*Connector)(nil)
 	_ tributary.LoadConnector       = (*Connector)(nil)
+	_ tributary.EventConnector      = (*Connector)(nil)
 	_ tributary.SlimConnector       = (*Connector)(nil)
 )
 
@@ -180,7 +187,8 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Connector{settings: s, env: env, api: api, reopen: reopen}, nil
+	secret := c.SigningSecret
+	return &Connector{settings: s, env: env, api: api, reopen: reopen, signingSecret: &secret}, nil
 }
 
 // Source returns SourceSlack.
