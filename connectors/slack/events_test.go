@@ -129,5 +129,7 @@ func TestEventsRefuseForgedAndStaleDeliveries(t *testing.T) {
 		_, _, _, err = eventItems(t, open(""), delivery(t, ev, signingSecret, now))
 		assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
 		assert.Zero(t, srv.Count("*"), "nothing is fetched for a refused delivery")
+		c := open(signingSecret)
+		assert.NotContains(t, fmt.Sprintf("%v %+v %#v", c, c, c), signingSecret)
 	})
 }
