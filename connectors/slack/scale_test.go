@@ -89,7 +89,8 @@ func TestTenThousandMessagesFlatMemorySmallCheckpoints(t *testing.T) {
 	assert.Zero(t, large.failures)
 	assert.LessOrEqual(t, large.maxCheckpoint, 160, "checkpoint bytes")
 	assert.LessOrEqual(t, small.maxCheckpoint, 160)
-	t.Logf("1,000 messages: peak live heap +%.1f MB; 10,000: +%.1f MB", mb(small.peakHeap), mb(large.peakHeap))
+	t.Logf("1,000 messages: peak live heap +%.1f MB; 10,000: +%.1f MB; largest checkpoint %d bytes of %d checkpoints",
+		mb(small.peakHeap), mb(large.peakHeap), large.maxCheckpoint, large.checkpoints)
 	// Ten times the messages may not cost ten times the memory: the
 	// documents are streamed, one page and one thread at a time.
 	assert.Less(t, large.peakHeap, small.peakHeap+1<<20, "peak heap grows with the source")
