@@ -164,18 +164,16 @@ func (r *run) event(ctx context.Context, channel, parent string) {
 	r.message(ctx, ch, thread[0], access)
 }
 
-// reads reports whether the connector reads the channel: a configured
-// one, or, with none configured, one the app is a member of; private
-// channels only with IncludePrivate.
+// reads reports whether the connector reads the channel, as channels
+// does: a configured one, or, with none configured, one the app is a
+// member of and, unless IncludeArchived, not archived; private channels
+// only with IncludePrivate.
 func (c *Connector) reads(ch conversation) bool {
 	if ch.IsPrivate && !c.settings.IncludePrivate {
 		return false
 	}
-	if ch.IsArchived && !c.settings.IncludeArchived {
-		return false
-	}
 	if len(c.settings.Channels) == 0 {
-		return ch.IsMember
+		return ch.IsMember && (!ch.IsArchived || c.settings.IncludeArchived)
 	}
 	for _, want := range c.settings.Channels {
 		if w := normalizeChannel(want); w == ch.ID || w == ch.Name {

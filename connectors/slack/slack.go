@@ -30,8 +30,9 @@ type Settings struct {
 	IncludePrivate bool `json:"include_private,omitempty" jsonschema:"description=Also read private channels the app has been invited to (needs groups:read and groups:history)"`
 	// IncludeBots indexes messages posted by bots and integrations.
 	IncludeBots bool `json:"include_bots,omitempty" jsonschema:"description=Index messages posted by bots and integrations"`
-	// IncludeArchived reads archived channels too.
-	IncludeArchived bool `json:"include_archived,omitempty" jsonschema:"description=Also read archived channels"`
+	// IncludeArchived reads archived channels too, when no channels are
+	// configured; configured channels are read even when archived.
+	IncludeArchived bool `json:"include_archived,omitempty" jsonschema:"description=Also read archived channels (configured channels are read even when archived)"`
 	// ThreadLookback bounds how far before a poll window the connector looks
 	// for threads with new replies; zero scans each channel's whole history
 	// on every poll, which finds every thread but costs one history page per

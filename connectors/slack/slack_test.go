@@ -479,3 +479,33 @@ func TestTransientSlackErrorCodesAreRetried(t *testing.T) {
 		assert.Equal(t, expectedIDs(ws, time.Time{}, time.Time{}, false), got.ids())
 	})
 }
+
+func TestArchivedChannelsAndMembership(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ws := slackemu.Generate(slackemu.Config{Channels: 1, Messages: 2, Start: t0})
+		ws.AddChannel(slackemu.Channel{ID: "C0ARCHIVED1", Name: "old", Archived: true, Members: []string{slackemu.BotUser}})
+		require.NoError(t, ws.Post("C0ARCHIVED1", slackemu.Message{TS: slackemu.TS(t0), User: "U000000001", Text: "from the archive"}))
+		ws.AddChannel(slackemu.Channel{ID: "C0NOTINVITED", Name: "elsewhere"})
+		require.NoError(t, ws.Post("C0NOTINVITED", slackemu.Message{TS: slackemu.TS(t0), User: "U000000001", Text: "not for the bot"}))
+		channelsOf := func(configure func(*slack.Settings, *tributary.Env)) []string {
+			f := newFixture(t, ws, configure)
+			got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
+			require.NoError(t, got.err)
+			var ids []string
+			for _, n := range got.nodes {
+				ids = append(ids, strings.TrimPrefix(n.ID, "https://emulated.slack.com/archives/"))
+			}
+			return ids
+		}
+		assert.Equal(t, []string{"C00000001"}, channelsOf(nil), "members only, no archive")
+		assert.Equal(t, []string{"C00000001", "C0ARCHIVED1"}, channelsOf(func(s *slack.Settings, _ *tributary.Env) { s.IncludeArchived = true }))
+		assert.Equal(t, []string{"C0ARCHIVED1"}, channelsOf(func(s *slack.Settings, _ *tributary.Env) { s.Channels = []string{"old"} }))
+
+		c, err := slack.New(slack.Settings{Channels: []string{"elsewhere"}}, slack.Credentials{BotToken: slackemu.BotToken},
+			tributary.Env{HTTPClient: newFixture(t, ws, nil).srv.Client()})
+		require.NoError(t, err)
+		err = c.Validate(t.Context())
+		assert.ErrorIs(t, err, tributary.ErrInsufficientPermissions)
+		assert.Contains(t, err.Error(), "/invite")
+	})
+}

@@ -377,7 +377,7 @@ func (c *Connector) channels(ctx context.Context) ([]conversation, []string, err
 		types += ",private_channel"
 	}
 	q := url.Values{"types": {types}, "limit": {"200"},
-		"exclude_archived": {strconv.FormatBool(!c.settings.IncludeArchived)}}
+		"exclude_archived": {strconv.FormatBool(!c.settings.IncludeArchived && len(c.settings.Channels) == 0)}}
 	want := map[string]bool{}
 	for _, ch := range c.settings.Channels {
 		want[normalizeChannel(ch)] = false
@@ -437,7 +437,8 @@ func (c *Connector) channelsByID(ctx context.Context) ([]conversation, []string,
 }
 
 // pick reports whether to read ch: a configured channel (marking it found),
-// or, when none are configured, any channel the app is a member of.
+// archived or not, or, when none are configured, any channel the app is a
+// member of (the list leaves archived ones out unless IncludeArchived).
 func pick(ch conversation, want map[string]bool) bool {
 	if len(want) == 0 {
 		return ch.IsMember
