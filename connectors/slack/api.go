@@ -146,19 +146,29 @@ type file struct {
 
 // message is a message as history and replies return it.
 type message struct {
-	Type        string      `json:"type"`
-	Subtype     string      `json:"subtype"`
-	TS          string      `json:"ts"`
-	User        string      `json:"user"`
-	BotID       string      `json:"bot_id"`
-	Username    string      `json:"username"`
-	BotProfile  *botProfile `json:"bot_profile"`
-	Text        string      `json:"text"`
-	ThreadTS    string      `json:"thread_ts"`
-	ReplyCount  int         `json:"reply_count"`
-	LatestReply string      `json:"latest_reply"`
-	Edited      *edited     `json:"edited"`
-	Files       []file      `json:"files"`
+	Type        string       `json:"type"`
+	Subtype     string       `json:"subtype"`
+	TS          string       `json:"ts"`
+	User        string       `json:"user"`
+	BotID       string       `json:"bot_id"`
+	Username    string       `json:"username"`
+	BotProfile  *botProfile  `json:"bot_profile"`
+	Text        string       `json:"text"`
+	ThreadTS    string       `json:"thread_ts"`
+	ReplyCount  int          `json:"reply_count"`
+	LatestReply string       `json:"latest_reply"`
+	Edited      *edited      `json:"edited"`
+	Files       []file       `json:"files"`
+	Attachments []attachment `json:"attachments"`
+}
+
+// attachment is a legacy message attachment, where bots often put their
+// content.
+type attachment struct {
+	Pretext  string `json:"pretext"`
+	Title    string `json:"title"`
+	Text     string `json:"text"`
+	Fallback string `json:"fallback"`
 }
 
 type botProfile struct {

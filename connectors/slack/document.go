@@ -186,9 +186,22 @@ func (r *run) render(ctx context.Context, m message) (string, error) {
 
 // renderText turns Slack's mrkdwn references into text: <url|label>
 // becomes "label (url)", <#C123|name> "#name", <@U123> "@name" (through
-// userName), <!here> "@here". File names are appended.
+// userName), <!here> "@here". The text of legacy attachments (where bots
+// put their content) and the names of files are appended.
 func renderText(m message, userName func(id string) string) string {
-	text := markup.ReplaceAllStringFunc(m.Text, func(s string) string {
+	raw := m.Text
+	for _, a := range m.Attachments {
+		parts := []string{a.Pretext, a.Title, a.Text}
+		if a.Title == "" && a.Text == "" {
+			parts = append(parts, a.Fallback)
+		}
+		for _, p := range parts {
+			if p = strings.TrimSpace(p); p != "" {
+				raw += "\n" + p
+			}
+		}
+	}
+	text := markup.ReplaceAllStringFunc(raw, func(s string) string {
 		ref, label, hasLabel := strings.Cut(s[1:len(s)-1], "|")
 		switch {
 		case strings.HasPrefix(ref, "#"):
@@ -211,7 +224,7 @@ func renderText(m message, userName func(id string) string) string {
 		}
 		return ref
 	})
-	text = html.UnescapeString(text)
+	text = strings.TrimSpace(html.UnescapeString(text))
 	for _, f := range m.Files {
 		name := f.Title
 		if name == "" {

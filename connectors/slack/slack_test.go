@@ -509,3 +509,18 @@ func TestArchivedChannelsAndMembership(t *testing.T) {
 		assert.Contains(t, err.Error(), "/invite")
 	})
 }
+
+func TestBotAttachmentsAreText(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ws := slackemu.Generate(slackemu.Config{Channels: 1, Start: t0})
+		require.NoError(t, ws.Post("C00000001", slackemu.Message{TS: slackemu.TS(t0), BotID: "B01", Username: "ci", Subtype: "bot_message",
+			Attachments: []slackemu.Attachment{{Pretext: "Build finished", Title: "main #42", Text: "passed, see <https://ci.example.com/42|logs>"}, {Fallback: "coverage 81%"}}}))
+		f := newFixture(t, ws, func(s *slack.Settings, _ *tributary.Env) { s.IncludeBots = true })
+		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
+		require.NoError(t, got.err)
+		require.Len(t, got.docs, 1)
+		assert.Equal(t, "Build finished\nmain #42\npassed, see logs (https://ci.example.com/42)\ncoverage 81%", got.docs[0].Sections[0].Text)
+		assert.Equal(t, "ci", got.docs[0].Sections[0].Heading)
+		assert.Equal(t, "#channel-1: Build finished main #42 passed, see logs (https://ci.example.com/42) coverage…", got.docs[0].SemanticID, "cut at a word")
+	})
+}

@@ -334,6 +334,13 @@ func (s *Server) messageObj(c *channelData, m Message, topLevel bool) obj {
 	if m.Edited != nil {
 		o["edited"] = obj{"user": m.Edited.User, "ts": m.Edited.TS}
 	}
+	if len(m.Attachments) > 0 {
+		var as []obj
+		for _, a := range m.Attachments {
+			as = append(as, obj{"pretext": a.Pretext, "title": a.Title, "text": a.Text, "fallback": a.Fallback})
+		}
+		o["attachments"] = as
+	}
 	if !topLevel {
 		o["thread_ts"] = m.ThreadTS
 		if parent := s.ws.find(c.ID, m.ThreadTS); parent != nil && parent.User != "" {

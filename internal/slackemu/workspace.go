@@ -69,6 +69,13 @@ type Message struct {
 	// message (the emulator derives a parent's thread fields).
 	ThreadTS string
 	Edited   *Edited
+	// Attachments are legacy message attachments, common in bot messages.
+	Attachments []Attachment
+}
+
+// Attachment is a legacy message attachment.
+type Attachment struct {
+	Pretext, Title, Text, Fallback string
 }
 
 type channelData struct {
