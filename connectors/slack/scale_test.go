@@ -158,3 +158,24 @@ func BenchmarkLoad(b *testing.B) {
 	b.ReportMetric(float64(docs)/b.Elapsed().Seconds(), "docs/s")
 	b.ReportMetric(float64(bytes)/(1<<20)/b.Elapsed().Seconds(), "MB/s")
 }
+
+// BenchmarkLoadWithLatency measures a full load of 400 messages (80
+// threads) when every request takes 50ms, as across the internet, without
+// Slack's rate limits (TestThroughputAtSlackLimits simulates those: they,
+// not latency, bound a real run).
+func BenchmarkLoadWithLatency(b *testing.B) {
+	ws := slackemu.Generate(slackemu.Config{Channels: 2, Messages: 200, ThreadEvery: 5, Replies: 3, Start: t0})
+	f := newFixture(b, ws, nil)
+	f.srv.SetLatency(50 * time.Millisecond)
+	require.NoError(b, slack.Unpaced(f.c))
+	docs := 0
+	for b.Loop() {
+		for _, err := range tributary.Load(b.Context(), f.c) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			docs++
+		}
+	}
+	b.ReportMetric(float64(docs)/b.Elapsed().Seconds(), "docs/s")
+}
