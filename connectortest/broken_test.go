@@ -74,13 +74,13 @@ func (b *broken) HandleEvent(ctx context.Context, ev tributary.Event) iter.Seq2[
 func fixture() mock.Settings {
 	s := mock.Sample(6)
 	s.PageSize = 2
-	s.AcceptToken = "good"
+	s.AcceptToken = tributary.NewSecret("good")
 	s.FailIDs = []string{mock.SampleID(5)}
 	return s
 }
 
 func openMock(t testing.TB, token string) *mock.Connector {
-	c, err := mock.New(fixture(), mock.Credentials{Token: tributary.Secret(token)}, tributary.Env{})
+	c, err := mock.New(fixture(), mock.Credentials{Token: tributary.NewSecret(token)}, tributary.Env{})
 	if err != nil {
 		t.Fatal(err)
 	}

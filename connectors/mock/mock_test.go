@@ -18,7 +18,7 @@ import (
 func fixture() mock.Settings {
 	s := mock.Sample(9)
 	s.PageSize = 2
-	s.AcceptToken = "good"
+	s.AcceptToken = tributary.NewSecret("good")
 	s.FailIDs = []string{mock.SampleID(4)}
 	s.Documents = append(s.Documents, tributary.Document{
 		ID:       "mock://docs/undated",
@@ -38,7 +38,7 @@ func ids(ns ...int) []string {
 
 func open(t testing.TB, s mock.Settings, token string) *mock.Connector {
 	t.Helper()
-	c, err := mock.New(s, mock.Credentials{Token: tributary.Secret(token)}, tributary.Env{})
+	c, err := mock.New(s, mock.Credentials{Token: tributary.NewSecret(token)}, tributary.Env{})
 	require.NoError(t, err)
 	return c
 }
@@ -132,7 +132,7 @@ func TestSettingsProblems(t *testing.T) {
 
 func TestBadTokenIsNotLeaked(t *testing.T) {
 	s := mock.Sample(1)
-	s.AcceptToken = "right-secret"
+	s.AcceptToken = tributary.NewSecret("right-secret")
 	c := open(t, s, "wrong-secret")
 	err := c.Validate(t.Context())
 	require.ErrorIs(t, err, tributary.ErrCredentialExpired)
