@@ -65,9 +65,11 @@
 //     other-version checkpoints fail with tributary.ErrInvalidCheckpoint.
 //   - Hierarchy nodes come before every node and document naming them as
 //     parent.
-//   - After yield returns false, at any position, yield is never called
-//     again; a cancelled context ends every stream with an error matching
-//     ctx.Err() and no documents; no goroutine outlives a range loop.
+//   - After yield returns false, at the first, the last and positions
+//     spread between, yield is never called again; a context cancelled or
+//     past its deadline ends every stream with an error matching ctx.Err()
+//     and no documents, and so does cancelling mid-stream; no goroutine
+//     outlives Validate or a range loop.
 //   - Every failure names a document or entity, a failure's document id
 //     follows the scheme of document ids, and a full load reports exactly
 //     WantFailureIDs.
