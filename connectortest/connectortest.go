@@ -3,6 +3,7 @@ package connectortest
 import (
 	"fmt"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/tributary-dev/tributary"
@@ -63,8 +64,20 @@ type Harness struct {
 	IgnoreGoroutines []string
 
 	// Timeout bounds one range loop over one iterator; a connector that
-	// takes longer is reported as hanging. Zero means 10 seconds.
+	// takes longer is reported as hanging. Zero means 10 seconds, or with
+	// Synctest 24 hours of the bubble's time, which passes at once when
+	// every goroutine of the check waits.
 	Timeout time.Duration
+
+	// Synctest runs each check inside testing/synctest.Test, so the waits of
+	// a fixture that injects faults (retry backoff, Retry-After, rate
+	// limits) take no real time. Harness.New is then called inside the
+	// check's bubble, and the connector must reach its emulator through an
+	// in-memory transport: a goroutine blocked on a real socket is not
+	// durably blocked, so the bubble's clock would not move. A goroutine
+	// leaked by any check then also makes synctest.Test panic with a
+	// deadlock that lists it.
+	Synctest bool
 }
 
 // Window is a poll window [Start, End) and the ids of the documents that
@@ -86,8 +99,11 @@ type Event struct {
 }
 
 func (h *Harness) timeout() time.Duration {
-	if h.Timeout > 0 {
+	switch {
+	case h.Timeout > 0:
 		return h.Timeout
+	case h.Synctest:
+		return 24 * time.Hour // of the bubble's time, which jumps when all wait
 	}
 	return 10 * time.Second
 }
@@ -142,7 +158,13 @@ func Run(t *testing.T, h Harness) {
 		t.Fatalf("connectortest: %v", err)
 	}
 	for _, c := range checks {
-		t.Run(c.name, func(t *testing.T) { c.run(t, &h) })
+		t.Run(c.name, func(t *testing.T) {
+			if h.Synctest {
+				synctest.Test(t, func(t *testing.T) { c.run(t, &h) })
+				return
+			}
+			c.run(t, &h)
+		})
 	}
 }
 

@@ -83,6 +83,11 @@
 // reported after Harness.Timeout. It uses only the standard library and
 // the tributary package.
 //
+// A fixture that injects faults with real waits (retry backoff,
+// Retry-After, rate limits) makes every check slow, since the kit ranges
+// many times; set Harness.Synctest to run each check in a testing/synctest
+// bubble, where those waits take no real time.
+//
 // Keep fixtures small (tens of documents, a handful of pages): the kit
 // resumes from every checkpoint and breaks at many positions, so its cost
 // grows with the square of the fixture.
