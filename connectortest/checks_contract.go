@@ -133,6 +133,10 @@ func checkNoGoroutineLeak(t testing.TB, h *Harness) {
 		cancel()
 	}
 	for _, g := range leaked(before, h.IgnoreGoroutines, 2*time.Second) {
+		if openBody(g) {
+			t.Errorf("an HTTP response body was left open: goroutine %s, the read loop of its connection, still waits for it to be read or closed after the range loops over %s", g.id, streamNames(streams))
+			continue
+		}
 		t.Errorf("goroutine %s (started in %s) outlived Validate and the range loops over %s:\n%s", g.id, g.entry, streamNames(streams), g.stack)
 	}
 }
