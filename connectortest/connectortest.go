@@ -55,12 +55,14 @@ type Harness struct {
 	// HandleEvent when the connector is a tributary.EventConnector.
 	Events []Event
 
-	// IgnoreGoroutines names the entry functions (as printed in a goroutine
-	// stack, such as "net/http.(*persistConn).readLoop"; a prefix such as
-	// "example.com/pool." matches every function it starts) of goroutines that
-	// may outlive a range loop without being a leak: pools of shared
-	// clients, an emulator's handlers. Goroutines of the standard library's
-	// HTTP client and server (idle connections, dials) are always ignored.
+	// IgnoreGoroutines names the entry functions of goroutines that may
+	// outlive a range loop without being a leak (pools of shared clients,
+	// an emulator's workers), as printed in a goroutine stack: a prefix
+	// such as "example.com/pool." matches every function it starts.
+	// Goroutines of the standard library's HTTP client and server (idle
+	// connections, dials, handlers) are always ignored, except the read
+	// loop of a connection that waits for a response body the connector
+	// never read nor closed.
 	IgnoreGoroutines []string
 
 	// Timeout bounds one range loop over one iterator; a connector that
