@@ -3,6 +3,7 @@ package connectortest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"slices"
 	"sync/atomic"
@@ -176,6 +177,8 @@ func brokenCases(t *testing.T) []brokenCase {
 	t.Cleanup(func() { close(stop) })
 	return []brokenCase{
 		{name: "good credentials refused", check: "Validate", b: broken{validate: refuse}, want: "Validate with good credentials: mock: validate: insufficient permissions: forbidden"},
+		{name: "validate lists everything", check: "Validate", b: broken{validate: listAll}, want: "Validate did 3 units of work, as much as a full load (3): it lists instead of probing"},
+		{name: "volatile content", check: "LoadTwice", b: broken{load: stampFetchTime()}, want: "has other content than in the first Load"},
 		{name: "one-shot load", check: "LoadTwice", b: broken{load: oneShot()}, want: "second Load against the first: missing 5 of 5"},
 		{name: "poll over all time drops a document", check: "PollAllTime", b: broken{poll: dropFirst}, want: `Poll(all time): missing 1 of 5 expected ids: "mock://docs/1"`},
 		{name: "duplicate ids", check: "Load", b: broken{load: duplicateFirst}, want: `duplicate ids "mock://docs/1"`},
@@ -216,6 +219,34 @@ func brokenCases(t *testing.T) []brokenCase {
 
 func refuse(*mock.Connector, context.Context) error {
 	return tributary.NewError("mock: validate", tributary.ErrInsufficientPermissions, errors.New("forbidden"))
+}
+
+// listAll validates by loading everything.
+func listAll(m *mock.Connector, ctx context.Context) error {
+	for _, err := range m.Load(ctx) {
+		if _, ok := tributary.AsFailure(err); err != nil && !ok {
+			return err
+		}
+	}
+	return nil
+}
+
+// stampFetchTime records in each document when it was fetched.
+func stampFetchTime() func(*mock.Connector, context.Context) iter.Seq2[*tributary.Document, error] {
+	var loads atomic.Int64
+	return func(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+		return func(yield func(*tributary.Document, error) bool) {
+			n := loads.Add(1)
+			for d, err := range m.Load(ctx) {
+				if d != nil {
+					d.Metadata.Add("fetched", fmt.Sprintf("load %d", n))
+				}
+				if !yield(d, err) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // oneShot loads once; later loads yield nothing, like a connector that
