@@ -115,7 +115,7 @@ func sampleIDs(ns ...int) []string {
 // against the unbroken mock: the recorder sees no error and no skip.
 func TestReferencePassesEveryCheck(t *testing.T) {
 	h := harness(func(t testing.TB) tributary.Connector { return openMock(t, "good") })
-	for _, c := range checks {
+	for _, c := range checks() {
 		r := runCheck(t, h, c.name)
 		assert.Empty(t, r.errors(), c.name)
 		assert.Empty(t, r.skipped, c.name)
@@ -167,7 +167,7 @@ func TestEveryCheckCatchesSomething(t *testing.T) {
 	for _, tc := range brokenCases(t) {
 		caught[tc.check] = true
 	}
-	for _, c := range checks {
+	for _, c := range checks() {
 		assert.True(t, caught[c.name], "no broken connector for check %s", c.name)
 	}
 }

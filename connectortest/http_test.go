@@ -129,7 +129,7 @@ func TestKitOverHTTP(t *testing.T) {
 		WantIDs:  want,
 		Requests: func(tributary.Connector) int { return int(requests.Load()) },
 	}
-	for _, c := range checks {
+	for _, c := range checks() {
 		r := runCheck(t, h, c.name)
 		assert.Empty(t, r.errors(), c.name)
 	}
