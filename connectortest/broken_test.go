@@ -213,6 +213,7 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "no checkpoint", check: "Checkpoints", b: broken{stream: noCheckpoints}, want: "yielded documents but no checkpoint"},
 		{name: "parents after children", check: "Hierarchy", b: broken{stream: nodesLast}, want: "which is yielded only later"},
 		{name: "iterators share a cursor", check: "ConcurrentLoads", b: broken{load: sharedCursor()}, want: "Load A, advanced in turn with Load B: missing"},
+		{name: "nameless node", check: "Hierarchy", b: broken{stream: namelessNodes}, want: `node "mock://folders/root" (item 1) has an empty Name`},
 		{name: "event yields nothing", check: "Events", b: broken{event: nothing}, want: `missing 1 of 1 expected ids: "mock://docs/3"`},
 	}
 }
@@ -639,6 +640,15 @@ func sharedCursor() func(*mock.Connector, context.Context) iter.Seq2[*tributary.
 			}
 		}
 	}
+}
+
+func namelessNodes(m *mock.Connector, ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
+	return mapItems(m, ctx, start, end, cp, func(it tributary.Item) []tributary.Item {
+		if it.Node != nil {
+			it.Node.Name = ""
+		}
+		return []tributary.Item{it}
+	})
 }
 
 func nothing(*mock.Connector, context.Context, tributary.Event) iter.Seq2[tributary.Item, error] {

@@ -211,6 +211,18 @@ func checkHierarchy(t testing.TB, h *Harness) {
 	}
 }
 
+// checkNode reports a node without the id documents name it by or the
+// name a person recognises it by.
+func checkNode(t testing.TB, label string, i int, n *tributary.HierarchyNode) {
+	t.Helper()
+	if n.ID == "" {
+		t.Errorf("%s: node %q (item %d) has an empty ID", label, n.Name, i+1)
+	}
+	if n.Name == "" {
+		t.Errorf("%s: node %q (item %d) has an empty Name", label, n.ID, i+1)
+	}
+}
+
 // hierarchyOrder reports nodes and documents yielded before the node their
 // ParentID names and, when complete, ParentIDs naming a node the stream
 // never yields. It returns the number of nodes and of ParentIDs seen.
@@ -230,6 +242,7 @@ func hierarchyOrder(t testing.TB, label string, items []tributary.Item, complete
 		case it.Node != nil:
 			nodes++
 			what, id, parent = "node", it.Node.ID, it.Node.ParentID
+			checkNode(t, label, i, it.Node)
 		case it.Document != nil:
 			what, id, parent = "document", it.Document.ID, it.Document.ParentID
 		default:

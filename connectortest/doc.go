@@ -64,8 +64,8 @@
 //     after resuming is exactly the full set: nothing lost. Garbage,
 //     foreign, oversized and other-version checkpoints fail with
 //     tributary.ErrInvalidCheckpoint.
-//   - Hierarchy nodes come before every node and document naming them as
-//     parent.
+//   - Hierarchy nodes have an ID and a Name, and come before every node
+//     and document naming them as parent.
 //   - After yield returns false, at the first, the last and positions
 //     spread between, yield is never called again.
 //   - A context cancelled or past its deadline ends every stream with an
