@@ -154,21 +154,20 @@ func streamNames(streams []stream) string {
 // exactly WantFailureIDs when the harness gives them.
 func checkFailureIDs(t testing.TB, h *Harness) {
 	c := newConnector(t, h)
+	type failures struct {
+		label string
+		list  []*tributary.Failure
+	}
 	load := collectDocs(t, h, "Load", tributary.Load(t.Context(), c))
-	runs := []struct {
-		label    string
-		failures []*tributary.Failure
-	}{{"Load", load.failures}}
+	runs := []failures{{"Load", load.failures}}
 	if cc, ok := c.(tributary.CheckpointConnector); ok {
-		r := collectItems(t, h, "LoadFromCheckpoint(all time)", cc.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, nil))
-		runs = append(runs, struct {
-			label    string
-			failures []*tributary.Failure
-		}{"LoadFromCheckpoint(all time)", r.failures(0, -1)})
+		const label = "LoadFromCheckpoint(all time)"
+		r := collectItems(t, h, label, cc.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, nil))
+		runs = append(runs, failures{label, r.failures(0, -1)})
 	}
 	total := 0
 	for _, r := range runs {
-		total += len(r.failures)
+		total += len(r.list)
 	}
 	if total == 0 && len(h.WantFailureIDs) == 0 {
 		t.Skip("the fixture makes no document fail: set Harness.WantFailureIDs with a fixture that does")
@@ -178,7 +177,7 @@ func checkFailureIDs(t testing.TB, h *Harness) {
 		t.Log(rule)
 	}
 	for _, r := range runs {
-		for _, f := range r.failures {
+		for _, f := range r.list {
 			if failureID(f) == "" {
 				t.Errorf("%s: failure %q names neither a document nor an entity", r.label, f)
 			}
@@ -187,7 +186,7 @@ func checkFailureIDs(t testing.TB, h *Harness) {
 			}
 		}
 		if len(h.WantFailureIDs) > 0 {
-			sameIDs(t, r.label+" failures", failureIDs(r.failures), h.WantFailureIDs)
+			sameIDs(t, r.label+" failures", failureIDs(r.list), h.WantFailureIDs)
 		}
 	}
 }
