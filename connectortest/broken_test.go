@@ -1,6 +1,7 @@
 package connectortest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -209,6 +210,7 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "poll ignores its window", check: "PollWindows", b: broken{poll: ignoreWindow}, want: "unexpected ids"},
 		{name: "window end included", check: "WindowBoundaries", b: broken{poll: inclusiveEnd}, want: `Poll[zero, 2024-01-01T05:00:00Z) yields "mock://docs/6", updated at 2024-01-01T05:00:00Z, not before the window's end`},
 		{name: "checkpoint accepted from elsewhere", check: "InvalidCheckpoint", b: broken{stream: ignoreCheckpoint}, want: "want an error matching tributary.ErrInvalidCheckpoint"},
+		{name: "resume starts over", check: "CheckpointResume", b: broken{stream: replayToCheckpoint}, want: "resumed from checkpoint 4 of 4 (after item 12): did as much work (4) as the full stream (4)"},
 		{name: "checkpoint not an envelope", check: "Checkpoints", b: broken{stream: rawCheckpoints}, want: "not a checkpoint made by tributary.EncodeCheckpoint"},
 		{name: "no checkpoint", check: "Checkpoints", b: broken{stream: noCheckpoints}, want: "yielded documents but no checkpoint"},
 		{name: "parents after children", check: "Hierarchy", b: broken{stream: nodesLast}, want: "which is yielded only later"},
@@ -577,6 +579,23 @@ func touchAfterYield(m *mock.Connector, ctx context.Context, start, end time.Tim
 			}
 			if it.Document != nil {
 				it.Document.Metadata["seen"] = []string{"yes"}
+			}
+		}
+	}
+}
+
+// replayToCheckpoint resumes correctly but wastefully: it starts over and
+// skips everything up to the checkpoint.
+func replayToCheckpoint(m *mock.Connector, ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
+	return func(yield func(tributary.Item, error) bool) {
+		skipping := !cp.IsZero()
+		for it, err := range m.LoadFromCheckpoint(ctx, start, end, nil) {
+			if skipping {
+				skipping = !bytes.Equal(it.Checkpoint, cp)
+				continue
+			}
+			if !yield(it, err) {
+				return
 			}
 		}
 	}
