@@ -81,8 +81,16 @@ func fixture() mock.Settings {
 	return s
 }
 
-func openMock(t testing.TB, token string) *mock.Connector {
-	c, err := mock.New(fixture(), mock.Credentials{Token: tributary.Secret(token)}, tributary.Env{})
+func openMock(t testing.TB, token string) *mock.Connector { return openPaged(t, token, 0) }
+
+// openPaged opens the fixture with pages of pageSize documents (zero keeps
+// the fixture's).
+func openPaged(t testing.TB, token string, pageSize int) *mock.Connector {
+	s := fixture()
+	if pageSize > 0 {
+		s.PageSize = pageSize
+	}
+	c, err := mock.New(s, mock.Credentials{Token: tributary.Secret(token)}, tributary.Env{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,6 +142,8 @@ type brokenCase struct {
 	bad func(t testing.TB) tributary.Connector
 	// timeout replaces the harness's Timeout when set.
 	timeout time.Duration
+	// pageSize replaces the fixture's page size when set.
+	pageSize int
 }
 
 func TestBrokenConnectorsAreCaught(t *testing.T) {
@@ -141,7 +151,7 @@ func TestBrokenConnectorsAreCaught(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h := harness(func(t testing.TB) tributary.Connector {
 				b := tc.b
-				b.Connector = openMock(t, "good")
+				b.Connector = openPaged(t, "good", tc.pageSize)
 				return &b
 			})
 			if tc.bad != nil {
@@ -155,7 +165,7 @@ func TestBrokenConnectorsAreCaught(t *testing.T) {
 			t.Logf("%s reported:\n%s", tc.check, r.errors())
 
 			// The same check passes on the unbroken mock.
-			ref := harness(func(t testing.TB) tributary.Connector { return openMock(t, "good") })
+			ref := harness(func(t testing.TB) tributary.Connector { return openPaged(t, "good", tc.pageSize) })
 			assert.Empty(t, runCheck(t, ref, tc.check).errors(), "check %s fails the reference connector", tc.check)
 		})
 	}
@@ -178,7 +188,7 @@ func brokenCases(t *testing.T) []brokenCase {
 	t.Cleanup(func() { close(stop) })
 	return []brokenCase{
 		{name: "good credentials refused", check: "Validate", b: broken{validate: refuse}, want: "Validate with good credentials: mock: validate: insufficient permissions: forbidden"},
-		{name: "validate lists everything", check: "Validate", b: broken{validate: listAll}, want: "Validate did 3 units of work, as much as a full load (3): it lists instead of probing"},
+		{name: "validate lists everything", check: "Validate", b: broken{validate: listAll}, pageSize: 1, want: "Validate did 6 units of work, as much as a full load (6): it lists instead of probing"},
 		{name: "volatile content", check: "LoadTwice", b: broken{load: stampFetchTime()}, want: "has other content than in the first Load"},
 		{name: "one-shot load", check: "LoadTwice", b: broken{load: oneShot()}, want: "second Load against the first: missing 5 of 5"},
 		{name: "poll over all time drops a document", check: "PollAllTime", b: broken{poll: dropFirst}, want: `Poll(all time): missing 1 of 5 expected ids: "mock://docs/1"`},
