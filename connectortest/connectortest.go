@@ -49,7 +49,8 @@ type Harness struct {
 	// emulator may ignore c and return the emulator's running count; the
 	// kit only compares counts taken one after another. It turns on the
 	// checks that no work happens before iteration starts, that ranging
-	// twice fetches twice, and that Validate probes rather than lists.
+	// twice fetches twice, that Validate probes rather than lists, and
+	// that resuming from the last checkpoint does not start over.
 	Requests func(c tributary.Connector) int
 
 	// Events are pushed events with their expected effect, checked against
