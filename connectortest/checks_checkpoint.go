@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -146,31 +147,25 @@ func compareResume(t testing.TB, label, what string, before, after, full []strin
 }
 
 // checkInvalidCheckpoint: checkpoint bytes the connector did not make fail
-// with ErrInvalidCheckpoint before any document is yielded.
+// with ErrInvalidCheckpoint before any document is yielded: garbage,
+// another connector's, an oversized one, and the stream's own last
+// checkpoint with another version, with a state of the wrong shape, and
+// cut short.
 func checkInvalidCheckpoint(t testing.TB, h *Harness) {
 	c, cc := checkpointConnector(t, h)
-	kind := string(c.Source())
-	bad := []struct {
-		name string
-		cp   tributary.Checkpoint
-	}{
-		{"garbage bytes", tributary.Checkpoint("\x00not a checkpoint{")},
-		{"a JSON value that is not an envelope", tributary.Checkpoint(`[1,2,3]`)},
-		{"a checkpoint of another connector", foreignCheckpoint()},
-		{"a checkpoint over the size bound", oversized(kind)},
+	bad := map[string]tributary.Checkpoint{
+		"garbage bytes":                        tributary.Checkpoint("\x00not a checkpoint{"),
+		"a JSON value that is not an envelope": tributary.Checkpoint(`[1,2,3]`),
+		"a checkpoint of another connector":    foreignCheckpoint(),
+		"a checkpoint over the size bound":     oversized(string(c.Source())),
 	}
 	full := collectItems(t, h, "LoadFromCheckpoint(all time)", cc.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, nil))
 	if cps := full.checkpoints(); len(cps) > 0 {
-		if cp, ok := otherVersion(full.items[cps[0]].Checkpoint); ok {
-			bad = append(bad, struct {
-				name string
-				cp   tributary.Checkpoint
-			}{"the first checkpoint with another version", cp})
-		}
+		maps.Copy(bad, spoiled(full.items[cps[len(cps)-1]].Checkpoint))
 	}
-	for _, b := range bad {
-		label := "LoadFromCheckpoint from " + b.name
-		r := collectItems(t, h, label, cc.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, b.cp))
+	for _, name := range sortedKeys(bad) {
+		label := "LoadFromCheckpoint from " + name
+		r := collectItems(t, h, label, cc.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, bad[name]))
 		if n := len(r.docIDs(0, -1)); n > 0 {
 			t.Errorf("%s: yielded %d documents before refusing it", label, n)
 		}
@@ -178,6 +173,30 @@ func checkInvalidCheckpoint(t testing.TB, h *Harness) {
 			t.Errorf("%s: ended with %v; want an error matching tributary.ErrInvalidCheckpoint", label, r.err)
 		}
 	}
+}
+
+// spoiled returns variants of a real checkpoint that its connector must
+// refuse.
+func spoiled(cp tributary.Checkpoint) map[string]tributary.Checkpoint {
+	out := map[string]tributary.Checkpoint{
+		"the last checkpoint cut to half its length": cp[:len(cp)/2],
+		"the last checkpoint less its last byte":     cp[:len(cp)-1],
+	}
+	env, err := decodeEnvelope(cp)
+	if err != nil {
+		return out
+	}
+	other := env
+	other.Version += 1000
+	if b, err := json.Marshal(other); err == nil {
+		out["the last checkpoint with another version"] = b
+	}
+	wrong := env
+	wrong.State = json.RawMessage(`[true, 1, "x"]`)
+	if b, err := json.Marshal(wrong); err == nil {
+		out["the last checkpoint with a state of the wrong shape"] = b
+	}
+	return out
 }
 
 func foreignCheckpoint() tributary.Checkpoint {
@@ -192,17 +211,6 @@ func oversized(kind string) tributary.Checkpoint {
 	state, _ := json.Marshal(strings.Repeat("x", tributary.MaxCheckpointSize))
 	b, _ := json.Marshal(envelope{Kind: kind, Version: 1, State: state})
 	return b
-}
-
-// otherVersion returns cp with its version changed.
-func otherVersion(cp tributary.Checkpoint) (tributary.Checkpoint, bool) {
-	env, err := decodeEnvelope(cp)
-	if err != nil {
-		return nil, false
-	}
-	env.Version += 1000
-	b, err := json.Marshal(env)
-	return b, err == nil
 }
 
 // checkHierarchy: in the checkpoint stream, every node and document naming
