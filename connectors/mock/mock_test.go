@@ -38,7 +38,7 @@ func ids(ns ...int) []string {
 
 func open(t testing.TB, s mock.Settings, token string) *mock.Connector {
 	t.Helper()
-	c, err := mock.New(s, mock.Credentials{Token: tributary.NewSecret(token)}, tributary.Env{})
+	c, err := mock.New(s, mock.Credentials{Token: tributary.NewSecret(token)}, tributary.Env{WantPermissions: true})
 	require.NoError(t, err)
 	return c
 }
@@ -232,4 +232,21 @@ func TestSettingsFromJSON(t *testing.T) {
 	assert.Equal(t, mock.Source, d.Source)
 	assert.Equal(t, time.UTC, d.UpdatedAt.Location())
 	assert.True(t, d.UpdatedAt.Equal(mock.SampleTime(1)))
+}
+
+func TestPermissionsOnlyWhenWanted(t *testing.T) {
+	s := mock.Sample(1)
+	s.Documents[0].ExternalAccess = &tributary.ExternalAccess{UserEmails: []string{"ana@example.com"}}
+	for _, want := range []bool{false, true} {
+		c, err := mock.New(s, mock.Credentials{}, tributary.Env{WantPermissions: want})
+		require.NoError(t, err)
+		for d, err := range c.Load(t.Context()) {
+			require.NoError(t, err)
+			assert.Equal(t, want, d.ExternalAccess != nil, "document, WantPermissions %v", want)
+		}
+		for sd, err := range c.LoadSlim(t.Context(), time.Time{}, time.Time{}) {
+			require.NoError(t, err)
+			assert.Equal(t, want, sd.ExternalAccess != nil, "slim, WantPermissions %v", want)
+		}
+	}
 }
