@@ -1,0 +1,56 @@
+package file_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectors/file"
+	"github.com/tributary-dev/tributary/internal/fixture"
+)
+
+// FuzzArchive loads a folder holding one arbitrary .zip with archives
+// opened: whatever the bytes, the load never panics and never stops with
+// an error; every entry is a document or a failure named inside the
+// archive, and the archive's bounds hold.
+func FuzzArchive(f *testing.F) {
+	f.Add(fixture.Zip(fixture.Entry{Name: "a.md", Data: []byte("# A\n\ntext")}, fixture.Entry{Name: "d/b.txt", Data: []byte("b")}))
+	f.Add(fixture.Zip(fixture.Entry{Name: "in.zip", Data: fixture.Zip(fixture.Entry{Name: "deep.txt", Data: []byte("d")})}))
+	f.Add(fixture.Zip(fixture.Entry{Name: "r.docx", Data: fixture.DOCX("t", "a", "p")}, fixture.Entry{Name: "s.pdf", Data: fixture.PDF("t", "p")}))
+	f.Add(fixture.Zip(fixture.Entry{Name: "../escape.txt", Data: []byte("x")}, fixture.Entry{Name: "x.txt", Data: []byte("y"), Encrypted: true}))
+	f.Add(fixture.ZipBomb(4 << 20))
+	f.Add([]byte("PK\x03\x04 not really"))
+	dir := f.TempDir()
+	name := filepath.Join(dir, "a.zip")
+	s := file.Settings{Roots: []file.Root{{Path: dir}}, OpenArchives: true}
+	s.SetDefaults()
+	s.Archive.MaxEntries, s.Archive.MaxExpanded, s.Archive.MaxEntrySize = 50, 8<<20, 4<<20
+	c, err := file.New(s, file.Credentials{}, tributary.Env{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if err := os.WriteFile(name, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for it, err := range c.LoadFromCheckpoint(context.Background(), time.Time{}, time.Time{}, nil) {
+			if err != nil {
+				t.Fatalf("a bad archive stopped the load: %v", err)
+			}
+			switch {
+			case it.Document != nil:
+				if !strings.Contains(it.Document.ID, "a.zip") {
+					t.Fatalf("document %q outside the archive", it.Document.ID)
+				}
+			case it.Failure != nil:
+				if it.Failure.DocumentID == "" && it.Failure.EntityID == "" {
+					t.Fatalf("failure names nothing: %v", it.Failure)
+				}
+			}
+		}
+	})
+}

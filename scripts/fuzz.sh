@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every fuzz target in the module for FUZZTIME each (default 10s),
+# one at a time, and prints the executions each made. A crash stops the
+# run; its input is left in the package's testdata/fuzz/<Target>/ to be
+# kept as a regression case once fixed.
+#
+#   scripts/fuzz.sh                 # every target, 10s each
+#   FUZZTIME=2m scripts/fuzz.sh     # longer
+#   scripts/fuzz.sh FuzzPDF         # targets whose name matches
+set -euo pipefail
+cd "$(dirname "$0")/.."
+GO=${GO:-go}
+FUZZTIME=${FUZZTIME:-10s}
+match=${1:-.}
+# Each target runs with one worker by default: the fuzzing machines are
+# shared; raise FUZZPARALLEL on a machine of your own.
+FUZZPARALLEL=${FUZZPARALLEL:-1}
+grep -rEo --include='*_test.go' --exclude-dir=.bin --exclude-dir=.git '^func Fuzz[A-Za-z0-9_]*' . |
+	sed -E 's#^\./(.*/)?[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]*).*#\1 \2#; s#^/? #. #; s#/ # #' |
+	sort -u | while read -r dir target; do
+		[[ $target =~ $match ]] || continue
+		out=$($GO test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" -parallel "$FUZZPARALLEL" "./${dir#./}" 2>&1) || {
+			echo "$out"
+			echo "FAIL ./$dir $target"
+			exit 1
+		}
+		execs=$(echo "$out" | grep -oE 'execs: [0-9]+' | tail -1 | grep -oE '[0-9]+' || echo 0)
+		printf '%-28s %-24s %10s execs in %s\n' "./$dir" "$target" "$execs" "$FUZZTIME"
+	done
