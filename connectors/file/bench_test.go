@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tributary-dev/tributary"
+	"go.uber.org/goleak"
 )
 
 // The 100,000-file corpus takes a while to generate; it runs only with
@@ -27,6 +28,13 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	for _, d := range corpusDirs {
 		os.RemoveAll(d)
+	}
+	if code == 0 {
+		// No goroutine (a watcher, a walk) may outlive the tests.
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: %v\n", err)
+			code = 1
+		}
 	}
 	os.Exit(code)
 }
