@@ -118,3 +118,22 @@ func TestSecretNeverPrints(t *testing.T) {
 	assert.NotContains(t, b.String(), "hunter2")
 	assert.Contains(t, b.String(), "[redacted]")
 }
+
+func FuzzDecodeConfig(f *testing.F) {
+	f.Add([]byte(`{"root":"/d","max_bytes":5,"mode":"recursive","interval":"1s"}`), []byte(`{"token":"t"}`))
+	f.Add([]byte(`{"rot":1}`), []byte(`null`))
+	f.Add([]byte(`[]`), []byte(`{"token":5}`))
+	f.Fuzz(func(t *testing.T, settings, credentials []byte) {
+		_, _, err := tributary.DecodeConfig[testSettings, testCredentials](settings, credentials)
+		if err == nil {
+			return
+		}
+		require.ErrorIs(t, err, tributary.ErrInvalidConfig)
+		require.NotEmpty(t, tributary.ConfigProblems(err), "every problem names a field")
+		var raw struct{ Token string }
+		if json.Unmarshal(credentials, &raw) == nil && len(raw.Token) >= 4 &&
+			!strings.Contains(string(settings), raw.Token) && !strings.Contains("settingscredentials", raw.Token) {
+			assert.NotContains(t, err.Error(), raw.Token, "a secret value leaked into an error")
+		}
+	})
+}

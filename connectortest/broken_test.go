@@ -1,0 +1,522 @@
+package connectortest
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectors/mock"
+)
+
+// broken is the reference connector with some of its methods replaced by
+// deliberately wrong ones. A nil field leaves the mock's method in place.
+type broken struct {
+	*mock.Connector
+	validate func(m *mock.Connector, ctx context.Context) error
+	load     func(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error]
+	poll     func(m *mock.Connector, ctx context.Context, start, end time.Time) iter.Seq2[*tributary.Document, error]
+	slim     func(m *mock.Connector, ctx context.Context, start, end time.Time) iter.Seq2[tributary.SlimDocument, error]
+	stream   func(m *mock.Connector, ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error]
+	event    func(m *mock.Connector, ctx context.Context, ev tributary.Event) iter.Seq2[tributary.Item, error]
+}
+
+func (b *broken) Validate(ctx context.Context) error {
+	if b.validate != nil {
+		return b.validate(b.Connector, ctx)
+	}
+	return b.Connector.Validate(ctx)
+}
+
+func (b *broken) Load(ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	if b.load != nil {
+		return b.load(b.Connector, ctx)
+	}
+	return b.Connector.Load(ctx)
+}
+
+func (b *broken) Poll(ctx context.Context, start, end time.Time) iter.Seq2[*tributary.Document, error] {
+	if b.poll != nil {
+		return b.poll(b.Connector, ctx, start, end)
+	}
+	return b.Connector.Poll(ctx, start, end)
+}
+
+func (b *broken) LoadSlim(ctx context.Context, start, end time.Time) iter.Seq2[tributary.SlimDocument, error] {
+	if b.slim != nil {
+		return b.slim(b.Connector, ctx, start, end)
+	}
+	return b.Connector.LoadSlim(ctx, start, end)
+}
+
+func (b *broken) LoadFromCheckpoint(ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
+	if b.stream != nil {
+		return b.stream(b.Connector, ctx, start, end, cp)
+	}
+	return b.Connector.LoadFromCheckpoint(ctx, start, end, cp)
+}
+
+func (b *broken) HandleEvent(ctx context.Context, ev tributary.Event) iter.Seq2[tributary.Item, error] {
+	if b.event != nil {
+		return b.event(b.Connector, ctx, ev)
+	}
+	return b.Connector.HandleEvent(ctx, ev)
+}
+
+// fixture is six sample documents in pages of two; the fifth fails.
+func fixture() mock.Settings {
+	s := mock.Sample(6)
+	s.PageSize = 2
+	s.AcceptToken = "good"
+	s.FailIDs = []string{mock.SampleID(5)}
+	return s
+}
+
+func openMock(t testing.TB, token string) *mock.Connector {
+	c, err := mock.New(fixture(), mock.Credentials{Token: tributary.Secret(token)}, tributary.Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// harness describes the fixture, with connectors from newConn.
+func harness(newConn func(t testing.TB) tributary.Connector) Harness {
+	return Harness{
+		New:            newConn,
+		BadCredentials: func(t testing.TB) tributary.Connector { return openMock(t, "bad") },
+		WantIDs:        sampleIDs(1, 2, 3, 4, 6),
+		WantFailureIDs: sampleIDs(5),
+		Windows:        []Window{{Start: mock.SampleTime(2), End: mock.SampleTime(4), WantIDs: sampleIDs(2, 3)}},
+		Requests: func(c tributary.Connector) int {
+			return c.(interface{ Requests() int }).Requests()
+		},
+		Events: []Event{{Name: "changed", Event: tributary.Event{Type: tributary.EventChanged, Key: mock.SampleID(3)}, WantIDs: sampleIDs(3)}},
+	}
+}
+
+func sampleIDs(ns ...int) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = mock.SampleID(n)
+	}
+	return out
+}
+
+// TestReferencePassesEveryCheck runs every check through the recorder
+// against the unbroken mock: the recorder sees no error and no skip.
+func TestReferencePassesEveryCheck(t *testing.T) {
+	h := harness(func(t testing.TB) tributary.Connector { return openMock(t, "good") })
+	for _, c := range checks {
+		r := runCheck(t, h, c.name)
+		assert.Empty(t, r.errors(), c.name)
+		assert.Empty(t, r.skipped, c.name)
+	}
+}
+
+// brokenCase is a deliberately broken connector, the check that must catch
+// it and words its report must contain.
+type brokenCase struct {
+	name  string
+	check string
+	b     broken
+	want  string
+	// bad replaces the harness's BadCredentials connector when set.
+	bad func(t testing.TB) tributary.Connector
+	// timeout replaces the harness's Timeout when set.
+	timeout time.Duration
+}
+
+func TestBrokenConnectorsAreCaught(t *testing.T) {
+	for _, tc := range brokenCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			h := harness(func(t testing.TB) tributary.Connector {
+				b := tc.b
+				b.Connector = openMock(t, "good")
+				return &b
+			})
+			if tc.bad != nil {
+				h.BadCredentials = tc.bad
+			}
+			h.Timeout = tc.timeout
+
+			r := runCheck(t, h, tc.check)
+			require.NotEmpty(t, r.errors(), "check %s did not catch the broken connector", tc.check)
+			assert.Contains(t, r.errors(), tc.want)
+			t.Logf("%s reported:\n%s", tc.check, r.errors())
+
+			// The same check passes on the unbroken mock.
+			ref := harness(func(t testing.TB) tributary.Connector { return openMock(t, "good") })
+			assert.Empty(t, runCheck(t, ref, tc.check).errors(), "check %s fails the reference connector", tc.check)
+		})
+	}
+}
+
+func brokenCases(t *testing.T) []brokenCase {
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	return []brokenCase{
+		{name: "duplicate ids", check: "Load", b: broken{load: duplicateFirst}, want: `duplicate ids "mock://docs/1"`},
+		{name: "yield after break", check: "EarlyBreak", b: broken{load: ignoreBreak}, want: "yield called again after it returned false"},
+		{name: "nil nil", check: "Load", b: broken{load: nilNil}, want: "is (nil, nil)"},
+		{name: "resume loses documents", check: "CheckpointResume", b: broken{stream: lossyResume}, want: "lost 1 documents"},
+		{name: "slim ids differ", check: "Slim", b: broken{slim: slimDiffers}, want: `misses 1 ids that Load yields: "mock://docs/2"`},
+		{name: "slim ids invented", check: "Slim", b: broken{slim: slimDiffers}, want: `ids that Load does not yield: "mock://docs/ghost"`},
+		{name: "ignores cancelled context", check: "Cancel", b: broken{load: ignoreContext}, want: "Load with a cancelled context"},
+		{name: "leaked goroutine", check: "NoGoroutineLeak", b: broken{load: leakProducer(stop)}, want: "outlived the range loops"},
+		{name: "failure id off scheme", check: "FailureIDs", b: broken{load: bareFailureID}, want: `failure names document "5", which does not follow the document id scheme`},
+		{name: "work before iteration", check: "NoWorkBeforeIteration", b: broken{load: eager}, want: "Load: creating the iterator did"},
+		{name: "replay instead of fetch", check: "RangeTwice", b: broken{load: eager}, want: "the second range of the same iterator did no work"},
+		{name: "mutation after yield", check: "NoMutationAfterYield", b: broken{load: reuseBuffer}, want: "changed after it was yielded"},
+		{name: "shared memory between loads", check: "NoMutationAfterYield", b: broken{load: cached()}, want: "shares memory"},
+		{name: "same pointer twice", check: "Load", b: broken{load: reuseBuffer}, want: "the same *Document value was yielded twice"},
+		{name: "value after terminal error", check: "Load", b: broken{load: errorThenMore}, want: "yielded 1 more values after the terminal error \"boom\""},
+		{name: "panic", check: "Load", b: broken{load: panics}, want: "iterator panicked: broken on purpose"},
+		{name: "hang", check: "Load", b: broken{load: hangs(stop)}, timeout: 50 * time.Millisecond, want: "did not end within 50ms"},
+		{name: "time not in UTC", check: "Load", b: broken{load: localTimes}, want: "times must be in UTC"},
+		{name: "wrong source", check: "Load", b: broken{load: wrongSource}, want: `Source "slack", want the connector's Source() "mock_connector"`},
+		{name: "bad credentials unclassified", check: "ValidateBadCredentials", want: "want an error matching tributary.ErrCredentialExpired",
+			bad: func(t testing.TB) tributary.Connector {
+				return &broken{Connector: openMock(t, "good"), validate: func(*mock.Connector, context.Context) error { return errors.New("401") }}
+			}},
+		{name: "poll ignores its window", check: "PollWindows", b: broken{poll: ignoreWindow}, want: "unexpected ids"},
+		{name: "checkpoint accepted from elsewhere", check: "InvalidCheckpoint", b: broken{stream: ignoreCheckpoint}, want: "want an error matching tributary.ErrInvalidCheckpoint"},
+		{name: "checkpoint not an envelope", check: "Checkpoints", b: broken{stream: rawCheckpoints}, want: "not a checkpoint made by tributary.EncodeCheckpoint"},
+		{name: "no checkpoint", check: "Checkpoints", b: broken{stream: noCheckpoints}, want: "yielded documents but no checkpoint"},
+		{name: "parents after children", check: "Hierarchy", b: broken{stream: nodesLast}, want: "which is yielded only later"},
+		{name: "iterators share a cursor", check: "ConcurrentLoads", b: broken{load: sharedCursor()}, want: "Load A, advanced in turn with Load B: missing"},
+		{name: "event yields nothing", check: "Events", b: broken{event: nothing}, want: `missing 1 of 1 expected ids: "mock://docs/3"`},
+	}
+}
+
+func duplicateFirst(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		for d, err := range m.Load(ctx) {
+			if !yield(d, err) {
+				return
+			}
+			if d != nil && d.ID == mock.SampleID(1) {
+				dup := *d
+				if !yield(&dup, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// ignoreBreak ranges over the mock's documents with a loop that never
+// looks at yield's result.
+func ignoreBreak(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		for d, err := range m.Load(ctx) {
+			yield(d, err)
+		}
+	}
+}
+
+func nilNil(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		first := true
+		for d, err := range m.Load(ctx) {
+			if !yield(d, err) {
+				return
+			}
+			if first && !yield(nil, nil) {
+				return
+			}
+			first = false
+		}
+	}
+}
+
+// lossyResume drops the first document after resuming, as a connector
+// whose checkpoint points one past where it should would.
+func lossyResume(m *mock.Connector, ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
+	return func(yield func(tributary.Item, error) bool) {
+		skip := !cp.IsZero()
+		for it, err := range m.LoadFromCheckpoint(ctx, start, end, cp) {
+			if skip && it.Document != nil {
+				skip = false
+				continue
+			}
+			if !yield(it, err) {
+				return
+			}
+		}
+	}
+}
+
+// slimDiffers leaves out document 2 and invents a ghost.
+func slimDiffers(m *mock.Connector, ctx context.Context, start, end time.Time) iter.Seq2[tributary.SlimDocument, error] {
+	return func(yield func(tributary.SlimDocument, error) bool) {
+		for s, err := range m.LoadSlim(ctx, start, end) {
+			if s.ID == mock.SampleID(2) {
+				s.ID = "mock://docs/ghost"
+			}
+			if !yield(s, err) {
+				return
+			}
+		}
+	}
+}
+
+func ignoreContext(m *mock.Connector, _ context.Context) iter.Seq2[*tributary.Document, error] {
+	return m.Load(context.Background())
+}
+
+type pair struct {
+	d   *tributary.Document
+	err error
+}
+
+// leakProducer loads on a goroutine that blocks forever (until the test
+// ends) once the consumer stops reading.
+func leakProducer(stop chan struct{}) func(*mock.Connector, context.Context) iter.Seq2[*tributary.Document, error] {
+	return func(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+		return func(yield func(*tributary.Document, error) bool) {
+			ch := make(chan pair)
+			go func() {
+				defer close(ch)
+				for d, err := range m.Load(ctx) {
+					select {
+					case ch <- pair{d, err}:
+					case <-stop:
+						return
+					}
+				}
+			}()
+			for p := range ch {
+				if !yield(p.d, p.err) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// bareFailureID reports failures with the upstream's numeric id rather
+// than the document id.
+func bareFailureID(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		for d, err := range m.Load(ctx) {
+			if f, ok := tributary.AsFailure(err); ok {
+				bare := *f
+				bare.DocumentID = bare.DocumentID[len("mock://docs/"):]
+				err = &bare
+			}
+			if !yield(d, err) {
+				return
+			}
+		}
+	}
+}
+
+// eager loads everything when Load is called and replays it.
+func eager(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	var docs []pair
+	for d, err := range m.Load(ctx) {
+		docs = append(docs, pair{d, err})
+	}
+	return func(yield func(*tributary.Document, error) bool) {
+		for _, p := range docs {
+			d := p.d
+			if d != nil {
+				c := *d
+				d = &c
+			}
+			if !yield(d, p.err) {
+				return
+			}
+		}
+	}
+}
+
+// reuseBuffer yields one Document value, overwritten for each document.
+func reuseBuffer(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		var buf tributary.Document
+		for d, err := range m.Load(ctx) {
+			var out *tributary.Document
+			if d != nil {
+				buf = *d
+				out = &buf
+			}
+			if !yield(out, err) {
+				return
+			}
+		}
+	}
+}
+
+// cached keeps the first load's documents and yields the same pointers
+// again on later loads.
+func cached() func(*mock.Connector, context.Context) iter.Seq2[*tributary.Document, error] {
+	var docs []*tributary.Document
+	return func(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+		return func(yield func(*tributary.Document, error) bool) {
+			if docs == nil {
+				for d, err := range m.Load(ctx) {
+					if err == nil {
+						docs = append(docs, d)
+					}
+				}
+			}
+			for _, d := range docs {
+				if !yield(d, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+func errorThenMore(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		for d, err := range m.Load(ctx) {
+			if !yield(d, err) || !yield(nil, errors.New("boom")) {
+				return
+			}
+		}
+	}
+}
+
+func panics(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		for d, err := range m.Load(ctx) {
+			if !yield(d, err) {
+				return
+			}
+			panic("broken on purpose")
+		}
+	}
+}
+
+// hangs blocks, ignoring its context, until the test ends.
+func hangs(stop chan struct{}) func(*mock.Connector, context.Context) iter.Seq2[*tributary.Document, error] {
+	return func(*mock.Connector, context.Context) iter.Seq2[*tributary.Document, error] {
+		return func(func(*tributary.Document, error) bool) { <-stop }
+	}
+}
+
+func localTimes(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		for d, err := range m.Load(ctx) {
+			if d != nil {
+				d.UpdatedAt = d.UpdatedAt.In(time.FixedZone("CET", 3600))
+			}
+			if !yield(d, err) {
+				return
+			}
+		}
+	}
+}
+
+func wrongSource(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		for d, err := range m.Load(ctx) {
+			if d != nil {
+				d.Source = tributary.SourceSlack
+			}
+			if !yield(d, err) {
+				return
+			}
+		}
+	}
+}
+
+func ignoreWindow(m *mock.Connector, ctx context.Context, _, _ time.Time) iter.Seq2[*tributary.Document, error] {
+	return m.Load(ctx)
+}
+
+func ignoreCheckpoint(m *mock.Connector, ctx context.Context, start, end time.Time, _ tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
+	return m.LoadFromCheckpoint(ctx, start, end, nil)
+}
+
+// mapItems yields f's items for each of the mock's stream items.
+func mapItems(m *mock.Connector, ctx context.Context, start, end time.Time, cp tributary.Checkpoint, f func(tributary.Item) []tributary.Item) iter.Seq2[tributary.Item, error] {
+	return func(yield func(tributary.Item, error) bool) {
+		for it, err := range m.LoadFromCheckpoint(ctx, start, end, cp) {
+			if err != nil {
+				yield(it, err)
+				return
+			}
+			for _, out := range f(it) {
+				if !yield(out, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+func rawCheckpoints(m *mock.Connector, ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
+	return mapItems(m, ctx, start, end, cp, func(it tributary.Item) []tributary.Item {
+		if it.Checkpoint != nil {
+			return []tributary.Item{tributary.CheckpointItem(tributary.Checkpoint(`{"offset":3}`))}
+		}
+		return []tributary.Item{it}
+	})
+}
+
+func noCheckpoints(m *mock.Connector, ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
+	return mapItems(m, ctx, start, end, cp, func(it tributary.Item) []tributary.Item {
+		if it.Checkpoint != nil {
+			return nil
+		}
+		return []tributary.Item{it}
+	})
+}
+
+// nodesLast holds the nodes back until the end of the stream.
+func nodesLast(m *mock.Connector, ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
+	return func(yield func(tributary.Item, error) bool) {
+		var nodes []tributary.Item
+		for it, err := range m.LoadFromCheckpoint(ctx, start, end, cp) {
+			if it.Node != nil {
+				nodes = append(nodes, it)
+				continue
+			}
+			if !yield(it, err) {
+				return
+			}
+		}
+		for _, n := range slices.Backward(nodes) {
+			if !yield(n, nil) {
+				return
+			}
+		}
+	}
+}
+
+// sharedCursor keeps its position in the connector rather than in the
+// iterator, so two loads at once skip each other's documents.
+func sharedCursor() func(*mock.Connector, context.Context) iter.Seq2[*tributary.Document, error] {
+	var next atomic.Int64
+	return func(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+		return func(yield func(*tributary.Document, error) bool) {
+			var docs []*tributary.Document
+			for d, err := range m.Load(ctx) {
+				if err == nil {
+					docs = append(docs, d)
+				}
+			}
+			for next.Store(0); next.Load() < int64(len(docs)); next.Add(1) {
+				if !yield(docs[next.Load()], nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+func nothing(*mock.Connector, context.Context, tributary.Event) iter.Seq2[tributary.Item, error] {
+	return func(func(tributary.Item, error) bool) {}
+}

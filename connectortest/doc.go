@@ -1,0 +1,84 @@
+// Package connectortest is the conformance kit every Tributary connector
+// runs, in the manner of testing/fstest.TestFS and testing/slogtest: one
+// call checks that a connector keeps every promise of the tributary
+// package's contracts, against a fixture the connector's own test sets up
+// (an emulator of the upstream API, a directory of files, an in-memory
+// source).
+//
+// # Usage
+//
+// A connector's test describes its fixture in a Harness and calls Run:
+//
+//	func TestConformance(t *testing.T) {
+//		srv := emulator.New(t) // the upstream, offline
+//		connectortest.Run(t, connectortest.Harness{
+//			New: func(t testing.TB) tributary.Connector {
+//				c, err := wiki.New(wiki.Settings{BaseURL: srv.URL},
+//					wiki.Credentials{Token: "good"}, tributary.Env{HTTPClient: srv.Client(), AllowPrivateNetwork: true})
+//				if err != nil {
+//					t.Fatal(err)
+//				}
+//				return c
+//			},
+//			BadCredentials: func(t testing.TB) tributary.Connector { ... same with Token: "revoked" ... },
+//			WantIDs:        []string{srv.URL + "/pages/1", srv.URL + "/pages/2", srv.URL + "/pages/3"},
+//			WantFailureIDs: []string{srv.URL + "/pages/4"}, // the emulator breaks this one
+//			Windows: []connectortest.Window{
+//				{Start: t1, End: t2, WantIDs: []string{srv.URL + "/pages/2"}},
+//			},
+//			Requests: func(tributary.Connector) int { return srv.Requests() },
+//		})
+//	}
+//
+// Every check is a subtest with a fresh connector from Harness.New, so one
+// of them runs alone with go test -run 'TestConformance/CheckpointResume$'.
+// A check the connector cannot take (no Poll, no checkpoint stream, no
+// events in the harness) is skipped with a message saying why.
+//
+// # The checks
+//
+// In order, Run checks that:
+//
+//   - Validate accepts good credentials, and rejects bad ones with
+//     tributary.ErrCredentialExpired; a load with bad credentials ends with
+//     that error rather than cleanly with nothing.
+//   - Load yields exactly WantIDs: no duplicate, never (nil, nil), never a
+//     value and an error together, every document with an ID, a
+//     SemanticID, the connector's Source and UTC times; a second Load
+//     gives the same ids, two Loads advanced in turn or run at once each
+//     give every id, and ranging one iterator twice gives the same ids
+//     twice, fetching twice.
+//   - Creating an iterator does no work; only ranging over it does
+//     (with Harness.Requests).
+//   - Poll over all time equals Load, and Poll over each window yields
+//     exactly that window's documents, each updated inside it.
+//   - LoadSlim lists exactly the documents Load yields (and may list those
+//     Load reports as failures: they exist), over all time and each window.
+//   - The checkpoint stream yields the same documents, checkpoints
+//     whenever it yields documents, and only checkpoints made by
+//     tributary.EncodeCheckpoint within tributary.MaxCheckpointSize; resuming from every one of them,
+//     what came before it plus what comes after resuming is exactly the
+//     full set, nothing lost; garbage, foreign, oversized and
+//     other-version checkpoints fail with tributary.ErrInvalidCheckpoint.
+//   - Hierarchy nodes come before every node and document naming them as
+//     parent.
+//   - After yield returns false, at any position, yield is never called
+//     again; a cancelled context ends every stream with an error matching
+//     ctx.Err() and no documents; no goroutine outlives a range loop.
+//   - Every failure names a document or entity, a failure's document id
+//     follows the scheme of document ids, and a full load reports exactly
+//     WantFailureIDs.
+//   - No document changes after it is yielded, and changing a yielded
+//     document changes nothing the connector yields later.
+//   - Each of Harness.Events yields exactly its documents and deletions.
+//
+// The kit calls iterators directly rather than with a range loop, so a
+// broken iterator is reported as a test failure naming the problem instead
+// of a panic, and runs each on a goroutine of its own, so a hanging one is
+// reported after Harness.Timeout. It uses only the standard library and
+// the tributary package.
+//
+// Keep fixtures small (tens of documents, a handful of pages): the kit
+// resumes from every checkpoint and breaks at many positions, so its cost
+// grows with the square of the fixture.
+package connectortest

@@ -1,0 +1,41 @@
+package connectortest_test
+
+import (
+	"testing"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectors/mock"
+	"github.com/tributary-dev/tributary/connectortest"
+)
+
+// testConformance is what a connector package's TestConformance(t) holds:
+// a harness describing the fixture, and Run.
+func testConformance(t *testing.T) {
+	settings := mock.Sample(5)
+	settings.PageSize = 2 // several pages, so several checkpoints to resume from
+	settings.AcceptToken = "good"
+	settings.FailIDs = []string{mock.SampleID(5)}
+	open := func(t testing.TB, token string) tributary.Connector {
+		c, err := mock.New(settings, mock.Credentials{Token: tributary.Secret(token)}, tributary.Env{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	connectortest.Run(t, connectortest.Harness{
+		New:            func(t testing.TB) tributary.Connector { return open(t, "good") },
+		BadCredentials: func(t testing.TB) tributary.Connector { return open(t, "revoked") },
+		WantIDs:        []string{mock.SampleID(1), mock.SampleID(2), mock.SampleID(3), mock.SampleID(4)},
+		WantFailureIDs: []string{mock.SampleID(5)},
+		Windows: []connectortest.Window{
+			{Start: mock.SampleTime(2), End: mock.SampleTime(4), WantIDs: []string{mock.SampleID(2), mock.SampleID(3)}},
+		},
+		Requests: func(c tributary.Connector) int { return c.(*mock.Connector).Requests() },
+	})
+}
+
+// A connector's test describes its fixture in a Harness and calls Run from
+// a test function: func TestConformance(t *testing.T) { testConformance(t) }.
+func Example() {
+	_ = testConformance
+}

@@ -1,0 +1,353 @@
+package httpx_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/httpx"
+)
+
+func TestKindOf(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		header map[string]string
+		want   error
+	}{
+		{"ok", 200, nil, nil},
+		{"bad request", 400, nil, nil},
+		{"unauthorized", 401, nil, tributary.ErrCredentialExpired},
+		{"forbidden", 403, nil, tributary.ErrInsufficientPermissions},
+		{"secondary limit", 403, map[string]string{"Retry-After": "60"}, tributary.ErrRateLimited},
+		{"primary limit", 403, map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1700000000"}, tributary.ErrRateLimited},
+		{"forbidden with budget", 403, map[string]string{"X-RateLimit-Remaining": "42"}, tributary.ErrInsufficientPermissions},
+		{"not found", 404, nil, tributary.ErrNotFound},
+		{"gone", 410, nil, tributary.ErrNotFound},
+		{"too many", 429, nil, tributary.ErrRateLimited},
+		{"server", 500, nil, tributary.ErrTransient},
+		{"unavailable", 503, nil, tributary.ErrTransient},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := &http.Response{StatusCode: tt.status, Header: http.Header{}}
+			for k, v := range tt.header {
+				resp.Header.Set(k, v)
+			}
+			assert.Equal(t, tt.want, httpx.KindOf(resp))
+		})
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	h := func(kv ...string) *http.Response {
+		r := &http.Response{StatusCode: 429, Header: http.Header{}}
+		for i := 0; i < len(kv); i += 2 {
+			r.Header.Set(kv[i], kv[i+1])
+		}
+		return r
+	}
+	tests := []struct {
+		name string
+		resp *http.Response
+		want time.Duration
+		ok   bool
+	}{
+		{"seconds", h("Retry-After", "7"), 7 * time.Second, true},
+		{"date", h("Retry-After", now.Add(90*time.Second).Format(http.TimeFormat)), 90 * time.Second, true},
+		{"past date", h("Retry-After", now.Add(-time.Hour).Format(http.TimeFormat)), 0, true},
+		{"epoch reset", h("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", fmt.Sprint(now.Add(time.Minute).Unix())), time.Minute, true},
+		{"ietf reset", h("RateLimit-Remaining", "0", "RateLimit-Reset", "12"), 12 * time.Second, true},
+		{"structured", h("RateLimit", `"default";r=0;t=5`), 5 * time.Second, true},
+		{"garbage", h("Retry-After", "soon"), 0, false},
+		{"none", h(), 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, ok := httpx.RetryAfter(tt.resp, now)
+			assert.Equal(t, tt.ok, ok)
+			assert.Equal(t, tt.want, d)
+		})
+	}
+}
+
+// sequence answers with the given statuses in turn (the last repeats),
+// adding headers, and counts requests.
+func sequence(n *atomic.Int64, statuses []int, header func(w http.ResponseWriter)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := int(n.Add(1)) - 1
+		code := statuses[min(i, len(statuses)-1)]
+		if code != 200 && header != nil {
+			header(w)
+		}
+		w.WriteHeader(code)
+		fmt.Fprint(w, `{"ok":true}`)
+	})
+}
+
+func TestRetryAfterHonoured(t *testing.T) {
+	for _, form := range []string{"seconds", "date"} {
+		t.Run(form, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var n atomic.Int64
+				h := sequence(&n, []int{429, 200}, func(w http.ResponseWriter) {
+					if form == "seconds" {
+						w.Header().Set("Retry-After", "7")
+					} else {
+						w.Header().Set("Retry-After", time.Now().Add(7*time.Second).UTC().Format(http.TimeFormat))
+					}
+				})
+				m := &countingMeter{}
+				c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h})})
+				require.NoError(t, err)
+				start := time.Now()
+				var v struct{ OK bool }
+				require.NoError(t, c.GetJSON(tributary.WithMeter(t.Context(), m), "https://api.test/x", &v))
+				assert.True(t, v.OK)
+				assert.Equal(t, 7*time.Second, time.Since(start))
+				assert.Equal(t, int64(2), n.Load())
+				assert.Equal(t, int64(2), m.requests.Load())
+				assert.Equal(t, 7*time.Second, m.totalWait())
+			})
+		})
+	}
+}
+
+func TestUnauthorizedNotRetried(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int64
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{sequence(&n, []int{401}, nil)})})
+		require.NoError(t, err)
+		_, err = c.Get(t.Context(), "https://api.test/x")
+		require.Error(t, err)
+		assert.ErrorIs(t, err, tributary.ErrCredentialExpired)
+		assert.Equal(t, int64(1), n.Load())
+		se, ok := errors.AsType[*httpx.StatusError](err)
+		require.True(t, ok)
+		assert.Equal(t, 401, se.StatusCode)
+	})
+}
+
+func TestNeverRetried(t *testing.T) {
+	for _, code := range []int{400, 401, 403, 404, 422} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var n atomic.Int64
+				c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{sequence(&n, []int{code, 200}, nil)})})
+				require.NoError(t, err)
+				_, err = c.Get(t.Context(), "https://api.test/x")
+				require.Error(t, err)
+				assert.Equal(t, int64(1), n.Load())
+			})
+		})
+	}
+}
+
+func TestServerErrorsRetriedWhenIdempotent(t *testing.T) {
+	for _, code := range []int{500, 502, 503, 504} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var n atomic.Int64
+				c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{sequence(&n, []int{code, code, 200}, nil)})})
+				require.NoError(t, err)
+				require.NoError(t, c.GetJSON(t.Context(), "https://api.test/x", nil))
+				assert.Equal(t, int64(3), n.Load())
+
+				n.Store(0)
+				err = c.PostJSON(t.Context(), "https://api.test/x", map[string]int{"a": 1}, nil)
+				assert.ErrorIs(t, err, tributary.ErrTransient)
+				assert.Equal(t, int64(1), n.Load(), "POST is not idempotent")
+
+				n.Store(0)
+				require.NoError(t, c.PostJSON(httpx.Idempotent(t.Context()), "https://api.test/x", map[string]int{"a": 1}, nil))
+				assert.Equal(t, int64(3), n.Load())
+			})
+		})
+	}
+}
+
+func TestRetryReplaysBody(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var bodies []string
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			bodies = append(bodies, string(b))
+			if len(bodies) == 1 {
+				w.WriteHeader(429)
+				return
+			}
+			fmt.Fprint(w, `{}`)
+		})
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h})})
+		require.NoError(t, err)
+		require.NoError(t, c.PostJSON(t.Context(), "https://api.test/q", map[string]string{"q": "x"}, nil))
+		assert.Equal(t, []string{`{"q":"x"}`, `{"q":"x"}`}, bodies)
+	})
+}
+
+func TestConnectionResetRetried(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int64
+		ok := handlerTransport{sequence(new(atomic.Int64), []int{200}, nil)}
+		rt := fnTransport(func(req *http.Request) (*http.Response, error) {
+			if n.Add(1) == 1 {
+				return nil, &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+			}
+			return ok.RoundTrip(req)
+		})
+		c, err := httpx.New(httpx.Options{Env: envFor(rt)})
+		require.NoError(t, err)
+		require.NoError(t, c.GetJSON(t.Context(), "https://api.test/x", nil))
+		assert.Equal(t, int64(2), n.Load())
+	})
+}
+
+func TestRateLimitExhausted(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int64
+		h := sequence(&n, []int{429}, func(w http.ResponseWriter) { w.Header().Set("Retry-After", "2") })
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h}), Retry: httpx.RetryPolicy{MaxAttempts: 3}})
+		require.NoError(t, err)
+		start := time.Now()
+		_, err = c.Get(t.Context(), "https://api.test/x")
+		assert.ErrorIs(t, err, tributary.ErrRateLimited)
+		te, ok := errors.AsType[*tributary.Error](err)
+		require.True(t, ok)
+		assert.Equal(t, 2*time.Second, te.RetryAfter)
+		assert.Equal(t, int64(3), n.Load())
+		assert.Equal(t, 4*time.Second, time.Since(start))
+	})
+}
+
+func TestRetryAfterBeyondBudgetFailsAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int64
+		h := sequence(&n, []int{403}, func(w http.ResponseWriter) { w.Header().Set("Retry-After", "3600") })
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h})})
+		require.NoError(t, err)
+		start := time.Now()
+		_, err = c.Get(t.Context(), "https://api.test/x")
+		assert.ErrorIs(t, err, tributary.ErrRateLimited)
+		te, _ := errors.AsType[*tributary.Error](err)
+		assert.Equal(t, time.Hour, te.RetryAfter)
+		assert.Equal(t, int64(1), n.Load())
+		assert.Zero(t, time.Since(start))
+	})
+}
+
+func TestBoundedTotalWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int64
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{sequence(&n, []int{503}, nil)}),
+			Retry: httpx.RetryPolicy{MaxAttempts: 100, MaxWait: 10 * time.Second, MinBackoff: time.Second, MaxBackoff: 4 * time.Second}})
+		require.NoError(t, err)
+		start := time.Now()
+		_, err = c.Get(t.Context(), "https://api.test/x")
+		assert.ErrorIs(t, err, tributary.ErrTransient)
+		assert.LessOrEqual(t, time.Since(start), 10*time.Second)
+		assert.Less(t, n.Load(), int64(100))
+	})
+}
+
+func TestContextCancelStopsRetries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := sequence(new(atomic.Int64), []int{429}, func(w http.ResponseWriter) { w.Header().Set("Retry-After", "30") })
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h})})
+		require.NoError(t, err)
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		defer cancel()
+		start := time.Now()
+		_, err = c.Get(ctx, "https://api.test/x")
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Equal(t, 5*time.Second, time.Since(start))
+	})
+}
+
+func TestMalformedJSON(t *testing.T) {
+	for name, body := range map[string]string{"truncated": `{"items":[1,2`, "garbage": `<html>`, "empty": ``, "wrong type": `{"items":"x"}`} {
+		t.Run(name, func(t *testing.T) {
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) })
+			c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h})})
+			require.NoError(t, err)
+			var v struct{ Items []int }
+			err = c.GetJSON(t.Context(), "https://api.test/x", &v)
+			assert.ErrorIs(t, err, tributary.ErrTransient)
+		})
+	}
+}
+
+func TestBodyCap(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"s":"`+strings.Repeat("a", 100)+`"}`)
+	})
+	c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h}), MaxBodyBytes: 50})
+	require.NoError(t, err)
+	var v struct{ S string }
+	err = c.GetJSON(t.Context(), "https://api.test/x", &v)
+	assert.ErrorIs(t, err, httpx.ErrBodyTooLarge)
+
+	c, err = httpx.New(httpx.Options{Env: envFor(handlerTransport{h}), MaxBodyBytes: 200})
+	require.NoError(t, err)
+	require.NoError(t, c.GetJSON(t.Context(), "https://api.test/x", &v))
+	assert.Len(t, v.S, 100)
+}
+
+func TestInvalidOptions(t *testing.T) {
+	_, err := httpx.New(httpx.Options{RateLimit: httpx.RateLimit{PerSecond: -1}})
+	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+}
+
+func TestNoSecretInErrors(t *testing.T) {
+	const token = "ghp_supersecrettoken123456"
+	const qtoken = "querysecret98765"
+	const pass = "hunter2hunter2"
+	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(401)
+		// A careless upstream echoing the credentials back.
+		fmt.Fprintf(w, `{"message":"bad credentials %s for %s"}`, r.Header.Get("Authorization"), r.URL.String())
+	})
+	reset := fnTransport(func(req *http.Request) (*http.Response, error) {
+		return nil, fmt.Errorf("dial %s with %s: %w", req.URL, req.Header.Get("Authorization"), syscall.ECONNREFUSED)
+	})
+	auths := map[string]httpx.Auth{
+		"bearer": httpx.Bearer(token),
+		"basic":  httpx.Basic("me@example.com", token),
+		"header": httpx.Header("X-API-Key", token),
+	}
+	urls := []string{
+		"https://api.test/x?token=" + qtoken,
+		"https://api.test/x?access_token=" + qtoken + "&page=2",
+		"https://api.test/x?key=" + qtoken,
+		"https://user:" + pass + "@api.test/x",
+	}
+	for name, auth := range auths {
+		for _, rt := range []http.RoundTripper{handlerTransport{echo}, reset} {
+			for _, u := range urls {
+				synctest.Test(t, func(t *testing.T) {
+					c, err := httpx.New(httpx.Options{Env: envFor(rt), Auth: auth, Retry: httpx.RetryPolicy{MaxAttempts: 2}})
+					require.NoError(t, err)
+					err = c.GetJSON(t.Context(), u, nil)
+					require.Error(t, err)
+					msg := err.Error() + fmt.Sprintf(" %v %+v %#v", err, err, err)
+					for _, s := range []string{token, qtoken, pass} {
+						assert.NotContains(t, msg, s, "auth %s url %s", name, u)
+					}
+				})
+			}
+		}
+	}
+}

@@ -1,0 +1,170 @@
+package httpx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// ErrForbiddenAddress is the cause of every request refused by the outbound
+// address guard: its target is a loopback, private, link-local, shared
+// (CGNAT), unspecified or cloud-metadata address and the Env does not allow
+// private networks.
+var ErrForbiddenAddress = errors.New("address not allowed (set AllowPrivateNetwork to permit private and loopback targets)")
+
+var forbiddenPrefixes = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),      // "this network", unspecified
+	netip.MustParsePrefix("10.0.0.0/8"),     // RFC 1918
+	netip.MustParsePrefix("100.64.0.0/10"),  // CGNAT; also Alibaba's 100.100.100.200 metadata
+	netip.MustParsePrefix("127.0.0.0/8"),    // loopback
+	netip.MustParsePrefix("169.254.0.0/16"), // link-local; 169.254.169.254 metadata
+	netip.MustParsePrefix("172.16.0.0/12"),  // RFC 1918
+	netip.MustParsePrefix("192.0.0.0/24"),   // IETF protocol assignments (Oracle 192.0.0.192)
+	netip.MustParsePrefix("192.168.0.0/16"), // RFC 1918
+	netip.MustParsePrefix("198.18.0.0/15"),  // benchmarking
+	netip.MustParsePrefix("224.0.0.0/4"),    // multicast
+	netip.MustParsePrefix("240.0.0.0/4"),    // reserved, broadcast
+	netip.MustParsePrefix("::/128"),         // unspecified
+	netip.MustParsePrefix("::1/128"),        // loopback
+	netip.MustParsePrefix("fc00::/7"),       // unique local; AWS fd00:ec2::254 metadata
+	netip.MustParsePrefix("fe80::/10"),      // link-local
+	netip.MustParsePrefix("ff00::/8"),       // multicast
+	netip.MustParsePrefix("64:ff9b:1::/48"), // local-use NAT64
+	netip.MustParsePrefix("2001:db8::/32"),  // documentation
+	netip.MustParsePrefix("100::/64"),       // discard
+	netip.MustParsePrefix("fec0::/10"),      // deprecated site-local
+}
+
+var (
+	nat64     = netip.MustParsePrefix("64:ff9b::/96")
+	sixToFour = netip.MustParsePrefix("2002::/16")
+)
+
+// forbiddenNames are host names that always mean this machine or a cloud
+// metadata service.
+var forbiddenNames = []string{"localhost", "metadata", "metadata.google.internal", "instance-data", "metadata.azure.internal"}
+
+// ForbiddenAddr reports whether ip is an address the guard refuses when
+// private networks are not allowed.
+func ForbiddenAddr(ip netip.Addr) bool {
+	if !ip.IsValid() {
+		return true
+	}
+	ip = ip.Unmap()
+	if ip.Is6() {
+		b := ip.As16()
+		switch {
+		case nat64.Contains(ip): // NAT64: the IPv4 address is the last 32 bits
+			ip = netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})
+		case sixToFour.Contains(ip): // 6to4: the IPv4 address follows 2002:
+			ip = netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]})
+		}
+	}
+	for _, p := range forbiddenPrefixes {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// forbiddenHost reports whether a URL host (without port) is refused before
+// any lookup: a literal forbidden address or a name of this machine or of
+// a metadata service.
+func forbiddenHost(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return ForbiddenAddr(ip)
+	}
+	for _, n := range forbiddenNames {
+		if host == n || strings.HasSuffix(host, "."+n) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkURLHost refuses a request whose URL names a forbidden host.
+func checkURLHost(req *http.Request) error {
+	if forbiddenHost(req.URL.Hostname()) {
+		return fmt.Errorf("host %q: %w", req.URL.Hostname(), ErrForbiddenAddress)
+	}
+	return nil
+}
+
+// dialControl refuses a connection to a forbidden resolved address before
+// it is made.
+func dialControl(_, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("dial %s: %w", address, ErrForbiddenAddress)
+	}
+	if ForbiddenAddr(ap.Addr()) {
+		return fmt.Errorf("dial %s: %w", ap.Addr(), ErrForbiddenAddress)
+	}
+	return nil
+}
+
+// guardedDialer returns a dialer that checks the resolved address.
+func guardedDialer() *net.Dialer {
+	return &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: dialControl}
+}
+
+// checkedDial wraps a host-supplied dial function: the connection is
+// refused after dialling when its remote address is forbidden. Connections
+// whose remote address is not an IP (in-memory pipes, Unix sockets) were
+// chosen by the host and are kept.
+func checkedDial(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		ap, perr := netip.ParseAddrPort(conn.RemoteAddr().String())
+		if perr == nil && ForbiddenAddr(ap.Addr()) {
+			conn.Close()
+			return nil, fmt.Errorf("dial %s: %w", ap.Addr(), ErrForbiddenAddress)
+		}
+		return conn, nil
+	}
+}
+
+// guardTransport installs the address guard on base: an *http.Transport is
+// cloned and its dialer checked at dial time; other round trippers get the
+// literal host check only (their dialing is out of reach).
+func guardTransport(base http.RoundTripper) http.RoundTripper {
+	t, ok := base.(*http.Transport)
+	if !ok {
+		return hostCheck{base}
+	}
+	t = t.Clone()
+	if t.DialContext != nil {
+		t.DialContext = checkedDial(t.DialContext)
+	} else {
+		t.DialContext = guardedDialer().DialContext // takes priority over a legacy Dial
+	}
+	return hostCheck{t}
+}
+
+// hostCheck refuses requests whose URL names a forbidden host.
+type hostCheck struct{ next http.RoundTripper }
+
+func (h hostCheck) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := checkURLHost(req); err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	return h.next.RoundTrip(req)
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+}

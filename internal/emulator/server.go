@@ -1,0 +1,250 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+)
+
+// Options configure a Server. Every field may be left zero.
+type Options struct {
+	// Auth checks every route not marked Public; nil means Anonymous.
+	Auth Auth
+	// RateLimit, when set, limits every route not marked Public, per
+	// principal.
+	RateLimit *RateLimit
+	// Clock tells the time; nil means SystemClock.
+	Clock Clock
+	// Unauthorized answers a request that Auth refuses; nil answers 401
+	// with {"message":"Bad credentials"}.
+	Unauthorized http.HandlerFunc
+}
+
+// Server is an emulated upstream service: routes registered with Handle,
+// behind authentication, a rate limit and a fault schedule, with a log of
+// every request. Serve it over a real listener with Start, or in memory
+// (for testing/synctest) with Transport. It is safe for concurrent use.
+type Server struct {
+	opts  Options
+	clock Clock
+	mux   *http.ServeMux
+	lim   *limiter
+
+	mu     sync.Mutex
+	faults []*rule
+	log    []Request
+	real   *httptest.Server
+	mem    *memServer
+}
+
+// Request is one entry of the request log.
+type Request struct {
+	At      time.Time
+	Method  string
+	Path    string
+	Query   string
+	Pattern string // the route that served it, empty when none matched
+	// Principal is who Auth said sent it, empty when refused.
+	Principal string
+	Status    int    // the answer's status; 0 for a reset connection
+	Fault     string // the injected fault, empty when none
+	Header    http.Header
+}
+
+// New returns a Server with no routes.
+func New(o Options) *Server {
+	s := &Server{opts: o, clock: o.Clock, mux: http.NewServeMux()}
+	if s.clock == nil {
+		s.clock = SystemClock{}
+	}
+	if s.opts.Auth == nil {
+		s.opts.Auth = Anonymous
+	}
+	if o.RateLimit != nil {
+		s.lim = newLimiter(*o.RateLimit)
+	}
+	return s
+}
+
+// Now returns the emulator's time; handlers use it for timestamps.
+func (s *Server) Now() time.Time { return s.clock.Now() }
+
+// RouteOption changes how one route is guarded.
+type RouteOption func(*route)
+
+type route struct {
+	auth    Auth
+	limited bool
+}
+
+// Public serves the route without authentication or rate limit.
+func Public() RouteOption {
+	return func(r *route) { r.auth, r.limited = Anonymous, false }
+}
+
+// WithAuth checks the route with a instead of the server's Auth.
+func WithAuth(a Auth) RouteOption { return func(r *route) { r.auth = a } }
+
+// Handle registers h for pattern, a net/http ServeMux pattern such as
+// "GET /repos/{owner}/{repo}/issues" (read path values with r.PathValue).
+// Before h runs, the request passes the fault schedule, authentication and
+// the rate limit.
+func (s *Server) Handle(pattern string, h http.HandlerFunc, opts ...RouteOption) {
+	rt := &route{auth: s.opts.Auth, limited: true}
+	for _, o := range opts {
+		o(rt)
+	}
+	s.mux.Handle(pattern, s.guard(rt, h))
+}
+
+type entryKey struct{}
+
+// Principal returns who sent r, as named by the route's Auth.
+func Principal(r *http.Request) string {
+	if e, ok := r.Context().Value(entryKey{}).(*Request); ok {
+		return e.Principal
+	}
+	return ""
+}
+
+// guard wraps a handler with faults, auth and the rate limit.
+func (s *Server) guard(rt *route, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e, _ := r.Context().Value(entryKey{}).(*Request)
+		if e == nil {
+			e = &Request{}
+		}
+		e.Pattern = r.Pattern
+		f, faulty := s.faultFor(r)
+		if faulty {
+			e.Fault = f.String()
+			if serveFault(w, r, f) {
+				return
+			}
+		}
+		p, ok := rt.auth(r)
+		if !ok {
+			s.unauthorized(w, r)
+			return
+		}
+		e.Principal = p
+		if rt.limited && s.lim != nil {
+			now := s.clock.Now()
+			allowed, remaining, reset := s.lim.take(p, now)
+			if !allowed {
+				s.lim.refuse(w, reset, now)
+				return
+			}
+			s.lim.headers(w.Header(), remaining, reset, now)
+		}
+		if faulty && f.Truncate {
+			truncated(w, r, h)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Unauthorized != nil {
+		s.opts.Unauthorized(w, r)
+		return
+	}
+	WriteJSON(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
+}
+
+// ServeHTTP serves r and records it in the log.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e := &Request{At: s.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone()}
+	sw := &statusWriter{ResponseWriter: w}
+	defer func() {
+		e.Status = sw.status
+		if e.Fault == "reset" {
+			e.Status = 0
+		}
+		s.mu.Lock()
+		s.log = append(s.log, *e)
+		s.mu.Unlock()
+	}()
+	s.mux.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), entryKey{}, e)))
+}
+
+// Requests returns a copy of the request log, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.log...)
+}
+
+// Count returns how many logged requests match target: a path, a route
+// pattern, or "*" for all.
+func (s *Server) Count(target string) int {
+	n := 0
+	for _, r := range s.Requests() {
+		if target == "*" || r.Path == target || r.Pattern == target {
+			n++
+		}
+	}
+	return n
+}
+
+// CountStatus returns how many logged requests were answered with status.
+func (s *Server) CountStatus(status int) int {
+	n := 0
+	for _, r := range s.Requests() {
+		if r.Status == status {
+			n++
+		}
+	}
+	return n
+}
+
+// ResetLog empties the request log.
+func (s *Server) ResetLog() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = nil
+}
+
+// WriteJSON answers with status and v encoded as JSON.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, `{"message":"emulator: cannot encode answer"}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// Error answers with status and {"message": message}.
+func Error(w http.ResponseWriter, status int, message string) {
+	WriteJSON(w, status, map[string]string{"message": message})
+}
+
+// statusWriter remembers the status written through it.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
