@@ -1,0 +1,12 @@
+// Package all registers every connector in this module. A main package
+// that wants them all imports it for its side effects:
+//
+//	import _ "github.com/tributary-dev/tributary/connectors/all"
+//
+// Each connector registers itself in its package's init; this package
+// holds nothing but the imports.
+package all
+
+import (
+	_ "github.com/tributary-dev/tributary/connectors/mock"
+)
