@@ -42,6 +42,7 @@ func (f *runFlags) pruneFlags(fs *flag.FlagSet) {
 func (a *app) cmdRun(args []string) int {
 	var o options
 	var rf runFlags
+	var opts tributary.RunOptions
 	fs := a.newFlagSet("run", "run SOURCE --config FILE [--full | --since T] [--out FILE] [--prune] [--state DB] [--instance NAME]")
 	o.configFlags(fs)
 	o.stateFlags(fs)
@@ -50,6 +51,7 @@ func (a *app) cmdRun(args []string) int {
 	rf.pruneFlags(fs)
 	full := fs.Bool("full", false, "load everything instead of polling for changes since the last run")
 	since := fs.String("since", "", "start the window at `T`: an RFC 3339 time, a date (2006-01-02), or a duration ago (72h)")
+	fs.BoolVar(&opts.Redeliver, "redeliver", false, "write every document, even those delivered before unchanged")
 	prune := fs.Bool("prune", false, "after a run without failures, emit deletions for documents the source no longer has")
 	fs.DurationVar(&rf.lookback, "lookback", tributary.DefaultLookback, "how much each poll window overlaps the previous one")
 	fs.IntVar(&rf.maxFailures, "max-failures", tributary.DefaultMaxFailures, "stop after this many failed documents (-1: never)")
@@ -58,7 +60,7 @@ func (a *app) cmdRun(args []string) int {
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}
-	opts := tributary.RunOptions{Full: *full}
+	opts.Full = *full
 	if opts.Since, err = parseSince(*since, time.Now()); err != nil {
 		return a.fail(a.stderr, err)
 	}
@@ -100,12 +102,22 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 	if err != nil {
 		return nil, nil, err
 	}
+	path, err := a.statePath(o)
+	if err != nil {
+		return nil, nil, err
+	}
 	st, err := a.openStore(o)
 	if err != nil {
 		return nil, nil, err
 	}
+	unlock, err := lockInstance(path, instance)
+	if err != nil {
+		_ = st.Close()
+		return nil, nil, err
+	}
 	out, closeOut, err := a.output(rf.out)
 	if err != nil {
+		unlock()
 		_ = st.Close()
 		return nil, nil, err
 	}
@@ -125,13 +137,8 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 			s.disp.status(progressLine(p), p.Done)
 		},
 	}
-	s.log.Debug("state", "instance", instance, "database", storePath(a, o))
-	return r, func() { closeOut(); _ = st.Close() }, nil
-}
-
-func storePath(a *app, o *options) string {
-	p, _ := a.statePath(o)
-	return p
+	s.log.Debug("state", "instance", instance, "database", path)
+	return r, func() { closeOut(); _ = st.Close(); unlock() }, nil
 }
 
 // output opens where documents go: stdout, or a file appended to. A file

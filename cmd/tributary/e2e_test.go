@@ -265,3 +265,22 @@ credentials:
 	assert.Contains(t, res.stderr, "settings.page_size")
 	assert.Contains(t, res.stderr, "settings.documents")
 }
+
+func TestOneProcessPerInstance(t *testing.T) {
+	e := newEnv(t)
+	e.write("mock.yaml", fmt.Sprintf(mockConfig, ""))
+	vars := []string{"MOCK_ACCEPT=", "MOCK_TOKEN=any"}
+	unlock, err := lockInstance(e.path("state.db"), "mock_connector:"+e.path("mock.yaml"))
+	require.NoError(t, err)
+	res := e.runEnv(vars, "run", "mock_connector", "--config", "mock.yaml")
+	assert.Equal(t, exitError, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "another tributary process")
+	assert.Empty(t, res.stdout)
+
+	other := e.runEnv(vars, "run", "mock_connector", "--config", "mock.yaml", "--instance", "second")
+	assert.Equal(t, exitOK, other.code, "another instance is not blocked: %s", other.stderr)
+	unlock()
+	res = e.runEnv(vars, "run", "mock_connector", "--config", "mock.yaml")
+	assert.Equal(t, exitOK, res.code, res.stderr)
+	assert.Len(t, ids(records(t, res.stdout), jsonl.TypeDocument), 3)
+}
