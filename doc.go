@@ -15,7 +15,7 @@
 // Connectors are opened by source name from a [Registry] (usually the
 // default one, through [New]) with their settings and credentials as two
 // JSON objects, or directly through their package's New function. A host
-// drives them with the runner ([Run]) into a [Sink], keeping its state in a
+// drives them with a [Runner] into a [Sink], keeping its state in a
 // [Store].
 //
 // # The iterator contract

@@ -1,11 +1,13 @@
 package tributary
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"slices"
+	"sync"
 	"time"
+
+	"github.com/zeebo/xxh3"
 )
 
 // SectionKind says what a Section holds.
@@ -139,17 +141,19 @@ func (d *Document) Size() int {
 	return n
 }
 
-// ContentHash returns a hex SHA-256 over everything an index stores about the
-// document (id, title, sections, metadata, times, owners, parent and access),
-// so two documents with the same hash need not be re-indexed. Metadata keys
-// and access lists are hashed in sorted order, so map order does not matter.
+// ContentHash returns a 128-bit fingerprint (32 hex digits) over everything
+// an index stores about the document (id, title, sections, metadata, times,
+// owners, parent and access), so two documents with the same hash need not be
+// re-indexed. Metadata keys and access lists are hashed in sorted order, so
+// map order does not matter. The fingerprint is XXH3-128: fast enough that
+// change detection costs little beside encoding a document, and meant for
+// detecting change, not for security.
 func (d *Document) ContentHash() string {
-	h := sha256.New()
+	bp := hashBuffers.Get().(*[]byte)
+	buf := (*bp)[:0]
 	put := func(s string) {
-		var n [8]byte
-		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
-		h.Write(n[:])
-		h.Write([]byte(s))
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(len(s)))
+		buf = append(buf, s...)
 	}
 	put(d.ID)
 	put(string(d.Source))
@@ -168,28 +172,42 @@ func (d *Document) ContentHash() string {
 			}
 		}
 	}
-	keys := make([]string, 0, len(d.Metadata))
-	for k := range d.Metadata {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		put("meta:" + k)
-		for _, v := range d.Metadata[k] {
-			put(v)
+	if len(d.Metadata) > 0 {
+		keys := make([]string, 0, len(d.Metadata))
+		for k := range d.Metadata {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			put("meta")
+			put(k)
+			for _, v := range d.Metadata[k] {
+				put(v)
+			}
 		}
 	}
-	put(formatTime(d.UpdatedAt))
-	put(formatTime(d.CreatedAt))
+	putTime := func(t time.Time) {
+		if t.IsZero() {
+			buf = append(buf, 0)
+			return
+		}
+		buf = append(buf, 1)
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(t.Unix()))
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(t.Nanosecond()))
+	}
+	putTime(d.UpdatedAt)
+	putTime(d.CreatedAt)
 	hashPeople(put, "primary", d.PrimaryOwners)
 	hashPeople(put, "secondary", d.SecondaryOwners)
 	put(d.ParentID)
 	if a := d.ExternalAccess; a != nil {
 		put("access")
 		for _, list := range [][]string{a.UserEmails, a.GroupIDs} {
-			sorted := slices.Sorted(slices.Values(list))
 			put("list")
-			for _, v := range sorted {
+			if !slices.IsSorted(list) {
+				list = slices.Sorted(slices.Values(list))
+			}
+			for _, v := range list {
 				put(v)
 			}
 		}
@@ -197,8 +215,16 @@ func (d *Document) ContentHash() string {
 			put("public")
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := xxh3.Hash128(buf).Bytes()
+	if cap(buf) <= 1<<20 {
+		*bp = buf
+		hashBuffers.Put(bp)
+	}
+	return hex.EncodeToString(sum[:])
 }
+
+// hashBuffers holds the buffers ContentHash lays a document out in.
+var hashBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 func hashPeople(put func(string), label string, people []Person) {
 	put(label)
@@ -208,13 +234,6 @@ func hashPeople(put func(string), label string, people []Person) {
 		put(p.LastName)
 		put(p.Email)
 	}
-}
-
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
 }
 
 // SlimDocument is what pruning and permission sync need of a document: its id,

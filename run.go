@@ -41,6 +41,14 @@ var ErrTooManyFailures = errors.New("too many failures")
 // and the inventory of what was delivered. After a crash the next Run
 // resumes the interrupted window from its last stored checkpoint.
 //
+// Delivery is at least once. The inventory (id, update time, content hash)
+// is committed with each batch, so after a crash only the batch that was
+// acknowledged but not yet committed can reach the sink twice. A document
+// whose content hash the inventory already holds is dropped as a repeat,
+// so overlapping windows and the full reloads of connectors that cannot
+// poll deliver only what changed. In a batch, nodes come before the
+// documents that name them, and no id is both upserted and deleted.
+//
 // Only Store and Sink are required. A Runner drives one connector instance;
 // Run and Prune must not overlap for the same instance.
 type Runner struct {

@@ -156,6 +156,9 @@ func (p *pruner) list(gen int64) error {
 		return nil
 	}
 	for sd, err := range LoadSlim(p.ctx, p.c, time.Time{}, time.Time{}) {
+		if ctxErr := p.ctx.Err(); ctxErr != nil {
+			return p.refuse("the listing was cancelled", ctxErr)
+		}
 		if f, ok := AsFailure(err); ok {
 			p.res.Failure = f
 			return p.refuse("the listing reported a failure", f)

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 )
 
 func TestRunPrintsTheSampleNotes(t *testing.T) {
@@ -96,4 +97,30 @@ func TestBadSettingsNameTheirField(t *testing.T) {
 	}
 	slices.Sort(fields)
 	assert.Equal(t, []string{"settings.dri"}, fields, "unknown fields are reported before validation")
+}
+
+// TestConformance proves the connector with the kit every connector runs.
+func TestConformance(t *testing.T) {
+	dir := writeNotes(t)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bad.md"), []byte{0xff, 0xfe}, 0o644))
+	day := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	for i, p := range []string{"a.md", "b/c.md", "b/d.md", "b.md", "c.md", "bad.md"} {
+		at := day.Add(time.Duration(i) * time.Hour)
+		require.NoError(t, os.Chtimes(filepath.Join(dir, filepath.FromSlash(p)), at, at))
+	}
+	connectortest.Run(t, connectortest.Harness{
+		New: func(t testing.TB) tributary.Connector {
+			c, err := New(Settings{Dir: dir, MaxBytes: 1 << 20, PageSize: 2}, Credentials{}, tributary.Env{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		},
+		WantIDs:        []string{"a.md", "b/c.md", "b/d.md", "b.md", "c.md"},
+		WantFailureIDs: []string{"bad.md"},
+		Windows: []connectortest.Window{
+			{Start: day.Add(time.Hour), End: day.Add(3 * time.Hour), WantIDs: []string{"b/c.md", "b/d.md"}},
+		},
+		IDMatches: func(id string) bool { return strings.HasSuffix(id, ".md") },
+	})
 }
