@@ -39,4 +39,3 @@ func BenchmarkSink(b *testing.B) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "docs/s")
 	b.ReportMetric(float64(w.n)/1e6/b.Elapsed().Seconds(), "MB/s")
 }
-
