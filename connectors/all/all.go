@@ -8,5 +8,6 @@
 package all
 
 import (
+	_ "github.com/tributary-dev/tributary/connectors/file"
 	_ "github.com/tributary-dev/tributary/connectors/mock"
 )
