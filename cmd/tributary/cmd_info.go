@@ -92,6 +92,7 @@ func (a *app) cmdValidate(args []string) int {
 	var o options
 	fs := a.newFlagSet("validate", "validate SOURCE --config FILE")
 	o.configFlags(fs)
+	o.stateFlags(fs)
 	o.logFlags(fs, a.stderrTTY)
 	pos, err := parse(fs, args, 1)
 	if err != nil {

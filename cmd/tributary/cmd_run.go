@@ -121,6 +121,9 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 		_ = st.Close()
 		return nil, nil, err
 	}
+	if rf.out == "" && a.stdoutTTY {
+		s.disp.noProgress()
+	}
 	lookback := rf.lookback
 	if lookback == 0 {
 		lookback = -1 // the runner reads zero as its default

@@ -13,6 +13,7 @@ func (a *app) cmdSlim(args []string) int {
 	var o options
 	fs := a.newFlagSet("slim", "slim SOURCE --config FILE")
 	o.configFlags(fs)
+	o.stateFlags(fs)
 	o.logFlags(fs, a.stderrTTY)
 	pos, err := parse(fs, args, 1)
 	if err != nil {

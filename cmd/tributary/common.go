@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -114,7 +116,9 @@ type session struct {
 }
 
 // open reads the configuration and opens the source's connector, with a
-// logger whose output is redacted. It does no I/O against the source.
+// logger whose output is redacted. Credentials the connector refreshed in
+// an earlier run replace the configured ones (see refreshed). It does no
+// I/O against the source.
 func (a *app) open(source string, o *options) (*session, error) {
 	s := &session{disp: newDisplay(a.stderr, a.stderrTTY)}
 	s.errw = s.disp
@@ -129,8 +133,13 @@ func (a *app) open(source string, o *options) (*session, error) {
 	if s.cfg, err = loadConfig(o.config, reg, a.lookupEnv); err != nil {
 		return s, err
 	}
-	s.errw = newRedactor(s.disp, s.cfg.Secrets)
-	if s.log, err = o.logger(s.errw); err != nil {
+	red := newRedactor(s.disp, s.cfg.Secrets)
+	s.errw = red
+	if s.log, err = o.logger(red); err != nil {
+		return s, err
+	}
+	ref, instance, err := a.refreshed(s, o, red)
+	if err != nil {
 		return s, err
 	}
 	s.conn, err = reg.Factory(tributary.Params{
@@ -139,12 +148,40 @@ func (a *app) open(source string, o *options) (*session, error) {
 		Env: tributary.Env{
 			Logger:              s.log.With("source", string(reg.Source)),
 			AllowPrivateNetwork: o.allowPrivate,
+			SaveCredentials: func(ctx context.Context, creds json.RawMessage) error {
+				red.add(secretValues(creds, reg)...)
+				return ref.save(ctx, creds, instance)
+			},
 		},
 	})
 	if err != nil {
 		return s, fmt.Errorf("open %s connector: %w", reg.Source, err)
 	}
 	return s, nil
+}
+
+// refreshed finds the instance's store of refreshed credentials and, when
+// it holds some for the configured credentials, puts them in s.cfg.
+func (a *app) refreshed(s *session, o *options, red *redactor) (*refreshed, string, error) {
+	instance, err := o.instanceName(string(s.reg.Source))
+	if err != nil {
+		return nil, "", err
+	}
+	path, err := a.statePath(o)
+	if err != nil {
+		return nil, "", err
+	}
+	ref := newRefreshed(path, instance, s.cfg.Credentials)
+	creds, ok, err := ref.load()
+	if err != nil {
+		return nil, "", err
+	}
+	if ok {
+		red.add(secretValues(creds, s.reg)...)
+		s.cfg.Credentials = creds
+		s.log.Info("using the credentials the connector refreshed in an earlier run", "instance", instance)
+	}
+	return ref, instance, nil
 }
 
 // instanceName is the key of an instance's state: SOURCE:NAME, NAME being

@@ -349,6 +349,16 @@ func (x *expander) secrets(creds any, reg tributary.Registration) []string {
 	return slices.Compact(out)
 }
 
+// secretValues lists the strings of credentials that the schema marks
+// secret.
+func secretValues(creds json.RawMessage, reg tributary.Registration) []string {
+	var v any
+	if json.Unmarshal(creds, &v) != nil {
+		return nil
+	}
+	return (&expander{}).secrets(v, reg)
+}
+
 // secretFields returns the top-level properties a schema marks
 // "x-secret": true.
 func secretFields(schema json.RawMessage) map[string]bool {

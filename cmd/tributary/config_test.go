@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -249,4 +250,46 @@ func TestDisplayKeepsLogsClearOfProgress(t *testing.T) {
 	_, _ = quiet.Write([]byte("log\n"))
 	quiet.done()
 	assert.Equal(t, "log\n", b.String(), "no progress when stderr is not a terminal")
+}
+
+func TestRefreshedCredentials(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.db")
+	configured := json.RawMessage(`{"refresh_token": "old-refresh"}`)
+	r := newRefreshed(state, "test:/cfg.yaml", configured)
+	_, ok, err := r.load()
+	require.NoError(t, err)
+	assert.False(t, ok, "nothing refreshed yet")
+
+	require.NoError(t, r.save(t.Context(), json.RawMessage(`{"refresh_token":"new-refresh"}`), "test:/cfg.yaml"))
+	info, err := os.Stat(r.path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+
+	again := newRefreshed(state, "test:/cfg.yaml", configured)
+	got, ok, err := again.load()
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.JSONEq(t, `{"refresh_token":"new-refresh"}`, string(got))
+
+	edited := newRefreshed(state, "test:/cfg.yaml", json.RawMessage(`{"refresh_token": "pasted-by-user"}`))
+	_, ok, err = edited.load()
+	require.NoError(t, err)
+	assert.False(t, ok, "credentials edited in the configuration win")
+
+	other := newRefreshed(state, "test:/other.yaml", configured)
+	_, ok, err = other.load()
+	require.NoError(t, err)
+	assert.False(t, ok, "another instance has its own")
+
+	require.NoError(t, os.WriteFile(r.path, []byte("{broken"), 0o600))
+	_, _, err = again.load()
+	assert.Error(t, err)
+}
+
+func TestRedactorLearnsSecrets(t *testing.T) {
+	var b strings.Builder
+	r := newRedactor(&b, []string{"first-secret"})
+	r.add("first-secret-longer", "ab")
+	_, _ = fmt.Fprint(r, "a first-secret-longer b first-secret c ab")
+	assert.Equal(t, "a [redacted] b [redacted] c ab", b.String())
 }

@@ -67,6 +67,7 @@ func main() {
 		stdout:    os.Stdout,
 		stderr:    os.Stderr,
 		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		stdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 		lookupEnv: os.LookupEnv,
 	}
 	os.Exit(a.main(os.Args[1:]))
@@ -78,6 +79,9 @@ type app struct {
 	stdout    io.Writer
 	stderr    io.Writer
 	stderrTTY bool
+	// stdoutTTY: documents written to a terminal would garble the
+	// progress line, so there is none then.
+	stdoutTTY bool
 	lookupEnv func(string) (string, bool)
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -14,22 +15,40 @@ import (
 // one record per call, so a secret is never split across two writes.
 type redactor struct {
 	w       io.Writer
+	mu      sync.Mutex
+	secrets []string
 	replace *strings.Replacer
 }
 
-func newRedactor(w io.Writer, secrets []string) io.Writer {
-	if len(secrets) == 0 {
-		return w
-	}
-	pairs := make([]string, 0, 2*len(secrets))
+func newRedactor(w io.Writer, secrets []string) *redactor {
+	r := &redactor{w: w}
+	r.add(secrets...)
+	return r
+}
+
+// add redacts more secrets from now on, such as refreshed credentials.
+func (r *redactor) add(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for _, s := range secrets {
+		if len(s) >= minSecretLen && !slices.Contains(r.secrets, s) {
+			r.secrets = append(r.secrets, s)
+		}
+	}
+	// Longest first, so a secret containing another is replaced whole.
+	slices.SortFunc(r.secrets, func(a, b string) int { return len(b) - len(a) })
+	pairs := make([]string, 0, 2*len(r.secrets))
+	for _, s := range r.secrets {
 		pairs = append(pairs, s, "[redacted]")
 	}
-	return &redactor{w: w, replace: strings.NewReplacer(pairs...)}
+	r.replace = strings.NewReplacer(pairs...)
 }
 
 func (r *redactor) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(r.w, r.replace.Replace(string(p))); err != nil {
+	r.mu.Lock()
+	replace := r.replace
+	r.mu.Unlock()
+	if _, err := io.WriteString(r.w, replace.Replace(string(p))); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -89,6 +108,15 @@ func (d *display) status(line string, force bool) {
 	d.clear()
 	d.line = line
 	d.draw()
+}
+
+// noProgress turns the progress line off.
+func (d *display) noProgress() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.clear()
+	d.line = ""
+	d.tty = false
 }
 
 // done removes the progress line.
