@@ -53,28 +53,39 @@ func breakPoints(n int) []int {
 	return out
 }
 
-// checkCancel: with a cancelled context an iterator yields no document and
-// ends with an error matching ctx.Err(); cancelled mid-stream it ends with
-// such an error too.
+// checkCancel: with a cancelled context, or one past its deadline, an
+// iterator yields no document and ends with an error matching ctx.Err();
+// cancelled mid-stream it ends with such an error too.
 func checkCancel(t testing.TB, h *Harness) {
 	c := newConnector(t, h)
 	for _, s := range streamsOf(c, h) {
-		ctx, cancel := context.WithCancel(t.Context())
+		cancelled, cancel := context.WithCancel(t.Context())
 		cancel()
-		docs := 0
-		_, err := drive(t, h, s.name+" with a cancelled context", s.open(ctx), func(e entry, _ error) bool {
-			if e.doc {
-				docs++
-			}
-			return true
-		})
-		if docs > 0 {
-			t.Errorf("%s with a cancelled context yielded %d documents; want none", s.name, docs)
+		expired, cancelExpired := context.WithDeadline(t.Context(), time.Now().Add(-time.Second))
+		for _, ctx := range []context.Context{cancelled, expired} {
+			doneBefore(t, h, s, ctx)
 		}
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("%s with a cancelled context ended with %v; want an error matching ctx.Err() (context.Canceled)", s.name, err)
-		}
+		cancelExpired()
 		cancelMidStream(t, h, s)
+	}
+}
+
+// doneBefore ranges over s with a context that is already done.
+func doneBefore(t testing.TB, h *Harness, s stream, ctx context.Context) {
+	t.Helper()
+	label := fmt.Sprintf("%s with a context already done (%v)", s.name, ctx.Err())
+	docs := 0
+	_, err := drive(t, h, label, s.open(ctx), func(e entry, _ error) bool {
+		if e.doc {
+			docs++
+		}
+		return true
+	})
+	if docs > 0 {
+		t.Errorf("%s yielded %d documents; want none", label, docs)
+	}
+	if !errors.Is(err, ctx.Err()) {
+		t.Errorf("%s ended with %v; want an error matching ctx.Err()", label, err)
 	}
 }
 
@@ -103,6 +114,9 @@ func checkNoGoroutineLeak(t testing.TB, h *Harness) {
 	c := newConnector(t, h)
 	streams := streamsOf(c, h)
 	before := goroutines()
+	if err := c.Validate(t.Context()); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
 	for _, s := range streams {
 		countDocs(t, h, s.name, s.open(t.Context()))
 		drive(t, h, s.name+", break after value 1", s.open(t.Context()), func(entry, error) bool { return false })
@@ -114,7 +128,7 @@ func checkNoGoroutineLeak(t testing.TB, h *Harness) {
 		cancel()
 	}
 	for _, g := range leaked(before, h.IgnoreGoroutines, 2*time.Second) {
-		t.Errorf("goroutine %s (started in %s) outlived the range loops over %s:\n%s", g.id, g.entry, streamNames(streams), g.stack)
+		t.Errorf("goroutine %s (started in %s) outlived Validate and the range loops over %s:\n%s", g.id, g.entry, streamNames(streams), g.stack)
 	}
 }
 
@@ -226,7 +240,7 @@ func unchangedItems(t testing.TB, label string, r itemRun) {
 	t.Helper()
 	for i, it := range r.items {
 		if it.Document != nil && it.Document.ContentHash() != r.hashes[i] {
-			t.Errorf("%s: document %q (item %d) changed after it was yielded; a yielded document belongs to the caller", label, it.Document.ID, i+1)
+			t.Errorf("%s: document %q (item %d) changed after it was yielded; a yielded document belongs to the caller", label, r.ids[i], i+1)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package connectortest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -54,7 +55,8 @@ type Harness struct {
 	Events []Event
 
 	// IgnoreGoroutines names the entry functions (as printed in a goroutine
-	// stack, such as "net/http.(*persistConn).readLoop") of goroutines that
+	// stack, such as "net/http.(*persistConn).readLoop"; a prefix such as
+	// "example.com/pool." matches every function it starts) of goroutines that
 	// may outlive a range loop without being a leak: pools of shared
 	// clients, an emulator's handlers. Goroutines of the standard library's
 	// HTTP client and server (idle connections, dials) are always ignored.
@@ -107,6 +109,7 @@ var checks = []check{
 	{"NoWorkBeforeIteration", checkNoWorkBeforeIteration},
 	{"PollAllTime", checkPollAllTime},
 	{"PollWindows", checkPollWindows},
+	{"WindowBoundaries", checkWindowBoundaries},
 	{"Slim", checkSlim},
 	{"Checkpoints", checkCheckpoints},
 	{"CheckpointResume", checkCheckpointResume},
@@ -135,9 +138,26 @@ func Run(t *testing.T, h Harness) {
 	if len(h.WantIDs) == 0 {
 		t.Fatal("connectortest: Harness.WantIDs is empty; give the fixture some documents")
 	}
+	if err := h.check(); err != nil {
+		t.Fatalf("connectortest: %v", err)
+	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) { c.run(t, &h) })
 	}
+}
+
+// check reports a harness that contradicts itself: a window wanting an id
+// that a full load does not yield.
+func (h *Harness) check() error {
+	all := set(h.WantIDs)
+	for i, w := range h.Windows {
+		for _, id := range w.WantIDs {
+			if !all[id] {
+				return fmt.Errorf("Harness.Windows[%d] wants %q, which is not in WantIDs", i, id)
+			}
+		}
+	}
+	return nil
 }
 
 // newConnector returns a fresh connector from h, failing the check when the

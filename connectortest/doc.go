@@ -51,7 +51,10 @@
 //   - Creating an iterator does no work; only ranging over it does
 //     (with Harness.Requests).
 //   - Poll over all time equals Load, and Poll over each window yields
-//     exactly that window's documents, each updated inside it.
+//     exactly that window's documents, each updated inside it. Windows are
+//     half-open: split at the update times of some of Load's documents,
+//     Poll, LoadSlim and the checkpoint stream each put every document on
+//     the right side, with no window from the harness needed.
 //   - LoadSlim lists exactly the documents Load yields (and may list those
 //     Load reports as failures: they exist), over all time and each window.
 //   - The checkpoint stream yields the same documents, checkpoints

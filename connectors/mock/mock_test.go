@@ -206,3 +206,30 @@ func TestCheckpointOfAnotherWindow(t *testing.T) {
 		assert.Contains(t, err.Error(), "window")
 	}
 }
+
+// TestSettingsFromJSON decodes the settings shown in the package
+// documentation through the registry.
+func TestSettingsFromJSON(t *testing.T) {
+	c, err := tributary.New(mock.Source, tributary.Params{Settings: json.RawMessage(`{
+	  "documents": [
+	    {"id": "mock://docs/1", "title": "Welcome", "updated_at": "2024-01-01T02:00:00+02:00",
+	     "parent_id": "mock://folders/root",
+	     "sections": [{"kind": "text", "link": "mock://docs/1", "text": "Hello"}]}
+	  ],
+	  "nodes": [{"id": "mock://folders/root", "name": "Root", "kind": "folder"}],
+	  "page_size": 2
+	}`)})
+	require.NoError(t, err)
+	var items []tributary.Item
+	for it, err := range tributary.Stream(t.Context(), c, time.Time{}, time.Time{}, nil) {
+		require.NoError(t, err)
+		items = append(items, it)
+	}
+	require.Len(t, items, 4) // node, checkpoint, document, checkpoint
+	assert.Equal(t, "Root", items[0].Node.Name)
+	d := items[2].Document
+	assert.Equal(t, "Welcome", d.SemanticID)
+	assert.Equal(t, mock.Source, d.Source)
+	assert.Equal(t, time.UTC, d.UpdatedAt.Location())
+	assert.True(t, d.UpdatedAt.Equal(mock.SampleTime(1)))
+}

@@ -322,3 +322,27 @@ func TestBadPageParameters(t *testing.T) {
 		assert.False(t, b.OK)
 	})
 }
+
+func TestLogKeepsBodiesAndLinksKeepHTTPS(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newNumbers(25, emulator.Options{})
+		defer s.Close()
+		var echoed []byte
+		s.Handle("POST /search", func(w http.ResponseWriter, r *http.Request) {
+			echoed, _ = io.ReadAll(r.Body)
+			emulator.WriteJSON(w, 200, map[string]string{"base": emulator.BaseURL(r)})
+		})
+		c := client(t, s, httpx.Options{})
+		var got struct{ Base string }
+		require.NoError(t, c.PostJSON(t.Context(), "https://api.test/search", map[string]string{"jql": "project = X"}, &got))
+		assert.Equal(t, "https://api.test", got.Base)
+		assert.JSONEq(t, `{"jql":"project = X"}`, string(echoed), "the handler reads the whole body")
+		reqs := s.Requests()
+		assert.JSONEq(t, `{"jql":"project = X"}`, string(reqs[len(reqs)-1].Body))
+
+		resp, err := c.Get(t.Context(), "https://api.test/numbers")
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Contains(t, resp.Header.Get("Link"), `<https://api.test/numbers?page=2>; rel="next"`)
+	})
+}
