@@ -39,7 +39,24 @@
 // even by kill -9, resumes from its last checkpoint; documents after that
 // checkpoint may be delivered twice, never lost.
 //
-// Run "tributary help" for the exit codes.
+// Documents go out as JSON lines on stdout (or appended to --out), one
+// object per line with a "type" field: "node", "document" or "deletion"
+// (see package jsonl). slim prints one {"id": ...} object per line.
+// Progress goes to stderr when it is a terminal; logs go to stderr, at
+// --log-level (info on a terminal, warn otherwise) in --log-format text
+// or json. Secret credential values, and every value taken from the
+// environment into the credentials, are redacted from all of it.
+//
+// Exit codes:
+//
+//	0    success
+//	1    error not covered below
+//	2    bad command line: unknown command, flag or source
+//	3    bad configuration, each problem printed with its field
+//	4    credentials rejected, expired, or lacking permissions
+//	5    partial success: the run finished but some documents failed
+//	6    prune refused: too large a share would be deleted (--force)
+//	130  interrupted by SIGINT or SIGTERM; the next run resumes
 package main
 
 import (
