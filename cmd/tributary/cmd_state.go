@@ -108,6 +108,15 @@ func (a *app) reset(st *sqlitestore.Store, names []sqlitestore.Instance, o *opti
 	case len(names) > 1 && o.config == "" && o.instance == "":
 		return a.fail(a.stderr, fmt.Errorf("%w: %d instances are stored; name one with --config or --instance", errUsage, len(names)))
 	}
+	path, err := a.statePath(o)
+	if err != nil {
+		return a.fail(a.stderr, err)
+	}
+	unlock, err := lockInstance(path, names[0].Name)
+	if err != nil {
+		return a.fail(a.stderr, err)
+	}
+	defer unlock()
 	if err := st.Reset(a.ctx, names[0].Name); err != nil {
 		return a.fail(a.stderr, err)
 	}

@@ -270,17 +270,22 @@ func TestOneProcessPerInstance(t *testing.T) {
 	e := newEnv(t)
 	e.write("mock.yaml", fmt.Sprintf(mockConfig, ""))
 	vars := []string{"MOCK_ACCEPT=", "MOCK_TOKEN=any"}
+	first := e.runEnv(vars, "run", "mock_connector", "--config", "mock.yaml")
+	require.Equal(t, exitOK, first.code, first.stderr)
+
 	unlock, err := lockInstance(e.path("state.db"), "mock_connector:"+e.path("mock.yaml"))
 	require.NoError(t, err)
-	res := e.runEnv(vars, "run", "mock_connector", "--config", "mock.yaml")
+	res := e.runEnv(vars, "run", "mock_connector", "--config", "mock.yaml", "--full", "--redeliver")
 	assert.Equal(t, exitError, res.code, res.stderr)
 	assert.Contains(t, res.stderr, "another tributary process")
 	assert.Empty(t, res.stdout)
+	reset := e.run("state", "mock_connector", "--config", "mock.yaml", "--reset")
+	assert.Equal(t, exitError, reset.code, "no reset under a running instance: %s", reset.stderr)
 
 	other := e.runEnv(vars, "run", "mock_connector", "--config", "mock.yaml", "--instance", "second")
 	assert.Equal(t, exitOK, other.code, "another instance is not blocked: %s", other.stderr)
 	unlock()
-	res = e.runEnv(vars, "run", "mock_connector", "--config", "mock.yaml")
+	res = e.runEnv(vars, "run", "mock_connector", "--config", "mock.yaml", "--full", "--redeliver")
 	assert.Equal(t, exitOK, res.code, res.stderr)
-	assert.Len(t, ids(records(t, res.stdout), jsonl.TypeDocument), 3)
+	assert.Len(t, ids(records(t, res.stdout), jsonl.TypeDocument), 3, "--redeliver writes unchanged documents")
 }
