@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -255,4 +256,48 @@ func TestFileSourceListed(t *testing.T) {
 	res := newEnv(t).run("sources")
 	require.Equal(t, exitOK, res.code, res.stderr)
 	assert.Regexp(t, `(?m)^file\s+storage\s+load,poll,slim,event,checkpoint\s+\S`, res.stdout)
+}
+
+func TestSlimListsWhatRunDelivers(t *testing.T) {
+	e := newEnv(t)
+	e.write("file.yaml", fileConfig)
+	for i := range 12 {
+		e.write(fmt.Sprintf("docs/%d/n%d.md", i%3, i), "text")
+	}
+	run := e.run("run", "file", "--config", "file.yaml")
+	require.Equal(t, exitOK, run.code, run.stderr)
+	slim := e.run("slim", "file", "--config", "file.yaml")
+	require.Equal(t, exitOK, slim.code, slim.stderr)
+	var listed []string
+	for line := range strings.Lines(slim.stdout) {
+		var sd struct {
+			ID string `json:"id"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(line), &sd), line)
+		listed = append(listed, sd.ID)
+	}
+	slices.Sort(listed)
+	assert.Equal(t, ids(records(t, run.stdout), jsonl.TypeDocument), listed)
+}
+
+func TestJSONLogs(t *testing.T) {
+	e := newEnv(t)
+	e.write("file.yaml", fileConfig)
+	e.write("docs/a.md", "a")
+	res := e.run("run", "file", "--config", "file.yaml", "--log-level", "info", "--log-format", "json")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	var finished bool
+	for line := range strings.Lines(res.stderr) {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &rec), "stderr line %q is not JSON", line)
+		if rec["msg"] == "run finished" {
+			finished = true
+			assert.EqualValues(t, 1, rec["documents"])
+		}
+	}
+	assert.True(t, finished, "a run-finished record: %s", res.stderr)
+
+	quiet := e.run("run", "file", "--config", "file.yaml")
+	require.Equal(t, exitOK, quiet.code, quiet.stderr)
+	assert.Empty(t, quiet.stderr, "quiet by default when stderr is not a terminal")
 }
