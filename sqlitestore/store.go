@@ -49,10 +49,12 @@ var _ tributary.Store = (*Store)(nil)
 // Open opens (creating if needed) the database at path and migrates its
 // schema. The directory holding path must exist.
 func Open(ctx context.Context, path string) (*Store, error) {
-	if path == "" || strings.ContainsAny(path, "?#") {
+	// The path is passed as a plain file name, not a URI, so that no
+	// character in it is decoded; only '?' would start the parameters.
+	if path == "" || strings.Contains(path, "?") || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("open state database: invalid path %q", path)
 	}
-	dsn := fmt.Sprintf("file:%s?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)"+
+	dsn := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)"+
 		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate",
 		path, BusyTimeout.Milliseconds())
 	db, err := sql.Open("sqlite", dsn)

@@ -89,6 +89,17 @@ func TestNewerSchemaRefused(t *testing.T) {
 	assert.Contains(t, err.Error(), "newer than this build")
 }
 
+func TestOddPaths(t *testing.T) {
+	for _, name := range []string{"with space.db", "per%20cent.db", "hash#tag.db", "ünï.db"} {
+		path := filepath.Join(t.TempDir(), name)
+		s := open(t, path)
+		require.NoError(t, s.Commit(t.Context(), "i", tributary.Commit{Upserts: []tributary.InventoryEntry{{ID: "a", Hash: "h"}}}))
+		require.NoError(t, s.Close())
+		_, err := os.Stat(path)
+		assert.NoError(t, err, "the database is at the path given, %q", name)
+	}
+}
+
 func TestSchemaVersionWritten(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.db")
 	require.NoError(t, open(t, path).Close())
@@ -104,7 +115,7 @@ func TestSchemaVersionWritten(t *testing.T) {
 }
 
 func TestOpenBadPath(t *testing.T) {
-	for _, p := range []string{"", "state.db?mode=ro", filepath.Join(t.TempDir(), "missing", "dir", "state.db")} {
+	for _, p := range []string{"", "state.db?mode=ro", "file:state.db", filepath.Join(t.TempDir(), "missing", "dir", "state.db")} {
 		_, err := sqlitestore.Open(t.Context(), p)
 		assert.Error(t, err, "Open(%q)", p)
 	}
