@@ -32,7 +32,11 @@
 // (on macOS ~/Library/Application Support/tributary/state.db, on Windows
 // %LocalAppData%\tributary\state.db). Each connector instance has its own
 // state, keyed by SOURCE:NAME where NAME is --instance or the absolute path
-// of the configuration file. The file never holds credentials.
+// of the configuration file. The database never holds credentials. Beside
+// it, DB.locks holds a lock file per instance (one process runs, prunes or
+// resets an instance at a time) and DB.credentials the credentials a
+// connector refreshed, such as a rotated OAuth refresh token, readable by
+// the user only and used until the configured credentials change.
 //
 // The first run of an instance loads everything; later runs poll from the
 // end of the last good window, less a lookback. A run stopped at any moment,
