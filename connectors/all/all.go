@@ -9,5 +9,7 @@ package all
 
 import (
 	_ "github.com/tributary-dev/tributary/connectors/file"
+	_ "github.com/tributary-dev/tributary/connectors/github"
 	_ "github.com/tributary-dev/tributary/connectors/mock"
+	_ "github.com/tributary-dev/tributary/connectors/web"
 )
