@@ -26,6 +26,7 @@ func items(t *testing.T, c *Connector, key string) (docs, deletions, failures []
 			deletions = append(deletions, it.Deletion)
 		case tributary.ItemFailure:
 			failures = append(failures, it.Failure.DocumentID+it.Failure.EntityID)
+		case tributary.ItemNode:
 		default:
 			t.Fatalf("unexpected item %v", it.Kind())
 		}

@@ -2,10 +2,13 @@ package file
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -157,6 +160,7 @@ func TestCheckpointResumesFromEveryPosition(t *testing.T) {
 			assert.Less(t, len(it.Checkpoint), 1024, "checkpoint stays small")
 			cps = append(cps, it.Checkpoint)
 			before = append(before, slices.Clone(all))
+		case tributary.ItemNode:
 		default:
 			t.Fatalf("unexpected item %v", it.Kind())
 		}
@@ -385,4 +389,95 @@ func TestCancelAndEarlyBreak(t *testing.T) {
 	}
 	assert.ErrorIs(t, last, context.Canceled)
 	assert.LessOrEqual(t, n, 4)
+}
+
+func TestFolderNodes(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "a/b/c.md", []byte("# C"))
+	writeFile(t, root, "a/d.md", []byte("# D"))
+	writeFile(t, root, "empty/skip.png", []byte("png"))
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	var got []string
+	for it, err := range c.LoadFromCheckpoint(context.Background(), time.Time{}, time.Time{}, nil) {
+		require.NoError(t, err)
+		switch {
+		case it.Node != nil:
+			got = append(got, "node "+it.Node.ID+" in "+it.Node.ParentID+" named "+it.Node.Name)
+		case it.Document != nil:
+			got = append(got, "doc "+it.Document.ID+" in "+it.Document.ParentID)
+		}
+	}
+	assert.Equal(t, []string{
+		"node file://r/ in  named r",
+		"node file://r/a/ in file://r/ named a",
+		"node file://r/a/b/ in file://r/a/ named b",
+		"doc file://r/a/b/c.md in file://r/a/b/",
+		"doc file://r/a/d.md in file://r/a/",
+	}, got, "a folder's node comes before its first document; folders with none have none")
+}
+
+func TestSettingsSchema(t *testing.T) {
+	reg, err := tributary.Lookup(Source)
+	require.NoError(t, err)
+	var schema struct {
+		Required   []string `json:"required"`
+		Properties map[string]struct {
+			Description string `json:"description"`
+		} `json:"properties"`
+	}
+	require.NoError(t, json.Unmarshal(reg.SettingsSchema(), &schema))
+	assert.Equal(t, []string{"roots"}, schema.Required)
+	for name, p := range schema.Properties {
+		assert.NotEmpty(t, p.Description, "settings.%s has a description for forms", name)
+	}
+	assert.Contains(t, schema.Properties["include"].Description, "every file", "descriptions are whole, commas included")
+}
+
+// failingFile stands for a file whose reads fail (a disk error, a file
+// the process may not read): permissions cannot make one when the tests
+// run as root.
+type failingFile struct{}
+
+func (failingFile) Read([]byte) (int, error) {
+	return 0, &os.PathError{Op: "read", Path: "x", Err: syscall.EIO}
+}
+func (failingFile) Close() error { return nil }
+
+func TestReadErrorIsAFailure(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "a.txt", []byte("text"))
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	var got []tributary.Item
+	w := c.walker(context.Background(), time.Time{}, time.Time{}, func(it tributary.Item) bool { got = append(got, it); return true })
+	fi, err := os.Stat(filepath.Join(root, "a.txt"))
+	require.NoError(t, err)
+	for _, open := range []func() (io.ReadCloser, error){
+		func() (io.ReadCloser, error) { return failingFile{}, nil },
+		func() (io.ReadCloser, error) {
+			return nil, &os.PathError{Op: "open", Path: "a.txt", Err: syscall.EACCES}
+		},
+	} {
+		got = nil
+		src := &source{dir: &dirState{root: &rootState{cfg: c.roots[0]}}, root: c.roots[0], id: "file://r/a.txt", name: "a.txt"}
+		require.NoError(t, w.readFile(src, fi, open))
+		require.Len(t, got, 1)
+		require.NotNil(t, got[0].Failure)
+		assert.Equal(t, "file://r/a.txt", got[0].Failure.DocumentID)
+	}
+	assert.ErrorIs(t, got[0].Failure, os.ErrPermission)
+}
+
+func TestHiddenFilesExcludedByDefault(t *testing.T) {
+	root := t.TempDir()
+	for _, p := range []string{"a.md", ".env", ".config/app.toml", "sub/.secret.txt", "sub/b.md"} {
+		writeFile(t, root, p, []byte("x"))
+	}
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"file://r/a.md", "file://r/sub/b.md"}, load(t, c).ids())
+	c, err = New(Settings{Roots: []Root{{Path: root, Name: "r"}}, Exclude: []string{}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	assert.Len(t, load(t, c).ids(), 5, "an empty exclude list indexes hidden files too")
 }

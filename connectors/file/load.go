@@ -47,7 +47,7 @@ func (c *Connector) LoadSlim(ctx context.Context, start, end time.Time) iter.Seq
 			if it.Failure != nil {
 				return yield(tributary.SlimDocument{}, it.Failure)
 			}
-			return yield(tributary.SlimDocument{ID: it.Document.ID}, nil)
+			return yield(tributary.SlimDocument{ID: it.Document.ID, ParentID: it.Document.ParentID}, nil)
 		})
 		w.slim = true
 		if err := w.walk(0, nil); err != nil && !errors.Is(err, errStopped) {
@@ -158,6 +158,7 @@ func (c *Connector) LoadFromCheckpoint(ctx context.Context, start, end time.Time
 			items++
 			return yield(it, nil)
 		})
+		w.nodes = true
 		checkpoint := func(p Position) bool {
 			items, files = 0, 0
 			cp, err := EncodeCheckpoint(p)

@@ -105,6 +105,11 @@ func TestJSONAndCSV(t *testing.T) {
 	assert.Equal(t, "Config", d.Title)
 	_, err = extract.JSON([]byte(`{"title": `), "")
 	assert.ErrorIs(t, err, extract.ErrUndecodable)
+	d, err = extract.JSON([]byte("{\"a\": 1}\n{\"a\": 2}\n"), "")
+	require.NoError(t, err, "JSON Lines are JSON too")
+	assert.Equal(t, "{\"a\": 1}\n{\"a\": 2}\n", d.Sections[0].Text)
+	_, err = extract.JSON([]byte("{\"a\": 1}\n{\"a\": "), "")
+	assert.ErrorIs(t, err, extract.ErrUndecodable)
 
 	var csv strings.Builder
 	csv.WriteString("name,city\n")
@@ -136,6 +141,15 @@ func TestPDF(t *testing.T) {
 	assert.Contains(t, d.Sections[1].Text, "Page two text")
 	assert.Equal(t, time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), d.Created)
 	assert.Equal(t, "Fixture Writer", d.Authors[0].DisplayName)
+
+	bomb := fixture.PDFBomb(8 << 20)
+	assert.Less(t, len(bomb), 64<<10)
+	_, err = extract.PDF(bytes.NewReader(bomb), int64(len(bomb)), extract.Limits{MaxPart: 1 << 20})
+	assert.ErrorIs(t, err, extract.ErrTooLarge, "a decompression bomb is refused before it is parsed")
+	small := fixture.PDFBomb(4 << 10)
+	d, err = extract.PDF(bytes.NewReader(small), int64(len(small)), extract.Limits{MaxPart: 1 << 20})
+	require.NoError(t, err, "the same PDF under the bound reads")
+	assert.Contains(t, d.Sections[0].Text, "aaaa")
 
 	enc := fixture.EncryptedPDF()
 	_, err = extract.PDF(bytes.NewReader(enc), int64(len(enc)), extract.Limits{})
@@ -233,6 +247,8 @@ func TestFormatOfAndSniff(t *testing.T) {
 		{[]byte("just some words\n"), extract.FormatText},
 		{fixture.Zip(fixture.Entry{Name: "a.txt", Data: []byte("a")}), extract.FormatZip},
 		{fixture.DOCX("t", "", "p"), extract.FormatDOCX},
+		{fixture.Zip(fixture.Entry{Name: "mimetype", Data: []byte("application/vnd.oasis.opendocument.text"), Store: true},
+			fixture.Entry{Name: "content.xml", Data: []byte("<office:document-content/>")}), extract.FormatUnknown},
 		{[]byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13}, extract.FormatUnknown},
 	} {
 		got, mime := extract.Sniff(tc.in)
