@@ -1,0 +1,286 @@
+package soak
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tributary-dev/tributary/internal/emulator"
+	"github.com/tributary-dev/tributary/internal/githubemu"
+	"github.com/tributary-dev/tributary/internal/slackemu"
+	"github.com/tributary-dev/tributary/jsonl"
+)
+
+var (
+	kills = flag.Int("soak.kills", 0, "SIGKILLs that must land mid-run, per connector; 0 skips the soak")
+	batch = flag.Int("soak.batch", 20, "the command's --batch")
+)
+
+// binary is the tributary command, built once by TestMain.
+var binary string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "tributary-soak-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "tributary")
+	code := 1
+	build := exec.Command("go", "build", "-o", binary, "github.com/tributary-dev/tributary/cmd/tributary")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build tributary:", err)
+	} else {
+		code = m.Run()
+	}
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// source is one connector set up for the soak: a configuration file the
+// command reads and the number of documents the source holds.
+type source struct {
+	name   string
+	config string
+	count  int
+}
+
+func TestSoakFile(t *testing.T) {
+	dir := t.TempDir()
+	const n = 3000
+	for i := range n {
+		rel := fmt.Sprintf("docs/%02d/%04d.md", i%13, i)
+		p := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		body := fmt.Sprintf("# Note %d\n\n%s", i, strings.Repeat("text ", 20+i%200))
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	config := fmt.Sprintf("settings:\n  roots:\n    - path: %s\n", filepath.Join(dir, "docs"))
+	soak(t, dir, source{name: "file", config: config, count: n})
+}
+
+func TestSoakGitHub(t *testing.T) {
+	const token = "ghp_soaktoken0123456789"
+	data := githubemu.Generate(githubemu.GenerateOptions{Repos: 3, Items: 400, PullShare: 0.3, Comments: 2, Seed: 7})
+	emu := githubemu.New(data, githubemu.Options{RateLimit: 1 << 30})
+	emu.AddToken(token, githubemu.Token{User: data.Users[1], Permissions: githubemu.FullAccess()})
+	faults(emu.Server)
+	url := emu.Start()
+	t.Cleanup(emu.Close)
+	n := 0
+	for _, r := range data.Repos {
+		n += len(r.Items)
+	}
+	config := fmt.Sprintf("settings:\n  base_url: %s\n  owner: acme\n  per_page: 25\ncredentials:\n  token: %s\n", url, token)
+	soak(t, t.TempDir(), source{name: "github", config: config, count: n})
+}
+
+func TestSoakSlack(t *testing.T) {
+	ws := slackemu.Generate(slackemu.Config{Channels: 3, Private: 1, Messages: 300, ThreadEvery: 15, Replies: 2,
+		Start: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), Step: time.Minute})
+	srv := slackemu.NewServer(ws, slackemu.Tokens())
+	faults(srv.Server)
+	url := srv.Start()
+	t.Cleanup(srv.Close)
+	n := 0
+	for _, ch := range ws.Channels() {
+		n += len(ws.TopLevel(ch.ID))
+	}
+	config := fmt.Sprintf("settings:\n  base_url: %s/api\n  include_private: true\n  page_size: 50\n  history_requests_per_minute: 600000\n"+
+		"credentials:\n  bot_token: %s\n", url, slackemu.BotToken)
+	soak(t, t.TempDir(), source{name: "slack", config: config, count: n})
+}
+
+// faults switches on a mix of the faults upstreams show: server errors,
+// a reset connection and a truncated body, each on a fixed share of the
+// requests (rate limits are left to their own tests: their waits are real
+// time in a child process).
+func faults(s *emulator.Server) {
+	s.FailEvery("*", 23, emulator.InternalError)
+	s.FailEvery("*", 29, emulator.ServiceUnavailable)
+	s.FailEvery("*", 31, emulator.ConnectionReset)
+	s.FailEvery("*", 37, emulator.TruncatedBody)
+}
+
+// soak runs src's load, killing the command with SIGKILL at random
+// moments until -soak.kills kills have landed mid-run, then lets it finish
+// and checks what it wrote.
+func soak(t *testing.T, dir string, src source) {
+	if *kills <= 0 {
+		t.Skip("the soak runs with -soak.kills N (make soak)")
+	}
+	cfg := filepath.Join(dir, "soak.yaml")
+	if err := os.WriteFile(cfg, []byte(src.config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.jsonl")
+	args := []string{"run", src.name, "--config", cfg, "--out", out, "--batch", fmt.Sprint(*batch),
+		"--allow-private-network", "--state", filepath.Join(dir, "state.db"), "--max-failures", "-1"}
+
+	// A clean run in a scratch state measures how long a whole load takes.
+	start := time.Now()
+	scratch := slices.Clone(args)
+	scratch[5], scratch[len(scratch)-3] = filepath.Join(dir, "scratch.jsonl"), filepath.Join(dir, "scratch.db")
+	if res := run(t, scratch); res.code != 0 {
+		t.Fatalf("clean run: exit %d: %s", res.code, res.stderr)
+	}
+	whole := time.Since(start)
+	t.Logf("a clean load took %s", whole.Round(time.Millisecond))
+	clean, _ := documents(t, scratch[5])
+	if len(clean) != src.count {
+		t.Fatalf("a clean run delivered %d documents, the source holds %d", len(clean), src.count)
+	}
+	want := slices.Sorted(maps.Keys(clean))
+
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	landed, finished := 0, 0
+	for landed < *kills {
+		// A kill lands, on average, after a share of the whole load, so
+		// that -soak.kills of them fit in one load, and as often during
+		// start-up and shut-down as mid-batch.
+		after := time.Duration(rng.Int64N(int64(2*whole/time.Duration(*kills)) + 1))
+		if killAfter(t, args, after) {
+			landed++
+			continue
+		}
+		// The load finished before the kill: start it again from scratch.
+		finished++
+		if finished > 3*(*kills) {
+			t.Fatalf("only %d of %d kills landed: the load is too short", landed, *kills)
+		}
+		if err := os.Remove(filepath.Join(dir, "state.db")); err != nil {
+			t.Fatal(err)
+		}
+		_ = os.Remove(out)
+	}
+	if res := run(t, args); res.code != 0 {
+		t.Fatalf("final run: exit %d: %s", res.code, res.stderr)
+	}
+	check(t, out, want, landed)
+}
+
+// check compares the documents written to out with want: every one is
+// there, nothing else is, and repeats are at most one batch per kill.
+func check(t *testing.T, out string, want []string, landed int) {
+	t.Helper()
+	seen, lines := documents(t, out)
+	var missing, extra []string
+	dups := 0
+	for _, id := range want {
+		if seen[id] == 0 {
+			missing = append(missing, id)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(seen)) {
+		if _, ok := slices.BinarySearch(want, id); !ok {
+			extra = append(extra, id)
+		}
+		dups += seen[id] - 1
+	}
+	if len(missing) > 0 {
+		t.Errorf("%d of %d documents lost, such as %v", len(missing), len(want), missing[:min(3, len(missing))])
+	}
+	if len(extra) > 0 {
+		t.Errorf("%d documents not in the source, such as %v", len(extra), extra[:min(3, len(extra))])
+	}
+	if dups > landed*(*batch) {
+		t.Errorf("%d repeated documents after %d kills: more than one batch of %d per kill", dups, landed, *batch)
+	}
+	t.Logf("survived %d kills: %d documents, all delivered, %d repeats (bound %d), %d lines",
+		landed, len(want), dups, landed*(*batch), lines)
+}
+
+// documents counts the times each document id appears in a JSON lines
+// file, and the file's lines.
+func documents(t *testing.T, path string) (map[string]int, int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	seen := map[string]int{}
+	lines := 0
+	for r, err := range jsonl.Read(f) {
+		if err != nil {
+			t.Fatalf("%s line %d: %v", path, lines+1, err)
+		}
+		lines++
+		if r.Type == jsonl.TypeDocument {
+			seen[r.Document.ID]++
+		}
+	}
+	return seen, lines
+}
+
+// result is what one invocation of the command did.
+type result struct {
+	code   int
+	stderr string
+}
+
+func run(t *testing.T, args []string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return result{code: ee.ExitCode(), stderr: errb.String()}
+	} else if err != nil {
+		t.Fatalf("run tributary: %v", err)
+	}
+	return result{stderr: errb.String()}
+}
+
+// killAfter starts the command and sends it SIGKILL after d. It reports
+// whether the kill landed (false when the run finished first).
+func killAfter(t *testing.T, args []string, d time.Duration) bool {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	timer := time.NewTimer(d) // a child process's moment of death: no timing is asserted
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run ended with %v before its kill: %s", err, errb.String())
+		}
+		return false
+	case <-timer.C:
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		err := <-done
+		if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == -1 {
+			return true // killed by the signal
+		}
+		if err != nil {
+			t.Fatalf("run ended with %v: %s", err, errb.String())
+		}
+		return false
+	}
+}
