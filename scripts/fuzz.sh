@@ -19,7 +19,7 @@ grep -rEo --include='*_test.go' --exclude-dir=.bin --exclude-dir=.git '^func Fuz
 	sed -E 's#^\./(.*/)?[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]*).*#\1 \2#; s#^/? #. #; s#/ # #' |
 	sort -u | while read -r dir target; do
 		[[ $target =~ $match ]] || continue
-		out=$($GO test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" -parallel "$FUZZPARALLEL" "./${dir#./}" 2>&1) || {
+		out=$($GO test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime "${FUZZMINIMIZETIME:-5s}" -parallel "$FUZZPARALLEL" "./${dir#./}" 2>&1) || {
 			echo "$out"
 			echo "FAIL ./$dir $target"
 			exit 1

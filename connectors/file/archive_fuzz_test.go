@@ -22,13 +22,15 @@ func FuzzArchive(f *testing.F) {
 	f.Add(fixture.Zip(fixture.Entry{Name: "in.zip", Data: fixture.Zip(fixture.Entry{Name: "deep.txt", Data: []byte("d")})}))
 	f.Add(fixture.Zip(fixture.Entry{Name: "r.docx", Data: fixture.DOCX("t", "a", "p")}, fixture.Entry{Name: "s.pdf", Data: fixture.PDF("t", "p")}))
 	f.Add(fixture.Zip(fixture.Entry{Name: "../escape.txt", Data: []byte("x")}, fixture.Entry{Name: "x.txt", Data: []byte("y"), Encrypted: true}))
-	f.Add(fixture.ZipBomb(4 << 20))
+	f.Add(fixture.ZipBomb(256 << 10))
 	f.Add([]byte("PK\x03\x04 not really"))
-	dir := f.TempDir()
+	dir := memDir(f)
 	name := filepath.Join(dir, "a.zip")
 	s := file.Settings{Roots: []file.Root{{Path: dir}}, OpenArchives: true}
 	s.SetDefaults()
-	s.Archive.MaxEntries, s.Archive.MaxExpanded, s.Archive.MaxEntrySize = 50, 8<<20, 4<<20
+	// Small bounds keep each execution quick: the fuzzer's coverage
+	// counters make inflating megabytes slow.
+	s.Archive.MaxEntries, s.Archive.MaxExpanded, s.Archive.MaxEntrySize = 50, 1<<20, 128<<10
 	c, err := file.New(s, file.Credentials{}, tributary.Env{})
 	if err != nil {
 		f.Fatal(err)
@@ -53,4 +55,16 @@ func FuzzArchive(f *testing.F) {
 			}
 		}
 	})
+}
+
+// memDir returns a temporary folder in memory where the system has one
+// (/dev/shm): every execution rewrites the archive, and a busy disk would
+// make that most of the fuzzing time.
+func memDir(f *testing.F) string {
+	dir, err := os.MkdirTemp("/dev/shm", "tributary-fuzz-")
+	if err != nil {
+		return f.TempDir()
+	}
+	f.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
 }
