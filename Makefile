@@ -4,7 +4,7 @@ BIN := $(CURDIR)/.bin
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(BIN)/staticcheck-$(STATICCHECK_VERSION)
 
-.PHONY: test vet staticcheck fmt fmt-check race bench
+.PHONY: test vet staticcheck fmt fmt-check race bench bench-all fuzz soak
 
 ## test: formatting, vet, staticcheck and the race-enabled test suite
 test: fmt-check vet staticcheck race
@@ -30,6 +30,28 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-## bench: the project's benchmarks, in a form benchstat reads
+## bench: the headline figures as a table, each beside what it is measured
+## against in the same run; the raw lines (for benchstat) go to bench.txt
+BENCH := $(GO) test -run '^$$' -count 1
 bench:
+	@{ $(BENCH) -bench '^BenchmarkRunnerMemory$$' -benchtime 1x . ; \
+	   $(BENCH) -bench '^BenchmarkRunner$$/new' . ; \
+	   $(BENCH) -bench '^BenchmarkSmallFiles$$/files=10000' -benchtime 3x ./connectors/file ; \
+	   $(BENCH) -bench '^BenchmarkLoad$$/items' -benchtime 2x ./connectors/github ; \
+	   $(BENCH) -bench '^BenchmarkLoadBesideLimits$$' -benchtime 2x ./connectors/slack ; \
+	} 2>&1 | tee bench.txt | $(GO) run ./internal/cmd/benchtable 2>/dev/null
+
+## bench-all: every benchmark, in a form benchstat reads
+bench-all:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
+
+## fuzz: a short run of every fuzz target (FUZZTIME each, default 10s)
+FUZZTIME ?= 10s
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) scripts/fuzz.sh
+
+## soak: kill the tributary command SOAK_KILLS times a connector and check
+## that nothing is lost (CI: 5; the long form: make soak SOAK_KILLS=50)
+SOAK_KILLS ?= 5
+soak:
+	$(GO) test -count 1 -timeout 30m -v -run Soak ./internal/soak -soak.kills $(SOAK_KILLS)
