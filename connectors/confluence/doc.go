@@ -1,0 +1,109 @@
+// Package confluence reads pages from Confluence Cloud, Server and Data
+// Center through the REST API (v1), as documents with their comments,
+// labels, authors, ancestors and real creation and update times.
+//
+// # Setting it up
+//
+// Confluence Cloud: sign in at https://id.atlassian.com/manage-profile/security/api-tokens
+// as the account the connector will read as, choose "Create API token",
+// name it and copy it. The connector sends the account's e-mail address
+// and the token with basic authentication:
+//
+//	settings:    {"base_url": "https://example.atlassian.net/wiki", "spaces": ["ENG", "HR"]}
+//	credentials: {"email": "reader@example.com", "api_token": "ATATT3x..."}
+//
+// Confluence Server and Data Center (7.9 and later): open your profile,
+// Settings → Personal Access Tokens → Create token, and copy it. The
+// connector sends it as a bearer token:
+//
+//	settings:    {"base_url": "https://confluence.example.com", "spaces": ["ENG"]}
+//	credentials: {"personal_access_token": "NjQ1..."}
+//
+// The account needs the "Can use" global permission and the "View" space
+// permission on every space to read; it sees no page whose restrictions
+// exclude it. To fill document permissions, it also needs to see the
+// spaces' permissions, which Confluence shows to space administrators:
+// give it the "Admin" space permission, or expect spaces' user and group
+// lists to come back empty.
+//
+// A space key is the short name in a space's address: ENG in
+// https://example.atlassian.net/wiki/spaces/ENG/overview or
+// https://confluence.example.com/display/ENG; a personal space's key
+// starts with "~". Leaving spaces empty reads every space the account can
+// see. Deployment (cloud or server) is detected from the address: Cloud
+// sites are *.atlassian.net. include_comments (on by default) adds each
+// page's comments, replies included, as sections; include_attachments adds
+// one section per attachment with its name, type, size and download link
+// (attachment contents are not read). Each costs one request per page.
+// time_zone names the IANA zone of the account's Confluence profile (see
+// below).
+//
+// # Documents
+//
+// Each page is one document (blog posts are not read). Its ID is the page's
+// web address, the site address followed by _links.webui
+// (https://example.atlassian.net/wiki/spaces/ENG/pages/123/Title on Cloud,
+// https://confluence.example.com/display/ENG/Title on Server); failures
+// about a page use the same id. Renaming a page changes its address and so
+// its id: the old id is pruned and the new one indexed. SemanticID and
+// Title are the page title. The first section is the body's text, from the
+// storage format (XHTML) with headings, lists and table rows on lines of
+// their own and code macros kept; comments follow with their own links.
+// CreatedAt is history.createdDate and UpdatedAt version.when, never the
+// time of the run. The primary owner is the creator and the secondary
+// owner the last editor, with e-mail addresses when Confluence shows them
+// (Cloud, subject to each user's privacy settings; Server never does).
+// Metadata holds space, type, version, every label, and parent (the parent
+// page's id).
+//
+// Each space is a hierarchy node "space:KEY", and each ancestor of a page
+// is a node "page:ID" whose parent is the page above it or the space, so a
+// page's ParentID is its parent page's node or its space's. Nodes come
+// before the documents and nodes naming them. An ancestor node is yielded
+// before the first page under it in a run (again after many other pages,
+// as the connector remembers only the latest few hundred), since pages come
+// in order of update time, not of hierarchy.
+//
+// When the host asks for permissions, a page's ExternalAccess is its
+// space's read permission (users by e-mail, groups by name, public when
+// anonymous users may read the space) unless the page or one of its
+// ancestors carries a read restriction; then only the users and groups
+// named by every such restriction are admitted. Users whose e-mail is
+// hidden cannot be named and are left out, which admits fewer people,
+// never more.
+//
+// # Reading order and checkpoints
+//
+// Spaces are read in key order. In each, pages come from a CQL search,
+// type=page AND space="KEY", ordered by lastmodified ascending, page by
+// page through _links.next (a cursor link on Cloud, a start offset on
+// Server), with bodies, versions, history, ancestors and labels expanded
+// in the same request. A poll window adds lastmodified bounds: CQL reads
+// dates to the minute in the account's time zone, so the connector rounds
+// them outwards in time_zone, or widens them by 14 hours on each side when
+// time_zone is not set, and then keeps exactly the pages whose version time
+// lies in the window. The listing is never cut short on the strength of its
+// order, so a server that ignores the order loses nothing.
+//
+// A checkpoint holds the space in progress and its next search link (or
+// that the space is finished); it never grows with the site. A space that
+// disappears is reported as a failure naming "space:KEY" and the run goes
+// on; a page whose comments, attachments or restrictions cannot be read is
+// reported as a failure with the page's id and is not yielded incomplete;
+// revoked credentials, exhausted rate limits and servers that keep failing
+// end the run, which resumes from its last checkpoint.
+//
+// Offset pagination has a known weakness that this connector shares: a
+// page edited during a run moves to the end of the listing (and is read
+// there), which shifts the pages after it back by one, so one page per
+// such edit may be skipped in that run; the next poll does not see it
+// again unless it changes. A full load repairs it.
+//
+// # Rate limits
+//
+// Confluence Cloud limits API-token traffic with burst limits it does not
+// publish, answering 429 with Retry-After, which the HTTP stack honours.
+// A full load costs one request per 50 pages, plus one per page for
+// comments and one for attachments when asked, plus one per distinct
+// ancestor when permissions are asked.
+package confluence
