@@ -17,10 +17,11 @@ import (
 // spaces of page trees with comments, attachments and restricted pages.
 var conformanceGen = confluenceemu.GenerateOptions{Spaces: 2, Pages: 14, Comments: 2, Attachments: 1, RestrictEvery: 4, Seed: 8}
 
-// conformanceHarness describes the fixture for a deployment; faults, when
-// set, configures each check's emulator. The page whose comments always
+// conformanceHarness describes the fixture for a deployment whose account
+// reads CQL dates in zone, and a connector told tz ("" for none); faults,
+// when set, configures each check's emulator. The page whose comments always
 // answer 404 is reported as a failure under its document id.
-func conformanceHarness(flavor confluenceemu.Flavor, zone *time.Location, faults func(*confluenceemu.Server)) (connectortest.Harness, *[]*confluenceemu.Server) {
+func conformanceHarness(flavor confluenceemu.Flavor, zone *time.Location, tz string, faults func(*confluenceemu.Server)) (connectortest.Harness, *[]*confluenceemu.Server) {
 	opts := confluenceemu.Options{Flavor: flavor, UserZone: zone}
 	probe := &fixture{data: confluenceemu.Generate(conformanceGen), flavor: flavor}
 	failingPage := probe.data.Pages[len(probe.data.Pages)-3]
@@ -39,6 +40,7 @@ func conformanceHarness(flavor confluenceemu.Flavor, zone *time.Location, faults
 		s := f.settings()
 		s.PageSize = 4
 		s.IncludeAttachments = true
+		s.TimeZone = tz
 		env := f.env()
 		env.WantPermissions = true
 		cred := f.credentials()
@@ -75,12 +77,12 @@ func conformanceHarness(flavor confluenceemu.Flavor, zone *time.Location, faults
 }
 
 func TestConformanceCloud(t *testing.T) {
-	h, _ := conformanceHarness(confluenceemu.Cloud, nil, nil)
+	h, _ := conformanceHarness(confluenceemu.Cloud, nil, "", nil)
 	connectortest.Run(t, h)
 }
 
 func TestConformanceDataCenter(t *testing.T) {
-	h, _ := conformanceHarness(confluenceemu.DataCenter, nil, nil)
+	h, _ := conformanceHarness(confluenceemu.DataCenter, nil, "UTC", nil)
 	connectortest.Run(t, h)
 }
 
@@ -92,7 +94,19 @@ func TestConformanceUnknownZone(t *testing.T) {
 	if err != nil {
 		t.Skip("no time zone database:", err)
 	}
-	h, _ := conformanceHarness(confluenceemu.Cloud, la, nil)
+	h, _ := conformanceHarness(confluenceemu.Cloud, la, "", nil)
+	connectortest.Run(t, h)
+}
+
+// Told the account's zone, the connector searches again from the last
+// update time read after each page; resuming from every checkpoint still
+// gives every page once.
+func TestConformanceKnownZone(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	h, _ := conformanceHarness(confluenceemu.Cloud, tokyo, "Asia/Tokyo", nil)
 	connectortest.Run(t, h)
 }
 
@@ -104,7 +118,7 @@ func TestConformanceUnknownZone(t *testing.T) {
 // Retry-After in fake time.
 func TestConformanceWithFaults(t *testing.T) {
 	for _, flavor := range []confluenceemu.Flavor{confluenceemu.Cloud, confluenceemu.DataCenter} {
-		h, emus := conformanceHarness(flavor, nil, func(s *confluenceemu.Server) {
+		h, emus := conformanceHarness(flavor, nil, "UTC", func(s *confluenceemu.Server) {
 			for k, fault := range map[int]emulator.Fault{11: {Status: http.StatusTooManyRequests}, 13: emulator.ConnectionReset,
 				17: emulator.TruncatedBody, 19: emulator.InternalError, 23: confluenceemu.BadGateway} {
 				s.FailEvery("*", k, fault)

@@ -86,18 +86,28 @@
 // order, so a server that ignores the order loses nothing.
 //
 // A checkpoint holds the space in progress and its next search link (or
-// that the space is finished); it never grows with the site. A space that
+// that the space is finished), and the update time and id of the last page
+// read; it never grows with the site. A space that
 // disappears is reported as a failure naming "space:KEY" and the run goes
 // on; a page whose comments, attachments or restrictions cannot be read is
 // reported as a failure with the page's id and is not yielded incomplete;
 // revoked credentials, exhausted rate limits and servers that keep failing
 // end the run, which resumes from its last checkpoint.
 //
-// Offset pagination has a known weakness that this connector shares: a
-// page edited during a run moves to the end of the listing (and is read
-// there), which shifts the pages after it back by one, so one page per
-// such edit may be skipped in that run; the next poll does not see it
-// again unless it changes. A full load repairs it.
+// A listing paged by offsets shifts under edits: a page edited during the
+// run moves to the end of a listing sorted by update time, and the pages
+// after it move back by one, one of them past the reader. When time_zone
+// is set, the connector therefore does not page through one search: once
+// the last update time read passes the search's minute, it searches again
+// from that time and skips what it read already, and a checkpoint holds
+// that time and the last page's id. Without time_zone its bounds would be
+// hours wide, so it follows _links.next, and each page edited during a run
+// may cost another page of that run (the next full load repairs it): set
+// time_zone. A result found out of order means the server does not sort as
+// asked: the rest of the space is read through _links.next, skipping
+// nothing, and when results were already skipped after a new search, the
+// space is read again from its start (repeats, which the runner drops, but
+// no loss).
 //
 // # Rate limits
 //

@@ -22,9 +22,17 @@ const (
 type position struct {
 	// Space is the key of the space in progress.
 	Space string `json:"space,omitempty"`
-	// Next is the search page to read next in that space (a _links.next
-	// URL); empty means the space's first page.
+	// Next is the search page to read next in that space: a _links.next
+	// URL, or a new search from After. Empty means the space's first page.
 	Next string `json:"next,omitempty"`
+	// After and LastID are the update time and id of the last page read in
+	// a sorted listing: a page updated before After, or the page LastID
+	// itself, was read already.
+	After  time.Time `json:"after,omitzero"`
+	LastID string    `json:"last_id,omitempty"`
+	// Unsorted says the server was found not to sort by update time: the
+	// space is being read again from its start through _links.next alone.
+	Unsorted bool `json:"unsorted,omitempty"`
 	// Done says the space is finished.
 	Done bool `json:"done,omitempty"`
 }
@@ -171,24 +179,7 @@ func (r *run) space(key string, from position) bool {
 	if !r.emit(tributary.NodeItem(r.spaceNode(&sp, access)), nil) {
 		return false
 	}
-	first := from.Next
-	if first == "" {
-		first = r.searchURL(key)
-	}
-	for pg, err := range pages[json.RawMessage](r.ctx, r.c.client, first) {
-		if err != nil {
-			return r.listingFailed(key, err)
-		}
-		for _, raw := range pg.Items {
-			if !r.page(&sp, raw, access) {
-				return false
-			}
-		}
-		if pg.Next != "" && !r.checkpoint(position{Space: key, Next: pg.Next}) {
-			return false
-		}
-	}
-	return r.checkpoint(position{Space: key, Done: true})
+	return r.listing(&sp, access, from)
 }
 
 // listingFailed reports a search that could not be read. A space deleted
@@ -216,15 +207,19 @@ func (r *run) expand() string {
 	return strings.Join(e, ",")
 }
 
-// searchURL returns the first search page of a space: its pages ordered by
-// update time, oldest first, bounded by the window as CQL can express it.
+// searchURL returns the first search page of a space's pages updated at or
+// after from (or the window's start, if later), ordered by update time,
+// oldest first, bounded by the window as CQL can express it.
 // CQL reads dates to the minute in the account's time zone, so the bounds
 // are rounded outwards (and widened by 14 hours when the zone is unknown);
 // the exact window is applied to each page's version time.
-func (r *run) searchURL(key string) string {
+func (r *run) searchURL(key string, from time.Time) string {
 	cql := "type=page AND space=" + cqlQuote(key)
-	if !r.start.IsZero() {
-		cql += ` AND lastmodified >= "` + r.c.cqlTime(r.start, false) + `"`
+	if from.Before(r.start) {
+		from = r.start
+	}
+	if !from.IsZero() {
+		cql += ` AND lastmodified >= "` + r.c.cqlTime(from, false) + `"`
 	}
 	if !r.end.IsZero() {
 		cql += ` AND lastmodified < "` + r.c.cqlTime(r.end, true) + `"`
@@ -259,32 +254,21 @@ func (r *run) inWindow(t time.Time) bool {
 	return (r.start.IsZero() || !t.Before(r.start)) && (r.end.IsZero() || t.Before(r.end))
 }
 
-// page maps one search result and yields its ancestors' nodes and its
-// document, with comments and attachments when asked.
-func (r *run) page(sp *apiSpace, raw json.RawMessage, spaceAccess *tributary.ExternalAccess) bool {
-	var p apiContent
-	err := json.Unmarshal(raw, &p)
-	if err == nil {
-		err = checkContent(&p)
-	}
-	if err != nil {
-		return r.badPage(raw, err)
-	}
-	if !r.inWindow(p.Version.When) {
-		return true
-	}
+// pageDoc yields a page's ancestors' nodes and its document, with
+// comments and attachments when asked.
+func (r *run) pageDoc(sp *apiSpace, p *apiContent, spaceAccess *tributary.ExternalAccess) bool {
 	id := r.c.client.site + p.Links.WebUI
-	if !r.ancestorNodes(sp.Key, &p) {
+	if !r.ancestorNodes(sp.Key, p) {
 		return false
 	}
 	var access *tributary.ExternalAccess
 	if r.c.env.WantPermissions {
 		var err error
-		if access, err = r.pageAccess(&p, spaceAccess); err != nil {
+		if access, err = r.pageAccess(p, spaceAccess); err != nil {
 			return r.pageFailed(id, "read restrictions", err)
 		}
 	}
-	d := r.c.toDocument(sp.Key, &p, access)
+	d := r.c.toDocument(sp.Key, p, access)
 	if !r.slim {
 		for _, part := range []struct {
 			on   bool
@@ -294,7 +278,7 @@ func (r *run) page(sp *apiSpace, raw json.RawMessage, spaceAccess *tributary.Ext
 			if !part.on {
 				continue
 			}
-			sections, err := part.read(&p)
+			sections, err := part.read(p)
 			if err != nil {
 				return r.pageFailed(id, part.name, err)
 			}
