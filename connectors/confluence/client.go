@@ -36,7 +36,8 @@ func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.Retry
 		auth = httpx.Bearer(c.PersonalAccessToken)
 	}
 	hc, err := httpx.New(httpx.Options{Env: env, Name: "confluence", Auth: auth,
-		UserAgent: "tributary-confluence-connector", Retry: retry})
+		UserAgent: "tributary-confluence-connector", Retry: retry,
+		RateLimit: httpx.RateLimit{PerSecond: s.RequestsPerSecond, Burst: partsConcurrency}})
 	if err != nil {
 		return nil, err
 	}

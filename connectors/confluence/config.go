@@ -48,6 +48,10 @@ type Settings struct {
 	// widened by 14 hours on each side in the query (never in what is
 	// yielded) and searches are paged through their links.
 	TimeZone string `json:"time_zone,omitempty" jsonschema:"title=Account time zone,description=IANA time zone of the account's Confluence profile (such as Europe/Berlin); recommended: protects runs from edits made during them and makes polls cheaper"`
+	// RequestsPerSecond paces requests on the client's side; zero sends
+	// them as fast as answers come and relies on the server's 429 answers
+	// and their Retry-After.
+	RequestsPerSecond float64 `json:"requests_per_second,omitempty" jsonschema:"title=Requests per second,description=Client-side pace; 0 relies on the server's 429 answers,minimum=0"`
 }
 
 // SetDefaults fills the defaults before the configuration is decoded over
@@ -93,6 +97,9 @@ func (s *Settings) Validate() error {
 	}
 	if s.PageSize < 1 || s.PageSize > 50 {
 		errs = append(errs, tributary.InvalidField("page_size", "must be between 1 and 50"))
+	}
+	if s.RequestsPerSecond < 0 {
+		errs = append(errs, tributary.InvalidField("requests_per_second", "must not be negative"))
 	}
 	if s.TimeZone != "" {
 		if _, err := time.LoadLocation(s.TimeZone); err != nil {

@@ -284,3 +284,21 @@ func TestRateLimitBeyondPatienceEndsTheRun(t *testing.T) {
 		f.emu.Close()
 	})
 }
+
+// requests_per_second paces requests on the client's side (in fake time).
+func TestRequestsPerSecondPaces(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t, confluenceemu.GenerateOptions{Spaces: 1, Pages: 20, Comments: 1, Seed: 2}, confluenceemu.Options{})
+		s := f.settings("S000")
+		s.RequestsPerSecond = 2
+		c, err := New(s, f.credentials(), f.env())
+		require.NoError(t, err)
+		began := time.Now()
+		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
+		require.NoError(t, got.err)
+		n := len(f.emu.Requests())
+		require.Greater(t, n, 20)
+		assert.GreaterOrEqual(t, time.Since(began), time.Duration(n-partsConcurrency)*time.Second/2)
+		f.emu.Close()
+	})
+}

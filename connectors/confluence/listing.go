@@ -121,8 +121,11 @@ func (l *lister) next(link string, restart bool) string {
 }
 
 // page yields the documents of one search page. It reports restart when
-// a result came out of order (and stops there).
+// a result came out of order after results were skipped (and stops
+// there). The comments and attachments of the page's documents are read
+// together before any is yielded.
 func (l *lister) page(results []json.RawMessage) (restart, ok bool) {
+	var todo []*apiContent
 	for _, raw := range results {
 		var p apiContent
 		err := json.Unmarshal(raw, &p)
@@ -138,7 +141,8 @@ func (l *lister) page(results []json.RawMessage) (restart, ok bool) {
 		when := p.Version.When
 		if !l.pos.Unsorted && when.Before(l.prev) {
 			if l.skipped {
-				return true, true
+				restart = true
+				break
 			}
 			// Nothing was skipped yet: go on through the next links.
 			l.pos = position{Space: l.sp.Key, Unsorted: true}
@@ -152,14 +156,17 @@ func (l *lister) page(results []json.RawMessage) (restart, ok bool) {
 			}
 			l.pos.After, l.pos.LastID = when, p.ID
 		}
-		if !l.inWindow(when) {
-			continue
+		if l.inWindow(when) {
+			todo = append(todo, &p)
 		}
-		if !l.pageDoc(l.sp, &p, l.access) {
+	}
+	extra := l.parts(todo)
+	for i, p := range todo {
+		if !l.pageDoc(l.sp, p, l.access, extra[i]) {
 			return false, false
 		}
 	}
-	return false, true
+	return restart, true
 }
 
 // cqlFloor is the CQL lower bound for t ("" for the zero time).

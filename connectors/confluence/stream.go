@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tributary-dev/tributary"
@@ -254,9 +255,9 @@ func (r *run) inWindow(t time.Time) bool {
 	return (r.start.IsZero() || !t.Before(r.start)) && (r.end.IsZero() || t.Before(r.end))
 }
 
-// pageDoc yields a page's ancestors' nodes and its document, with
-// comments and attachments when asked.
-func (r *run) pageDoc(sp *apiSpace, p *apiContent, spaceAccess *tributary.ExternalAccess) bool {
+// pageDoc yields a page's ancestors' nodes and its document, with the
+// sections of its comments and attachments read beforehand (see parts).
+func (r *run) pageDoc(sp *apiSpace, p *apiContent, spaceAccess *tributary.ExternalAccess, extra pageParts) bool {
 	id := r.c.client.site + p.Links.WebUI
 	if !r.ancestorNodes(sp.Key, p) {
 		return false
@@ -268,24 +269,64 @@ func (r *run) pageDoc(sp *apiSpace, p *apiContent, spaceAccess *tributary.Extern
 			return r.pageFailed(id, "read restrictions", err)
 		}
 	}
-	d := r.c.toDocument(sp.Key, p, access)
-	if !r.slim {
-		for _, part := range []struct {
-			on   bool
-			name string
-			read func(*apiContent) ([]tributary.Section, error)
-		}{{r.c.settings.IncludeComments, "comments", r.comments}, {r.c.settings.IncludeAttachments, "attachments", r.attachments}} {
-			if !part.on {
-				continue
-			}
-			sections, err := part.read(p)
-			if err != nil {
-				return r.pageFailed(id, part.name, err)
-			}
-			d.Sections = append(d.Sections, sections...)
-		}
+	if extra.err != nil {
+		return r.pageFailed(id, extra.what, extra.err)
 	}
+	d := r.c.toDocument(sp.Key, p, access)
+	d.Sections = append(d.Sections, extra.sections...)
 	return r.emit(tributary.DocumentItem(d), nil)
+}
+
+// pageParts are a page's comment and attachment sections, or the error
+// that kept them from being read.
+type pageParts struct {
+	sections []tributary.Section
+	what     string
+	err      error
+}
+
+// partsConcurrency bounds the pages whose comments and attachments are
+// read at once. The HTTP stack's limiter and Retry-After handling pace them
+// all alike.
+const partsConcurrency = 4
+
+// parts reads the comments and attachments of the pages, up to
+// partsConcurrency pages at once; every goroutine ends before it returns.
+func (r *run) parts(pages []*apiContent) []pageParts {
+	out := make([]pageParts, len(pages))
+	if r.slim || (!r.c.settings.IncludeComments && !r.c.settings.IncludeAttachments) {
+		return out
+	}
+	sem := make(chan struct{}, partsConcurrency)
+	var wg sync.WaitGroup
+	for i, p := range pages {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out[i] = r.readParts(p)
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func (r *run) readParts(p *apiContent) pageParts {
+	var out pageParts
+	for _, part := range []struct {
+		on   bool
+		name string
+		read func(*apiContent) ([]tributary.Section, error)
+	}{{r.c.settings.IncludeComments, "comments", r.comments}, {r.c.settings.IncludeAttachments, "attachments", r.attachments}} {
+		if !part.on {
+			continue
+		}
+		sections, err := part.read(p)
+		if err != nil {
+			return pageParts{what: part.name, err: err}
+		}
+		out.sections = append(out.sections, sections...)
+	}
+	return out
 }
 
 // checkContent refuses a search result the connector cannot index
