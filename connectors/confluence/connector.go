@@ -52,7 +52,12 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 }
 
 func newConnector(s Settings, c Credentials, env tributary.Env, retry httpx.RetryPolicy) (*Connector, error) {
-	if err := errors.Join(prefixed("settings", s.Validate()), prefixed("credentials", c.Validate())); err != nil {
+	err := errors.Join(prefixed("settings", s.Validate()), prefixed("credentials", c.Validate()))
+	if err == nil && s.Deployment == DeploymentCloud && c.PersonalAccessToken != "" {
+		err = &tributary.FieldError{Field: "credentials.personal_access_token",
+			Problem: "Confluence Cloud takes an e-mail and an API token, not a personal access token"}
+	}
+	if err != nil {
 		return nil, &tributary.Error{Op: "confluence: new connector", Kind: tributary.ErrInvalidConfig, Err: err}
 	}
 	cl, err := newClient(&s, &c, env, retry)
