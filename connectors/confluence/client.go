@@ -53,15 +53,28 @@ func (c *client) url(path string, q url.Values) string {
 	return c.api + path + "?" + q.Encode()
 }
 
-// link resolves a _links.next value, which is relative to the site
-// address (Cloud: "/rest/api/content/search?...&cursor=..."). A link
-// outside the API root is refused, so the credentials never follow it.
+// link resolves a _links.next value. Confluence makes it relative to the
+// site address ("/rest/api/content/search?...&cursor=..."); a link that
+// repeats the context path ("/wiki/rest/api/...") or is absolute is taken
+// too. A link outside the API root is refused, so the credentials never
+// follow it.
 func (c *client) link(next string) (string, error) {
-	if !strings.HasPrefix(next, "/rest/api/") {
-		return "", tributary.NewError("confluence", tributary.ErrTransient,
-			fmt.Errorf("next-page link %q is not under the REST API", next))
+	var abs string
+	switch {
+	case strings.HasPrefix(next, "/rest/api/"):
+		abs = c.site + next
+	case strings.HasPrefix(next, "/"):
+		if u, err := url.Parse(c.site); err == nil {
+			abs = u.Scheme + "://" + u.Host + next
+		}
+	default:
+		abs = next
 	}
-	return c.site + next, nil
+	if !strings.HasPrefix(abs, c.api+"/") {
+		return "", tributary.NewError("confluence", tributary.ErrTransient,
+			fmt.Errorf("next-page link %q is not under the REST API %s", next, c.api))
+	}
+	return abs, nil
 }
 
 // get fetches one object into v. A broken body is fetched again, up to

@@ -120,3 +120,23 @@ func FuzzSearchResult(f *testing.F) {
 		}
 	})
 }
+
+func TestNextLinks(t *testing.T) {
+	c := &client{site: cloudSite, api: cloudSite + "/rest/api"}
+	for next, want := range map[string]string{
+		"/rest/api/content/search?cursor=a":                                   cloudSite + "/rest/api/content/search?cursor=a",
+		"/wiki/rest/api/content/search?cursor=b":                              cloudSite + "/rest/api/content/search?cursor=b",
+		"https://example.atlassian.net/wiki/rest/api/content/search?cursor=c": cloudSite + "/rest/api/content/search?cursor=c",
+		"https://evil.example/wiki/rest/api/content/search":                   "",
+		"/wiki/other/rest/api/x":                                              "",
+		"//evil.example/rest/api/x":                                           "",
+	} {
+		got, err := c.link(next)
+		if want == "" {
+			assert.Error(t, err, next)
+			continue
+		}
+		require.NoError(t, err, next)
+		assert.Equal(t, want, got)
+	}
+}
