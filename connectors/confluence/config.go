@@ -41,13 +41,13 @@ type Settings struct {
 	// PageSize is the search page size, at most 50.
 	PageSize int `json:"page_size,omitempty" jsonschema:"title=Page size,minimum=1,maximum=50,default=50"`
 	// TimeZone is the IANA zone of the account's Confluence profile, in
-	// which Confluence reads CQL dates. Set, it lets the connector search
-	// again from the last update time read instead of paging by offsets,
-	// so pages edited during a run cannot push others past it, and keeps
-	// poll queries tight. Empty means unknown: poll windows are then
-	// widened by 14 hours on each side in the query (never in what is
-	// yielded) and searches are paged through their links.
-	TimeZone string `json:"time_zone,omitempty" jsonschema:"title=Account time zone,description=IANA time zone of the account's Confluence profile (such as Europe/Berlin); recommended: protects runs from edits made during them and makes polls cheaper"`
+	// which Confluence reads CQL dates. Empty means the connector measures
+	// the account's UTC offset from the site (about ten small searches a
+	// day) and widens its bounds by an hour for daylight saving time. The
+	// zone lets the connector search again from the last update time read
+	// instead of paging by offsets, so that pages edited during a run
+	// cannot push others past it.
+	TimeZone string `json:"time_zone,omitempty" jsonschema:"title=Account time zone,description=IANA time zone of the account's Confluence profile (such as Europe/Berlin); measured from the site when empty"`
 	// RequestsPerSecond paces requests on the client's side; zero sends
 	// them as fast as answers come and relies on the server's 429 answers
 	// and their Retry-After.

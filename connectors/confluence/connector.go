@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tributary-dev/tributary"
@@ -33,8 +34,13 @@ type Connector struct {
 	settings Settings
 	env      tributary.Env
 	client   *client
-	zone     *time.Location // the account's zone for CQL dates; nil when unknown
+	zone     *time.Location // the configured zone for CQL dates; nil when not set
 	spaces   []string       // configured space keys, sorted, without duplicates
+
+	// detected caches the zone found by probing when none is configured.
+	mu         sync.Mutex
+	detected   cqlZone
+	detectedAt time.Time
 }
 
 var (

@@ -35,8 +35,9 @@
 // page's comments, replies included, as sections; include_attachments adds
 // one section per attachment with its name, type, size and download link
 // (attachment contents are not read). Each costs one request per page.
-// time_zone names the IANA zone of the account's Confluence profile (see
-// below).
+// time_zone names the IANA zone of the account's Confluence profile
+// (Profile → Settings → Time zone); it is measured when not set (see
+// below). requests_per_second paces requests on the client's side.
 //
 // # Documents
 //
@@ -76,14 +77,32 @@
 //
 // Spaces are read in key order. In each, pages come from a CQL search,
 // type=page AND space="KEY", ordered by lastmodified ascending, page by
-// page through _links.next (a cursor link on Cloud, a start offset on
-// Server), with bodies, versions, history, ancestors and labels expanded
-// in the same request. A poll window adds lastmodified bounds: CQL reads
-// dates to the minute in the account's time zone, so the connector rounds
-// them outwards in time_zone, or widens them by 14 hours on each side when
-// time_zone is not set, and then keeps exactly the pages whose version time
-// lies in the window. The listing is never cut short on the strength of its
-// order, so a server that ignores the order loses nothing.
+// page, with bodies, versions, history, ancestors and labels expanded in
+// the same request. A poll window adds lastmodified bounds. CQL reads
+// dates to the minute in the account's time zone, so the connector writes
+// them in that zone rounded outwards, and then keeps exactly the pages
+// whose version time lies in the window. The zone is time_zone when set;
+// otherwise the connector measures the account's UTC offset once a day with
+// about ten one-result searches (a binary search for the offset at which a
+// bound admits the newest page) and widens bounds by an hour for daylight
+// saving time; if that fails, it widens them by 14 hours on each side. The
+// listing is never cut short on the strength of its order, so a server
+// that ignores the order loses nothing.
+//
+// A listing paged by offsets shifts under edits: a page edited during the
+// run moves to the end of a listing sorted by update time, and the pages
+// after it move back by one, one of them past the reader. So, with the
+// zone known, the connector does not page through one search: once the
+// last update time read passes the search's lower bound, it searches again
+// from that time and skips what it read already, and a checkpoint holds
+// that time and the last page's id. Only when the zone could not be found
+// does it follow _links.next (a cursor link on Cloud, a start offset on
+// Server), and then each page edited during a run may cost another page of
+// that run, which the next full load repairs. A result found out of order
+// means the server does not sort as asked: the rest of the space is read
+// through _links.next, skipping nothing, and when results were already
+// skipped after a new search, the space is read again from its start
+// (repeats, which the runner drops, but no loss).
 //
 // A checkpoint holds the space in progress and its next search link (or
 // that the space is finished), and the update time and id of the last page
@@ -93,21 +112,6 @@
 // reported as a failure with the page's id and is not yielded incomplete;
 // revoked credentials, exhausted rate limits and servers that keep failing
 // end the run, which resumes from its last checkpoint.
-//
-// A listing paged by offsets shifts under edits: a page edited during the
-// run moves to the end of a listing sorted by update time, and the pages
-// after it move back by one, one of them past the reader. When time_zone
-// is set, the connector therefore does not page through one search: once
-// the last update time read passes the search's minute, it searches again
-// from that time and skips what it read already, and a checkpoint holds
-// that time and the last page's id. Without time_zone its bounds would be
-// hours wide, so it follows _links.next, and each page edited during a run
-// may cost another page of that run (the next full load repairs it): set
-// time_zone. A result found out of order means the server does not sort as
-// asked: the rest of the space is read through _links.next, skipping
-// nothing, and when results were already skipped after a new search, the
-// space is read again from its start (repeats, which the runner drops, but
-// no loss).
 //
 // # Rate limits
 //

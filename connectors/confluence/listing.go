@@ -28,13 +28,28 @@ type lister struct {
 	// search, or on resuming): finding the listing unsorted then means
 	// reading the space again.
 	skipped bool
+	// verify says the first result of the page is checked to lie at or
+	// before the last update time read, which a search from that time
+	// with a measured zone must return unless its bound came out late (an
+	// offset an hour off across daylight saving time); widened says the
+	// search was widened by an hour for that already.
+	verify, widened bool
 }
+
+// The outcomes of reading one search page.
+const (
+	pageRead    = iota
+	pageRestart // found unsorted after skipping: read the space again
+	pageWiden   // a new search's bound came out late: widen it
+	pageStopped // the consumer stopped, or the run failed
+)
 
 // listing reads a space's pages from pos, with a checkpoint after each
 // search page.
 //
-// Results come oldest first. When the account's zone is known, the
-// connector does not page through one search by offsets: once a page
+// Results come oldest first. When the account's zone is known (set, or
+// detected, see cqlZone), the connector does not page through one search
+// by offsets: once a page
 // moved the update time past the search's minute, it searches again from
 // the last update time read and skips what it read already. An offset
 // listing shifts under edits (a page edited during the run moves to the
@@ -53,22 +68,25 @@ func (r *run) listing(sp *apiSpace, access *tributary.ExternalAccess, from posit
 	at := from.Next
 	switch {
 	case at == "":
-		at = r.searchURL(sp.Key, time.Time{})
-		l.floor = r.c.cqlFloor(r.start)
+		at = r.searchURL(sp.Key, time.Time{}, 0)
+		l.floor = r.cqlFloor(r.start)
 	case !from.Unsorted && !from.After.IsZero():
-		l.floor, l.skipped = r.c.cqlFloor(from.After), true
+		l.floor, l.skipped, l.verify = r.cqlFloor(from.After), true, r.zone.measured
 	}
+	// seen guards against a server repeating a next link; the searches the
+	// connector starts itself always move forward (or widen once).
 	seen := map[[32]byte]bool{}
+	isLink := false
 	for n := 0; at != ""; n++ {
 		if err := r.ctx.Err(); err != nil {
 			return r.fail(err)
 		}
-		if key := sha256.Sum256([]byte(at)); seen[key] || n >= maxSearchPages {
+		key := sha256.Sum256([]byte(at))
+		if (isLink && seen[key]) || n >= maxSearchPages {
 			return r.fail(tributary.NewError("confluence: search pages of space "+sp.Key, tributary.ErrTransient,
-				fmt.Errorf("search page repeated or too many pages: %w", httpx.ErrPagination)))
-		} else {
-			seen[key] = true
+				fmt.Errorf("next link repeated or too many pages: %w", httpx.ErrPagination)))
 		}
+		seen[key] = true
 		var page apiList[json.RawMessage]
 		if err := r.c.client.get(r.ctx, at, &page); err != nil {
 			return r.listingFailed(sp.Key, err)
@@ -80,12 +98,18 @@ func (r *run) listing(sp *apiSpace, access *tributary.ExternalAccess, from posit
 				return r.listingFailed(sp.Key, err)
 			}
 		}
-		restart, ok := l.page(page.Results)
-		if !ok {
+		outcome := l.page(page.Results)
+		switch outcome {
+		case pageStopped:
 			return false
+		case pageWiden:
+			l.widened, isLink = true, false
+			at = r.searchURL(sp.Key, l.pos.After, dstMargin)
+			continue
 		}
-		at = l.next(link, restart)
-		if restart {
+		at = l.next(link, outcome == pageRestart)
+		isLink = at != "" && at == link
+		if outcome == pageRestart {
 			clear(seen)
 		}
 		if at != "" {
@@ -109,23 +133,26 @@ func (l *lister) next(link string, restart bool) string {
 		l.prev, l.skipped = time.Time{}, false
 		l.c.env.Log().Warn("confluence: search results not sorted by update time; reading the space again from its start",
 			"space", l.sp.Key)
-		return l.searchURL(l.sp.Key, time.Time{})
-	case l.pos.Unsorted || l.c.zone == nil || l.pos.After.IsZero() || link == "":
+		return l.searchURL(l.sp.Key, time.Time{}, 0)
+	case l.pos.Unsorted || !l.zone.known() || l.pos.After.IsZero() || link == "":
 		return link
 	}
-	if floor := l.c.cqlFloor(l.pos.After); floor > l.floor {
+	if floor := l.cqlFloor(l.pos.After); floor > l.floor {
 		l.floor, l.prev, l.skipped = floor, time.Time{}, true
-		return l.searchURL(l.sp.Key, l.pos.After)
+		l.verify, l.widened = l.zone.measured, false
+		return l.searchURL(l.sp.Key, l.pos.After, 0)
 	}
 	return link
 }
 
-// page yields the documents of one search page. It reports restart when
-// a result came out of order after results were skipped (and stops
-// there). The comments and attachments of the page's documents are read
-// together before any is yielded.
-func (l *lister) page(results []json.RawMessage) (restart, ok bool) {
+// page yields the documents of one search page. It reports pageRestart
+// when a result came out of order after results were skipped (and stops
+// there), and pageWiden when a new search's first result shows its bound
+// came out late (and yields nothing). The comments and attachments of the
+// page's documents are read together before any is yielded.
+func (l *lister) page(results []json.RawMessage) int {
 	var todo []*apiContent
+	outcome := pageRead
 	for _, raw := range results {
 		var p apiContent
 		err := json.Unmarshal(raw, &p)
@@ -134,14 +161,20 @@ func (l *lister) page(results []json.RawMessage) (restart, ok bool) {
 		}
 		if err != nil {
 			if !l.badPage(raw, err) {
-				return false, false
+				return pageStopped
 			}
 			continue
 		}
 		when := p.Version.When
+		if l.verify {
+			l.verify = false
+			if when.After(l.pos.After) && !l.widened && !l.pos.Unsorted {
+				return pageWiden
+			}
+		}
 		if !l.pos.Unsorted && when.Before(l.prev) {
 			if l.skipped {
-				restart = true
+				outcome = pageRestart
 				break
 			}
 			// Nothing was skipped yet: go on through the next links.
@@ -163,16 +196,16 @@ func (l *lister) page(results []json.RawMessage) (restart, ok bool) {
 	extra := l.parts(todo)
 	for i, p := range todo {
 		if !l.pageDoc(l.sp, p, l.access, extra[i]) {
-			return false, false
+			return pageStopped
 		}
 	}
-	return restart, true
+	return outcome
 }
 
 // cqlFloor is the CQL lower bound for t ("" for the zero time).
-func (c *Connector) cqlFloor(t time.Time) string {
+func (r *run) cqlFloor(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return c.cqlTime(t, false)
+	return r.zone.exact(t)
 }

@@ -55,9 +55,7 @@ func TestMalformedResultsAreFailures(t *testing.T) {
 		json.RawMessage(`{"id":2,"title":"bad id type"}`),
 		json.RawMessage(`{"id":"3","type":"page","title":"Fine","version":{"when":"2024-01-01T00:00:00.000Z","number":1},"_links":{"webui":"/spaces/S000/pages/3/Fine"}}`),
 	}
-	restart, ok := l.page(raw)
-	require.True(t, ok)
-	require.False(t, restart)
+	require.Equal(t, pageRead, l.page(raw))
 	require.Len(t, items, 3)
 	assert.Equal(t, cloudSite+"/spaces/S000/pages/1/No+version", items[0].Failure.DocumentID)
 	assert.True(t, strings.HasPrefix(items[1].Failure.EntityID, "content:"))
@@ -115,7 +113,7 @@ func FuzzSearchResult(f *testing.F) {
 			return true
 		}
 		l := &lister{run: r, sp: &apiSpace{Key: "K"}}
-		if _, ok := l.page([]json.RawMessage{b}); !ok {
+		if l.page([]json.RawMessage{b}) == pageStopped {
 			t.Fatal("page stopped")
 		}
 	})

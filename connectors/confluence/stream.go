@@ -71,6 +71,8 @@ type run struct {
 	nodes *recent
 	// restrictions caches ancestors' read restrictions, bounded likewise.
 	restrictions map[string]*levelAccess
+	// zone is how this run writes CQL dates.
+	zone cqlZone
 }
 
 func newRun(c *Connector, ctx context.Context, start, end time.Time, yield func(tributary.Item, error) bool) *run {
@@ -115,6 +117,7 @@ func (r *run) all(pos position) {
 		r.fail(err)
 		return
 	}
+	r.zone = r.c.cqlZone(r.ctx)
 	for _, key := range keys {
 		from := position{Space: key}
 		switch {
@@ -209,45 +212,25 @@ func (r *run) expand() string {
 }
 
 // searchURL returns the first search page of a space's pages updated at or
-// after from (or the window's start, if later), ordered by update time,
-// oldest first, bounded by the window as CQL can express it.
+// after from less widen (or the window's start, if later), ordered by
+// update time, oldest first, bounded by the window as CQL can express it.
 // CQL reads dates to the minute in the account's time zone, so the bounds
-// are rounded outwards (and widened by 14 hours when the zone is unknown);
+// are rounded outwards (and widened when the zone is unknown, see cqlZone);
 // the exact window is applied to each page's version time.
-func (r *run) searchURL(key string, from time.Time) string {
+func (r *run) searchURL(key string, from time.Time, widen time.Duration) string {
 	cql := "type=page AND space=" + cqlQuote(key)
-	if from.Before(r.start) {
-		from = r.start
-	}
-	if !from.IsZero() {
-		cql += ` AND lastmodified >= "` + r.c.cqlTime(from, false) + `"`
+	switch {
+	case !from.IsZero() && from.After(r.start):
+		cql += ` AND lastmodified >= "` + r.zone.exact(from.Add(-widen)) + `"`
+	case !r.start.IsZero():
+		cql += ` AND lastmodified >= "` + r.zone.format(r.start, false) + `"`
 	}
 	if !r.end.IsZero() {
-		cql += ` AND lastmodified < "` + r.c.cqlTime(r.end, true) + `"`
+		cql += ` AND lastmodified < "` + r.zone.format(r.end, true) + `"`
 	}
 	cql += " order by lastmodified asc"
 	q := url.Values{"cql": {cql}, "limit": {fmt.Sprint(r.c.settings.PageSize)}, "expand": {r.expand()}}
 	return r.c.client.url("/content/search", q)
-}
-
-// zoneMargin covers every UTC offset in use (UTC-12 to UTC+14) when the
-// account's zone is unknown.
-const zoneMargin = 14 * time.Hour
-
-// cqlTime formats t as a CQL date ("2006-01-02 15:04") in the account's
-// zone, rounded down for a lower bound and up for an upper one.
-func (c *Connector) cqlTime(t time.Time, upper bool) string {
-	const layout = "2006-01-02 15:04"
-	if c.zone == nil {
-		if upper {
-			return t.UTC().Add(zoneMargin + time.Minute).Format(layout)
-		}
-		return t.UTC().Add(-zoneMargin).Format(layout)
-	}
-	if upper {
-		return t.In(c.zone).Add(time.Minute).Format(layout)
-	}
-	return t.In(c.zone).Format(layout)
 }
 
 // inWindow reports whether t lies in [start, end).

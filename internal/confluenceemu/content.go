@@ -67,7 +67,7 @@ func (s *Server) search(r *http.Request, _ *User) (int, any) {
 	}
 	var hits []*Page
 	for _, p := range s.data.Pages {
-		if q.match("page", p.Space.Key, p.When) {
+		if q.match("page", strconv.FormatInt(p.ID, 10), p.Space.Key, p.When) {
 			hits = append(hits, p)
 		}
 	}

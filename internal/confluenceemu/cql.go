@@ -3,19 +3,21 @@ package confluenceemu
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 )
 
 // query is the subset of CQL the emulator understands: clauses joined by
-// AND on type, space and lastmodified, and an optional ordering by
+// AND on type, id, space and lastmodified, and an optional ordering by
 // lastmodified. Anything else is refused, as the real service refuses CQL
 // it cannot parse, so a client never believes a filter was applied when it
 // was not.
 type query struct {
 	types  []string // empty means any type
 	spaces []string // empty means any space
+	ids    []string // empty means any id
 	// after and before bound lastmodified: when >= after (or > when
 	// afterStrict) and when < before (or <= when beforeIncl).
 	after, before           time.Time
@@ -24,10 +26,13 @@ type query struct {
 	order                   string // "", "asc" or "desc"
 }
 
-// match reports whether a page of the given type, space and update time
-// satisfies the query.
-func (q *query) match(typ, space string, when time.Time) bool {
+// match reports whether a page of the given type, id, space and update
+// time satisfies the query.
+func (q *query) match(typ, id, space string, when time.Time) bool {
 	if len(q.types) > 0 && !slices.Contains(q.types, typ) {
+		return false
+	}
+	if len(q.ids) > 0 && !slices.Contains(q.ids, id) {
 		return false
 	}
 	if len(q.spaces) > 0 && !slices.ContainsFunc(q.spaces, func(s string) bool { return strings.EqualFold(s, space) }) {
@@ -192,6 +197,17 @@ func (p *parser) clause(q *query) error {
 			return err
 		}
 		q.spaces = append(q.spaces, vals...)
+	case "id":
+		vals, err := p.values()
+		if err != nil {
+			return err
+		}
+		for _, v := range vals {
+			if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+				return fmt.Errorf("bad id %q", v)
+			}
+		}
+		q.ids = append(q.ids, vals...)
 	case "lastmodified":
 		return p.dateClause(q)
 	default:

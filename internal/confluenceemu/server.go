@@ -2,7 +2,7 @@
 // Cloud and of Confluence Server and Data Center, on the emulator kit, for
 // testing the Confluence connector offline.
 //
-// It serves content search by CQL (a subset: type, space, lastmodified and
+// It serves content search by CQL (a subset: type, id, space, lastmodified and
 // ordering by lastmodified; anything else is refused with 400 like the real
 // service), spaces with their read permissions, pages with storage-format
 // bodies, versions, history, ancestors, labels and read restrictions, and

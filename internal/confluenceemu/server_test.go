@@ -24,15 +24,19 @@ func TestParseCQL(t *testing.T) {
 	assert.True(t, q.before.Equal(time.Date(2024, 3, 2, 5, 0, 0, 0, time.UTC)))
 	assert.Equal(t, "desc", q.order)
 	at := time.Date(2024, 3, 1, 15, 30, 0, 0, time.UTC)
-	assert.True(t, q.match("page", "eng", at))
-	assert.False(t, q.match("page", "ENG", at.Add(-time.Millisecond)))
-	assert.False(t, q.match("blogpost", "ENG", at))
-	assert.False(t, q.match("page", "OPS", at))
+	assert.True(t, q.match("page", "1", "eng", at))
+	assert.False(t, q.match("page", "1", "ENG", at.Add(-time.Millisecond)))
+	assert.False(t, q.match("blogpost", "1", "ENG", at))
+	assert.False(t, q.match("page", "1", "OPS", at))
+	q, err = parseCQL(`id = 42 AND type = page`, time.UTC)
+	require.NoError(t, err)
+	assert.True(t, q.match("page", "42", "X", at))
+	assert.False(t, q.match("page", "43", "X", at))
 
 	for _, bad := range []string{
 		"", "type=page OR space=ENG", "title ~ 'x'", "type=page AND", `lastmodified >= "yesterday"`,
 		"type=page order by title", `space in ("A"`, `lastmodified = "2024-01-01"`, "type=widget", "type=page )",
-		`space = "ENG`,
+		`space = "ENG`, "id = abc",
 	} {
 		_, err := parseCQL(bad, time.UTC)
 		assert.Error(t, err, "%q must be refused", bad)
