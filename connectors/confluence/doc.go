@@ -21,10 +21,12 @@
 //
 // The account needs the "Can use" global permission and the "View" space
 // permission on every space to read; it sees no page whose restrictions
-// exclude it. To fill document permissions, it also needs to see the
-// spaces' permissions, which Confluence shows to space administrators:
-// give it the "Admin" space permission, or expect spaces' user and group
-// lists to come back empty.
+// exclude it. To fill document permissions it reads each space's
+// permissions (GET /rest/api/space/KEY?expand=permissions), restricted
+// ancestors' read restrictions and pages' own ones; Confluence may show
+// space permissions only to space administrators, so if spaces' user and
+// group lists come back empty, give the account the "Admin" space
+// permission.
 //
 // A space key is the short name in a space's address: ENG in
 // https://example.atlassian.net/wiki/spaces/ENG/overview or
@@ -106,9 +108,8 @@
 //
 // A checkpoint holds the space in progress and its next search link (or
 // that the space is finished), and the update time and id of the last page
-// read; it never grows with the site. A space that
-// disappears is reported as a failure naming "space:KEY" and the run goes
-// on; a page whose comments, attachments or restrictions cannot be read is
+// read; it never grows with the site. A space that disappears is reported
+// as a failure naming "space:KEY" and the run goes on; a page whose comments, attachments or restrictions cannot be read is
 // reported as a failure with the page's id and is not yielded incomplete;
 // revoked credentials, exhausted rate limits and servers that keep failing
 // end the run, which resumes from its last checkpoint.
@@ -120,6 +121,8 @@
 // requests_per_second adds a pace of the client's own. A full load costs
 // one request per 50 pages, plus one per page for comments and one for
 // attachments when asked (read for up to four pages at once), plus one per
-// distinct ancestor when permissions are asked. At 10 requests a second
-// that is about 500 pages a second without comments and 9 with them.
+// distinct ancestor when permissions are asked, plus about ten a day to
+// measure the account's offset when time_zone is not set. At 10 requests a
+// second that is about 300 pages a second without comments and 9 with
+// them.
 package confluence

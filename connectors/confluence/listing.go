@@ -48,10 +48,10 @@ const (
 // search page.
 //
 // Results come oldest first. When the account's zone is known (set, or
-// detected, see cqlZone), the connector does not page through one search
-// by offsets: once a page
-// moved the update time past the search's minute, it searches again from
-// the last update time read and skips what it read already. An offset
+// measured, see cqlZone), the connector does not page through one search
+// by offsets: once a page moved the update time past the search's minute,
+// it searches again from the last update time read and skips what it read
+// already. An offset
 // listing shifts under edits (a page edited during the run moves to the
 // end, and the pages after it move back, one of them past the reader); a
 // new search from the last time read does not. Within one minute, and when
