@@ -79,7 +79,7 @@ func checkArchive(z *zip.Reader, lim ArchiveLimits) error {
 }
 
 func (w *walker) archiveEntry(src *source, f *zip.File, prev string, depth int, expanded *int64) error {
-	esrc := &source{root: src.root, id: entryID(src.docID(), f.Name), sem: src.sem + "!/" + f.Name,
+	esrc := &source{dir: src.dir, root: src.root, id: entryID(src.docID(), f.Name), sem: src.sem + "!/" + f.Name,
 		link: src.link, changed: src.changed}
 	name, err := entryName(f.Name)
 	if err != nil {

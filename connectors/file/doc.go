@@ -28,7 +28,9 @@
 // the root, with "/" as separator: "*" matches within one folder name, "**"
 // across folders ("**/*.pdf" is every PDF, "reports/**" everything under
 // reports), and {a,b} and [abc] as usual. A folder that an exclude pattern
-// matches is not entered. Unset exclude means DefaultExclude.
+// matches is not entered. Unset exclude means DefaultExclude, which leaves
+// out hidden files and folders (names starting with a dot: .git, .env,
+// .ssh); set exclude to [] to index everything.
 //
 // # What becomes a document
 //
@@ -77,6 +79,11 @@
 // list of what was seen, and LoadFromCheckpoint resumes right after it.
 // Memory follows the depth of the tree and the widest folder, not the
 // number of files.
+//
+// Folders are hierarchy nodes: documents name their folder's node id
+// (file://NAME/PATH/, with a trailing slash) as ParentID, and the
+// checkpoint stream and HandleEvent yield a folder's node, after its
+// parents', before the first document in it.
 //
 // HandleEvent turns a file-system event (Event.Key = the path) into
 // upserts and deletions, and Watch produces such events from fsnotify.

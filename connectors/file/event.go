@@ -35,6 +35,7 @@ func (c *Connector) HandleEvent(ctx context.Context, ev tributary.Event) iter.Se
 		w := c.walker(ctx, time.Time{}, time.Time{}, func(it tributary.Item) bool {
 			return yield(it, nil)
 		})
+		w.nodes = true
 		if err := c.handle(w, ev.Key); err != nil && !errors.Is(err, errStopped) {
 			yield(tributary.Item{}, wrapTerminal(err))
 		}
@@ -49,9 +50,12 @@ func (c *Connector) handle(w *walker, key string) error {
 	if !ok {
 		return w.failure(&tributary.Failure{EntityID: key, Message: "event for a path under no root"})
 	}
-	if rel == "" || w.excludedPath(rel) {
+	dirRel, name := path.Split(rel)
+	dirRel = strings.TrimSuffix(dirRel, "/")
+	if rel == "" || w.excludedPath(dirRel) || (name != MetadataFile && w.excluded(rel)) {
 		return nil
 	}
+	w.c.opened.Add(1)
 	real, err := filepath.EvalSymlinks(r.path)
 	if err != nil {
 		return tributary.NewError("file: root "+r.name, tributary.ErrNotFound, err)
@@ -62,8 +66,6 @@ func (c *Connector) handle(w *walker, key string) error {
 	}
 	defer h.Close()
 	rs := &rootState{cfg: r, real: real, handle: h}
-	dirRel, name := path.Split(rel)
-	dirRel = strings.TrimSuffix(dirRel, "/")
 	d, err := w.openChain(rs, dirRel)
 	if errors.Is(err, fs.ErrNotExist) {
 		return w.deletion(docID(r.name, rel))
@@ -71,7 +73,7 @@ func (c *Connector) handle(w *walker, key string) error {
 	if err != nil {
 		return w.folderFailure(rs, dirRel, err)
 	}
-	defer d.handle.Close()
+	defer d.close()
 	if name == MetadataFile {
 		w.noDescend = true
 		return w.walkDir(d, nil)
@@ -94,15 +96,24 @@ func (c *Connector) locate(key string) (rootConfig, string, bool) {
 	key = filepath.Clean(key)
 	for _, r := range c.roots {
 		if rel, ok := within(r.path, key); ok {
-			return r, filepath.ToSlash(strings.TrimPrefix(rel, ".")), true
+			return r, slashRel(rel), true
 		}
 		if real, err := filepath.EvalSymlinks(r.path); err == nil {
 			if rel, ok := within(real, key); ok {
-				return r, filepath.ToSlash(strings.TrimPrefix(rel, ".")), true
+				return r, slashRel(rel), true
 			}
 		}
 	}
 	return rootConfig{}, "", false
+}
+
+// slashRel turns a path from filepath.Rel into a slash path, "" for the
+// root itself.
+func slashRel(rel string) string {
+	if rel == "." {
+		return ""
+	}
+	return filepath.ToSlash(rel)
 }
 
 // excludedPath reports whether rel or a folder above it is excluded.
@@ -138,13 +149,23 @@ func (w *walker) openChain(rs *rootState, rel string) (*dirState, error) {
 		return nil, err
 	}
 	d.handle = h
+	if d.dir, err = h.Open("."); err != nil {
+		h.Close()
+		return nil, err
+	}
 	if _, err := h.Lstat(MetadataFile); err == nil {
 		if err := w.loadSideFile(d); err != nil {
-			h.Close()
+			d.close()
 			return nil, err
 		}
 	}
 	return d, nil
+}
+
+// close closes a folder opened by openChain.
+func (d *dirState) close() {
+	d.dir.Close()
+	d.handle.Close()
 }
 
 func orDot(rel string) string {
@@ -155,10 +176,7 @@ func orDot(rel string) string {
 }
 
 func (w *walker) deletion(id string) error {
-	if !w.emit(tributary.DeletionItem(id)) {
-		return errStopped
-	}
-	return nil
+	return w.put(tributary.DeletionItem(id))
 }
 
 // Watch watches the roots with fsnotify and yields an Event for every
@@ -181,6 +199,9 @@ func (c *Connector) Watch(ctx context.Context) iter.Seq2[tributary.Event, error]
 			if !c.watchTree(w, fw, r.path, yield) {
 				return
 			}
+		}
+		if c.onWatching != nil {
+			c.onWatching()
 		}
 		c.watchLoop(ctx, w, fw, yield)
 	}

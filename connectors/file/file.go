@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/tributary-dev/tributary"
@@ -41,44 +42,46 @@ const (
 	DefaultMaxRatio     = 100
 )
 
-// DefaultExclude is what Settings.Exclude holds when it is not set:
-// version-control folders and operating-system clutter.
-var DefaultExclude = []string{"**/.git", "**/.hg", "**/.svn", "**/.DS_Store", "**/Thumbs.db", "**/node_modules"}
+// DefaultExclude is what Settings.Exclude holds when it is not set: hidden
+// files and folders (version control, editor state, and files such as .env
+// or .netrc that often hold secrets nobody meant to index), Windows
+// thumbnail caches and installed JavaScript packages.
+var DefaultExclude = []string{"**/.*", "**/Thumbs.db", "**/node_modules"}
 
 // Settings configures the file connector.
 type Settings struct {
 	// Roots are the folders to index; at least one.
-	Roots []Root `json:"roots" jsonschema:"required,minItems=1,description=Folders to index"`
+	Roots []Root `json:"roots" jsonschema:"required,minItems=1" jsonschema_description:"Folders to index"`
 	// Include lists glob patterns ("**" crosses folders) that a file's path
 	// relative to its root must match one of; empty means every file.
-	Include []string `json:"include,omitempty" jsonschema:"description=Glob patterns of files to index, relative to the root; ** crosses folders; empty means all"`
+	Include []string `json:"include,omitempty" jsonschema_description:"Glob patterns of files to index, matched against paths relative to the root; ** crosses folders; empty means every file"`
 	// Exclude lists glob patterns of files and folders to leave out; a
 	// folder that matches is not entered. Unset means DefaultExclude.
-	Exclude []string `json:"exclude,omitempty" jsonschema:"description=Glob patterns of files and folders to skip; unset means version-control folders and OS clutter"`
+	Exclude []string `json:"exclude,omitempty" jsonschema_description:"Glob patterns of files and folders to skip; unset means hidden files and folders, Thumbs.db and node_modules"`
 	// MaxFileSize is the largest file read, in bytes; larger files are
 	// reported as failures. Default 64 MiB.
-	MaxFileSize int64 `json:"max_file_size,omitempty" jsonschema:"minimum=0,description=Largest file read in bytes (default 64 MiB)"`
+	MaxFileSize int64 `json:"max_file_size,omitempty" jsonschema:"minimum=0" jsonschema_description:"Largest file read in bytes (default 64 MiB)"`
 	// MaxDepth bounds how deep folders nest below a root. Default 64.
-	MaxDepth int `json:"max_depth,omitempty" jsonschema:"minimum=0,description=Deepest folder nesting below a root (default 64)"`
+	MaxDepth int `json:"max_depth,omitempty" jsonschema:"minimum=0" jsonschema_description:"Deepest folder nesting below a root (default 64)"`
 	// OpenArchives makes zip archives' entries documents of their own.
 	// When false, .zip files are not indexed at all. Default true.
-	OpenArchives bool `json:"open_archives" jsonschema:"default=true,description=Index the entries of zip archives as documents"`
+	OpenArchives bool `json:"open_archives" jsonschema:"default=true" jsonschema_description:"Index the entries of zip archives as documents"`
 	// Archive bounds what one archive may hold; see ArchiveLimits.
-	Archive ArchiveLimits `json:"archive,omitzero" jsonschema:"description=Bounds on archives; an archive over one is refused"`
+	Archive ArchiveLimits `json:"archive,omitzero" jsonschema_description:"Bounds on archives; an archive over one is refused"`
 }
 
 // Root is one folder to index.
 type Root struct {
 	// Path is the folder's path on this machine.
-	Path string `json:"path" jsonschema:"required,description=Path of the folder"`
+	Path string `json:"path" jsonschema:"required" jsonschema_description:"Path of the folder"`
 	// Name is the root's name in document ids (file://NAME/relative/path).
 	// It defaults to the folder's base name; set it to keep ids stable when
 	// the folder moves, or to tell apart two roots with the same base name.
-	Name string `json:"name,omitempty" jsonschema:"description=Name used in document ids; defaults to the folder's base name"`
+	Name string `json:"name,omitempty" jsonschema_description:"Name used in document ids; defaults to the folder's base name"`
 	// LinkBase, when set, is a URL prefix under which the root is served
 	// (https://files.example.com/share/); documents link there instead of
 	// to a file:// URL.
-	LinkBase string `json:"link_base,omitempty" jsonschema:"description=URL prefix documents link to instead of file:// URLs"`
+	LinkBase string `json:"link_base,omitempty" jsonschema_description:"URL prefix documents link to instead of file:// URLs"`
 }
 
 // ArchiveLimits bounds a zip archive. An archive over any bound is refused
@@ -86,18 +89,18 @@ type Root struct {
 // take their defaults.
 type ArchiveLimits struct {
 	// MaxEntries bounds the entries of one archive (default 10,000).
-	MaxEntries int `json:"max_entries,omitempty" jsonschema:"minimum=0"`
+	MaxEntries int `json:"max_entries,omitempty" jsonschema:"minimum=0" jsonschema_description:"Most entries in one archive (default 10000)"`
 	// MaxExpanded bounds the total expanded size of an archive with every
 	// archive nested in it, in bytes (default 1 GiB).
-	MaxExpanded int64 `json:"max_expanded,omitempty" jsonschema:"minimum=0"`
+	MaxExpanded int64 `json:"max_expanded,omitempty" jsonschema:"minimum=0" jsonschema_description:"Most bytes one archive expands to, nested archives included (default 1 GiB)"`
 	// MaxEntrySize bounds one entry's expanded size, in bytes (default 64 MiB).
-	MaxEntrySize int64 `json:"max_entry_size,omitempty" jsonschema:"minimum=0"`
+	MaxEntrySize int64 `json:"max_entry_size,omitempty" jsonschema:"minimum=0" jsonschema_description:"Most bytes one entry expands to (default 64 MiB)"`
 	// MaxDepth bounds archives nested in archives (default 2: an archive
 	// inside an archive is opened, one more level is not).
-	MaxDepth int `json:"max_depth,omitempty" jsonschema:"minimum=0"`
+	MaxDepth int `json:"max_depth,omitempty" jsonschema:"minimum=0" jsonschema_description:"Deepest nesting of archives in archives (default 2)"`
 	// MaxRatio bounds an entry's expanded size over its compressed size
 	// (default 100).
-	MaxRatio int `json:"max_ratio,omitempty" jsonschema:"minimum=0"`
+	MaxRatio int `json:"max_ratio,omitempty" jsonschema:"minimum=0" jsonschema_description:"Largest expansion ratio of an entry over 1 MiB (default 100)"`
 }
 
 // Credentials of the file connector: none. Files are read with the
@@ -199,6 +202,17 @@ type Connector struct {
 	roots []rootConfig
 	env   tributary.Env
 	lim   extract.Limits
+	// excludeNames, excludeHidden and excludeGlobs are Settings.Exclude
+	// split for speed.
+	excludeNames  []string
+	excludeHidden bool
+	excludeGlobs  []string
+	// onWatching, when set, is called once Watch watches every folder
+	// (tests wait for it rather than sleep).
+	onWatching func()
+	// opened counts roots opened for a walk, so tests can see that an
+	// iterator does no work before it is ranged over.
+	opened atomic.Int64
 }
 
 type rootConfig struct {
@@ -223,6 +237,7 @@ func New(s Settings, _ Credentials, env tributary.Env) (*Connector, error) {
 	}
 	s = s.withDefaults()
 	c := &Connector{s: s, env: env, lim: extract.Limits{MaxText: s.MaxFileSize * 4, MaxPart: max(s.MaxFileSize*4, s.Archive.MaxEntrySize)}}
+	c.excludeNames, c.excludeHidden, c.excludeGlobs = splitExcludes(s.Exclude)
 	for _, r := range s.Roots {
 		abs, err := filepath.Abs(r.Path)
 		if err != nil {

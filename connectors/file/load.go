@@ -47,7 +47,7 @@ func (c *Connector) LoadSlim(ctx context.Context, start, end time.Time) iter.Seq
 			if it.Failure != nil {
 				return yield(tributary.SlimDocument{}, it.Failure)
 			}
-			return yield(tributary.SlimDocument{ID: it.Document.ID}, nil)
+			return yield(tributary.SlimDocument{ID: it.Document.ID, ParentID: it.Document.ParentID}, nil)
 		})
 		w.slim = true
 		if err := w.walk(0, nil); err != nil && !errors.Is(err, errStopped) {
@@ -91,6 +91,8 @@ type position struct {
 	Root    string `json:"root"`
 	Path    string `json:"path,omitempty"`
 	RawPath []byte `json:"raw_path,omitempty"`
+	// Done marks the end of the root: resuming starts at the next one.
+	Done bool `json:"done,omitempty"`
 }
 
 func (p position) path() string {
@@ -100,29 +102,43 @@ func (p position) path() string {
 	return p.Path
 }
 
-// EncodeCheckpoint returns the checkpoint that resumes a walk after the
-// file rel (slash-separated, below the root) of the root named root.
-func EncodeCheckpoint(root, rel string) (tributary.Checkpoint, error) {
-	p := position{Root: root, Path: rel}
-	if !utf8.ValidString(rel) {
-		p = position{Root: root, RawPath: []byte(rel)}
-	}
-	return tributary.EncodeCheckpoint(checkpointKind, checkpointVersion, p)
+// Position is where a checkpoint resumes a walk: right after the file
+// Path (slash-separated, below the root) of the root named Root, or, when
+// End is set, after the whole root.
+type Position struct {
+	Root string
+	Path string
+	End  bool
 }
 
-// DecodeCheckpoint returns the root name and path a checkpoint resumes
-// after. An empty checkpoint returns ok=false; one this connector did not
-// make fails with ErrInvalidCheckpoint.
-func DecodeCheckpoint(cp tributary.Checkpoint) (root, rel string, ok bool, err error) {
-	p, ok, err := tributary.DecodeCheckpoint[position](cp, checkpointKind, checkpointVersion)
+// EncodeCheckpoint returns the checkpoint of a position.
+func EncodeCheckpoint(p Position) (tributary.Checkpoint, error) {
+	return tributary.EncodeCheckpoint(checkpointKind, checkpointVersion, encodePosition(p))
+}
+
+func encodePosition(p Position) position {
+	switch {
+	case p.End:
+		return position{Root: p.Root, Done: true}
+	case !utf8.ValidString(p.Path):
+		return position{Root: p.Root, RawPath: []byte(p.Path)}
+	}
+	return position{Root: p.Root, Path: p.Path}
+}
+
+// DecodeCheckpoint returns the position a checkpoint resumes from. An empty
+// checkpoint returns ok=false; one this connector did not make fails with
+// ErrInvalidCheckpoint.
+func DecodeCheckpoint(cp tributary.Checkpoint) (p Position, ok bool, err error) {
+	raw, ok, err := tributary.DecodeCheckpoint[position](cp, checkpointKind, checkpointVersion)
 	if err != nil || !ok {
-		return "", "", ok, err
+		return Position{}, ok, err
 	}
-	if p.Root == "" || (p.Path != "" && p.RawPath != nil) {
-		return "", "", false, tributary.NewError("file: resume", tributary.ErrInvalidCheckpoint,
-			errors.New("checkpoint names no root, or two paths"))
+	if raw.Root == "" || (raw.Path != "" && raw.RawPath != nil) || (raw.Done && raw.path() != "") {
+		return Position{}, false, tributary.NewError("file: resume", tributary.ErrInvalidCheckpoint,
+			errors.New("checkpoint names no root, or two positions"))
 	}
-	return p.Root, p.path(), true, nil
+	return Position{Root: raw.Root, Path: raw.path(), End: raw.Done}, true, nil
 }
 
 // LoadFromCheckpoint yields the items of Poll(start, end) resuming after
@@ -142,38 +158,51 @@ func (c *Connector) LoadFromCheckpoint(ctx context.Context, start, end time.Time
 			items++
 			return yield(it, nil)
 		})
-		w.fileDone = func(root, rel string) bool {
-			files++
-			if items < checkpointItems && files < checkpointFiles {
-				return true
-			}
+		w.nodes = true
+		checkpoint := func(p Position) bool {
 			items, files = 0, 0
-			cp, err := EncodeCheckpoint(root, rel)
+			cp, err := EncodeCheckpoint(p)
 			if err != nil {
 				yield(tributary.Item{}, err)
 				return false
 			}
 			return yield(tributary.CheckpointItem(cp), nil)
 		}
-		if err := w.walk(first, after); err != nil && !errors.Is(err, errStopped) {
+		w.fileDone = func(root, rel string) bool {
+			files++
+			if items < checkpointItems && files < checkpointFiles {
+				return true
+			}
+			return checkpoint(Position{Root: root, Path: rel})
+		}
+		err = w.walk(first, after)
+		switch {
+		case errors.Is(err, errStopped):
+		case err != nil:
 			yield(tributary.Item{}, wrapTerminal(err))
+		case items > 0 && len(c.roots) > 0:
+			// The end of the last root covers what came after the last file.
+			checkpoint(Position{Root: c.roots[len(c.roots)-1].name, End: true})
 		}
 	}
 }
 
 func (c *Connector) resumePoint(cp tributary.Checkpoint) (int, []string, error) {
-	root, rel, ok, err := DecodeCheckpoint(cp)
+	p, ok, err := DecodeCheckpoint(cp)
 	if err != nil || !ok {
 		return 0, nil, err
 	}
 	for i, r := range c.roots {
-		if r.name == root {
-			if rel == "" {
-				return i, nil, nil
-			}
-			return i, strings.Split(rel, "/"), nil
+		switch {
+		case r.name != p.Root:
+		case p.End:
+			return i + 1, nil, nil
+		case p.Path == "":
+			return i, nil, nil
+		default:
+			return i, strings.Split(p.Path, "/"), nil
 		}
 	}
 	return 0, nil, tributary.NewError("file: resume", tributary.ErrInvalidCheckpoint,
-		fmt.Errorf("checkpoint names root %q, which is not configured", root))
+		fmt.Errorf("checkpoint names root %q, which is not configured", p.Root))
 }

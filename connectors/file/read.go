@@ -1,10 +1,10 @@
 package file
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"strings"
 	"time"
@@ -24,6 +24,7 @@ var (
 
 // source is one file or archive entry on its way to becoming a document.
 type source struct {
+	dir     *dirState // the folder holding the file (or its archive)
 	root    rootConfig
 	id      string // document id (a side file may replace it)
 	sem     string // semantic id: root name and path
@@ -45,12 +46,12 @@ func (s *source) failure(err error) *tributary.Failure {
 }
 
 // file handles one admitted regular file.
-func (w *walker) file(d *dirState, name, rel string, fi fs.FileInfo, open func() (*os.File, error)) error {
+func (w *walker) file(d *dirState, name, rel string, fi fs.FileInfo, open func() (io.ReadCloser, error)) error {
 	if !w.admit(rel) {
 		return nil
 	}
 	r := d.root.cfg
-	src := &source{root: r, id: docID(r.name, rel), sem: r.name + "/" + rel, name: name,
+	src := &source{dir: d, root: r, id: docID(r.name, rel), sem: r.name + "/" + rel, name: name,
 		link: fileLink(r, rel), meta: d.meta.lookup(name), changed: fi.ModTime().UTC()}
 	if d.meta != nil && d.meta.modTime.After(src.changed) {
 		src.changed = d.meta.modTime
@@ -67,7 +68,7 @@ func (w *walker) file(d *dirState, name, rel string, fi fs.FileInfo, open func()
 	return w.done(d.root, rel)
 }
 
-func (w *walker) readFile(src *source, fi fs.FileInfo, open func() (*os.File, error)) error {
+func (w *walker) readFile(src *source, fi fs.FileInfo, open func() (io.ReadCloser, error)) error {
 	format := extract.FormatOf(src.name)
 	if w.slim && format != extract.FormatZip && format != extract.FormatUnknown {
 		return w.emitSlim(src)
@@ -80,15 +81,24 @@ func (w *walker) readFile(src *source, fi fs.FileInfo, open func() (*os.File, er
 		return w.fileFailure(src, fmt.Errorf("open: %w", err))
 	}
 	defer f.Close()
-	if w.slim {
-		format = sniffFile(f, format)
-		if format != extract.FormatZip {
+	var head []byte
+	if w.slim && format == extract.FormatUnknown {
+		// Slim reads only as much as tells the format, unless it is an
+		// archive, whose entries it must list.
+		head, err = readAll(f, sniffLen-1, sniffLen)
+		if err != nil {
+			return w.fileFailure(src, fmt.Errorf("read: %w", err))
+		}
+		if format, _ = extract.Sniff(head); format != extract.FormatZip {
 			return w.emitSlim(src)
 		}
 	}
-	b, err := io.ReadAll(io.LimitReader(f, w.c.s.MaxFileSize+1))
+	b, err := readAll(f, fi.Size()-int64(len(head)), w.c.s.MaxFileSize+1-int64(len(head)))
 	if err != nil {
 		return w.fileFailure(src, fmt.Errorf("read: %w", err))
+	}
+	if head != nil {
+		b = append(head, b...)
 	}
 	if int64(len(b)) > w.c.s.MaxFileSize {
 		return w.fileFailure(src, fmt.Errorf("%w: grew past max_file_size %d while read", ErrTooLarge, w.c.s.MaxFileSize))
@@ -96,16 +106,29 @@ func (w *walker) readFile(src *source, fi fs.FileInfo, open func() (*os.File, er
 	return w.content(src, b, format, 0, new(int64))
 }
 
-// sniffFile tells an unknown format from the file's first bytes.
-func sniffFile(f *os.File, format extract.Format) extract.Format {
-	if format != extract.FormatUnknown {
-		return format
+// sniffLen is how many bytes tell a format.
+const sniffLen = 3072
+
+// readAll reads f to its end, or to limit bytes, into a buffer sized from
+// the size the walk saw (files may grow or shrink in between).
+func readAll(f io.Reader, size, limit int64) ([]byte, error) {
+	b := make([]byte, 0, max(min(size+1, limit), 1))
+	for {
+		if len(b) == cap(b) {
+			if int64(len(b)) >= limit {
+				return b, nil
+			}
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := f.Read(b[len(b):min(cap(b), int(limit))])
+		b = b[:len(b)+n]
+		if errors.Is(err, io.EOF) {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
 	}
-	head := make([]byte, 3072)
-	n, _ := io.ReadFull(f, head)
-	_, _ = f.Seek(0, io.SeekStart)
-	sniffed, _ := extract.Sniff(head[:n])
-	return sniffed
 }
 
 // content turns the bytes of a file or archive entry into documents:
@@ -113,7 +136,7 @@ func sniffFile(f *os.File, format extract.Format) extract.Format {
 func (w *walker) content(src *source, b []byte, format extract.Format, depth int, expanded *int64) error {
 	mime := ""
 	if format == extract.FormatUnknown {
-		format, mime = extract.Sniff(b[:min(len(b), 3072)])
+		format, mime = extract.Sniff(b[:min(len(b), sniffLen)])
 	}
 	switch {
 	case format == extract.FormatZip && !w.c.s.OpenArchives:
@@ -129,10 +152,10 @@ func (w *walker) content(src *source, b []byte, format extract.Format, depth int
 	if err != nil {
 		return w.fileFailure(src, err)
 	}
-	if !w.emit(tributary.DocumentItem(w.document(src, x, format))) {
-		return errStopped
+	if err := w.sendNode(src.dir); err != nil {
+		return err
 	}
-	return nil
+	return w.put(tributary.DocumentItem(w.document(src, x, format)))
 }
 
 func (w *walker) fileFailure(src *source, err error) error {
@@ -140,10 +163,10 @@ func (w *walker) fileFailure(src *source, err error) error {
 }
 
 func (w *walker) emitSlim(src *source) error {
-	if !w.emit(tributary.DocumentItem(&tributary.Document{ID: src.docID(), Source: Source})) {
-		return errStopped
+	if err := w.sendNode(src.dir); err != nil {
+		return err
 	}
-	return nil
+	return w.put(tributary.DocumentItem(&tributary.Document{ID: src.docID(), Source: Source, ParentID: src.dir.id()}))
 }
 
 // document builds the document of src from what was extracted, with the
@@ -152,7 +175,7 @@ func (w *walker) document(src *source, x *extract.Doc, format extract.Format) *t
 	d := &tributary.Document{
 		ID: src.docID(), Source: Source, SemanticID: src.sem,
 		Title: x.Title, Sections: x.Sections, Metadata: x.Metadata,
-		UpdatedAt: src.changed, CreatedAt: x.Created,
+		UpdatedAt: src.changed, CreatedAt: x.Created, ParentID: src.dir.id(),
 		PrimaryOwners: x.Authors, SecondaryOwners: x.Recipients,
 	}
 	if d.Title == "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -53,6 +54,9 @@ type walker struct {
 	fileDone func(root, rel string) bool
 	// noDescend keeps the walk in the folder it starts in.
 	noDescend bool
+	// nodes makes the walk yield a folder's HierarchyNode (after its
+	// parents') before the first document in it.
+	nodes bool
 }
 
 // rootState is a root being walked.
@@ -70,8 +74,52 @@ type dirState struct {
 	rel    string // slash path below the root; "" for the root
 	real   string // real path on disk
 	handle *os.Root
-	depth  int
-	meta   *folderMeta
+	// dir is the folder opened for listing, kept open while it is walked
+	// so files are opened relative to it.
+	dir   *os.File
+	depth int
+	meta  *folderMeta
+	// sent records that the folder's node was yielded.
+	sent bool
+}
+
+// id returns the folder's node id, which its documents name as ParentID.
+func (d *dirState) id() string { return folderID(d.root.cfg.name, d.rel) }
+
+// node returns the folder's HierarchyNode.
+func (d *dirState) node() *tributary.HierarchyNode {
+	n := &tributary.HierarchyNode{ID: d.id(), Name: path.Base(d.rel), Link: fileLink(d.root.cfg, d.rel), Kind: tributary.NodeFolder}
+	if d.parent != nil {
+		n.ParentID = d.parent.id()
+	} else {
+		n.Name = d.root.cfg.name
+	}
+	return n
+}
+
+// sendNode yields the nodes of d and of the folders above it that were
+// not yielded yet, outermost first.
+func (w *walker) sendNode(d *dirState) error {
+	if !w.nodes || d == nil || d.sent {
+		return nil
+	}
+	if err := w.sendNode(d.parent); err != nil {
+		return err
+	}
+	d.sent = true
+	return w.put(tributary.NodeItem(d.node()))
+}
+
+// put yields an item, unless the context is done (its error is returned)
+// or the consumer stopped before (errStopped).
+func (w *walker) put(it tributary.Item) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	if !w.emit(it) {
+		return errStopped
+	}
+	return nil
 }
 
 // walk walks the roots from index first, resuming after the path after in
@@ -91,6 +139,7 @@ func (w *walker) walkRoot(r rootConfig, after []string) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
 	}
+	w.c.opened.Add(1)
 	if err := checkRoot(r); err != nil {
 		return err
 	}
@@ -110,13 +159,8 @@ func (w *walker) walkRoot(r rootConfig, after []string) error {
 // readNames lists a folder's names, sorted. Only one folder's names are
 // held at a time per level of nesting, so memory follows the widest folder,
 // not the size of the tree.
-func readNames(h *os.Root) ([]string, error) {
-	f, err := h.Open(".")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	names, err := f.Readdirnames(-1)
+func readNames(dir *os.File) ([]string, error) {
+	names, err := dir.Readdirnames(-1)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +169,15 @@ func readNames(h *os.Root) ([]string, error) {
 }
 
 func (w *walker) walkDir(d *dirState, after []string) error {
-	names, err := readNames(d.handle)
+	if d.dir == nil {
+		dir, err := d.handle.Open(".")
+		if err != nil {
+			return w.folderFailure(d.root, d.rel, fmt.Errorf("open folder: %w", err))
+		}
+		defer dir.Close()
+		d.dir = dir
+	}
+	names, err := readNames(d.dir)
 	if err != nil {
 		return w.folderFailure(d.root, d.rel, fmt.Errorf("read folder: %w", err))
 	}
@@ -197,7 +249,7 @@ func (w *walker) entry(d *dirState, name string, after []string) error {
 		return w.descend(d, rel, filepath.Join(d.real, name), after,
 			func() (*os.Root, error) { return d.handle.OpenRoot(name) })
 	case fi.Mode().IsRegular() && after == nil:
-		return w.file(d, name, rel, fi, func() (*os.File, error) { return d.handle.Open(name) })
+		return w.file(d, name, rel, fi, func() (io.ReadCloser, error) { return d.openFile(name) })
 	}
 	return nil // devices, sockets and pipes are not documents
 }
@@ -238,7 +290,7 @@ func (w *walker) symlink(d *dirState, name, rel string, after []string) error {
 		}
 		return w.descend(d, rel, target, after, func() (*os.Root, error) { return top.handle.OpenRoot(relReal) })
 	case fi.Mode().IsRegular() && after == nil:
-		return w.file(d, name, rel, fi, func() (*os.File, error) { return top.handle.Open(relReal) })
+		return w.file(d, name, rel, fi, func() (io.ReadCloser, error) { return top.handle.Open(relReal) })
 	}
 	return nil
 }
@@ -271,7 +323,16 @@ func (w *walker) descend(d *dirState, rel, real string, after []string, open fun
 // excluded reports whether a file or folder matches an exclude pattern. A
 // pattern ending in "/**" also excludes the folder itself.
 func (w *walker) excluded(rel string) bool {
-	for _, p := range w.c.s.Exclude {
+	base := path.Base(rel)
+	if w.c.excludeHidden && strings.HasPrefix(base, ".") {
+		return true
+	}
+	for _, name := range w.c.excludeNames {
+		if base == name {
+			return true
+		}
+	}
+	for _, p := range w.c.excludeGlobs {
 		if doublestar.MatchUnvalidated(p, rel) {
 			return true
 		}
@@ -280,6 +341,25 @@ func (w *walker) excluded(rel string) bool {
 		}
 	}
 	return false
+}
+
+// splitExcludes sorts exclude patterns into plain names matched anywhere
+// ("**/name", the common case, compared without glob matching), hidden
+// names ("**/.*") and the other globs.
+func splitExcludes(patterns []string) (names []string, hidden bool, globs []string) {
+	for _, p := range patterns {
+		if p == "**/.*" {
+			hidden = true
+			continue
+		}
+		name, ok := strings.CutPrefix(p, "**/")
+		if ok && name != "" && !strings.ContainsAny(name, "*?[]{}\\/") {
+			names = append(names, name)
+			continue
+		}
+		globs = append(globs, p)
+	}
+	return names, hidden, globs
 }
 
 // admit reports whether a file's path is admitted: it matches an include
@@ -327,10 +407,7 @@ func (w *walker) inWindow(t time.Time) bool {
 }
 
 func (w *walker) failure(f *tributary.Failure) error {
-	if !w.emit(tributary.FailureItem(f)) {
-		return errStopped
-	}
-	return nil
+	return w.put(tributary.FailureItem(f))
 }
 
 func (w *walker) folderFailure(r *rootState, rel string, err error) error {

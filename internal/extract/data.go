@@ -12,14 +12,15 @@ import (
 )
 
 // JSON extracts a JSON document: its text as written, after checking that
-// it is well-formed JSON (a malformed file fails with ErrUndecodable). The
-// title is a top-level "title" or "name" string, when there is one.
+// it is well-formed JSON, or a sequence of JSON values such as JSON Lines
+// (a malformed file fails with ErrUndecodable). The title is a top-level
+// "title" or "name" string, when there is one.
 func JSON(b []byte, label string) (*Doc, error) {
 	s, err := DecodeText(b, label)
 	if err != nil {
 		return nil, err
 	}
-	if !json.Valid([]byte(s)) {
+	if !json.Valid([]byte(s)) && !validJSONSequence(s) {
 		return nil, fmt.Errorf("%w: malformed JSON", ErrUndecodable)
 	}
 	var top struct {
@@ -35,6 +36,24 @@ func JSON(b []byte, label string) (*Doc, error) {
 		}
 	}
 	return textDoc(title, s), nil
+}
+
+// validJSONSequence reports whether s holds one or more JSON values one
+// after another, as JSON Lines files do.
+func validJSONSequence(s string) bool {
+	dec := json.NewDecoder(strings.NewReader(s))
+	n := 0
+	for {
+		var v json.RawMessage
+		err := dec.Decode(&v)
+		if errors.Is(err, io.EOF) {
+			return n > 0
+		}
+		if err != nil {
+			return false
+		}
+		n++
+	}
 }
 
 // TableRows is how many rows (after the header) one table section holds;

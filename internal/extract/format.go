@@ -94,8 +94,12 @@ func Sniff(head []byte) (Format, string) {
 			return FormatCSV, m.String()
 		case mt.Is("text/tab-separated-values"):
 			return FormatTSV, m.String()
-		case mt.Is("application/zip"):
+		case mt.Is("application/zip") && mt == m:
+			// Only a plain zip is an archive: formats built on zip
+			// (OpenDocument, EPUB, JAR) are documents with no extractor.
 			return FormatZip, m.String()
+		case mt.Is("application/zip"):
+			return FormatUnknown, m.String()
 		case mt.Is("text/plain"):
 			return FormatText, m.String()
 		}

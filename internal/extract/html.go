@@ -134,7 +134,7 @@ func (w *htmlWalker) onStart(z *html.Tokenizer, selfClosing bool) {
 			w.text.WriteString(" " + alt + " ")
 		}
 	}
-	if isBlock(a) {
+	if isBlock(a) || isLine(a) {
 		w.text.WriteByte('\n')
 	}
 }
@@ -177,7 +177,7 @@ func (w *htmlWalker) onEnd(a atom.Atom) {
 		w.inH1 = false
 	}
 	if isBlock(a) {
-		w.text.WriteByte('\n')
+		w.text.WriteString("\n\n")
 	}
 }
 
@@ -198,10 +198,20 @@ func (w *htmlWalker) onText(t []byte) {
 func isBlock(a atom.Atom) bool {
 	switch a {
 	case atom.P, atom.Div, atom.Section, atom.Article, atom.Main, atom.H1, atom.H2, atom.H3,
-		atom.H4, atom.H5, atom.H6, atom.Li, atom.Ul, atom.Ol, atom.Tr, atom.Table, atom.Pre,
-		atom.Blockquote, atom.Dl, atom.Dt, atom.Dd, atom.Figure, atom.Figcaption, atom.Address,
+		atom.H4, atom.H5, atom.H6, atom.Ul, atom.Ol, atom.Table, atom.Pre,
+		atom.Blockquote, atom.Dl, atom.Figure, atom.Figcaption, atom.Address,
 		atom.Body, atom.Header, atom.Footer, atom.Nav, atom.Aside, atom.Caption, atom.Details,
 		atom.Summary:
+		return true
+	}
+	return false
+}
+
+// isLine reports whether an element starts a line of its own without
+// ending a paragraph: list items, table rows, definition terms.
+func isLine(a atom.Atom) bool {
+	switch a {
+	case atom.Li, atom.Tr, atom.Dt, atom.Dd, atom.Option:
 		return true
 	}
 	return false

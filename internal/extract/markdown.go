@@ -18,16 +18,16 @@ func Markdown(b []byte, label string) (*Doc, error) {
 }
 
 func markdownTitle(s string) string {
-	lines := strings.Split(s, "\n")
-	if t, rest, ok := frontMatterTitle(lines); ok {
+	if t, rest, ok := frontMatterTitle(s); ok {
 		if t != "" {
 			return t
 		}
-		lines = rest
+		s = rest
 	}
 	fence := ""
 	prev := ""
-	for _, raw := range lines {
+	for raw := range strings.Lines(s) {
+		raw = strings.TrimSuffix(raw, "\n")
 		line := strings.TrimRight(raw, "\r")
 		trimmed := strings.TrimLeft(line, " ")
 		if fence != "" {
@@ -51,20 +51,23 @@ func markdownTitle(s string) string {
 	return ""
 }
 
-func frontMatterTitle(lines []string) (title string, rest []string, ok bool) {
-	if len(lines) == 0 || strings.TrimRight(lines[0], "\r") != "---" {
-		return "", lines, false
+func frontMatterTitle(s string) (title, rest string, ok bool) {
+	first, body, found := strings.Cut(s, "\n")
+	if !found || strings.TrimRight(first, "\r") != "---" {
+		return "", s, false
 	}
-	for i := 1; i < len(lines); i++ {
-		line := strings.TrimRight(lines[i], "\r")
+	for body != "" {
+		var line string
+		line, body, _ = strings.Cut(body, "\n")
+		line = strings.TrimRight(line, "\r")
 		if line == "---" || line == "..." {
-			return title, lines[i+1:], true
+			return title, body, true
 		}
 		if v, found := strings.CutPrefix(line, "title:"); found && title == "" {
 			title = strings.Trim(strings.TrimSpace(v), `"'`)
 		}
 	}
-	return "", lines, false
+	return "", s, false
 }
 
 func fenceOf(line string) string {

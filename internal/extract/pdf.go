@@ -47,6 +47,9 @@ func PDF(r io.ReaderAt, size int64, l Limits) (d *Doc, err error) {
 		if p.V.IsNull() {
 			continue
 		}
+		if err := pdfContentBound(p.V.Key("Contents"), l.maxPart()); err != nil {
+			return nil, fmt.Errorf("page %d: %w", i, err)
+		}
 		text, err := p.GetPlainText(nil)
 		if err != nil {
 			return nil, fmt.Errorf("%w: PDF page %d: %w", ErrUndecodable, i, err)
@@ -64,6 +67,37 @@ func PDF(r io.ReaderAt, size int64, l Limits) (d *Doc, err error) {
 		return nil, fmt.Errorf("%w: PDF has no text layer (scanned or empty)", ErrUndecodable)
 	}
 	return d, nil
+}
+
+// pdfContentBound expands a page's content streams without keeping them,
+// and fails with ErrTooLarge when they expand past limit: the parser reads
+// a page's content whole, so a small PDF whose content stream inflates to
+// gigabytes (a decompression bomb) must be refused before it parses it.
+func pdfContentBound(contents pdf.Value, limit int64) error {
+	streams := []pdf.Value{contents}
+	if contents.Kind() == pdf.Array {
+		streams = streams[:0]
+		for i := range contents.Len() {
+			streams = append(streams, contents.Index(i))
+		}
+	}
+	var total int64
+	for _, s := range streams {
+		if s.Kind() != pdf.Stream {
+			continue
+		}
+		rc := s.Reader()
+		n, err := io.Copy(io.Discard, io.LimitReader(rc, limit-total+1))
+		rc.Close()
+		total += n
+		if total > limit {
+			return fmt.Errorf("%w: PDF page content expands past %d bytes", ErrTooLarge, limit)
+		}
+		if err != nil {
+			return fmt.Errorf("%w: PDF content stream: %w", ErrUndecodable, err)
+		}
+	}
+	return nil
 }
 
 func pdfInfo(info pdf.Value, d *Doc) {
