@@ -43,7 +43,7 @@ func benchLoad(b *testing.B, gen confluenceemu.GenerateOptions, comments bool, p
 	s := Settings{}
 	s.SetDefaults()
 	s.BaseURL, s.Deployment, s.IncludeComments, s.RequestsPerSecond = url+"/wiki", DeploymentCloud, comments, pace
-	c, err := New(s, Credentials{Email: testEmail, APIToken: testToken}, tributary.Env{AllowPrivateNetwork: true})
+	c, err := New(s, Credentials{Email: testEmail, APIToken: tributary.NewSecret(testToken)}, tributary.Env{AllowPrivateNetwork: true})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -32,7 +32,7 @@ type client struct {
 
 func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.RetryPolicy) (*client, error) {
 	auth := httpx.Basic(c.Email, c.APIToken)
-	if c.PersonalAccessToken != "" {
+	if !c.PersonalAccessToken.IsZero() {
 		auth = httpx.Bearer(c.PersonalAccessToken)
 	}
 	hc, err := httpx.New(httpx.Options{Env: env, Name: "confluence", Auth: auth,

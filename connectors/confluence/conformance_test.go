@@ -45,9 +45,9 @@ func conformanceHarness(flavor confluenceemu.Flavor, zone *time.Location, tz str
 		env.WantPermissions = true
 		cred := f.credentials()
 		if !good {
-			cred = Credentials{Email: testEmail, APIToken: "revoked"}
+			cred = Credentials{Email: testEmail, APIToken: tributary.NewSecret("revoked")}
 			if flavor == confluenceemu.DataCenter {
-				cred = Credentials{PersonalAccessToken: "revoked"}
+				cred = Credentials{PersonalAccessToken: tributary.NewSecret("revoked")}
 			}
 		}
 		c, err := newConnector(s, cred, env, fastRetry)

@@ -59,7 +59,7 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 
 func newConnector(s Settings, c Credentials, env tributary.Env, retry httpx.RetryPolicy) (*Connector, error) {
 	err := errors.Join(prefixed("settings", s.Validate()), prefixed("credentials", c.Validate()))
-	if err == nil && s.Deployment == DeploymentCloud && c.PersonalAccessToken != "" {
+	if err == nil && s.Deployment == DeploymentCloud && !c.PersonalAccessToken.IsZero() {
 		err = &tributary.FieldError{Field: "credentials.personal_access_token",
 			Problem: "Confluence Cloud takes an e-mail and an API token, not a personal access token"}
 	}

@@ -210,7 +210,7 @@ func TestValidate(t *testing.T) {
 		require.ErrorIs(t, err, tributary.ErrNotFound)
 		assert.Contains(t, err.Error(), "NOPE")
 
-		bad, err := newConnector(f.settings(), Credentials{Email: testEmail, APIToken: "wrong"}, f.env(), fastRetry)
+		bad, err := newConnector(f.settings(), Credentials{Email: testEmail, APIToken: tributary.NewSecret("wrong")}, f.env(), fastRetry)
 		require.NoError(t, err)
 		err = bad.Validate(context.Background())
 		require.ErrorIs(t, err, tributary.ErrCredentialExpired)
@@ -240,8 +240,8 @@ func TestSettingsAndCredentials(t *testing.T) {
 		require.Error(t, err, "%+v", bad)
 		assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
 	}
-	for _, bad := range []Credentials{{}, {Email: "a@b.c"}, {APIToken: "x"},
-		{Email: "a@b.c", APIToken: "x", PersonalAccessToken: "y"}, {PersonalAccessToken: "has space"}} {
+	for _, bad := range []Credentials{{}, {Email: "a@b.c"}, {APIToken: tributary.NewSecret("x")},
+		{Email: "a@b.c", APIToken: tributary.NewSecret("x"), PersonalAccessToken: tributary.NewSecret("y")}, {PersonalAccessToken: tributary.NewSecret("has space")}} {
 		err := bad.Validate()
 		require.Error(t, err, "%+v", bad)
 		assert.NotContains(t, err.Error(), "has space")

@@ -58,9 +58,9 @@ func (f *fixture) settings(spaces ...string) Settings {
 
 func (f *fixture) credentials() Credentials {
 	if f.flavor == confluenceemu.DataCenter {
-		return Credentials{PersonalAccessToken: testPAT}
+		return Credentials{PersonalAccessToken: tributary.NewSecret(testPAT)}
 	}
-	return Credentials{Email: testEmail, APIToken: testToken}
+	return Credentials{Email: testEmail, APIToken: tributary.NewSecret(testToken)}
 }
 
 func (f *fixture) env() tributary.Env {

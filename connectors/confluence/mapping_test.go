@@ -17,7 +17,7 @@ import (
 // zero creation time, and one without a version time is refused (it could
 // not be placed in a window) rather than given the time of the run.
 func TestTimesAreNeverInvented(t *testing.T) {
-	c, err := New(Settings{BaseURL: cloudSite, IncludeComments: true}, Credentials{Email: testEmail, APIToken: testToken}, tributary.Env{})
+	c, err := New(Settings{BaseURL: cloudSite, IncludeComments: true}, Credentials{Email: testEmail, APIToken: tributary.NewSecret(testToken)}, tributary.Env{})
 	require.NoError(t, err)
 	var p apiContent
 	require.NoError(t, json.Unmarshal([]byte(`{"id":"7","type":"page","title":"T","version":{"when":"2024-05-01T10:00:00.000+02:00","number":2},
@@ -77,7 +77,7 @@ func TestEveryPageOfTheListingIsRead(t *testing.T) {
 }
 
 func TestCloudRefusesPersonalAccessTokens(t *testing.T) {
-	_, err := New(Settings{BaseURL: cloudSite, IncludeComments: true}, Credentials{PersonalAccessToken: "pat"}, tributary.Env{})
+	_, err := New(Settings{BaseURL: cloudSite, IncludeComments: true}, Credentials{PersonalAccessToken: tributary.NewSecret("pat")}, tributary.Env{})
 	require.ErrorIs(t, err, tributary.ErrInvalidConfig)
 	assert.Equal(t, "credentials.personal_access_token", tributary.ConfigProblems(err)[0].Field)
 }
@@ -100,7 +100,7 @@ func FuzzSearchResult(f *testing.F) {
 	f.Add([]byte(`{"id":"3","type":"page","title":"Fine","version":{"when":"2024-01-01T00:00:00.000Z"},"_links":{"webui":"/x"},"ancestors":[{"id":"1"}],"body":{"storage":{"value":"<p>x"}}}`))
 	f.Add([]byte(`null`))
 	f.Add([]byte(`{"_links":{"webui":""}}`))
-	c, err := New(Settings{BaseURL: cloudSite, IncludeComments: false}, Credentials{Email: testEmail, APIToken: testToken}, tributary.Env{})
+	c, err := New(Settings{BaseURL: cloudSite, IncludeComments: false}, Credentials{Email: testEmail, APIToken: tributary.NewSecret(testToken)}, tributary.Env{})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -48,15 +48,15 @@ func run(spaces, zone string, since time.Duration, limit int) error {
 		s.Spaces = strings.Split(spaces, ",")
 	}
 	cred := confluence.Credentials{Email: os.Getenv("CONFLUENCE_EMAIL"),
-		APIToken:            tributary.Secret(os.Getenv("CONFLUENCE_API_TOKEN")),
-		PersonalAccessToken: tributary.Secret(os.Getenv("CONFLUENCE_PAT"))}
+		APIToken:            tributary.NewSecret(os.Getenv("CONFLUENCE_API_TOKEN")),
+		PersonalAccessToken: tributary.NewSecret(os.Getenv("CONFLUENCE_PAT"))}
 	env := tributary.Env{Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	if s.BaseURL == "" {
 		url, stop := serveEmulator()
 		defer stop()
 		fmt.Fprintln(os.Stderr, "no CONFLUENCE_URL: reading an emulated Confluence Cloud at", url)
 		s.BaseURL, s.Deployment, s.Spaces = url+"/wiki", confluence.DeploymentCloud, nil
-		cred = confluence.Credentials{Email: "reader@example.com", APIToken: "emulated-token"}
+		cred = confluence.Credentials{Email: "reader@example.com", APIToken: tributary.NewSecret("emulated-token")}
 		env.AllowPrivateNetwork = true
 	}
 	c, err := confluence.New(s, cred, env)
