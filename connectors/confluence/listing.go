@@ -3,7 +3,9 @@ package confluence
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/tributary-dev/tributary"
@@ -89,6 +91,18 @@ func (r *run) listing(sp *apiSpace, access *tributary.ExternalAccess, from posit
 		seen[key] = true
 		var page apiList[json.RawMessage]
 		if err := r.c.client.get(r.ctx, at, &page); err != nil {
+			if n == 0 && from.Next != "" && staleLink(err) {
+				// A stored cursor the server no longer takes: search again
+				// from the last time read, or the space's start.
+				r.c.env.Log().Warn("confluence: stored search link refused; searching again", "space", sp.Key, "error", err)
+				l.pos = position{Space: sp.Key, After: from.After, LastID: from.LastID}
+				l.floor, l.skipped, l.verify, isLink = r.cqlFloor(from.After), !from.After.IsZero(), false, false
+				if from.Unsorted {
+					l.pos, l.floor, l.skipped = position{Space: sp.Key, Unsorted: true}, "", false
+				}
+				at = r.searchURL(sp.Key, l.pos.After, 0)
+				continue
+			}
 			return r.listingFailed(sp.Key, err)
 		}
 		link := ""
@@ -208,4 +222,11 @@ func (r *run) cqlFloor(t time.Time) string {
 		return ""
 	}
 	return r.zone.exact(t)
+}
+
+// staleLink reports a 400 answer: a cursor that expired or a link the
+// server no longer understands.
+func staleLink(err error) bool {
+	se, ok := errors.AsType[*httpx.StatusError](err)
+	return ok && se.StatusCode == http.StatusBadRequest
 }

@@ -2,6 +2,7 @@ package confluence
 
 import (
 	"context"
+	"net/http"
 	"slices"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/internal/confluenceemu"
+	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
 // editDuringRun loads space S000 and, after the tenth document, edits three
@@ -87,4 +89,33 @@ func TestUnsortedAfterResumeReadsTheSpaceAgain(t *testing.T) {
 	slices.Sort(all)
 	assert.Equal(t, sorted.expectedIDs([]string{"S000"}, time.Time{}, time.Time{}), slices.Compact(all))
 	assert.GreaterOrEqual(t, len(rest.docs), len(sorted.expectedIDs([]string{"S000"}, time.Time{}, time.Time{})), "the space is read again whole")
+}
+
+// A stored search link the server refuses on resume (an expired cursor
+// answers 400) does not fail every later run: the space is searched again
+// from the checkpoint's time, and nothing is lost.
+func TestExpiredCursorOnResume(t *testing.T) {
+	f := newFixture(t, gen3, confluenceemu.Options{})
+	s := f.settings("S000")
+	s.PageSize, s.IncludeComments = 5, false
+	c := f.connector(t, s)
+	var cp tributary.Checkpoint
+	var before []string
+	for it, err := range c.LoadFromCheckpoint(context.Background(), time.Time{}, time.Time{}, nil) {
+		require.NoError(t, err)
+		if it.Document != nil {
+			before = append(before, it.Document.ID)
+		}
+		if it.Checkpoint != nil && len(before) >= 20 {
+			cp = it.Checkpoint
+			break
+		}
+	}
+	f.emu.FailNext(f.emu.Prefix()+"/content/search", 1, emulator.Fault{Status: http.StatusBadRequest})
+	rest := collect(context.Background(), c, time.Time{}, time.Time{}, cp)
+	require.NoError(t, rest.err)
+	all := slices.Concat(before, rest.ids())
+	slices.Sort(all)
+	assert.Equal(t, f.expectedIDs([]string{"S000"}, time.Time{}, time.Time{}), slices.Compact(all))
+	assert.LessOrEqual(t, len(all)-len(slices.Compact(all)), 1, "the new search starts where the checkpoint was")
 }
