@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"math"
 	"net/url"
 	"regexp"
 	"slices"
@@ -257,11 +258,15 @@ func digits(ts string) string {
 	return fmt.Sprintf("%d%06d", us/1e6, us%1e6)
 }
 
+// maxTSSeconds is the largest ts, in seconds, whose microseconds fit an
+// int64; a larger one is not a time.
+const maxTSSeconds = (math.MaxInt64 - 999_999) / 1_000_000
+
 // parseTS reads a Slack ts ("1700000000.000100") as microseconds.
 func parseTS(ts string) (int64, bool) {
 	sec, frac, _ := strings.Cut(ts, ".")
 	s, err := strconv.ParseInt(sec, 10, 64)
-	if err != nil || s <= 0 || len(frac) > 6 {
+	if err != nil || s <= 0 || s > maxTSSeconds || len(frac) > 6 {
 		return 0, false
 	}
 	f := int64(0)
