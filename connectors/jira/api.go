@@ -55,6 +55,7 @@ type apiFields struct {
 	Resolution  *apiNamed       `json:"resolution"`
 	Project     *apiProject     `json:"project"`
 	Comment     *apiCommentPage `json:"comment"`
+	Security    json.RawMessage `json:"security"` // the issue security level, when set
 }
 
 type apiCommentPage struct {

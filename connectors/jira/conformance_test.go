@@ -53,7 +53,9 @@ func conformanceHarness(deployment string, faults func(*jiraemu.Server)) (connec
 		if !good {
 			cr.APIToken, cr.PersonalAccessToken = "revoked", "revoked"
 		}
-		c, err := newConnector(s, cr, f.env(), fastRetry)
+		env := f.env()
+		env.WantPermissions = true
+		c, err := newConnector(s, cr, env, fastRetry)
 		if err != nil {
 			t.Fatal(err)
 		}

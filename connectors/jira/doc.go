@@ -77,12 +77,20 @@
 //
 // # Permissions
 //
-// External access is not filled yet: Jira decides who may browse an issue
-// from the project's permission scheme (users, groups, project roles,
-// "anyone") and the issue's security level, and the account needs the
-// Administer Jira permission to read schemes and role members. Until that
-// is implemented, documents carry no ExternalAccess even when
-// Env.WantPermissions is set, and a backend must not treat them as public.
+// With Env.WantPermissions set, each project's permission scheme is read
+// (/project/KEY/permissionscheme, then its grants) and its Browse projects
+// grants become the external access of the project's node and issues:
+// "anyone" makes them public; a group becomes the group id "group:NAME"; an
+// application role "application-role:KEY"; a user, and each user of a
+// granted project role, their e-mail address where their profile shows it
+// (Jira hides the others; a hidden address admits no one); a project
+// role's groups their group ids; the reporter and assignee holders that
+// person on each issue. Other holders (user and group custom fields, the
+// project lead) are left out with a warning. An issue under an issue
+// security level admits nobody, since the level's members are not read
+// yet. Access is never guessed wider than it is. Reading schemes and roles
+// needs the Administer Jira global permission; without it each project is
+// reported as a failure and its documents admit nobody.
 //
 // # Rate limits
 //

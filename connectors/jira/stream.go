@@ -66,6 +66,9 @@ type run struct {
 	// loc is the account's time zone, in which Jira reads JQL dates; nil
 	// when unknown.
 	loc *time.Location
+	// projectAccess is who may browse the project in progress, nil when
+	// permissions were not asked for.
+	projectAccess *projectAccess
 }
 
 // emit yields an item and remembers whether the consumer stopped. Once the
@@ -189,10 +192,18 @@ func (r *run) project(key string, pos position) bool {
 	if err != nil {
 		return r.projectFailed(key, err)
 	}
+	access, ok := r.access(key)
+	if !ok {
+		return false
+	}
 	node := &tributary.HierarchyNode{ID: r.c.projectID(key), Name: p.Name, Link: r.c.projectID(key), Kind: tributary.NodeProject}
 	if node.Name == "" {
 		node.Name = key
 	}
+	if access != nil {
+		node.ExternalAccess = cloneAccess(access.base)
+	}
+	r.projectAccess = access
 	return r.emit(tributary.NodeItem(node), nil) && r.issues(key, pos)
 }
 
@@ -256,13 +267,22 @@ func (r *run) inWindow(t time.Time) bool {
 
 // fields lists the issue fields to ask for.
 func (r *run) fields() []string {
-	if r.slim {
-		return []string{"updated"}
+	var f []string
+	switch {
+	case r.slim:
+		f = []string{"updated"}
+		if r.projectAccess != nil {
+			f = append(f, "reporter", "assignee")
+		}
+	default:
+		f = []string{"summary", "description", "created", "updated", "reporter", "creator", "assignee",
+			"labels", "status", "priority", "issuetype", "resolution", "project"}
+		if r.c.settings.IncludeComments {
+			f = append(f, "comment")
+		}
 	}
-	f := []string{"summary", "description", "created", "updated", "reporter", "creator", "assignee",
-		"labels", "status", "priority", "issuetype", "resolution", "project"}
-	if r.c.settings.IncludeComments {
-		f = append(f, "comment")
+	if r.projectAccess != nil {
+		f = append(f, "security")
 	}
 	return f
 }
@@ -407,6 +427,7 @@ func (r *run) issue(key string, is *apiIssue) bool {
 		id := r.c.issueID(is.Key)
 		return r.emit(tributary.FailureItem(tributary.DocumentFailure(id, id, err)), nil)
 	}
+	d.ExternalAccess = r.projectAccess.issueAccess(&is.Fields)
 	if r.c.settings.IncludeComments && !r.slim {
 		sections, err := r.comments(is)
 		if err != nil {

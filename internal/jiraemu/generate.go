@@ -46,12 +46,20 @@ func Generate(o GenerateOptions) *Data {
 	for i, name := range []string{"Ana Silva", "Bo Lind", "Chen Wei", "Dara Okafor", "Eli Cohen"} {
 		first := name[:len(name)-len(name[indexSpace(name):])]
 		d.Users = append(d.Users, &User{AccountID: fmt.Sprintf("5b10a2844c20165700ede%03d", i), Name: first,
-			DisplayName: name, Email: first + "@example.com", HideEmail: i%2 == 1, TimeZone: o.TimeZone})
+			DisplayName: name, Email: first + "@example.com", HideEmail: i%2 == 1, TimeZone: o.TimeZone, Admin: i == 0})
 	}
 	id := 10000
 	for p := range o.Projects {
 		key := projectKey(p)
-		proj := &Project{ID: strconv.Itoa(10000 + p), Key: key, Name: "Project " + key}
+		proj := &Project{ID: strconv.Itoa(10000 + p), Key: key, Name: "Project " + key,
+			Roles: []*Role{{ID: "10002", Name: "Developers", Users: []*User{d.Users[2], d.Users[3]}, Groups: []string{"devs"}}},
+			Grants: []Grant{{Permission: "BROWSE_PROJECTS", Type: "group", Parameter: "jira-software-users"},
+				{Permission: "BROWSE_PROJECTS", Type: "projectRole", Parameter: "10002"},
+				{Permission: "BROWSE_PROJECTS", Type: "reporter"},
+				{Permission: "EDIT_ISSUES", Type: "group", Parameter: "editors"}}}
+		if p%3 == 2 {
+			proj.Grants = append(proj.Grants, Grant{Permission: "BROWSE_PROJECTS", Type: "anyone"})
+		}
 		var prev time.Time
 		for n := 1; n <= o.Issues; n++ {
 			id++

@@ -81,6 +81,12 @@ func (s *Server) issuesJSON(c *call, hits []hit, fields []string) []any {
 		add("issuetype", func() any { return named(is.IssueType) })
 		add("resolution", func() any { return named(is.Resolution) })
 		add("project", func() any { return c.projectJSON(h.p) })
+		add("security", func() any {
+			if is.SecurityLevel == "" {
+				return nil
+			}
+			return map[string]any{"id": "1" + is.ID, "name": is.SecurityLevel}
+		})
 		add("comment", func() any {
 			n := min(len(is.Comments), s.opts.EmbeddedComments)
 			cs := make([]any, 0, n)

@@ -30,6 +30,27 @@ type User struct {
 	Email     string
 	HideEmail bool
 	TimeZone  string // IANA name, such as "Europe/Berlin"
+	// Admin may read permission schemes and project roles (Administer
+	// Jira); others are refused with 403.
+	Admin bool
+}
+
+// Grant is one holder of a permission in a project's permission scheme.
+type Grant struct {
+	Permission string // such as BROWSE_PROJECTS
+	// Type is the holder type: anyone, group, user, projectRole,
+	// applicationRole, reporter, assignee, projectLead ...
+	Type string
+	// Parameter names the holder: a group name, an account id, a role id.
+	Parameter string
+}
+
+// Role is a project role with its members.
+type Role struct {
+	ID     string
+	Name   string
+	Users  []*User
+	Groups []string
 }
 
 // Project is a Jira project.
@@ -41,6 +62,9 @@ type Project struct {
 	// NoBrowse lists account ids that can see the project exists but may
 	// not browse its issues.
 	NoBrowse []string
+	// Grants is the project's permission scheme; Roles its project roles.
+	Grants []Grant
+	Roles  []*Role
 }
 
 // Issue is one work item. Description and comment bodies are ADF documents
@@ -60,7 +84,9 @@ type Issue struct {
 	Priority    string
 	IssueType   string
 	Resolution  string
-	Comments    []*Comment
+	// SecurityLevel, when set, restricts the issue to the level's members.
+	SecurityLevel string
+	Comments      []*Comment
 }
 
 // Comment is a comment on an issue.

@@ -164,6 +164,10 @@ func (s *Server) routes() {
 		s.Handle("GET "+p+"/project/{key}", s.serve(s.getProject))
 		s.Handle("GET "+p+"/mypermissions", s.serve(s.myPermissions))
 		s.Handle("GET "+p+"/issue/{key}/comment", s.serve(s.listComments))
+		s.Handle("GET "+p+"/project/{key}/permissionscheme", s.serve(s.projectScheme))
+		s.Handle("GET "+p+"/permissionscheme/{id}/permission", s.serve(s.schemeGrants))
+		s.Handle("GET "+p+"/project/{key}/role/{id}", s.serve(s.projectRole))
+		s.Handle("GET "+p+"/user", s.serve(s.getUser))
 	}
 	s.Handle("GET /rest/api/3/project/search", s.serve(s.searchProjects))
 	s.Handle("GET /rest/api/2/project", s.serve(s.listProjects))
