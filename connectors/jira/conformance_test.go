@@ -1,6 +1,7 @@
 package jira
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -16,7 +17,7 @@ import (
 // conformanceGen is the fixture every conformance check gets a fresh copy
 // of: two projects with issues and comments, and small pages so that there
 // are many checkpoints.
-var conformanceGen = jiraemu.GenerateOptions{Projects: 2, Issues: 24, Comments: 3, TimeZone: "America/New_York", Seed: 8}
+var conformanceGen = jiraemu.GenerateOptions{Projects: 2, Issues: 14, Comments: 2, TimeZone: "America/New_York", Seed: 8}
 
 var idPattern = regexp.MustCompile(`^https://acme\.atlassian\.test/browse/AA[AB]-\d+$`)
 
@@ -32,11 +33,11 @@ func conformanceHarness(deployment string, faults func(*jiraemu.Server)) (connec
 	}
 	var emus []*jiraemu.Server
 	open := func(t testing.TB, good bool) tributary.Connector {
-		f := newFixture(t, conformanceGen, jiraemu.Options{EmbeddedComments: 1})
-		f.emu.Update(func(d *jiraemu.Data) { // enough comments to page
+		f := newFixture(t, conformanceGen, jiraemu.Options{EmbeddedComments: 3})
+		f.emu.Update(func(d *jiraemu.Data) { // more comments than the search carries
 			is := d.Issue("AAB-3")
-			for len(is.Comments) < 2 {
-				is.Comments = append(is.Comments, &jiraemu.Comment{ID: "99" + is.ID, Author: d.Users[1],
+			for len(is.Comments) < 4 {
+				is.Comments = append(is.Comments, &jiraemu.Comment{ID: fmt.Sprint("99", is.ID, len(is.Comments)), Author: d.Users[1],
 					Body: jiraemu.Doc(jiraemu.Paragraph(jiraemu.Text("more"))), Created: is.Created, Updated: is.Created})
 			}
 		})
@@ -48,7 +49,7 @@ func conformanceHarness(deployment string, faults func(*jiraemu.Server)) (connec
 		}
 		emus = append(emus, f.emu)
 		s := f.settings(deployment, "AAA", "AAB")
-		s.PageSize = 5
+		s.PageSize = 4
 		cr := f.credentials(deployment)
 		if !good {
 			cr.APIToken, cr.PersonalAccessToken = "revoked", "revoked"
