@@ -144,6 +144,20 @@ func TestUnsortedSearchIsReadToTheEnd(t *testing.T) {
 		got = collect(context.Background(), c, start, end, nil)
 		require.NoError(t, got.err)
 		assert.Equal(t, expectedIDs(f.data, nil, start, end), got.ids(), deployment)
+
+		// Resumed from a checkpoint that trusted the order, the search is
+		// found unsorted and read again from the window's start.
+		mid := f.data.Issue("AAA-20")
+		cp, err := tributary.EncodeCheckpoint(checkpointKind, checkpointVersion,
+			position{Project: "AAA", From: mid.Updated, Cursor: mid.Updated, Key: mid.Key})
+		require.NoError(t, err)
+		got = collect(context.Background(), c, time.Time{}, time.Time{}, cp)
+		require.NoError(t, got.err)
+		seen := map[string]bool{}
+		for _, id := range got.ids() {
+			seen[id] = true
+		}
+		assert.Equal(t, expectedIDs(f.data, nil, time.Time{}, time.Time{}), sortedKeys(seen), deployment)
 	}
 }
 

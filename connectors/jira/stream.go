@@ -300,6 +300,9 @@ func (r *run) issues(key string, pos position) bool {
 		st.From = r.start
 	}
 	expired, prev := false, mark{}
+	// relied says the search has skipped something on the strength of its
+	// order: by the cursor of a checkpoint or of a restart.
+	relied := !st.Cursor.IsZero() && !st.Unsorted
 	for {
 		pg, err := r.c.searchPage(r.ctx, r.jql(key, st.From), st.Token, st.Offset, r.c.settings.PageSize, r.fields())
 		if err != nil && badRequest(err) && st.Token != "" && !expired {
@@ -314,14 +317,21 @@ func (r *run) issues(key string, pos position) bool {
 			return r.projectFailed(key, fmt.Errorf("search: %w", err))
 		}
 		expired = false
-		if !r.page(key, pg.issues, &st, &prev) {
+		ok, reread := r.page(key, pg.issues, &st, &prev, &relied)
+		if !ok {
 			return false
+		}
+		if reread {
+			// Out of order: the cursor and restarts trusted an order the
+			// search does not keep, so read it all again, unsorted.
+			st, prev, relied = position{Project: key, From: r.start, Unsorted: true}, mark{}, false
+			continue
 		}
 		if pg.last {
 			return true
 		}
 		if !st.Unsorted && r.loc != nil && st.Cursor.Truncate(time.Minute).After(st.From.Truncate(time.Minute)) {
-			st.From, st.Token, st.Offset, prev = st.Cursor, "", 0, mark{}
+			st.From, st.Token, st.Offset, prev, relied = st.Cursor, "", 0, mark{}, true
 		} else {
 			st.Token, st.Offset = pg.token, pg.offset
 		}
@@ -338,24 +348,32 @@ type mark struct {
 }
 
 // page yields the documents of one page and moves the cursor past it.
-// prev is the last issue of the search so far, for the order check.
-func (r *run) page(key string, raws []json.RawMessage, st *position, prev *mark) bool {
+// prev is the last issue of the search so far, for the order check. A
+// search found out of order is read on unsorted, with no more skipping;
+// but when it has already relied on its order (relied), what it skipped
+// may never have been read, and page reports reread: the search must be
+// read again from the window's start.
+func (r *run) page(key string, raws []json.RawMessage, st *position, prev *mark, relied *bool) (ok, reread bool) {
 	for _, raw := range raws {
 		var is apiIssue
 		if err := json.Unmarshal(raw, &is); err != nil || is.Key == "" || is.Fields.Updated.IsZero() {
 			if !r.badIssue(key, raw, err) {
-				return false
+				return false, false
 			}
 			continue
 		}
 		upd := is.Fields.Updated.Time
 		if !st.Unsorted && !prev.t.IsZero() && !before(prev.t, prev.key, upd, is.Key) {
+			r.c.env.Log().Warn("jira: search not sorted by update time; reading it to the end", "project", key, "again", *relied)
+			if *relied {
+				return true, true
+			}
 			st.Unsorted = true
-			r.c.env.Log().Warn("jira: search not sorted by update time; reading it to the end", "project", key)
 		}
 		*prev = mark{upd, is.Key}
 		if !st.Unsorted {
 			if !st.Cursor.IsZero() && !before(st.Cursor, st.Key, upd, is.Key) {
+				*relied = true
 				continue // passed already: a restarted search re-reads its first minute
 			}
 			st.Cursor, st.Key = upd, is.Key
@@ -364,10 +382,10 @@ func (r *run) page(key string, raws []json.RawMessage, st *position, prev *mark)
 			continue
 		}
 		if !r.issue(key, &is) {
-			return false
+			return false, false
 		}
 	}
-	return true
+	return true, false
 }
 
 // before reports whether (t, key) sorts strictly before (ct, ckey) in the
