@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -102,30 +101,17 @@ func decodeObject[T any](name string, raw json.RawMessage) (T, error) {
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 		raw = []byte("{}")
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
+	if raw[0] != '{' {
 		return v, &FieldError{Field: name, Problem: "must be a JSON object"}
 	}
-	var problems []error
-	schema := schemaOf(reflect.TypeFor[T]())
-	known := propertyNames(schema)
-	if known != nil {
-		for _, k := range sortedKeys(fields) {
-			if !slices.Contains(known, k) {
-				problems = append(problems, &FieldError{Field: name + "." + k, Problem: unknownFieldProblem(k, known)})
-			}
-		}
-	}
-	for _, k := range schema.Required {
-		if r, ok := fields[k]; !ok || isEmptyJSON(r) {
-			problems = append(problems, &FieldError{Field: name + "." + k, Problem: "required"})
-		}
-	}
+	problems := checkFields(name, raw, schemaOf(reflect.TypeFor[T]()))
 	if len(problems) == 0 {
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&v); err != nil {
 			problems = append(problems, decodeProblem(name, err))
+		} else if dec.More() {
+			problems = append(problems, &FieldError{Field: name, Problem: "trailing data after the JSON object"})
 		}
 	}
 	if len(problems) == 0 {
@@ -136,6 +122,44 @@ func decodeObject[T any](name string, raw json.RawMessage) (T, error) {
 		}
 	}
 	return v, errors.Join(problems...)
+}
+
+// checkFields reports, with their full paths, the unknown and missing
+// required fields of raw against the schema s, descending into nested
+// objects and arrays. Values of the wrong type are left to the decoder.
+func checkFields(path string, raw json.RawMessage, s *jsonschema.Schema) []error {
+	if s == nil {
+		return nil
+	}
+	var problems []error
+	if s.Items != nil {
+		var elems []json.RawMessage
+		if json.Unmarshal(raw, &elems) == nil {
+			for i, e := range elems {
+				problems = append(problems, checkFields(fmt.Sprintf("%s[%d]", path, i), e, s.Items)...)
+			}
+		}
+		return problems
+	}
+	var fields map[string]json.RawMessage
+	if s.Properties == nil || json.Unmarshal(raw, &fields) != nil || fields == nil {
+		return nil
+	}
+	known := propertyNames(s)
+	for _, k := range sortedKeys(fields) {
+		prop, ok := s.Properties.Get(k)
+		if !ok {
+			problems = append(problems, &FieldError{Field: path + "." + k, Problem: unknownFieldProblem(k, known)})
+			continue
+		}
+		problems = append(problems, checkFields(path+"."+k, fields[k], prop)...)
+	}
+	for _, k := range s.Required {
+		if r, ok := fields[k]; !ok || isEmptyJSON(r) {
+			problems = append(problems, &FieldError{Field: path + "." + k, Problem: "required"})
+		}
+	}
+	return problems
 }
 
 func sortedKeys(m map[string]json.RawMessage) []string {

@@ -24,9 +24,10 @@ func TestIDPrefix(t *testing.T) {
 }
 
 func TestBreakPoints(t *testing.T) {
-	assert.Equal(t, []int{1, 2, 3}, breakPoints(3))
-	assert.Empty(t, breakPoints(0))
-	many := breakPoints(1000)
+	assert.Equal(t, []int{1, 2, 3}, breakPoints(3, maxBreaks))
+	assert.Empty(t, breakPoints(0, maxBreaks))
+	assert.Equal(t, []int{1, 5, 9}, breakPoints(9, 3))
+	many := breakPoints(1000, maxBreaks)
 	assert.LessOrEqual(t, len(many), maxBreaks)
 	assert.Equal(t, 1, many[0])
 	assert.Equal(t, 1000, many[len(many)-1])

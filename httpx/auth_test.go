@@ -190,7 +190,7 @@ func TestSaveTo(t *testing.T) {
 	assert.JSONEq(t, `{"client_id":"cid","refresh_token":"r2"}`, saved)
 
 	bad := httpx.SaveTo(env, func(tok *oauth2.Token) any {
-		return struct{ Refresh tributary.Secret }{tributary.Secret(tok.RefreshToken)}
+		return struct{ Refresh tributary.Secret }{tributary.NewSecret(tok.RefreshToken)}
 	})
 	assert.Error(t, bad(t.Context(), &oauth2.Token{RefreshToken: "r3"}), "a redacted secret is never saved")
 	assert.JSONEq(t, `{"client_id":"cid","refresh_token":"r2"}`, saved)

@@ -31,7 +31,7 @@ func BenchmarkOverhead(b *testing.B) {
 		bare := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 		stack, err := httpx.New(httpx.Options{
 			Env:       tributary.Env{AllowPrivateNetwork: true, HTTPClient: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}},
-			Auth:      httpx.Bearer("benchmark-token"),
+			Auth:      httpx.Bearer(tributary.NewSecret("benchmark-token")),
 			RateLimit: httpx.RateLimit{PerSecond: 1e6, Burst: 1000},
 		})
 		if err != nil {
@@ -82,7 +82,7 @@ func BenchmarkOverheadPaired(b *testing.B) {
 			bare := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 			stack, err := httpx.New(httpx.Options{
 				Env:       tributary.Env{AllowPrivateNetwork: true, HTTPClient: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}},
-				Auth:      httpx.Bearer("benchmark-token"),
+				Auth:      httpx.Bearer(tributary.NewSecret("benchmark-token")),
 				RateLimit: httpx.RateLimit{PerSecond: 1e6, Burst: 1000},
 			})
 			if err != nil {
@@ -156,7 +156,7 @@ func BenchmarkThroughputUnderLimit(b *testing.B) {
 			base := s.Start()
 			c, err := httpx.New(httpx.Options{
 				Env:       tributary.Env{AllowPrivateNetwork: true},
-				Auth:      httpx.Bearer("tok"),
+				Auth:      httpx.Bearer(tributary.NewSecret("tok")),
 				RateLimit: httpx.RateLimit{PerSecond: r, Burst: tc.burst},
 			})
 			if err != nil {

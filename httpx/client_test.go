@@ -326,9 +326,9 @@ func TestNoSecretInErrors(t *testing.T) {
 		return nil, fmt.Errorf("dial %s with %s: %w", req.URL, req.Header.Get("Authorization"), syscall.ECONNREFUSED)
 	})
 	auths := map[string]httpx.Auth{
-		"bearer": httpx.Bearer(token),
-		"basic":  httpx.Basic("me@example.com", token),
-		"header": httpx.Header("X-API-Key", token),
+		"bearer": httpx.Bearer(tributary.NewSecret(token)),
+		"basic":  httpx.Basic("me@example.com", tributary.NewSecret(token)),
+		"header": httpx.Header("X-API-Key", tributary.NewSecret(token)),
 	}
 	urls := []string{
 		"https://api.test/x?token=" + qtoken,
@@ -361,7 +361,7 @@ func TestNoSecretInLogs(t *testing.T) {
 		h := sequence(new(atomic.Int64), []int{503, 503, 200}, nil)
 		env := envFor(handlerTransport{h})
 		env.Logger = logger
-		c, err := httpx.New(httpx.Options{Env: env, Auth: httpx.Bearer("bearer-secret-value")})
+		c, err := httpx.New(httpx.Options{Env: env, Auth: httpx.Bearer(tributary.NewSecret("bearer-secret-value"))})
 		require.NoError(t, err)
 		require.NoError(t, c.GetJSON(t.Context(), "https://user:pw-secret-1@api.test/x?access_token=query-secret-2&page=3", nil))
 		out := buf.String()
@@ -410,7 +410,7 @@ func TestHeaderTimeoutsExhaustedAreTransient(t *testing.T) {
 func TestStandardClientReturnsStatuses(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var n atomic.Int64
-		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{sequence(&n, []int{503, 404}, nil)}), Auth: httpx.Bearer("tok-123456")})
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{sequence(&n, []int{503, 404}, nil)}), Auth: httpx.Bearer(tributary.NewSecret("tok-123456"))})
 		require.NoError(t, err)
 		resp, err := c.StandardClient().Get("https://api.test/x")
 		require.NoError(t, err)

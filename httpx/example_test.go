@@ -24,7 +24,7 @@ func ExampleNew() {
 	c, err := httpx.New(httpx.Options{
 		Env:       env,
 		Name:      "example",
-		Auth:      httpx.Bearer("s3cret-token"),
+		Auth:      httpx.Bearer(tributary.NewSecret("s3cret-token")),
 		RateLimit: httpx.RateLimit{PerSecond: 10, Burst: 5},
 	})
 	if err != nil {

@@ -35,7 +35,7 @@ func benchLoad(b *testing.B, gen githubemu.GenerateOptions, comments bool) {
 	s := Settings{}
 	s.SetDefaults()
 	s.BaseURL, s.Owner, s.IncludeComments = url, "acme", comments
-	c, err := New(s, Credentials{Token: testToken}, tributary.Env{AllowPrivateNetwork: true})
+	c, err := New(s, Credentials{Token: tributary.NewSecret(testToken)}, tributary.Env{AllowPrivateNetwork: true})
 	if err != nil {
 		b.Fatal(err)
 	}

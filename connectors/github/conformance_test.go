@@ -54,7 +54,7 @@ func conformanceHarness(faults func(*githubemu.Server), retry httpx.RetryPolicy)
 		s.IncludeComments = true
 		env := f.env()
 		env.WantPermissions = true
-		c, err := newConnector(s, Credentials{Token: tributary.Secret(token), WebhookSecret: testWebhookSecret}, env, retry)
+		c, err := newConnector(s, Credentials{Token: tributary.NewSecret(token), WebhookSecret: tributary.NewSecret(testWebhookSecret)}, env, retry)
 		if err != nil {
 			t.Fatal(err)
 		}

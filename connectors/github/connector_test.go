@@ -97,14 +97,14 @@ func TestValidateClassifiesErrors(t *testing.T) {
 	ok := f.connector(t, f.settings(twoRepos...), f.env())
 	require.NoError(t, ok.Validate(ctx))
 
-	bad, err := New(f.settings(twoRepos...), Credentials{Token: "wrong"}, f.env())
+	bad, err := New(f.settings(twoRepos...), Credentials{Token: tributary.NewSecret("wrong")}, f.env())
 	require.NoError(t, err)
 	assert.ErrorIs(t, bad.Validate(ctx), tributary.ErrCredentialExpired)
 
 	missing := f.connector(t, f.settings("acme/nope"), f.env())
 	assert.ErrorIs(t, missing.Validate(ctx), tributary.ErrNotFound)
 
-	noIssues, err := New(f.settings(twoRepos...), Credentials{Token: "no-issues"}, f.env())
+	noIssues, err := New(f.settings(twoRepos...), Credentials{Token: tributary.NewSecret("no-issues")}, f.env())
 	require.NoError(t, err)
 	err = noIssues.Validate(ctx)
 	assert.ErrorIs(t, err, tributary.ErrInsufficientPermissions)
@@ -164,7 +164,7 @@ func TestPermissions(t *testing.T) {
 	// A token that may not list collaborators: a failure, and documents
 	// that admit nobody rather than everybody.
 	f.emu.AddToken("reader", githubemu.Token{User: f.data.Users[1], Permissions: githubemu.Permissions{Issues: true, PullRequests: true, Private: true}})
-	r, err := New(f.settings("acme/repo-001"), Credentials{Token: "reader"}, env)
+	r, err := New(f.settings("acme/repo-001"), Credentials{Token: tributary.NewSecret("reader")}, env)
 	require.NoError(t, err)
 	got = collect(context.Background(), r, time.Time{}, time.Time{}, nil)
 	require.NoError(t, got.err)
@@ -216,7 +216,7 @@ func TestPrivateAddressesNeedPermission(t *testing.T) {
 	f := newFixture(t, gen3, githubemu.Options{})
 	s := f.settings(twoRepos...)
 	s.BaseURL = f.emu.Start()
-	c, err := New(s, Credentials{Token: testToken}, tributary.Env{})
+	c, err := New(s, Credentials{Token: tributary.NewSecret(testToken)}, tributary.Env{})
 	require.NoError(t, err)
 	err = c.Validate(context.Background())
 	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
@@ -232,7 +232,7 @@ func TestEnterpriseServerBaseURL(t *testing.T) {
 	s := f.settings(twoRepos...)
 	s.BaseURL = srv.URL + "/api/v3/"
 	s.PerPage = 30
-	c, err := New(s, Credentials{Token: testToken}, tributary.Env{AllowPrivateNetwork: true})
+	c, err := New(s, Credentials{Token: tributary.NewSecret(testToken)}, tributary.Env{AllowPrivateNetwork: true})
 	require.NoError(t, err)
 	require.NoError(t, c.Validate(context.Background()))
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
@@ -297,7 +297,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 		env.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		s := f.settings(append(twoRepos, "acme/missing")...)
 		s.IncludeComments = true
-		c, err := New(s, Credentials{Token: testToken}, env)
+		c, err := New(s, Credentials{Token: tributary.NewSecret(testToken)}, env)
 		require.NoError(t, err)
 		f.emu.FailEvery("*", 3, emulator.InternalError)
 		f.emu.FailEvery("*", 5, emulator.TooManyRequests)

@@ -37,7 +37,7 @@ func TestWebhookDeliveries(t *testing.T) {
 	f := newFixture(t, githubemu.GenerateOptions{Repos: 3, Items: 10, PullShare: 0.5, Comments: 2, Seed: 3}, githubemu.Options{})
 	s := f.settings(twoRepos...)
 	s.IncludeComments = true
-	c, err := New(s, Credentials{Token: testToken, WebhookSecret: testWebhookSecret}, f.env())
+	c, err := New(s, Credentials{Token: tributary.NewSecret(testToken), WebhookSecret: tributary.NewSecret(testWebhookSecret)}, f.env())
 	require.NoError(t, err)
 
 	for n := 1; n <= 4; n++ {
@@ -66,7 +66,7 @@ func TestWebhookDeliveries(t *testing.T) {
 
 func TestWebhookSignatures(t *testing.T) {
 	f := newFixture(t, githubemu.GenerateOptions{Repos: 1, Items: 3, Seed: 3}, githubemu.Options{})
-	c, err := New(f.settings("acme/repo-000"), Credentials{Token: testToken, WebhookSecret: testWebhookSecret}, f.env())
+	c, err := New(f.settings("acme/repo-000"), Credentials{Token: tributary.NewSecret(testToken), WebhookSecret: tributary.NewSecret(testWebhookSecret)}, f.env())
 	require.NoError(t, err)
 	_, err = eventItems(t, c, delivery(f, "acme/repo-000", 1, "opened", "another-secret"))
 	assert.ErrorIs(t, err, tributary.ErrInsufficientPermissions)
@@ -93,7 +93,7 @@ func TestWebhookStateFilter(t *testing.T) {
 	f := newFixture(t, githubemu.GenerateOptions{Repos: 1, Items: 12, Seed: 3}, githubemu.Options{})
 	s := f.settings("acme/repo-000")
 	s.State = "open"
-	c, err := New(s, Credentials{Token: testToken, WebhookSecret: testWebhookSecret}, f.env())
+	c, err := New(s, Credentials{Token: tributary.NewSecret(testToken), WebhookSecret: tributary.NewSecret(testWebhookSecret)}, f.env())
 	require.NoError(t, err)
 	for _, it := range f.data.Repos[0].Items {
 		items, err := eventItems(t, c, delivery(f, "acme/repo-000", it.Number, "edited", testWebhookSecret))

@@ -50,7 +50,7 @@ func (f *fixture) env() tributary.Env {
 
 func (f *fixture) connector(t testing.TB, s Settings, env tributary.Env) *Connector {
 	t.Helper()
-	c, err := New(s, Credentials{Token: testToken}, env)
+	c, err := New(s, Credentials{Token: tributary.NewSecret(testToken)}, env)
 	require.NoError(t, err)
 	return c
 }

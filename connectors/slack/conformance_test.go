@@ -37,7 +37,7 @@ func TestConformance(t *testing.T) {
 
 	open := func(t testing.TB, token string) tributary.Connector {
 		c, err := slack.New(slack.Settings{IncludePrivate: true, PageSize: 3},
-			slack.Credentials{BotToken: tributary.Secret(token), SigningSecret: signingSecret},
+			slack.Credentials{BotToken: tributary.NewSecret(token), SigningSecret: tributary.NewSecret(signingSecret)},
 			tributary.Env{HTTPClient: srv.Client(), WantPermissions: true})
 		require.NoError(t, err)
 		require.NoError(t, slack.Unpaced(c))

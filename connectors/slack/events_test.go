@@ -55,7 +55,7 @@ func TestEventsUpdateAndDeleteThreads(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ws := slackemu.Generate(slackemu.Config{Channels: 2, Messages: 6, ThreadEvery: 3, Replies: 1, Start: t0})
 		f := newFixture(t, ws, func(s *slack.Settings, _ *tributary.Env) { s.Channels = []string{"channel-1"} })
-		creds := slack.Credentials{BotToken: slackemu.BotToken, SigningSecret: signingSecret}
+		creds := slack.Credentials{BotToken: tributary.NewSecret(slackemu.BotToken), SigningSecret: tributary.NewSecret(signingSecret)}
 		c, err := slack.New(slack.Settings{Channels: []string{"channel-1"}}, creds, tributary.Env{HTTPClient: f.srv.Client()})
 		require.NoError(t, err)
 		now := time.Now()
@@ -111,7 +111,7 @@ func TestEventsRefuseForgedAndStaleDeliveries(t *testing.T) {
 		srv := slackemu.NewServer(ws, slackemu.Tokens())
 		defer srv.Close()
 		open := func(secret string) *slack.Connector {
-			c, err := slack.New(slack.Settings{}, slack.Credentials{BotToken: slackemu.BotToken, SigningSecret: tributary.Secret(secret)},
+			c, err := slack.New(slack.Settings{}, slack.Credentials{BotToken: tributary.NewSecret(slackemu.BotToken), SigningSecret: tributary.NewSecret(secret)},
 				tributary.Env{HTTPClient: srv.Client()})
 			require.NoError(t, err)
 			return c

@@ -23,7 +23,7 @@ func Example() {
 	defer srv.Close()
 
 	c, err := slack.New(slack.Settings{HistoryRequestsPerMinute: 600},
-		slack.Credentials{BotToken: slackemu.BotToken}, tributary.Env{HTTPClient: srv.Client()})
+		slack.Credentials{BotToken: tributary.NewSecret(slackemu.BotToken)}, tributary.Env{HTTPClient: srv.Client()})
 	if err != nil {
 		fmt.Println(err)
 		return

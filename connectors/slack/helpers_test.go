@@ -29,7 +29,7 @@ func newFixture(t testing.TB, ws *slackemu.Workspace, configure func(*slack.Sett
 	if configure != nil {
 		configure(&s, &env)
 	}
-	c, err := slack.New(s, slack.Credentials{BotToken: slackemu.BotToken}, env)
+	c, err := slack.New(s, slack.Credentials{BotToken: tributary.NewSecret(slackemu.BotToken)}, env)
 	require.NoError(t, err)
 	return &fixture{ws: ws, srv: srv, c: c}
 }

@@ -286,7 +286,7 @@ func TestValidateClassifiesErrors(t *testing.T) {
 		defer srv.Close()
 		open := func(token string, channels ...string) *slack.Connector {
 			c, err := slack.New(slack.Settings{Channels: channels},
-				slack.Credentials{BotToken: tributary.Secret(token)}, tributary.Env{HTTPClient: srv.Client()})
+				slack.Credentials{BotToken: tributary.NewSecret(token)}, tributary.Env{HTTPClient: srv.Client()})
 			require.NoError(t, err)
 			return c
 		}
@@ -501,7 +501,7 @@ func TestArchivedChannelsAndMembership(t *testing.T) {
 		assert.Equal(t, []string{"C00000001", "C0ARCHIVED1"}, channelsOf(func(s *slack.Settings, _ *tributary.Env) { s.IncludeArchived = true }))
 		assert.Equal(t, []string{"C0ARCHIVED1"}, channelsOf(func(s *slack.Settings, _ *tributary.Env) { s.Channels = []string{"old"} }))
 
-		c, err := slack.New(slack.Settings{Channels: []string{"elsewhere"}}, slack.Credentials{BotToken: slackemu.BotToken},
+		c, err := slack.New(slack.Settings{Channels: []string{"elsewhere"}}, slack.Credentials{BotToken: tributary.NewSecret(slackemu.BotToken)},
 			tributary.Env{HTTPClient: newFixture(t, ws, nil).srv.Client()})
 		require.NoError(t, err)
 		err = c.Validate(t.Context())

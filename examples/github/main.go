@@ -56,7 +56,7 @@ func run(repos, owner, base string, since time.Duration, limit int) error {
 		s.BaseURL, s.Owner, s.Repositories = url, "acme", nil
 		token, env.AllowPrivateNetwork = "emulated-token", true
 	}
-	c, err := github.New(s, github.Credentials{Token: tributary.Secret(token)}, env)
+	c, err := github.New(s, github.Credentials{Token: tributary.NewSecret(token)}, env)
 	if err != nil {
 		return err
 	}

@@ -59,7 +59,7 @@ func run(ctx context.Context, s slack.Settings, token string, stdout, stderr io.
 		token = slackemu.BotToken
 		fmt.Fprintln(stderr, "no SLACK_BOT_TOKEN: reading an emulated workspace at", s.BaseURL)
 	}
-	c, err := slack.New(s, slack.Credentials{BotToken: tributary.Secret(token)}, env)
+	c, err := slack.New(s, slack.Credentials{BotToken: tributary.NewSecret(token)}, env)
 	if err != nil {
 		return err
 	}
