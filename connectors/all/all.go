@@ -10,6 +10,7 @@ package all
 import (
 	_ "github.com/tributary-dev/tributary/connectors/file"
 	_ "github.com/tributary-dev/tributary/connectors/github"
+	_ "github.com/tributary-dev/tributary/connectors/jira"
 	_ "github.com/tributary-dev/tributary/connectors/mock"
 	_ "github.com/tributary-dev/tributary/connectors/slack"
 	_ "github.com/tributary-dev/tributary/connectors/web"

@@ -38,7 +38,7 @@ func benchLoad(b *testing.B, gen jiraemu.GenerateOptions, comments bool) {
 	s := Settings{}
 	s.SetDefaults()
 	s.BaseURL, s.IncludeComments, s.PageSize = url, comments, 100
-	c, err := New(s, Credentials{Email: data.Users[0].Email, APIToken: testAPIToken}, tributary.Env{AllowPrivateNetwork: true})
+	c, err := New(s, Credentials{Email: data.Users[0].Email, APIToken: tributary.NewSecret(testAPIToken)}, tributary.Env{AllowPrivateNetwork: true})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -52,7 +52,7 @@ func conformanceHarness(deployment string, faults func(*jiraemu.Server)) (connec
 		s.PageSize = 4
 		cr := f.credentials(deployment)
 		if !good {
-			cr.APIToken, cr.PersonalAccessToken = "revoked", "revoked"
+			cr.APIToken, cr.PersonalAccessToken = tributary.NewSecret("revoked"), tributary.NewSecret("revoked")
 		}
 		env := f.env()
 		env.WantPermissions = true

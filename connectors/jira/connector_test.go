@@ -28,7 +28,7 @@ func TestValidateClassifiesErrors(t *testing.T) {
 		require.NoError(t, f.connector(t, f.settings(deployment)).Validate(ctx), deployment)
 
 		bad := f.credentials(deployment)
-		bad.APIToken, bad.PersonalAccessToken = "wrong", "wrong"
+		bad.APIToken, bad.PersonalAccessToken = tributary.NewSecret("wrong"), tributary.NewSecret("wrong")
 		c, err := newConnector(f.settings(deployment, "AAA"), bad, f.env(), fastRetry)
 		require.NoError(t, err)
 		assert.ErrorIs(t, c.Validate(ctx), tributary.ErrCredentialExpired, deployment)
@@ -50,14 +50,14 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 		c     Credentials
 		field string
 	}{
-		"no url":         {func(s *Settings) { s.BaseURL = "" }, Credentials{Email: "a@b.c", APIToken: "t"}, "settings.base_url"},
-		"bad deployment": {func(s *Settings) { s.Deployment = "dc" }, Credentials{Email: "a@b.c", APIToken: "t"}, "settings.deployment"},
-		"bad key":        {func(s *Settings) { s.Projects = []string{"EN G"} }, Credentials{Email: "a@b.c", APIToken: "t"}, "settings.projects"},
-		"order by":       {func(s *Settings) { s.JQL = "labels = x order by key" }, Credentials{Email: "a@b.c", APIToken: "t"}, "settings.jql"},
-		"page size":      {func(s *Settings) { s.PageSize = 500 }, Credentials{Email: "a@b.c", APIToken: "t"}, "settings.page_size"},
-		"no email":       {func(*Settings) {}, Credentials{APIToken: "t"}, "credentials.email"},
+		"no url":         {func(s *Settings) { s.BaseURL = "" }, Credentials{Email: "a@b.c", APIToken: tributary.NewSecret("t")}, "settings.base_url"},
+		"bad deployment": {func(s *Settings) { s.Deployment = "dc" }, Credentials{Email: "a@b.c", APIToken: tributary.NewSecret("t")}, "settings.deployment"},
+		"bad key":        {func(s *Settings) { s.Projects = []string{"EN G"} }, Credentials{Email: "a@b.c", APIToken: tributary.NewSecret("t")}, "settings.projects"},
+		"order by":       {func(s *Settings) { s.JQL = "labels = x order by key" }, Credentials{Email: "a@b.c", APIToken: tributary.NewSecret("t")}, "settings.jql"},
+		"page size":      {func(s *Settings) { s.PageSize = 500 }, Credentials{Email: "a@b.c", APIToken: tributary.NewSecret("t")}, "settings.page_size"},
+		"no email":       {func(*Settings) {}, Credentials{APIToken: tributary.NewSecret("t")}, "credentials.email"},
 		"no token":       {func(*Settings) {}, Credentials{Email: "a@b.c"}, "credentials.api_token"},
-		"no pat":         {func(s *Settings) { s.Deployment = Server }, Credentials{Email: "a@b.c", APIToken: "t"}, "credentials.personal_access_token"},
+		"no pat":         {func(s *Settings) { s.Deployment = Server }, Credentials{Email: "a@b.c", APIToken: tributary.NewSecret("t")}, "credentials.personal_access_token"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := Settings{}
@@ -186,7 +186,7 @@ func TestSecretsStayHidden(t *testing.T) {
 		assert.NotContains(t, text, testAPIToken)
 	}
 	bad := f.credentials(Cloud)
-	bad.APIToken = "secret-but-wrong"
+	bad.APIToken = tributary.NewSecret("secret-but-wrong")
 	c, err = newConnector(f.settings(Cloud, "AAA"), bad, env, fastRetry)
 	require.NoError(t, err)
 	err = c.Validate(context.Background())

@@ -51,8 +51,10 @@
 // /rest/api/2/search (Server, startAt pages). JQL dates have minute
 // precision and are read in the account's time zone (from /myself), so the
 // bounds are rounded outwards and each issue is then kept only when its
-// exact update time lies in the window; when the time zone is unknown the
-// bounds are widened by 14 hours instead. The window itself is never
+// exact update time lies in the window; a bound in the hour that repeats
+// when daylight saving time ends moves an hour outwards, since Jira may
+// read it as either instant; when the time zone is unknown the bounds are
+// widened by 14 hours instead. The window itself is never
 // widened in what is yielded.
 //
 // A checkpoint follows every page. It holds the project key, the search's

@@ -280,18 +280,30 @@ func TestEditsDuringRunSkipNothing(t *testing.T) {
 
 // JQL dates have minute precision in the account's time zone: the search
 // is rounded outwards and filtered exactly, so a window boundary inside a
-// minute splits that minute's issues correctly whatever the zone.
+// minute splits that minute's issues correctly whatever the zone, also in
+// the hour that repeats when daylight saving time ends (01:10 in New York
+// on 2024-11-03 names both 05:10 and 06:10 UTC).
 func TestWindowsSplitMinutesExactly(t *testing.T) {
-	for _, zone := range []string{"UTC", "Pacific/Chatham", "America/St_Johns", "Bogus/Zone"} {
+	for _, tc := range []struct {
+		zone string
+		base time.Time
+	}{
+		{"UTC", time.Date(2024, 3, 10, 9, 0, 0, 0, time.UTC)},
+		{"Pacific/Chatham", time.Date(2024, 3, 10, 9, 0, 0, 0, time.UTC)},
+		{"America/St_Johns", time.Date(2024, 3, 10, 9, 0, 0, 0, time.UTC)},
+		{"Bogus/Zone", time.Date(2024, 3, 10, 9, 0, 0, 0, time.UTC)},
+		{"America/New_York", time.Date(2024, 11, 3, 6, 10, 0, 0, time.UTC)},
+		{"America/New_York", time.Date(2024, 11, 3, 5, 10, 0, 0, time.UTC)},
+	} {
+		zone, base := tc.zone, tc.base
 		f := newFixture(t, jiraemu.GenerateOptions{Issues: 6, Seed: 11, TimeZone: zone}, jiraemu.Options{})
-		base := time.Date(2024, 3, 10, 9, 0, 0, 0, time.UTC)
 		f.emu.Update(func(d *jiraemu.Data) {
 			for i, is := range d.Projects[0].Issues {
-				is.Updated = base.Add(time.Duration(i*20) * time.Second) // 9:00:00, :20, :40, 9:01:00 ...
+				is.Updated = base.Add(time.Duration(i*20) * time.Second) // :00:00, :00:20, :00:40, :01:00 ...
 			}
 		})
 		c := f.connector(t, f.settings(Cloud, "AAA"))
-		start, end := base.Add(30*time.Second), base.Add(70*time.Second) // [9:00:30, 9:01:10)
+		start, end := base.Add(30*time.Second), base.Add(70*time.Second) // [:00:30, :01:10)
 		got := collect(context.Background(), c, start, end, nil)
 		require.NoError(t, got.err, zone)
 		assert.Equal(t, []string{testSite + "/browse/AAA-3", testSite + "/browse/AAA-4"}, got.ids(), zone)

@@ -47,9 +47,9 @@ func (f *fixture) settings(deployment string, projects ...string) Settings {
 
 func (f *fixture) credentials(deployment string) Credentials {
 	if deployment == Server {
-		return Credentials{PersonalAccessToken: testPAT}
+		return Credentials{PersonalAccessToken: tributary.NewSecret(testPAT)}
 	}
-	return Credentials{Email: f.data.Users[0].Email, APIToken: testAPIToken}
+	return Credentials{Email: f.data.Users[0].Email, APIToken: tributary.NewSecret(testAPIToken)}
 }
 
 func (f *fixture) env() tributary.Env {

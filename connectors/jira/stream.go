@@ -242,22 +242,40 @@ func (r *run) jql(key string, from time.Time) string {
 	if r.c.settings.JQL != "" {
 		b.WriteString(" AND (" + r.c.settings.JQL + ")")
 	}
+	if !from.IsZero() {
+		b.WriteString(` AND updated >= "` + r.jqlTime(from, false) + `"`)
+	}
+	if !r.end.IsZero() {
+		b.WriteString(` AND updated < "` + r.jqlTime(r.end, true) + `"`)
+	}
+	b.WriteString(" ORDER BY updated ASC, key ASC")
+	return b.String()
+}
+
+// jqlTime writes t as a JQL date in the account's zone, rounded down to
+// the minute, or up when up is set. A local time that names two instants
+// (the hour repeated when daylight saving time ends) or none is moved an
+// hour outwards, since Jira may read it as either.
+func (r *run) jqlTime(t time.Time, up bool) string {
 	loc, slack := r.loc, time.Duration(0)
 	if loc == nil {
 		loc, slack = time.UTC, 14*time.Hour
 	}
-	if !from.IsZero() {
-		b.WriteString(` AND updated >= "` + from.Add(-slack).Truncate(time.Minute).In(loc).Format(jqlDate) + `"`)
+	dir := time.Duration(-1)
+	if up {
+		dir = 1
 	}
-	if !r.end.IsZero() {
-		end := r.end.Add(slack)
-		if t := end.Truncate(time.Minute); t.Before(end) {
-			end = t.Add(time.Minute)
-		}
-		b.WriteString(` AND updated < "` + end.In(loc).Format(jqlDate) + `"`)
+	t = t.Add(dir * slack)
+	m := t.Truncate(time.Minute)
+	if up && m.Before(t) {
+		m = m.Add(time.Minute)
 	}
-	b.WriteString(" ORDER BY updated ASC, key ASC")
-	return b.String()
+	s := m.In(loc).Format(jqlDate)
+	if back, err := time.ParseInLocation(jqlDate, s, loc); err != nil || !back.Equal(m) ||
+		m.Add(-time.Hour).In(loc).Format(jqlDate) == s || m.Add(time.Hour).In(loc).Format(jqlDate) == s {
+		s = m.Add(dir * time.Hour).In(loc).Format(jqlDate)
+	}
+	return s
 }
 
 // inWindow reports whether t lies in [start, end).

@@ -46,9 +46,9 @@ func run(projects, jql string, since time.Duration, limit int) error {
 	if projects != "" {
 		s.Projects = strings.Split(projects, ",")
 	}
-	cr := jira.Credentials{Email: os.Getenv("JIRA_EMAIL"), APIToken: tributary.Secret(os.Getenv("JIRA_API_TOKEN")),
-		PersonalAccessToken: tributary.Secret(os.Getenv("JIRA_PAT"))}
-	if cr.PersonalAccessToken != "" {
+	cr := jira.Credentials{Email: os.Getenv("JIRA_EMAIL"), APIToken: tributary.NewSecret(os.Getenv("JIRA_API_TOKEN")),
+		PersonalAccessToken: tributary.NewSecret(os.Getenv("JIRA_PAT"))}
+	if cr.PersonalAccessToken.Reveal() != "" {
 		s.Deployment = jira.Server
 	}
 	env := tributary.Env{Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
@@ -57,7 +57,7 @@ func run(projects, jql string, since time.Duration, limit int) error {
 		defer stop()
 		fmt.Fprintln(os.Stderr, "no JIRA_URL: reading an emulated Jira Cloud at", url)
 		s.BaseURL, s.Deployment, s.Projects = url, jira.Cloud, nil
-		cr = jira.Credentials{Email: email, APIToken: tributary.Secret(token)}
+		cr = jira.Credentials{Email: email, APIToken: tributary.NewSecret(token)}
 		env.AllowPrivateNetwork = true
 	}
 	c, err := jira.New(s, cr, env)
