@@ -105,5 +105,12 @@
 // stack waits as told and retries. A run costs one search request per page
 // (page_size issues, at most 100), plus one comment request for each issue
 // with more comments than the search carries, plus two requests per
-// project and one per run.
+// project and one per run (and, with permissions, a few per project). At
+// 100 issues a page that is 0.013 requests per issue without extra
+// comment pages: against the emulator with 150 ms per request and a burst
+// limit of 10 requests a second (an assumption; Atlassian publishes no
+// number for API-token traffic) a load of 2,000 issues ran at about 240 to
+// 370 issues a second, bound by latency, not by the limit; issues whose
+// comments need their own requests cost 0.64 requests each and ran at
+// about 9 a second, comments being read one issue at a time.
 package jira
