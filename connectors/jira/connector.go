@@ -79,9 +79,11 @@ func prefixed(name string, err error) error {
 func (c *Connector) Source() tributary.DocumentSource { return Source }
 
 // Validate checks the credentials (GET /myself), that every configured
-// project exists (ErrNotFound) and that the account may browse it
-// (ErrInsufficientPermissions), and that Jira accepts the JQL filter
-// (ErrInvalidConfig). Rejected credentials fail with ErrCredentialExpired.
+// project exists (ErrNotFound; Jira answers the same for a project hidden
+// from the account) and that the account may browse it
+// (ErrInsufficientPermissions, from /mypermissions), and that Jira accepts
+// the JQL filter (ErrInvalidConfig). Rejected credentials fail with
+// ErrCredentialExpired.
 func (c *Connector) Validate(ctx context.Context) error {
 	var me apiUser
 	if err := c.client.get(ctx, c.client.url("/myself", nil), &me); err != nil {
