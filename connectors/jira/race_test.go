@@ -3,5 +3,6 @@
 package jira
 
 // raceEnabled says the tests run under the race detector, which makes the
-// 10,000-issue run too slow for the test budget; it runs without -race.
+// 10,000-issue run too slow for the test budget; `make test` runs it without
+// -race.
 const raceEnabled = true
