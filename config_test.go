@@ -104,19 +104,35 @@ func TestSchemaMarksSecretsAndRequired(t *testing.T) {
 	assert.Equal(t, []any{"single", "recursive"}, mode["enum"])
 }
 
+// hidden keeps a Secret in an unexported field, where fmt cannot call the
+// Secret's own methods.
+type hidden struct {
+	name  string
+	token tributary.Secret
+	inner struct{ token tributary.Secret }
+}
+
 func TestSecretNeverPrints(t *testing.T) {
-	c := testCredentials{Token: "hunter2"}
+	c := testCredentials{Token: tributary.NewSecret("hunter2")}
+	h := hidden{name: "x", token: c.Token}
+	h.inner.token = c.Token
 	var b strings.Builder
 	for _, f := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
 		fmt.Fprintf(&b, f+"\n", c)
 		fmt.Fprintf(&b, f+"\n", c.Token)
+		fmt.Fprintf(&b, f+"\n", h)
+		fmt.Fprintf(&b, f+"\n", &h)
 	}
 	j, _ := json.Marshal(c)
 	b.Write(j)
 	slog.New(slog.NewJSONHandler(&b, nil)).Info("x", "creds", c, "tok", c.Token)
-	slog.New(slog.NewTextHandler(&b, nil)).Info("x", "tok", c.Token)
+	slog.New(slog.NewTextHandler(&b, nil)).Info("x", "tok", c.Token, "hidden", h)
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("x", "hidden", h)
 	assert.NotContains(t, b.String(), "hunter2")
 	assert.Contains(t, b.String(), "[redacted]")
+	assert.Equal(t, "hunter2", h.token.Reveal())
+	assert.True(t, tributary.Secret{}.IsZero())
+	assert.Equal(t, "", tributary.Secret{}.String())
 }
 
 func FuzzDecodeConfig(f *testing.F) {

@@ -14,17 +14,35 @@ const redacted = "[redacted]"
 // Secret holds a credential (a token, a password, a private key). It never
 // shows its value through fmt, slog or JSON encoding: all print "[redacted]".
 // Read the value with Reveal, only where it is sent to the source.
-type Secret string
+//
+// The value sits behind a pointer, so even a struct that keeps a Secret in an
+// unexported field (where fmt cannot call its methods) prints an address,
+// never the value. The zero Secret is empty. Two Secrets are == only when
+// they share their value; compare Reveal() when the values matter.
+type Secret struct{ v *string }
+
+// NewSecret returns a Secret holding v.
+func NewSecret(v string) Secret {
+	if v == "" {
+		return Secret{}
+	}
+	return Secret{v: &v}
+}
 
 // Reveal returns the secret's value.
-func (s Secret) Reveal() string { return string(s) }
+func (s Secret) Reveal() string {
+	if s.v == nil {
+		return ""
+	}
+	return *s.v
+}
 
 // IsZero reports whether the secret is empty.
-func (s Secret) IsZero() bool { return s == "" }
+func (s Secret) IsZero() bool { return s.v == nil || *s.v == "" }
 
 // String returns "[redacted]", or "" for an empty secret.
 func (s Secret) String() string {
-	if s == "" {
+	if s.IsZero() {
 		return ""
 	}
 	return redacted
@@ -58,7 +76,7 @@ func (s *Secret) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &v); err != nil {
 		return fmt.Errorf("secret must be a JSON string")
 	}
-	*s = Secret(v)
+	*s = NewSecret(v)
 	return nil
 }
 

@@ -1,8 +1,10 @@
 package connectortest
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"slices"
 	"sync/atomic"
@@ -74,13 +76,21 @@ func (b *broken) HandleEvent(ctx context.Context, ev tributary.Event) iter.Seq2[
 func fixture() mock.Settings {
 	s := mock.Sample(6)
 	s.PageSize = 2
-	s.AcceptToken = "good"
+	s.AcceptToken = tributary.NewSecret("good")
 	s.FailIDs = []string{mock.SampleID(5)}
 	return s
 }
 
-func openMock(t testing.TB, token string) *mock.Connector {
-	c, err := mock.New(fixture(), mock.Credentials{Token: tributary.Secret(token)}, tributary.Env{})
+func openMock(t testing.TB, token string) *mock.Connector { return openPaged(t, token, 0) }
+
+// openPaged opens the fixture with pages of pageSize documents (zero keeps
+// the fixture's).
+func openPaged(t testing.TB, token string, pageSize int) *mock.Connector {
+	s := fixture()
+	if pageSize > 0 {
+		s.PageSize = pageSize
+	}
+	c, err := mock.New(s, mock.Credentials{Token: tributary.NewSecret(token)}, tributary.Env{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +124,7 @@ func sampleIDs(ns ...int) []string {
 // against the unbroken mock: the recorder sees no error and no skip.
 func TestReferencePassesEveryCheck(t *testing.T) {
 	h := harness(func(t testing.TB) tributary.Connector { return openMock(t, "good") })
-	for _, c := range checks {
+	for _, c := range checks() {
 		r := runCheck(t, h, c.name)
 		assert.Empty(t, r.errors(), c.name)
 		assert.Empty(t, r.skipped, c.name)
@@ -132,6 +142,8 @@ type brokenCase struct {
 	bad func(t testing.TB) tributary.Connector
 	// timeout replaces the harness's Timeout when set.
 	timeout time.Duration
+	// pageSize replaces the fixture's page size when set.
+	pageSize int
 }
 
 func TestBrokenConnectorsAreCaught(t *testing.T) {
@@ -139,7 +151,7 @@ func TestBrokenConnectorsAreCaught(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h := harness(func(t testing.TB) tributary.Connector {
 				b := tc.b
-				b.Connector = openMock(t, "good")
+				b.Connector = openPaged(t, "good", tc.pageSize)
 				return &b
 			})
 			if tc.bad != nil {
@@ -153,9 +165,21 @@ func TestBrokenConnectorsAreCaught(t *testing.T) {
 			t.Logf("%s reported:\n%s", tc.check, r.errors())
 
 			// The same check passes on the unbroken mock.
-			ref := harness(func(t testing.TB) tributary.Connector { return openMock(t, "good") })
+			ref := harness(func(t testing.TB) tributary.Connector { return openPaged(t, "good", tc.pageSize) })
 			assert.Empty(t, runCheck(t, ref, tc.check).errors(), "check %s fails the reference connector", tc.check)
 		})
+	}
+}
+
+// TestEveryCheckCatchesSomething: each check has a broken connector it
+// must catch.
+func TestEveryCheckCatchesSomething(t *testing.T) {
+	caught := map[string]bool{}
+	for _, tc := range brokenCases(t) {
+		caught[tc.check] = true
+	}
+	for _, c := range checks() {
+		assert.True(t, caught[c.name], "no broken connector for check %s", c.name)
 	}
 }
 
@@ -163,18 +187,25 @@ func brokenCases(t *testing.T) []brokenCase {
 	stop := make(chan struct{})
 	t.Cleanup(func() { close(stop) })
 	return []brokenCase{
+		{name: "good credentials refused", check: "Validate", b: broken{validate: refuse}, want: "Validate with good credentials: mock: validate: insufficient permissions: forbidden"},
+		{name: "validate lists everything", check: "Validate", b: broken{validate: listAll}, pageSize: 1, want: "Validate did 6 units of work, as much as a full load (6): it lists instead of probing"},
+		{name: "volatile content", check: "LoadTwice", b: broken{load: stampFetchTime()}, want: "has other content than in the first Load"},
+		{name: "one-shot load", check: "LoadTwice", b: broken{load: oneShot()}, want: "second Load against the first: missing 5 of 5"},
+		{name: "poll over all time drops a document", check: "PollAllTime", b: broken{poll: dropFirst}, want: `Poll(all time): missing 1 of 5 expected ids: "mock://docs/1"`},
 		{name: "duplicate ids", check: "Load", b: broken{load: duplicateFirst}, want: `duplicate ids "mock://docs/1"`},
 		{name: "yield after break", check: "EarlyBreak", b: broken{load: ignoreBreak}, want: "yield called again after it returned false"},
 		{name: "nil nil", check: "Load", b: broken{load: nilNil}, want: "is (nil, nil)"},
 		{name: "resume loses documents", check: "CheckpointResume", b: broken{stream: lossyResume}, want: "lost 1 documents"},
 		{name: "slim ids differ", check: "Slim", b: broken{slim: slimDiffers}, want: `misses 1 ids that Load yields: "mock://docs/2"`},
 		{name: "slim ids invented", check: "Slim", b: broken{slim: slimDiffers}, want: `ids that Load does not yield: "mock://docs/ghost"`},
-		{name: "ignores cancelled context", check: "Cancel", b: broken{load: ignoreContext}, want: "Load with a cancelled context"},
-		{name: "leaked goroutine", check: "NoGoroutineLeak", b: broken{load: leakProducer(stop)}, want: "outlived the range loops"},
+		{name: "ignores cancelled context", check: "Cancel", b: broken{load: ignoreContext}, want: "Load with a context already done (context canceled) ended with <nil>; want an error matching ctx.Err()"},
+		{name: "context error hidden", check: "Cancel", b: broken{load: hideContextError}, want: "Load with a context already done (context deadline exceeded) ended with load: transient failure: upstream unavailable; want an error matching ctx.Err()"},
+		{name: "leaked goroutine", check: "NoGoroutineLeak", b: broken{load: leakProducer(stop)}, want: "outlived Validate and the range loops over Load"},
 		{name: "failure id off scheme", check: "FailureIDs", b: broken{load: bareFailureID}, want: `failure names document "5", which does not follow the document id scheme`},
 		{name: "work before iteration", check: "NoWorkBeforeIteration", b: broken{load: eager}, want: "Load: creating the iterator did"},
 		{name: "replay instead of fetch", check: "RangeTwice", b: broken{load: eager}, want: "the second range of the same iterator did no work"},
 		{name: "mutation after yield", check: "NoMutationAfterYield", b: broken{load: reuseBuffer}, want: "changed after it was yielded"},
+		{name: "stream mutation after yield", check: "NoMutationAfterYield", b: broken{stream: touchAfterYield}, want: `LoadFromCheckpoint(all time): document "mock://docs/1" (item 4) changed after it was yielded`},
 		{name: "shared memory between loads", check: "NoMutationAfterYield", b: broken{load: cached()}, want: "shares memory"},
 		{name: "same pointer twice", check: "Load", b: broken{load: reuseBuffer}, want: "the same *Document value was yielded twice"},
 		{name: "value after terminal error", check: "Load", b: broken{load: errorThenMore}, want: "yielded 1 more values after the terminal error \"boom\""},
@@ -187,12 +218,81 @@ func brokenCases(t *testing.T) []brokenCase {
 				return &broken{Connector: openMock(t, "good"), validate: func(*mock.Connector, context.Context) error { return errors.New("401") }}
 			}},
 		{name: "poll ignores its window", check: "PollWindows", b: broken{poll: ignoreWindow}, want: "unexpected ids"},
+		{name: "window end included", check: "WindowBoundaries", b: broken{poll: inclusiveEnd}, want: `Poll[zero, 2024-01-01T05:00:00Z) yields "mock://docs/6", updated at 2024-01-01T05:00:00Z, not before the window's end`},
 		{name: "checkpoint accepted from elsewhere", check: "InvalidCheckpoint", b: broken{stream: ignoreCheckpoint}, want: "want an error matching tributary.ErrInvalidCheckpoint"},
+		{name: "resume starts over", check: "CheckpointResume", b: broken{stream: replayToCheckpoint}, want: "resumed from checkpoint 4 of 4 (after item 12): did as much work (4) as the full stream (4)"},
 		{name: "checkpoint not an envelope", check: "Checkpoints", b: broken{stream: rawCheckpoints}, want: "not a checkpoint made by tributary.EncodeCheckpoint"},
 		{name: "no checkpoint", check: "Checkpoints", b: broken{stream: noCheckpoints}, want: "yielded documents but no checkpoint"},
 		{name: "parents after children", check: "Hierarchy", b: broken{stream: nodesLast}, want: "which is yielded only later"},
 		{name: "iterators share a cursor", check: "ConcurrentLoads", b: broken{load: sharedCursor()}, want: "Load A, advanced in turn with Load B: missing"},
+		{name: "nameless node", check: "Hierarchy", b: broken{stream: namelessNodes}, want: `node "mock://folders/root" (item 1) has an empty Name`},
 		{name: "event yields nothing", check: "Events", b: broken{event: nothing}, want: `missing 1 of 1 expected ids: "mock://docs/3"`},
+	}
+}
+
+func refuse(*mock.Connector, context.Context) error {
+	return tributary.NewError("mock: validate", tributary.ErrInsufficientPermissions, errors.New("forbidden"))
+}
+
+// listAll validates by loading everything.
+func listAll(m *mock.Connector, ctx context.Context) error {
+	for _, err := range m.Load(ctx) {
+		if _, ok := tributary.AsFailure(err); err != nil && !ok {
+			return err
+		}
+	}
+	return nil
+}
+
+// stampFetchTime records in each document when it was fetched.
+func stampFetchTime() func(*mock.Connector, context.Context) iter.Seq2[*tributary.Document, error] {
+	var loads atomic.Int64
+	return func(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+		return func(yield func(*tributary.Document, error) bool) {
+			n := loads.Add(1)
+			for d, err := range m.Load(ctx) {
+				if d != nil {
+					d.Metadata.Add("fetched", fmt.Sprintf("load %d", n))
+				}
+				if !yield(d, err) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// oneShot loads once; later loads yield nothing, like a connector that
+// keeps a cursor it never resets.
+func oneShot() func(*mock.Connector, context.Context) iter.Seq2[*tributary.Document, error] {
+	var used atomic.Bool
+	return func(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+		return func(yield func(*tributary.Document, error) bool) {
+			if used.Swap(true) {
+				return
+			}
+			for d, err := range m.Load(ctx) {
+				if !yield(d, err) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// dropFirst loses the first document of every poll.
+func dropFirst(m *mock.Connector, ctx context.Context, start, end time.Time) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		first := true
+		for d, err := range m.Poll(ctx, start, end) {
+			if first && d != nil {
+				first = false
+				continue
+			}
+			if !yield(d, err) {
+				return
+			}
+		}
 	}
 }
 
@@ -270,6 +370,21 @@ func slimDiffers(m *mock.Connector, ctx context.Context, start, end time.Time) i
 
 func ignoreContext(m *mock.Connector, _ context.Context) iter.Seq2[*tributary.Document, error] {
 	return m.Load(context.Background())
+}
+
+// hideContextError reports every terminal error as a transient upstream
+// failure, dropping the context's error from the chain.
+func hideContextError(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		for d, err := range m.Load(ctx) {
+			if _, ok := tributary.AsFailure(err); err != nil && !ok {
+				err = tributary.NewError("load", tributary.ErrTransient, errors.New("upstream unavailable"))
+			}
+			if !yield(d, err) {
+				return
+			}
+		}
+	}
 }
 
 type pair struct {
@@ -436,6 +551,14 @@ func ignoreWindow(m *mock.Connector, ctx context.Context, _, _ time.Time) iter.S
 	return m.Load(ctx)
 }
 
+// inclusiveEnd treats a window's end as part of it.
+func inclusiveEnd(m *mock.Connector, ctx context.Context, start, end time.Time) iter.Seq2[*tributary.Document, error] {
+	if !end.IsZero() {
+		end = end.Add(time.Nanosecond)
+	}
+	return m.Poll(ctx, start, end)
+}
+
 func ignoreCheckpoint(m *mock.Connector, ctx context.Context, start, end time.Time, _ tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
 	return m.LoadFromCheckpoint(ctx, start, end, nil)
 }
@@ -452,6 +575,37 @@ func mapItems(m *mock.Connector, ctx context.Context, start, end time.Time, cp t
 				if !yield(out, nil) {
 					return
 				}
+			}
+		}
+	}
+}
+
+// touchAfterYield stamps each document once the caller has it.
+func touchAfterYield(m *mock.Connector, ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
+	return func(yield func(tributary.Item, error) bool) {
+		for it, err := range m.LoadFromCheckpoint(ctx, start, end, cp) {
+			if !yield(it, err) {
+				return
+			}
+			if it.Document != nil {
+				it.Document.Metadata["seen"] = []string{"yes"}
+			}
+		}
+	}
+}
+
+// replayToCheckpoint resumes correctly but wastefully: it starts over and
+// skips everything up to the checkpoint.
+func replayToCheckpoint(m *mock.Connector, ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
+	return func(yield func(tributary.Item, error) bool) {
+		skipping := !cp.IsZero()
+		for it, err := range m.LoadFromCheckpoint(ctx, start, end, nil) {
+			if skipping {
+				skipping = !bytes.Equal(it.Checkpoint, cp)
+				continue
+			}
+			if !yield(it, err) {
+				return
 			}
 		}
 	}
@@ -515,6 +669,15 @@ func sharedCursor() func(*mock.Connector, context.Context) iter.Seq2[*tributary.
 			}
 		}
 	}
+}
+
+func namelessNodes(m *mock.Connector, ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
+	return mapItems(m, ctx, start, end, cp, func(it tributary.Item) []tributary.Item {
+		if it.Node != nil {
+			it.Node.Name = ""
+		}
+		return []tributary.Item{it}
+	})
 }
 
 func nothing(*mock.Connector, context.Context, tributary.Event) iter.Seq2[tributary.Item, error] {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -85,12 +86,17 @@ func checkEnvelope(t testing.TB, label string, cp tributary.Checkpoint) {
 // checkCheckpointResume: resuming from every checkpoint of the stream, the
 // documents and failures yielded before the checkpoint together with those
 // yielded after resuming are exactly the full stream's: nothing lost,
-// nothing invented. Documents yielded again are logged, not failed.
+// nothing invented. Documents yielded again are logged, not failed. With
+// Harness.Requests, resuming from the last checkpoint must do less work
+// than the full stream: a checkpoint holds a position the source resumes from,
+// not a count of items to skip.
 func checkCheckpointResume(t testing.TB, h *Harness) {
-	_, cc := checkpointConnector(t, h)
+	c, cc := checkpointConnector(t, h)
 	for _, w := range allTime(h) {
 		label := "LoadFromCheckpoint" + w.label
+		before := requests(h, c)
 		full := collectItems(t, h, label, cc.LoadFromCheckpoint(t.Context(), w.start, w.end, nil))
+		fullWork := requests(h, c) - before
 		if full.err != nil {
 			t.Errorf("%s: ended with error: %v", label, full.err)
 			continue
@@ -98,7 +104,14 @@ func checkCheckpointResume(t testing.TB, h *Harness) {
 		cps := full.checkpoints()
 		for k, at := range cps {
 			rlabel := fmt.Sprintf("%s resumed from checkpoint %d of %d (after item %d)", label, k+1, len(cps), at+1)
+			before := requests(h, c)
 			resumed := collectItems(t, h, rlabel, cc.LoadFromCheckpoint(t.Context(), w.start, w.end, full.items[at].Checkpoint))
+			// Judged at the last checkpoint only, where resuming has least
+			// left to do, so retries of a fixture's faults cannot tip it.
+			if work := requests(h, c) - before; h.Requests != nil && k == len(cps)-1 && fullWork > 2 &&
+				len(full.docIDs(0, at)) > 0 && work >= fullWork {
+				t.Errorf("%s: did as much work (%d) as the full stream (%d): a checkpoint holds a position the source resumes from, not a count of items to skip", rlabel, work, fullWork)
+			}
 			if resumed.err != nil {
 				t.Errorf("%s: ended with error: %v", rlabel, resumed.err)
 				continue
@@ -134,31 +147,25 @@ func compareResume(t testing.TB, label, what string, before, after, full []strin
 }
 
 // checkInvalidCheckpoint: checkpoint bytes the connector did not make fail
-// with ErrInvalidCheckpoint before any document is yielded.
+// with ErrInvalidCheckpoint before any document is yielded: garbage,
+// another connector's, an oversized one, and the stream's own last
+// checkpoint with another version, with a state of the wrong shape, and
+// cut short.
 func checkInvalidCheckpoint(t testing.TB, h *Harness) {
 	c, cc := checkpointConnector(t, h)
-	kind := string(c.Source())
-	bad := []struct {
-		name string
-		cp   tributary.Checkpoint
-	}{
-		{"garbage bytes", tributary.Checkpoint("\x00not a checkpoint{")},
-		{"a JSON value that is not an envelope", tributary.Checkpoint(`[1,2,3]`)},
-		{"a checkpoint of another connector", foreignCheckpoint()},
-		{"a checkpoint over the size bound", oversized(kind)},
+	bad := map[string]tributary.Checkpoint{
+		"garbage bytes":                        tributary.Checkpoint("\x00not a checkpoint{"),
+		"a JSON value that is not an envelope": tributary.Checkpoint(`[1,2,3]`),
+		"a checkpoint of another connector":    foreignCheckpoint(),
+		"a checkpoint over the size bound":     oversized(string(c.Source())),
 	}
 	full := collectItems(t, h, "LoadFromCheckpoint(all time)", cc.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, nil))
 	if cps := full.checkpoints(); len(cps) > 0 {
-		if cp, ok := otherVersion(full.items[cps[0]].Checkpoint); ok {
-			bad = append(bad, struct {
-				name string
-				cp   tributary.Checkpoint
-			}{"the first checkpoint with another version", cp})
-		}
+		maps.Copy(bad, spoiled(full.items[cps[len(cps)-1]].Checkpoint))
 	}
-	for _, b := range bad {
-		label := "LoadFromCheckpoint from " + b.name
-		r := collectItems(t, h, label, cc.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, b.cp))
+	for _, name := range sortedKeys(bad) {
+		label := "LoadFromCheckpoint from " + name
+		r := collectItems(t, h, label, cc.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, bad[name]))
 		if n := len(r.docIDs(0, -1)); n > 0 {
 			t.Errorf("%s: yielded %d documents before refusing it", label, n)
 		}
@@ -166,6 +173,30 @@ func checkInvalidCheckpoint(t testing.TB, h *Harness) {
 			t.Errorf("%s: ended with %v; want an error matching tributary.ErrInvalidCheckpoint", label, r.err)
 		}
 	}
+}
+
+// spoiled returns variants of a real checkpoint that its connector must
+// refuse.
+func spoiled(cp tributary.Checkpoint) map[string]tributary.Checkpoint {
+	out := map[string]tributary.Checkpoint{
+		"the last checkpoint cut to half its length": cp[:len(cp)/2],
+		"the last checkpoint less its last byte":     cp[:len(cp)-1],
+	}
+	env, err := decodeEnvelope(cp)
+	if err != nil {
+		return out
+	}
+	other := env
+	other.Version += 1000
+	if b, err := json.Marshal(other); err == nil {
+		out["the last checkpoint with another version"] = b
+	}
+	wrong := env
+	wrong.State = json.RawMessage(`[true, 1, "x"]`)
+	if b, err := json.Marshal(wrong); err == nil {
+		out["the last checkpoint with a state of the wrong shape"] = b
+	}
+	return out
 }
 
 func foreignCheckpoint() tributary.Checkpoint {
@@ -180,17 +211,6 @@ func oversized(kind string) tributary.Checkpoint {
 	state, _ := json.Marshal(strings.Repeat("x", tributary.MaxCheckpointSize))
 	b, _ := json.Marshal(envelope{Kind: kind, Version: 1, State: state})
 	return b
-}
-
-// otherVersion returns cp with its version changed.
-func otherVersion(cp tributary.Checkpoint) (tributary.Checkpoint, bool) {
-	env, err := decodeEnvelope(cp)
-	if err != nil {
-		return nil, false
-	}
-	env.Version += 1000
-	b, err := json.Marshal(env)
-	return b, err == nil
 }
 
 // checkHierarchy: in the checkpoint stream, every node and document naming
@@ -208,6 +228,18 @@ func checkHierarchy(t testing.TB, h *Harness) {
 		if i == 0 && nodes == 0 && parents == 0 {
 			t.Skip("the stream yields no hierarchy node and no document names a parent")
 		}
+	}
+}
+
+// checkNode reports a node without the id documents name it by or the
+// name a person recognises it by.
+func checkNode(t testing.TB, label string, i int, n *tributary.HierarchyNode) {
+	t.Helper()
+	if n.ID == "" {
+		t.Errorf("%s: node %q (item %d) has an empty ID", label, n.Name, i+1)
+	}
+	if n.Name == "" {
+		t.Errorf("%s: node %q (item %d) has an empty Name", label, n.ID, i+1)
 	}
 }
 
@@ -230,6 +262,7 @@ func hierarchyOrder(t testing.TB, label string, items []tributary.Item, complete
 		case it.Node != nil:
 			nodes++
 			what, id, parent = "node", it.Node.ID, it.Node.ParentID
+			checkNode(t, label, i, it.Node)
 		case it.Document != nil:
 			what, id, parent = "document", it.Document.ID, it.Document.ParentID
 		default:

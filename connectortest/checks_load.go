@@ -9,14 +9,25 @@ import (
 	"github.com/tributary-dev/tributary"
 )
 
-// checkValidate: Validate accepts the harness's good configuration.
+// checkValidate: Validate accepts the harness's good configuration, and is
+// a probe rather than a listing: it does less work than a full load.
 func checkValidate(t testing.TB, h *Harness) {
 	c := newConnector(t, h)
 	if c.Source() == "" {
 		t.Errorf("Source() is empty")
 	}
+	before := requests(h, c)
 	if err := c.Validate(t.Context()); err != nil {
 		t.Errorf("Validate with good credentials: %v", err)
+	}
+	if h.Requests == nil {
+		return
+	}
+	probe := requests(h, c) - before
+	before = requests(h, c)
+	rangeIDs(t, h, "Load", erase(tributary.Load(t.Context(), c), docEntry))
+	if load := requests(h, c) - before; load > 4 && probe >= load {
+		t.Errorf("Validate did %d units of work, as much as a full load (%d): it lists instead of probing", probe, load)
 	}
 }
 
@@ -58,7 +69,8 @@ func checkLoad(t testing.TB, h *Harness) {
 	checkDocuments(t, "Load", c.Source(), r.docs)
 }
 
-// checkLoadTwice: a second Load on the same connector yields the same ids.
+// checkLoadTwice: a second Load on the same connector yields the same ids
+// with the same content, so an unchanged source re-indexes nothing.
 func checkLoadTwice(t testing.TB, h *Harness) {
 	c := newConnector(t, h)
 	first := collectDocs(t, h, "first Load", tributary.Load(t.Context(), c))
@@ -67,6 +79,15 @@ func checkLoadTwice(t testing.TB, h *Harness) {
 		t.Fatalf("Load ended with error: first %v, second %v", first.err, second.err)
 	}
 	sameIDs(t, "second Load against the first", second.ids(), first.ids())
+	hashes := map[string]string{}
+	for i, id := range first.ids() {
+		hashes[id] = first.hashes[i]
+	}
+	for i, id := range second.ids() {
+		if h, ok := hashes[id]; ok && h != second.hashes[i] {
+			t.Errorf("second Load: document %q has other content than in the first Load of the same source: something volatile (a fetch time, a map's order) enters it, so every run would re-index it", id)
+		}
+	}
 }
 
 // checkRangeTwice: ranging over the same iterator twice yields the same ids

@@ -1,7 +1,9 @@
 package connectortest
 
 import (
+	"fmt"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/tributary-dev/tributary"
@@ -46,23 +48,40 @@ type Harness struct {
 	// opens, pages read) has been done so far for c. A harness backed by an
 	// emulator may ignore c and return the emulator's running count; the
 	// kit only compares counts taken one after another. It turns on the
-	// check that no work happens before iteration starts.
+	// checks that no work happens before iteration starts, that ranging
+	// twice fetches twice, that Validate probes rather than lists, and
+	// that resuming from the last checkpoint does not start over.
 	Requests func(c tributary.Connector) int
 
 	// Events are pushed events with their expected effect, checked against
 	// HandleEvent when the connector is a tributary.EventConnector.
 	Events []Event
 
-	// IgnoreGoroutines names the entry functions (as printed in a goroutine
-	// stack, such as "net/http.(*persistConn).readLoop") of goroutines that
-	// may outlive a range loop without being a leak: pools of shared
-	// clients, an emulator's handlers. Goroutines of the standard library's
-	// HTTP client and server (idle connections, dials) are always ignored.
+	// IgnoreGoroutines names the entry functions of goroutines that may
+	// outlive a range loop without being a leak (pools of shared clients,
+	// an emulator's workers), as printed in a goroutine stack: a prefix
+	// such as "example.com/pool." matches every function it starts.
+	// Goroutines of the standard library's HTTP client and server (idle
+	// connections, dials, handlers) are always ignored, except the read
+	// loop of a connection that waits for a response body the connector
+	// never read nor closed.
 	IgnoreGoroutines []string
 
 	// Timeout bounds one range loop over one iterator; a connector that
-	// takes longer is reported as hanging. Zero means 10 seconds.
+	// takes longer is reported as hanging. Zero means 10 seconds, or with
+	// Synctest 24 hours of the bubble's time, which passes at once when
+	// every goroutine of the check waits.
 	Timeout time.Duration
+
+	// Synctest runs each check inside testing/synctest.Test, so the waits of
+	// a fixture that injects faults (retry backoff, Retry-After, rate
+	// limits) take no real time. Harness.New is then called inside the
+	// check's bubble, and the connector must reach its emulator through an
+	// in-memory transport: a goroutine blocked on a real socket is not
+	// durably blocked, so the bubble's clock would not move. A goroutine
+	// leaked by any check then also makes synctest.Test panic with a
+	// deadlock that lists it.
+	Synctest bool
 }
 
 // Window is a poll window [Start, End) and the ids of the documents that
@@ -84,8 +103,11 @@ type Event struct {
 }
 
 func (h *Harness) timeout() time.Duration {
-	if h.Timeout > 0 {
+	switch {
+	case h.Timeout > 0:
 		return h.Timeout
+	case h.Synctest:
+		return 24 * time.Hour // of the bubble's time, which jumps when all wait
 	}
 	return 10 * time.Second
 }
@@ -96,28 +118,31 @@ type check struct {
 	run  func(t testing.TB, h *Harness)
 }
 
-// checks is the explicit list of subtests Run runs, in order.
-var checks = []check{
-	{"Validate", checkValidate},
-	{"ValidateBadCredentials", checkBadCredentials},
-	{"Load", checkLoad},
-	{"LoadTwice", checkLoadTwice},
-	{"ConcurrentLoads", checkConcurrentLoads},
-	{"RangeTwice", checkRangeTwice},
-	{"NoWorkBeforeIteration", checkNoWorkBeforeIteration},
-	{"PollAllTime", checkPollAllTime},
-	{"PollWindows", checkPollWindows},
-	{"Slim", checkSlim},
-	{"Checkpoints", checkCheckpoints},
-	{"CheckpointResume", checkCheckpointResume},
-	{"InvalidCheckpoint", checkInvalidCheckpoint},
-	{"Hierarchy", checkHierarchy},
-	{"EarlyBreak", checkEarlyBreak},
-	{"Cancel", checkCancel},
-	{"NoGoroutineLeak", checkNoGoroutineLeak},
-	{"FailureIDs", checkFailureIDs},
-	{"NoMutationAfterYield", checkNoMutationAfterYield},
-	{"Events", checkEvents},
+// checks returns the explicit list of subtests Run runs, in order.
+func checks() []check {
+	return []check{
+		{"Validate", checkValidate},
+		{"ValidateBadCredentials", checkBadCredentials},
+		{"Load", checkLoad},
+		{"LoadTwice", checkLoadTwice},
+		{"ConcurrentLoads", checkConcurrentLoads},
+		{"RangeTwice", checkRangeTwice},
+		{"NoWorkBeforeIteration", checkNoWorkBeforeIteration},
+		{"PollAllTime", checkPollAllTime},
+		{"PollWindows", checkPollWindows},
+		{"WindowBoundaries", checkWindowBoundaries},
+		{"Slim", checkSlim},
+		{"Checkpoints", checkCheckpoints},
+		{"CheckpointResume", checkCheckpointResume},
+		{"InvalidCheckpoint", checkInvalidCheckpoint},
+		{"Hierarchy", checkHierarchy},
+		{"EarlyBreak", checkEarlyBreak},
+		{"Cancel", checkCancel},
+		{"NoGoroutineLeak", checkNoGoroutineLeak},
+		{"FailureIDs", checkFailureIDs},
+		{"NoMutationAfterYield", checkNoMutationAfterYield},
+		{"Events", checkEvents},
+	}
 }
 
 // Run runs every conformance check against the connector h describes, each
@@ -135,9 +160,32 @@ func Run(t *testing.T, h Harness) {
 	if len(h.WantIDs) == 0 {
 		t.Fatal("connectortest: Harness.WantIDs is empty; give the fixture some documents")
 	}
-	for _, c := range checks {
-		t.Run(c.name, func(t *testing.T) { c.run(t, &h) })
+	if err := h.check(); err != nil {
+		t.Fatalf("connectortest: %v", err)
 	}
+	for _, c := range checks() {
+		t.Run(c.name, func(t *testing.T) {
+			if h.Synctest {
+				synctest.Test(t, func(t *testing.T) { c.run(t, &h) })
+				return
+			}
+			c.run(t, &h)
+		})
+	}
+}
+
+// check reports a harness that contradicts itself: a window wanting an id
+// that a full load does not yield.
+func (h *Harness) check() error {
+	all := set(h.WantIDs)
+	for i, w := range h.Windows {
+		for _, id := range w.WantIDs {
+			if !all[id] {
+				return fmt.Errorf("Harness.Windows[%d] wants %q, which is not in WantIDs", i, id)
+			}
+		}
+	}
+	return nil
 }
 
 // newConnector returns a fresh connector from h, failing the check when the

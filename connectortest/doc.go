@@ -51,20 +51,29 @@
 //   - Creating an iterator does no work; only ranging over it does
 //     (with Harness.Requests).
 //   - Poll over all time equals Load, and Poll over each window yields
-//     exactly that window's documents, each updated inside it.
+//     exactly that window's documents, each updated inside it. Windows are
+//     half-open: split at the update times of some of Load's documents,
+//     Poll, LoadSlim and the checkpoint stream each put every document on
+//     the right side, with no window from the harness needed.
 //   - LoadSlim lists exactly the documents Load yields (and may list those
 //     Load reports as failures: they exist), over all time and each window.
 //   - The checkpoint stream yields the same documents, checkpoints
 //     whenever it yields documents, and only checkpoints made by
-//     tributary.EncodeCheckpoint within tributary.MaxCheckpointSize; resuming from every one of them,
-//     what came before it plus what comes after resuming is exactly the
-//     full set, nothing lost; garbage, foreign, oversized and
-//     other-version checkpoints fail with tributary.ErrInvalidCheckpoint.
-//   - Hierarchy nodes come before every node and document naming them as
-//     parent.
-//   - After yield returns false, at any position, yield is never called
-//     again; a cancelled context ends every stream with an error matching
-//     ctx.Err() and no documents; no goroutine outlives a range loop.
+//     tributary.EncodeCheckpoint within tributary.MaxCheckpointSize.
+//     Resuming from every one of them, what came before it plus what comes
+//     after resuming is exactly the full set: nothing lost. Garbage,
+//     foreign, oversized and other-version checkpoints fail with
+//     tributary.ErrInvalidCheckpoint.
+//   - Hierarchy nodes have an ID and a Name, and come before every node
+//     and document naming them as parent.
+//   - After yield returns false, at the first, the last and positions
+//     spread between, yield is never called again.
+//   - A context cancelled or past its deadline ends every stream with an
+//     error matching ctx.Err() and no documents, and so does cancelling
+//     mid-stream.
+//   - No goroutine outlives Validate or a range loop, and no HTTP response
+//     body is left open (seen through the read loop of its HTTP/1
+//     connection, which waits for the body to be read or closed).
 //   - Every failure names a document or entity, a failure's document id
 //     follows the scheme of document ids, and a full load reports exactly
 //     WantFailureIDs.
@@ -77,6 +86,11 @@
 // of a panic, and runs each on a goroutine of its own, so a hanging one is
 // reported after Harness.Timeout. It uses only the standard library and
 // the tributary package.
+//
+// A fixture that injects faults with real waits (retry backoff,
+// Retry-After, rate limits) makes every check slow, since the kit ranges
+// many times; set Harness.Synctest to run each check in a testing/synctest
+// bubble, where those waits take no real time.
 //
 // Keep fixtures small (tens of documents, a handful of pages): the kit
 // resumes from every checkpoint and breaks at many positions, so its cost

@@ -95,7 +95,6 @@ type docRun struct {
 	docIDs   []string // docs[i].ID when it was yielded
 	hashes   []string // ContentHash of docs[i] when it was yielded
 	failures []*tributary.Failure
-	n        int   // values yielded
 	err      error // terminal error, nil when the stream ended cleanly
 }
 
@@ -104,7 +103,7 @@ type docRun struct {
 func collectDocs(t testing.TB, h *Harness, label string, seq iter.Seq2[*tributary.Document, error]) docRun {
 	t.Helper()
 	var r docRun
-	r.n, r.err = drive(t, h, label, seq, func(d *tributary.Document, err error) bool {
+	_, r.err = drive(t, h, label, seq, func(d *tributary.Document, err error) bool {
 		r.visit(t, label, d, err)
 		return true
 	})
@@ -171,13 +170,14 @@ func (r slimRun) ids() []string {
 // itemRun is what one range over an item stream yielded.
 type itemRun struct {
 	items  []tributary.Item
+	ids    map[int]string // items[i].Document.ID when it was yielded
 	hashes map[int]string // ContentHash of items[i].Document when yielded
 	err    error
 }
 
 func collectItems(t testing.TB, h *Harness, label string, seq iter.Seq2[tributary.Item, error]) itemRun {
 	t.Helper()
-	r := itemRun{hashes: map[int]string{}}
+	r := itemRun{ids: map[int]string{}, hashes: map[int]string{}}
 	_, r.err = drive(t, h, label, seq, func(it tributary.Item, err error) bool {
 		kind := it.Kind()
 		if err != nil {
@@ -197,6 +197,7 @@ func collectItems(t testing.TB, h *Harness, label string, seq iter.Seq2[tributar
 			return true
 		}
 		if it.Document != nil {
+			r.ids[len(r.items)] = it.Document.ID
 			r.hashes[len(r.items)] = it.Document.ContentHash()
 		}
 		r.items = append(r.items, it)
@@ -205,16 +206,16 @@ func collectItems(t testing.TB, h *Harness, label string, seq iter.Seq2[tributar
 	return r
 }
 
-// docIDs returns the ids of the documents among the items before index end
-// (all items when end < 0).
+// docIDs returns the ids, as yielded, of the documents among the items
+// from index from to index end (to the last item when end < 0).
 func (r itemRun) docIDs(from, end int) []string {
 	if end < 0 || end > len(r.items) {
 		end = len(r.items)
 	}
 	var ids []string
-	for _, it := range r.items[from:end] {
-		if it.Document != nil {
-			ids = append(ids, it.Document.ID)
+	for i := from; i < end; i++ {
+		if id, ok := r.ids[i]; ok {
+			ids = append(ids, id)
 		}
 	}
 	return ids

@@ -13,10 +13,10 @@ import (
 func testConformance(t *testing.T) {
 	settings := mock.Sample(5)
 	settings.PageSize = 2 // several pages, so several checkpoints to resume from
-	settings.AcceptToken = "good"
+	settings.AcceptToken = tributary.NewSecret("good")
 	settings.FailIDs = []string{mock.SampleID(5)}
 	open := func(t testing.TB, token string) tributary.Connector {
-		c, err := mock.New(settings, mock.Credentials{Token: tributary.Secret(token)}, tributary.Env{})
+		c, err := mock.New(settings, mock.Credentials{Token: tributary.NewSecret(token)}, tributary.Env{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 // goroutine is one goroutine from a runtime.Stack dump.
 type goroutine struct {
 	id    string
+	state string // what it waits for: "select", "IO wait", "chan receive, 2 minutes"
 	entry string // the function the goroutine started in
 	stack string
 }
@@ -59,8 +60,9 @@ func parseGoroutine(block string) (goroutine, bool) {
 	if !ok {
 		return goroutine{}, false
 	}
-	id, _, _ := strings.Cut(head, " ")
-	g := goroutine{id: id, stack: block}
+	id, state, _ := strings.Cut(head, " ")
+	state = strings.TrimSuffix(strings.TrimPrefix(state, "["), "]:")
+	g := goroutine{id: id, state: state, stack: block}
 	for _, l := range lines[1:] {
 		if strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "created by ") {
 			continue
@@ -94,7 +96,18 @@ func leaked(before map[string]goroutine, ignore []string, grace time.Duration) [
 	}
 }
 
+// openBody reports the read loop of an HTTP/1 connection that waits for
+// its response body to be read or closed: a body the connector left open.
+// An idle connection's read loop waits on the network instead.
+func openBody(g goroutine) bool {
+	return g.entry == "net/http.(*persistConn).readLoop" && strings.HasPrefix(g.state, "select") &&
+		strings.HasPrefix(strings.SplitN(g.stack, "\n", 3)[1], g.entry+"(")
+}
+
 func ignored(g goroutine, extra []string) bool {
+	if openBody(g) {
+		return false
+	}
 	for _, p := range slices.Concat(alwaysIgnored, extra) {
 		if strings.HasPrefix(g.entry, p) {
 			return true

@@ -3,6 +3,7 @@ package connectortest
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -82,12 +83,7 @@ func (r *recorder) errors() string {
 // recorder.
 func runCheck(t *testing.T, h Harness, name string) *recorder {
 	t.Helper()
-	i := -1
-	for j, c := range checks {
-		if c.name == name {
-			i = j
-		}
-	}
+	i := slices.IndexFunc(checks(), func(c check) bool { return c.name == name })
 	if i < 0 {
 		t.Fatalf("no check named %q", name)
 	}
@@ -95,7 +91,7 @@ func runCheck(t *testing.T, h Harness, name string) *recorder {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		checks[i].run(r, &h)
+		checks()[i].run(r, &h)
 	}()
 	<-done
 	return r

@@ -25,6 +25,9 @@ type stream struct {
 	// work reports whether ranging the iterator must do upstream work
 	// (false for events that carry their own content).
 	work bool
+	// full reports an iterator over everything the source has (no window,
+	// no event), which checks that repeat a range per position use most.
+	full bool
 }
 
 // streamsOf lists every iterator c offers directly: Load, Poll over all
@@ -35,34 +38,34 @@ func streamsOf(c tributary.Connector, h *Harness) []stream {
 	if l, ok := c.(tributary.LoadConnector); ok {
 		s = append(s, stream{"Load", func(ctx context.Context) iter.Seq2[entry, error] {
 			return erase(l.Load(ctx), docEntry)
-		}, true})
+		}, true, true})
 	}
 	if p, ok := c.(tributary.PollConnector); ok {
 		for _, w := range allTime(h) {
 			s = append(s, stream{"Poll" + w.label, func(ctx context.Context) iter.Seq2[entry, error] {
 				return erase(p.Poll(ctx, w.start, w.end), docEntry)
-			}, true})
+			}, true, w.full})
 		}
 	}
 	if sl, ok := c.(tributary.SlimConnector); ok {
 		for _, w := range allTime(h) {
 			s = append(s, stream{"LoadSlim" + w.label, func(ctx context.Context) iter.Seq2[entry, error] {
 				return erase(sl.LoadSlim(ctx, w.start, w.end), slimEntry)
-			}, true})
+			}, true, w.full})
 		}
 	}
 	if cp, ok := c.(tributary.CheckpointConnector); ok {
 		for _, w := range allTime(h) {
 			s = append(s, stream{"LoadFromCheckpoint" + w.label, func(ctx context.Context) iter.Seq2[entry, error] {
 				return erase(cp.LoadFromCheckpoint(ctx, w.start, w.end, nil), itemEntry)
-			}, true})
+			}, true, w.full})
 		}
 	}
 	if e, ok := c.(tributary.EventConnector); ok {
 		for _, ev := range h.Events {
 			s = append(s, stream{fmt.Sprintf("HandleEvent(%s)", ev.Name), func(ctx context.Context) iter.Seq2[entry, error] {
 				return erase(e.HandleEvent(ctx, ev.Event), itemEntry)
-			}, false})
+			}, false, false})
 		}
 	}
 	return s
@@ -73,12 +76,13 @@ type window struct {
 	label      string
 	start, end time.Time
 	want       []string
+	full       bool // the all-time window
 }
 
 // allTime returns the all-time window (wanting h.WantIDs) followed by the
 // harness's windows.
 func allTime(h *Harness) []window {
-	ws := []window{{label: "(all time)", want: h.WantIDs}}
+	ws := []window{{label: "(all time)", want: h.WantIDs, full: true}}
 	for i, w := range h.Windows {
 		ws = append(ws, window{
 			label: fmt.Sprintf("(window %d [%s, %s))", i+1, formatTime(w.Start), formatTime(w.End)),

@@ -1,8 +1,11 @@
 package httpx
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -119,6 +122,31 @@ func RefreshToken(cfg *oauth2.Config, tok *oauth2.Token, persist func(ctx contex
 		return cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: refresh}).Token()
 	}
 	return o
+}
+
+// SaveTo returns a persist function for RefreshToken that stores rotated
+// tokens through env.SaveCredentials: credentials builds the connector's
+// whole credentials object from the new token, with plain strings (such as
+// a map[string]string), because a tributary.Secret encodes as "[redacted]"
+// in JSON; an object that encodes a redacted value is refused rather than
+// saved. When the host persists nothing (SaveCredentials is nil) the token
+// is still used and a warning is logged, since the next start will hold a
+// spent token.
+func SaveTo(env tributary.Env, credentials func(t *oauth2.Token) any) func(ctx context.Context, t *oauth2.Token) error {
+	return func(ctx context.Context, t *oauth2.Token) error {
+		if env.SaveCredentials == nil {
+			env.Log().WarnContext(ctx, "oauth2: refresh token rotated but the host does not persist credentials")
+			return nil
+		}
+		b, err := json.Marshal(credentials(t))
+		if err != nil {
+			return fmt.Errorf("encode credentials: %w", err)
+		}
+		if bytes.Contains(b, []byte(`"`+redactedText+`"`)) {
+			return errors.New("credentials to save hold a redacted value: build them from plain strings, not tributary.Secret")
+		}
+		return env.SaveCredentials(ctx, b)
+	}
 }
 
 func newOAuth2(clientSecret string) *OAuth2 {

@@ -2,6 +2,7 @@ package httpx_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -176,5 +177,36 @@ func TestRevokedAccessTokenRefreshedOnNextRequest(t *testing.T) {
 		assert.ErrorIs(t, c.GetJSON(t.Context(), "https://api.test/x", nil), tributary.ErrCredentialExpired)
 		require.NoError(t, c.GetJSON(t.Context(), "https://api.test/x", nil))
 		assert.Equal(t, 2, srv.n)
+	})
+}
+
+func TestSaveTo(t *testing.T) {
+	var saved string
+	env := tributary.Env{SaveCredentials: func(_ context.Context, b json.RawMessage) error { saved = string(b); return nil }}
+	persist := httpx.SaveTo(env, func(tok *oauth2.Token) any {
+		return map[string]string{"client_id": "cid", "refresh_token": tok.RefreshToken}
+	})
+	require.NoError(t, persist(t.Context(), &oauth2.Token{RefreshToken: "r2"}))
+	assert.JSONEq(t, `{"client_id":"cid","refresh_token":"r2"}`, saved)
+
+	bad := httpx.SaveTo(env, func(tok *oauth2.Token) any {
+		return struct{ Refresh tributary.Secret }{tributary.NewSecret(tok.RefreshToken)}
+	})
+	assert.Error(t, bad(t.Context(), &oauth2.Token{RefreshToken: "r3"}), "a redacted secret is never saved")
+	assert.JSONEq(t, `{"client_id":"cid","refresh_token":"r2"}`, saved)
+
+	assert.NoError(t, httpx.SaveTo(tributary.Env{}, func(*oauth2.Token) any { return nil })(t.Context(), &oauth2.Token{}))
+}
+
+func TestTokenEndpointGuarded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := &oauthServer{}
+		cfg := &clientcredentials.Config{ClientID: "cid", ClientSecret: "csecret", TokenURL: "http://169.254.169.254/token"}
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{srv}), Auth: httpx.ClientCredentials(cfg)})
+		require.NoError(t, err)
+		err = c.GetJSON(t.Context(), "https://api.test/x", nil)
+		assert.ErrorIs(t, err, httpx.ErrForbiddenAddress)
+		assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+		assert.Zero(t, srv.n)
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -39,7 +40,17 @@ type Options struct {
 	MaxBodyBytes int64
 	// UserAgent is sent when a request sets none; empty means "tributary".
 	UserAgent string
+	// ResponseHeaderTimeout bounds the wait for an answer's headers on
+	// each attempt when the host's transport is an *http.Transport that
+	// sets none, so a server that never answers costs a retry rather than
+	// the whole run. Zero means DefaultResponseHeaderTimeout; negative
+	// means none. Bodies are bounded by the request's context only.
+	ResponseHeaderTimeout time.Duration
 }
+
+// DefaultResponseHeaderTimeout is the response-header timeout when
+// Options.ResponseHeaderTimeout is zero.
+const DefaultResponseHeaderTimeout = 2 * time.Minute
 
 // Client sends requests through the stack: retries outermost, then the rate
 // limiter, authentication, metering and the address guard over the host's
@@ -73,14 +84,16 @@ func New(o Options) (*Client, error) {
 	if o.Env.HTTPClient != nil && o.Env.HTTPClient.Transport != nil {
 		base = o.Env.HTTPClient.Transport
 	}
-	if !o.Env.AllowPrivateNetwork {
-		base = guardTransport(base)
+	headerTimeout := o.ResponseHeaderTimeout
+	if headerTimeout == 0 {
+		headerTimeout = DefaultResponseHeaderTimeout
 	}
+	base = prepareTransport(base, o.Env.AllowPrivateNetwork, headerTimeout)
 	if oa, ok := o.Auth.(*OAuth2); ok && oa.base == nil {
 		oa.base = &http.Client{Transport: base, CheckRedirect: c.checkRedirect(o.Env.AllowPrivateNetwork)}
 	}
 	var rt http.RoundTripper = meterTransport{base}
-	rt = authTransport{next: rt, auth: o.Auth}
+	rt = authTransport{next: rt, auth: o.Auth, agent: c.agent}
 	rt = newLimitTransport(rt, o.RateLimit)
 	rt = newRetryTransport(rt, o.Retry.withDefaults(), c.log, c.redact)
 	c.hc = &http.Client{Transport: rt, CheckRedirect: c.checkRedirect(o.Env.AllowPrivateNetwork)}
@@ -126,13 +139,9 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		closeBody(req)
 		return nil, c.fail(tributary.ErrInvalidConfig, fmt.Errorf("unsupported URL scheme %q in %s", s, c.redact(req.URL.String())))
 	}
-	if req.Header.Get("User-Agent") == "" {
-		req = req.Clone(req.Context())
-		req.Header.Set("User-Agent", c.agent)
-	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, c.transportError(err)
+		return nil, c.transportError(req.Context(), err)
 	}
 	if resp.StatusCode >= 400 {
 		return nil, c.statusError(resp)
@@ -157,15 +166,19 @@ func (c *Client) fail(kind, err error) error {
 }
 
 // transportError classifies an error from the http.Client.
-func (c *Client) transportError(err error) error {
+func (c *Client) transportError(ctx context.Context, err error) error {
 	var kind error = tributary.ErrTransient
 	switch te, isTE := errors.AsType[*tributary.Error](err); {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case ctx.Err() != nil: // the caller gave up; err matches ctx.Err()
 		kind = nil
 	case errors.Is(err, ErrForbiddenAddress):
 		kind = tributary.ErrInvalidConfig
 	case isTE:
 		kind = te.Kind
+	}
+	if ue, ok := err.(*url.Error); ok {
+		// Callers who dig out the *url.Error find its URL redacted too.
+		err = &url.Error{Op: ue.Op, URL: c.redact(ue.URL), Err: ue.Err}
 	}
 	return redactError(&tributary.Error{Op: c.name, Kind: kind, Err: err}, c.secrets())
 }
@@ -237,18 +250,27 @@ func (c *Client) checkRedirect(allowPrivate bool) func(*http.Request, []*http.Re
 
 type foreignHostKey struct{}
 
-// authTransport adds credentials except on requests redirected to another
-// host.
+// authTransport sets the User-Agent and adds credentials, except on
+// requests redirected to another host.
 type authTransport struct {
-	next http.RoundTripper
-	auth Auth
+	next  http.RoundTripper
+	auth  Auth
+	agent string
 }
 
 func (t authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.auth == nil || req.Context().Value(foreignHostKey{}) != nil {
+	needAgent := req.Header.Get("User-Agent") == ""
+	foreign := req.Context().Value(foreignHostKey{}) != nil
+	if !needAgent && (t.auth == nil || foreign) {
 		return t.next.RoundTrip(req)
 	}
 	req = req.Clone(req.Context())
+	if needAgent {
+		req.Header.Set("User-Agent", t.agent)
+	}
+	if t.auth == nil || foreign {
+		return t.next.RoundTrip(req)
+	}
 	if err := t.auth.Authorize(req); err != nil {
 		closeBody(req)
 		return nil, err

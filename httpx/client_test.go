@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
+	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
 func TestKindOf(t *testing.T) {
@@ -324,9 +326,9 @@ func TestNoSecretInErrors(t *testing.T) {
 		return nil, fmt.Errorf("dial %s with %s: %w", req.URL, req.Header.Get("Authorization"), syscall.ECONNREFUSED)
 	})
 	auths := map[string]httpx.Auth{
-		"bearer": httpx.Bearer(token),
-		"basic":  httpx.Basic("me@example.com", token),
-		"header": httpx.Header("X-API-Key", token),
+		"bearer": httpx.Bearer(tributary.NewSecret(token)),
+		"basic":  httpx.Basic("me@example.com", tributary.NewSecret(token)),
+		"header": httpx.Header("X-API-Key", tributary.NewSecret(token)),
 	}
 	urls := []string{
 		"https://api.test/x?token=" + qtoken,
@@ -350,4 +352,70 @@ func TestNoSecretInErrors(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestNoSecretInLogs(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var buf strings.Builder
+		logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		h := sequence(new(atomic.Int64), []int{503, 503, 200}, nil)
+		env := envFor(handlerTransport{h})
+		env.Logger = logger
+		c, err := httpx.New(httpx.Options{Env: env, Auth: httpx.Bearer(tributary.NewSecret("bearer-secret-value"))})
+		require.NoError(t, err)
+		require.NoError(t, c.GetJSON(t.Context(), "https://user:pw-secret-1@api.test/x?access_token=query-secret-2&page=3", nil))
+		out := buf.String()
+		assert.Contains(t, out, "retrying request", "retries are logged")
+		assert.Contains(t, out, "page=3")
+		for _, s := range []string{"bearer-secret-value", "pw-secret-1", "query-secret-2"} {
+			assert.NotContains(t, out, s)
+		}
+	})
+}
+
+func TestResponseHeaderTimeoutRetries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := emulator.New(emulator.Options{})
+		defer s.Close()
+		s.Handle("GET /x", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{}`) })
+		s.FailNext("*", 1, emulator.Slow(time.Hour))
+		tr := &http.Transport{DialContext: s.DialContext}
+		c, err := httpx.New(httpx.Options{Env: tributary.Env{HTTPClient: &http.Client{Transport: tr}},
+			ResponseHeaderTimeout: 30 * time.Second, Retry: httpx.RetryPolicy{MinBackoff: time.Second, MaxBackoff: time.Second}})
+		require.NoError(t, err)
+		start := time.Now()
+		require.NoError(t, c.GetJSON(t.Context(), "http://api.test/x", nil))
+		assert.Equal(t, 2, s.Count("/x"))
+		assert.Less(t, time.Since(start), 32*time.Second)
+		assert.GreaterOrEqual(t, time.Since(start), 30*time.Second)
+	})
+}
+
+func TestHeaderTimeoutsExhaustedAreTransient(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := emulator.New(emulator.Options{})
+		defer s.Close()
+		s.Handle("GET /x", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{}`) })
+		s.FailEvery("*", 1, emulator.Slow(time.Hour))
+		tr := &http.Transport{DialContext: s.DialContext}
+		c, err := httpx.New(httpx.Options{Env: tributary.Env{HTTPClient: &http.Client{Transport: tr}},
+			ResponseHeaderTimeout: 10 * time.Second, Retry: httpx.RetryPolicy{MaxAttempts: 2}})
+		require.NoError(t, err)
+		err = c.GetJSON(t.Context(), "http://api.test/x", nil)
+		assert.ErrorIs(t, err, tributary.ErrTransient)
+		assert.Equal(t, 2, s.Count("/x"))
+	})
+}
+
+func TestStandardClientReturnsStatuses(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int64
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{sequence(&n, []int{503, 404}, nil)}), Auth: httpx.Bearer(tributary.NewSecret("tok-123456"))})
+		require.NoError(t, err)
+		resp, err := c.StandardClient().Get("https://api.test/x")
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, 404, resp.StatusCode, "retried the 503, returned the 404 as a response")
+		assert.Equal(t, int64(2), n.Load())
+	})
 }

@@ -135,21 +135,31 @@ func checkedDial(dial func(ctx context.Context, network, addr string) (net.Conn,
 	}
 }
 
-// guardTransport installs the address guard on base: an *http.Transport is
-// cloned and its dialer checked at dial time; other round trippers get the
-// literal host check only (their dialing is out of reach).
-func guardTransport(base http.RoundTripper) http.RoundTripper {
+// prepareTransport readies the host's transport: an *http.Transport is
+// cloned, given a response-header timeout when it has none, and, unless
+// private networks are allowed, its dialer is checked at dial time. Other
+// round trippers get the literal host check only (their dialing is out of
+// reach).
+func prepareTransport(base http.RoundTripper, allowPrivate bool, headerTimeout time.Duration) http.RoundTripper {
 	t, ok := base.(*http.Transport)
-	if !ok {
-		return hostCheck{base}
+	if ok {
+		t = t.Clone()
+		if t.ResponseHeaderTimeout == 0 && headerTimeout > 0 {
+			t.ResponseHeaderTimeout = headerTimeout
+		}
+		base = t
 	}
-	t = t.Clone()
-	if t.DialContext != nil {
-		t.DialContext = checkedDial(t.DialContext)
-	} else {
-		t.DialContext = guardedDialer().DialContext // takes priority over a legacy Dial
+	if allowPrivate {
+		return base
 	}
-	return hostCheck{t}
+	if ok {
+		if t.DialContext != nil {
+			t.DialContext = checkedDial(t.DialContext)
+		} else {
+			t.DialContext = guardedDialer().DialContext // takes priority over a legacy Dial
+		}
+	}
+	return hostCheck{base}
 }
 
 // hostCheck refuses requests whose URL names a forbidden host.

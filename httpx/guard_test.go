@@ -109,7 +109,7 @@ func TestCredentialsNotSentToOtherHost(t *testing.T) {
 				fmt.Fprint(w, `{}`)
 			}
 		})
-		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h2}), Auth: httpx.Bearer("tok-secret-1")})
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h2}), Auth: httpx.Bearer(tributary.NewSecret("tok-secret-1"))})
 		require.NoError(t, err)
 		require.NoError(t, c.GetJSON(t.Context(), "https://api.test/start", nil))
 		assert.Equal(t, "Bearer tok-secret-1", seen["api.test/start"])

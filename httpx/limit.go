@@ -133,6 +133,9 @@ func (g *gate) observe(h http.Header, now time.Time) {
 			g.next = until
 		}
 	case rem < low:
+		// Spread the remaining requests over the time left. Reset times
+		// come in whole seconds, so this errs on the slow side, which
+		// keeps concurrent callers from overshooting into a 429.
 		g.interval = reset / time.Duration(rem+1)
 	default:
 		g.interval = 0

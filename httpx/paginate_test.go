@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
 )
 
@@ -138,7 +139,7 @@ func TestLinkPagination(t *testing.T) {
 		}
 		fmt.Fprintf(w, `[{"n":%d},{"n":%d}]`, 2*page-1, 2*page)
 	})
-	c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h}), Auth: httpx.Bearer("t0ken-value")})
+	c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h}), Auth: httpx.Bearer(tributary.NewSecret("t0ken-value"))})
 	require.NoError(t, err)
 	type item struct{ N int }
 	all := func(b *[]item) []item { return *b }

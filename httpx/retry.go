@@ -100,7 +100,9 @@ type attempts struct {
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	req = req.Clone(req.Context()) // retryablehttp rewinds the body on the request it holds
+	if req.Body != nil && req.Body != http.NoBody {
+		req = req.Clone(req.Context()) // retryablehttp rewinds the body on the request it holds
+	}
 	st := &attempts{req: req}
 	rc := &retryablehttp.Client{
 		HTTPClient:   t.inner,
@@ -195,9 +197,10 @@ func (t *retryTransport) exponential(n int) time.Duration {
 
 // retryableError reports whether a transport error may pass on a retry.
 func retryableError(err error) bool {
-	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
-		errors.Is(err, ErrForbiddenAddress):
+	// The request's own context was checked before; a deadline met here is
+	// a transport timeout (net/http's match context.DeadlineExceeded), which
+	// may pass.
+	if errors.Is(err, ErrForbiddenAddress) {
 		return false
 	}
 	if te, ok := errors.AsType[*tributary.Error](err); ok {

@@ -20,6 +20,11 @@
 //	  "page_size": 2
 //	}
 //
+// A document's external_access (who may see it) is yielded only when the
+// host sets Env.WantPermissions, as connectors that must make extra
+// requests for permissions do; otherwise it is nil, meaning not
+// determined.
+//
 // Its credentials hold a token; when settings.accept_token is set, only
 // that token is accepted and any other fails with
 // tributary.ErrCredentialExpired, as a revoked API token would.

@@ -43,6 +43,7 @@ var (
 type Connector struct {
 	settings Settings
 	token    tributary.Secret
+	access   bool // Env.WantPermissions: yield who may see each document
 	log      *slog.Logger
 	fail     map[string]bool
 	requests atomic.Int64
@@ -76,6 +77,7 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 	conn := &Connector{
 		settings: s,
 		token:    c.Token,
+		access:   env.WantPermissions,
 		log:      env.Log(),
 		fail:     map[string]bool{},
 		docs:     map[string]*tributary.Document{},

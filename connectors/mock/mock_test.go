@@ -18,7 +18,7 @@ import (
 func fixture() mock.Settings {
 	s := mock.Sample(9)
 	s.PageSize = 2
-	s.AcceptToken = "good"
+	s.AcceptToken = tributary.NewSecret("good")
 	s.FailIDs = []string{mock.SampleID(4)}
 	s.Documents = append(s.Documents, tributary.Document{
 		ID:       "mock://docs/undated",
@@ -38,7 +38,7 @@ func ids(ns ...int) []string {
 
 func open(t testing.TB, s mock.Settings, token string) *mock.Connector {
 	t.Helper()
-	c, err := mock.New(s, mock.Credentials{Token: tributary.Secret(token)}, tributary.Env{})
+	c, err := mock.New(s, mock.Credentials{Token: tributary.NewSecret(token)}, tributary.Env{WantPermissions: true})
 	require.NoError(t, err)
 	return c
 }
@@ -132,7 +132,7 @@ func TestSettingsProblems(t *testing.T) {
 
 func TestBadTokenIsNotLeaked(t *testing.T) {
 	s := mock.Sample(1)
-	s.AcceptToken = "right-secret"
+	s.AcceptToken = tributary.NewSecret("right-secret")
 	c := open(t, s, "wrong-secret")
 	err := c.Validate(t.Context())
 	require.ErrorIs(t, err, tributary.ErrCredentialExpired)
@@ -204,5 +204,49 @@ func TestCheckpointOfAnotherWindow(t *testing.T) {
 	for _, err := range c.LoadFromCheckpoint(t.Context(), mock.SampleTime(2), time.Time{}, cp) {
 		require.ErrorIs(t, err, tributary.ErrInvalidCheckpoint)
 		assert.Contains(t, err.Error(), "window")
+	}
+}
+
+// TestSettingsFromJSON decodes the settings shown in the package
+// documentation through the registry.
+func TestSettingsFromJSON(t *testing.T) {
+	c, err := tributary.New(mock.Source, tributary.Params{Settings: json.RawMessage(`{
+	  "documents": [
+	    {"id": "mock://docs/1", "title": "Welcome", "updated_at": "2024-01-01T02:00:00+02:00",
+	     "parent_id": "mock://folders/root",
+	     "sections": [{"kind": "text", "link": "mock://docs/1", "text": "Hello"}]}
+	  ],
+	  "nodes": [{"id": "mock://folders/root", "name": "Root", "kind": "folder"}],
+	  "page_size": 2
+	}`)})
+	require.NoError(t, err)
+	var items []tributary.Item
+	for it, err := range tributary.Stream(t.Context(), c, time.Time{}, time.Time{}, nil) {
+		require.NoError(t, err)
+		items = append(items, it)
+	}
+	require.Len(t, items, 4) // node, checkpoint, document, checkpoint
+	assert.Equal(t, "Root", items[0].Node.Name)
+	d := items[2].Document
+	assert.Equal(t, "Welcome", d.SemanticID)
+	assert.Equal(t, mock.Source, d.Source)
+	assert.Equal(t, time.UTC, d.UpdatedAt.Location())
+	assert.True(t, d.UpdatedAt.Equal(mock.SampleTime(1)))
+}
+
+func TestPermissionsOnlyWhenWanted(t *testing.T) {
+	s := mock.Sample(1)
+	s.Documents[0].ExternalAccess = &tributary.ExternalAccess{UserEmails: []string{"ana@example.com"}}
+	for _, want := range []bool{false, true} {
+		c, err := mock.New(s, mock.Credentials{}, tributary.Env{WantPermissions: want})
+		require.NoError(t, err)
+		for d, err := range c.Load(t.Context()) {
+			require.NoError(t, err)
+			assert.Equal(t, want, d.ExternalAccess != nil, "document, WantPermissions %v", want)
+		}
+		for sd, err := range c.LoadSlim(t.Context(), time.Time{}, time.Time{}) {
+			require.NoError(t, err)
+			assert.Equal(t, want, sd.ExternalAccess != nil, "slim, WantPermissions %v", want)
+		}
 	}
 }

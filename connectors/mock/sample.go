@@ -23,8 +23,10 @@ func SampleTime(n int) time.Time {
 // Sample returns settings for n documents "mock://docs/1" to
 // "mock://docs/n", document N updated at SampleTime(N) and created an
 // hour before that, every third one in the folder SampleSub
-// (inside SampleRoot) and the rest in SampleRoot. Tests adjust the page
-// size, faults and documents from there.
+// (inside SampleRoot) and the rest in SampleRoot, each visible to
+// ana@example.com and to group-0 (even N, which are also public) or
+// group-1 (odd N). Tests adjust the page size, faults and documents from
+// there.
 func Sample(n int) Settings {
 	s := Settings{
 		PageSize: 10,
@@ -50,6 +52,11 @@ func Sample(n int) Settings {
 			CreatedAt:     updated.Add(-time.Hour),
 			PrimaryOwners: []tributary.Person{{DisplayName: "Ana Lima", Email: "ana@example.com"}},
 			ParentID:      parent,
+			ExternalAccess: &tributary.ExternalAccess{
+				UserEmails: []string{"ana@example.com"},
+				GroupIDs:   []string{fmt.Sprintf("group-%d", i%2)},
+				Public:     i%2 == 0,
+			},
 		})
 	}
 	return s

@@ -160,7 +160,11 @@ func (c *Connector) item(d *tributary.Document) tributary.Item {
 	if c.fail[d.ID] {
 		return tributary.FailureItem(&tributary.Failure{DocumentID: d.ID, Link: link(d), Err: errContent})
 	}
-	return tributary.DocumentItem(cloneDocument(d))
+	out := cloneDocument(d)
+	if !c.access {
+		out.ExternalAccess = nil
+	}
+	return tributary.DocumentItem(out)
 }
 
 func link(d *tributary.Document) string {
@@ -208,7 +212,8 @@ func (c *Connector) page(pos position) ([]*tributary.Document, bool) {
 }
 
 // LoadSlim yields the ids of the documents in [start, end), with their
-// parents and access, page by page. Documents in FailIDs are listed too:
+// parents and, when Env.WantPermissions is set, who may see them, page by
+// page. Documents in FailIDs are listed too:
 // they exist, only their content fails.
 func (c *Connector) LoadSlim(ctx context.Context, start, end time.Time) iter.Seq2[tributary.SlimDocument, error] {
 	return func(yield func(tributary.SlimDocument, error) bool) {
@@ -224,7 +229,10 @@ func (c *Connector) LoadSlim(ctx context.Context, start, end time.Time) iter.Seq
 					yield(tributary.SlimDocument{}, fmt.Errorf("mock: list ids: %w", err))
 					return
 				}
-				s := tributary.SlimDocument{ID: d.ID, ParentID: d.ParentID, ExternalAccess: cloneAccess(d.ExternalAccess)}
+				s := tributary.SlimDocument{ID: d.ID, ParentID: d.ParentID}
+				if c.access {
+					s.ExternalAccess = cloneAccess(d.ExternalAccess)
+				}
 				if !yield(s, nil) {
 					return
 				}

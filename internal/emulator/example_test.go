@@ -45,7 +45,7 @@ func Example() {
 
 	c, err := httpx.New(httpx.Options{
 		Env:  tributary.Env{HTTPClient: s.Client()},
-		Auth: httpx.Bearer("token-1"),
+		Auth: httpx.Bearer(tributary.NewSecret("token-1")),
 		// Retry quickly: this example really waits.
 		Retry: httpx.RetryPolicy{MinBackoff: 1e6, MaxBackoff: 1e7},
 	})

@@ -71,11 +71,25 @@ func (p plainTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	out := req.Clone(req.Context())
 	out.URL.Scheme = "http"
+	out.Header.Set("X-Forwarded-Proto", "https") // links the emulator builds keep https
 	resp, err := p.t.RoundTrip(out)
 	if resp != nil {
 		resp.Request = req
 	}
 	return resp, err
+}
+
+// DialContext connects to the emulator in memory whatever the address, for
+// tests that build their own *http.Transport (to exercise its timeouts);
+// the connection is served like those of Transport.
+func (s *Server) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	s.mu.Lock()
+	if s.mem == nil {
+		s.mem = newMemServer(s)
+	}
+	m := s.mem
+	s.mu.Unlock()
+	return m.dial(ctx, network, addr)
 }
 
 // Client returns an *http.Client over Transport.

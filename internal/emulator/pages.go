@@ -177,7 +177,7 @@ func requestURL(r *http.Request) *url.URL {
 	u := *r.URL
 	u.Host = r.Host
 	u.Scheme = "http"
-	if r.TLS != nil {
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
 		u.Scheme = "https"
 	}
 	return &u

@@ -1,8 +1,10 @@
 package emulator
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -35,7 +37,7 @@ type Server struct {
 
 	mu     sync.Mutex
 	faults []*rule
-	log    []Request
+	log    []*Request
 	real   *httptest.Server
 	mem    *memServer
 }
@@ -52,7 +54,13 @@ type Request struct {
 	Status    int    // the answer's status; 0 for a reset connection
 	Fault     string // the injected fault, empty when none
 	Header    http.Header
+	// Body is the request body (its first MaxLoggedBody bytes); the
+	// handler still reads it whole.
+	Body []byte
 }
+
+// MaxLoggedBody bounds the request body kept in the log.
+const MaxLoggedBody = 64 << 10
 
 // New returns a Server with no routes.
 func New(o Options) *Server {
@@ -117,10 +125,10 @@ func (s *Server) guard(rt *route, h http.Handler) http.Handler {
 		if e == nil {
 			e = &Request{}
 		}
-		e.Pattern = r.Pattern
+		s.record(func() { e.Pattern = r.Pattern })
 		f, faulty := s.faultFor(r)
 		if faulty {
-			e.Fault = f.String()
+			s.record(func() { e.Fault = f.String() })
 			if serveFault(w, r, f) {
 				return
 			}
@@ -130,7 +138,7 @@ func (s *Server) guard(rt *route, h http.Handler) http.Handler {
 			s.unauthorized(w, r)
 			return
 		}
-		e.Principal = p
+		s.record(func() { e.Principal = p })
 		if rt.limited && s.lim != nil {
 			now := s.clock.Now()
 			allowed, remaining, reset := s.lim.take(p, now)
@@ -148,6 +156,14 @@ func (s *Server) guard(rt *route, h http.Handler) http.Handler {
 	})
 }
 
+// record changes a log entry under the lock, as Requests may read it at
+// any time.
+func (s *Server) record(change func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	change()
+}
+
 func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Unauthorized != nil {
 		s.opts.Unauthorized(w, r)
@@ -156,27 +172,46 @@ func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
 }
 
-// ServeHTTP serves r and records it in the log.
+// ServeHTTP serves r and records it in the log. A request no route
+// matches is answered 404 with {"message":"Not Found"}.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e := &Request{At: s.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone()}
+	if r.Body != nil && r.Body != http.NoBody {
+		e.Body, _ = io.ReadAll(io.LimitReader(r.Body, MaxLoggedBody))
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(e.Body), r.Body), r.Body}
+	}
 	sw := &statusWriter{ResponseWriter: w}
+	s.mu.Lock()
+	s.log = append(s.log, e) // logged on arrival, so requests in flight count
+	s.mu.Unlock()
 	defer func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		e.Status = sw.status
 		if e.Fault == "reset" {
 			e.Status = 0
 		}
-		s.mu.Lock()
-		s.log = append(s.log, *e)
-		s.mu.Unlock()
 	}()
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		Error(sw, http.StatusNotFound, "Not Found") // as JSON, like real APIs
+		return
+	}
 	s.mux.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), entryKey{}, e)))
 }
 
-// Requests returns a copy of the request log, oldest first.
+// Requests returns a copy of the request log, in order of arrival. A
+// request still being answered has Status 0.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Request(nil), s.log...)
+	out := make([]Request, len(s.log))
+	for i, e := range s.log {
+		out[i] = *e
+	}
+	return out
 }
 
 // Count returns how many logged requests match target: a path, a route
@@ -208,6 +243,11 @@ func (s *Server) ResetLog() {
 	defer s.mu.Unlock()
 	s.log = nil
 }
+
+// BaseURL returns the scheme and host the client addressed r to, such as
+// "https://api.github.com", for absolute links in answers. Requests that
+// Transport carried for an https URL count as https.
+func BaseURL(r *http.Request) string { u := requestURL(r); return u.Scheme + "://" + u.Host }
 
 // WriteJSON answers with status and v encoded as JSON.
 func WriteJSON(w http.ResponseWriter, status int, v any) {

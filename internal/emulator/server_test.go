@@ -66,7 +66,7 @@ func newNumbers(n int, o emulator.Options) *emulator.Server {
 func client(t testing.TB, s *emulator.Server, o httpx.Options) *httpx.Client {
 	o.Env.HTTPClient = s.Client()
 	if o.Auth == nil {
-		o.Auth = httpx.Bearer("tok")
+		o.Auth = httpx.Bearer(tributary.NewSecret("tok"))
 	}
 	c, err := httpx.New(o)
 	require.NoError(t, err)
@@ -126,7 +126,7 @@ func TestAuth(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newNumbers(3, emulator.Options{})
 		defer s.Close()
-		_, err := client(t, s, httpx.Options{Auth: httpx.Bearer("wrong")}).Get(t.Context(), "https://api.test/numbers")
+		_, err := client(t, s, httpx.Options{Auth: httpx.Bearer(tributary.NewSecret("wrong"))}).Get(t.Context(), "https://api.test/numbers")
 		assert.ErrorIs(t, err, tributary.ErrCredentialExpired)
 		resp, err := s.Client().Get("https://api.test/health")
 		require.NoError(t, err)
@@ -141,7 +141,7 @@ func TestAuth(t *testing.T) {
 		b := emulator.New(emulator.Options{Auth: emulator.BasicUsers(map[string]string{"me@example.com": "api-token"})})
 		defer b.Close()
 		b.Handle("GET /me", func(w http.ResponseWriter, r *http.Request) { emulator.WriteJSON(w, 200, emulator.Principal(r)) })
-		c, err := httpx.New(httpx.Options{Env: tributary.Env{HTTPClient: b.Client()}, Auth: httpx.Basic("me@example.com", "api-token")})
+		c, err := httpx.New(httpx.Options{Env: tributary.Env{HTTPClient: b.Client()}, Auth: httpx.Basic("me@example.com", tributary.NewSecret("api-token"))})
 		require.NoError(t, err)
 		var me string
 		require.NoError(t, c.GetJSON(t.Context(), "https://jira.test/me", &me))
@@ -190,7 +190,7 @@ func TestResetOverTCPIsRetried(t *testing.T) {
 	s := newNumbers(3, emulator.Options{})
 	defer s.Close()
 	url := s.Start()
-	c, err := httpx.New(httpx.Options{Env: tributary.Env{AllowPrivateNetwork: true}, Auth: httpx.Bearer("tok"),
+	c, err := httpx.New(httpx.Options{Env: tributary.Env{AllowPrivateNetwork: true}, Auth: httpx.Bearer(tributary.NewSecret("tok")),
 		Retry: httpx.RetryPolicy{MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}})
 	require.NoError(t, err)
 	s.FailNext("*", 2, emulator.ConnectionReset)
@@ -320,5 +320,29 @@ func TestBadPageParameters(t *testing.T) {
 		var b struct{ OK bool }
 		require.NoError(t, c.GetJSON(t.Context(), "https://api.test/cursor?cursor=bogus", &b))
 		assert.False(t, b.OK)
+	})
+}
+
+func TestLogKeepsBodiesAndLinksKeepHTTPS(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newNumbers(25, emulator.Options{})
+		defer s.Close()
+		var echoed []byte
+		s.Handle("POST /search", func(w http.ResponseWriter, r *http.Request) {
+			echoed, _ = io.ReadAll(r.Body)
+			emulator.WriteJSON(w, 200, map[string]string{"base": emulator.BaseURL(r)})
+		})
+		c := client(t, s, httpx.Options{})
+		var got struct{ Base string }
+		require.NoError(t, c.PostJSON(t.Context(), "https://api.test/search", map[string]string{"jql": "project = X"}, &got))
+		assert.Equal(t, "https://api.test", got.Base)
+		assert.JSONEq(t, `{"jql":"project = X"}`, string(echoed), "the handler reads the whole body")
+		reqs := s.Requests()
+		assert.JSONEq(t, `{"jql":"project = X"}`, string(reqs[len(reqs)-1].Body))
+
+		resp, err := c.Get(t.Context(), "https://api.test/numbers")
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Contains(t, resp.Header.Get("Link"), `<https://api.test/numbers?page=2>; rel="next"`)
 	})
 }

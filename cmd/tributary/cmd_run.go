@@ -1,0 +1,274 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/jsonl"
+)
+
+// errPruneRefused is the runner's refusal to prune.
+var errPruneRefused = tributary.ErrPruneRefused
+
+// maxLoggedFailures bounds the failures a run logs one by one; all of them
+// are in the state database (`tributary state`).
+const maxLoggedFailures = 20
+
+// runFlags are the flags of `run` and `prune` that shape the runner.
+type runFlags struct {
+	out         string
+	force       bool
+	maxShare    float64
+	lookback    time.Duration
+	maxFailures int
+	batch       int
+}
+
+func (f *runFlags) outFlag(fs *flag.FlagSet) {
+	fs.StringVar(&f.out, "out", "", "append JSON lines to `file` instead of writing them to stdout")
+}
+
+func (f *runFlags) pruneFlags(fs *flag.FlagSet) {
+	fs.BoolVar(&f.force, "force", false, "prune however large a share of the known documents is missing")
+	fs.Float64Var(&f.maxShare, "max-share", tributary.DefaultPruneShare, "largest `share` (0-1) of the known documents a prune deletes without --force")
+}
+
+func (a *app) cmdRun(args []string) int {
+	var o options
+	var rf runFlags
+	var opts tributary.RunOptions
+	fs := a.newFlagSet("run", "run SOURCE --config FILE [--full | --since T] [--out FILE] [--prune] [--state DB] [--instance NAME]")
+	o.configFlags(fs)
+	o.stateFlags(fs)
+	o.logFlags(fs, a.stderrTTY)
+	rf.outFlag(fs)
+	rf.pruneFlags(fs)
+	full := fs.Bool("full", false, "load everything instead of polling for changes since the last run")
+	since := fs.String("since", "", "start the window at `T`: an RFC 3339 time, a date (2006-01-02), or a duration ago (72h)")
+	fs.BoolVar(&opts.Redeliver, "redeliver", false, "write every document, even those delivered before unchanged")
+	prune := fs.Bool("prune", false, "after a run without failures, emit deletions for documents the source no longer has")
+	fs.DurationVar(&rf.lookback, "lookback", tributary.DefaultLookback, "how much each poll window overlaps the previous one")
+	fs.IntVar(&rf.maxFailures, "max-failures", tributary.DefaultMaxFailures, "stop after this many failed documents (-1: never)")
+	fs.IntVar(&rf.batch, "batch", tributary.DefaultBatchDocs, "entries per batch; the checkpoint is stored after each batch the output took")
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return a.fail(a.stderr, err)
+	}
+	opts.Full = *full
+	if opts.Since, err = parseSince(*since, time.Now()); err != nil {
+		return a.fail(a.stderr, err)
+	}
+	if opts.Full && !opts.Since.IsZero() {
+		return a.fail(a.stderr, fmt.Errorf("%w: --full and --since exclude each other", errUsage))
+	}
+	s, err := a.open(pos[0], &o)
+	if err != nil {
+		return a.fail(s.errw, err)
+	}
+	r, done, err := a.runner(s, &o, &rf)
+	if err != nil {
+		return a.fail(s.errw, err)
+	}
+	defer done()
+	res, err := r.Run(a.ctx, s.conn, opts)
+	s.disp.done()
+	a.report(s, res, err)
+	if err != nil {
+		return a.fail(s.errw, err)
+	}
+	if *prune {
+		if res.Failures > 0 {
+			s.log.Warn("not pruning: the run had failures")
+		} else if code := a.prune(s, r, &rf); code != exitOK {
+			return code
+		}
+	}
+	if res.Failures > 0 {
+		return exitPartial
+	}
+	return exitOK
+}
+
+// runner makes the runner for a session: the state database, the JSON-lines
+// output and the progress display. done closes what it opened.
+func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, func(), error) {
+	instance, err := o.instanceName(string(s.reg.Source))
+	if err != nil {
+		return nil, nil, err
+	}
+	path, err := a.statePath(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := a.openStore(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	unlock, err := lockInstance(path, instance)
+	if err != nil {
+		_ = st.Close()
+		return nil, nil, err
+	}
+	out, closeOut, err := a.output(rf.out)
+	if err != nil {
+		unlock()
+		_ = st.Close()
+		return nil, nil, err
+	}
+	if rf.out == "" && a.stdoutTTY {
+		s.disp.noProgress()
+	}
+	lookback := rf.lookback
+	if lookback == 0 {
+		lookback = -1 // the runner reads zero as its default
+	}
+	r := &tributary.Runner{
+		Store:       st,
+		Sink:        jsonl.NewSink(out, jsonl.Options{Sync: rf.out != ""}),
+		Instance:    instance,
+		BatchDocs:   rf.batch,
+		Lookback:    lookback,
+		MaxFailures: rf.maxFailures,
+		Logger:      s.log,
+		Progress: func(p tributary.Progress) {
+			s.disp.status(progressLine(p), p.Done)
+		},
+	}
+	s.log.Debug("state", "instance", instance, "database", path)
+	return r, func() { closeOut(); _ = st.Close(); unlock() }, nil
+}
+
+// output opens where documents go: stdout, or a file appended to. A file
+// that a killed run left ending in a partial line is cut back to its last
+// complete line first: that line belonged to a batch never acknowledged,
+// which the next run delivers again.
+func (a *app) output(path string) (io.Writer, func(), error) {
+	if path == "" {
+		return a.stdout, func() {}, nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open output: %w", err)
+	}
+	if err := cutPartialLine(f); err != nil {
+		_ = f.Close()
+		return nil, nil, fmt.Errorf("open output %s: %w", path, err)
+	}
+	return f, func() { _ = f.Close() }, nil
+}
+
+// cutPartialLine truncates f after its last newline and leaves the offset
+// at its end.
+func cutPartialLine(f *os.File) error {
+	end, err := f.Seek(0, io.SeekEnd)
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 64<<10)
+	for pos := end; pos > 0; {
+		n := min(pos, int64(len(buf)))
+		pos -= n
+		if _, err := f.ReadAt(buf[:n], pos); err != nil {
+			return err
+		}
+		if i := bytes.LastIndexByte(buf[:n], '\n'); i >= 0 {
+			end = pos + int64(i) + 1
+			break
+		}
+		if pos == 0 {
+			end = 0
+		}
+	}
+	if err := f.Truncate(end); err != nil {
+		return err
+	}
+	_, err = f.Seek(end, io.SeekStart)
+	return err
+}
+
+// report logs what a run did: a summary, and its first failures.
+func (a *app) report(s *session, res tributary.Result, err error) {
+	for i, f := range res.Failed {
+		if i == maxLoggedFailures {
+			s.log.Warn("more failures are recorded in the state database (tributary state)", "failures", res.Failures)
+			break
+		}
+		s.log.Warn("failure", "document", f.DocumentID, "entity", f.EntityID, "link", f.Link, "error", f.Error())
+	}
+	msg := "run finished"
+	if err != nil {
+		msg = "run stopped"
+	}
+	s.log.Info(msg,
+		"instance", res.Instance,
+		"window_start", res.Window.Start, "window_end", res.Window.End, "full", res.Full,
+		"resumed", res.Resumed, "documents", res.Documents, "unchanged", res.Unchanged,
+		"deletions", res.Deletions, "nodes", res.Nodes, "bytes", res.Bytes,
+		"failures", res.Failures, "requests", res.Requests,
+		"rate_limit_wait", res.RateLimitWait, "elapsed", res.Elapsed.Round(time.Millisecond))
+}
+
+// parseSince reads --since: an RFC 3339 time, a date, or a duration before
+// now.
+func parseSince(v string, now time.Time) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t.UTC(), nil
+	}
+	if d, err := time.ParseDuration(v); err == nil && d > 0 {
+		return now.Add(-d).UTC(), nil
+	}
+	return time.Time{}, fmt.Errorf("%w: --since %q: want an RFC 3339 time, a date such as 2024-01-31, or a duration such as 72h", errUsage, v)
+}
+
+func (a *app) cmdPrune(args []string) int {
+	var o options
+	var rf runFlags
+	fs := a.newFlagSet("prune", "prune SOURCE --config FILE [--force] [--max-share S] [--out FILE]")
+	o.configFlags(fs)
+	o.stateFlags(fs)
+	o.logFlags(fs, a.stderrTTY)
+	rf.outFlag(fs)
+	rf.pruneFlags(fs)
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return a.fail(a.stderr, err)
+	}
+	s, err := a.open(pos[0], &o)
+	if err != nil {
+		return a.fail(s.errw, err)
+	}
+	r, done, err := a.runner(s, &o, &rf)
+	if err != nil {
+		return a.fail(s.errw, err)
+	}
+	defer done()
+	return a.prune(s, r, &rf)
+}
+
+// prune runs the runner's prune and reports it; deletions go to the
+// runner's sink.
+func (a *app) prune(s *session, r *tributary.Runner, rf *runFlags) int {
+	res, err := r.Prune(a.ctx, s.conn, tributary.PruneOptions{MaxShare: rf.maxShare, Force: rf.force})
+	s.log.Info("prune finished", "instance", r.Instance, "listed", res.Listed, "known", res.Known,
+		"missing", res.Missing, "deleted", res.Deleted, "requests", res.Requests, "rate_limit_wait", res.RateLimitWait)
+	if err != nil {
+		if refusal, ok := errors.AsType[*tributary.PruneRefusal](err); ok && refusal.Err == nil {
+			fmt.Fprintf(s.errw, "tributary: nothing deleted: %s; rerun with --force to delete them anyway\n", refusal.Reason)
+			return exitRefused
+		}
+		return a.fail(s.errw, err)
+	}
+	return exitOK
+}

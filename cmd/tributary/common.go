@@ -1,0 +1,268 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/sqlitestore"
+)
+
+// options are the flags subcommands share.
+type options struct {
+	config       string
+	state        string
+	instance     string
+	logLevel     string
+	logFormat    string
+	allowPrivate bool
+}
+
+func (o *options) configFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.config, "config", "", "configuration `file` (JSON or YAML) with settings and credentials")
+	fs.BoolVar(&o.allowPrivate, "allow-private-network", false, "let the connector reach loopback and private addresses (local emulators, intranet servers)")
+}
+
+func (o *options) stateFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.state, "state", "", "state database `file` (default: $TRIBUTARY_STATE or the user's state directory)")
+	fs.StringVar(&o.instance, "instance", "", "instance `name` keying the state (default: the configuration file's absolute path)")
+}
+
+func (o *options) logFlags(fs *flag.FlagSet, tty bool) {
+	def := "warn"
+	if tty {
+		def = "info"
+	}
+	fs.StringVar(&o.logLevel, "log-level", def, "log `level`: debug, info, warn or error (info when stderr is a terminal, else warn)")
+	fs.StringVar(&o.logFormat, "log-format", "text", "log `format` on stderr: text or json")
+}
+
+// newFlagSet returns a flag set whose usage names the command and lists
+// the exit codes.
+func (a *app) newFlagSet(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage:\n  tributary %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+		fmt.Fprintf(w, "\n%s", exitCodesHelp)
+	}
+	return fs
+}
+
+// parse parses flags that may come before or after the positional
+// arguments, and checks the number of positional arguments.
+func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, fmt.Errorf("%w: %w", errUsage, err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+	if len(pos) != positional {
+		fs.Usage()
+		return nil, fmt.Errorf("%w: %s takes %d argument(s), got %d", errUsage, fs.Name(), positional, len(pos))
+	}
+	return pos, nil
+}
+
+// logger returns the command's logger on stderr, through w (which redacts
+// and keeps clear of the progress line).
+func (o *options) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return nil, fmt.Errorf("%w: --log-level %q: want debug, info, warn or error", errUsage, o.logLevel)
+	}
+	hopts := &slog.HandlerOptions{Level: level}
+	switch o.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, hopts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, hopts)), nil
+	}
+	return nil, fmt.Errorf("%w: --log-format %q: want text or json", errUsage, o.logFormat)
+}
+
+// lookup finds the source's registration.
+func lookup(source string) (tributary.Registration, error) {
+	return tributary.Lookup(tributary.DocumentSource(source))
+}
+
+// session is what a command that drives a connector works with.
+type session struct {
+	reg  tributary.Registration
+	conn tributary.Connector
+	cfg  config
+	log  *slog.Logger
+	disp *display
+	// errw is stderr with the configuration's secrets redacted.
+	errw io.Writer
+}
+
+// open reads the configuration and opens the source's connector, with a
+// logger whose output is redacted. Credentials the connector refreshed in
+// an earlier run replace the configured ones (see refreshed). It does no
+// I/O against the source.
+func (a *app) open(source string, o *options) (*session, error) {
+	s := &session{disp: newDisplay(a.stderr, a.stderrTTY)}
+	s.errw = s.disp
+	if _, err := o.logger(io.Discard); err != nil {
+		return s, err
+	}
+	reg, err := lookup(source)
+	if err != nil {
+		return s, err
+	}
+	s.reg = reg
+	if s.cfg, err = loadConfig(o.config, reg, a.lookupEnv); err != nil {
+		return s, err
+	}
+	red := newRedactor(s.disp, s.cfg.Secrets)
+	s.errw = red
+	if s.log, err = o.logger(red); err != nil {
+		return s, err
+	}
+	ref, instance, err := a.refreshed(s, o, red)
+	if err != nil {
+		return s, err
+	}
+	s.conn, err = reg.Factory(tributary.Params{
+		Settings:    s.cfg.Settings,
+		Credentials: s.cfg.Credentials,
+		Env: tributary.Env{
+			Logger:              s.log.With("source", string(reg.Source)),
+			AllowPrivateNetwork: o.allowPrivate,
+			SaveCredentials: func(ctx context.Context, creds json.RawMessage) error {
+				red.add(secretValues(creds, reg)...)
+				return ref.save(ctx, creds, instance)
+			},
+		},
+	})
+	if err != nil {
+		return s, fmt.Errorf("open %s connector: %w", reg.Source, err)
+	}
+	return s, nil
+}
+
+// refreshed finds the instance's store of refreshed credentials and, when
+// it holds some for the configured credentials, puts them in s.cfg.
+func (a *app) refreshed(s *session, o *options, red *redactor) (*refreshed, string, error) {
+	instance, err := o.instanceName(string(s.reg.Source))
+	if err != nil {
+		return nil, "", err
+	}
+	path, err := a.statePath(o)
+	if err != nil {
+		return nil, "", err
+	}
+	ref := newRefreshed(path, instance, s.cfg.Credentials)
+	creds, ok, err := ref.load()
+	if err != nil {
+		return nil, "", err
+	}
+	if ok {
+		red.add(secretValues(creds, s.reg)...)
+		s.cfg.Credentials = creds
+		s.log.Info("using the credentials the connector refreshed in an earlier run", "instance", instance)
+	}
+	return ref, instance, nil
+}
+
+// instanceName is the key of an instance's state: SOURCE:NAME, NAME being
+// --instance or the configuration file's absolute path, or just SOURCE for
+// a source run without a configuration file.
+func (o *options) instanceName(source string) (string, error) {
+	switch {
+	case o.instance != "":
+		return source + ":" + o.instance, nil
+	case o.config != "":
+		abs, err := filepath.Abs(o.config)
+		if err != nil {
+			return "", fmt.Errorf("resolve configuration path: %w", err)
+		}
+		return source + ":" + abs, nil
+	}
+	return source, nil
+}
+
+// statePath returns where the state database lives; see the package
+// documentation.
+func (a *app) statePath(o *options) (string, error) {
+	if o.state != "" {
+		return o.state, nil
+	}
+	if p, ok := a.lookupEnv("TRIBUTARY_STATE"); ok && p != "" {
+		return p, nil
+	}
+	if d, ok := a.lookupEnv("XDG_STATE_HOME"); ok && filepath.IsAbs(d) {
+		return filepath.Join(d, "tributary", "state.db"), nil
+	}
+	var dir string
+	var err error
+	switch runtime.GOOS {
+	case "windows":
+		dir, err = os.UserCacheDir() // %LocalAppData%
+	case "darwin", "ios":
+		dir, err = os.UserConfigDir() // ~/Library/Application Support
+	default:
+		var home string
+		home, err = os.UserHomeDir()
+		dir = filepath.Join(home, ".local", "state")
+	}
+	if err != nil {
+		return "", fmt.Errorf("find the state directory (set --state or TRIBUTARY_STATE): %w", err)
+	}
+	return filepath.Join(dir, "tributary", "state.db"), nil
+}
+
+// openStore opens (creating) the state database.
+func (a *app) openStore(o *options) (*sqlitestore.Store, error) {
+	path, err := a.statePath(o)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create state directory: %w", err)
+	}
+	return sqlitestore.Open(a.ctx, path)
+}
+
+// fail prints err on w (configuration problems one per line, with their
+// fields) and returns the exit code it calls for.
+func (a *app) fail(w io.Writer, err error) int {
+	code := exitCode(err, a.ctx.Err() != nil)
+	switch code {
+	case exitInterrupted:
+		fmt.Fprintln(w, "tributary: interrupted; the state is kept and the next run resumes from the last checkpoint")
+		return code
+	case exitUsage:
+		if errors.Is(err, errUsage) && errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+	}
+	if problems := tributary.ConfigProblems(err); len(problems) > 0 {
+		fmt.Fprintf(w, "tributary: %s:\n", tributary.ErrInvalidConfig)
+		for _, p := range problems {
+			fmt.Fprintf(w, "  %s: %s\n", p.Field, p.Problem)
+		}
+		return code
+	}
+	fmt.Fprintf(w, "tributary: %s\n", strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
+	return code
+}

@@ -1,0 +1,380 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tributary-dev/tributary"
+)
+
+// maxConfigSize bounds a configuration file.
+const maxConfigSize = 4 << 20
+
+// maxConfigNodes bounds the values a configuration file expands to, so that
+// YAML aliases cannot blow it up.
+const maxConfigNodes = 100_000
+
+// config is a connector's configuration as read from a file.
+type config struct {
+	Settings    json.RawMessage
+	Credentials json.RawMessage
+	// Secrets are the credential values that must never be printed: those
+	// in fields the schema marks secret and those taken from the
+	// environment.
+	Secrets []string
+}
+
+// loadConfig reads a configuration file of the form
+//
+//	{"settings": {...}, "credentials": {...}}
+//
+// in JSON or YAML (by extension: .json, .yaml, .yml; otherwise JSON when it
+// starts with "{"), expanding ${VAR} and ${VAR:-default} in string values.
+// Problems are *tributary.FieldError values joined under
+// tributary.ErrInvalidConfig. An empty path means no configuration.
+func loadConfig(path string, reg tributary.Registration, lookup func(string) (string, bool)) (config, error) {
+	if path == "" {
+		return config{}, nil
+	}
+	raw, err := readConfigFile(path)
+	if err != nil {
+		return config{}, err
+	}
+	x := &expander{lookup: lookup, file: path}
+	var tree any
+	if isJSON(path, raw) {
+		tree, err = x.fromJSON(raw)
+	} else {
+		tree, err = x.fromYAML(raw)
+	}
+	if err != nil {
+		return config{}, err
+	}
+	return x.split(tree, reg)
+}
+
+func readConfigFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, tributary.NewError("read configuration", tributary.ErrInvalidConfig, err)
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
+	if err != nil {
+		return nil, tributary.NewError("read configuration", tributary.ErrInvalidConfig, err)
+	}
+	if len(raw) > maxConfigSize {
+		return nil, tributary.NewError("read configuration", tributary.ErrInvalidConfig,
+			fmt.Errorf("%s is larger than %d bytes", path, maxConfigSize))
+	}
+	return raw, nil
+}
+
+func isJSON(path string, raw []byte) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".json":
+		return true
+	case ".yaml", ".yml":
+		return false
+	}
+	return bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{"))
+}
+
+// expander turns a parsed file into plain JSON values, expanding
+// environment variables in strings and remembering the values it took from
+// the environment.
+type expander struct {
+	lookup   func(string) (string, bool)
+	file     string
+	nodes    int
+	fromEnv  map[string]bool // values that came from the environment
+	problems []error
+}
+
+func (x *expander) problem(field, format string, args ...any) {
+	x.problems = append(x.problems, &tributary.FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+}
+
+func (x *expander) fromJSON(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, x.fileError(fmt.Errorf("not valid JSON: %w", err))
+	}
+	if dec.More() {
+		return nil, x.fileError(errors.New("not valid JSON: data after the top-level object"))
+	}
+	return x.walkJSON("", v), nil
+}
+
+func (x *expander) walkJSON(field string, v any) any {
+	x.nodes++
+	switch v := v.(type) {
+	case string:
+		return x.expand(field, v)
+	case map[string]any:
+		for k, e := range v {
+			v[k] = x.walkJSON(join(field, k), e)
+		}
+	case []any:
+		for i, e := range v {
+			v[i] = x.walkJSON(fmt.Sprintf("%s[%d]", field, i), e)
+		}
+	}
+	return v
+}
+
+func (x *expander) fromYAML(raw []byte) (any, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, x.fileError(fmt.Errorf("not valid YAML: %w", err))
+	}
+	if doc.Kind == 0 {
+		return map[string]any{}, nil
+	}
+	v, err := x.walkYAML("", &doc)
+	if err != nil {
+		return nil, x.fileError(err)
+	}
+	return v, nil
+}
+
+func (x *expander) walkYAML(field string, n *yaml.Node) (any, error) {
+	if x.nodes++; x.nodes > maxConfigNodes {
+		return nil, fmt.Errorf("more than %d values (nested aliases?)", maxConfigNodes)
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return map[string]any{}, nil
+		}
+		return x.walkYAML(field, n.Content[0])
+	case yaml.AliasNode:
+		return x.walkYAML(field, n.Alias)
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			v, err := x.walkYAML(join(field, k), n.Content[i+1])
+			if err != nil {
+				return nil, err
+			}
+			m[k] = v
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		s := make([]any, 0, len(n.Content))
+		for i, c := range n.Content {
+			v, err := x.walkYAML(fmt.Sprintf("%s[%d]", field, i), c)
+			if err != nil {
+				return nil, err
+			}
+			s = append(s, v)
+		}
+		return s, nil
+	}
+	return x.scalar(field, n)
+}
+
+func (x *expander) scalar(field string, n *yaml.Node) (any, error) {
+	switch n.ShortTag() {
+	case "!!str", "!!binary", "!!timestamp":
+		return x.expand(field, n.Value), nil
+	case "!!null":
+		return nil, nil
+	}
+	var v any
+	if err := n.Decode(&v); err != nil {
+		return nil, fmt.Errorf("line %d: %s: %w", n.Line, field, err)
+	}
+	return v, nil
+}
+
+func (x *expander) fileError(err error) error {
+	return tributary.NewError("read configuration "+x.file, tributary.ErrInvalidConfig, err)
+}
+
+// expand replaces ${VAR} and ${VAR:-default} in s; "$${" stands for a
+// literal "${". An unset variable without a default is a problem of the
+// field.
+func (x *expander) expand(field, s string) string {
+	if !strings.Contains(s, "${") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		if i > 0 && s[i-1] == '$' {
+			b.WriteString(s[:i-1] + "${")
+			s = s[i+2:]
+			continue
+		}
+		b.WriteString(s[:i])
+		end := strings.IndexByte(s[i:], '}')
+		if end < 0 {
+			x.problem(field, "unterminated ${ in value")
+			b.WriteString(s[i:])
+			break
+		}
+		b.WriteString(x.variable(field, s[i+2:i+end]))
+		s = s[i+end+1:]
+	}
+	return b.String()
+}
+
+func (x *expander) variable(field, ref string) string {
+	name, def, hasDef := strings.Cut(ref, ":-")
+	if !validEnvName(name) {
+		x.problem(field, "invalid environment variable name %q in ${...}", name)
+		return ""
+	}
+	v, ok := x.lookup(name)
+	if !ok {
+		if !hasDef {
+			x.problem(field, "environment variable %s is not set", name)
+			return ""
+		}
+		v = def
+	}
+	if x.fromEnv == nil {
+		x.fromEnv = make(map[string]bool)
+	}
+	x.fromEnv[v] = true
+	return v
+}
+
+func validEnvName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r == '_', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
+		case r >= '0' && r <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func join(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+// split checks the top level of the file and returns its two objects.
+func (x *expander) split(tree any, reg tributary.Registration) (config, error) {
+	top, ok := tree.(map[string]any)
+	if !ok {
+		return config{}, x.fileError(errors.New(`must be an object with "settings" and "credentials"`))
+	}
+	for k := range top {
+		if k != "settings" && k != "credentials" {
+			x.problem(k, `unknown top-level field (want "settings" and "credentials")`)
+		}
+	}
+	if len(x.problems) > 0 {
+		slices.SortFunc(x.problems, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+		return config{}, x.fileError(errors.Join(x.problems...))
+	}
+	var c config
+	var err error
+	if c.Settings, err = marshalPart(top["settings"]); err != nil {
+		return config{}, x.fileError(err)
+	}
+	if c.Credentials, err = marshalPart(top["credentials"]); err != nil {
+		return config{}, x.fileError(err)
+	}
+	c.Secrets = x.secrets(top["credentials"], reg)
+	return c, nil
+}
+
+func marshalPart(v any) (json.RawMessage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	return json.Marshal(v)
+}
+
+// minSecretLen is the shortest value treated as a secret: redacting every
+// "1" or "a" in output would hide more than it protects.
+const minSecretLen = 4
+
+// secrets lists the strings to redact: every value from the environment
+// inside the credentials, and every string under a credentials field that
+// the schema marks secret.
+func (x *expander) secrets(creds any, reg tributary.Registration) []string {
+	marked := secretFields(reg.CredentialsSchema())
+	var out []string
+	var walk func(v any, secret bool)
+	walk = func(v any, secret bool) {
+		switch v := v.(type) {
+		case string:
+			if len(v) >= minSecretLen && (secret || x.fromEnv[v]) {
+				out = append(out, v)
+			}
+		case map[string]any:
+			for _, e := range v {
+				walk(e, secret)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e, secret)
+			}
+		}
+	}
+	if m, ok := creds.(map[string]any); ok {
+		for k, v := range m {
+			walk(v, marked[k])
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// secretValues lists the strings of credentials that the schema marks
+// secret.
+func secretValues(creds json.RawMessage, reg tributary.Registration) []string {
+	var v any
+	if json.Unmarshal(creds, &v) != nil {
+		return nil
+	}
+	return (&expander{}).secrets(v, reg)
+}
+
+// secretFields returns the top-level properties a schema marks
+// "x-secret": true.
+func secretFields(schema json.RawMessage) map[string]bool {
+	var s struct {
+		Properties map[string]struct {
+			Secret bool `json:"x-secret"`
+		} `json:"properties"`
+	}
+	out := make(map[string]bool)
+	if err := json.Unmarshal(schema, &s); err != nil {
+		return out
+	}
+	for k, p := range s.Properties {
+		if p.Secret {
+			out[k] = true
+		}
+	}
+	return out
+}

@@ -1,0 +1,295 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tributary-dev/tributary"
+)
+
+type testCreds struct {
+	Token    tributary.Secret `json:"token"`
+	Username string           `json:"username"`
+}
+
+var testReg = tributary.Registration{Source: "test", Credentials: testCreds{}}
+
+func envOf(vars map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+	return p
+}
+
+func TestLoadConfigYAMLAndJSON(t *testing.T) {
+	env := envOf(map[string]string{"TOKEN": "tok-123456", "ROOT": "/srv/docs"})
+	for name, content := range map[string]string{
+		"c.yaml": "settings:\n  root: ${ROOT}/a\n  depth: 3\n  on: yes\n  flag: true\ncredentials:\n  token: ${TOKEN}\n  username: bob\n",
+		"c.json": `{"settings": {"root": "${ROOT}/a", "depth": 3, "on": "yes", "flag": true}, "credentials": {"token": "${TOKEN}", "username": "bob"}}`,
+		"c.conf": `{"settings": {"root": "${ROOT}/a", "depth": 3, "on": "yes", "flag": true}, "credentials": {"token": "${TOKEN}", "username": "bob"}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := loadConfig(writeFile(t, name, content), testReg, env)
+			require.NoError(t, err)
+			assert.JSONEq(t, `{"root": "/srv/docs/a", "depth": 3, "on": "yes", "flag": true}`, string(cfg.Settings))
+			assert.JSONEq(t, `{"token": "tok-123456", "username": "bob"}`, string(cfg.Credentials))
+			assert.Equal(t, []string{"tok-123456"}, cfg.Secrets)
+		})
+	}
+}
+
+func TestLoadConfigEmpty(t *testing.T) {
+	cfg, err := loadConfig("", testReg, envOf(nil))
+	require.NoError(t, err)
+	assert.Nil(t, cfg.Settings)
+	cfg, err = loadConfig(writeFile(t, "empty.yaml", ""), testReg, envOf(nil))
+	require.NoError(t, err)
+	assert.Nil(t, cfg.Settings)
+	assert.Nil(t, cfg.Credentials)
+}
+
+func TestExpand(t *testing.T) {
+	x := &expander{lookup: envOf(map[string]string{"A": "alpha", "EMPTY": ""})}
+	for in, want := range map[string]string{
+		"plain":              "plain",
+		"${A}":               "alpha",
+		"x-${A}-${A}-y":      "x-alpha-alpha-y",
+		"${EMPTY}":           "",
+		"${MISSING:-dflt}":   "dflt",
+		"${A:-dflt}":         "alpha",
+		"$${A}":              "${A}",
+		"cost: $5 and $$ok":  "cost: $5 and $$ok",
+		"$A stays":           "$A stays",
+		"${EMPTY:-not used}": "",
+	} {
+		assert.Equal(t, want, x.expand("f", in), in)
+	}
+	assert.Empty(t, x.problems)
+}
+
+func TestExpandProblems(t *testing.T) {
+	x := &expander{lookup: envOf(nil)}
+	x.expand("settings.a", "${NOPE}")
+	x.expand("settings.b", "${bad-name}")
+	x.expand("settings.c", "${UNTERMINATED")
+	require.Len(t, x.problems, 3)
+	var fe *tributary.FieldError
+	require.ErrorAs(t, x.problems[0], &fe)
+	assert.Equal(t, "settings.a", fe.Field)
+	assert.Contains(t, fe.Problem, "NOPE is not set")
+	assert.Contains(t, x.problems[1].Error(), "settings.b: invalid environment variable name")
+	assert.Contains(t, x.problems[2].Error(), "settings.c: unterminated")
+}
+
+func TestLoadConfigProblems(t *testing.T) {
+	tests := map[string]struct {
+		content string
+		fields  []string
+	}{
+		"unset variables": {"settings:\n  a: ${X1}\n  list: [ok, '${X2}']\ncredentials:\n  token: ${X3}\n",
+			[]string{"credentials.token", "settings.a", "settings.list[1]"}},
+		"unknown top level": {"settings: {}\nsecrets: {}\n", []string{"secrets"}},
+		"not an object":     {"- a\n- b\n", nil},
+		"bad yaml":          {"settings: {a: [\n", nil},
+		"bad json":          {`{"settings": }`, nil},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			file := "c.yaml"
+			if strings.HasPrefix(tt.content, "{") {
+				file = "c.json"
+			}
+			_, err := loadConfig(writeFile(t, file, tt.content), testReg, envOf(nil))
+			require.Error(t, err)
+			assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+			var got []string
+			for _, p := range tributary.ConfigProblems(err) {
+				got = append(got, p.Field)
+			}
+			assert.Equal(t, tt.fields, got)
+		})
+	}
+}
+
+func TestLoadConfigMissingFile(t *testing.T) {
+	_, err := loadConfig(filepath.Join(t.TempDir(), "nope.yaml"), testReg, envOf(nil))
+	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+}
+
+func TestLoadConfigAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	b.WriteString("settings: *a9\n")
+	_, err := loadConfig(writeFile(t, "bomb.yaml", b.String()), testReg, envOf(nil))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+}
+
+func TestLoadConfigTooLarge(t *testing.T) {
+	big := "settings:\n  a: \"" + strings.Repeat("x", maxConfigSize) + "\"\n"
+	_, err := loadConfig(writeFile(t, "big.yaml", big), testReg, envOf(nil))
+	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+}
+
+func TestSecretsFromSchemaAndEnvironment(t *testing.T) {
+	env := envOf(map[string]string{"USER_NAME": "robert", "SHORT": "ab"})
+	content := "credentials:\n  token: literal-token\n  username: ${USER_NAME}\nsettings:\n  who: ${USER_NAME}\n  s: ${SHORT}\n"
+	cfg, err := loadConfig(writeFile(t, "c.yaml", content), testReg, env)
+	require.NoError(t, err)
+	// The token is secret by schema; the username came from the
+	// environment into the credentials.
+	assert.Equal(t, []string{"literal-token", "robert"}, cfg.Secrets)
+}
+
+func TestRedactor(t *testing.T) {
+	var b strings.Builder
+	w := newRedactor(&b, []string{"hunter22", "t0k3n!"})
+	_, err := fmt.Fprintf(w, "password=hunter22 token=t0k3n!\n")
+	require.NoError(t, err)
+	assert.Equal(t, "password=[redacted] token=[redacted]\n", b.String())
+}
+
+func TestParseSince(t *testing.T) {
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Time{
+		"":                          {},
+		"2024-01-31":                time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC),
+		"2024-01-31T10:00:00+02:00": time.Date(2024, 1, 31, 8, 0, 0, 0, time.UTC),
+		"72h":                       now.Add(-72 * time.Hour),
+	} {
+		got, err := parseSince(in, now)
+		require.NoError(t, err, in)
+		assert.True(t, want.Equal(got), "%s: got %v", in, got)
+	}
+	for _, bad := range []string{"yesterday", "-5h", "0s", "2024-13-01"} {
+		_, err := parseSince(bad, now)
+		assert.ErrorIs(t, err, errUsage, bad)
+	}
+}
+
+func TestCutPartialLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"":              "",
+		"a\n":           "a\n",
+		"a\nb\n":        "a\nb\n",
+		"a\nb\npartial": "a\nb\n",
+		"partial":       "",
+		strings.Repeat("x", 70<<10) + "\n" + strings.Repeat("y", 70<<10): strings.Repeat("x", 70<<10) + "\n",
+	} {
+		p := filepath.Join(t.TempDir(), "out")
+		require.NoError(t, os.WriteFile(p, []byte(in), 0o600))
+		f, err := os.OpenFile(p, os.O_RDWR, 0)
+		require.NoError(t, err)
+		require.NoError(t, cutPartialLine(f))
+		_, err = f.WriteString("next\n")
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+		got, err := os.ReadFile(p)
+		require.NoError(t, err)
+		assert.Equal(t, want+"next\n", string(got))
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	for _, tt := range []struct {
+		err         error
+		interrupted bool
+		want        int
+	}{
+		{nil, false, exitOK},
+		{fmt.Errorf("run: %w", context.Canceled), true, exitInterrupted},
+		{fmt.Errorf("%w: bad flag", errUsage), false, exitUsage},
+		{tributary.NewError("open", tributary.ErrUnknownSource, nil), false, exitUsage},
+		{tributary.NewError("probe", tributary.ErrCredentialExpired, nil), false, exitCredentials},
+		{tributary.NewError("probe", tributary.ErrInsufficientPermissions, nil), false, exitCredentials},
+		{tributary.NewError("decode", tributary.ErrInvalidConfig, nil), false, exitConfig},
+		{tributary.NewError("probe", tributary.ErrNotFound, nil), false, exitConfig},
+		{fmt.Errorf("prune: %w", tributary.ErrPruneRefused), false, exitRefused},
+		{errors.New("disk on fire"), false, exitError},
+		{tributary.NewError("list", tributary.ErrTransient, nil), false, exitError},
+	} {
+		assert.Equal(t, tt.want, exitCode(tt.err, tt.interrupted), "%v", tt.err)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	line := progressLine(tributary.Progress{Documents: 1500, Unchanged: 500, Bytes: 3 << 20, Failures: 2,
+		Requests: 40, RateLimitWait: 1500 * time.Millisecond, Elapsed: 4 * time.Second})
+	assert.Equal(t, "1500 docs (+500 unchanged)  500 docs/s  3.0 MiB  2 failures  40 requests  rate-limit wait 1.5s  4s", line)
+}
+
+func TestDisplayKeepsLogsClearOfProgress(t *testing.T) {
+	var b strings.Builder
+	d := newDisplay(&b, true)
+	d.status("10 docs", true)
+	_, _ = d.Write([]byte("level=WARN msg=x\n"))
+	d.done()
+	assert.Equal(t, "10 docs\r\x1b[Klevel=WARN msg=x\n10 docs\r\x1b[K", b.String())
+
+	b.Reset()
+	quiet := newDisplay(&b, false)
+	quiet.status("10 docs", true)
+	_, _ = quiet.Write([]byte("log\n"))
+	quiet.done()
+	assert.Equal(t, "log\n", b.String(), "no progress when stderr is not a terminal")
+}
+
+func TestRefreshedCredentials(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.db")
+	configured := json.RawMessage(`{"refresh_token": "old-refresh"}`)
+	r := newRefreshed(state, "test:/cfg.yaml", configured)
+	_, ok, err := r.load()
+	require.NoError(t, err)
+	assert.False(t, ok, "nothing refreshed yet")
+
+	require.NoError(t, r.save(t.Context(), json.RawMessage(`{"refresh_token":"new-refresh"}`), "test:/cfg.yaml"))
+	info, err := os.Stat(r.path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+
+	again := newRefreshed(state, "test:/cfg.yaml", configured)
+	got, ok, err := again.load()
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.JSONEq(t, `{"refresh_token":"new-refresh"}`, string(got))
+
+	edited := newRefreshed(state, "test:/cfg.yaml", json.RawMessage(`{"refresh_token": "pasted-by-user"}`))
+	_, ok, err = edited.load()
+	require.NoError(t, err)
+	assert.False(t, ok, "credentials edited in the configuration win")
+
+	other := newRefreshed(state, "test:/other.yaml", configured)
+	_, ok, err = other.load()
+	require.NoError(t, err)
+	assert.False(t, ok, "another instance has its own")
+
+	require.NoError(t, os.WriteFile(r.path, []byte("{broken"), 0o600))
+	_, _, err = again.load()
+	assert.Error(t, err)
+}
+
+func TestRedactorLearnsSecrets(t *testing.T) {
+	var b strings.Builder
+	r := newRedactor(&b, []string{"first-secret"})
+	r.add("first-secret-longer", "ab")
+	_, _ = fmt.Fprint(r, "a first-secret-longer b first-secret c ab")
+	assert.Equal(t, "a [redacted] b [redacted] c ab", b.String())
+}

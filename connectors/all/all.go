@@ -1,0 +1,16 @@
+// Package all registers every connector in this module. A main package
+// that wants them all imports it for its side effects:
+//
+//	import _ "github.com/tributary-dev/tributary/connectors/all"
+//
+// Each connector registers itself in its package's init; this package
+// holds nothing but the imports.
+package all
+
+import (
+	_ "github.com/tributary-dev/tributary/connectors/file"
+	_ "github.com/tributary-dev/tributary/connectors/github"
+	_ "github.com/tributary-dev/tributary/connectors/mock"
+	_ "github.com/tributary-dev/tributary/connectors/slack"
+	_ "github.com/tributary-dev/tributary/connectors/web"
+)

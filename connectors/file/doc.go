@@ -1,0 +1,103 @@
+// Package file indexes folders on a local or mounted file system: a shared
+// drive, an export of a wiki, a folder of reports.
+//
+// # Setting it up
+//
+// The connector needs no credentials: it reads with the permissions of the
+// process that runs it, so run it as a user that may read the folders.
+// Name each folder in Settings.Roots:
+//
+//	{
+//	  "roots": [
+//	    {"path": "/srv/share/handbook", "name": "handbook"},
+//	    {"path": "/mnt/reports", "link_base": "https://files.example.com/reports/"}
+//	  ],
+//	  "include": ["**/*.md", "**/*.pdf", "**/*.docx"],
+//	  "exclude": ["**/drafts/**", "**/.git"],
+//	  "max_file_size": 33554432,
+//	  "open_archives": true
+//	}
+//
+// A root's name is the first part of its documents' ids, file://NAME/PATH
+// (see below); it defaults to the folder's base name, and two roots must
+// have different names. Give the name explicitly when the folder may move
+// or be mounted elsewhere, so ids stay the same. link_base makes documents
+// link to a web server that serves the folder instead of to file:// URLs.
+//
+// include and exclude are glob patterns matched against paths relative to
+// the root, with "/" as separator: "*" matches within one folder name, "**"
+// across folders ("**/*.pdf" is every PDF, "reports/**" everything under
+// reports), and {a,b} and [abc] as usual. A folder that an exclude pattern
+// matches is not entered. Unset exclude means DefaultExclude, which leaves
+// out hidden files and folders (names starting with a dot: .git, .env,
+// .ssh); set exclude to [] to index everything.
+//
+// # What becomes a document
+//
+// Every regular file that passes the patterns and is not of a format that
+// carries no text (images, audio, video, executables, fonts, archive types
+// other than zip) is admitted. Its format is told by its extension, or by
+// its content (github.com/gabriel-vasile/mimetype) when the extension says
+// nothing: plain text and source code in any encoding (UTF-8, UTF-16 with
+// or without a byte-order mark, Latin-1 and Windows-1252, a charset named
+// by an HTML meta tag or an e-mail header), Markdown (titled by its first
+// heading), HTML (its visible text, titled by <title>), JSON, CSV and TSV
+// (table sections), PDF (a section per page), DOCX, PPTX (a section per
+// slide), XLSX (a table section per sheet), e-mail messages (.eml), and zip
+// archives, whose entries become documents of their own. An admitted file
+// that cannot be read — too large, unreadable, encrypted, malformed,
+// binary, of a format with no extractor — is reported as a
+// *tributary.Failure carrying the document's id and an error matching one
+// of ErrTooLarge, ErrEncrypted, ErrUndecodable, ErrUnsupported, or the
+// operating system's error. Nothing admitted is skipped silently.
+//
+// A per-folder side file, MetadataFile, sets a document's id, link, title,
+// owners, update time and tags; see MetadataFile for its format.
+//
+// # Ids, links and times
+//
+// Document ids are file://NAME/PATH, and file://NAME/PATH!/ENTRY for an
+// entry of a zip archive at PATH (nested archives repeat "!/"). PATH is
+// the path below the root in Unicode NFC, with % ! # ? and control
+// characters percent-encoded, so ids are the same wherever the root is
+// mounted and on every operating system. A document links to its file (or
+// archive) as a file:// URL or under the root's link_base; PDF pages and
+// slides link to "#page=N" and "#slide=N" within it.
+//
+// UpdatedAt is the file's modification time, or its folder's side file's
+// when that is later (so a changed tag re-indexes the file); archive
+// entries take their archive's. Poll selects documents by that time in
+// the half-open window [start, end). CreatedAt is what the document says
+// of itself (a PDF's or Office file's creation date, an e-mail's Date), or
+// zero.
+//
+// # Resuming and events
+//
+// The walk is deterministic: roots in order, then depth-first with each
+// folder's names in byte order. A checkpoint is therefore a position, the
+// root and path of the last file finished (see EncodeCheckpoint), not a
+// list of what was seen, and LoadFromCheckpoint resumes right after it.
+// Memory follows the depth of the tree and the widest folder, not the
+// number of files.
+//
+// Folders are hierarchy nodes: documents name their folder's node id
+// (file://NAME/PATH/, with a trailing slash) as ParentID, and the
+// checkpoint stream and HandleEvent yield a folder's node, after its
+// parents', before the first document in it.
+//
+// HandleEvent turns a file-system event (Event.Key = the path) into
+// upserts and deletions, and Watch produces such events from fsnotify.
+//
+// # Safety
+//
+// Files are opened through os.Root handles, so nothing is read outside a
+// root. A symbolic link is followed only when its target lies inside its
+// root; a link out of the root (ErrOutsideRoot) or a loop of links
+// (ErrSymlinkLoop) is a Failure. Archives are checked against
+// Settings.Archive before anything is expanded — entry count, expanded
+// size of each entry and of the whole, compression ratio, nesting — and
+// refused whole as a Failure (ErrArchiveBounds) when over a bound, so a zip
+// bomb is never expanded; entries are bounded again while expanded, since
+// headers can lie. Entry names that are absolute or climb out with ".."
+// are refused (ErrUnsafeEntry). Encrypted entries are Failures.
+package file

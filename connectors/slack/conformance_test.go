@@ -1,0 +1,84 @@
+package slack_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectors/slack"
+	"github.com/tributary-dev/tributary/connectortest"
+	"github.com/tributary-dev/tributary/internal/emulator"
+	"github.com/tributary-dev/tributary/internal/slackemu"
+)
+
+// TestConformance runs the conformance kit against the emulator with
+// faults switched on: 429s with Retry-After, 500s, 503s, reset
+// connections and truncated bodies, across every method; and one thread
+// whose replies Slack refuses, which must be reported under its document's
+// id while everything else is delivered.
+func TestConformance(t *testing.T) {
+	ws := slackemu.Generate(slackemu.Config{Channels: 2, Private: 1, Messages: 8, ThreadEvery: 3, Replies: 2, BotEvery: 5, Start: t0})
+	srv := slackemu.NewServer(ws, slackemu.Tokens())
+	t.Cleanup(srv.Close)
+	broken := ws.TopLevel("C00000002")[3]
+	srv.BreakThread("C00000002", broken.TS, "thread_not_found")
+	brokenID := ws.Permalink("C00000002", broken.TS, "")
+	// Retry-After is whole seconds and the kit runs in real time: most 429s
+	// name no wait (the client backs off), a few name one second.
+	srv.FailEvery("*", 23, emulator.Fault{Status: 429})
+	srv.FailEvery("*", 211, emulator.TooManyRequests)
+	srv.FailEvery("*", 13, emulator.InternalError)
+	srv.FailEvery("*", 17, emulator.ServiceUnavailable)
+	srv.FailEvery("*", 19, emulator.ConnectionReset)
+	srv.FailEvery("*", 11, emulator.TruncatedBody)
+
+	open := func(t testing.TB, token string) tributary.Connector {
+		c, err := slack.New(slack.Settings{IncludePrivate: true, PageSize: 3},
+			slack.Credentials{BotToken: tributary.NewSecret(token), SigningSecret: tributary.NewSecret(signingSecret)},
+			tributary.Env{HTTPClient: srv.Client(), WantPermissions: true})
+		require.NoError(t, err)
+		require.NoError(t, slack.Unpaced(c))
+		return c
+	}
+	without := func(ids []string) []string {
+		return slices.DeleteFunc(ids, func(id string) bool { return id == brokenID })
+	}
+	thread := ws.TopLevel("C00000001")[0]
+	gone := slackemu.TS(t0.Add(-time.Hour))
+	events := []connectortest.Event{
+		{Name: "reply", Event: delivery(t, map[string]any{"type": "message", "channel": "C00000001",
+			"ts": ws.Replies("C00000001", thread.TS)[0].TS, "thread_ts": thread.TS}, signingSecret, time.Now()),
+			WantIDs: []string{ws.Permalink("C00000001", thread.TS, "")}},
+		{Name: "deleted", Event: delivery(t, map[string]any{"type": "message", "subtype": "message_deleted",
+			"channel": "C00000001", "deleted_ts": gone}, signingSecret, time.Now()),
+			WantDeletions: []string{ws.Permalink("C00000001", gone, "")}},
+	}
+	w1 := [2]time.Time{t0.Add(2 * time.Minute), t0.Add(5 * time.Minute)}
+	w2 := [2]time.Time{t0.Add(5 * time.Minute), t0.Add(time.Hour)}
+	connectortest.Run(t, connectortest.Harness{
+		New:            func(t testing.TB) tributary.Connector { return open(t, slackemu.BotToken) },
+		BadCredentials: func(t testing.TB) tributary.Connector { return open(t, "xoxb-revoked-or-wrong") },
+		WantIDs:        without(expectedIDs(ws, time.Time{}, time.Time{}, false)),
+		WantFailureIDs: []string{brokenID},
+		Windows: []connectortest.Window{
+			{Start: w1[0], End: w1[1], WantIDs: without(expectedIDs(ws, w1[0], w1[1], false))},
+			{Start: w2[0], End: w2[1], WantIDs: without(expectedIDs(ws, w2[0], w2[1], false))},
+		},
+		Requests: func(tributary.Connector) int { return srv.Count("*") },
+		Events:   events,
+		Timeout:  30 * time.Second,
+	})
+	faults := map[string]int{}
+	for _, r := range srv.Requests() {
+		if r.Fault != "" {
+			faults[r.Fault]++
+		}
+	}
+	t.Logf("%d requests, faults injected: %v", srv.Count("*"), faults)
+	for _, f := range []string{"status 429", "status 500", "status 503", "reset", "truncate"} {
+		require.Positive(t, faults[f], "fault %s never happened", f)
+	}
+}

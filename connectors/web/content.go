@@ -1,0 +1,286 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/net/html/charset"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/httpx"
+	"github.com/tributary-dev/tributary/internal/extract"
+)
+
+// result is what a worker learnt about one frontier entry.
+type result struct {
+	seq         int
+	final       *url.URL // the URL that answered after in-site redirects
+	lastMod     time.Time
+	contentType string
+	page        *page          // an HTML page
+	text        string         // a plain-text page
+	pdf         *extract.Doc   // a PDF
+	sitemap     []sitemapEntry // a sitemap's entries
+	skip        string         // why the entry is left alone, when it is
+	err         error          // why the entry failed, when it did
+}
+
+// fetch fetches one entry and turns the response into a result. It never
+// touches the run's frontier, so workers may call it concurrently.
+func (r *run) fetch(ctx context.Context, e entry) result {
+	if !e.sitemap && !r.allowed(e.u) {
+		// Admitted under other rules: a crawl resumed after robots.txt
+		// changed.
+		return result{skip: "robots.txt disallows it"}
+	}
+	limit := r.c.s.MaxPageBytes
+	if e.sitemap {
+		limit = maxSitemapBytes
+	}
+	var since time.Time
+	if r.c.s.Mode == ModeSitemap && !e.sitemap && e.lastmod.IsZero() {
+		// A page listed without a lastmod: let the server say whether it
+		// changed in the window. (A crawl needs every page's links, so it
+		// never asks.)
+		since = r.start
+	}
+	resp, err := r.get(ctx, e.u, limit, since)
+	if skip, ok := errors.AsType[*skipError](err); ok {
+		return result{skip: skip.reason}
+	}
+	if err != nil {
+		return result{err: err}
+	}
+	if e.sitemap {
+		entries, err := parseSitemap(bytes.NewReader(resp.body))
+		if err != nil {
+			return result{err: fmt.Errorf("sitemap: %w", err)}
+		}
+		return result{final: resp.url, sitemap: entries}
+	}
+	return r.read(resp)
+}
+
+// read extracts a fetched page by its content type, and applies the
+// X-Robots-Tag header.
+func (r *run) read(resp *response) result {
+	res := result{final: resp.url, lastMod: lastModified(resp.header), contentType: contentType(resp)}
+	switch res.contentType {
+	case "text/html", "application/xhtml+xml":
+		body, err := charset.NewReader(bytes.NewReader(resp.body), resp.header.Get("Content-Type"))
+		if err == nil {
+			res.page, err = parsePage(body, resp.url, !r.slim)
+		}
+		if err != nil {
+			res.err = fmt.Errorf("html: %w", err)
+		}
+	case "text/plain", "text/markdown", "text/x-markdown":
+		res.text, res.err = decodeText(resp)
+	case "application/pdf":
+		// Extracted in slim runs too, so that a PDF that cannot be read
+		// is a failure in both.
+		res.pdf, res.err = pdfDoc(resp.body)
+	default:
+		res.err = fmt.Errorf("content type %q is not a page the connector reads", res.contentType)
+	}
+	tag := resp.header.Get("X-Robots-Tag")
+	noindex := hasToken(tag, "noindex") || hasToken(tag, "none")
+	switch {
+	case res.page != nil:
+		res.page.noindex = res.page.noindex || noindex
+		res.page.nofollow = res.page.nofollow || hasToken(tag, "nofollow") || hasToken(tag, "none")
+	case noindex:
+		return result{skip: "X-Robots-Tag: noindex"}
+	}
+	return res
+}
+
+// contentType returns the response's media type, sniffed when the server
+// does not say.
+func contentType(resp *response) string {
+	ct := resp.header.Get("Content-Type")
+	if ct == "" {
+		ct = http.DetectContentType(resp.body)
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0]))
+	}
+	return mt
+}
+
+// decodeText decodes a text body in the charset the response names.
+func decodeText(resp *response) (string, error) {
+	rd, err := charset.NewReader(bytes.NewReader(resp.body), resp.header.Get("Content-Type"))
+	if err != nil {
+		return "", fmt.Errorf("charset: %w", err)
+	}
+	b, err := io.ReadAll(rd)
+	if err != nil {
+		return "", fmt.Errorf("charset: %w", err)
+	}
+	if !utf8.Valid(b) {
+		b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
+	}
+	return string(b), nil
+}
+
+// lastModified reads the Last-Modified header; absent or malformed gives
+// the zero time.
+func lastModified(h http.Header) time.Time {
+	t, err := http.ParseTime(h.Get("Last-Modified"))
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// commit applies one result in frontier order: it admits the links and
+// sitemap entries found, and yields the document or the failure. It
+// returns false when yield did.
+func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool) bool {
+	switch {
+	case errors.Is(res.err, httpx.ErrForbiddenAddress):
+		// The site's address is refused: no page of it can be read.
+		yield(tributary.Item{}, fmt.Errorf("web: crawl %s: %w", r.site, res.err))
+		return false
+	case res.err != nil:
+		f := tributary.DocumentFailure(e.key, e.u.String(), res.err)
+		f.Message = "fetch " + e.u.Redacted()
+		if e.sitemap {
+			f.DocumentID, f.EntityID, f.Message = "", e.key, "sitemap "+e.u.Redacted()
+		}
+		return yield(tributary.FailureItem(f), nil)
+	case res.skip != "" && e.key == key(r.c.start) && r.admitted == 1:
+		// The start URL leads nowhere the crawl may go: the settings are
+		// wrong, and saying so beats an empty crawl.
+		yield(tributary.Item{}, tributary.NewError("web: crawl", tributary.ErrInvalidConfig,
+			fmt.Errorf("start URL %s %s", e.u.Redacted(), res.skip)))
+		return false
+	case res.skip != "":
+		r.c.log.Debug("web: skipped", "url", e.u.Redacted(), "reason", res.skip)
+		return true
+	case e.sitemap:
+		if len(res.sitemap) == maxSitemapEntries {
+			r.c.log.Warn("web: sitemap lists the protocol's maximum of entries; any past it are not read",
+				"url", e.u.Redacted(), "entries", maxSitemapEntries)
+		}
+		for _, se := range res.sitemap {
+			if u, err := res.final.Parse(se.loc); err == nil {
+				r.admit(u, 0, se.index, se.lastmod, false)
+			}
+		}
+		return true
+	}
+	if p := res.page; p != nil && r.c.s.Mode == ModeCrawl && !p.nofollow && e.depth < r.c.s.MaxDepth {
+		for _, l := range p.links {
+			r.admit(l, e.depth+1, false, time.Time{}, true)
+		}
+	}
+	if p := res.page; p != nil && p.refresh != nil && r.site.contains(p.refresh) && key(p.refresh) != key(res.final) {
+		// An immediate meta refresh is a redirect that HTML makes.
+		r.admit(p.refresh, e.depth, false, e.lastmod, false)
+		return true
+	}
+	id, ok := r.identify(e, res)
+	if !ok {
+		return true
+	}
+	updated := e.lastmod
+	if updated.IsZero() {
+		updated = res.lastMod
+	}
+	if updated.IsZero() && res.pdf != nil {
+		updated = res.pdf.Updated
+	}
+	if !updated.IsZero() && !r.inWindow(updated) {
+		return true
+	}
+	return yield(tributary.DocumentItem(r.document(id, updated, res)), nil)
+}
+
+// identify returns the id a fetched page is yielded under: its own key, or
+// the key it was redirected to, or its canonical URL within the site. A
+// page whose final or canonical URL was already admitted is a duplicate of
+// that page and is not yielded (ok=false); so is a page marked noindex.
+func (r *run) identify(e entry, res result) (string, bool) {
+	id := e.key
+	if fk := key(res.final); fk != id {
+		if !r.claim(fk) {
+			return "", false
+		}
+		id = fk
+	}
+	if p := res.page; p != nil {
+		if p.noindex {
+			return "", false
+		}
+		if cu := p.canonical; cu != nil && r.site.contains(cu) {
+			if ck := key(cu); ck != id {
+				if !r.claim(ck) {
+					return "", false
+				}
+				id = ck
+			}
+		}
+	}
+	return id, true
+}
+
+// claim marks k as taken by the page being committed, reporting false when
+// another entry already had it.
+func (r *run) claim(k string) bool {
+	fp := fingerprint(k)
+	if _, dup := r.seen[fp]; dup {
+		return false
+	}
+	r.seen[fp] = struct{}{}
+	return true
+}
+
+// document builds the document for a committed page.
+func (r *run) document(id string, updated time.Time, res result) *tributary.Document {
+	d := &tributary.Document{
+		ID:         id,
+		Source:     Source,
+		SemanticID: id,
+		UpdatedAt:  updated,
+		Metadata:   tributary.Metadata{},
+	}
+	d.Metadata.Add("content_type", res.contentType)
+	if res.page != nil {
+		d.Title = res.page.title
+		for _, s := range res.page.sections {
+			link := id
+			if s.anchor != "" {
+				link += "#" + url.PathEscape(s.anchor)
+			}
+			d.Sections = append(d.Sections, tributary.Section{
+				Kind: tributary.SectionText, Link: link, Heading: s.heading, Text: s.text})
+		}
+	} else if res.pdf != nil && !r.slim {
+		d.Title = res.pdf.Title
+		for _, s := range res.pdf.Sections {
+			s.Link = id + s.Link
+			d.Sections = append(d.Sections, s)
+		}
+	} else if !r.slim {
+		d.Sections = []tributary.Section{tributary.TextSection(id, res.text)}
+	}
+	if d.Title != "" {
+		d.SemanticID = d.Title
+	}
+	if len(d.Sections) == 0 && !r.slim {
+		d.Sections = []tributary.Section{tributary.TextSection(id, "")}
+	}
+	return d
+}

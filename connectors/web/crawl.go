@@ -1,0 +1,241 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/temoto/robotstxt"
+
+	"github.com/tributary-dev/tributary"
+)
+
+// checkpointEvery is the most committed URLs between two checkpoints.
+const checkpointEvery = 16
+
+// checkpointInterval is how many URLs to commit between checkpoints: every
+// one while the crawl is small, then fewer as a checkpoint's cost (which
+// grows with the URLs admitted) rises, so that encoding them costs each
+// page a bounded amount.
+func (r *run) checkpointInterval() int {
+	return min(checkpointEvery, 1+r.admitted/64)
+}
+
+// entry is one URL in the frontier.
+type entry struct {
+	u       *url.URL // fetch form
+	key     string   // normalised form: the document id
+	depth   int
+	sitemap bool      // a sitemap to expand rather than a page
+	lastmod time.Time // from the sitemap, when listed there
+}
+
+// run is the state of one crawl: the frontier, in the order URLs were
+// admitted, and the fingerprints of every URL admitted so far.
+//
+// URLs are fetched concurrently but committed (their links admitted, their
+// documents yielded) strictly in admission order, so a crawl of an
+// unchanged site always admits, yields and checkpoints the same URLs in the
+// same order, whatever the timing of the responses.
+type run struct {
+	c           *Connector
+	site        site
+	start, end  time.Time
+	slim        bool
+	checkpoints bool
+	robots      *robotstxt.Group // nil: everything allowed
+
+	queue    []entry
+	seen     map[uint64]struct{}
+	admitted int
+	limitHit bool
+}
+
+func (c *Connector) newRun(start, end time.Time, slim, checkpoints bool) *run {
+	return &run{c: c, site: c.site, start: start, end: end, slim: slim, checkpoints: checkpoints,
+		seen: make(map[uint64]struct{})}
+}
+
+// job and result carry one frontier entry to a worker and back.
+type job struct {
+	seq int
+	e   entry
+}
+
+// loop fetches the frontier with a bounded pool of workers and commits the
+// results in order. Every worker has returned when loop returns.
+func (r *run) loop(parent context.Context, yield func(tributary.Item, error) bool) {
+	if err := r.prepare(parent); err != nil {
+		yield(tributary.Item{}, err)
+		return
+	}
+	window := 2 * r.c.s.Concurrency
+	jobs, results, stop := r.startWorkers(parent, window)
+	defer stop()
+	pending := make(map[int]result)
+	base, next, commits := 0, 0, 0 // seq of queue[0], next seq to dispatch
+	for {
+		if err := parent.Err(); err != nil {
+			yield(tributary.Item{}, fmt.Errorf("web: crawl %s: %w", r.site, err))
+			return
+		}
+		if len(r.queue) == 0 {
+			break
+		}
+		for ; next < base+len(r.queue) && next-base < window; next++ {
+			jobs <- job{seq: next, e: r.queue[next-base]}
+		}
+		res, ok := pending[base]
+		if !ok {
+			select {
+			case res = <-results:
+				pending[res.seq] = res
+			case <-parent.Done():
+			}
+			continue
+		}
+		delete(pending, base)
+		e := r.queue[0]
+		r.queue[0] = entry{}
+		r.queue = r.queue[1:]
+		base++
+		if !r.commit(e, res, yield) {
+			return
+		}
+		if commits++; r.checkpoints && (commits >= r.checkpointInterval() || len(r.queue) == 0) {
+			commits = 0
+			if cp, ok := r.checkpoint(); ok && !yield(tributary.CheckpointItem(cp), nil) {
+				return
+			}
+		}
+	}
+	if r.limitHit {
+		r.c.log.Warn("web: page limit reached; further links were not followed", "max_pages", r.c.s.MaxPages)
+	}
+}
+
+// startWorkers starts the fetching workers. At most window jobs may be in
+// flight, so neither channel ever blocks a sender. stop cancels the
+// workers' requests and waits until every worker has returned.
+func (r *run) startWorkers(parent context.Context, window int) (chan<- job, <-chan result, func()) {
+	ctx, cancel := context.WithCancel(parent)
+	jobs := make(chan job, window)
+	results := make(chan result, window)
+	var wg sync.WaitGroup
+	for range r.c.s.Concurrency {
+		wg.Go(func() {
+			for j := range jobs {
+				res := r.fetch(ctx, j.e)
+				res.seq = j.seq
+				results <- res
+			}
+		})
+	}
+	return jobs, results, func() {
+		cancel()
+		close(jobs)
+		wg.Wait()
+	}
+}
+
+// prepare reads robots.txt and, on a fresh start, seeds the frontier.
+func (r *run) prepare(ctx context.Context) error {
+	if len(r.queue) == 0 && r.admitted > 0 {
+		return nil // resumed from the checkpoint at the end of a crawl
+	}
+	var sitemaps []string
+	if !r.c.s.IgnoreRobots {
+		data, err := r.fetchRobots(ctx)
+		if err != nil {
+			return err
+		}
+		r.robots = data.FindGroup(r.c.s.UserAgent)
+		r.c.applyCrawlDelay(r.robots.CrawlDelay)
+		sitemaps = data.Sitemaps
+	}
+	if len(r.queue) > 0 || r.admitted > 0 {
+		return nil // resumed: the frontier is the checkpoint's
+	}
+	if r.c.s.Mode != ModeSitemap && !r.allowed(r.c.start) {
+		return tributary.NewError("web: crawl", tributary.ErrInvalidConfig, fmt.Errorf(
+			"robots.txt of %s disallows the start URL for user agent %q (ignore_robots is for sites you own)",
+			r.site, r.c.s.UserAgent))
+	}
+	r.seed(sitemaps)
+	return nil
+}
+
+// seed puts the start URL (or, in sitemap mode at a site root, the sitemaps
+// robots.txt names, else /sitemap.xml) in the frontier.
+func (r *run) seed(robotsSitemaps []string) {
+	switch {
+	case r.c.s.Mode != ModeSitemap:
+		r.push(entry{u: r.c.start, key: key(r.c.start)})
+	case r.c.start.Path != "/" || r.c.start.RawQuery != "":
+		r.push(entry{u: r.c.start, key: key(r.c.start), sitemap: true})
+	default:
+		for _, s := range robotsSitemaps {
+			if u, err := url.Parse(s); err == nil && r.site.contains(u) {
+				r.admit(u, 0, true, time.Time{}, false)
+			}
+		}
+		if len(r.queue) == 0 {
+			u := r.c.start.ResolveReference(&url.URL{Path: "/sitemap.xml"})
+			r.push(entry{u: u, key: key(u), sitemap: true})
+		}
+	}
+}
+
+// push appends e to the frontier, admitted.
+func (r *run) push(e entry) {
+	r.seen[fingerprint(e.key)] = struct{}{}
+	r.admitted++
+	r.queue = append(r.queue, e)
+}
+
+// admit adds a URL to the frontier unless it was admitted before, is off
+// the site, is filtered out, is disallowed by robots.txt, lies outside the
+// window by its sitemap lastmod (a page, not a sitemap: a sitemap's lastmod
+// says nothing of the pages it lists without one), or the page limit is
+// reached. The patterns apply to every page, the asset filter to links
+// found in pages (fromLink).
+func (r *run) admit(raw *url.URL, depth int, sitemap bool, lastmod time.Time, fromLink bool) {
+	if !r.site.contains(raw) {
+		return
+	}
+	u := fetchURL(raw)
+	k := key(u)
+	if _, dup := r.seen[fingerprint(k)]; dup {
+		return
+	}
+	if fromLink && looksLikeAsset(u) || !sitemap && !r.c.filter.admits(u) {
+		return
+	}
+	if !sitemap && !r.allowed(u) {
+		r.c.log.Debug("web: robots.txt disallows", "url", u.Redacted())
+		return
+	}
+	if !sitemap && !lastmod.IsZero() && !r.inWindow(lastmod) {
+		return
+	}
+	if r.admitted >= r.c.s.MaxPages {
+		r.limitHit = true
+		return
+	}
+	r.push(entry{u: u, key: k, depth: depth, sitemap: sitemap, lastmod: lastmod})
+}
+
+// allowed reports whether robots.txt lets the connector fetch u.
+func (r *run) allowed(u *url.URL) bool {
+	if r.robots == nil {
+		return true
+	}
+	return r.robots.Test(pathOf(u))
+}
+
+// inWindow reports whether t is in [start, end).
+func (r *run) inWindow(t time.Time) bool {
+	return (r.start.IsZero() || !t.Before(r.start)) && (r.end.IsZero() || t.Before(r.end))
+}

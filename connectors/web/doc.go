@@ -1,0 +1,105 @@
+// Package web is the Tributary connector for websites: one page, a whole
+// site followed link by link, or the pages a sitemap lists.
+//
+// # Setting it up
+//
+// The connector needs no credentials: it reads what any visitor can. Give it
+// the start URL and a mode:
+//
+//	{"url": "https://docs.example.com/", "mode": "crawl", "max_depth": 5, "max_pages": 2000,
+//	 "include": ["/guide/**"], "exclude": ["/guide/archive/**"]}
+//
+// The modes:
+//
+//   - "single" fetches the one page at url.
+//   - "crawl" (the default) follows links breadth first within the site of
+//     url (the same scheme, host and port), at most max_depth links away
+//     and at most max_pages URLs per run (failures, redirects and sitemaps
+//     count too). Include and exclude patterns match the path and query of
+//     every page but the start URL, sitemap pages too: "*" within a
+//     segment, "**" across segments (a crawl of "https://example.com/docs/"
+//     covers the whole site unless include says ["/docs/**"]). Links to
+//     images, scripts, styles, archives and media are never fetched.
+//   - "sitemap" fetches the pages a sitemap lists. url is the sitemap (XML,
+//     gzip-compressed or not, or a sitemap index of such sitemaps), or the
+//     site's root to use the sitemaps robots.txt names, else /sitemap.xml.
+//     Only entries in the sitemap's own site are read.
+//
+// The connector sends at most requests_per_second requests to the site
+// (default 2), fetching up to concurrency pages at once within that rate,
+// and slows down further when robots.txt asks for a Crawl-delay. It obeys
+// robots.txt for its user_agent (ignore_robots is for sites you own), the
+// robots meta tag and the X-Robots-Tag header. A site on a private or
+// loopback address (an intranet, a local test server) is refused unless the
+// host sets tributary.Env.AllowPrivateNetwork.
+//
+// To try it, examples/web crawls a small site it serves itself (go run
+// ./examples/web), or any URL given as its argument.
+//
+// # Documents
+//
+// A document's ID is the page's normalised URL: scheme and host in lower
+// case, no default port, no fragment, dot segments resolved, and no
+// trailing slash except for the root, so "/a", "/a/" and "/a#top" are one
+// page. A page that redirects within the site (by HTTP or by an immediate
+// <meta http-equiv="refresh">) is yielded under the URL it lands on, and a
+// page whose <link rel="canonical"> names another URL of the site is
+// yielded under that URL; when that URL was already admitted, the page is a
+// duplicate and is not yielded again. Redirects off the site are not
+// followed; when the start URL itself redirects off the site (say from
+// http to https), the run fails with ErrInvalidConfig naming the target, so
+// the setting can be corrected.
+//
+// The text is the page's readable text: scripts, styles, navigation,
+// asides and the page's own header and footer are dropped (a header inside
+// an article is kept). Each heading starts a section whose link points at
+// the heading's anchor when it has one. The title comes from <title>, else
+// the first <h1>; SemanticID is the title, else the URL. Plain-text pages
+// are one section. PDFs linked from the site are read too, one section per
+// page linked as "#page=N", titled from their information dictionary (with
+// the extractor the file connector uses). Text in other encodings is
+// decoded to UTF-8. UpdatedAt is the sitemap's lastmod, else the
+// Last-Modified header, else a PDF's own modification date, else zero: it
+// is never invented.
+//
+// # Failures and skips
+//
+// A page that cannot be read is a *tributary.Failure whose DocumentID is
+// the page's normalised URL, and the run goes on: a 4xx or 5xx status, a
+// timeout or network error, a body over max_page_bytes, a content type that
+// is neither HTML, plain text nor PDF, a PDF that is encrypted or has no
+// text layer, more than ten redirects. A sitemap that cannot be read is a
+// Failure with the sitemap's URL as EntityID. Leaving a URL alone on
+// purpose is not a failure: a path robots.txt disallows, a noindex page
+// (robots meta tag or X-Robots-Tag; its links are still followed unless it
+// also says nofollow), a redirect off the site, a duplicate by redirect or
+// canonical URL, a URL beyond max_depth or max_pages (hitting max_pages is
+// logged as a warning). robots.txt itself answering a 5xx, or the site
+// being unreachable for it, ends the run with a classified error, so the
+// run is retried rather than crawling blind; so does an address the
+// network guard refuses. A start URL that robots.txt disallows ends the
+// run with ErrInvalidConfig, as does one that redirects off the site.
+//
+// # Polling, slim listings and checkpoints
+//
+// Poll yields the pages whose UpdatedAt is in the window, and every page
+// whose update time is unknown. In sitemap mode a page whose lastmod is
+// outside the window is not fetched at all, and a page listed without a
+// lastmod is asked for with If-Modified-Since set to the window's start (a
+// 304 answer means it did not change). LoadSlim fetches the same pages
+// as Load (only fetching tells a page's links, redirects and status) but
+// extracts no text, so it admits exactly what Load admits.
+//
+// Pages are fetched concurrently but committed in the order they were
+// found, so a run over an unchanged site yields the same pages in the same
+// order. LoadFromCheckpoint yields a checkpoint after every page while the
+// crawl is small, at least every 16 pages later, and at its end, holding the
+// frontier (the URLs found and not yet committed, as paths) and a 48-bit
+// fingerprint of every URL admitted so far, six bytes each: a resumed crawl
+// goes on from its frontier and never fetches an admitted URL again. The
+// frontier and the fingerprints are bounded by max_pages, not by the size
+// of the site. A checkpoint that would exceed tributary.MaxCheckpointSize
+// (past about 6,000 admitted URLs when they are short, sooner when they are
+// long) is not emitted; the crawl goes on, and a crash resumes from the
+// last checkpoint that fitted.
+package web

@@ -1,0 +1,129 @@
+package extract
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ledongthuc/pdf"
+	"github.com/tributary-dev/tributary"
+)
+
+// PDF extracts the text of a PDF document, one section per page (linked as
+// "#page=N"), with the title and author of its information dictionary. An
+// encrypted PDF that needs a password fails with ErrEncrypted; a malformed
+// one with ErrUndecodable. A PDF whose pages carry no text at all (a
+// scanned image) fails with ErrUndecodable too, since it would index as
+// nothing.
+//
+// The parser (github.com/ledongthuc/pdf) reports some malformed input by
+// panicking; PDF recovers and returns ErrUndecodable instead.
+func PDF(r io.ReaderAt, size int64, l Limits) (d *Doc, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			d, err = nil, fmt.Errorf("%w: malformed PDF: %v", ErrUndecodable, x)
+		}
+	}()
+	pr, err := pdf.NewReader(r, size)
+	if err != nil {
+		if errors.Is(err, pdf.ErrInvalidPassword) {
+			return nil, fmt.Errorf("%w: PDF needs a password", ErrEncrypted)
+		}
+		return nil, fmt.Errorf("%w: malformed PDF: %w", ErrUndecodable, err)
+	}
+	d = &Doc{}
+	pdfInfo(pr.Trailer().Key("Info"), d)
+	pages := pr.NumPage()
+	if pages > l.maxParts() {
+		return nil, fmt.Errorf("%w: PDF has %d pages, over %d", ErrTooLarge, pages, l.maxParts())
+	}
+	var total int64
+	var any bool
+	for i := 1; i <= pages; i++ {
+		p := pr.Page(i)
+		if p.V.IsNull() {
+			continue
+		}
+		if err := pdfContentBound(p.V.Key("Contents"), l.maxPart()); err != nil {
+			return nil, fmt.Errorf("page %d: %w", i, err)
+		}
+		text, err := p.GetPlainText(nil)
+		if err != nil {
+			return nil, fmt.Errorf("%w: PDF page %d: %w", ErrUndecodable, i, err)
+		}
+		text = strings.TrimSpace(text)
+		total += int64(len(text))
+		if total > l.maxText() {
+			return nil, fmt.Errorf("%w: PDF text over %d bytes", ErrTooLarge, l.maxText())
+		}
+		any = any || text != ""
+		d.Sections = append(d.Sections, tributary.Section{Kind: tributary.SectionText,
+			Link: "#page=" + strconv.Itoa(i), Heading: "Page " + strconv.Itoa(i), Text: text})
+	}
+	if !any {
+		return nil, fmt.Errorf("%w: PDF has no text layer (scanned or empty)", ErrUndecodable)
+	}
+	return d, nil
+}
+
+// pdfContentBound expands a page's content streams without keeping them,
+// and fails with ErrTooLarge when they expand past limit: the parser reads
+// a page's content whole, so a small PDF whose content stream inflates to
+// gigabytes (a decompression bomb) must be refused before it parses it.
+func pdfContentBound(contents pdf.Value, limit int64) error {
+	streams := []pdf.Value{contents}
+	if contents.Kind() == pdf.Array {
+		streams = streams[:0]
+		for i := range contents.Len() {
+			streams = append(streams, contents.Index(i))
+		}
+	}
+	var total int64
+	for _, s := range streams {
+		if s.Kind() != pdf.Stream {
+			continue
+		}
+		rc := s.Reader()
+		n, err := io.Copy(io.Discard, io.LimitReader(rc, limit-total+1))
+		rc.Close()
+		total += n
+		if total > limit {
+			return fmt.Errorf("%w: PDF page content expands past %d bytes", ErrTooLarge, limit)
+		}
+		if err != nil {
+			return fmt.Errorf("%w: PDF content stream: %w", ErrUndecodable, err)
+		}
+	}
+	return nil
+}
+
+func pdfInfo(info pdf.Value, d *Doc) {
+	if info.IsNull() {
+		return
+	}
+	d.Title = strings.TrimSpace(info.Key("Title").Text())
+	if a := strings.TrimSpace(info.Key("Author").Text()); a != "" {
+		d.Authors = []tributary.Person{{DisplayName: a}}
+	}
+	d.Created = pdfDate(info.Key("CreationDate").Text())
+	d.Updated = pdfDate(info.Key("ModDate").Text())
+	if k := strings.TrimSpace(info.Key("Keywords").Text()); k != "" {
+		d.Metadata = tributary.Metadata{}
+		d.Metadata.Add("keywords", k)
+	}
+}
+
+// pdfDate parses a PDF date such as "D:20240102150405+01'00'".
+func pdfDate(s string) time.Time {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "D:")
+	s = strings.ReplaceAll(s, "'", "")
+	for _, layout := range []string{"20060102150405-0700", "20060102150405Z0700", "20060102150405Z", "20060102150405", "20060102"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
