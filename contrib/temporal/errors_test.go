@@ -67,7 +67,7 @@ func TestCredentialsNeverEnterHistory(t *testing.T) {
 	ts, c := server(t)
 	ctx := ctxFor(t)
 	settings := mock.Sample(120)
-	settings.AcceptToken = "x" // replaced by the secret when resolved
+	settings.AcceptToken = tributary.NewSecret("x") // replaced by the secret when resolved
 	var opens atomic.Int64
 	idx := newIndex()
 	startWorker(t, ts, &tt.Worker{Resolver: registryResolver(secret, settings, &opens), Store: &tributary.MemoryStore{}, Sink: idx})
@@ -98,7 +98,7 @@ func TestExpiredCredentialEndsWorkflow(t *testing.T) {
 	ts, c := server(t)
 	ctx := ctxFor(t)
 	settings := mock.Sample(10)
-	settings.AcceptToken = "x"
+	settings.AcceptToken = tributary.NewSecret("x")
 	var opens atomic.Int64
 	startWorker(t, ts, &tt.Worker{Resolver: registryResolver("revoked-"+secret, settings, &opens), Store: &tributary.MemoryStore{}, Sink: newIndex()})
 

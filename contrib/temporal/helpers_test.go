@@ -85,7 +85,7 @@ func (r *fixedResolver) Open(ctx context.Context, ref tt.Ref) (tributary.Connect
 
 func newMock(t *testing.T, s mock.Settings, token string) *mock.Connector {
 	t.Helper()
-	c, err := mock.New(s, mock.Credentials{Token: tributary.Secret(token)}, tributary.Env{})
+	c, err := mock.New(s, mock.Credentials{Token: tributary.NewSecret(token)}, tributary.Env{})
 	require.NoError(t, err)
 	return c
 }

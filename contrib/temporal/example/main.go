@@ -46,7 +46,7 @@ func run(addr string, docs, slice int) error {
 
 	// The backend's side: where connector configuration, state and
 	// documents live. Here: an in-memory source, store and counting sink.
-	src, err := mock.New(mock.Sample(docs), mock.Credentials{Token: "kept-by-the-backend"}, tributary.Env{})
+	src, err := mock.New(mock.Sample(docs), mock.Credentials{Token: tributary.NewSecret("kept-by-the-backend")}, tributary.Env{})
 	if err != nil {
 		return err
 	}
