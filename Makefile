@@ -4,13 +4,19 @@ BIN := $(CURDIR)/.bin
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(BIN)/staticcheck-$(STATICCHECK_VERSION)
 
-.PHONY: test vet staticcheck fmt fmt-check race bench bench-all fuzz soak
+.PHONY: test vet staticcheck fmt fmt-check race scale bench bench-all fuzz soak
 
-## test: formatting, vet, staticcheck and the race-enabled test suite
-test: fmt-check vet staticcheck race
+## test: formatting, vet, staticcheck, the race-enabled test suite, and the
+## scale tests that the race detector makes too slow
+test: fmt-check vet staticcheck race scale
 
 race:
 	$(GO) test -race -count=1 ./...
+
+# The 10,000-item runs measure memory and checkpoint size; they skip
+# themselves under -race and run here without it.
+scale:
+	$(GO) test -count=1 -run 'TenThousand|ThroughputAt' ./connectors/...
 
 vet:
 	$(GO) vet ./...

@@ -11,6 +11,7 @@ import (
 	_ "github.com/tributary-dev/tributary/connectors/confluence"
 	_ "github.com/tributary-dev/tributary/connectors/file"
 	_ "github.com/tributary-dev/tributary/connectors/github"
+	_ "github.com/tributary-dev/tributary/connectors/jira"
 	_ "github.com/tributary-dev/tributary/connectors/mock"
 	_ "github.com/tributary-dev/tributary/connectors/slack"
 	_ "github.com/tributary-dev/tributary/connectors/web"

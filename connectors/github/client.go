@@ -1,7 +1,6 @@
 package github
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -33,21 +32,18 @@ type client struct {
 	minWait, maxWait time.Duration
 }
 
-// newClient builds the client; retry is the stack's retry policy, zero for
-// its defaults.
-func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.RetryPolicy) (*client, error) {
+// newClient builds the client on the stack's default retry policy.
+func newClient(s *Settings, c *Credentials, env tributary.Env) (*client, error) {
 	hc, err := httpx.New(httpx.Options{
 		Env:       env,
 		Name:      "github",
 		Auth:      httpx.Bearer(c.Token),
 		UserAgent: "tributary-github-connector",
-		Retry:     retry,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &client{http: hc, base: s.baseURL(), minWait: cmp.Or(retry.MinBackoff, 500*time.Millisecond),
-		maxWait: cmp.Or(retry.MaxBackoff, 30*time.Second)}, nil
+	return &client{http: hc, base: s.baseURL(), minWait: 500 * time.Millisecond, maxWait: 30 * time.Second}, nil
 }
 
 // url joins the base URL, a path and query parameters.

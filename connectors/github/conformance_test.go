@@ -9,7 +9,6 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectortest"
-	"github.com/tributary-dev/tributary/httpx"
 	"github.com/tributary-dev/tributary/internal/emulator"
 	"github.com/tributary-dev/tributary/internal/githubemu"
 )
@@ -25,9 +24,12 @@ const failingItem = "https://github.com/acme/repo-001/issues/"
 var idPattern = regexp.MustCompile(`^https://github\.com/acme/repo-00[01]/(issues|pull)/\d+$`)
 
 // conformanceHarness describes the fixture; faults, when set, configures
-// the emulator's fault schedule for each check.
-// It also returns the emulators the checks start, for counting faults.
-func conformanceHarness(faults func(*githubemu.Server), retry httpx.RetryPolicy) (connectortest.Harness, *[]*githubemu.Server) {
+// the emulator's fault schedule for each check. Every check runs in a
+// testing/synctest bubble with its own emulator, served in memory, so the
+// HTTP stack's real backoff and the emulator's Retry-After pass in fake
+// time. It also returns the emulators the checks start, for counting
+// faults.
+func conformanceHarness(faults func(*githubemu.Server)) (connectortest.Harness, *[]*githubemu.Server) {
 	probe := githubemu.Generate(conformanceGen)
 	repos := []string{"acme/repo-000", "acme/repo-001"}
 	ref := &fixture{data: probe}
@@ -54,7 +56,7 @@ func conformanceHarness(faults func(*githubemu.Server), retry httpx.RetryPolicy)
 		s.IncludeComments = true
 		env := f.env()
 		env.WantPermissions = true
-		c, err := newConnector(s, Credentials{Token: tributary.NewSecret(token), WebhookSecret: tributary.NewSecret(testWebhookSecret)}, env, retry)
+		c, err := New(s, Credentials{Token: tributary.NewSecret(token), WebhookSecret: tributary.NewSecret(testWebhookSecret)}, env)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +75,7 @@ func conformanceHarness(faults func(*githubemu.Server), retry httpx.RetryPolicy)
 		Events:    conformanceEvents(probe),
 		IDMatches: idPattern.MatchString,
 		Requests:  func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
-		Timeout:   time.Minute,
+		Synctest:  true,
 	}, &emus
 }
 
@@ -120,31 +122,41 @@ func window(f *fixture, repos []string, start, end time.Time, failing string) co
 }
 
 func TestConformance(t *testing.T) {
-	h, _ := conformanceHarness(nil, httpx.RetryPolicy{})
+	h, _ := conformanceHarness(nil)
 	connectortest.Run(t, h)
 }
 
 // TestConformanceWithFaults runs the kit with the emulator failing about
-// one request in four: 429s, 500s and 502s, reset connections and truncated
-// bodies. Every document still arrives. The kit's checks cannot run in a
-// synctest bubble, so the faults here name no Retry-After and the stack's
-// backoff is cut to a millisecond; TestFaultsStillDeliverEverything covers
-// Retry-After and secondary limits in fake time.
+// one request in four: 429s and secondary limits naming a Retry-After,
+// 500s and 502s, reset connections and truncated bodies. Every document
+// still arrives, with the connector's own retry policy and real waits,
+// which the checks' synctest bubbles pass in fake time.
 func TestConformanceWithFaults(t *testing.T) {
-	fast := httpx.RetryPolicy{MaxAttempts: 8, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}
 	h, emus := conformanceHarness(func(s *githubemu.Server) {
-		for k, fault := range map[int]emulator.Fault{11: {Status: http.StatusTooManyRequests}, 13: emulator.ConnectionReset,
-			17: emulator.TruncatedBody, 19: emulator.InternalError, 23: githubemu.BadGateway} {
+		for k, fault := range map[int]emulator.Fault{11: {Status: http.StatusTooManyRequests, RetryAfter: 10 * time.Second},
+			13: emulator.ConnectionReset, 17: emulator.TruncatedBody, 19: emulator.InternalError, 23: githubemu.BadGateway,
+			29: githubemu.SecondaryLimit} {
 			s.FailEvery("*", k, fault)
 		}
-	}, fast)
+	})
 	connectortest.Run(t, h)
-	faults := 0
+	faults := map[string]int{}
+	total := 0
 	for _, e := range *emus {
-		faults += e.Faults()
+		for _, r := range e.Requests() {
+			if r.Fault != "" {
+				faults[r.Fault]++
+				total++
+			}
+		}
 	}
-	if faults < 100 {
-		t.Errorf("only %d faults were injected", faults)
+	if total < 100 {
+		t.Errorf("only %d faults were injected", total)
 	}
-	t.Logf("%d faults injected", faults)
+	for _, f := range []string{"status 429", "status 403", "status 500", "status 502", "reset", "truncate"} {
+		if faults[f] == 0 {
+			t.Errorf("fault %s never happened", f)
+		}
+	}
+	t.Logf("faults injected: %v", faults)
 }

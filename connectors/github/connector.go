@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/tributary-dev/tributary"
-	"github.com/tributary-dev/tributary/httpx"
 )
 
 // Source is the document source this package reads.
@@ -51,15 +50,10 @@ var (
 // empty BaseURL, State or PerPage means its default; IncludePullRequests and
 // IncludeIssues must be set (SetDefaults sets every default).
 func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
-	return newConnector(s, c, env, httpx.RetryPolicy{})
-}
-
-// newConnector is New with a retry policy for the HTTP stack.
-func newConnector(s Settings, c Credentials, env tributary.Env, retry httpx.RetryPolicy) (*Connector, error) {
 	if err := errors.Join(prefixed("settings", s.Validate()), prefixed("credentials", c.Validate())); err != nil {
 		return nil, &tributary.Error{Op: "github: new connector", Kind: tributary.ErrInvalidConfig, Err: err}
 	}
-	cl, err := newClient(&s, &c, env, retry)
+	cl, err := newClient(&s, &c, env)
 	if err != nil {
 		return nil, fmt.Errorf("github: new connector: %w", err)
 	}

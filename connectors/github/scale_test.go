@@ -53,7 +53,7 @@ func liveHeap() uint64 {
 // items leave the checkpoint's size and the connector's memory where they
 // were: both hold a position, never what was seen.
 func TestTenThousandItemsKeepMemoryAndCheckpointsFlat(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		t.Skip("loads 11,000 emulated items")
 	}
 	smallDocs, smallCP, smallRise := scaleRun(t, 4, 250)

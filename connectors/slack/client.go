@@ -41,29 +41,24 @@ type client struct {
 	backoff time.Duration
 }
 
-// tuning adjusts the client for tests that run in real time: no pacing to
-// Slack's tiers and short backoffs. The zero value is the production
-// behaviour.
+// tuning adjusts the client for benchmarks of the connector's own cost,
+// which run in real time: no pacing to Slack's tiers. The zero value is
+// the production behaviour.
 type tuning struct {
 	unpaced bool
-	retry   httpx.RetryPolicy
-	backoff time.Duration
 }
 
 func newClient(s Settings, token tributary.Secret, env tributary.Env, tune tuning) (*client, error) {
 	// burst lets the higher tiers send a few calls at once, as Slack
 	// tolerates; history and replies, the costly ones, go one at a time.
 	mk := func(perMinute, burst int) (*httpx.Client, error) {
-		o := httpx.Options{Env: env, Name: "slack", Auth: httpx.Bearer(token), Retry: tune.retry}
+		o := httpx.Options{Env: env, Name: "slack", Auth: httpx.Bearer(token)}
 		if perMinute > 0 && !tune.unpaced {
 			o.RateLimit = httpx.RateLimit{PerSecond: float64(perMinute) / 60, Burst: burst}
 		}
 		return httpx.New(o)
 	}
 	c := &client{base: s.BaseURL, clients: map[string]*httpx.Client{}, log: env.Log(), backoff: time.Second}
-	if tune.backoff > 0 {
-		c.backoff = tune.backoff
-	}
 	var err error
 	if c.other, err = mk(0, 0); err != nil {
 		return nil, err

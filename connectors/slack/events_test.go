@@ -25,12 +25,18 @@ func delivery(t testing.TB, event map[string]any, secret string, at time.Time) t
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"type": "event_callback", "team_id": "T0EMULATED", "event": event})
 	require.NoError(t, err)
+	return tributary.Event{Type: tributary.EventWebhook, Name: "message", Body: body, Header: signature(body, secret, at)}
+}
+
+// signature returns the headers Slack sends with a delivery of body signed
+// with secret at time at.
+func signature(body []byte, secret string, at time.Time) map[string][]string {
 	m := hmac.New(sha256.New, []byte(secret))
 	fmt.Fprintf(m, "v0:%d:%s", at.Unix(), body)
-	return tributary.Event{Type: tributary.EventWebhook, Name: "message", Body: body, Header: map[string][]string{
+	return map[string][]string{
 		"X-Slack-Request-Timestamp": {fmt.Sprint(at.Unix())},
 		"X-Slack-Signature":         {"v0=" + hex.EncodeToString(m.Sum(nil))},
-	}}
+	}
 }
 
 func eventItems(t testing.TB, c *slack.Connector, ev tributary.Event) (docs []*tributary.Document, deletions []string, nodes int, err error) {

@@ -1,18 +1,11 @@
 package slack
 
-import (
-	"time"
-
-	"github.com/tributary-dev/tributary/httpx"
-)
-
-// Unpaced makes c send requests without pacing to Slack's tiers and retry
-// after milliseconds rather than seconds, for tests that run in real time
-// (the conformance kit cannot run inside a testing/synctest bubble).
-// Retry-After from the server is still honoured.
+// Unpaced makes c send requests without pacing to Slack's tiers, for
+// benchmarks of the connector's own cost: they run in real time, where
+// pacing would measure only the tiers. Backoff and Retry-After are as in
+// production. Tests run in testing/synctest bubbles and need no such hook.
 func Unpaced(c *Connector) error {
-	api, err := c.reopen(tuning{unpaced: true,
-		retry: httpx.RetryPolicy{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}, backoff: time.Millisecond})
+	api, err := c.reopen(tuning{unpaced: true})
 	if err != nil {
 		return err
 	}

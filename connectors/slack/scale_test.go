@@ -80,7 +80,7 @@ func liveHeap() uint64 {
 // never a list of threads seen) and its memory flat: the live heap above
 // the emulator's own data does not grow with the number of messages.
 func TestTenThousandMessagesFlatMemorySmallCheckpoints(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		t.Skip("10,000 messages")
 	}
 	small := runAtScale(t, 4, 250, 0, false)
@@ -105,7 +105,7 @@ func mb(b uint64) float64 { return float64(b) / (1 << 20) }
 // for internal and Marketplace apps, and 1 call a minute with 15 messages
 // a page for other commercially distributed apps.
 func TestThroughputAtSlackLimits(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		t.Skip("simulated throughput")
 	}
 	for _, tc := range []struct {

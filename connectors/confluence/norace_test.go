@@ -1,0 +1,5 @@
+//go:build !race
+
+package confluence
+
+const raceEnabled = false

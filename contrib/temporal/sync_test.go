@@ -1,0 +1,62 @@
+package temporal_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectors/mock"
+	tt "github.com/tributary-dev/tributary/contrib/temporal"
+)
+
+// A sync delivers every document, over several slices and several runs of
+// the workflow (continue-as-new), and records the window as the last good
+// one; the next sync polls from there.
+func TestSyncDeliversEveryDocument(t *testing.T) {
+	ts, c := server(t)
+	ctx := ctxFor(t)
+	const n = 500
+	settings := mock.Sample(n)
+	store, idx := &tributary.MemoryStore{}, newIndex()
+	startWorker(t, ts, &tt.Worker{Resolver: &fixedResolver{c: newMock(t, settings, "")}, Store: store, Sink: idx, BatchDocs: 40})
+
+	req := tt.SyncRequest{Ref: tt.Ref{Instance: "wiki", Source: mock.Source}, SliceItems: 100, SlicesPerRun: 2, Retry: fastRetry()}
+	run, err := tt.StartSync(ctx, c, taskQueue, req)
+	require.NoError(t, err)
+	var st tt.SyncStatus
+	require.NoError(t, run.Get(ctx, &st))
+
+	distinct, repeats := idx.counts()
+	assert.Equal(t, n, distinct)
+	assert.Zero(t, repeats)
+	assert.Empty(t, idx.missing(n))
+	assert.Equal(t, tt.PhaseDone, st.Phase)
+	assert.Equal(t, n, st.Counts.Documents)
+	assert.Equal(t, 2, st.Counts.Nodes)
+	assert.True(t, st.Full)
+	assert.GreaterOrEqual(t, st.Slices, 5)
+	assert.Greater(t, st.Runs, 1, "the workflow should have continued as new")
+
+	queried, err := tt.Status(ctx, c, "wiki")
+	require.NoError(t, err)
+	assert.Equal(t, st, queried)
+
+	state, err := store.State(ctx, "wiki")
+	require.NoError(t, err)
+	assert.False(t, state.InProgress())
+	assert.Equal(t, st.Window.End, state.LastGoodEnd)
+	count, err := store.Count(ctx, "wiki")
+	require.NoError(t, err)
+	assert.Equal(t, n, count)
+
+	// The next sync polls from the last good end less the lookback and
+	// finds nothing new.
+	run, err = tt.StartSync(ctx, c, taskQueue, tt.SyncRequest{Ref: req.Ref})
+	require.NoError(t, err)
+	st = tt.SyncStatus{}
+	require.NoError(t, run.Get(ctx, &st))
+	assert.False(t, st.Full)
+	assert.Equal(t, state.LastGoodEnd.Add(-tributary.DefaultLookback), st.Window.Start)
+	assert.Zero(t, st.Counts.Documents)
+}

@@ -1,0 +1,115 @@
+package temporal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/tributary-dev/tributary"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+)
+
+// The names under which Register registers the workflows and activities.
+const (
+	SyncWorkflowName      = "tributary.Sync"
+	PruneWorkflowName     = "tributary.Prune"
+	ScheduledWorkflowName = "tributary.Scheduled"
+
+	planActivity  = "tributary.PlanWindow"
+	sliceActivity = "tributary.SyncSlice"
+	pruneActivity = "tributary.PruneInstance"
+)
+
+// Worker holds what the activities need on a worker: the backend's
+// Resolver, Store and Sink. The Store must be shared by every worker of the
+// task queue (a database, not memory), since a slice may be retried on any
+// of them.
+type Worker struct {
+	// Resolver opens the connector a workflow names.
+	Resolver Resolver
+	// Store keeps each instance's window, checkpoint and inventory, as for
+	// tributary.Runner; a Runner and these workflows may share it.
+	Store tributary.Store
+	// Sink receives the batches.
+	Sink tributary.Sink
+	// BatchDocs and BatchBytes bound a batch; zero means
+	// tributary.DefaultBatchDocs and tributary.DefaultBatchBytes.
+	BatchDocs  int
+	BatchBytes int
+	// Logger receives the activities' logs; nil discards them.
+	Logger *slog.Logger
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Register registers the workflows and the worker's activities on r under
+// the names above.
+func (w *Worker) Register(r worker.Registry) {
+	RegisterWorkflows(r)
+	r.RegisterActivityWithOptions(w.PlanWindow, activity.RegisterOptions{Name: planActivity})
+	r.RegisterActivityWithOptions(w.SyncSlice, activity.RegisterOptions{Name: sliceActivity})
+	r.RegisterActivityWithOptions(w.Prune, activity.RegisterOptions{Name: pruneActivity})
+}
+
+// RegisterWorkflows registers only the workflows, for workers that run no
+// activities.
+func RegisterWorkflows(r worker.WorkflowRegistry) {
+	r.RegisterWorkflowWithOptions(SyncWorkflow, workflow.RegisterOptions{Name: SyncWorkflowName})
+	r.RegisterWorkflowWithOptions(PruneWorkflow, workflow.RegisterOptions{Name: PruneWorkflowName})
+	r.RegisterWorkflowWithOptions(ScheduledWorkflow, workflow.RegisterOptions{Name: ScheduledWorkflowName})
+}
+
+func (w *Worker) log() *slog.Logger {
+	if w.Logger != nil {
+		return w.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func (w *Worker) now() time.Time {
+	if w.Now != nil {
+		return w.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (w *Worker) check() error {
+	var problem string
+	switch {
+	case w.Resolver == nil:
+		problem = "worker has no Resolver"
+	case w.Store == nil:
+		problem = "worker has no Store"
+	case w.Sink == nil:
+		problem = "worker has no Sink"
+	}
+	if problem != "" {
+		return tributary.NewError("temporal", tributary.ErrInvalidConfig, errors.New(problem))
+	}
+	return nil
+}
+
+// open resolves ref into a connector.
+func (w *Worker) open(ctx context.Context, ref Ref) (tributary.Connector, error) {
+	if err := errors.Join(w.check(), ref.check()); err != nil {
+		return nil, err
+	}
+	c, err := w.Resolver.Open(ctx, ref)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", ref.Instance, err)
+	}
+	if c == nil {
+		return nil, tributary.NewError("open "+ref.Instance, tributary.ErrInvalidConfig, errors.New("resolver returned no connector"))
+	}
+	return c, nil
+}
+
+// canPoll reports whether c can be asked for a window of time.
+func canPoll(c tributary.Connector) bool {
+	caps := tributary.CapabilitiesOf(c)
+	return caps.Poll || caps.Checkpoint
+}
