@@ -2,13 +2,13 @@ package github
 
 import (
 	"context"
-	"runtime"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/githubemu"
 )
 
@@ -20,33 +20,8 @@ func scaleRun(t *testing.T, repos, items int) (docs, maxCheckpoint int, heapRise
 	s := f.settings()
 	s.Owner = "acme"
 	c := f.connector(t, s, f.env())
-	base := liveHeap()
-	var peak uint64
-	pages := 0
-	for it, err := range c.LoadFromCheckpoint(context.Background(), time.Time{}, time.Time{}, nil) {
-		require.NoError(t, err)
-		require.Nil(t, it.Failure)
-		if it.Document != nil {
-			docs++
-		}
-		if it.Checkpoint != nil {
-			maxCheckpoint = max(maxCheckpoint, len(it.Checkpoint))
-			if pages++; pages%5 == 0 {
-				peak = max(peak, liveHeap())
-			}
-		}
-	}
-	if peak > base {
-		heapRise = peak - base
-	}
-	return docs, maxCheckpoint, heapRise
-}
-
-func liveHeap() uint64 {
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
+	m := connectortest.Measure(t, c.LoadFromCheckpoint(context.Background(), time.Time{}, time.Time{}, nil), 5)
+	return m.Documents, m.MaxCheckpoint, m.HeapRise
 }
 
 // Known failure: checkpoints that grow with the source. Ten times the

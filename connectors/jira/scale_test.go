@@ -2,13 +2,13 @@ package jira
 
 import (
 	"context"
-	"runtime"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/jiraemu"
 )
 
@@ -21,33 +21,8 @@ func scaleRun(t *testing.T, projects, issues int) (docs, maxCheckpoint int, heap
 	s.PageSize = 100
 	s.IncludeComments = false
 	c := f.connector(t, s)
-	base := liveHeap()
-	var peak uint64
-	pages := 0
-	for it, err := range c.LoadFromCheckpoint(context.Background(), time.Time{}, time.Time{}, nil) {
-		require.NoError(t, err)
-		require.Nil(t, it.Failure)
-		if it.Document != nil {
-			docs++
-		}
-		if it.Checkpoint != nil {
-			maxCheckpoint = max(maxCheckpoint, len(it.Checkpoint))
-			if pages++; pages%10 == 0 {
-				peak = max(peak, liveHeap())
-			}
-		}
-	}
-	if peak > base {
-		heapRise = peak - base
-	}
-	return docs, maxCheckpoint, heapRise
-}
-
-func liveHeap() uint64 {
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
+	m := connectortest.Measure(t, c.LoadFromCheckpoint(context.Background(), time.Time{}, time.Time{}, nil), 10)
+	return m.Documents, m.MaxCheckpoint, m.HeapRise
 }
 
 // Known failure: checkpoints that grow with the source. Ten times the

@@ -1,0 +1,62 @@
+package connectortest
+
+import (
+	"iter"
+	"runtime"
+	"testing"
+
+	"github.com/tributary-dev/tributary"
+)
+
+// Measurement is what Measure saw of one checkpoint stream.
+type Measurement struct {
+	// Documents is the number of documents yielded.
+	Documents int
+	// MaxCheckpoint is the size in bytes of the largest checkpoint.
+	MaxCheckpoint int
+	// HeapRise is how far the live heap rose above where it stood when the
+	// stream started, sampled after a garbage collection every sampleEvery
+	// checkpoints.
+	HeapRise uint64
+}
+
+// Measure ranges over a checkpoint stream that must yield no error and no
+// Failure, and reports its documents, its largest checkpoint and the rise of
+// the live heap. Connectors use it to show that checkpoints and memory do not
+// grow with the size of the source: measure a small and a ten-times larger
+// fixture and compare.
+func Measure(t testing.TB, items iter.Seq2[tributary.Item, error], sampleEvery int) Measurement {
+	t.Helper()
+	var m Measurement
+	base := liveHeap()
+	var peak uint64
+	checkpoints := 0
+	for it, err := range items {
+		if err != nil {
+			t.Fatalf("stream ended with an error after %d documents: %v", m.Documents, err)
+		}
+		if it.Failure != nil {
+			t.Fatalf("unexpected failure: %v", it.Failure)
+		}
+		if it.Document != nil {
+			m.Documents++
+		}
+		if it.Checkpoint != nil {
+			m.MaxCheckpoint = max(m.MaxCheckpoint, len(it.Checkpoint))
+			if checkpoints++; sampleEvery > 0 && checkpoints%sampleEvery == 0 {
+				peak = max(peak, liveHeap())
+			}
+		}
+	}
+	if peak > base {
+		m.HeapRise = peak - base
+	}
+	return m
+}
+
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
