@@ -211,6 +211,36 @@ func Stream(ctx context.Context, c Connector, start, end time.Time, cp Checkpoin
 	}
 }
 
+// StrictSlim turns a checkpoint stream into a slim listing for pruning: it
+// yields the slim form of each document and drops nodes and checkpoints, and
+// at the first Failure it ends with a terminal error of the failure's kind
+// (ErrTransient when it has none), never a non-terminal *Failure, so that a
+// listing with a hole is never taken for a complete one. Connectors whose
+// LoadSlim runs their own stream without bodies use it; op names the
+// listing in the error, such as "github: slim listing".
+func StrictSlim(op string, items iter.Seq2[Item, error]) iter.Seq2[SlimDocument, error] {
+	return func(yield func(SlimDocument, error) bool) {
+		for it, err := range items {
+			switch {
+			case err != nil:
+				yield(SlimDocument{}, err)
+				return
+			case it.Failure != nil:
+				kind := Kind(it.Failure.Err)
+				if kind == nil {
+					kind = ErrTransient
+				}
+				yield(SlimDocument{}, NewError(op+" incomplete", kind, errorString(it.Failure.Error())))
+				return
+			case it.Document != nil:
+				if !yield(it.Document.Slim(), nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // HandleEvent passes ev to c when it is an EventConnector, and yields
 // ErrNotSupported otherwise.
 func HandleEvent(ctx context.Context, c Connector, ev Event) iter.Seq2[Item, error] {

@@ -202,3 +202,27 @@ func TestContentHash(t *testing.T) {
 	assert.Equal(t, a.ContentHash(), b.ContentHash(), "same instant")
 	assert.Positive(t, a.Size())
 }
+
+func TestStrictSlimEndsAtTheFirstFailure(t *testing.T) {
+	items := func(yield func(tributary.Item, error) bool) {
+		_ = yield(tributary.NodeItem(&tributary.HierarchyNode{ID: "n"}), nil) &&
+			yield(tributary.DocumentItem(&tributary.Document{ID: "a", ParentID: "n"}), nil) &&
+			yield(tributary.CheckpointItem(tributary.Checkpoint(`{}`)), nil) &&
+			yield(tributary.FailureItem(&tributary.Failure{DocumentID: "b", Err: tributary.NewError("get", tributary.ErrNotFound, nil)}), nil) &&
+			yield(tributary.DocumentItem(&tributary.Document{ID: "c"}), nil)
+	}
+	slims, errs := collect(tributary.StrictSlim("x: slim listing", items))
+	assert.Equal(t, []tributary.SlimDocument{{ID: "a", ParentID: "n"}}, slims)
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], tributary.ErrNotFound)
+	_, isFailure := tributary.AsFailure(errs[0])
+	assert.False(t, isFailure, "a listing with a hole ends with a terminal error")
+	assert.Contains(t, errs[0].Error(), "x: slim listing incomplete")
+
+	n := 0
+	for range tributary.StrictSlim("x", items) {
+		n++
+		break
+	}
+	assert.Equal(t, 1, n)
+}

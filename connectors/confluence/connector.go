@@ -166,26 +166,10 @@ func (c *Connector) LoadFromCheckpoint(ctx context.Context, start, end time.Time
 // failure ends the listing with an error, so that pruning never acts on an
 // incomplete listing.
 func (c *Connector) LoadSlim(ctx context.Context, start, end time.Time) iter.Seq2[tributary.SlimDocument, error] {
-	return func(yield func(tributary.SlimDocument, error) bool) {
+	return tributary.StrictSlim("confluence: slim listing", func(yield func(tributary.Item, error) bool) {
 		r := newRun(c, ctx, start, end, nil)
 		r.slim = true
-		r.yield = func(it tributary.Item, err error) bool {
-			switch {
-			case err != nil:
-				return yield(tributary.SlimDocument{}, err)
-			case it.Failure != nil:
-				kind := tributary.Kind(it.Failure.Err)
-				if kind == nil {
-					kind = tributary.ErrTransient
-				}
-				yield(tributary.SlimDocument{}, tributary.NewError("confluence: slim listing incomplete", kind,
-					errors.New(it.Failure.Error())))
-				return false
-			case it.Document != nil:
-				return yield(it.Document.Slim(), nil)
-			}
-			return true
-		}
+		r.yield = yield
 		r.all(position{})
-	}
+	})
 }

@@ -146,25 +146,9 @@ func (c *Connector) LoadFromCheckpoint(ctx context.Context, start, end time.Time
 // yield for [start, end), without comments. Any failure ends the listing
 // with an error, so that pruning never acts on an incomplete listing.
 func (c *Connector) LoadSlim(ctx context.Context, start, end time.Time) iter.Seq2[tributary.SlimDocument, error] {
-	return func(yield func(tributary.SlimDocument, error) bool) {
+	return tributary.StrictSlim("jira: slim listing", func(yield func(tributary.Item, error) bool) {
 		r := &run{c: c, ctx: ctx, start: start.UTC(), end: end.UTC(), slim: true}
-		r.yield = func(it tributary.Item, err error) bool {
-			switch {
-			case err != nil:
-				return yield(tributary.SlimDocument{}, err)
-			case it.Failure != nil:
-				kind := tributary.Kind(it.Failure.Err)
-				if kind == nil {
-					kind = tributary.ErrTransient
-				}
-				yield(tributary.SlimDocument{}, tributary.NewError("jira: slim listing incomplete", kind,
-					errors.New(it.Failure.Error())))
-				return false
-			case it.Document != nil:
-				return yield(it.Document.Slim(), nil)
-			}
-			return true
-		}
+		r.yield = yield
 		r.all(position{})
-	}
+	})
 }
