@@ -62,6 +62,7 @@ type Client struct {
 	maxBody int64
 	agent   string
 	log     *slog.Logger
+	retry   RetryPolicy
 }
 
 // New builds a Client from o. It fails with ErrInvalidConfig on negative
@@ -95,7 +96,8 @@ func New(o Options) (*Client, error) {
 	var rt http.RoundTripper = meterTransport{base}
 	rt = authTransport{next: rt, auth: o.Auth, agent: c.agent}
 	rt = newLimitTransport(rt, o.RateLimit)
-	rt = newRetryTransport(rt, o.Retry.withDefaults(), c.log, c.redact)
+	c.retry = o.Retry.withDefaults()
+	rt = newRetryTransport(rt, c.retry, c.log, c.redact)
 	c.hc = &http.Client{Transport: rt, CheckRedirect: c.checkRedirect(o.Env.AllowPrivateNetwork)}
 	return c, nil
 }

@@ -282,14 +282,49 @@ func TestContextCancelStopsRetries(t *testing.T) {
 func TestMalformedJSON(t *testing.T) {
 	for name, body := range map[string]string{"truncated": `{"items":[1,2`, "garbage": `<html>`, "empty": ``, "wrong type": `{"items":"x"}`} {
 		t.Run(name, func(t *testing.T) {
-			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) })
-			c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h})})
-			require.NoError(t, err)
-			var v struct{ Items []int }
-			err = c.GetJSON(t.Context(), "https://api.test/x", &v)
-			assert.ErrorIs(t, err, tributary.ErrTransient)
+			synctest.Test(t, func(t *testing.T) {
+				var calls atomic.Int32
+				h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls.Add(1); io.WriteString(w, body) })
+				c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h})})
+				require.NoError(t, err)
+				var v struct{ Items []int }
+				start := time.Now()
+				err = c.GetJSON(t.Context(), "https://api.test/x", &v)
+				assert.ErrorIs(t, err, tributary.ErrTransient)
+				assert.Equal(t, int32(5), calls.Load(), "fetched again up to the policy's attempts")
+				assert.Equal(t, 7500*time.Millisecond, time.Since(start), "backoff 0.5s, 1s, 2s, 4s")
+			})
 		})
 	}
+}
+
+func TestBrokenBodyFetchedAgain(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var calls atomic.Int32
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if calls.Add(1) == 1 {
+				io.WriteString(w, `{"items":[1,2],"extra":"stale","more":[3`)
+				return
+			}
+			io.WriteString(w, `{"items":[7]}`)
+		})
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h})})
+		require.NoError(t, err)
+		var v struct {
+			Items []int
+			Extra string
+		}
+		require.NoError(t, c.GetJSON(t.Context(), "https://api.test/x", &v))
+		assert.Equal(t, []int{7}, v.Items)
+		assert.Empty(t, v.Extra, "nothing of the broken body survives")
+		assert.Equal(t, int32(2), calls.Load())
+
+		// A POST that is not marked idempotent is never sent twice.
+		calls.Store(0)
+		err = c.PostJSON(t.Context(), "https://api.test/x", map[string]int{"a": 1}, &v)
+		require.ErrorIs(t, err, tributary.ErrTransient)
+		assert.Equal(t, int32(1), calls.Load())
+	})
 }
 
 func TestBodyCap(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"time"
 
 	"github.com/tributary-dev/tributary"
 )
@@ -41,17 +43,45 @@ func (c *Client) PostJSON(ctx context.Context, rawURL string, body, v any) error
 
 // DoJSON sends req (asking for JSON unless it sets Accept), decodes the
 // body into v (skipped when v is nil) and returns the response headers, for
-// Link or rate-limit headers. A body that is not valid JSON for v, or is
-// cut short, is an ErrTransient error carrying the decoder's error; a body
-// over the cap fails with ErrBodyTooLarge. It never panics on bad input.
+// Link or rate-limit headers. A body that is cut short or is not valid JSON
+// for v is fetched again, with the retry policy's backoff and attempts, when
+// the request is idempotent and can be sent again (a body cut off by a
+// dropped connection is the common case); when that does not help it is an
+// ErrTransient error carrying the decoder's error. A body over the cap fails
+// with ErrBodyTooLarge. It never panics on bad input.
 func (c *Client) DoJSON(req *http.Request, v any) (http.Header, error) {
 	if req.Header.Get("Accept") == "" {
 		req = req.Clone(req.Context())
 		req.Header.Set("Accept", "application/json")
 	}
+	replayable := isIdempotent(req) && (req.Body == nil || req.Body == http.NoBody || req.GetBody != nil)
+	for attempt := 1; ; attempt++ {
+		h, err, broken := c.doJSONOnce(req, v)
+		if !broken || !replayable || attempt >= c.retry.MaxAttempts {
+			return h, err
+		}
+		c.log.Debug("httpx: body arrived broken, fetching again", "client", c.name, "attempt", attempt, "error", err)
+		if werr := sleepCtx(req.Context(), c.retry.backoff(attempt)); werr != nil {
+			return h, err
+		}
+		if req, err = rewind(req); err != nil {
+			return h, err
+		}
+		if v != nil {
+			// Nothing of the broken body may survive into the next decode.
+			if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
+				rv.Elem().SetZero()
+			}
+		}
+	}
+}
+
+// doJSONOnce sends req once and decodes its body. broken reports an answer
+// that arrived but whose body could not be read or decoded.
+func (c *Client) doJSONOnce(req *http.Request, v any) (h http.Header, err error, broken bool) {
 	resp, err := c.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, err, false
 	}
 	defer resp.Body.Close()
 	if v == nil {
@@ -60,9 +90,36 @@ func (c *Client) DoJSON(req *http.Request, v any) (http.Header, error) {
 		err = json.NewDecoder(resp.Body).Decode(v)
 	}
 	if err != nil {
-		return resp.Header, c.decodeError(req, err)
+		ctxDone := errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || req.Context().Err() != nil
+		return resp.Header, c.decodeError(req, err), !ctxDone && !errors.Is(err, ErrBodyTooLarge)
 	}
-	return resp.Header, nil
+	return resp.Header, nil, false
+}
+
+// rewind returns req ready to be sent again, with a fresh body when it has one.
+func rewind(req *http.Request) (*http.Request, error) {
+	if req.GetBody == nil {
+		return req, nil
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, err
+	}
+	req = req.Clone(req.Context())
+	req.Body = body
+	return req, nil
+}
+
+// sleepCtx waits d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 func (c *Client) decodeError(req *http.Request, err error) error {

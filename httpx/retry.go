@@ -34,6 +34,15 @@ type RetryPolicy struct {
 	MinBackoff, MaxBackoff time.Duration
 }
 
+// backoff is the wait before the attempt after the given one when the server
+// names none: MinBackoff doubling each time, up to MaxBackoff.
+func (p RetryPolicy) backoff(attempt int) time.Duration {
+	if attempt > 30 {
+		return p.MaxBackoff
+	}
+	return min(p.MinBackoff<<(attempt-1), p.MaxBackoff)
+}
+
 func (p RetryPolicy) withDefaults() RetryPolicy {
 	if p.MaxAttempts == 0 {
 		p.MaxAttempts = 5

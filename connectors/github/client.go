@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
@@ -18,18 +17,10 @@ import (
 // apiVersion is the REST API version the connector was written against.
 const apiVersion = "2022-11-28"
 
-// bodyAttempts bounds how often a page whose body arrived broken (cut
-// short, not JSON) is fetched again. The HTTP stack retries statuses and
-// network failures; a broken body is only seen once it is decoded.
-const bodyAttempts = 4
-
 // client reads the REST API through the shared HTTP stack.
 type client struct {
 	http *httpx.Client
 	base string // without a trailing slash
-	// minWait and maxWait bound the backoff before fetching a broken body
-	// again.
-	minWait, maxWait time.Duration
 }
 
 // newClient builds the client on the stack's default retry policy.
@@ -43,7 +34,7 @@ func newClient(s *Settings, c *Credentials, env tributary.Env) (*client, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &client{http: hc, base: s.baseURL(), minWait: 500 * time.Millisecond, maxWait: 30 * time.Second}, nil
+	return &client{http: hc, base: s.baseURL()}, nil
 }
 
 // url joins the base URL, a path and query parameters.
@@ -54,21 +45,8 @@ func (c *client) url(path string, q url.Values) string {
 	return c.base + path + "?" + q.Encode()
 }
 
-// get fetches one object into v. A broken body is fetched again, up to
-// bodyAttempts times.
+// get fetches one object into v; the stack fetches a broken body again.
 func (c *client) get(ctx context.Context, rawURL string, v any) error {
-	for attempt := 1; ; attempt++ {
-		err := c.getOnce(ctx, rawURL, v)
-		if err == nil || attempt >= bodyAttempts || !brokenBody(err) {
-			return err
-		}
-		if err := c.sleep(ctx, attempt); err != nil {
-			return err
-		}
-	}
-}
-
-func (c *client) getOnce(ctx context.Context, rawURL string, v any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return tributary.NewError("github", tributary.ErrInvalidConfig, fmt.Errorf("bad request URL: %w", err))
@@ -79,51 +57,22 @@ func (c *client) getOnce(ctx context.Context, rawURL string, v any) error {
 	return err
 }
 
-// sleep waits before the attempt after the given one: the minimum wait,
-// doubling each time, up to the maximum.
-func (c *client) sleep(ctx context.Context, attempt int) error {
-	t := time.NewTimer(min(c.minWait<<(attempt-1), c.maxWait))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // pages lists a paginated endpoint from first through its Link headers,
-// with the stack's guards against repeated pages. Items stay raw so that
-// one malformed item costs one failure, not the page. A page whose body
-// arrived broken is fetched again, up to bodyAttempts times; a next link
-// outside the API root ends the listing with an error, so that the token
-// never follows it.
+// with the stack's guards against repeated pages (the stack also fetches a
+// page whose body arrived broken again). Items stay raw so that one
+// malformed item costs one failure, not the page. A next link outside the
+// API root ends the listing with an error, so that the token never follows
+// it.
 func (c *client) pages(ctx context.Context, first string) iter.Seq2[httpx.Page[json.RawMessage], error] {
 	return func(yield func(httpx.Page[json.RawMessage], error) bool) {
-		at, attempt := first, 1
-		for at != "" {
-			restart := ""
-			for pg, err := range httpx.Link(ctx, c.http, at, httpx.Limits{}, rawItems) {
-				if err != nil && brokenBody(err) && attempt < bodyAttempts && pg.At != "" {
-					if err := c.sleep(ctx, attempt); err != nil {
-						yield(pg, err)
-						return
-					}
-					attempt, restart = attempt+1, pg.At
-					break
-				}
-				if err == nil {
-					attempt = 1
-					if pg.Next != "" && !c.sameAPI(pg.Next) {
-						err = tributary.NewError("github", tributary.ErrTransient,
-							fmt.Errorf("next-page link leaves the API root %s", c.base))
-					}
-				}
-				if !yield(pg, err) || err != nil {
-					return
-				}
+		for pg, err := range httpx.Link(ctx, c.http, first, httpx.Limits{}, rawItems) {
+			if err == nil && pg.Next != "" && !c.sameAPI(pg.Next) {
+				err = tributary.NewError("github", tributary.ErrTransient,
+					fmt.Errorf("next-page link leaves the API root %s", c.base))
 			}
-			at = restart
+			if !yield(pg, err) || err != nil {
+				return
+			}
 		}
 	}
 }
@@ -142,16 +91,6 @@ func decodeItems[T any](raw []json.RawMessage) ([]T, error) {
 		out = append(out, v)
 	}
 	return out, nil
-}
-
-// brokenBody reports whether err is a response that arrived but could not
-// be decoded: the stack reports those as transient with no status.
-func brokenBody(err error) bool {
-	if !errors.Is(err, tributary.ErrTransient) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	_, status := errors.AsType[*httpx.StatusError](err)
-	return !status
 }
 
 // sameAPI reports whether rawURL lies under the configured API root, so

@@ -1,31 +1,21 @@
 package jira
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
 )
-
-// bodyAttempts bounds how often an answer whose body arrived broken (cut
-// short, not JSON) is fetched again. The HTTP stack retries statuses and
-// network failures; a broken body is only seen once it is decoded.
-const bodyAttempts = 4
 
 // client reads the REST API through the shared HTTP stack.
 type client struct {
 	http *httpx.Client
 	site string // without a trailing slash
 	api  string // site + "/rest/api/3" or "/rest/api/2"
-	// minWait and maxWait bound the backoff before fetching a broken body
-	// again.
-	minWait, maxWait time.Duration
 }
 
 func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.RetryPolicy) (*client, error) {
@@ -38,8 +28,7 @@ func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.Retry
 	if err != nil {
 		return nil, err
 	}
-	return &client{http: hc, site: s.site(), api: s.site() + "/rest/api/" + version,
-		minWait: cmp.Or(retry.MinBackoff, 500*time.Millisecond), maxWait: cmp.Or(retry.MaxBackoff, 30*time.Second)}, nil
+	return &client{http: hc, site: s.site(), api: s.site() + "/rest/api/" + version}, nil
 }
 
 // url joins the API root, a path and query parameters.
@@ -50,48 +39,14 @@ func (c *client) url(path string, q url.Values) string {
 	return c.api + path + "?" + q.Encode()
 }
 
-// get fetches one object into v. A broken body is fetched again, up to
-// bodyAttempts times.
+// get fetches one object into v; the stack fetches a broken body again.
 func (c *client) get(ctx context.Context, rawURL string, v any) error {
-	for attempt := 1; ; attempt++ {
-		err := c.getOnce(ctx, rawURL, v)
-		if err == nil || attempt >= bodyAttempts || !brokenBody(err) {
-			return err
-		}
-		if err := c.sleep(ctx, attempt); err != nil {
-			return err
-		}
-	}
-}
-
-func (c *client) getOnce(ctx context.Context, rawURL string, v any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return tributary.NewError("jira", tributary.ErrInvalidConfig, fmt.Errorf("bad request URL: %w", err))
 	}
 	_, err = c.http.DoJSON(req, v)
 	return err
-}
-
-func (c *client) sleep(ctx context.Context, attempt int) error {
-	t := time.NewTimer(min(c.minWait<<(attempt-1), c.maxWait))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// brokenBody reports whether err is an answer that arrived but could not be
-// decoded: the stack reports those as transient with no status.
-func brokenBody(err error) bool {
-	if !errors.Is(err, tributary.ErrTransient) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	_, status := errors.AsType[*httpx.StatusError](err)
-	return !status
 }
 
 // badRequest reports a 400 answer: JQL Jira refused, or a page token that
