@@ -203,12 +203,25 @@ func TestTruncatedBody(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newNumbers(30, emulator.Options{})
 		defer s.Close()
-		c := client(t, s, httpx.Options{})
+		// With one attempt the cut body reaches the caller as a transient error.
+		c := client(t, s, httpx.Options{Retry: httpx.RetryPolicy{MaxAttempts: 1}})
 		s.FailNext("*", 1, emulator.TruncatedBody)
 		var v []int
 		err := c.GetJSON(t.Context(), "https://api.test/numbers", &v)
 		assert.ErrorIs(t, err, tributary.ErrTransient)
 		require.NoError(t, c.GetJSON(t.Context(), "https://api.test/numbers", &v))
+
+		// With the default policy the stack fetches it again.
+		s.ResetLog()
+		c = client(t, s, httpx.Options{})
+		s.FailNext("*", 1, emulator.TruncatedBody)
+		v = nil
+		require.NoError(t, c.GetJSON(t.Context(), "https://api.test/numbers", &v))
+		assert.NotEmpty(t, v)
+		reqs := s.Requests()
+		require.Len(t, reqs, 2)
+		assert.NotEmpty(t, reqs[0].Fault, "the first answer was cut")
+		assert.Empty(t, reqs[1].Fault)
 	})
 }
 
