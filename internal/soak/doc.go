@@ -1,6 +1,8 @@
 // Package soak holds the crash soak of the tributary command: its test
-// builds the command, runs it against a folder and against the GitHub and
-// Slack emulators with faults switched on, kills it with SIGKILL at random
+// builds the command, runs it against a folder and against the GitHub,
+// Slack, Confluence and Jira emulators with faults switched on (500, 503,
+// a reset connection, a truncated body and 429 with Retry-After: 1, each
+// on a fixed share of the requests), kills it with SIGKILL at random
 // moments many times, lets it finish, and checks that every document was
 // delivered and that the only repeats are those of a batch written but not
 // acknowledged when the process died.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,8 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tributary-dev/tributary/internal/confluenceemu"
 	"github.com/tributary-dev/tributary/internal/emulator"
 	"github.com/tributary-dev/tributary/internal/githubemu"
+	"github.com/tributary-dev/tributary/internal/jiraemu"
 	"github.com/tributary-dev/tributary/internal/slackemu"
 	"github.com/tributary-dev/tributary/jsonl"
 )
@@ -59,6 +62,9 @@ type source struct {
 	name   string
 	config string
 	count  int
+	// server, when the source is an emulator, counts the requests and
+	// faults of each stage.
+	server *emulator.Server
 }
 
 func TestSoakFile(t *testing.T) {
@@ -92,7 +98,7 @@ func TestSoakGitHub(t *testing.T) {
 		n += len(r.Items)
 	}
 	config := fmt.Sprintf("settings:\n  base_url: %s\n  owner: acme\n  per_page: 25\ncredentials:\n  token: %s\n", url, token)
-	soak(t, t.TempDir(), source{name: "github", config: config, count: n})
+	soak(t, t.TempDir(), source{name: "github", config: config, count: n, server: emu.Server})
 }
 
 func TestSoakSlack(t *testing.T) {
@@ -108,18 +114,49 @@ func TestSoakSlack(t *testing.T) {
 	}
 	config := fmt.Sprintf("settings:\n  base_url: %s/api\n  include_private: true\n  page_size: 50\n  history_requests_per_minute: 600000\n"+
 		"credentials:\n  bot_token: %s\n", url, slackemu.BotToken)
-	soak(t, t.TempDir(), source{name: "slack", config: config, count: n})
+	soak(t, t.TempDir(), source{name: "slack", config: config, count: n, server: srv.Server})
+}
+
+func TestSoakConfluence(t *testing.T) {
+	const email, token = "reader@example.com", "ATATT3xsoaktoken"
+	data := confluenceemu.Generate(confluenceemu.GenerateOptions{Spaces: 4, Pages: 250, Comments: 2, Seed: 7})
+	emu := confluenceemu.New(data, confluenceemu.Options{})
+	emu.AddAPIToken(email, token, data.Users[0])
+	faults(emu.Server)
+	url := emu.Start()
+	t.Cleanup(emu.Close)
+	config := fmt.Sprintf("settings:\n  base_url: %s/wiki\n  deployment: cloud\n  time_zone: UTC\n  page_size: 50\n"+
+		"credentials:\n  email: %s\n  api_token: %s\n", url, email, token)
+	soak(t, t.TempDir(), source{name: "confluence", config: config, count: len(data.Pages), server: emu.Server})
+}
+
+func TestSoakJira(t *testing.T) {
+	const token = "ATATT3xsoakjiratoken"
+	data := jiraemu.Generate(jiraemu.GenerateOptions{Projects: 4, Issues: 500, Comments: 3, Seed: 7})
+	emu := jiraemu.New(data, jiraemu.Options{})
+	emu.AddAPIToken(data.Users[0], token)
+	faults(emu.Server)
+	url := emu.Start()
+	t.Cleanup(emu.Close)
+	n := 0
+	for _, p := range data.Projects {
+		n += len(p.Issues)
+	}
+	config := fmt.Sprintf("settings:\n  base_url: %s\n  deployment: cloud\n  page_size: 50\n"+
+		"credentials:\n  email: %s\n  api_token: %s\n", url, data.Users[0].Email, token)
+	soak(t, t.TempDir(), source{name: "jira", config: config, count: n, server: emu.Server})
 }
 
 // faults switches on a mix of the faults upstreams show: server errors,
-// a reset connection and a truncated body, each on a fixed share of the
-// requests (rate limits are left to their own tests: their waits are real
-// time in a child process).
+// a reset connection, a truncated body and a rate limit (429 with
+// Retry-After: 1), each on a fixed share of the requests. The rate limit
+// is the rarest: its waits are real time in a child process.
 func faults(s *emulator.Server) {
 	s.FailEvery("*", 23, emulator.InternalError)
 	s.FailEvery("*", 29, emulator.ServiceUnavailable)
 	s.FailEvery("*", 31, emulator.ConnectionReset)
 	s.FailEvery("*", 37, emulator.TruncatedBody)
+	s.FailEvery("*", 97, emulator.TooManyRequests)
 }
 
 // soak runs src's load, killing the command with SIGKILL at random
@@ -145,13 +182,14 @@ func soak(t *testing.T, dir string, src source) {
 		t.Fatalf("clean run: exit %d: %s", res.code, res.stderr)
 	}
 	whole := time.Since(start)
-	t.Logf("a clean load took %s", whole.Round(time.Millisecond))
+	t.Logf("a clean load took %s%s", whole.Round(time.Millisecond), src.traffic())
 	clean, _ := documents(t, scratch[5])
 	if len(clean) != src.count {
 		t.Fatalf("a clean run delivered %d documents, the source holds %d", len(clean), src.count)
 	}
 	want := slices.Sorted(maps.Keys(clean))
 
+	soakStart := time.Now()
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	landed, finished := 0, 0
 	for landed < *kills {
@@ -176,7 +214,28 @@ func soak(t *testing.T, dir string, src source) {
 	if res := run(t, args); res.code != 0 {
 		t.Fatalf("final run: exit %d: %s", res.code, res.stderr)
 	}
+	t.Logf("%d kills and the final run took %s%s", landed, time.Since(soakStart).Round(time.Millisecond), src.traffic())
 	check(t, out, want, landed)
+}
+
+// traffic describes the requests the emulator served since the last call,
+// and empties its log so that a long soak does not hold every request.
+func (s source) traffic() string {
+	if s.server == nil {
+		return ""
+	}
+	reqs := s.server.Requests()
+	s.server.ResetLog()
+	faulty, limited := 0, 0
+	for _, r := range reqs {
+		if r.Fault != "" {
+			faulty++
+		}
+		if r.Status == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	return fmt.Sprintf(" (%d requests, %d with a fault, %d of them 429)", len(reqs), faulty, limited)
 }
 
 // check compares the documents written to out with want: every one is
