@@ -117,6 +117,18 @@ func TestSoakSlack(t *testing.T) {
 	soak(t, t.TempDir(), source{name: "slack", config: config, count: n, server: srv.Server})
 }
 
+func TestSoakWeb(t *testing.T) {
+	ws := site{sections: 30, perSection: 40}
+	srv := emulator.New(emulator.Options{})
+	ws.serve(srv)
+	ws.faults(srv)
+	url := srv.Start()
+	t.Cleanup(srv.Close)
+	config := fmt.Sprintf("settings:\n  url: %s/\n  mode: crawl\n  max_depth: 20\n  max_pages: 5000\n"+
+		"  requests_per_second: 400\n  concurrency: 4\n", url)
+	soak(t, t.TempDir(), source{name: "web", config: config, count: ws.pages(), server: srv})
+}
+
 func TestSoakConfluence(t *testing.T) {
 	const email, token = "reader@example.com", "ATATT3xsoaktoken"
 	data := confluenceemu.Generate(confluenceemu.GenerateOptions{Spaces: 4, Pages: 250, Comments: 2, Seed: 7})
