@@ -3,8 +3,10 @@ package soak
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"maps"
 	"math/rand/v2"
 	"net/http"
@@ -154,7 +156,7 @@ func TestSoakJira(t *testing.T) {
 	for _, p := range data.Projects {
 		n += len(p.Issues)
 	}
-	config := fmt.Sprintf("settings:\n  base_url: %s\n  deployment: cloud\n  page_size: 50\n"+
+	config := fmt.Sprintf("settings:\n  base_url: %s\n  deployment: cloud\n  page_size: 20\n"+
 		"credentials:\n  email: %s\n  api_token: %s\n", url, data.Users[0].Email, token)
 	soak(t, t.TempDir(), source{name: "jira", config: config, count: n, server: emu.Server})
 }
@@ -186,15 +188,15 @@ func soak(t *testing.T, dir string, src source) {
 	args := []string{"run", src.name, "--config", cfg, "--out", out, "--batch", fmt.Sprint(*batch),
 		"--allow-private-network", "--state", filepath.Join(dir, "state.db"), "--max-failures", "-1"}
 
-	// A clean run in a scratch state measures how long a whole load takes.
-	start := time.Now()
+	// A clean run in a scratch state measures how long a whole load takes,
+	// and how long the command takes to deliver its first batch.
 	scratch := slices.Clone(args)
 	scratch[5], scratch[len(scratch)-3] = filepath.Join(dir, "scratch.jsonl"), filepath.Join(dir, "scratch.db")
-	if res := run(t, scratch); res.code != 0 {
+	res, whole, lead := runWatched(t, scratch, scratch[5])
+	if res.code != 0 {
 		t.Fatalf("clean run: exit %d: %s", res.code, res.stderr)
 	}
-	whole := time.Since(start)
-	t.Logf("a clean load took %s%s", whole.Round(time.Millisecond), src.traffic())
+	t.Logf("a clean load took %s, its first batch %s%s", whole.Round(time.Millisecond), lead.Round(time.Millisecond), src.traffic())
 	clean, _ := documents(t, scratch[5])
 	if len(clean) != src.count {
 		t.Fatalf("a clean run delivered %d documents, the source holds %d", len(clean), src.count)
@@ -205,11 +207,7 @@ func soak(t *testing.T, dir string, src source) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	landed, finished := 0, 0
 	for landed < *kills {
-		// A kill lands, on average, after a share of the whole load, so
-		// that -soak.kills of them fit in one load, and as often during
-		// start-up and shut-down as mid-batch.
-		after := time.Duration(rng.Int64N(int64(2*whole/time.Duration(*kills)) + 1))
-		if killAfter(t, args, after) {
+		if killAfter(t, args, killMoment(rng, whole, lead)) {
 			landed++
 			continue
 		}
@@ -223,11 +221,28 @@ func soak(t *testing.T, dir string, src source) {
 		}
 		_ = os.Remove(out)
 	}
+	// How far the killed runs got tells whether the kills landed mid-load
+	// rather than all during start-up.
+	before := delivered(t, out)
 	if res := run(t, args); res.code != 0 {
 		t.Fatalf("final run: exit %d: %s", res.code, res.stderr)
 	}
-	t.Logf("%d kills and the final run took %s%s", landed, time.Since(soakStart).Round(time.Millisecond), src.traffic())
+	t.Logf("%d kills and the final run took %s%s; the killed runs had delivered %d of the %d documents (%d loads finished before their kill and started over)",
+		landed, time.Since(soakStart).Round(time.Millisecond), src.traffic(), before, len(want), finished)
 	check(t, out, want, landed)
+}
+
+// killMoment picks when the next kill lands, given how long a whole load
+// and its first batch took. One kill in five lands during start-up
+// (reading the state, validating, resuming, fetching the first batch);
+// the others land after it, a share of the whole load later that lets
+// -soak.kills kills cover one load, so that the killed runs, not the
+// final one, do most of the work.
+func killMoment(rng *rand.Rand, whole, lead time.Duration) time.Duration {
+	if rng.IntN(5) == 0 {
+		return time.Duration(rng.Int64N(int64(lead) + 1))
+	}
+	return lead + time.Duration(rng.Int64N(int64(2*whole/time.Duration(*kills))+1))
 }
 
 // traffic describes the requests the emulator served since the last call,
@@ -304,6 +319,29 @@ func documents(t *testing.T, path string) (map[string]int, int) {
 	return seen, lines
 }
 
+// delivered counts the distinct documents in the complete lines of a
+// JSON lines file a killed run may have left ending in a partial line.
+func delivered(t *testing.T, path string) int {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	b = b[:bytes.LastIndexByte(b, '\n')+1]
+	seen := map[string]bool{}
+	for r, err := range jsonl.Read(bytes.NewReader(b)) {
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if r.Type == jsonl.TypeDocument {
+			seen[r.Document.ID] = true
+		}
+	}
+	return len(seen)
+}
+
 // result is what one invocation of the command did.
 type result struct {
 	code   int
@@ -322,6 +360,33 @@ func run(t *testing.T, args []string) result {
 		t.Fatalf("run tributary: %v", err)
 	}
 	return result{stderr: errb.String()}
+}
+
+// runWatched runs the command and reports how long it took and when its
+// output file first held a line, that is when it had delivered its first
+// batch (the whole run when it delivered none).
+func runWatched(t *testing.T, args []string, output string) (result, time.Duration, time.Duration) {
+	t.Helper()
+	start := time.Now()
+	done := make(chan result, 1)
+	go func() { done <- run(t, args) }()
+	tick := time.NewTicker(2 * time.Millisecond) // polls the output; no timing is asserted
+	defer tick.Stop()
+	var lead time.Duration
+	for {
+		select {
+		case res := <-done:
+			whole := time.Since(start)
+			if lead == 0 {
+				lead = whole
+			}
+			return res, whole, lead
+		case <-tick.C:
+			if fi, err := os.Stat(output); lead == 0 && err == nil && fi.Size() > 0 {
+				lead = time.Since(start)
+			}
+		}
+	}
 }
 
 // killAfter starts the command and sends it SIGKILL after d. It reports
