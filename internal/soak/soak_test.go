@@ -139,7 +139,7 @@ func TestSoakConfluence(t *testing.T) {
 	faults(emu.Server)
 	url := emu.Start()
 	t.Cleanup(emu.Close)
-	config := fmt.Sprintf("settings:\n  base_url: %s/wiki\n  deployment: cloud\n  time_zone: UTC\n  page_size: 50\n"+
+	config := fmt.Sprintf("settings:\n  base_url: %s/wiki\n  deployment: cloud\n  time_zone: UTC\n  page_size: 25\n"+
 		"credentials:\n  email: %s\n  api_token: %s\n", url, email, token)
 	soak(t, t.TempDir(), source{name: "confluence", config: config, count: len(data.Pages), server: emu.Server})
 }
@@ -206,9 +206,25 @@ func soak(t *testing.T, dir string, src source) {
 	soakStart := time.Now()
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	landed, finished := 0, 0
+	var later time.Duration // added to mid-load kills while they find no progress
 	for landed < *kills {
-		if killAfter(t, args, killMoment(rng, whole, lead)) {
+		got := delivered(t, out)
+		at, midLoad := killMoment(rng, whole, lead)
+		if midLoad {
+			at += later
+		}
+		if killAfter(t, args, at) {
 			landed++
+			// A run killed before it delivered a new document makes the
+			// next one live a little longer: a connector that checkpoints
+			// seldom (after a page of 50 results and their comments)
+			// would otherwise be killed before every checkpoint.
+			switch {
+			case delivered(t, out) > got:
+				later = 0
+			case midLoad:
+				later += whole / time.Duration(*kills)
+			}
 			continue
 		}
 		// The load finished before the kill: start it again from scratch.
@@ -233,16 +249,16 @@ func soak(t *testing.T, dir string, src source) {
 }
 
 // killMoment picks when the next kill lands, given how long a whole load
-// and its first batch took. One kill in five lands during start-up
-// (reading the state, validating, resuming, fetching the first batch);
-// the others land after it, a share of the whole load later that lets
-// -soak.kills kills cover one load, so that the killed runs, not the
-// final one, do most of the work.
-func killMoment(rng *rand.Rand, whole, lead time.Duration) time.Duration {
+// and its first batch took, and says whether it lands mid-load. One kill
+// in five lands during start-up (reading the state, validating, resuming,
+// fetching the first batch); the others land after it, a share of the
+// whole load later that lets -soak.kills kills cover one load, so that the
+// killed runs, not the final one, do most of the work.
+func killMoment(rng *rand.Rand, whole, lead time.Duration) (time.Duration, bool) {
 	if rng.IntN(5) == 0 {
-		return time.Duration(rng.Int64N(int64(lead) + 1))
+		return time.Duration(rng.Int64N(int64(lead) + 1)), false
 	}
-	return lead + time.Duration(rng.Int64N(int64(2*whole/time.Duration(*kills))+1))
+	return lead + time.Duration(rng.Int64N(int64(2*whole/time.Duration(*kills))+1)), true
 }
 
 // traffic describes the requests the emulator served since the last call,
