@@ -215,13 +215,14 @@ func soak(t *testing.T, dir string, src source) {
 		}
 		if killAfter(t, args, at) {
 			landed++
-			// A run killed before it delivered a new document makes the
-			// next one live a little longer: a connector that checkpoints
-			// seldom (after a page of 50 results and their comments)
-			// would otherwise be killed before every checkpoint.
-			switch {
-			case delivered(t, out) > got:
-				later = 0
+			// A run killed before it delivered a new document, while
+			// some are left, makes the next one live a little longer:
+			// a connector that checkpoints seldom (after a page of
+			// results and their comments) would otherwise be killed
+			// before every checkpoint.
+			switch now := delivered(t, out); {
+			case now > got || now == len(want):
+				later = 0 // progress, or nothing left to deliver
 			case midLoad:
 				later += whole / time.Duration(*kills)
 			}
