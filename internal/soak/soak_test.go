@@ -367,16 +367,25 @@ type result struct {
 
 func run(t *testing.T, args []string) result {
 	t.Helper()
+	res, err := execute(args)
+	if err != nil {
+		t.Fatalf("run tributary: %v", err)
+	}
+	return res
+}
+
+// execute runs the command; it fails only when the command cannot run.
+func execute(args []string) (result, error) {
 	cmd := exec.Command(binary, args...)
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
 	err := cmd.Run()
 	if ee, ok := err.(*exec.ExitError); ok {
-		return result{code: ee.ExitCode(), stderr: errb.String()}
+		return result{code: ee.ExitCode(), stderr: errb.String()}, nil
 	} else if err != nil {
-		t.Fatalf("run tributary: %v", err)
+		return result{}, err
 	}
-	return result{stderr: errb.String()}
+	return result{stderr: errb.String()}, nil
 }
 
 // runWatched runs the command and reports how long it took and when its
@@ -385,19 +394,29 @@ func run(t *testing.T, args []string) result {
 func runWatched(t *testing.T, args []string, output string) (result, time.Duration, time.Duration) {
 	t.Helper()
 	start := time.Now()
-	done := make(chan result, 1)
-	go func() { done <- run(t, args) }()
+	type outcome struct {
+		res result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := execute(args)
+		done <- outcome{res, err}
+	}()
 	tick := time.NewTicker(2 * time.Millisecond) // polls the output; no timing is asserted
 	defer tick.Stop()
 	var lead time.Duration
 	for {
 		select {
-		case res := <-done:
+		case o := <-done:
+			if o.err != nil {
+				t.Fatalf("run tributary: %v", o.err)
+			}
 			whole := time.Since(start)
 			if lead == 0 {
 				lead = whole
 			}
-			return res, whole, lead
+			return o.res, whole, lead
 		case <-tick.C:
 			if fi, err := os.Stat(output); lead == 0 && err == nil && fi.Size() > 0 {
 				lead = time.Since(start)
