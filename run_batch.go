@@ -292,7 +292,10 @@ func (ru *run) commit(next State) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	ru.state, ru.cp = next, nil
-	ru.upserts, ru.removals, ru.failures = nil, nil, nil
+	clear(ru.upserts)
+	clear(ru.removals)
+	clear(ru.failures)
+	ru.upserts, ru.removals, ru.failures = ru.upserts[:0], ru.removals[:0], ru.failures[:0]
 	return nil
 }
 

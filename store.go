@@ -84,7 +84,8 @@ type Commit struct {
 type Store interface {
 	// State returns the instance's state; the zero State when there is none.
 	State(ctx context.Context, instance string) (State, error)
-	// Commit applies c atomically.
+	// Commit applies c atomically. It must not keep c's slices once it
+	// returns: the runner reuses them.
 	Commit(ctx context.Context, instance string, c Commit) error
 	// Lookup returns the inventory entries of those ids that it holds.
 	Lookup(ctx context.Context, instance string, ids []string) (map[string]InventoryEntry, error)
@@ -166,9 +167,12 @@ func (m *MemoryStore) Lookup(ctx context.Context, instance string, ids []string)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	in := m.instance(instance)
-	out := make(map[string]InventoryEntry, len(ids))
-	for _, id := range ids {
+	var out map[string]InventoryEntry // made at the first hit: a first run finds none
+	for i, id := range ids {
 		if e, ok := in.inventory[id]; ok {
+			if out == nil {
+				out = make(map[string]InventoryEntry, len(ids)-i)
+			}
 			out[id] = e
 		}
 	}
