@@ -109,9 +109,53 @@ type MemoryStore struct {
 
 type memInstance struct {
 	state     State
-	inventory map[string]InventoryEntry
-	marks     map[string]int64
+	inventory inventory
+	marks     map[string]int64 // prune listing that last saw each id
 	failures  []*Failure
+}
+
+// inventory holds entries in a slice, found through a map of positions:
+// a map of small values grows at a fraction of the cost of one holding
+// whole entries, which matters on a first load.
+type inventory struct {
+	at      map[string]int32 // position in entries, by id
+	entries []InventoryEntry // with holes where ids were removed
+	free    []int32          // the holes
+}
+
+func (v *inventory) get(id string) (InventoryEntry, bool) {
+	i, ok := v.at[id]
+	if !ok {
+		return InventoryEntry{}, false
+	}
+	return v.entries[i], true
+}
+
+func (v *inventory) put(e InventoryEntry) {
+	if i, ok := v.at[e.ID]; ok {
+		v.entries[i] = e
+		return
+	}
+	if n := len(v.free); n > 0 {
+		i := v.free[n-1]
+		v.free = v.free[:n-1]
+		v.entries[i] = e
+		v.at[e.ID] = i
+		return
+	}
+	if v.at == nil {
+		v.at = make(map[string]int32)
+	}
+	v.at[e.ID] = int32(len(v.entries))
+	v.entries = append(v.entries, e)
+}
+
+func (v *inventory) remove(id string) {
+	if i, ok := v.at[id]; ok {
+		delete(v.at, id)
+		v.entries[i] = InventoryEntry{}
+		v.free = append(v.free, i)
+	}
 }
 
 func (m *MemoryStore) instance(name string) *memInstance {
@@ -120,7 +164,7 @@ func (m *MemoryStore) instance(name string) *memInstance {
 	}
 	in := m.instances[name]
 	if in == nil {
-		in = &memInstance{inventory: make(map[string]InventoryEntry), marks: make(map[string]int64)}
+		in = &memInstance{marks: make(map[string]int64)}
 		m.instances[name] = in
 	}
 	return in
@@ -149,10 +193,10 @@ func (m *MemoryStore) Commit(ctx context.Context, instance string, c Commit) err
 	in.state = c.State
 	in.state.Checkpoint = slices.Clone(c.State.Checkpoint)
 	for _, e := range c.Upserts {
-		in.inventory[e.ID] = e
+		in.inventory.put(e)
 	}
 	for _, id := range c.Removals {
-		delete(in.inventory, id)
+		in.inventory.remove(id)
 		delete(in.marks, id)
 	}
 	in.failures = append(in.failures, c.Failures...)
@@ -169,7 +213,7 @@ func (m *MemoryStore) Lookup(ctx context.Context, instance string, ids []string)
 	in := m.instance(instance)
 	var out map[string]InventoryEntry // made at the first hit: a first run finds none
 	for i, id := range ids {
-		if e, ok := in.inventory[id]; ok {
+		if e, ok := in.inventory.get(id); ok {
 			if out == nil {
 				out = make(map[string]InventoryEntry, len(ids)-i)
 			}
@@ -203,9 +247,10 @@ func (m *MemoryStore) Unmarked(ctx context.Context, instance string, gen int64) 
 		m.mu.Lock()
 		in := m.instance(instance)
 		var out []InventoryEntry
-		for _, id := range slices.Sorted(maps.Keys(in.inventory)) {
+		for _, id := range slices.Sorted(maps.Keys(in.inventory.at)) {
 			if in.marks[id] != gen {
-				out = append(out, in.inventory[id])
+				e, _ := in.inventory.get(id)
+				out = append(out, e)
 			}
 		}
 		m.mu.Unlock()
@@ -224,7 +269,7 @@ func (m *MemoryStore) Count(ctx context.Context, instance string) (int, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return len(m.instance(instance).inventory), nil
+	return len(m.instance(instance).inventory.at), nil
 }
 
 // Reset implements Store.
