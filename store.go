@@ -114,13 +114,21 @@ type memInstance struct {
 	failures  []*Failure
 }
 
-// inventory holds entries in a slice, found through a map of positions:
-// a map of small values grows at a fraction of the cost of one holding
-// whole entries, which matters on a first load.
+// inventory holds entries in fixed-size blocks, found through a map of
+// positions: a map of small values grows at a fraction of the cost of one
+// holding whole entries, which matters on a first load, and blocks never
+// move, so growing leaves no garbage.
 type inventory struct {
-	at      map[string]int32 // position in entries, by id
-	entries []InventoryEntry // with holes where ids were removed
-	free    []int32          // the holes
+	at     map[string]int32 // position of each id's entry
+	blocks [][]InventoryEntry
+	n      int32   // positions used, holes included
+	free   []int32 // the holes removed ids left
+}
+
+const inventoryBlock = 1024
+
+func (v *inventory) entry(i int32) *InventoryEntry {
+	return &v.blocks[i/inventoryBlock][i%inventoryBlock]
 }
 
 func (v *inventory) get(id string) (InventoryEntry, bool) {
@@ -128,32 +136,35 @@ func (v *inventory) get(id string) (InventoryEntry, bool) {
 	if !ok {
 		return InventoryEntry{}, false
 	}
-	return v.entries[i], true
+	return *v.entry(i), true
 }
 
 func (v *inventory) put(e InventoryEntry) {
 	if i, ok := v.at[e.ID]; ok {
-		v.entries[i] = e
+		*v.entry(i) = e
 		return
 	}
+	var i int32
 	if n := len(v.free); n > 0 {
-		i := v.free[n-1]
-		v.free = v.free[:n-1]
-		v.entries[i] = e
-		v.at[e.ID] = i
-		return
+		i, v.free = v.free[n-1], v.free[:n-1]
+	} else {
+		if v.n%inventoryBlock == 0 {
+			v.blocks = append(v.blocks, make([]InventoryEntry, inventoryBlock))
+		}
+		i = v.n
+		v.n++
 	}
 	if v.at == nil {
 		v.at = make(map[string]int32)
 	}
-	v.at[e.ID] = int32(len(v.entries))
-	v.entries = append(v.entries, e)
+	v.at[e.ID] = i
+	*v.entry(i) = e
 }
 
 func (v *inventory) remove(id string) {
 	if i, ok := v.at[id]; ok {
 		delete(v.at, id)
-		v.entries[i] = InventoryEntry{}
+		*v.entry(i) = InventoryEntry{}
 		v.free = append(v.free, i)
 	}
 }
