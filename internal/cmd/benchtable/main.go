@@ -73,7 +73,7 @@ type row struct {
 
 var rows = []row{
 	{"file connector, 10,000 small files", "BenchmarkSmallFiles/files=10000", "docs/s",
-		"raw read of the same files", "BenchmarkSmallFiles/files=10000", "raw-files/s", "connector speed / raw read speed", "of-raw"},
+		"raw read of the same files", "BenchmarkSmallFiles/files=10000", "raw-files/s", "raw read CPU / connector CPU", "cpu-of-raw"},
 	{"runner, 1,000 new documents, repeats by update time", "BenchmarkRunner/repeats=update-time/new", "docs/s",
 		"bare JSON encoding of the same documents", "BenchmarkRunner/repeats=update-time/new", "json-docs/s", "runner CPU / JSON CPU, store apart", "runner/json"},
 	{"runner, 1,000 new documents, repeats by content", "BenchmarkRunner/repeats=content/new", "docs/s",
