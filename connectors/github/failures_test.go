@@ -7,6 +7,7 @@ package github
 import (
 	"context"
 	"net/http"
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -102,6 +103,68 @@ func TestResumeAfterDeletions(t *testing.T) {
 	}
 	for _, id := range f.expectedIDs(s.Repositories, time.Time{}, time.Time{}, anyItem) {
 		assert.True(t, seen[id], "lost %s", id)
+	}
+}
+
+// A page may end inside a run of items updated in the same second. The
+// checkpoint names the run's items it yielded, so a resume neither yields
+// them again nor skips those of the run that deletions moved up onto the
+// page re-read.
+func TestResumeInsideTiedUpdateTimes(t *testing.T) {
+	f := newFixture(t, githubemu.GenerateOptions{Repos: 1, Items: 30, Seed: 3}, githubemu.Options{})
+	base := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	tied := base.Add(20 * time.Hour).Add(30 * time.Minute) // between items 17 and 24
+	f.emu.Update(func(d *githubemu.Data) {
+		for _, it := range d.Repos[0].Items {
+			it.PR = false
+			it.CreatedAt, it.UpdatedAt = base, base.Add(time.Duration(it.Number)*time.Hour)
+			if it.Number >= 18 && it.Number <= 23 {
+				it.UpdatedAt = tied
+			}
+		}
+	})
+	s := f.settings("acme/repo-000")
+	s.PerPage, s.IncludePullRequests = 10, false
+	c := f.connector(t, s, f.env())
+	issue := func(n int) string { return "https://github.com/acme/repo-000/issues/" + itoa(n) }
+
+	// Newest first: 30 to 24, then the six tied items; the first page ends
+	// three of them in.
+	var seen map[string]bool
+	var cp tributary.Checkpoint
+	for n := 0; ; n++ {
+		var more bool
+		seen, cp, more = runUntilCheckpoint(t, c, n)
+		require.True(t, more, "no checkpoint inside the tied items")
+		pos, err := c.decodePosition(cp)
+		require.NoError(t, err)
+		if len(pos.AtCursor) > 0 {
+			require.True(t, pos.Cursor.Equal(tied), "%+v", pos)
+			require.Len(t, pos.AtCursor, 3)
+			break
+		}
+	}
+	yieldedTied := 0
+	for n := 18; n <= 23; n++ {
+		if seen[issue(n)] {
+			yieldedTied++
+		}
+	}
+	require.Equal(t, 3, yieldedTied)
+
+	// Two delivered items go away: three more tied items now end page one.
+	f.emu.Update(func(d *githubemu.Data) {
+		r := d.Repos[0]
+		r.Items = slices.DeleteFunc(r.Items, func(it *githubemu.Item) bool { return it.Number >= 29 })
+	})
+	rest := collect(context.Background(), c, time.Time{}, time.Time{}, cp)
+	require.NoError(t, rest.err)
+	for _, id := range rest.ids() {
+		assert.False(t, seen[id], "yielded again: %s", id)
+		seen[id] = true
+	}
+	for n := 1; n <= 28; n++ {
+		assert.True(t, seen[issue(n)], "lost %s", issue(n))
 	}
 }
 
@@ -234,6 +297,11 @@ func TestCheckpointFromElsewhereIsRefused(t *testing.T) {
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, evil)
 	assert.ErrorIs(t, got.err, tributary.ErrInvalidCheckpoint)
 	got = collect(context.Background(), c, time.Time{}, time.Time{}, tributary.Checkpoint(`{"kind":"slack","version":1,"state":{}}`))
+	assert.ErrorIs(t, got.err, tributary.ErrInvalidCheckpoint)
+	long, err := tributary.EncodeCheckpoint(checkpointKind, checkpointVersion,
+		position{Repo: "acme/repo-000", Kind: kindIssues, Cursor: time.Now(), AtCursor: make([]int, maxPerPage+1)})
+	require.NoError(t, err)
+	got = collect(context.Background(), c, time.Time{}, time.Time{}, long)
 	assert.ErrorIs(t, got.err, tributary.ErrInvalidCheckpoint)
 }
 
