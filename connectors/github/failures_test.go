@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/emulator"
 	"github.com/tributary-dev/tributary/internal/githubemu"
 )
@@ -32,8 +33,8 @@ func TestResumeFromEveryCheckpoint(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c := f.connector(t, s, f.env())
 			all := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-			require.NoError(t, all.err)
-			want := all.ids()
+			require.NoError(t, all.Err)
+			want := all.IDs()
 			require.NotEmpty(t, want)
 			for n := 0; ; n++ {
 				seen, cp, more := runUntilCheckpoint(t, c, n)
@@ -41,8 +42,8 @@ func TestResumeFromEveryCheckpoint(t *testing.T) {
 					break
 				}
 				rest := collect(context.Background(), c, time.Time{}, time.Time{}, cp)
-				require.NoError(t, rest.err)
-				for _, id := range rest.ids() {
+				require.NoError(t, rest.Err)
+				for _, id := range rest.IDs() {
 					seen[id] = true
 				}
 				assert.Equal(t, want, sortedKeys(seen), "resume from checkpoint %d", n)
@@ -97,8 +98,8 @@ func TestResumeAfterDeletions(t *testing.T) {
 		r.Items = keep
 	})
 	rest := collect(context.Background(), c, time.Time{}, time.Time{}, cp)
-	require.NoError(t, rest.err)
-	for _, id := range rest.ids() {
+	require.NoError(t, rest.Err)
+	for _, id := range rest.IDs() {
 		seen[id] = true
 	}
 	for _, id := range f.expectedIDs(s.Repositories, time.Time{}, time.Time{}, anyItem) {
@@ -158,8 +159,8 @@ func TestResumeInsideTiedUpdateTimes(t *testing.T) {
 		r.Items = slices.DeleteFunc(r.Items, func(it *githubemu.Item) bool { return it.Number >= 29 })
 	})
 	rest := collect(context.Background(), c, time.Time{}, time.Time{}, cp)
-	require.NoError(t, rest.err)
-	for _, id := range rest.ids() {
+	require.NoError(t, rest.Err)
+	for _, id := range rest.IDs() {
 		assert.False(t, seen[id], "yielded again: %s", id)
 		seen[id] = true
 	}
@@ -177,30 +178,30 @@ func TestListingErrorsEndTheStream(t *testing.T) {
 		s := f.settings(twoRepos...)
 		s.PerPage = 30
 		c := f.connector(t, s, f.env())
-		var got collected
+		var got connectortest.Collected
 		for it, err := range c.LoadFromCheckpoint(context.Background(), time.Time{}, time.Time{}, nil) {
 			switch {
 			case err != nil:
-				got.err = err
+				got.Err = err
 			case it.Document != nil:
-				if got.docs = append(got.docs, it.Document); len(got.docs) == 40 {
+				if got.Documents = append(got.Documents, it.Document); len(got.Documents) == 40 {
 					// The next issues page fails more often than the stack retries.
 					f.emu.FailNext("GET /repos/{owner}/{repo}/issues", 5, githubemu.BadGateway)
 				}
 			case it.Checkpoint != nil:
-				got.checkpoints = append(got.checkpoints, it.Checkpoint)
+				got.Checkpoints = append(got.Checkpoints, it.Checkpoint)
 			}
 		}
-		require.Error(t, got.err)
-		assert.ErrorIs(t, got.err, tributary.ErrTransient)
-		require.NotEmpty(t, got.checkpoints)
+		require.Error(t, got.Err)
+		assert.ErrorIs(t, got.Err, tributary.ErrTransient)
+		require.NotEmpty(t, got.Checkpoints)
 		seen := map[string]bool{}
-		for _, id := range got.ids() {
+		for _, id := range got.IDs() {
 			seen[id] = true
 		}
-		rest := collect(context.Background(), c, time.Time{}, time.Time{}, got.checkpoints[len(got.checkpoints)-1])
-		require.NoError(t, rest.err)
-		for _, id := range rest.ids() {
+		rest := collect(context.Background(), c, time.Time{}, time.Time{}, got.Checkpoints[len(got.Checkpoints)-1])
+		require.NoError(t, rest.Err)
+		for _, id := range rest.IDs() {
 			seen[id] = true
 		}
 		assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), sortedKeys(seen))
@@ -239,14 +240,14 @@ func TestFailureIDsAreDocumentIDs(t *testing.T) {
 		c := f.connector(t, s, f.env())
 		f.emu.FailNext("GET /repos/{owner}/{repo}/issues/{num}/comments", 1, githubemu.NotFound)
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		require.Len(t, got.failures, 1)
-		fl := got.failures[0]
+		require.NoError(t, got.Err)
+		require.Len(t, got.Failures, 1)
+		fl := got.Failures[0]
 		assert.Regexp(t, `^https://github\.com/acme/repo-000/(issues|pull)/\d+$`, fl.DocumentID)
 		all := f.expectedIDs(s.Repositories, time.Time{}, time.Time{}, anyItem)
 		assert.Contains(t, all, fl.DocumentID)
-		assert.NotContains(t, got.ids(), fl.DocumentID, "a document missing its comments is not delivered as complete")
-		assert.Len(t, got.docs, len(all)-1)
+		assert.NotContains(t, got.IDs(), fl.DocumentID, "a document missing its comments is not delivered as complete")
+		assert.Len(t, got.Documents, len(all)-1)
 	})
 }
 
@@ -295,14 +296,14 @@ func TestCheckpointFromElsewhereIsRefused(t *testing.T) {
 		position{Repo: "acme/repo-000", Kind: kindIssues, Page: "http://169.254.169.254/latest/meta-data?page=2"})
 	require.NoError(t, err)
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, evil)
-	assert.ErrorIs(t, got.err, tributary.ErrInvalidCheckpoint)
+	assert.ErrorIs(t, got.Err, tributary.ErrInvalidCheckpoint)
 	got = collect(context.Background(), c, time.Time{}, time.Time{}, tributary.Checkpoint(`{"kind":"slack","version":1,"state":{}}`))
-	assert.ErrorIs(t, got.err, tributary.ErrInvalidCheckpoint)
+	assert.ErrorIs(t, got.Err, tributary.ErrInvalidCheckpoint)
 	long, err := tributary.EncodeCheckpoint(checkpointKind, checkpointVersion,
 		position{Repo: "acme/repo-000", Kind: kindIssues, Cursor: time.Now(), AtCursor: make([]int, maxPerPage+1)})
 	require.NoError(t, err)
 	got = collect(context.Background(), c, time.Time{}, time.Time{}, long)
-	assert.ErrorIs(t, got.err, tributary.ErrInvalidCheckpoint)
+	assert.ErrorIs(t, got.Err, tributary.ErrInvalidCheckpoint)
 }
 
 // Every fault GitHub may answer with (rate limits with Retry-After, 5xx,
@@ -320,9 +321,9 @@ func TestFaultsStillDeliverEverything(t *testing.T) {
 			f.emu.FailEvery("*", k, fault)
 		}
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		assert.Empty(t, got.failures)
-		assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.ids())
+		require.NoError(t, got.Err)
+		assert.Empty(t, got.Failures)
+		assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.IDs())
 		assert.Greater(t, f.emu.Faults(), 20)
 	})
 }
@@ -339,8 +340,8 @@ func TestPrimaryRateLimitIsPacedNotHit(t *testing.T) {
 		c := f.connector(t, s, f.env())
 		start := time.Now()
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.ids())
+		require.NoError(t, got.Err)
+		assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.IDs())
 		assert.Greater(t, len(f.emu.Requests()), 20)
 		assert.Zero(t, f.emu.CountStatus(http.StatusForbidden), "no request was refused")
 		assert.GreaterOrEqual(t, time.Since(start), 2*time.Hour)
