@@ -41,7 +41,7 @@ fmt-check:
 BENCH := $(GO) test -run '^$$' -count 1
 bench:
 	@{ $(BENCH) -bench '^BenchmarkRunnerMemory$$' -benchtime 1x . ; \
-	   $(BENCH) -bench '^BenchmarkRunner$$/new' . ; \
+	   $(BENCH) -bench '^BenchmarkRunner$$/repeats=.*/new' . ; \
 	   $(BENCH) -bench '^BenchmarkSmallFiles$$/files=10000' -benchtime 3x ./connectors/file ; \
 	   $(BENCH) -bench '^BenchmarkLoad$$/items' -benchtime 2x ./connectors/github ; \
 	   $(BENCH) -bench '^BenchmarkLoadBesideLimits$$' -benchtime 2x ./connectors/slack ; \

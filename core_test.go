@@ -226,3 +226,29 @@ func TestStrictSlimEndsAtTheFirstFailure(t *testing.T) {
 	}
 	assert.Equal(t, 1, n)
 }
+
+// TestContentHashIsStable pins the fingerprint of a document that uses every
+// hashed field: stores keep these values, so a change to how a document is
+// laid out for hashing makes every indexed document look changed once, and
+// must be deliberate.
+func TestContentHashIsStable(t *testing.T) {
+	d := &tributary.Document{
+		ID: "https://wiki.example.com/p/1", Source: tributary.SourceConfluence, SemanticID: "Runbook", Title: "Runbook",
+		Sections: []tributary.Section{
+			tributary.TextSection("https://wiki.example.com/p/1", "Restart the service."),
+			{Kind: tributary.SectionTable, Link: "https://wiki.example.com/p/1#t", Heading: "Hosts",
+				Rows: [][]string{{"host", "zone"}, {"a", "eu"}}},
+			{Kind: tributary.SectionImage, ImageURL: "https://wiki.example.com/i.png", Text: "diagram"},
+		},
+		Metadata:        tributary.Metadata{"space": {"ENG"}, "labels": {"runbook", "oncall"}, "a": {"z"}},
+		UpdatedAt:       time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC),
+		CreatedAt:       time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC),
+		PrimaryOwners:   []tributary.Person{{DisplayName: "Ana Lima", FirstName: "Ana", LastName: "Lima", Email: "ana@example.com"}},
+		SecondaryOwners: []tributary.Person{{Email: "bo@example.com"}},
+		ParentID:        "space-ENG",
+		ExternalAccess:  &tributary.ExternalAccess{UserEmails: []string{"b@x", "a@x"}, GroupIDs: []string{"g"}, Public: true},
+	}
+	assert.Equal(t, "3f01d9c819c4784e1269a5fec04e076b", d.ContentHash())
+	assert.Equal(t, 460, d.Size())
+	assert.Equal(t, "110a369d1234f86f217c45abfcbf9a72", (&tributary.Document{ID: "x"}).ContentHash())
+}

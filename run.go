@@ -70,6 +70,9 @@ type Runner struct {
 	// with ErrTooManyFailures. Zero means DefaultMaxFailures; a negative
 	// value means never abort.
 	MaxFailures int
+	// Repeats is how a run recognises a document delivered before, to drop
+	// it; the zero value is RepeatsByContent.
+	Repeats RepeatRule
 	// Progress, when set, is called after each batch and once at the end.
 	Progress func(Progress)
 	// Now returns the current time; nil means time.Now.
@@ -87,7 +90,7 @@ type RunOptions struct {
 	// of the last good window less the lookback. It excludes Full.
 	Since time.Time
 	// Redeliver hands the sink every document, even those the inventory
-	// holds with the same content hash.
+	// holds unchanged.
 	Redeliver bool
 }
 

@@ -26,7 +26,8 @@ type run struct {
 	state State      // as last committed
 	cp    Checkpoint // latest checkpoint not yet committed
 	batch Batch      // not yet delivered
-	bytes int        // Document.Size of batch.Documents
+	sizes []int      // Document.Size of batch.Documents, index for index
+	bytes int        // their sum
 
 	// Delivered or met, not yet committed.
 	upserts  []InventoryEntry
@@ -150,21 +151,17 @@ func (ru *run) addDocument(d *Document) error {
 		// The document is back: it supersedes its pending deletion.
 		ru.batch.Deletions = slices.DeleteFunc(ru.batch.Deletions, func(id string) bool { return id == d.ID })
 	}
+	size := d.Size()
 	ru.batch.Documents = append(ru.batch.Documents, d)
-	ru.bytes += d.Size()
+	ru.sizes = append(ru.sizes, size)
+	ru.bytes += size
 	return ru.flushIfFull()
 }
 
 func (ru *run) addDeletion(id string) error {
 	// A deletion supersedes the document's pending versions, so a batch
 	// never both upserts and deletes one id.
-	ru.batch.Documents = slices.DeleteFunc(ru.batch.Documents, func(d *Document) bool {
-		if d.ID != id {
-			return false
-		}
-		ru.bytes -= d.Size()
-		return true
-	})
+	ru.keepDocuments(func(d *Document) bool { return d.ID != id })
 	ru.batch.Deletions = append(ru.batch.Deletions, id)
 	return ru.flushIfFull()
 }
@@ -244,14 +241,13 @@ func (ru *run) deliver() error {
 	ru.removals = append(ru.removals, b.Deletions...)
 	clear(b.Nodes)
 	clear(b.Documents)
-	b.Nodes, b.Documents, b.Deletions = b.Nodes[:0], b.Documents[:0], b.Deletions[:0]
+	b.Nodes, b.Documents, b.Deletions, ru.sizes = b.Nodes[:0], b.Documents[:0], b.Deletions[:0], ru.sizes[:0]
 	ru.bytes = 0
 	return nil
 }
 
-// dedupe drops the documents whose inventory entry has the same content hash
-// (so the same id, update time and content), and records inventory upserts
-// for the others.
+// dedupe drops the documents that repeat their inventory entry by the
+// runner's RepeatRule, and records inventory upserts for the others.
 func (ru *run) dedupe() error {
 	docs := ru.batch.Documents
 	if len(docs) == 0 {
@@ -268,20 +264,34 @@ func (ru *run) dedupe() error {
 			return fmt.Errorf("look up inventory: %w", err)
 		}
 	}
-	kept := docs[:0]
-	for _, d := range docs {
-		h := d.ContentHash()
-		if e, ok := known[d.ID]; ok && e.Hash == h {
+	rule := ru.r.Repeats
+	ru.keepDocuments(func(d *Document) bool {
+		e := rule.Entry(d)
+		if old, ok := known[d.ID]; ok && rule.Repeats(e, old) {
 			ru.prog.Unchanged++
-			ru.bytes -= d.Size()
+			return false
+		}
+		ru.upserts = append(ru.upserts, e)
+		return true
+	})
+	return nil
+}
+
+// keepDocuments keeps, in order, the batch's documents for which keep
+// reports true, and takes the others' sizes off the batch's bytes.
+func (ru *run) keepDocuments(keep func(*Document) bool) {
+	docs, sizes := ru.batch.Documents, ru.sizes
+	n := 0
+	for i, d := range docs {
+		if !keep(d) {
+			ru.bytes -= sizes[i]
 			continue
 		}
-		kept = append(kept, d)
-		ru.upserts = append(ru.upserts, InventoryEntry{ID: d.ID, UpdatedAt: d.UpdatedAt.UTC(), Hash: h})
+		docs[n], sizes[n] = d, sizes[i]
+		n++
 	}
-	clear(docs[len(kept):])
-	ru.batch.Documents = kept
-	return nil
+	clear(docs[n:])
+	ru.batch.Documents, ru.sizes = docs[:n], sizes[:n]
 }
 
 // commit stores next with the inventory changes and failures gathered since
@@ -292,7 +302,10 @@ func (ru *run) commit(next State) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	ru.state, ru.cp = next, nil
-	ru.upserts, ru.removals, ru.failures = nil, nil, nil
+	clear(ru.upserts)
+	clear(ru.removals)
+	clear(ru.failures)
+	ru.upserts, ru.removals, ru.failures = ru.upserts[:0], ru.removals[:0], ru.failures[:0]
 	return nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/cputime"
 )
 
 const testSource tributary.DocumentSource = "test"
@@ -543,6 +544,71 @@ func TestRunLoadOnlyEmitsOnlyChanges(t *testing.T) {
 	assert.Equal(t, []string{"doc-02", "doc-99"}, sink.order[6:])
 }
 
+func TestRunRepeatRules(t *testing.T) {
+	ctx := context.Background()
+	reload := func(t *testing.T, r *tributary.Runner, c *listConnector) (tributary.Result, []string) {
+		t.Helper()
+		sink := newRecorder(t)
+		r.Sink = sink
+		res, err := r.Run(ctx, c, tributary.RunOptions{})
+		require.NoError(t, err)
+		return res, sink.order
+	}
+	t.Run("content", func(t *testing.T) {
+		c := &listConnector{docs: flatDocs(4)}
+		r := &tributary.Runner{Store: &tributary.MemoryStore{}}
+		reload(t, r, c)
+		c.docs[1].ExternalAccess = &tributary.ExternalAccess{GroupIDs: []string{"eng"}}
+		res, got := reload(t, r, c)
+		assert.Equal(t, []string{"doc-01"}, got, "a change of access alone is delivered")
+		assert.Equal(t, 3, res.Unchanged)
+	})
+	t.Run("update-time", func(t *testing.T) {
+		c := &listConnector{docs: flatDocs(4)}
+		c.docs[3].UpdatedAt = time.Time{}
+		r := &tributary.Runner{Store: &tributary.MemoryStore{}, Repeats: tributary.RepeatsByUpdateTime}
+		_, got := reload(t, r, c)
+		require.Len(t, got, 4)
+
+		c.docs[0].ExternalAccess = &tributary.ExternalAccess{Public: true} // same update time: dropped
+		c.docs[1].Title, c.docs[1].UpdatedAt = "edited", c.docs[1].UpdatedAt.Add(time.Second)
+		c.docs[2].UpdatedAt = c.docs[2].UpdatedAt.In(time.FixedZone("x", 3600)) // the same instant
+		c.docs[3].Title = "edited"                                              // no update time: compared by content
+		res, got := reload(t, r, c)
+		assert.Equal(t, []string{"doc-01", "doc-03"}, got)
+		assert.Equal(t, 2, res.Unchanged)
+
+		res, got = reload(t, r, c)
+		assert.Empty(t, got)
+		assert.Equal(t, 4, res.Unchanged)
+
+		r.Repeats = tributary.RepeatsByContent
+		_, got = reload(t, r, c)
+		assert.Equal(t, []string{"doc-00", "doc-01", "doc-02"}, got,
+			"entries kept without a hash are delivered once more by content")
+		res, got = reload(t, r, c)
+		assert.Empty(t, got)
+		assert.Equal(t, 4, res.Unchanged)
+	})
+}
+
+func TestRepeatRuleText(t *testing.T) {
+	for _, r := range []tributary.RepeatRule{tributary.RepeatsByContent, tributary.RepeatsByUpdateTime} {
+		b, err := r.MarshalText()
+		require.NoError(t, err)
+		var back tributary.RepeatRule
+		require.NoError(t, back.UnmarshalText(b))
+		assert.Equal(t, r, back)
+	}
+	var r tributary.RepeatRule
+	err := r.UnmarshalText([]byte("updated"))
+	require.ErrorIs(t, err, tributary.ErrInvalidConfig)
+	assert.Contains(t, err.Error(), `"updated"`)
+	_, err = tributary.RepeatRule(7).MarshalText()
+	require.ErrorIs(t, err, tributary.ErrInvalidConfig)
+	assert.Equal(t, "RepeatRule(7)", tributary.RepeatRule(7).String())
+}
+
 func TestRunFailureThreshold(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
@@ -900,50 +966,103 @@ func (c *sharedConnector) Load(context.Context) iter.Seq2[*tributary.Document, e
 }
 
 // BenchmarkRunner measures the runner's cost per document (windows,
-// batching, content hashing, repeat lookups and commits to a MemoryStore,
-// with a sink that discards) against encoding the same documents as JSON to
-// io.Discard, the least a real sink does: runner/json is the ratio of the
-// two, and hash/json what Document.ContentHash alone costs, for scale.
-// "new" delivers every document to an empty store; "unchanged" reloads
-// documents the store already holds.
+// batching, repeat rules and the state it commits, with a sink that
+// discards) against encoding the same documents as JSON to io.Discard, the
+// least a real sink does. runner/json is the runner's own cost beside the
+// JSON's; store/json what the MemoryStore it commits to costs on top
+// (stores have benchmarks of their own); hash/json what
+// Document.ContentHash alone costs, for scale. "new" delivers every
+// document to an empty store; "unchanged" reloads documents the store
+// already holds; each under both RepeatRules.
+//
+// The ratios are of the process's CPU time in each phase (garbage
+// collection included), so that other work on a shared machine does not
+// move them; docs/s and json-docs/s are wall-clock rates.
 func BenchmarkRunner(b *testing.B) {
-	ctx := context.Background()
 	docs := benchDocs(1000)
+	for _, rule := range []tributary.RepeatRule{tributary.RepeatsByContent, tributary.RepeatsByUpdateTime} {
+		for _, mode := range []string{"new", "unchanged"} {
+			b.Run(fmt.Sprintf("repeats=%s/%s", rule, mode), func(b *testing.B) { benchRunner(b, docs, rule, mode == "new") })
+		}
+	}
+}
+
+func benchRunner(b *testing.B, docs []*tributary.Document, rule tributary.RepeatRule, fresh bool) {
+	ctx := context.Background()
 	c := &sharedConnector{docs: docs}
 	discard := tributary.SinkFunc(func(context.Context, tributary.Batch) error { return nil })
-	for _, mode := range []string{"new", "unchanged"} {
-		b.Run(mode, func(b *testing.B) {
-			store := &tributary.MemoryStore{}
-			var runner, encode, hash time.Duration
-			for b.Loop() {
-				if mode == "new" {
-					store = &tributary.MemoryStore{}
+	store := &timedStore{Store: &tributary.MemoryStore{}}
+	var runner, encode, hash phase
+	for b.Loop() {
+		if fresh {
+			store.Store = &tributary.MemoryStore{}
+		}
+		r := &tributary.Runner{Store: store, Sink: discard, Repeats: rule}
+		runner.time(b, func() error {
+			_, err := r.Run(ctx, c, tributary.RunOptions{})
+			return err
+		})
+		encode.time(b, func() error {
+			enc := json.NewEncoder(io.Discard)
+			for _, d := range docs {
+				if err := enc.Encode(d); err != nil {
+					return err
 				}
-				r := &tributary.Runner{Store: store, Sink: discard}
-				start := time.Now()
-				if _, err := r.Run(ctx, c, tributary.RunOptions{}); err != nil {
-					b.Fatal(err)
-				}
-				runner += time.Since(start)
-				start = time.Now()
-				enc := json.NewEncoder(io.Discard)
-				for _, d := range docs {
-					if err := enc.Encode(d); err != nil {
-						b.Fatal(err)
-					}
-				}
-				encode += time.Since(start)
-				start = time.Now()
-				for _, d := range docs {
-					_ = d.ContentHash()
-				}
-				hash += time.Since(start)
 			}
-			n := float64(b.N * len(docs))
-			b.ReportMetric(n/runner.Seconds(), "docs/s")
-			b.ReportMetric(n/encode.Seconds(), "json-docs/s")
-			b.ReportMetric(float64(runner)/float64(encode), "runner/json")
-			b.ReportMetric(float64(hash)/float64(encode), "hash/json")
+			return nil
+		})
+		hash.time(b, func() error {
+			for _, d := range docs {
+				_ = d.ContentHash()
+			}
+			return nil
 		})
 	}
+	n := float64(b.N * len(docs))
+	b.ReportMetric(n/runner.wall.Seconds(), "docs/s")
+	b.ReportMetric(n/encode.wall.Seconds(), "json-docs/s")
+	if encode.cpu == 0 {
+		b.Log("no processor time on this platform: runner/json and the other ratios are not reported")
+		return
+	}
+	b.ReportMetric(float64(runner.cpu-store.cpu)/float64(encode.cpu), "runner/json")
+	b.ReportMetric(float64(store.cpu)/float64(encode.cpu), "store/json")
+	b.ReportMetric(float64(hash.cpu)/float64(encode.cpu), "hash/json")
+}
+
+// timedStore adds up the process CPU time spent in the calls a run makes
+// to its Store.
+type timedStore struct {
+	tributary.Store
+	cpu time.Duration
+}
+
+func (s *timedStore) State(ctx context.Context, instance string) (tributary.State, error) {
+	defer s.since(cputime.Process())
+	return s.Store.State(ctx, instance)
+}
+
+func (s *timedStore) Commit(ctx context.Context, instance string, c tributary.Commit) error {
+	defer s.since(cputime.Process())
+	return s.Store.Commit(ctx, instance, c)
+}
+
+func (s *timedStore) Lookup(ctx context.Context, instance string, ids []string) (map[string]tributary.InventoryEntry, error) {
+	defer s.since(cputime.Process())
+	return s.Store.Lookup(ctx, instance, ids)
+}
+
+func (s *timedStore) since(start time.Duration) { s.cpu += cputime.Process() - start }
+
+// phase adds up the wall-clock and process CPU time of a benchmark phase.
+type phase struct{ wall, cpu time.Duration }
+
+func (p *phase) time(b *testing.B, f func() error) {
+	b.Helper()
+	wall, cpu := time.Now(), cputime.Process()
+	if err := f(); err != nil {
+		b.Fatal(err)
+	}
+	p.wall += time.Since(wall)
+	p.cpu += cputime.Process() - cpu
 }

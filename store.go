@@ -84,7 +84,8 @@ type Commit struct {
 type Store interface {
 	// State returns the instance's state; the zero State when there is none.
 	State(ctx context.Context, instance string) (State, error)
-	// Commit applies c atomically.
+	// Commit applies c atomically. It must not keep c's slices once it
+	// returns: the runner reuses them.
 	Commit(ctx context.Context, instance string, c Commit) error
 	// Lookup returns the inventory entries of those ids that it holds.
 	Lookup(ctx context.Context, instance string, ids []string) (map[string]InventoryEntry, error)
@@ -108,9 +109,64 @@ type MemoryStore struct {
 
 type memInstance struct {
 	state     State
-	inventory map[string]InventoryEntry
-	marks     map[string]int64
+	inventory inventory
+	marks     map[string]int64 // prune listing that last saw each id
 	failures  []*Failure
+}
+
+// inventory holds entries in fixed-size blocks, found through a map of
+// positions: a map of small values grows at a fraction of the cost of one
+// holding whole entries, which matters on a first load, and blocks never
+// move, so growing leaves no garbage.
+type inventory struct {
+	at     map[string]int32 // position of each id's entry
+	blocks [][]InventoryEntry
+	n      int32   // positions used, holes included
+	free   []int32 // the holes removed ids left
+}
+
+const inventoryBlock = 1024
+
+func (v *inventory) entry(i int32) *InventoryEntry {
+	return &v.blocks[i/inventoryBlock][i%inventoryBlock]
+}
+
+func (v *inventory) get(id string) (InventoryEntry, bool) {
+	i, ok := v.at[id]
+	if !ok {
+		return InventoryEntry{}, false
+	}
+	return *v.entry(i), true
+}
+
+func (v *inventory) put(e InventoryEntry) {
+	if i, ok := v.at[e.ID]; ok {
+		*v.entry(i) = e
+		return
+	}
+	var i int32
+	if n := len(v.free); n > 0 {
+		i, v.free = v.free[n-1], v.free[:n-1]
+	} else {
+		if v.n%inventoryBlock == 0 {
+			v.blocks = append(v.blocks, make([]InventoryEntry, inventoryBlock))
+		}
+		i = v.n
+		v.n++
+	}
+	if v.at == nil {
+		v.at = make(map[string]int32)
+	}
+	v.at[e.ID] = i
+	*v.entry(i) = e
+}
+
+func (v *inventory) remove(id string) {
+	if i, ok := v.at[id]; ok {
+		delete(v.at, id)
+		*v.entry(i) = InventoryEntry{}
+		v.free = append(v.free, i)
+	}
 }
 
 func (m *MemoryStore) instance(name string) *memInstance {
@@ -119,7 +175,7 @@ func (m *MemoryStore) instance(name string) *memInstance {
 	}
 	in := m.instances[name]
 	if in == nil {
-		in = &memInstance{inventory: make(map[string]InventoryEntry), marks: make(map[string]int64)}
+		in = &memInstance{marks: make(map[string]int64)}
 		m.instances[name] = in
 	}
 	return in
@@ -148,10 +204,10 @@ func (m *MemoryStore) Commit(ctx context.Context, instance string, c Commit) err
 	in.state = c.State
 	in.state.Checkpoint = slices.Clone(c.State.Checkpoint)
 	for _, e := range c.Upserts {
-		in.inventory[e.ID] = e
+		in.inventory.put(e)
 	}
 	for _, id := range c.Removals {
-		delete(in.inventory, id)
+		in.inventory.remove(id)
 		delete(in.marks, id)
 	}
 	in.failures = append(in.failures, c.Failures...)
@@ -166,9 +222,12 @@ func (m *MemoryStore) Lookup(ctx context.Context, instance string, ids []string)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	in := m.instance(instance)
-	out := make(map[string]InventoryEntry, len(ids))
-	for _, id := range ids {
-		if e, ok := in.inventory[id]; ok {
+	var out map[string]InventoryEntry // made at the first hit: a first run finds none
+	for i, id := range ids {
+		if e, ok := in.inventory.get(id); ok {
+			if out == nil {
+				out = make(map[string]InventoryEntry, len(ids)-i)
+			}
 			out[id] = e
 		}
 	}
@@ -199,9 +258,10 @@ func (m *MemoryStore) Unmarked(ctx context.Context, instance string, gen int64) 
 		m.mu.Lock()
 		in := m.instance(instance)
 		var out []InventoryEntry
-		for _, id := range slices.Sorted(maps.Keys(in.inventory)) {
+		for _, id := range slices.Sorted(maps.Keys(in.inventory.at)) {
 			if in.marks[id] != gen {
-				out = append(out, in.inventory[id])
+				e, _ := in.inventory.get(id)
+				out = append(out, e)
 			}
 		}
 		m.mu.Unlock()
@@ -220,7 +280,7 @@ func (m *MemoryStore) Count(ctx context.Context, instance string) (int, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return len(m.instance(instance).inventory), nil
+	return len(m.instance(instance).inventory.at), nil
 }
 
 // Reset implements Store.

@@ -1,7 +1,10 @@
 package connectortest_test
 
 import (
+	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectors/mock"
@@ -38,4 +41,15 @@ func testConformance(t *testing.T) {
 // a test function: func TestConformance(t *testing.T) { testConformance(t) }.
 func Example() {
 	_ = testConformance
+}
+
+// Collect gathers what a stream yielded, for a connector's own assertions.
+func ExampleCollect() {
+	c, err := mock.New(mock.Sample(3), mock.Credentials{}, tributary.Env{})
+	if err != nil {
+		panic(err)
+	}
+	got := connectortest.Collect(tributary.Stream(context.Background(), c, time.Time{}, time.Time{}, nil))
+	fmt.Println(got.IDs(), len(got.Checkpoints) > 0, got.Err)
+	// Output: [mock://docs/1 mock://docs/2 mock://docs/3] true <nil>
 }

@@ -28,6 +28,7 @@ type runFlags struct {
 	lookback    time.Duration
 	maxFailures int
 	batch       int
+	repeats     tributary.RepeatRule
 }
 
 func (f *runFlags) outFlag(fs *flag.FlagSet) {
@@ -56,6 +57,7 @@ func (a *app) cmdRun(args []string) int {
 	fs.DurationVar(&rf.lookback, "lookback", tributary.DefaultLookback, "how much each poll window overlaps the previous one")
 	fs.IntVar(&rf.maxFailures, "max-failures", tributary.DefaultMaxFailures, "stop after this many failed documents (-1: never)")
 	fs.IntVar(&rf.batch, "batch", tributary.DefaultBatchDocs, "entries per batch; the checkpoint is stored after each batch the output took")
+	fs.TextVar(&rf.repeats, "repeats", tributary.RepeatsByContent, "how to tell a document written before: by `rule` \"content\" (any change writes it again) or \"update-time\" (only a new update time does; cheaper)")
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return a.fail(a.stderr, err)
@@ -135,6 +137,7 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 		BatchDocs:   rf.batch,
 		Lookback:    lookback,
 		MaxFailures: rf.maxFailures,
+		Repeats:     rf.repeats,
 		Logger:      s.log,
 		Progress: func(p tributary.Progress) {
 			s.disp.status(progressLine(p), p.Done)

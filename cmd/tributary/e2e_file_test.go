@@ -57,6 +57,40 @@ func TestRunTwiceEmitsOnlyChanges(t *testing.T) {
 	assert.Empty(t, ids(records(t, full.stdout), jsonl.TypeDocument), "a full run drops documents the inventory holds unchanged")
 }
 
+func TestRepeatsByUpdateTime(t *testing.T) {
+	e := newEnv(t)
+	e.write("file.yaml", fileConfig)
+	for i := range 3 {
+		name := fmt.Sprintf("docs/note-%d.md", i)
+		e.write(name, fmt.Sprintf("# Note %d\n", i))
+		e.age(name)
+	}
+	first := e.run("run", "file", "--config", "file.yaml", "--repeats", "update-time")
+	require.Equal(t, exitOK, first.code, first.stderr)
+	assert.Len(t, ids(records(t, first.stdout), jsonl.TypeDocument), 3)
+
+	// An edit that keeps the modification time is not written again by
+	// update time.
+	info, err := os.Stat(e.path("docs/note-1.md"))
+	require.NoError(t, err)
+	e.write("docs/note-1.md", "# Note 1, edited\n")
+	require.NoError(t, os.Chtimes(e.path("docs/note-1.md"), info.ModTime(), info.ModTime()))
+	byTime := e.run("run", "file", "--config", "file.yaml", "--full", "--repeats", "update-time")
+	require.Equal(t, exitOK, byTime.code, byTime.stderr)
+	assert.Empty(t, ids(records(t, byTime.stdout), jsonl.TypeDocument))
+	byContent := e.run("run", "file", "--config", "file.yaml", "--full")
+	require.Equal(t, exitOK, byContent.code, byContent.stderr)
+	assert.Len(t, ids(records(t, byContent.stdout), jsonl.TypeDocument), 3,
+		"entries kept by update time carry no hash, so each is written once more")
+	again := e.run("run", "file", "--config", "file.yaml", "--full")
+	require.Equal(t, exitOK, again.code, again.stderr)
+	assert.Empty(t, ids(records(t, again.stdout), jsonl.TypeDocument))
+
+	bad := e.run("run", "file", "--config", "file.yaml", "--repeats", "mtime")
+	assert.Equal(t, exitUsage, bad.code, bad.stderr)
+	assert.Contains(t, bad.stderr, `"update-time"`)
+}
+
 func TestPruneReportsDeletedFiles(t *testing.T) {
 	e := newEnv(t)
 	e.write("file.yaml", fileConfig)

@@ -33,9 +33,9 @@ func TestExternalAccess(t *testing.T) {
 	c, err := newConnector(f.settings(), f.credentials(), env, fastRetry)
 	require.NoError(t, err)
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
+	require.NoError(t, got.Err)
 	byID := map[string]*tributary.Document{}
-	for _, d := range got.docs {
+	for _, d := range got.Documents {
 		byID[d.ID] = d
 	}
 	restricted, inherited := 0, 0
@@ -66,7 +66,7 @@ func TestExternalAccess(t *testing.T) {
 	}
 	require.Positive(t, restricted)
 	require.Positive(t, inherited, "the fixture has pages under restricted ones")
-	for _, n := range got.nodes {
+	for _, n := range got.Nodes {
 		if n.Kind == tributary.NodeSpace {
 			assert.NotNil(t, n.ExternalAccess)
 		}

@@ -26,11 +26,11 @@ func TestDocumentMapping(t *testing.T) {
 		s := f.settings("S001")
 		s.IncludeAttachments = true
 		got := collect(context.Background(), f.connector(t, s), time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		require.Empty(t, got.failures)
-		require.Equal(t, f.expectedIDs([]string{"S001"}, time.Time{}, time.Time{}), got.ids())
+		require.NoError(t, got.Err)
+		require.Empty(t, got.Failures)
+		require.Equal(t, f.expectedIDs([]string{"S001"}, time.Time{}, time.Time{}), got.IDs())
 		byID := map[string]*tributary.Document{}
-		for _, d := range got.docs {
+		for _, d := range got.Documents {
 			byID[d.ID] = d
 		}
 		for _, p := range f.data.Pages {
@@ -92,8 +92,8 @@ func TestNoEarlyStopOnUnsortedListing(t *testing.T) {
 	ts := pageTimes(f.data)
 	for _, w := range [][2]time.Time{{ts[10], ts[90]}, {ts[50], ts[51]}, {ts[0], ts[len(ts)-1]}, {}} {
 		got := collect(context.Background(), c, w[0], w[1], nil)
-		require.NoError(t, got.err)
-		assert.Equal(t, f.expectedIDs(nil, w[0], w[1]), got.ids())
+		require.NoError(t, got.Err)
+		assert.Equal(t, f.expectedIDs(nil, w[0], w[1]), got.IDs())
 	}
 	// Told the account's zone, the connector searches again from the last
 	// update time it read; finding the order broken after such a search,
@@ -101,8 +101,8 @@ func TestNoEarlyStopOnUnsortedListing(t *testing.T) {
 	s.TimeZone = "UTC"
 	c = f.connector(t, s)
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	assert.Equal(t, f.expectedIDs(nil, time.Time{}, time.Time{}), slices.Compact(got.ids()))
+	require.NoError(t, got.Err)
+	assert.Equal(t, f.expectedIDs(nil, time.Time{}, time.Time{}), slices.Compact(got.IDs()))
 }
 
 // A window yields exactly the pages whose version time lies in it, though
@@ -119,8 +119,8 @@ func TestWindowIsExactWithZone(t *testing.T) {
 	ts := pageTimes(f.data)
 	start, end := ts[40].Add(time.Millisecond), ts[80]
 	got := collect(context.Background(), c, start, end, nil)
-	require.NoError(t, got.err)
-	assert.Equal(t, f.expectedIDs(nil, start, end), got.ids())
+	require.NoError(t, got.Err)
+	assert.Equal(t, f.expectedIDs(nil, start, end), got.IDs())
 	for _, r := range f.emu.Requests() {
 		if strings.HasSuffix(r.Path, "/content/search") {
 			assert.Contains(t, r.Query, "lastmodified", "the window is sent to the server")
@@ -137,12 +137,12 @@ func TestFailureIDsAreDocumentIDs(t *testing.T) {
 	f.emu.FailEvery(f.emu.Prefix()+"/content/"+itoa(p.ID)+"/child/comment", 1, emulator.Fault{Status: http.StatusForbidden})
 	c := f.connector(t, f.settings(p.Space.Key))
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	require.Len(t, got.failures, 1)
+	require.NoError(t, got.Err)
+	require.Len(t, got.Failures, 1)
 	id := f.site() + confluenceemu.PageWebUI(confluenceemu.Cloud, p)
-	assert.Equal(t, id, got.failures[0].DocumentID)
-	assert.NotContains(t, got.ids(), id, "a page is never indexed without its comments")
-	assert.Len(t, got.docs, len(f.expectedIDs([]string{p.Space.Key}, time.Time{}, time.Time{}))-1)
+	assert.Equal(t, id, got.Failures[0].DocumentID)
+	assert.NotContains(t, got.IDs(), id, "a page is never indexed without its comments")
+	assert.Len(t, got.Documents, len(f.expectedIDs([]string{p.Space.Key}, time.Time{}, time.Time{}))-1)
 }
 
 // Known failure: errors swallowed and partial content indexed as complete.
@@ -172,8 +172,8 @@ func TestErrorsEndTheRun(t *testing.T) {
 	f2 := newFixture(t, gen3, confluenceemu.Options{})
 	f2.emu.FailEvery(f2.emu.Prefix()+"/content/search", 1, emulator.ServiceUnavailable)
 	got := collect(context.Background(), f2.connector(t, f2.settings()), time.Time{}, time.Time{}, nil)
-	require.ErrorIs(t, got.err, tributary.ErrTransient)
-	assert.Empty(t, got.docs)
+	require.ErrorIs(t, got.Err, tributary.ErrTransient)
+	assert.Empty(t, got.Documents)
 
 	// A slim listing with a hole ends with an error, so pruning never acts
 	// on it.
@@ -193,11 +193,11 @@ func TestMissingSpaceIsAFailure(t *testing.T) {
 	c := f.connector(t, s)
 	f.emu.Update(func(d *confluenceemu.Data) { d.Spaces = d.Spaces[1:] })
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	require.Len(t, got.failures, 1)
-	assert.Equal(t, "space:S000", got.failures[0].EntityID)
-	assert.ErrorIs(t, got.failures[0], tributary.ErrNotFound)
-	assert.Equal(t, f.expectedIDs([]string{"S001"}, time.Time{}, time.Time{}), got.ids())
+	require.NoError(t, got.Err)
+	require.Len(t, got.Failures, 1)
+	assert.Equal(t, "space:S000", got.Failures[0].EntityID)
+	assert.ErrorIs(t, got.Failures[0], tributary.ErrNotFound)
+	assert.Equal(t, f.expectedIDs([]string{"S001"}, time.Time{}, time.Time{}), got.IDs())
 }
 
 func TestValidate(t *testing.T) {
@@ -261,8 +261,8 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 		require.NoError(t, err)
 		began := time.Now()
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		assert.Equal(t, f.expectedIDs([]string{"S001"}, time.Time{}, time.Time{}), got.ids())
+		require.NoError(t, got.Err)
+		assert.Equal(t, f.expectedIDs([]string{"S001"}, time.Time{}, time.Time{}), got.IDs())
 		assert.GreaterOrEqual(t, time.Since(began), 21*time.Second)
 		assert.Equal(t, 3, f.emu.CountStatus(http.StatusTooManyRequests))
 		f.emu.Close()
@@ -278,9 +278,9 @@ func TestRateLimitBeyondPatienceEndsTheRun(t *testing.T) {
 		c, err := New(f.settings("S001"), f.credentials(), f.env())
 		require.NoError(t, err)
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-		require.ErrorIs(t, got.err, tributary.ErrRateLimited)
+		require.ErrorIs(t, got.Err, tributary.ErrRateLimited)
 		var te *tributary.Error
-		require.True(t, errors.As(got.err, &te))
+		require.True(t, errors.As(got.Err, &te))
 		f.emu.Close()
 	})
 }
@@ -295,7 +295,7 @@ func TestRequestsPerSecondPaces(t *testing.T) {
 		require.NoError(t, err)
 		began := time.Now()
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
+		require.NoError(t, got.Err)
 		n := len(f.emu.Requests())
 		require.Greater(t, n, 20)
 		assert.GreaterOrEqual(t, time.Since(began), time.Duration(n-partsConcurrency)*time.Second/2)

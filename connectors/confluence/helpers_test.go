@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/httpx"
 	"github.com/tributary-dev/tributary/internal/confluenceemu"
 )
@@ -94,40 +95,9 @@ func (f *fixture) expectedIDs(spaces []string, start, end time.Time) []string {
 	return ids
 }
 
-type collected struct {
-	docs        []*tributary.Document
-	nodes       []*tributary.HierarchyNode
-	failures    []*tributary.Failure
-	checkpoints []tributary.Checkpoint
-	err         error
-}
-
-func collect(ctx context.Context, c *Connector, start, end time.Time, cp tributary.Checkpoint) collected {
-	var out collected
-	for it, err := range c.LoadFromCheckpoint(ctx, start, end, cp) {
-		switch {
-		case err != nil:
-			out.err = err
-		case it.Document != nil:
-			out.docs = append(out.docs, it.Document)
-		case it.Node != nil:
-			out.nodes = append(out.nodes, it.Node)
-		case it.Failure != nil:
-			out.failures = append(out.failures, it.Failure)
-		case it.Checkpoint != nil:
-			out.checkpoints = append(out.checkpoints, it.Checkpoint)
-		}
-	}
-	return out
-}
-
-func (c collected) ids() []string {
-	ids := make([]string, 0, len(c.docs))
-	for _, d := range c.docs {
-		ids = append(ids, d.ID)
-	}
-	slices.Sort(ids)
-	return ids
+// collect ranges over the connector's checkpoint stream.
+func collect(ctx context.Context, c *Connector, start, end time.Time, cp tributary.Checkpoint) connectortest.Collected {
+	return connectortest.Collect(c.LoadFromCheckpoint(ctx, start, end, cp))
 }
 
 // pageTimes returns every page's version time, oldest first.

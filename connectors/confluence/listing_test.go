@@ -84,11 +84,11 @@ func TestUnsortedAfterResumeReadsTheSpaceAgain(t *testing.T) {
 
 	unsorted := newFixture(t, gen3, confluenceemu.Options{IgnoreOrder: true})
 	rest := collect(context.Background(), unsorted.connector(t, s), time.Time{}, time.Time{}, cp)
-	require.NoError(t, rest.err)
-	all := slices.Concat(before, rest.ids())
+	require.NoError(t, rest.Err)
+	all := slices.Concat(before, rest.IDs())
 	slices.Sort(all)
 	assert.Equal(t, sorted.expectedIDs([]string{"S000"}, time.Time{}, time.Time{}), slices.Compact(all))
-	assert.GreaterOrEqual(t, len(rest.docs), len(sorted.expectedIDs([]string{"S000"}, time.Time{}, time.Time{})), "the space is read again whole")
+	assert.GreaterOrEqual(t, len(rest.Documents), len(sorted.expectedIDs([]string{"S000"}, time.Time{}, time.Time{})), "the space is read again whole")
 }
 
 // A stored search link the server refuses on resume (an expired cursor
@@ -113,8 +113,8 @@ func TestExpiredCursorOnResume(t *testing.T) {
 	}
 	f.emu.FailNext(f.emu.Prefix()+"/content/search", 1, emulator.Fault{Status: http.StatusBadRequest})
 	rest := collect(context.Background(), c, time.Time{}, time.Time{}, cp)
-	require.NoError(t, rest.err)
-	all := slices.Concat(before, rest.ids())
+	require.NoError(t, rest.Err)
+	all := slices.Concat(before, rest.IDs())
 	slices.Sort(all)
 	assert.Equal(t, f.expectedIDs([]string{"S000"}, time.Time{}, time.Time{}), slices.Compact(all))
 	assert.LessOrEqual(t, len(all)-len(slices.Compact(all)), 1, "the new search starts where the checkpoint was")

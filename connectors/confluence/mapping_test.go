@@ -70,8 +70,8 @@ func TestEveryPageOfTheListingIsRead(t *testing.T) {
 		s := f.settings()
 		s.PageSize, s.IncludeComments = 5, false
 		got := collect(t.Context(), f.connector(t, s), time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		assert.Equal(t, f.expectedIDs(nil, time.Time{}, time.Time{}), got.ids())
+		require.NoError(t, got.Err)
+		assert.Equal(t, f.expectedIDs(nil, time.Time{}, time.Time{}), got.IDs())
 		assert.GreaterOrEqual(t, f.emu.Searches(), 3*60/5)
 	}
 }

@@ -49,8 +49,8 @@ func TestUnmeasurableZoneFallsBack(t *testing.T) {
 	s := f.settings()
 	s.IncludeComments = false
 	got := collect(context.Background(), f.connector(t, s), time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	assert.Equal(t, f.expectedIDs(nil, time.Time{}, time.Time{}), got.ids())
+	require.NoError(t, got.Err)
+	assert.Equal(t, f.expectedIDs(nil, time.Time{}, time.Time{}), got.IDs())
 	for _, r := range f.emu.Requests() {
 		assert.NotContains(t, r.Query, "id+%3D", "no probe after the first failed")
 	}
@@ -82,8 +82,8 @@ func TestMeasuredZoneAcrossDaylightSavingTime(t *testing.T) {
 	s.PageSize, s.IncludeComments = 3, false
 	c := f.connector(t, s)
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	ids := got.ids()
+	require.NoError(t, got.Err)
+	ids := got.IDs()
 	assert.Equal(t, f.expectedIDs(nil, time.Time{}, time.Time{}), slices.Compact(ids))
 	assert.Len(t, ids, len(slices.Compact(slices.Clone(ids))), "no repeats")
 	searches := 0

@@ -14,8 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tributary-dev/tributary"
 	"go.uber.org/goleak"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/cputime"
 )
 
 // The 100,000-file corpus takes a while to generate; it runs only with
@@ -114,15 +116,15 @@ func benchTree(b *testing.B, root string) {
 	b.ResetTimer()
 	for b.Loop() {
 		b.StopTimer()
-		start, cpu := time.Now(), cpuTime()
+		start, cpu := time.Now(), cputime.Process()
 		rawRead(b, root)
-		raw, rawCPU = raw+time.Since(start), rawCPU+cpuTime()-cpu
+		raw, rawCPU = raw+time.Since(start), rawCPU+cputime.Process()-cpu
 		runtime.GC()
 		base := heapInUse()
 		b.StartTimer()
-		start, cpu = time.Now(), cpuTime()
+		start, cpu = time.Now(), cputime.Process()
 		d, f, p, _ := discard(b, c, 0)
-		conn, connCPU = conn+time.Since(start), connCPU+cpuTime()-cpu
+		conn, connCPU = conn+time.Since(start), connCPU+cputime.Process()-cpu
 		docs, failures, peak = d, f, max(peak, p-min(p, base))
 	}
 	// One more pass, untimed, measures the live heap ten times over.

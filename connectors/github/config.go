@@ -80,7 +80,7 @@ func (s *Settings) Validate() error {
 	if !slices.Contains([]string{"all", "open", "closed"}, s.State) {
 		errs = append(errs, tributary.InvalidField("state", "must be all, open or closed"))
 	}
-	if s.PerPage < 1 || s.PerPage > 100 {
+	if s.PerPage < 1 || s.PerPage > maxPerPage {
 		errs = append(errs, tributary.InvalidField("per_page", "must be between 1 and 100"))
 	}
 	return errors.Join(errs...)

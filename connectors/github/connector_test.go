@@ -30,23 +30,23 @@ func TestLoadEverything(t *testing.T) {
 	f := newFixture(t, gen3, githubemu.Options{})
 	c := f.connector(t, f.settings(twoRepos...), f.env())
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	assert.Empty(t, got.failures)
-	assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.ids())
-	require.Len(t, got.nodes, 2)
-	assert.Equal(t, "acme/repo-000", got.nodes[0].Name)
-	assert.Equal(t, tributary.NodeRepository, got.nodes[0].Kind)
+	require.NoError(t, got.Err)
+	assert.Empty(t, got.Failures)
+	assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.IDs())
+	require.Len(t, got.Nodes, 2)
+	assert.Equal(t, "acme/repo-000", got.Nodes[0].Name)
+	assert.Equal(t, tributary.NodeRepository, got.Nodes[0].Kind)
 }
 
 func TestDocumentMapping(t *testing.T) {
 	f := newFixture(t, githubemu.GenerateOptions{Repos: 1, Items: 40, PullShare: 0.5, Seed: 3}, githubemu.Options{})
 	c := f.connector(t, f.settings("acme/repo-000"), f.env())
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
+	require.NoError(t, got.Err)
 	repo := f.data.Repos[0]
-	require.Len(t, got.docs, len(repo.Items))
+	require.Len(t, got.Documents, len(repo.Items))
 	byID := map[string]*tributary.Document{}
-	for _, d := range got.docs {
+	for _, d := range got.Documents {
 		byID[d.ID] = d
 	}
 	for _, it := range repo.Items {
@@ -132,11 +132,11 @@ func TestOwnerEnumeration(t *testing.T) {
 	s.Owner = "acme"
 	c := f.connector(t, s, f.env())
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
+	require.NoError(t, got.Err)
 	all := []string{"acme/repo-000", "acme/repo-001", "acme/repo-002", "acme/repo-003"}
-	assert.Equal(t, f.expectedIDs(all, time.Time{}, time.Time{}, anyItem), got.ids())
+	assert.Equal(t, f.expectedIDs(all, time.Time{}, time.Time{}, anyItem), got.IDs())
 	var names []string
-	for _, n := range got.nodes {
+	for _, n := range got.Nodes {
 		names = append(names, n.Name)
 	}
 	assert.Equal(t, []string{"acme/repo-002", "acme/repo-000", "acme/repo-001", "acme/repo-003"}, names,
@@ -149,8 +149,8 @@ func TestPermissions(t *testing.T) {
 	env.WantPermissions = true
 	c := f.connector(t, f.settings("acme/repo-000", "acme/repo-001"), env)
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	for _, d := range got.docs {
+	require.NoError(t, got.Err)
+	for _, d := range got.Documents {
 		require.NotNil(t, d.ExternalAccess)
 		if strings.Contains(d.ID, "repo-000") {
 			assert.True(t, d.ExternalAccess.Public)
@@ -167,10 +167,10 @@ func TestPermissions(t *testing.T) {
 	r, err := New(f.settings("acme/repo-001"), Credentials{Token: tributary.NewSecret("reader")}, env)
 	require.NoError(t, err)
 	got = collect(context.Background(), r, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	require.Len(t, got.failures, 1)
-	assert.ErrorIs(t, got.failures[0], tributary.ErrInsufficientPermissions)
-	for _, d := range got.docs {
+	require.NoError(t, got.Err)
+	require.Len(t, got.Failures, 1)
+	assert.ErrorIs(t, got.Failures[0], tributary.ErrInsufficientPermissions)
+	for _, d := range got.Documents {
 		require.NotNil(t, d.ExternalAccess)
 		assert.False(t, d.ExternalAccess.Public)
 		assert.Empty(t, d.ExternalAccess.UserEmails)
@@ -181,17 +181,17 @@ func TestSlimAdmitsWhatLoadAdmits(t *testing.T) {
 	f := newFixture(t, gen3, githubemu.Options{})
 	c := f.connector(t, f.settings(twoRepos...), f.env())
 	all := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, all.err)
-	start, end := windowAround(all.docs, 0.3, 0.6)
+	require.NoError(t, all.Err)
+	start, end := windowAround(all.Documents, 0.3, 0.6)
 	for _, w := range [][2]time.Time{{}, {start, end}} {
 		load := collect(context.Background(), c, w[0], w[1], nil)
-		require.NoError(t, load.err)
+		require.NoError(t, load.Err)
 		var slim []string
 		for sd, err := range c.LoadSlim(context.Background(), w[0], w[1]) {
 			require.NoError(t, err)
 			slim = append(slim, sd.ID)
 		}
-		assert.ElementsMatch(t, load.ids(), slim)
+		assert.ElementsMatch(t, load.IDs(), slim)
 	}
 }
 
@@ -236,8 +236,8 @@ func TestEnterpriseServerBaseURL(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, c.Validate(context.Background()))
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.ids())
+	require.NoError(t, got.Err)
+	assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.IDs())
 }
 
 func TestCommentsAreSectionsWithTheirOwnLinks(t *testing.T) {
@@ -246,14 +246,14 @@ func TestCommentsAreSectionsWithTheirOwnLinks(t *testing.T) {
 	s.IncludeComments = true
 	c := f.connector(t, s, f.env())
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
+	require.NoError(t, got.Err)
 	want := 0
 	for _, it := range f.data.Repos[0].Items {
 		want += len(it.Comments)
 	}
 	require.NotZero(t, want)
 	n := 0
-	for _, d := range got.docs {
+	for _, d := range got.Documents {
 		for _, sec := range d.Sections[1:] {
 			n++
 			assert.Regexp(t, `^`+regexp.QuoteMeta(d.ID)+`#issuecomment-\d+$`, sec.Link)
@@ -272,19 +272,19 @@ func TestIssuesDisabledAndUnreadableListings(t *testing.T) {
 	c := f.connector(t, f.settings(twoRepos...), f.env())
 	require.NoError(t, c.Validate(context.Background()))
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	assert.Empty(t, got.failures)
+	require.NoError(t, got.Err)
+	assert.Empty(t, got.Failures)
 	want := f.expectedIDs(twoRepos, time.Time{}, time.Time{}, func(it *githubemu.Item) bool { return it.PR })
 	want = append(want, f.expectedIDs([]string{"acme/repo-002"}, time.Time{}, time.Time{}, func(it *githubemu.Item) bool { return !it.PR })...)
-	assert.ElementsMatch(t, want, got.ids())
+	assert.ElementsMatch(t, want, got.IDs())
 
 	f.emu.FailNext("/repos/acme/repo-000/pulls", 1, emulator.Fault{Status: http.StatusForbidden})
 	got = collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	require.Len(t, got.failures, 1)
-	assert.Equal(t, "acme/repo-000/pulls", got.failures[0].EntityID)
-	assert.ErrorIs(t, got.failures[0], tributary.ErrInsufficientPermissions)
-	assert.ElementsMatch(t, f.expectedIDs([]string{"acme/repo-002"}, time.Time{}, time.Time{}, anyItem), got.ids())
+	require.NoError(t, got.Err)
+	require.Len(t, got.Failures, 1)
+	assert.Equal(t, "acme/repo-000/pulls", got.Failures[0].EntityID)
+	assert.ErrorIs(t, got.Failures[0], tributary.ErrInsufficientPermissions)
+	assert.ElementsMatch(t, f.expectedIDs([]string{"acme/repo-002"}, time.Time{}, time.Time{}, anyItem), got.IDs())
 }
 
 // The token never reaches a log line, an error or a failure, even when
@@ -306,10 +306,10 @@ func TestTokenNeverLeaks(t *testing.T) {
 		validate := c.Validate(context.Background())
 		require.Error(t, validate)
 		texts := []string{logs.String(), validate.Error(), fmt.Sprint(c), fmt.Sprintf("%#v", s)}
-		if got.err != nil {
-			texts = append(texts, got.err.Error())
+		if got.Err != nil {
+			texts = append(texts, got.Err.Error())
 		}
-		for _, fl := range got.failures {
+		for _, fl := range got.Failures {
 			texts = append(texts, fl.Error())
 		}
 		for _, text := range texts {
@@ -344,9 +344,9 @@ func TestUserOwner(t *testing.T) {
 		s := f.settings()
 		s.Owner = c.owner
 		got := collect(context.Background(), f.connector(t, s, f.env()), time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
+		require.NoError(t, got.Err)
 		var names []string
-		for _, n := range got.nodes {
+		for _, n := range got.Nodes {
 			names = append(names, n.Name)
 		}
 		assert.Equal(t, c.want, names, c.owner)

@@ -84,8 +84,9 @@
 // listing of a repository with issues turned off is not read.
 //
 // A checkpoint holds the repository, the listing, the URL of the last page
-// finished and the update time of its last item: a resumed run reads that
-// page again and skips what it had yielded. It never grows with the
+// finished, the update time of its last item and the numbers of the
+// page's items updated in that same second: a resumed run reads that page
+// again and skips exactly what it had yielded. It never grows with the
 // repository.
 //
 // # Webhooks

@@ -7,6 +7,7 @@ package github
 import (
 	"context"
 	"net/http"
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/emulator"
 	"github.com/tributary-dev/tributary/internal/githubemu"
 )
@@ -31,8 +33,8 @@ func TestResumeFromEveryCheckpoint(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c := f.connector(t, s, f.env())
 			all := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-			require.NoError(t, all.err)
-			want := all.ids()
+			require.NoError(t, all.Err)
+			want := all.IDs()
 			require.NotEmpty(t, want)
 			for n := 0; ; n++ {
 				seen, cp, more := runUntilCheckpoint(t, c, n)
@@ -40,8 +42,8 @@ func TestResumeFromEveryCheckpoint(t *testing.T) {
 					break
 				}
 				rest := collect(context.Background(), c, time.Time{}, time.Time{}, cp)
-				require.NoError(t, rest.err)
-				for _, id := range rest.ids() {
+				require.NoError(t, rest.Err)
+				for _, id := range rest.IDs() {
 					seen[id] = true
 				}
 				assert.Equal(t, want, sortedKeys(seen), "resume from checkpoint %d", n)
@@ -96,12 +98,74 @@ func TestResumeAfterDeletions(t *testing.T) {
 		r.Items = keep
 	})
 	rest := collect(context.Background(), c, time.Time{}, time.Time{}, cp)
-	require.NoError(t, rest.err)
-	for _, id := range rest.ids() {
+	require.NoError(t, rest.Err)
+	for _, id := range rest.IDs() {
 		seen[id] = true
 	}
 	for _, id := range f.expectedIDs(s.Repositories, time.Time{}, time.Time{}, anyItem) {
 		assert.True(t, seen[id], "lost %s", id)
+	}
+}
+
+// A page may end inside a run of items updated in the same second. The
+// checkpoint names the run's items it yielded, so a resume neither yields
+// them again nor skips those of the run that deletions moved up onto the
+// page re-read.
+func TestResumeInsideTiedUpdateTimes(t *testing.T) {
+	f := newFixture(t, githubemu.GenerateOptions{Repos: 1, Items: 30, Seed: 3}, githubemu.Options{})
+	base := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	tied := base.Add(20 * time.Hour).Add(30 * time.Minute) // between items 17 and 24
+	f.emu.Update(func(d *githubemu.Data) {
+		for _, it := range d.Repos[0].Items {
+			it.PR = false
+			it.CreatedAt, it.UpdatedAt = base, base.Add(time.Duration(it.Number)*time.Hour)
+			if it.Number >= 18 && it.Number <= 23 {
+				it.UpdatedAt = tied
+			}
+		}
+	})
+	s := f.settings("acme/repo-000")
+	s.PerPage, s.IncludePullRequests = 10, false
+	c := f.connector(t, s, f.env())
+	issue := func(n int) string { return "https://github.com/acme/repo-000/issues/" + itoa(n) }
+
+	// Newest first: 30 to 24, then the six tied items; the first page ends
+	// three of them in.
+	var seen map[string]bool
+	var cp tributary.Checkpoint
+	for n := 0; ; n++ {
+		var more bool
+		seen, cp, more = runUntilCheckpoint(t, c, n)
+		require.True(t, more, "no checkpoint inside the tied items")
+		pos, err := c.decodePosition(cp)
+		require.NoError(t, err)
+		if len(pos.AtCursor) > 0 {
+			require.True(t, pos.Cursor.Equal(tied), "%+v", pos)
+			require.Len(t, pos.AtCursor, 3)
+			break
+		}
+	}
+	yieldedTied := 0
+	for n := 18; n <= 23; n++ {
+		if seen[issue(n)] {
+			yieldedTied++
+		}
+	}
+	require.Equal(t, 3, yieldedTied)
+
+	// Two delivered items go away: three more tied items now end page one.
+	f.emu.Update(func(d *githubemu.Data) {
+		r := d.Repos[0]
+		r.Items = slices.DeleteFunc(r.Items, func(it *githubemu.Item) bool { return it.Number >= 29 })
+	})
+	rest := collect(context.Background(), c, time.Time{}, time.Time{}, cp)
+	require.NoError(t, rest.Err)
+	for _, id := range rest.IDs() {
+		assert.False(t, seen[id], "yielded again: %s", id)
+		seen[id] = true
+	}
+	for n := 1; n <= 28; n++ {
+		assert.True(t, seen[issue(n)], "lost %s", issue(n))
 	}
 }
 
@@ -114,30 +178,30 @@ func TestListingErrorsEndTheStream(t *testing.T) {
 		s := f.settings(twoRepos...)
 		s.PerPage = 30
 		c := f.connector(t, s, f.env())
-		var got collected
+		var got connectortest.Collected
 		for it, err := range c.LoadFromCheckpoint(context.Background(), time.Time{}, time.Time{}, nil) {
 			switch {
 			case err != nil:
-				got.err = err
+				got.Err = err
 			case it.Document != nil:
-				if got.docs = append(got.docs, it.Document); len(got.docs) == 40 {
+				if got.Documents = append(got.Documents, it.Document); len(got.Documents) == 40 {
 					// The next issues page fails more often than the stack retries.
 					f.emu.FailNext("GET /repos/{owner}/{repo}/issues", 5, githubemu.BadGateway)
 				}
 			case it.Checkpoint != nil:
-				got.checkpoints = append(got.checkpoints, it.Checkpoint)
+				got.Checkpoints = append(got.Checkpoints, it.Checkpoint)
 			}
 		}
-		require.Error(t, got.err)
-		assert.ErrorIs(t, got.err, tributary.ErrTransient)
-		require.NotEmpty(t, got.checkpoints)
+		require.Error(t, got.Err)
+		assert.ErrorIs(t, got.Err, tributary.ErrTransient)
+		require.NotEmpty(t, got.Checkpoints)
 		seen := map[string]bool{}
-		for _, id := range got.ids() {
+		for _, id := range got.IDs() {
 			seen[id] = true
 		}
-		rest := collect(context.Background(), c, time.Time{}, time.Time{}, got.checkpoints[len(got.checkpoints)-1])
-		require.NoError(t, rest.err)
-		for _, id := range rest.ids() {
+		rest := collect(context.Background(), c, time.Time{}, time.Time{}, got.Checkpoints[len(got.Checkpoints)-1])
+		require.NoError(t, rest.Err)
+		for _, id := range rest.IDs() {
 			seen[id] = true
 		}
 		assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), sortedKeys(seen))
@@ -176,14 +240,14 @@ func TestFailureIDsAreDocumentIDs(t *testing.T) {
 		c := f.connector(t, s, f.env())
 		f.emu.FailNext("GET /repos/{owner}/{repo}/issues/{num}/comments", 1, githubemu.NotFound)
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		require.Len(t, got.failures, 1)
-		fl := got.failures[0]
+		require.NoError(t, got.Err)
+		require.Len(t, got.Failures, 1)
+		fl := got.Failures[0]
 		assert.Regexp(t, `^https://github\.com/acme/repo-000/(issues|pull)/\d+$`, fl.DocumentID)
 		all := f.expectedIDs(s.Repositories, time.Time{}, time.Time{}, anyItem)
 		assert.Contains(t, all, fl.DocumentID)
-		assert.NotContains(t, got.ids(), fl.DocumentID, "a document missing its comments is not delivered as complete")
-		assert.Len(t, got.docs, len(all)-1)
+		assert.NotContains(t, got.IDs(), fl.DocumentID, "a document missing its comments is not delivered as complete")
+		assert.Len(t, got.Documents, len(all)-1)
 	})
 }
 
@@ -232,9 +296,14 @@ func TestCheckpointFromElsewhereIsRefused(t *testing.T) {
 		position{Repo: "acme/repo-000", Kind: kindIssues, Page: "http://169.254.169.254/latest/meta-data?page=2"})
 	require.NoError(t, err)
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, evil)
-	assert.ErrorIs(t, got.err, tributary.ErrInvalidCheckpoint)
+	assert.ErrorIs(t, got.Err, tributary.ErrInvalidCheckpoint)
 	got = collect(context.Background(), c, time.Time{}, time.Time{}, tributary.Checkpoint(`{"kind":"slack","version":1,"state":{}}`))
-	assert.ErrorIs(t, got.err, tributary.ErrInvalidCheckpoint)
+	assert.ErrorIs(t, got.Err, tributary.ErrInvalidCheckpoint)
+	long, err := tributary.EncodeCheckpoint(checkpointKind, checkpointVersion,
+		position{Repo: "acme/repo-000", Kind: kindIssues, Cursor: time.Now(), AtCursor: make([]int, maxPerPage+1)})
+	require.NoError(t, err)
+	got = collect(context.Background(), c, time.Time{}, time.Time{}, long)
+	assert.ErrorIs(t, got.Err, tributary.ErrInvalidCheckpoint)
 }
 
 // Every fault GitHub may answer with (rate limits with Retry-After, 5xx,
@@ -252,9 +321,9 @@ func TestFaultsStillDeliverEverything(t *testing.T) {
 			f.emu.FailEvery("*", k, fault)
 		}
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		assert.Empty(t, got.failures)
-		assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.ids())
+		require.NoError(t, got.Err)
+		assert.Empty(t, got.Failures)
+		assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.IDs())
 		assert.Greater(t, f.emu.Faults(), 20)
 	})
 }
@@ -271,8 +340,8 @@ func TestPrimaryRateLimitIsPacedNotHit(t *testing.T) {
 		c := f.connector(t, s, f.env())
 		start := time.Now()
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.ids())
+		require.NoError(t, got.Err)
+		assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), got.IDs())
 		assert.Greater(t, len(f.emu.Requests()), 20)
 		assert.Zero(t, f.emu.CountStatus(http.StatusForbidden), "no request was refused")
 		assert.GreaterOrEqual(t, time.Since(start), 2*time.Hour)

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/githubemu"
 )
 
@@ -80,42 +81,9 @@ func (f *fixture) expectedIDs(repos []string, start, end time.Time, kind func(*g
 
 func anyItem(*githubemu.Item) bool { return true }
 
-// collect ranges over a stream and returns its documents, failures and
-// checkpoints, and the terminal error.
-type collected struct {
-	docs        []*tributary.Document
-	nodes       []*tributary.HierarchyNode
-	failures    []*tributary.Failure
-	checkpoints []tributary.Checkpoint
-	err         error
-}
-
-func collect(ctx context.Context, c *Connector, start, end time.Time, cp tributary.Checkpoint) collected {
-	var out collected
-	for it, err := range c.LoadFromCheckpoint(ctx, start, end, cp) {
-		switch {
-		case err != nil:
-			out.err = err
-		case it.Document != nil:
-			out.docs = append(out.docs, it.Document)
-		case it.Node != nil:
-			out.nodes = append(out.nodes, it.Node)
-		case it.Failure != nil:
-			out.failures = append(out.failures, it.Failure)
-		case it.Checkpoint != nil:
-			out.checkpoints = append(out.checkpoints, it.Checkpoint)
-		}
-	}
-	return out
-}
-
-func (c collected) ids() []string {
-	ids := make([]string, 0, len(c.docs))
-	for _, d := range c.docs {
-		ids = append(ids, d.ID)
-	}
-	slices.Sort(ids)
-	return ids
+// collect ranges over the connector's checkpoint stream.
+func collect(ctx context.Context, c *Connector, start, end time.Time, cp tributary.Checkpoint) connectortest.Collected {
+	return connectortest.Collect(c.LoadFromCheckpoint(ctx, start, end, cp))
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -29,6 +29,7 @@ const (
 const (
 	checkpointKind    = "github"
 	checkpointVersion = 1
+	maxPerPage        = 100 // GitHub's largest listing page
 )
 
 // position is the checkpoint state: where the stream is, never what it has
@@ -38,12 +39,15 @@ type position struct {
 	Repo  string `json:"repo,omitempty"` // full name of the repository in progress
 	Kind  string `json:"kind,omitempty"` // listing in progress: pulls, issues or done
 	// Page is the listing page last finished: a resumed stream reads it
-	// again and skips the items updated after Cursor, which it yielded
-	// before. Re-reading one page covers items that moved up a page because
-	// others were deleted in between. When Unsorted is set, Page is instead
-	// the next page to read.
+	// again and skips the items it yielded before: those updated after
+	// Cursor, and those updated at Cursor whose numbers are in AtCursor.
+	// Re-reading one page covers items that moved up a page because others
+	// were deleted in between, including an item updated in the same
+	// second as the page's last. When Unsorted is set, Page is instead the
+	// next page to read.
 	Page     string    `json:"page,omitempty"`
 	Cursor   time.Time `json:"cursor,omitzero"`
+	AtCursor []int     `json:"at_cursor,omitempty"`
 	Unsorted bool      `json:"unsorted,omitempty"`
 }
 
@@ -64,6 +68,8 @@ func (c *Connector) decodePosition(cp tributary.Checkpoint) (position, error) {
 		return bad("bad repository %q", pos.Repo)
 	case pos.Page != "" && !c.client.sameAPI(pos.Page):
 		return bad("page outside the API root %s", c.client.base)
+	case len(pos.AtCursor) > maxPerPage:
+		return bad("%d items at the cursor, more than a page holds", len(pos.AtCursor))
 	}
 	return pos, nil
 }
@@ -295,7 +301,7 @@ func (r *run) listing(repo *apiRepo, kind string, pos position, access *tributar
 	}
 	l := &lister{run: r, repo: repo, kind: kind, access: access, unsorted: pos.Unsorted}
 	if pos.Page != "" && !pos.Unsorted {
-		l.skipAfter = pos.Cursor
+		l.skipAfter, l.skipAt = pos.Cursor, pos.AtCursor
 	}
 	for pg, err := range r.c.client.pages(r.ctx, first) {
 		if err != nil {
@@ -305,11 +311,11 @@ func (r *run) listing(repo *apiRepo, kind string, pos position, access *tributar
 		if !ok {
 			return false
 		}
-		l.skipAfter = time.Time{}
+		l.skipAfter, l.skipAt = time.Time{}, nil
 		if !r.start.IsZero() && !l.unsorted && !last.IsZero() && last.Before(r.start) {
 			break // sorted newest first: nothing in the window follows
 		}
-		cp := position{Phase: pos.Phase, Repo: repo.FullName, Kind: kind, Page: pg.At, Cursor: last}
+		cp := position{Phase: pos.Phase, Repo: repo.FullName, Kind: kind, Page: pg.At, Cursor: last, AtCursor: l.atLast}
 		if l.unsorted {
 			cp = position{Phase: pos.Phase, Repo: repo.FullName, Kind: kind, Page: pg.Next, Unsorted: true}
 		}
@@ -343,7 +349,9 @@ type lister struct {
 	access    *tributary.ExternalAccess
 	prev      time.Time // update time of the previous item, for the order check
 	unsorted  bool
-	skipAfter time.Time // on a resumed page: items newer than this were yielded
+	atLast    []int     // numbers of the page's items updated at its last item's time
+	skipAfter time.Time // on a resumed page: items newer than this were yielded,
+	skipAt    []int     // and so were these, updated at skipAfter
 }
 
 // page yields the documents of one page and returns the update time of its
@@ -362,11 +370,15 @@ func (l *lister) page(page []json.RawMessage, pageURL string) (last time.Time, o
 			l.c.env.Log().Warn("github: listing not sorted by update time; reading it to the end",
 				"repo", l.repo.FullName, "listing", l.kind)
 		}
+		if !it.UpdatedAt.Equal(last) {
+			l.atLast = l.atLast[:0]
+		}
 		l.prev, last = it.UpdatedAt, it.UpdatedAt
+		l.atLast = append(l.atLast, it.Number)
 		if l.kind == kindIssues && it.isPull() {
 			continue // pull requests come from their own listing
 		}
-		if (!l.skipAfter.IsZero() && it.UpdatedAt.After(l.skipAfter)) || !l.inWindow(it.UpdatedAt) {
+		if l.yieldedBefore(&it) || !l.inWindow(it.UpdatedAt) {
 			continue
 		}
 		if !l.item(&it) {
@@ -374,6 +386,15 @@ func (l *lister) page(page []json.RawMessage, pageURL string) (last time.Time, o
 		}
 	}
 	return last, true
+}
+
+// yieldedBefore reports whether a resumed page's item was yielded before
+// the checkpoint.
+func (l *lister) yieldedBefore(it *apiItem) bool {
+	if l.skipAfter.IsZero() {
+		return false
+	}
+	return it.UpdatedAt.After(l.skipAfter) || it.UpdatedAt.Equal(l.skipAfter) && slices.Contains(l.skipAt, it.Number)
 }
 
 // badItem reports an item that does not decode, named by the id its

@@ -21,16 +21,16 @@ func TestPollWindow(t *testing.T) {
 	f := newFixture(t, gen3, githubemu.Options{})
 	c := f.connector(t, f.settings(twoRepos...), f.env())
 	all := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, all.err)
+	require.NoError(t, all.Err)
 	full := len(f.emu.Requests())
 
-	start, end := windowAround(all.docs, 0.2, 0.4)
+	start, end := windowAround(all.Documents, 0.2, 0.4)
 	before := len(f.emu.Requests())
 	got := collect(context.Background(), c, start, end, nil)
-	require.NoError(t, got.err)
+	require.NoError(t, got.Err)
 	want := f.expectedIDs(twoRepos, start, end, anyItem)
 	require.NotEmpty(t, want)
-	assert.Equal(t, want, got.ids())
+	assert.Equal(t, want, got.IDs())
 	assert.Less(t, len(f.emu.Requests())-before, full, "a window stops early in sorted listings")
 }
 
@@ -56,11 +56,11 @@ func TestNoEarlyStopOnUnsortedListing(t *testing.T) {
 	s.PerPage = 10
 	c := f.connector(t, s, f.env())
 	all := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, all.err)
-	start, end := windowAround(all.docs, 0.5, 0.7)
+	require.NoError(t, all.Err)
+	start, end := windowAround(all.Documents, 0.5, 0.7)
 	got := collect(context.Background(), c, start, end, nil)
-	require.NoError(t, got.err)
-	assert.Equal(t, f.expectedIDs(twoRepos, start, end, anyItem), got.ids())
+	require.NoError(t, got.Err)
+	assert.Equal(t, f.expectedIDs(twoRepos, start, end, anyItem), got.IDs())
 }
 
 // The pull request listing defaults to ascending order for sort=updated;
@@ -72,11 +72,11 @@ func TestPullsWindowDoesNotTrustDefaultDirection(t *testing.T) {
 	s.IncludeIssues = false
 	c := f.connector(t, s, f.env())
 	all := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, all.err)
-	start, end := windowAround(all.docs, 0.1, 0.9)
+	require.NoError(t, all.Err)
+	start, end := windowAround(all.Documents, 0.1, 0.9)
 	got := collect(context.Background(), c, start, end, nil)
-	require.NoError(t, got.err)
-	assert.Equal(t, f.expectedIDs(twoRepos, start, end, func(it *githubemu.Item) bool { return it.PR }), got.ids())
+	require.NoError(t, got.Err)
+	assert.Equal(t, f.expectedIDs(twoRepos, start, end, func(it *githubemu.Item) bool { return it.PR }), got.IDs())
 }
 
 // The issues listing returns pull requests too: each item is one document.
@@ -84,15 +84,15 @@ func TestNoDuplicatesBetweenListings(t *testing.T) {
 	f := newFixture(t, gen3, githubemu.Options{})
 	c := f.connector(t, f.settings(twoRepos...), f.env())
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
+	require.NoError(t, got.Err)
 	seen := map[string]bool{}
-	for _, d := range got.docs {
+	for _, d := range got.Documents {
 		assert.False(t, seen[d.ID], "duplicate %s", d.ID)
 		seen[d.ID] = true
 	}
 	s := f.settings(twoRepos...)
 	s.IncludePullRequests = false
 	only := collect(context.Background(), f.connector(t, s, f.env()), time.Time{}, time.Time{}, nil)
-	require.NoError(t, only.err)
-	assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, func(it *githubemu.Item) bool { return !it.PR }), only.ids())
+	require.NoError(t, only.Err)
+	assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, func(it *githubemu.Item) bool { return !it.PR }), only.IDs())
 }

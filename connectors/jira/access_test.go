@@ -34,14 +34,14 @@ func TestExternalAccessFromPermissionSchemes(t *testing.T) {
 		c, err := newConnector(s, f.credentials(deployment), env, fastRetry)
 		require.NoError(t, err)
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		require.Empty(t, got.failures)
-		require.Len(t, got.nodes, 3)
+		require.NoError(t, got.Err)
+		require.Empty(t, got.Failures)
+		require.Len(t, got.Nodes, 3)
 		wantBase := &tributary.ExternalAccess{GroupIDs: []string{"group:devs", "group:jira-software-users"},
 			UserEmails: []string{"chen@example.com", "eli@example.com"}} // Dara, in the role, hides her address
-		assert.Equal(t, wantBase, got.nodes[0].ExternalAccess, deployment)
-		assert.True(t, got.nodes[2].ExternalAccess.Public, "AAC grants anyone")
-		for _, d := range got.docs {
+		assert.Equal(t, wantBase, got.Nodes[0].ExternalAccess, deployment)
+		assert.True(t, got.Nodes[2].ExternalAccess.Public, "AAC grants anyone")
+		for _, d := range got.Documents {
 			is := f.data.Issue(d.Metadata.Get(MetaKey))
 			require.NotNil(t, d.ExternalAccess, d.ID)
 			if is.Key == "AAA-2" {
@@ -58,16 +58,16 @@ func TestExternalAccessFromPermissionSchemes(t *testing.T) {
 			require.NoError(t, err)
 			slim[sd.ID] = sd.ExternalAccess
 		}
-		for _, d := range got.docs {
+		for _, d := range got.Documents {
 			assert.Equal(t, d.ExternalAccess, slim[d.ID], "slim access equals load access for %s", d.ID)
 		}
 
 		// Without Administer Jira the schemes cannot be read.
 		f.emu.Update(func(d *jiraemu.Data) { d.Users[0].Admin = false })
 		got = collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		assert.Len(t, got.failures, 3)
-		for _, d := range got.docs {
+		require.NoError(t, got.Err)
+		assert.Len(t, got.Failures, 3)
+		for _, d := range got.Documents {
 			assert.Equal(t, &tributary.ExternalAccess{}, d.ExternalAccess)
 		}
 	}

@@ -79,11 +79,11 @@ func TestDocumentShape(t *testing.T) {
 	f := newFixture(t, jiraemu.GenerateOptions{Issues: 5, Comments: 2, Seed: 12}, jiraemu.Options{})
 	c := f.connector(t, f.settings(Cloud, "AAA"))
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	require.Len(t, got.nodes, 1)
+	require.NoError(t, got.Err)
+	require.Len(t, got.Nodes, 1)
 	assert.Equal(t, &tributary.HierarchyNode{ID: testSite + "/browse/AAA", Name: "Project AAA", Link: testSite + "/browse/AAA",
-		Kind: tributary.NodeProject}, got.nodes[0])
-	for _, d := range got.docs {
+		Kind: tributary.NodeProject}, got.Nodes[0])
+	for _, d := range got.Documents {
 		is := f.data.Issue(d.Metadata.Get(MetaKey))
 		assert.Equal(t, testSite+"/browse/"+is.Key, d.ID)
 		assert.Equal(t, is.Key+": "+is.Summary, d.SemanticID)
@@ -122,10 +122,10 @@ func TestServerDocuments(t *testing.T) {
 	f := newFixture(t, jiraemu.GenerateOptions{Projects: 3, Issues: 4, Seed: 13}, jiraemu.Options{})
 	c := f.connector(t, f.settings(Server))
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	assert.Len(t, got.nodes, 3)
-	assert.Equal(t, expectedIDs(f.data, nil, time.Time{}, time.Time{}), got.ids())
-	assert.Contains(t, got.docs[0].Sections[0].Text, "second step")
+	require.NoError(t, got.Err)
+	assert.Len(t, got.Nodes, 3)
+	assert.Equal(t, expectedIDs(f.data, nil, time.Time{}, time.Time{}), got.IDs())
+	assert.Contains(t, got.Documents[0].Sections[0].Text, "second step")
 	for _, r := range f.emu.Requests() {
 		assert.True(t, strings.HasPrefix(r.Path, "/rest/api/2/"), r.Path)
 		assert.Equal(t, "Bearer "+testPAT, r.Header.Get("Authorization"))
@@ -138,7 +138,7 @@ func TestJQLFilter(t *testing.T) {
 	s := f.settings(Cloud)
 	s.JQL = `labels = "backend"`
 	got := collect(context.Background(), f.connector(t, s), time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
+	require.NoError(t, got.Err)
 	var want []string
 	for _, p := range f.data.Projects {
 		for _, is := range p.Issues {
@@ -147,7 +147,7 @@ func TestJQLFilter(t *testing.T) {
 			}
 		}
 	}
-	assert.ElementsMatch(t, want, got.ids())
+	assert.ElementsMatch(t, want, got.IDs())
 	assert.NotEmpty(t, want)
 }
 
@@ -164,8 +164,8 @@ func TestRetryAfterStillDeliversEverything(t *testing.T) {
 		c, err := newConnector(s, f.credentials(Cloud), f.env(), httpx.RetryPolicy{MaxAttempts: 10})
 		require.NoError(t, err)
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		assert.Equal(t, expectedIDs(f.data, nil, time.Time{}, time.Time{}), got.ids())
+		require.NoError(t, got.Err)
+		assert.Equal(t, expectedIDs(f.data, nil, time.Time{}, time.Time{}), got.IDs())
 		assert.Greater(t, f.emu.CountStatus(http.StatusTooManyRequests), 5)
 		f.emu.Close()
 	})
@@ -181,8 +181,8 @@ func TestSecretsStayHidden(t *testing.T) {
 	c, err := newConnector(f.settings(Cloud, "AAA"), f.credentials(Cloud), env, fastRetry)
 	require.NoError(t, err)
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.Error(t, got.err)
-	for _, text := range []string{got.err.Error(), logs.String()} {
+	require.Error(t, got.Err)
+	for _, text := range []string{got.Err.Error(), logs.String()} {
 		assert.NotContains(t, text, testAPIToken)
 	}
 	bad := f.credentials(Cloud)
@@ -201,6 +201,6 @@ func TestCheckpointsFromElsewhereAreRefused(t *testing.T) {
 	for _, cp := range []string{`{"kind":"github","version":1,"state":{}}`, `{"kind":"jira","version":1,"state":{"project":"../x"}}`,
 		`{"kind":"jira","version":1,"state":{"project":"AAA","offset":-1}}`, `not json`} {
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, tributary.Checkpoint(cp))
-		assert.ErrorIs(t, got.err, tributary.ErrInvalidCheckpoint, cp)
+		assert.ErrorIs(t, got.Err, tributary.ErrInvalidCheckpoint, cp)
 	}
 }

@@ -69,9 +69,9 @@ func TestPagingNeverStopsEarlyAsSuccess(t *testing.T) {
 		return regexp.MustCompile(`,?"nextPageToken":"[^"]*"`).ReplaceAll(b, nil)
 	})
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.Error(t, got.err)
-	assert.ErrorIs(t, got.err, tributary.ErrTransient)
-	assert.Empty(t, got.docs, "the suspect page is an error, never the whole listing")
+	require.Error(t, got.Err)
+	assert.ErrorIs(t, got.Err, tributary.ErrTransient)
+	assert.Empty(t, got.Documents, "the suspect page is an error, never the whole listing")
 
 	// Server pages shorter than asked (Jira may cap maxResults) go on
 	// until total.
@@ -81,8 +81,8 @@ func TestPagingNeverStopsEarlyAsSuccess(t *testing.T) {
 		return regexp.MustCompile(`"maxResults":\d+`).ReplaceAll(b, []byte(`"maxResults":3`))
 	})
 	got = collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	assert.Equal(t, expectedIDs(f.data, nil, time.Time{}, time.Time{}), got.ids())
+	require.NoError(t, got.Err)
+	assert.Equal(t, expectedIDs(f.data, nil, time.Time{}, time.Time{}), got.IDs())
 }
 
 // Known failure: failure ids that differ from document ids. An issue that
@@ -96,11 +96,11 @@ func TestFailureIDsAreDocumentIDs(t *testing.T) {
 		return bytes.Replace(b, []byte(stamp), []byte(`"updated":"yesterday"`), 1)
 	})
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	require.Len(t, got.failures, 1)
-	assert.Equal(t, testSite+"/browse/AAA-5", got.failures[0].DocumentID)
-	assert.Len(t, got.docs, 11)
-	assert.NotContains(t, got.ids(), testSite+"/browse/AAA-5")
+	require.NoError(t, got.Err)
+	require.Len(t, got.Failures, 1)
+	assert.Equal(t, testSite+"/browse/AAA-5", got.Failures[0].DocumentID)
+	assert.Len(t, got.Documents, 11)
+	assert.NotContains(t, got.IDs(), testSite+"/browse/AAA-5")
 }
 
 // Known failure: invented timestamps. Documents carry Jira's own created
@@ -112,9 +112,9 @@ func TestTimestampsAreNeverInvented(t *testing.T) {
 		return bytes.Replace(b, []byte(created), []byte(`"created":null`), 1)
 	})
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	require.Len(t, got.docs, 10)
-	for _, d := range got.docs {
+	require.NoError(t, got.Err)
+	require.Len(t, got.Documents, 10)
+	for _, d := range got.Documents {
 		is := f.data.Issue(d.Metadata.Get(MetaKey))
 		assert.True(t, d.UpdatedAt.Equal(is.Updated), d.ID)
 		assert.Equal(t, time.UTC, d.UpdatedAt.Location())
@@ -138,12 +138,12 @@ func TestUnsortedSearchIsReadToTheEnd(t *testing.T) {
 		s.PageSize = 7
 		c := f.connector(t, s)
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		assert.Equal(t, expectedIDs(f.data, nil, time.Time{}, time.Time{}), got.ids(), deployment)
+		require.NoError(t, got.Err)
+		assert.Equal(t, expectedIDs(f.data, nil, time.Time{}, time.Time{}), got.IDs(), deployment)
 		start, end := times[20], times[60]
 		got = collect(context.Background(), c, start, end, nil)
-		require.NoError(t, got.err)
-		assert.Equal(t, expectedIDs(f.data, nil, start, end), got.ids(), deployment)
+		require.NoError(t, got.Err)
+		assert.Equal(t, expectedIDs(f.data, nil, start, end), got.IDs(), deployment)
 
 		// Resumed from a checkpoint that trusted the order, the search is
 		// found unsorted and read again from the window's start.
@@ -152,9 +152,9 @@ func TestUnsortedSearchIsReadToTheEnd(t *testing.T) {
 			position{Project: "AAA", From: mid.Updated, Cursor: mid.Updated, Key: mid.Key})
 		require.NoError(t, err)
 		got = collect(context.Background(), c, time.Time{}, time.Time{}, cp)
-		require.NoError(t, got.err)
+		require.NoError(t, got.Err)
 		seen := map[string]bool{}
-		for _, id := range got.ids() {
+		for _, id := range got.IDs() {
 			seen[id] = true
 		}
 		assert.Equal(t, expectedIDs(f.data, nil, time.Time{}, time.Time{}), sortedKeys(seen), deployment)
@@ -177,11 +177,11 @@ func TestErrorsAreNotSwallowed(t *testing.T) {
 	f.emu.FailEvery("/rest/api/3/issue/"+commented+"/comment", 1, jiraemu.NotFound)
 	c := f.connector(t, f.settings(Cloud, "AAA"))
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	require.Len(t, got.failures, 1)
-	assert.Equal(t, testSite+"/browse/"+commented, got.failures[0].DocumentID)
-	assert.NotContains(t, got.ids(), testSite+"/browse/"+commented)
-	for _, d := range got.docs {
+	require.NoError(t, got.Err)
+	require.Len(t, got.Failures, 1)
+	assert.Equal(t, testSite+"/browse/"+commented, got.Failures[0].DocumentID)
+	assert.NotContains(t, got.IDs(), testSite+"/browse/"+commented)
+	for _, d := range got.Documents {
 		is := f.data.Issue(d.Metadata.Get(MetaKey))
 		assert.Len(t, d.Sections, 1+len(is.Comments), "every comment of %s", is.Key)
 	}
@@ -189,9 +189,9 @@ func TestErrorsAreNotSwallowed(t *testing.T) {
 	f.emu.ClearFaults()
 	f.emu.FailEvery("/rest/api/3/search/jql", 1, jiraemu.BadGateway)
 	got = collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.Error(t, got.err)
-	assert.ErrorIs(t, got.err, tributary.ErrTransient)
-	assert.Empty(t, got.docs)
+	require.Error(t, got.Err)
+	assert.ErrorIs(t, got.Err, tributary.ErrTransient)
+	assert.Empty(t, got.Documents)
 }
 
 // Resuming from any checkpoint yields every document the run had not yet
@@ -210,8 +210,8 @@ func TestResumeFromEveryCheckpoint(t *testing.T) {
 			}
 			f.emu.ExpireTokens()
 			rest := collect(context.Background(), c, time.Time{}, time.Time{}, cp)
-			require.NoError(t, rest.err)
-			for _, id := range rest.ids() {
+			require.NoError(t, rest.Err)
+			for _, id := range rest.IDs() {
 				seen[id] = true
 			}
 			assert.Equal(t, want, sortedKeys(seen), "%s: resume from checkpoint %d", deployment, n)
@@ -230,20 +230,20 @@ func TestExpiredTokenFallsBackToCursor(t *testing.T) {
 	// listing is not needed, a forged one will do.
 	pos := position{Project: "AAA", Token: "expired-token"}
 	all := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, all.err)
-	mid := all.docs[30]
+	require.NoError(t, all.Err)
+	mid := all.Documents[30]
 	pos.From, pos.Cursor, pos.Key = mid.UpdatedAt, mid.UpdatedAt, mid.Metadata.Get(MetaKey)
 	cp, err := tributary.EncodeCheckpoint(checkpointKind, checkpointVersion, pos)
 	require.NoError(t, err)
 	f.emu.ResetLog()
 	rest := collect(context.Background(), c, time.Time{}, time.Time{}, cp)
-	require.NoError(t, rest.err)
+	require.NoError(t, rest.Err)
 	var want []string
-	for _, d := range all.docs[31:] {
+	for _, d := range all.Documents[31:] {
 		want = append(want, d.ID)
 	}
 	slices.Sort(want)
-	assert.Equal(t, want, rest.ids())
+	assert.Equal(t, want, rest.IDs())
 	assert.Equal(t, 1, f.emu.CountStatus(http.StatusBadRequest))
 }
 
@@ -305,8 +305,8 @@ func TestWindowsSplitMinutesExactly(t *testing.T) {
 		c := f.connector(t, f.settings(Cloud, "AAA"))
 		start, end := base.Add(30*time.Second), base.Add(70*time.Second) // [:00:30, :01:10)
 		got := collect(context.Background(), c, start, end, nil)
-		require.NoError(t, got.err, zone)
-		assert.Equal(t, []string{testSite + "/browse/AAA-3", testSite + "/browse/AAA-4"}, got.ids(), zone)
+		require.NoError(t, got.Err, zone)
+		assert.Equal(t, []string{testSite + "/browse/AAA-3", testSite + "/browse/AAA-4"}, got.IDs(), zone)
 	}
 }
 

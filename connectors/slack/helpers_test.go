@@ -10,6 +10,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectors/slack"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/slackemu"
 )
 
@@ -71,41 +72,7 @@ func tsTime(ts string) time.Time {
 	return time.UnixMicro(us).UTC()
 }
 
-// collected is everything one stream yielded.
-type collected struct {
-	docs        []*tributary.Document
-	nodes       []*tributary.HierarchyNode
-	failures    []*tributary.Failure
-	checkpoints []tributary.Checkpoint
-	err         error
-}
-
-func (c collected) ids() []string {
-	var ids []string
-	for _, d := range c.docs {
-		ids = append(ids, d.ID)
-	}
-	slices.Sort(ids)
-	return ids
-}
-
-func collect(ctx context.Context, c *slack.Connector, start, end time.Time, cp tributary.Checkpoint) collected {
-	var out collected
-	for it, err := range c.LoadFromCheckpoint(ctx, start, end, cp) {
-		if err != nil {
-			out.err = err
-			break
-		}
-		switch {
-		case it.Document != nil:
-			out.docs = append(out.docs, it.Document)
-		case it.Node != nil:
-			out.nodes = append(out.nodes, it.Node)
-		case it.Failure != nil:
-			out.failures = append(out.failures, it.Failure)
-		case it.Checkpoint != nil:
-			out.checkpoints = append(out.checkpoints, it.Checkpoint)
-		}
-	}
-	return out
+// collect ranges over the connector's checkpoint stream.
+func collect(ctx context.Context, c *slack.Connector, start, end time.Time, cp tributary.Checkpoint) connectortest.Collected {
+	return connectortest.Collect(c.LoadFromCheckpoint(ctx, start, end, cp))
 }

@@ -129,8 +129,8 @@ func TestThroughputAtSlackLimits(t *testing.T) {
 			f.srv.SetLatency(150 * time.Millisecond)
 			start := time.Now()
 			got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-			require.NoError(t, got.err)
-			require.Len(t, got.docs, 1000)
+			require.NoError(t, got.Err)
+			require.Len(t, got.Documents, 1000)
 			d := time.Since(start)
 			t.Logf("%s: 1,000 documents in %s simulated = %.2f docs/s (%d requests, %d answered 429)",
 				tc.name, d.Round(time.Second), 1000/d.Seconds(), f.srv.Count("*"), f.srv.CountStatus(429))

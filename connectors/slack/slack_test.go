@@ -31,16 +31,16 @@ func TestLoadGroupsThreadsIntoOneDocument(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFixture(t, smallWorkspace(), nil)
 		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		require.Empty(t, got.failures)
-		assert.Equal(t, expectedIDs(f.ws, time.Time{}, time.Time{}, false), got.ids())
-		assert.Len(t, got.nodes, 3)
+		require.NoError(t, got.Err)
+		require.Empty(t, got.Failures)
+		assert.Equal(t, expectedIDs(f.ws, time.Time{}, time.Time{}, false), got.IDs())
+		assert.Len(t, got.Nodes, 3)
 
 		parent := f.ws.TopLevel("C00000001")[0]
 		replies := f.ws.Replies("C00000001", parent.TS)
 		require.Len(t, replies, 3)
 		var doc *tributary.Document
-		for _, d := range got.docs {
+		for _, d := range got.Documents {
 			if d.ID == f.ws.Permalink("C00000001", parent.TS, "") {
 				doc = d
 			}
@@ -86,8 +86,8 @@ func TestPermissionsForPrivateAndPublicChannels(t *testing.T) {
 		ws := smallWorkspace()
 		f := newFixture(t, ws, func(_ *slack.Settings, env *tributary.Env) { env.WantPermissions = true })
 		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		for _, d := range got.docs {
+		require.NoError(t, got.Err)
+		for _, d := range got.Documents {
 			require.NotNil(t, d.ExternalAccess, d.ID)
 			if d.Metadata.Get("channel_id") == "G00000003" {
 				assert.False(t, d.ExternalAccess.Public)
@@ -111,10 +111,10 @@ func TestHistoryPagesPastTheFirstPageAndResumes(t *testing.T) {
 		f := newFixture(t, ws, func(s *slack.Settings, _ *tributary.Env) { s.PageSize = 10 })
 		want := expectedIDs(ws, time.Time{}, time.Time{}, false)
 		full := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, full.err)
-		require.Equal(t, want, full.ids())
+		require.NoError(t, full.Err)
+		require.Equal(t, want, full.IDs())
 		require.GreaterOrEqual(t, f.srv.Calls("conversations.history"), 12, "six pages per channel")
-		require.GreaterOrEqual(t, len(full.checkpoints), 12)
+		require.GreaterOrEqual(t, len(full.Checkpoints), 12)
 
 		// Resume from every checkpoint: what came before it plus what comes
 		// after it is everything.
@@ -130,11 +130,11 @@ func TestHistoryPagesPastTheFirstPageAndResumes(t *testing.T) {
 			}
 			i++
 			rest := collect(t.Context(), f.c, time.Time{}, time.Time{}, it.Checkpoint)
-			require.NoError(t, rest.err)
-			union := slices.Concat(before, rest.ids())
+			require.NoError(t, rest.Err)
+			union := slices.Concat(before, rest.IDs())
 			slices.Sort(union)
 			assert.Equal(t, want, slices.Compact(union), "resume from checkpoint %d", i)
-			for _, id := range rest.ids() {
+			for _, id := range rest.IDs() {
 				assert.NotContains(t, before, id, "checkpoint %d re-yields %s", i, id)
 			}
 		}
@@ -150,9 +150,9 @@ func TestPollFindsNewRepliesToOldThreads(t *testing.T) {
 		f := newFixture(t, ws, func(s *slack.Settings, _ *tributary.Env) { s.PageSize = 7 })
 
 		got := collect(t.Context(), f.c, replyAt.Add(-time.Hour), replyAt.Add(time.Hour), nil)
-		require.NoError(t, got.err)
-		require.Equal(t, []string{ws.Permalink("C00000001", old.TS, "")}, got.ids())
-		doc := got.docs[0]
+		require.NoError(t, got.Err)
+		require.Equal(t, []string{ws.Permalink("C00000001", old.TS, "")}, got.IDs())
+		doc := got.Documents[0]
 		assert.Equal(t, replyAt, doc.UpdatedAt)
 		assert.Equal(t, "late answer", doc.Sections[len(doc.Sections)-1].Text)
 
@@ -161,9 +161,9 @@ func TestPollFindsNewRepliesToOldThreads(t *testing.T) {
 		edges := []time.Time{{}, t0.Add(10 * time.Minute), t0.Add(25 * time.Minute), replyAt, {}}
 		for i := range len(edges) - 1 {
 			w := collect(t.Context(), f.c, edges[i], edges[i+1], nil)
-			require.NoError(t, w.err)
-			assert.Equal(t, expectedIDs(ws, edges[i], edges[i+1], false), w.ids())
-			polled = append(polled, w.ids()...)
+			require.NoError(t, w.Err)
+			assert.Equal(t, expectedIDs(ws, edges[i], edges[i+1], false), w.IDs())
+			polled = append(polled, w.IDs()...)
 		}
 		slices.Sort(polled)
 		assert.Equal(t, expectedIDs(ws, time.Time{}, time.Time{}, false), polled)
@@ -178,8 +178,8 @@ func TestEditsMoveUpdatedAtAndTimesAreNeverInvented(t *testing.T) {
 		require.NoError(t, ws.Edit("C00000001", m.TS, "fixed text", slackemu.TS(editAt)))
 		f := newFixture(t, ws, nil)
 		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		for _, d := range got.docs {
+		require.NoError(t, got.Err)
+		for _, d := range got.Documents {
 			assert.False(t, d.CreatedAt.IsZero())
 			assert.True(t, d.CreatedAt.Before(t0.Add(time.Hour)), "created at the message's ts, not now: %v", d.CreatedAt)
 			if d.Sections[0].Text == "fixed text" {
@@ -198,14 +198,14 @@ func TestSlimAdmitsExactlyWhatLoadAdmits(t *testing.T) {
 			f := newFixture(t, ws, func(s *slack.Settings, _ *tributary.Env) { s.IncludeBots = bots; s.PageSize = 9 })
 			for _, w := range [][2]time.Time{{}, {t0.Add(5 * time.Minute), t0.Add(20 * time.Minute)}} {
 				load := collect(t.Context(), f.c, w[0], w[1], nil)
-				require.NoError(t, load.err)
+				require.NoError(t, load.Err)
 				var slim []string
 				for sd, err := range f.c.LoadSlim(t.Context(), w[0], w[1]) {
 					require.NoError(t, err)
 					slim = append(slim, sd.ID)
 				}
 				slices.Sort(slim)
-				assert.Equal(t, load.ids(), slim)
+				assert.Equal(t, load.IDs(), slim)
 				assert.Equal(t, expectedIDs(ws, w[0], w[1], bots), slim)
 			}
 		}
@@ -220,14 +220,14 @@ func TestFailureIDsAreDocumentIDs(t *testing.T) {
 		f := newFixture(t, ws, nil)
 		f.srv.FailWithError("conversations.replies", "thread_not_found")
 		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		require.Len(t, got.failures, 1)
+		require.NoError(t, got.Err)
+		require.Len(t, got.Failures, 1)
 		want := expectedIDs(ws, time.Time{}, time.Time{}, false)
-		fail := got.failures[0]
+		fail := got.Failures[0]
 		assert.Contains(t, want, fail.DocumentID)
 		assert.True(t, errors.Is(fail, tributary.ErrNotFound))
-		assert.NotContains(t, got.ids(), fail.DocumentID)
-		assert.Len(t, got.docs, len(want)-1)
+		assert.NotContains(t, got.IDs(), fail.DocumentID)
+		assert.Len(t, got.Documents, len(want)-1)
 	})
 }
 
@@ -251,12 +251,12 @@ func notInChannel(t *testing.T) {
 	f := newFixture(t, ws, func(s *slack.Settings, _ *tributary.Env) { s.Channels = []string{"channel-1", "C00000002"} })
 	f.srv.FailWithError("conversations.history", "not_in_channel")
 	got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	require.Len(t, got.failures, 1)
-	assert.Equal(t, "https://emulated.slack.com/archives/C00000001", got.failures[0].EntityID)
-	assert.True(t, errors.Is(got.failures[0], tributary.ErrInsufficientPermissions))
-	require.NotEmpty(t, got.docs)
-	for _, d := range got.docs {
+	require.NoError(t, got.Err)
+	require.Len(t, got.Failures, 1)
+	assert.Equal(t, "https://emulated.slack.com/archives/C00000001", got.Failures[0].EntityID)
+	assert.True(t, errors.Is(got.Failures[0], tributary.ErrInsufficientPermissions))
+	require.NotEmpty(t, got.Documents)
+	for _, d := range got.Documents {
 		assert.Equal(t, "C00000002", d.Metadata.Get("channel_id"))
 	}
 }
@@ -265,16 +265,16 @@ func keepsFailing(t *testing.T) {
 	f := newFixture(t, smallWorkspace(), nil)
 	f.srv.FailNext("/api/conversations.replies", 100, emulator.ServiceUnavailable)
 	got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-	require.Error(t, got.err)
-	assert.True(t, errors.Is(got.err, tributary.ErrTransient), "%v", got.err)
+	require.Error(t, got.Err)
+	assert.True(t, errors.Is(got.Err, tributary.ErrTransient), "%v", got.Err)
 }
 
 func channelMissing(t *testing.T) {
 	f := newFixture(t, smallWorkspace(), func(s *slack.Settings, _ *tributary.Env) { s.Channels = []string{"no-such-channel"} })
 	got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-	require.NoError(t, got.err)
-	require.Len(t, got.failures, 1)
-	assert.True(t, errors.Is(got.failures[0], tributary.ErrNotFound))
+	require.NoError(t, got.Err)
+	require.Len(t, got.Failures, 1)
+	assert.True(t, errors.Is(got.Failures[0], tributary.ErrNotFound))
 }
 
 func TestValidateClassifiesErrors(t *testing.T) {
@@ -362,16 +362,16 @@ func TestThreadLookbackBoundsThePollScan(t *testing.T) {
 			s.PageSize = 10
 		})
 		got := collect(t.Context(), bounded.c, windowStart, windowStart.Add(time.Hour), nil)
-		require.NoError(t, got.err)
-		assert.Equal(t, []string{ws.Permalink("C00000001", recent.TS, "")}, got.ids())
+		require.NoError(t, got.Err)
+		assert.Equal(t, []string{ws.Permalink("C00000001", recent.TS, "")}, got.IDs())
 		assert.LessOrEqual(t, bounded.srv.Calls("conversations.history"), 3, "24 messages in the lookback")
 
 		full := newFixture(t, ws, func(s *slack.Settings, _ *tributary.Env) { s.PageSize = 10 })
 		got = collect(t.Context(), full.c, windowStart, windowStart.Add(time.Hour), nil)
-		require.NoError(t, got.err)
+		require.NoError(t, got.Err)
 		want := []string{ws.Permalink("C00000001", recent.TS, ""), ws.Permalink("C00000001", old.TS, "")}
 		slices.Sort(want)
-		assert.Equal(t, want, got.ids())
+		assert.Equal(t, want, got.IDs())
 		assert.Equal(t, 10, full.srv.Calls("conversations.history"), "the whole history")
 	})
 }
@@ -382,12 +382,12 @@ func TestChannelsByIDAreLookedUpWithoutListing(t *testing.T) {
 			s.Channels = []string{"C00000002", "CNOSUCH0001"}
 		})
 		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
+		require.NoError(t, got.Err)
 		assert.Zero(t, f.srv.Calls("conversations.list"))
-		require.Len(t, got.failures, 1)
-		assert.Equal(t, "CNOSUCH0001", got.failures[0].EntityID)
-		require.NotEmpty(t, got.docs)
-		for _, d := range got.docs {
+		require.Len(t, got.Failures, 1)
+		assert.Equal(t, "CNOSUCH0001", got.Failures[0].EntityID)
+		require.NotEmpty(t, got.Documents)
+		for _, d := range got.Documents {
 			assert.Equal(t, "C00000002", d.Metadata.Get("channel_id"))
 		}
 	})
@@ -400,10 +400,10 @@ func TestMessageMarkupBecomesText(t *testing.T) {
 			Text: "<!here> ask <@U000000002> in <#C00000001|channel-1> about <https://example.com/a?b=1&amp;c=2|the doc> &lt;soon&gt;"}))
 		f := newFixture(t, ws, nil)
 		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		require.Len(t, got.docs, 1)
-		assert.Equal(t, "@here ask @Bo2 in #channel-1 about the doc (https://example.com/a?b=1&c=2) <soon>", got.docs[0].Sections[0].Text)
-		assert.Equal(t, "Ana1", got.docs[0].Sections[0].Heading)
+		require.NoError(t, got.Err)
+		require.Len(t, got.Documents, 1)
+		assert.Equal(t, "@here ask @Bo2 in #channel-1 about the doc (https://example.com/a?b=1&c=2) <soon>", got.Documents[0].Sections[0].Text)
+		assert.Equal(t, "Ana1", got.Documents[0].Sections[0].Heading)
 	})
 }
 
@@ -419,15 +419,15 @@ func TestDeletedParentKeepsItsThread(t *testing.T) {
 		require.NoError(t, ws.Post("C00000001", slackemu.Message{TS: slackemu.TS(t0.Add(time.Hour)), User: "USLACKBOT", Subtype: "tombstone", Text: "This message was deleted."}))
 		f := newFixture(t, ws, nil)
 		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		require.Equal(t, []string{ws.Permalink("C00000001", tomb.TS, "")}, got.ids())
-		assert.Equal(t, "the answer", got.docs[0].Sections[len(got.docs[0].Sections)-1].Text)
+		require.NoError(t, got.Err)
+		require.Equal(t, []string{ws.Permalink("C00000001", tomb.TS, "")}, got.IDs())
+		assert.Equal(t, "the answer", got.Documents[0].Sections[len(got.Documents[0].Sections)-1].Text)
 		var slim []string
 		for sd, err := range f.c.LoadSlim(t.Context(), time.Time{}, time.Time{}) {
 			require.NoError(t, err)
 			slim = append(slim, sd.ID)
 		}
-		assert.Equal(t, got.ids(), slim)
+		assert.Equal(t, got.IDs(), slim)
 	})
 }
 
@@ -440,8 +440,8 @@ func TestTokenNeverLeaks(t *testing.T) {
 		f := newFixture(t, smallWorkspace(), func(_ *slack.Settings, env *tributary.Env) { env.Logger = logger })
 		f.srv.FailOften()
 		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		out, err := json.Marshal(got.docs)
+		require.NoError(t, got.Err)
+		out, err := json.Marshal(got.Documents)
 		require.NoError(t, err)
 		assert.NotEmpty(t, logs.String(), "retries were logged")
 		assert.NotContains(t, logs.String(), slackemu.BotToken)
@@ -458,8 +458,8 @@ func TestHistoryWithoutCursorsPagesByTimestamp(t *testing.T) {
 		f := newFixture(t, ws, func(s *slack.Settings, _ *tributary.Env) { s.PageSize = 10 })
 		f.srv.OmitHistoryCursors(true)
 		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		assert.Equal(t, expectedIDs(ws, time.Time{}, time.Time{}, false), got.ids())
+		require.NoError(t, got.Err)
+		assert.Equal(t, expectedIDs(ws, time.Time{}, time.Time{}, false), got.IDs())
 		assert.Equal(t, 5, f.srv.Calls("conversations.history"))
 	})
 }
@@ -474,9 +474,9 @@ func TestTransientSlackErrorCodesAreRetried(t *testing.T) {
 		f.srv.FailWithError("conversations.history", "ratelimited", "internal_error")
 		f.srv.FailWithError("conversations.replies", "service_unavailable")
 		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		assert.Empty(t, got.failures)
-		assert.Equal(t, expectedIDs(ws, time.Time{}, time.Time{}, false), got.ids())
+		require.NoError(t, got.Err)
+		assert.Empty(t, got.Failures)
+		assert.Equal(t, expectedIDs(ws, time.Time{}, time.Time{}, false), got.IDs())
 	})
 }
 
@@ -490,9 +490,9 @@ func TestArchivedChannelsAndMembership(t *testing.T) {
 		channelsOf := func(configure func(*slack.Settings, *tributary.Env)) []string {
 			f := newFixture(t, ws, configure)
 			got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-			require.NoError(t, got.err)
+			require.NoError(t, got.Err)
 			var ids []string
-			for _, n := range got.nodes {
+			for _, n := range got.Nodes {
 				ids = append(ids, strings.TrimPrefix(n.ID, "https://emulated.slack.com/archives/"))
 			}
 			return ids
@@ -517,10 +517,10 @@ func TestBotAttachmentsAreText(t *testing.T) {
 			Attachments: []slackemu.Attachment{{Pretext: "Build finished", Title: "main #42", Text: "passed, see <https://ci.example.com/42|logs>"}, {Fallback: "coverage 81%"}}}))
 		f := newFixture(t, ws, func(s *slack.Settings, _ *tributary.Env) { s.IncludeBots = true })
 		got := collect(t.Context(), f.c, time.Time{}, time.Time{}, nil)
-		require.NoError(t, got.err)
-		require.Len(t, got.docs, 1)
-		assert.Equal(t, "Build finished\nmain #42\npassed, see logs (https://ci.example.com/42)\ncoverage 81%", got.docs[0].Sections[0].Text)
-		assert.Equal(t, "ci", got.docs[0].Sections[0].Heading)
-		assert.Equal(t, "#channel-1: Build finished main #42 passed, see logs (https://ci.example.com/42) coverage…", got.docs[0].SemanticID, "cut at a word")
+		require.NoError(t, got.Err)
+		require.Len(t, got.Documents, 1)
+		assert.Equal(t, "Build finished\nmain #42\npassed, see logs (https://ci.example.com/42)\ncoverage 81%", got.Documents[0].Sections[0].Text)
+		assert.Equal(t, "ci", got.Documents[0].Sections[0].Heading)
+		assert.Equal(t, "#channel-1: Build finished main #42 passed, see logs (https://ci.example.com/42) coverage…", got.Documents[0].SemanticID, "cut at a word")
 	})
 }

@@ -36,6 +36,8 @@ type SliceRequest struct {
 	FailureBudget int `json:"failure_budget"`
 	// Redeliver hands the sink documents the inventory already holds.
 	Redeliver bool `json:"redeliver,omitempty"`
+	// Repeats is how the slice recognises a document delivered before.
+	Repeats tributary.RepeatRule `json:"repeats,omitempty"`
 }
 
 // Counts are what a slice, or a whole sync, delivered and met.
@@ -348,8 +350,8 @@ func (s *slicer) deliver() error {
 	return nil
 }
 
-// dedupe drops the documents whose inventory entry has the same content
-// hash and records inventory upserts for the others.
+// dedupe drops the documents that repeat their inventory entry by the
+// request's RepeatRule and records inventory upserts for the others.
 func (s *slicer) dedupe() error {
 	docs := s.batch.Documents
 	if len(docs) == 0 {
@@ -366,16 +368,17 @@ func (s *slicer) dedupe() error {
 			return fmt.Errorf("look up inventory: %w", err)
 		}
 	}
+	rule := s.req.Repeats
 	kept := docs[:0]
 	for _, d := range docs {
-		h := d.ContentHash()
-		if e, ok := known[d.ID]; ok && e.Hash == h {
+		e := rule.Entry(d)
+		if old, ok := known[d.ID]; ok && rule.Repeats(e, old) {
 			s.pending.Unchanged++
 			s.bytes -= d.Size()
 			continue
 		}
 		kept = append(kept, d)
-		s.upserts = append(s.upserts, tributary.InventoryEntry{ID: d.ID, UpdatedAt: d.UpdatedAt.UTC(), Hash: h})
+		s.upserts = append(s.upserts, e)
 	}
 	clear(docs[len(kept):])
 	s.batch.Documents = kept

@@ -60,3 +60,38 @@ func TestSyncDeliversEveryDocument(t *testing.T) {
 	assert.Equal(t, state.LastGoodEnd.Add(-tributary.DefaultLookback), st.Window.Start)
 	assert.Zero(t, st.Counts.Documents)
 }
+
+// The sync's repeat rule reaches its slices: by update time, the inventory
+// keeps no content hash, and a full reload drops every document.
+func TestSyncRepeatsByUpdateTime(t *testing.T) {
+	ts, c := server(t)
+	ctx := ctxFor(t)
+	const n = 60
+	store, idx := &tributary.MemoryStore{}, newIndex()
+	startWorker(t, ts, &tt.Worker{Resolver: &fixedResolver{c: newMock(t, mock.Sample(n), "")}, Store: store, Sink: idx})
+
+	req := tt.SyncRequest{Ref: tt.Ref{Instance: "wiki", Source: mock.Source}, Repeats: tributary.RepeatsByUpdateTime, Retry: fastRetry()}
+	run, err := tt.StartSync(ctx, c, taskQueue, req)
+	require.NoError(t, err)
+	var st tt.SyncStatus
+	require.NoError(t, run.Get(ctx, &st))
+	require.Equal(t, n, st.Counts.Documents)
+	var ids []string
+	for i := 1; i <= n; i++ {
+		ids = append(ids, mock.SampleID(i))
+	}
+	known, err := store.Lookup(ctx, "wiki", ids)
+	require.NoError(t, err)
+	require.Len(t, known, n)
+	for _, e := range known {
+		assert.Empty(t, e.Hash, e.ID)
+	}
+
+	req.Full = true
+	run, err = tt.StartSync(ctx, c, taskQueue, req)
+	require.NoError(t, err)
+	st = tt.SyncStatus{}
+	require.NoError(t, run.Get(ctx, &st))
+	assert.Zero(t, st.Counts.Documents)
+	assert.Equal(t, n, st.Counts.Unchanged)
+}

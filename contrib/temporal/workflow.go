@@ -27,12 +27,13 @@ const (
 type SyncRequest struct {
 	// Ref names the instance; the worker's Resolver opens it.
 	Ref Ref `json:"ref"`
-	// Full, Since, Lookback and Redeliver are as in tributary.RunOptions and
-	// tributary.Runner.Lookback.
-	Full      bool          `json:"full,omitempty"`
-	Since     time.Time     `json:"since,omitzero"`
-	Lookback  time.Duration `json:"lookback,omitempty"`
-	Redeliver bool          `json:"redeliver,omitempty"`
+	// Full, Since, Lookback, Redeliver and Repeats are as in
+	// tributary.RunOptions and tributary.Runner.
+	Full      bool                 `json:"full,omitempty"`
+	Since     time.Time            `json:"since,omitzero"`
+	Lookback  time.Duration        `json:"lookback,omitempty"`
+	Redeliver bool                 `json:"redeliver,omitempty"`
+	Repeats   tributary.RepeatRule `json:"repeats,omitempty"`
 	// SliceItems and SliceTime bound a slice (one activity): it stops at
 	// the first checkpoint after that many items or that much time. Zero
 	// means DefaultSliceItems and DefaultSliceTime; negative, no bound.
@@ -230,6 +231,7 @@ func (sy *syncRun) window(ctx workflow.Context) (bool, error) {
 			Ref: sy.req.Ref, Window: p.Window, Full: p.Full, Poll: p.Poll, Checkpoint: p.Checkpoint,
 			MaxItems: sy.req.sliceItems(), MaxDuration: sy.req.sliceTime(),
 			FailureBudget: sy.req.failureBudget(st.Counts.Failures), Redeliver: sy.req.Redeliver,
+			Repeats: sy.req.Repeats,
 		}
 		var res SliceResult
 		if err := workflow.ExecuteActivity(ctx, sliceActivity, sreq).Get(ctx, &res); err != nil {

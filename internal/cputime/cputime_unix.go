@@ -1,15 +1,13 @@
 //go:build unix
 
-package file
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime returns the processor time (user and system) the process has
-// used, which a loaded machine changes far less than wall time.
-func cpuTime() time.Duration {
+func process() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
