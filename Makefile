@@ -56,8 +56,9 @@ FUZZTIME ?= 10s
 fuzz:
 	FUZZTIME=$(FUZZTIME) GO=$(GO) scripts/fuzz.sh
 
-## soak: kill the tributary command SOAK_KILLS times a connector and check
-## that nothing is lost (CI: 5; the long form: make soak SOAK_KILLS=50)
+## soak: kill the tributary command SOAK_KILLS times per connector (file,
+## github, slack, web, confluence, jira), all six at once, and check that
+## nothing is lost (CI: 5; the long form: make soak SOAK_KILLS=50)
 SOAK_KILLS ?= 5
 soak:
-	$(GO) test -count 1 -timeout 30m -v -run Soak ./internal/soak -soak.kills $(SOAK_KILLS)
+	$(GO) test -count 1 -timeout 30m -v -parallel 6 -run Soak ./internal/soak -soak.kills $(SOAK_KILLS)

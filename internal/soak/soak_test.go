@@ -70,6 +70,7 @@ type source struct {
 }
 
 func TestSoakFile(t *testing.T) {
+	t.Parallel() // most of a soak is waiting: on retries, on its kills
 	dir := t.TempDir()
 	const n = 3000
 	for i := range n {
@@ -88,6 +89,7 @@ func TestSoakFile(t *testing.T) {
 }
 
 func TestSoakGitHub(t *testing.T) {
+	t.Parallel()
 	const token = "ghp_soaktoken0123456789"
 	data := githubemu.Generate(githubemu.GenerateOptions{Repos: 3, Items: 400, PullShare: 0.3, Comments: 2, Seed: 7})
 	emu := githubemu.New(data, githubemu.Options{RateLimit: 1 << 30})
@@ -104,6 +106,7 @@ func TestSoakGitHub(t *testing.T) {
 }
 
 func TestSoakSlack(t *testing.T) {
+	t.Parallel()
 	ws := slackemu.Generate(slackemu.Config{Channels: 3, Private: 1, Messages: 300, ThreadEvery: 15, Replies: 2,
 		Start: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), Step: time.Minute})
 	srv := slackemu.NewServer(ws, slackemu.Tokens())
@@ -120,6 +123,7 @@ func TestSoakSlack(t *testing.T) {
 }
 
 func TestSoakWeb(t *testing.T) {
+	t.Parallel()
 	ws := site{sections: 30, perSection: 40}
 	srv := emulator.New(emulator.Options{})
 	ws.serve(srv)
@@ -132,6 +136,7 @@ func TestSoakWeb(t *testing.T) {
 }
 
 func TestSoakConfluence(t *testing.T) {
+	t.Parallel()
 	const email, token = "reader@example.com", "ATATT3xsoaktoken"
 	data := confluenceemu.Generate(confluenceemu.GenerateOptions{Spaces: 4, Pages: 250, Comments: 2, Seed: 7})
 	emu := confluenceemu.New(data, confluenceemu.Options{})
@@ -145,6 +150,7 @@ func TestSoakConfluence(t *testing.T) {
 }
 
 func TestSoakJira(t *testing.T) {
+	t.Parallel()
 	const token = "ATATT3xsoakjiratoken"
 	data := jiraemu.Generate(jiraemu.GenerateOptions{Projects: 4, Issues: 500, Comments: 3, Seed: 7})
 	emu := jiraemu.New(data, jiraemu.Options{})
