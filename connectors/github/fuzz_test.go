@@ -3,7 +3,9 @@ package github
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/tributary-dev/tributary"
 )
@@ -43,6 +45,43 @@ func FuzzPage(f *testing.F) {
 			}}
 			l := &lister{run: r, repo: repo, kind: kind}
 			l.page([]json.RawMessage{item, item}, "https://api.github.com/repos/a/b/"+kind)
+		}
+	})
+}
+
+// FuzzCheckpoint feeds arbitrary bytes to the checkpoint decoder: it never
+// panics, refuses what it cannot resume from with ErrInvalidCheckpoint,
+// and what it accepts stays within a page and the API root.
+func FuzzCheckpoint(f *testing.F) {
+	var s Settings
+	s.SetDefaults()
+	s.Repositories = []string{"a/b"}
+	c, err := New(s, Credentials{Token: tributary.NewSecret("t")}, tributary.Env{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, pos := range []position{
+		{Repo: "a/b", Kind: kindIssues, Page: "https://api.github.com/repos/a/b/issues?page=2", Cursor: time.Unix(1e9, 0), AtCursor: []int{7, 9}},
+		{Phase: phaseOwner, Repo: "a/b", Kind: kindDone},
+		{Repo: "a/b", Kind: kindPulls, Page: "https://api.github.com/repos/a/b/pulls?page=3", Unsorted: true},
+	} {
+		cp, err := tributary.EncodeCheckpoint(checkpointKind, checkpointVersion, pos)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add([]byte(cp))
+	}
+	f.Add([]byte(`{"kind":"github","version":1,"state":{"repo":"a/b","kind":"issues","at_cursor":null}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		pos, err := c.decodePosition(tributary.Checkpoint(b))
+		if err != nil {
+			if !errors.Is(err, tributary.ErrInvalidCheckpoint) {
+				t.Fatalf("refused with %v, not ErrInvalidCheckpoint", err)
+			}
+			return
+		}
+		if len(pos.AtCursor) > maxPerPage || pos.Page != "" && !c.client.sameAPI(pos.Page) {
+			t.Fatalf("accepted %+v", pos)
 		}
 	})
 }
