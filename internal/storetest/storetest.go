@@ -34,6 +34,7 @@ func Run(t *testing.T, open Open) {
 		{"CheckpointIsCopied", testCheckpointIsCopied},
 		{"CheckpointCleared", testCheckpointCleared},
 		{"Inventory", testInventory},
+		{"InventoryChurn", testInventoryChurn},
 		{"InstancesApart", testInstancesApart},
 		{"MarkAndUnmarked", testMarkAndUnmarked},
 		{"MarkBeforeUpsert", testMarkBeforeUpsert},
@@ -193,6 +194,50 @@ func testInventory(t *testing.T, s tributary.Store) {
 	}
 	if n := count(t, s, inst); n != 2 {
 		t.Errorf("Count = %d, want 2", n)
+	}
+}
+
+// testInventoryChurn: thousands of upserts, removals and re-additions in
+// several commits leave exactly the entries last written.
+func testInventoryChurn(t *testing.T, s tributary.Store) {
+	want := map[string]tributary.InventoryEntry{}
+	var ids []string
+	step := func(c tributary.Commit) {
+		t.Helper()
+		commit(t, s, inst, c)
+		for _, e := range c.Upserts {
+			want[e.ID] = e
+		}
+		for _, id := range c.Removals {
+			delete(want, id)
+		}
+	}
+	for round := range 3 {
+		var c tributary.Commit
+		for i := range 1500 {
+			id := fmt.Sprintf("doc-%05d", round*1000+i) // overlaps the previous round
+			ids = append(ids, id)
+			c.Upserts = append(c.Upserts, entry(id, t0.Add(time.Duration(round)*time.Minute), fmt.Sprintf("h%d", round)))
+			if i%3 == 0 && round > 0 && i+1 < 1000 { // an id of the previous round only
+				c.Removals = append(c.Removals, fmt.Sprintf("doc-%05d", (round-1)*1000+i+1))
+			}
+		}
+		step(c)
+	}
+	got, err := s.Lookup(t.Context(), inst, ids)
+	if err != nil {
+		t.Fatalf("Lookup: %v", err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("Lookup found %d entries, want %d", len(got), len(want))
+	}
+	for id, w := range want {
+		if g := got[id]; g.ID != id || g.Hash != w.Hash || !g.UpdatedAt.Equal(w.UpdatedAt) {
+			t.Fatalf("entry %s = %+v, want %+v", id, g, w)
+		}
+	}
+	if n := count(t, s, inst); n != len(want) {
+		t.Errorf("Count = %d, want %d", n, len(want))
 	}
 }
 
