@@ -44,9 +44,10 @@ var ErrTooManyFailures = errors.New("too many failures")
 // Delivery is at least once. The inventory (id, update time, content hash)
 // is committed with each batch, so after a crash only the batch that was
 // acknowledged but not yet committed can reach the sink twice. A document
-// whose content hash the inventory already holds is dropped as a repeat,
-// so overlapping windows and the full reloads of connectors that cannot
-// poll deliver only what changed. In a batch, nodes come before the
+// the inventory already holds unchanged, by the Runner's RepeatRule (its
+// content hash by default), is dropped as a repeat, so overlapping windows
+// and the full reloads of connectors that cannot poll deliver only what
+// changed. In a batch, nodes come before the
 // documents that name them, and no id is both upserted and deleted.
 //
 // Only Store and Sink are required. A Runner drives one connector instance;
@@ -102,7 +103,7 @@ type Progress struct {
 	// Full reports that the window is a full load.
 	Full bool
 	// Documents were acknowledged by the sink; Unchanged were dropped
-	// because the inventory held them with the same content hash.
+	// because the inventory held them unchanged, by the RepeatRule.
 	Documents int
 	Unchanged int
 	// Deletions and Nodes were acknowledged by the sink.
