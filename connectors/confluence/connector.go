@@ -167,9 +167,8 @@ func (c *Connector) LoadFromCheckpoint(ctx context.Context, start, end time.Time
 // incomplete listing.
 func (c *Connector) LoadSlim(ctx context.Context, start, end time.Time) iter.Seq2[tributary.SlimDocument, error] {
 	return tributary.StrictSlim("confluence: slim listing", func(yield func(tributary.Item, error) bool) {
-		r := newRun(c, ctx, start, end, nil)
+		r := newRun(c, ctx, start, end, yield)
 		r.slim = true
-		r.yield = yield
 		r.all(position{})
 	})
 }

@@ -81,11 +81,11 @@ func (r *run) listing(sp *apiSpace, access *tributary.ExternalAccess, from posit
 	isLink := false
 	for n := 0; at != ""; n++ {
 		if err := r.ctx.Err(); err != nil {
-			return r.fail(err)
+			return r.Fail(err)
 		}
 		key := sha256.Sum256([]byte(at))
 		if (isLink && seen[key]) || n >= maxSearchPages {
-			return r.fail(tributary.NewError("confluence: search pages of space "+sp.Key, tributary.ErrTransient,
+			return r.Fail(tributary.NewError("confluence: search pages of space "+sp.Key, tributary.ErrTransient,
 				fmt.Errorf("next link repeated or too many pages: %w", httpx.ErrPagination)))
 		}
 		seen[key] = true
@@ -129,12 +129,12 @@ func (r *run) listing(sp *apiSpace, access *tributary.ExternalAccess, from posit
 		if at != "" {
 			cp := l.pos
 			cp.Next = at
-			if !r.checkpoint(cp) {
+			if !r.Checkpoint(cp) {
 				return false
 			}
 		}
 	}
-	return r.checkpoint(position{Space: sp.Key, Done: true})
+	return r.Checkpoint(position{Space: sp.Key, Done: true})
 }
 
 // next chooses the page after the one just read: the whole space again

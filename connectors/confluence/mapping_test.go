@@ -43,11 +43,11 @@ func TestMalformedResultsAreFailures(t *testing.T) {
 	c := f.connector(t, s)
 	r := newRun(c, t.Context(), time.Time{}, time.Time{}, nil)
 	var items []tributary.Item
-	r.yield = func(it tributary.Item, err error) bool {
+	r.Yielder = tributary.NewYielder(t.Context(), func(it tributary.Item, err error) bool {
 		require.NoError(t, err)
 		items = append(items, it)
 		return true
-	}
+	}, checkpointKind, checkpointVersion)
 	sp := &apiSpace{Key: "S000"}
 	l := &lister{run: r, sp: sp}
 	raw := []json.RawMessage{
@@ -106,12 +106,12 @@ func FuzzSearchResult(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r := newRun(c, t.Context(), time.Time{}, time.Time{}, nil)
-		r.yield = func(it tributary.Item, err error) bool {
+		r.Yielder = tributary.NewYielder(t.Context(), func(it tributary.Item, err error) bool {
 			if err != nil || it.Kind() == tributary.ItemInvalid {
 				t.Fatalf("item %+v, error %v", it, err)
 			}
 			return true
-		}
+		}, checkpointKind, checkpointVersion)
 		l := &lister{run: r, sp: &apiSpace{Key: "K"}}
 		if l.page([]json.RawMessage{b}) == pageStopped {
 			t.Fatal("page stopped")

@@ -63,8 +63,7 @@ type run struct {
 	ctx        context.Context
 	start, end time.Time
 	slim       bool
-	yield      func(tributary.Item, error) bool
-	stopped    bool
+	*tributary.Yielder
 	// nodes remembers the page nodes yielded lately, so that siblings do
 	// not repeat their ancestors; it is bounded, and a node yielded again
 	// after it was forgotten is harmless.
@@ -76,45 +75,20 @@ type run struct {
 }
 
 func newRun(c *Connector, ctx context.Context, start, end time.Time, yield func(tributary.Item, error) bool) *run {
-	return &run{c: c, ctx: ctx, start: start, end: end, yield: yield, nodes: newRecent(512),
+	return &run{c: c, ctx: ctx, start: start, end: end, nodes: newRecent(512),
+		Yielder:      tributary.NewYielder(ctx, yield, checkpointKind, checkpointVersion),
 		restrictions: map[string]*levelAccess{}}
-}
-
-func (r *run) emit(it tributary.Item, err error) bool {
-	if r.stopped {
-		return false
-	}
-	if !r.yield(it, err) {
-		r.stopped = true
-	}
-	return !r.stopped
-}
-
-func (r *run) fail(err error) bool {
-	if ctxErr := r.ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-		err = fmt.Errorf("%w (%w)", ctxErr, err)
-	}
-	r.emit(tributary.Item{}, err)
-	return false
-}
-
-func (r *run) checkpoint(pos position) bool {
-	cp, err := tributary.EncodeCheckpoint(checkpointKind, checkpointVersion, pos)
-	if err != nil {
-		return r.fail(err)
-	}
-	return r.emit(tributary.CheckpointItem(cp), nil)
 }
 
 // all runs the stream from pos: the spaces in key order.
 func (r *run) all(pos position) {
 	if err := r.ctx.Err(); err != nil {
-		r.fail(err)
+		r.Fail(err)
 		return
 	}
 	keys, err := r.c.spaceKeys(r.ctx)
 	if err != nil {
-		r.fail(err)
+		r.Fail(err)
 		return
 	}
 	r.zone = r.c.cqlZone(r.ctx)
@@ -169,18 +143,18 @@ func (r *run) space(key string, from position) bool {
 	case errors.Is(err, tributary.ErrNotFound), errors.Is(err, tributary.ErrInsufficientPermissions):
 		f := tributary.EntityFailure(spaceNodeID(key), r.c.client.site+"/spaces/"+key, fmt.Errorf("confluence: space %s: %w", key, err))
 		f.MissedStart, f.MissedEnd = r.start, r.end
-		return r.emit(tributary.FailureItem(f), nil) && r.checkpoint(position{Space: key, Done: true})
+		return r.Yield(tributary.FailureItem(f)) && r.Checkpoint(position{Space: key, Done: true})
 	case err != nil:
-		return r.fail(fmt.Errorf("confluence: space %s: %w", key, err))
+		return r.Fail(fmt.Errorf("confluence: space %s: %w", key, err))
 	case sp.Key == "":
-		return r.fail(tributary.NewError("confluence: space "+key, tributary.ErrTransient, errors.New("answer lacks the space key")))
+		return r.Fail(tributary.NewError("confluence: space "+key, tributary.ErrTransient, errors.New("answer lacks the space key")))
 	}
 	sp.Key = key
 	var access *tributary.ExternalAccess
 	if r.c.env.WantPermissions {
 		access = spaceAccess(&sp)
 	}
-	if !r.emit(tributary.NodeItem(r.spaceNode(&sp, access)), nil) {
+	if !r.Yield(tributary.NodeItem(r.spaceNode(&sp, access))) {
 		return false
 	}
 	return r.listing(&sp, access, from)
@@ -192,11 +166,11 @@ func (r *run) space(key string, from position) bool {
 func (r *run) listingFailed(key string, err error) bool {
 	err = fmt.Errorf("confluence: search pages of space %s: %w", key, err)
 	if !errors.Is(err, tributary.ErrNotFound) && !errors.Is(err, tributary.ErrInsufficientPermissions) {
-		return r.fail(err)
+		return r.Fail(err)
 	}
 	f := tributary.EntityFailure(spaceNodeID(key), "", err)
 	f.MissedStart, f.MissedEnd = r.start, r.end
-	return r.emit(tributary.FailureItem(f), nil)
+	return r.Yield(tributary.FailureItem(f))
 }
 
 // expand lists the search's expansions: what a document needs.
@@ -257,7 +231,7 @@ func (r *run) pageDoc(sp *apiSpace, p *apiContent, spaceAccess *tributary.Extern
 	}
 	d := r.c.toDocument(sp.Key, p, access)
 	d.Sections = append(d.Sections, extra.sections...)
-	return r.emit(tributary.DocumentItem(d), nil)
+	return r.Yield(tributary.DocumentItem(d))
 }
 
 // pageParts are a page's comment and attachment sections, or the error
@@ -328,9 +302,9 @@ func checkContent(p *apiContent) error {
 // errors end the run, others fail the one document.
 func (r *run) pageFailed(id, what string, err error) bool {
 	if terminal(err) {
-		return r.fail(fmt.Errorf("confluence: %s of %s: %w", what, id, err))
+		return r.Fail(fmt.Errorf("confluence: %s of %s: %w", what, id, err))
 	}
-	return r.emit(tributary.FailureItem(tributary.DocumentFailure(id, id, fmt.Errorf("confluence: %s: %w", what, err))), nil)
+	return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id, fmt.Errorf("confluence: %s: %w", what, err))))
 }
 
 // badPage reports a search result that does not decode, named by the id
@@ -343,11 +317,11 @@ func (r *run) badPage(raw json.RawMessage, err error) bool {
 	err = fmt.Errorf("confluence: malformed search result: %w", err)
 	if json.Unmarshal(raw, &ref) == nil && ref.Links.WebUI != "" {
 		id := r.c.client.site + ref.Links.WebUI
-		return r.emit(tributary.FailureItem(tributary.DocumentFailure(id, id, err)), nil)
+		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id, err)))
 	}
 	f := tributary.EntityFailure("content:"+ref.ID, "", err)
 	f.MissedStart, f.MissedEnd = r.start, r.end
-	return r.emit(tributary.FailureItem(f), nil)
+	return r.Yield(tributary.FailureItem(f))
 }
 
 // terminal reports errors that will fail every following request too: the
@@ -369,7 +343,7 @@ func (r *run) ancestorNodes(key string, p *apiContent) bool {
 			if a.Links.WebUI != "" {
 				n.Link = r.c.client.site + a.Links.WebUI
 			}
-			if !r.emit(tributary.NodeItem(n), nil) {
+			if !r.Yield(tributary.NodeItem(n)) {
 				return false
 			}
 		}

@@ -38,9 +38,9 @@ func (r *run) access(repo *apiRepo) (*tributary.ExternalAccess, bool) {
 	case errors.Is(err, tributary.ErrInsufficientPermissions), errors.Is(err, tributary.ErrNotFound):
 		f := tributary.EntityFailure(repo.FullName, repo.HTMLURL,
 			fmt.Errorf("github: read who may see %s (documents admit nobody): %w", repo.FullName, err))
-		return &tributary.ExternalAccess{}, r.emit(tributary.FailureItem(f), nil)
+		return &tributary.ExternalAccess{}, r.Yield(tributary.FailureItem(f))
 	default:
-		return nil, r.fail(fmt.Errorf("github: read who may see %s: %w", repo.FullName, err))
+		return nil, r.Fail(fmt.Errorf("github: read who may see %s: %w", repo.FullName, err))
 	}
 }
 

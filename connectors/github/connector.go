@@ -170,7 +170,7 @@ func (c *Connector) LoadFromCheckpoint(ctx context.Context, start, end time.Time
 			yield(tributary.Item{}, err)
 			return
 		}
-		r := &run{c: c, ctx: ctx, start: start, end: end, yield: yield}
+		r := &run{c: c, ctx: ctx, start: start, end: end, Yielder: tributary.NewYielder(ctx, yield, checkpointKind, checkpointVersion)}
 		r.all(pos)
 	}
 }
@@ -181,7 +181,7 @@ func (c *Connector) LoadFromCheckpoint(ctx context.Context, start, end time.Time
 func (c *Connector) LoadSlim(ctx context.Context, start, end time.Time) iter.Seq2[tributary.SlimDocument, error] {
 	return tributary.StrictSlim("github: slim listing", func(yield func(tributary.Item, error) bool) {
 		r := &run{c: c, ctx: ctx, start: start, end: end, slim: true}
-		r.yield = yield
+		r.Yielder = tributary.NewYielder(ctx, yield, checkpointKind, checkpointVersion)
 		r.all(position{})
 	})
 }

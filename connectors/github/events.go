@@ -45,7 +45,7 @@ func (c *Connector) HandleEvent(ctx context.Context, ev tributary.Event) iter.Se
 		if p == nil {
 			return
 		}
-		r := &run{c: c, ctx: ctx, yield: yield}
+		r := &run{c: c, ctx: ctx, Yielder: tributary.NewYielder(ctx, yield, checkpointKind, checkpointVersion)}
 		r.event(p, pull)
 	}
 }
@@ -111,11 +111,11 @@ func (r *run) event(p *webhookPayload, pull bool) {
 	gone := p.Action == "deleted" || p.Action == "transferred" ||
 		(r.c.settings.State != "all" && it.State != r.c.settings.State)
 	if gone {
-		r.emit(tributary.DeletionItem(itemID(repo, it.HTMLURL, it.Number, pull)), nil)
+		r.Yield(tributary.DeletionItem(itemID(repo, it.HTMLURL, it.Number, pull)))
 		return
 	}
 	access, ok := r.access(repo)
-	if !ok || !r.emit(tributary.NodeItem(repoNode(repo, cloneAccess(access))), nil) {
+	if !ok || !r.Yield(tributary.NodeItem(repoNode(repo, cloneAccess(access)))) {
 		return
 	}
 	kind := kindIssues

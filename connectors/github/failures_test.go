@@ -254,11 +254,11 @@ func TestFailureIDsAreDocumentIDs(t *testing.T) {
 func TestMalformedItemIsAFailureUnderItsDocumentID(t *testing.T) {
 	repo := &apiRepo{FullName: "acme/x", HTMLURL: "https://github.com/acme/x", NodeID: "R_1"}
 	var items []tributary.Item
-	r := &run{ctx: context.Background(), c: &Connector{}, yield: func(it tributary.Item, err error) bool {
+	r := &run{ctx: context.Background(), c: &Connector{}, Yielder: tributary.NewYielder(context.Background(), func(it tributary.Item, err error) bool {
 		require.NoError(t, err)
 		items = append(items, it)
 		return true
-	}}
+	}, checkpointKind, checkpointVersion)}
 	l := &lister{run: r, repo: repo, kind: kindPulls}
 	page := []byte(`[{"html_url":"https://github.com/acme/x/pull/7","number":7,"title":"ok","updated_at":"2024-05-01T10:00:00Z","created_at":"2024-04-01T10:00:00Z"},
 		{"number":6,"title":["not a string"],"updated_at":"2024-04-30T10:00:00Z"},

@@ -25,7 +25,7 @@ func FuzzPage(f *testing.F) {
 		}
 		repo := &apiRepo{FullName: "a/b", HTMLURL: "https://github.com/a/b", NodeID: "R_1"}
 		for _, kind := range []string{kindPulls, kindIssues} {
-			r := &run{ctx: context.Background(), c: &Connector{}, yield: func(it tributary.Item, err error) bool {
+			r := &run{ctx: context.Background(), c: &Connector{}, Yielder: tributary.NewYielder(context.Background(), func(it tributary.Item, err error) bool {
 				if err != nil {
 					t.Fatalf("terminal error for one item: %v", err)
 				}
@@ -42,7 +42,7 @@ func FuzzPage(f *testing.F) {
 					t.Fatalf("unexpected item %v", it.Kind())
 				}
 				return true
-			}}
+			}, checkpointKind, checkpointVersion)}
 			l := &lister{run: r, repo: repo, kind: kind}
 			l.page([]json.RawMessage{item, item}, "https://api.github.com/repos/a/b/"+kind)
 		}

@@ -80,50 +80,13 @@ type run struct {
 	ctx        context.Context
 	start, end time.Time
 	slim       bool
-	yield      func(tributary.Item, error) bool
-	stopped    bool
-}
-
-// emit yields an item and remembers whether the consumer stopped. Once the
-// context is done it yields the context's error instead, and stops.
-func (r *run) emit(it tributary.Item, err error) bool {
-	if r.stopped {
-		return false
-	}
-	if ctxErr := r.ctx.Err(); ctxErr != nil && err == nil {
-		it, err = tributary.Item{}, ctxErr
-	}
-	if !r.yield(it, err) || err != nil && !isFailure(err) {
-		r.stopped = true
-	}
-	return !r.stopped
-}
-
-func isFailure(err error) bool {
-	_, ok := tributary.AsFailure(err)
-	return ok
-}
-
-func (r *run) fail(err error) bool {
-	if ctxErr := r.ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-		err = fmt.Errorf("%w (%w)", ctxErr, err)
-	}
-	r.emit(tributary.Item{}, err)
-	return false
-}
-
-func (r *run) checkpoint(pos position) bool {
-	cp, err := tributary.EncodeCheckpoint(checkpointKind, checkpointVersion, pos)
-	if err != nil {
-		return r.fail(err)
-	}
-	return r.emit(tributary.CheckpointItem(cp), nil)
+	*tributary.Yielder
 }
 
 // all runs the stream from pos.
 func (r *run) all(pos position) {
 	if err := r.ctx.Err(); err != nil {
-		r.fail(err)
+		r.Fail(err)
 		return
 	}
 	if pos.Phase == phaseConfigured {
@@ -166,10 +129,10 @@ func (r *run) configuredRepo(name string, from position) bool {
 	case errors.Is(err, tributary.ErrNotFound), errors.Is(err, tributary.ErrInsufficientPermissions):
 		f := tributary.EntityFailure(name, "", err)
 		f.MissedStart, f.MissedEnd = r.start, r.end
-		return r.emit(tributary.FailureItem(f), nil) &&
-			r.checkpoint(position{Phase: phaseConfigured, Repo: name, Kind: kindDone})
+		return r.Yield(tributary.FailureItem(f)) &&
+			r.Checkpoint(position{Phase: phaseConfigured, Repo: name, Kind: kindDone})
 	case err != nil:
-		return r.fail(err)
+		return r.Fail(err)
 	}
 	from.Phase = phaseConfigured
 	return r.repo(repo, from)
@@ -180,19 +143,19 @@ func (r *run) configuredRepo(name string, from position) bool {
 func (r *run) ownerRepos(pos position) {
 	next, err := r.c.ownerListURL(r.ctx)
 	if err != nil {
-		r.fail(err)
+		r.Fail(err)
 		return
 	}
 	for repo, err := range each[apiRepo](r.ctx, r.c.client, next) {
 		if err != nil {
-			r.fail(fmt.Errorf("github: list repositories of %s: %w", r.c.settings.Owner, err))
+			r.Fail(fmt.Errorf("github: list repositories of %s: %w", r.c.settings.Owner, err))
 			return
 		}
 		if r.c.configured(repo.FullName) || (pos.Repo != "" && lessName(repo.FullName, pos.Repo)) {
 			continue
 		}
 		if repo.NodeID == "" || repo.FullName == "" || repo.HTMLURL == "" {
-			r.fail(tributary.NewError("github: list repositories", tributary.ErrTransient,
+			r.Fail(tributary.NewError("github: list repositories", tributary.ErrTransient,
 				errors.New("repository without node_id, full_name or html_url")))
 			return
 		}
@@ -247,7 +210,7 @@ func (r *run) repo(repo *apiRepo, from position) bool {
 	if !ok {
 		return false
 	}
-	if !r.emit(tributary.NodeItem(repoNode(repo, cloneAccess(access))), nil) {
+	if !r.Yield(tributary.NodeItem(repoNode(repo, cloneAccess(access)))) {
 		return false
 	}
 	kinds := r.c.kindsOf(repo)
@@ -264,7 +227,7 @@ func (r *run) repo(repo *apiRepo, from position) bool {
 		if i+1 < len(kinds) {
 			after = kinds[i+1]
 		}
-		if !r.checkpoint(position{Phase: from.Phase, Repo: repo.FullName, Kind: after}) {
+		if !r.Checkpoint(position{Phase: from.Phase, Repo: repo.FullName, Kind: after}) {
 			return false
 		}
 	}
@@ -319,7 +282,7 @@ func (r *run) listing(repo *apiRepo, kind string, pos position, access *tributar
 		if l.unsorted {
 			cp = position{Phase: pos.Phase, Repo: repo.FullName, Kind: kind, Page: pg.Next, Unsorted: true}
 		}
-		if pg.Next != "" && !r.checkpoint(cp) {
+		if pg.Next != "" && !r.Checkpoint(cp) {
 			return false
 		}
 	}
@@ -334,11 +297,11 @@ func (r *run) listing(repo *apiRepo, kind string, pos position, access *tributar
 func (r *run) listingFailed(repo *apiRepo, kind string, err error) bool {
 	err = fmt.Errorf("github: list %s of %s: %w", kind, repo.FullName, err)
 	if !errors.Is(err, tributary.ErrNotFound) && !errors.Is(err, tributary.ErrInsufficientPermissions) {
-		return r.fail(err)
+		return r.Fail(err)
 	}
 	f := tributary.EntityFailure(repo.FullName+"/"+kind, repo.HTMLURL, err)
 	f.MissedStart, f.MissedEnd = r.start, r.end
-	return r.emit(tributary.FailureItem(f), nil)
+	return r.Yield(tributary.FailureItem(f))
 }
 
 // lister holds what one listing needs across its pages.
@@ -406,11 +369,11 @@ func (l *lister) badItem(raw json.RawMessage, pageURL string, err error) bool {
 	var ref itemRef
 	if json.Unmarshal(raw, &ref) == nil && (ref.HTMLURL != "" || ref.Number > 0) {
 		id := itemID(l.repo, ref.HTMLURL, ref.Number, l.kind == kindPulls)
-		return l.emit(tributary.FailureItem(tributary.DocumentFailure(id, id, fmt.Errorf("github: malformed %s item: %w", l.kind, err))), nil)
+		return l.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id, fmt.Errorf("github: malformed %s item: %w", l.kind, err))))
 	}
 	f := tributary.EntityFailure(pageURL, l.repo.HTMLURL, fmt.Errorf("github: malformed %s item: %w", l.kind, err))
 	f.MissedStart, f.MissedEnd = l.start, l.end
-	return l.emit(tributary.FailureItem(f), nil)
+	return l.Yield(tributary.FailureItem(f))
 }
 
 // item maps one item and yields its document, with comments when asked.
@@ -419,19 +382,19 @@ func (l *lister) item(it *apiItem) bool {
 	d, err := toDocument(l.repo, it, pull, l.access)
 	if err != nil {
 		id := itemID(l.repo, it.HTMLURL, it.Number, pull)
-		return l.emit(tributary.FailureItem(tributary.DocumentFailure(id, id, err)), nil)
+		return l.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id, err)))
 	}
 	if l.c.settings.IncludeComments && !l.slim && (pull || it.Comments == nil || *it.Comments > 0) {
 		sections, err := l.comments(it.Number)
 		if err != nil {
 			if terminal(err) {
-				return l.fail(fmt.Errorf("github: comments of %s: %w", d.ID, err))
+				return l.Fail(fmt.Errorf("github: comments of %s: %w", d.ID, err))
 			}
-			return l.emit(tributary.FailureItem(tributary.DocumentFailure(d.ID, d.ID, fmt.Errorf("github: comments: %w", err))), nil)
+			return l.Yield(tributary.FailureItem(tributary.DocumentFailure(d.ID, d.ID, fmt.Errorf("github: comments: %w", err))))
 		}
 		d.Sections = append(d.Sections, sections...)
 	}
-	return l.emit(tributary.DocumentItem(d), nil)
+	return l.Yield(tributary.DocumentItem(d))
 }
 
 // terminal reports errors that will fail every following request too: the

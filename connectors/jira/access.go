@@ -64,9 +64,9 @@ func (r *run) access(key string) (*projectAccess, bool) {
 	case errors.Is(err, tributary.ErrInsufficientPermissions), errors.Is(err, tributary.ErrNotFound):
 		f := tributary.EntityFailure(r.c.projectID(key), r.c.projectID(key),
 			fmt.Errorf("jira: read who may browse %s (documents admit nobody): %w", key, err))
-		return &projectAccess{base: &tributary.ExternalAccess{}}, r.emit(tributary.FailureItem(f), nil)
+		return &projectAccess{base: &tributary.ExternalAccess{}}, r.Yield(tributary.FailureItem(f))
 	default:
-		return nil, r.fail(fmt.Errorf("jira: read who may browse %s: %w", key, err))
+		return nil, r.Fail(fmt.Errorf("jira: read who may browse %s: %w", key, err))
 	}
 }
 

@@ -137,7 +137,7 @@ func (c *Connector) LoadFromCheckpoint(ctx context.Context, start, end time.Time
 			yield(tributary.Item{}, err)
 			return
 		}
-		r := &run{c: c, ctx: ctx, start: start.UTC(), end: end.UTC(), yield: yield}
+		r := &run{c: c, ctx: ctx, start: start.UTC(), end: end.UTC(), Yielder: tributary.NewYielder(ctx, yield, checkpointKind, checkpointVersion)}
 		r.all(pos)
 	}
 }
@@ -148,7 +148,7 @@ func (c *Connector) LoadFromCheckpoint(ctx context.Context, start, end time.Time
 func (c *Connector) LoadSlim(ctx context.Context, start, end time.Time) iter.Seq2[tributary.SlimDocument, error] {
 	return tributary.StrictSlim("jira: slim listing", func(yield func(tributary.Item, error) bool) {
 		r := &run{c: c, ctx: ctx, start: start.UTC(), end: end.UTC(), slim: true}
-		r.yield = yield
+		r.Yielder = tributary.NewYielder(ctx, yield, checkpointKind, checkpointVersion)
 		r.all(position{})
 	})
 }

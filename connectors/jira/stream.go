@@ -61,8 +61,7 @@ type run struct {
 	ctx        context.Context
 	start, end time.Time
 	slim       bool
-	yield      func(tributary.Item, error) bool
-	stopped    bool
+	*tributary.Yielder
 	// loc is the account's time zone, in which Jira reads JQL dates; nil
 	// when unknown.
 	loc *time.Location
@@ -71,41 +70,10 @@ type run struct {
 	projectAccess *projectAccess
 }
 
-// emit yields an item and remembers whether the consumer stopped. Once the
-// context is done it yields the context's error instead, and stops.
-func (r *run) emit(it tributary.Item, err error) bool {
-	if r.stopped {
-		return false
-	}
-	if ctxErr := r.ctx.Err(); ctxErr != nil && err == nil {
-		it, err = tributary.Item{}, ctxErr
-	}
-	if !r.yield(it, err) || err != nil {
-		r.stopped = true
-	}
-	return !r.stopped
-}
-
-func (r *run) fail(err error) bool {
-	if ctxErr := r.ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-		err = fmt.Errorf("%w (%w)", ctxErr, err)
-	}
-	r.emit(tributary.Item{}, err)
-	return false
-}
-
-func (r *run) checkpoint(pos position) bool {
-	cp, err := tributary.EncodeCheckpoint(checkpointKind, checkpointVersion, pos)
-	if err != nil {
-		return r.fail(err)
-	}
-	return r.emit(tributary.CheckpointItem(cp), nil)
-}
-
 // all runs the stream from pos.
 func (r *run) all(pos position) {
 	if err := r.ctx.Err(); err != nil {
-		r.fail(err)
+		r.Fail(err)
 		return
 	}
 	if !r.zone() {
@@ -113,7 +81,7 @@ func (r *run) all(pos position) {
 	}
 	keys, err := r.c.projectList(r.ctx)
 	if err != nil {
-		r.fail(err)
+		r.Fail(err)
 		return
 	}
 	for _, key := range keys {
@@ -124,7 +92,7 @@ func (r *run) all(pos position) {
 		if key == pos.Project {
 			from = pos
 		}
-		if !r.project(key, from) || !r.checkpoint(position{Project: key, Done: true}) {
+		if !r.project(key, from) || !r.Checkpoint(position{Project: key, Done: true}) {
 			return
 		}
 	}
@@ -135,7 +103,7 @@ func (r *run) all(pos position) {
 func (r *run) zone() bool {
 	var me apiUser
 	if err := r.c.client.get(r.ctx, r.c.client.url("/myself", nil), &me); err != nil {
-		return r.fail(fmt.Errorf("jira: read the account's time zone: %w", err))
+		return r.Fail(fmt.Errorf("jira: read the account's time zone: %w", err))
 	}
 	if loc, err := time.LoadLocation(me.TimeZone); err == nil && me.TimeZone != "" {
 		r.loc = loc
@@ -204,7 +172,7 @@ func (r *run) project(key string, pos position) bool {
 		node.ExternalAccess = cloneAccess(access.base)
 	}
 	r.projectAccess = access
-	return r.emit(tributary.NodeItem(node), nil) && r.issues(key, pos)
+	return r.Yield(tributary.NodeItem(node)) && r.issues(key, pos)
 }
 
 // projectFailed reports a project that could not be read. A project
@@ -214,11 +182,11 @@ func (r *run) project(key string, pos position) bool {
 func (r *run) projectFailed(key string, err error) bool {
 	err = fmt.Errorf("jira: read project %s: %w", key, err)
 	if !errors.Is(err, tributary.ErrNotFound) && !errors.Is(err, tributary.ErrInsufficientPermissions) && !badRequest(err) {
-		return r.fail(err)
+		return r.Fail(err)
 	}
 	f := tributary.EntityFailure(r.c.projectID(key), r.c.projectID(key), err)
 	f.MissedStart, f.MissedEnd = r.start, r.end
-	return r.emit(tributary.FailureItem(f), nil)
+	return r.Yield(tributary.FailureItem(f))
 }
 
 // projectID is the id (and link) of a project's node.
@@ -353,7 +321,7 @@ func (r *run) issues(key string, pos position) bool {
 		} else {
 			st.Token, st.Offset = pg.token, pg.offset
 		}
-		if !r.checkpoint(st) {
+		if !r.Checkpoint(st) {
 			return false
 		}
 	}
@@ -447,11 +415,11 @@ func (r *run) badIssue(key string, raw json.RawMessage, err error) bool {
 	var ref issueRef
 	if json.Unmarshal(raw, &ref) == nil && ref.Key != "" {
 		id := r.c.issueID(ref.Key)
-		return r.emit(tributary.FailureItem(tributary.DocumentFailure(id, id, err)), nil)
+		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id, err)))
 	}
 	f := tributary.EntityFailure(r.c.projectID(key), r.c.projectID(key), err)
 	f.MissedStart, f.MissedEnd = r.start, r.end
-	return r.emit(tributary.FailureItem(f), nil)
+	return r.Yield(tributary.FailureItem(f))
 }
 
 // issue maps one issue and yields its document, with every comment when
@@ -461,20 +429,20 @@ func (r *run) issue(key string, is *apiIssue) bool {
 	d, err := r.c.toDocument(key, is)
 	if err != nil {
 		id := r.c.issueID(is.Key)
-		return r.emit(tributary.FailureItem(tributary.DocumentFailure(id, id, err)), nil)
+		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id, err)))
 	}
 	d.ExternalAccess = r.projectAccess.issueAccess(&is.Fields)
 	if r.c.settings.IncludeComments && !r.slim {
 		sections, err := r.comments(is)
 		if err != nil {
 			if terminal(err) {
-				return r.fail(fmt.Errorf("jira: comments of %s: %w", d.ID, err))
+				return r.Fail(fmt.Errorf("jira: comments of %s: %w", d.ID, err))
 			}
-			return r.emit(tributary.FailureItem(tributary.DocumentFailure(d.ID, d.ID, fmt.Errorf("jira: comments: %w", err))), nil)
+			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(d.ID, d.ID, fmt.Errorf("jira: comments: %w", err))))
 		}
 		d.Sections = append(d.Sections, sections...)
 	}
-	return r.emit(tributary.DocumentItem(d), nil)
+	return r.Yield(tributary.DocumentItem(d))
 }
 
 // comments returns the issue's comments as sections: those the search
