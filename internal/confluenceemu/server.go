@@ -156,17 +156,6 @@ func (s *Server) Update(f func(d *Data)) {
 	f(s.data)
 }
 
-// Faults counts the answers the fault schedule replaced.
-func (s *Server) Faults() int {
-	n := 0
-	for _, r := range s.Requests() {
-		if r.Fault != "" {
-			n++
-		}
-	}
-	return n
-}
-
 // Searches counts the content searches answered.
 func (s *Server) Searches() int {
 	s.mu.Lock()

@@ -237,6 +237,17 @@ func (s *Server) CountStatus(status int) int {
 	return n
 }
 
+// Faults returns how many logged requests the fault schedule answered.
+func (s *Server) Faults() int {
+	n := 0
+	for _, r := range s.Requests() {
+		if r.Fault != "" {
+			n++
+		}
+	}
+	return n
+}
+
 // ResetLog empties the request log.
 func (s *Server) ResetLog() {
 	s.mu.Lock()

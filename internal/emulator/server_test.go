@@ -161,6 +161,7 @@ func TestFaultSchedule(t *testing.T) {
 			statuses = append(statuses, r.Status)
 		}
 		assert.Equal(t, []int{503, 503, 200}, statuses)
+		assert.Equal(t, 2, s.Faults())
 
 		s.ResetLog()
 		s.FailEvery("GET /numbers", 3, emulator.Fault{Status: 500})
@@ -169,6 +170,7 @@ func TestFaultSchedule(t *testing.T) {
 		}
 		assert.Equal(t, 8, s.Count("*"), "every third answer failed and was retried")
 		assert.Equal(t, 2, s.CountStatus(500))
+		assert.Equal(t, 2, s.Faults())
 		s.ClearFaults()
 	})
 }

@@ -125,17 +125,6 @@ func (s *Server) Update(f func(d *Data)) {
 	f(s.data)
 }
 
-// Faults counts the answers the fault schedule replaced.
-func (s *Server) Faults() int {
-	n := 0
-	for _, r := range s.Requests() {
-		if r.Fault != "" {
-			n++
-		}
-	}
-	return n
-}
-
 func (s *Server) routes() {
 	for pattern, h := range map[string]handler{
 		"GET /user":                                       s.getAuthUser,

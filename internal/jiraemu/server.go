@@ -117,17 +117,6 @@ func (s *Server) Update(f func(d *Data)) {
 	f(s.data)
 }
 
-// Faults counts the answers the fault schedule replaced.
-func (s *Server) Faults() int {
-	n := 0
-	for _, r := range s.Requests() {
-		if r.Fault != "" {
-			n++
-		}
-	}
-	return n
-}
-
 func (s *Server) authenticate(r *http.Request) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

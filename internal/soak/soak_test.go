@@ -274,18 +274,9 @@ func (s source) traffic() string {
 	if s.server == nil {
 		return ""
 	}
-	reqs := s.server.Requests()
-	s.server.ResetLog()
-	faulty, limited := 0, 0
-	for _, r := range reqs {
-		if r.Fault != "" {
-			faulty++
-		}
-		if r.Status == http.StatusTooManyRequests {
-			limited++
-		}
-	}
-	return fmt.Sprintf(" (%d requests, %d with a fault, %d of them 429)", len(reqs), faulty, limited)
+	reqs, faulty, limited := s.server.Count("*"), s.server.Faults(), s.server.CountStatus(http.StatusTooManyRequests)
+	s.server.ResetLog() // the soak's commands have all ended: nothing arrives in between
+	return fmt.Sprintf(" (%d requests, %d with a fault, %d of them 429)", reqs, faulty, limited)
 }
 
 // check compares the documents written to out with want: every one is
