@@ -13,6 +13,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
 // benchSite serves n pages of about 8 KiB of realistic markup each: a
@@ -129,4 +130,52 @@ func unlimited(b *testing.B, s Settings, env tributary.Env) *Connector {
 	c.s.RequestsPerSecond = float64(rate.Inf) // applyCrawlDelay keeps it
 	c.limiter.SetLimit(rate.Inf)
 	return c
+}
+
+// BenchmarkCrawlFaults crawls a site of 600 pages at 400 requests per
+// second (the soak's rate) while every 25th page answers its first request
+// with a fault the HTTP stack retries: a 500 or 503 (backoff of a quarter
+// to half a second), a 429 with Retry-After: 1 or a reset connection. The
+// crawl is bound by the rate and the retries' waits rather than by the
+// CPU, so pages/s measures how well the crawl keeps its workers busy while
+// pages wait on retries. Each iteration takes seconds: run it with
+// -benchtime 1x.
+func BenchmarkCrawlFaults(b *testing.B) {
+	const pages, every = 600, 25
+	srv := emulator.New(emulator.Options{})
+	srv.Handle("GET /", benchSite(pages).ServeHTTP, emulator.Public())
+	base := srv.Start()
+	b.Cleanup(srv.Close)
+	s := settings(base+"/", ModeCrawl)
+	s.MaxPages, s.MaxDepth, s.RequestsPerSecond = pages+10, 100, 400
+	c := open(b, s, localEnv)
+	faults := []emulator.Fault{emulator.InternalError, emulator.ServiceUnavailable,
+		emulator.TooManyRequests, emulator.ConnectionReset}
+	var docs, failures, faulted int
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		srv.ClearFaults()
+		srv.ResetLog()
+		for i := every; i < pages; i += every {
+			srv.FailNext(fmt.Sprintf("/p/%d", i), 1, faults[i/every%len(faults)])
+		}
+		b.StartTimer()
+		for _, err := range c.Load(context.Background()) {
+			if _, ok := tributary.AsFailure(err); ok {
+				failures++
+				continue
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			docs++
+		}
+		faulted += srv.Faults()
+	}
+	if failures > 0 {
+		b.Fatalf("%d pages lost to faults the stack retries", failures)
+	}
+	b.ReportMetric(float64(docs)/b.Elapsed().Seconds(), "pages/s")
+	b.ReportMetric(float64(faulted)/float64(b.N), "faults/op")
 }
