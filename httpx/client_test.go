@@ -129,6 +129,31 @@ func TestRetryAfterHonoured(t *testing.T) {
 	}
 }
 
+// TestRetryPause shows that a policy's Pause waits between attempts in
+// place of the stack's timer, with the wait the server named and the
+// request's context.
+func TestRetryPause(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int64
+		h := sequence(&n, []int{503, 200}, func(w http.ResponseWriter) { w.Header().Set("Retry-After", "3") })
+		type key struct{}
+		var paused []time.Duration
+		pause := func(ctx context.Context, d time.Duration) {
+			assert.Equal(t, "mine", ctx.Value(key{}))
+			paused = append(paused, d)
+			time.Sleep(d)
+		}
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h}), Retry: httpx.RetryPolicy{Pause: pause}})
+		require.NoError(t, err)
+		start := time.Now()
+		var v struct{ OK bool }
+		require.NoError(t, c.GetJSON(context.WithValue(t.Context(), key{}, "mine"), "https://api.test/x", &v))
+		assert.True(t, v.OK)
+		assert.Equal(t, []time.Duration{3 * time.Second}, paused)
+		assert.Equal(t, 3*time.Second, time.Since(start), "the stack waited besides the pause")
+	})
+}
+
 func TestUnauthorizedNotRetried(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var n atomic.Int64

@@ -32,6 +32,13 @@ type RetryPolicy struct {
 	// MinBackoff and MaxBackoff bound the exponential backoff used when the
 	// server names no wait. Zero means 500ms and 30s.
 	MinBackoff, MaxBackoff time.Duration
+	// Pause, when set, waits out the pause d before the next attempt of
+	// the request whose context is ctx, in place of the stack's own timer.
+	// It returns when the next attempt may start, or early when ctx ends
+	// (the attempt then fails with ctx's error). A crawler uses it to lend
+	// the request's concurrency slot to other requests while this one
+	// waits. Nil means the stack sleeps.
+	Pause func(ctx context.Context, d time.Duration)
 }
 
 // backoff is the wait before the attempt after the given one when the server
@@ -191,6 +198,10 @@ func (t *retryTransport) backoff(st *attempts, resp *http.Response) time.Duratio
 		"status", status, "wait", st.next, "attempt", st.n)
 	w := st.next
 	st.rateLimited = false
+	if t.policy.Pause != nil {
+		t.policy.Pause(st.req.Context(), w)
+		return 0
+	}
 	return w
 }
 
