@@ -34,6 +34,40 @@ type result struct {
 	err         error          // why the entry failed, when it did
 }
 
+// Rough sizes, in bytes, of what a result holds besides its strings: the
+// result itself, a parsed URL, a slice element of text.
+const (
+	resultOverhead = 512
+	urlOverhead    = 160
+	textOverhead   = 48
+)
+
+// weight estimates the memory a result holds until it is committed: its
+// extracted text, its links and its sitemap entries. The look-ahead
+// counts it against lookAheadBytes.
+func (res *result) weight() int64 {
+	n := resultOverhead + len(res.text)
+	if p := res.page; p != nil {
+		n += len(p.title)
+		for _, s := range p.sections {
+			n += textOverhead + len(s.heading) + len(s.anchor) + len(s.text)
+		}
+		for _, l := range p.links {
+			n += urlOverhead + len(l.Scheme) + len(l.Host) + len(l.Path) + len(l.RawPath) + len(l.RawQuery)
+		}
+	}
+	if d := res.pdf; d != nil {
+		n += len(d.Title)
+		for _, s := range d.Sections {
+			n += textOverhead + len(s.Heading) + len(s.Link) + len(s.Text)
+		}
+	}
+	for _, e := range res.sitemap {
+		n += textOverhead + len(e.loc)
+	}
+	return int64(n)
+}
+
 // fetch fetches one entry and turns the response into a result. It never
 // touches the run's frontier, so workers may call it concurrently.
 func (r *run) fetch(ctx context.Context, e entry) result {

@@ -58,10 +58,39 @@ func (c *Connector) newRun(start, end time.Time, slim, checkpoints bool) *run {
 		seen: make(map[uint64]struct{})}
 }
 
+// The look-ahead bounds how far past the oldest URL not yet committed the
+// workers may fetch, so that a page waiting on a retry or a slow answer
+// holds up only its own commit, not the other workers: at most
+// lookAheadPages URLs from the oldest, and no new fetch starts while the
+// results waiting for their turn weigh lookAheadBytes or more (see
+// result.weight). The fetches already under way when the bytes run out,
+// at most 2×Concurrency, still complete; a page heavier than the whole
+// bound is therefore fetched, and committed, on its own.
+const (
+	lookAheadPages = 1024
+	lookAheadBytes = 16 << 20
+)
+
+// lookAhead is the bound a connector's runs keep; tests narrow it.
+type lookAhead struct {
+	pages int
+	bytes int64
+}
+
 // job and result carry one frontier entry to a worker and back.
 type job struct {
 	seq int
 	e   entry
+}
+
+// window is the part of the frontier being fetched: the results received
+// and not yet committed, by sequence number, and their total weight.
+// queue[0] of the run has sequence number base; next is the next to
+// dispatch.
+type window struct {
+	base, next int
+	pending    map[int]result
+	weight     int64
 }
 
 // loop fetches the frontier with a bounded pool of workers and commits the
@@ -71,11 +100,10 @@ func (r *run) loop(parent context.Context, yield func(tributary.Item, error) boo
 		yield(tributary.Item{}, err)
 		return
 	}
-	window := 2 * r.c.s.Concurrency
-	jobs, results, stop := r.startWorkers(parent, window)
+	jobs, results, stop := r.startWorkers(parent)
 	defer stop()
-	pending := make(map[int]result)
-	base, next, commits := 0, 0, 0 // seq of queue[0], next seq to dispatch
+	w := &window{pending: make(map[int]result)}
+	commits := 0
 	for {
 		if err := parent.Err(); err != nil {
 			yield(tributary.Item{}, fmt.Errorf("web: crawl %s: %w", r.site, err))
@@ -84,23 +112,18 @@ func (r *run) loop(parent context.Context, yield func(tributary.Item, error) boo
 		if len(r.queue) == 0 {
 			break
 		}
-		for ; next < base+len(r.queue) && next-base < window; next++ {
-			jobs <- job{seq: next, e: r.queue[next-base]}
-		}
-		res, ok := pending[base]
+		r.dispatch(w, jobs)
+		res, ok := w.pending[w.base]
 		if !ok {
-			select {
-			case res = <-results:
-				pending[res.seq] = res
-			case <-parent.Done():
-			}
+			r.await(parent, w, jobs, results)
 			continue
 		}
-		delete(pending, base)
+		delete(w.pending, w.base)
+		w.weight -= res.weight()
 		e := r.queue[0]
 		r.queue[0] = entry{}
 		r.queue = r.queue[1:]
-		base++
+		w.base++
 		if !r.commit(e, res, yield) {
 			return
 		}
@@ -116,15 +139,58 @@ func (r *run) loop(parent context.Context, yield func(tributary.Item, error) boo
 	}
 }
 
-// startWorkers starts the fetching workers. At most window jobs may be in
-// flight, so neither channel ever blocks a sender. stop cancels the
-// workers' requests and waits until every worker has returned.
-func (r *run) startWorkers(parent context.Context, window int) (chan<- job, <-chan result, func()) {
+// ready reports whether the next frontier entry may be dispatched: there
+// is one, the look-ahead allows it, and fewer than 2×Concurrency jobs are
+// out with the workers (the results channel's capacity).
+func (r *run) ready(w *window) bool {
+	out := w.next - w.base - len(w.pending)
+	return w.next < w.base+len(r.queue) && w.next-w.base < r.c.ahead.pages &&
+		w.weight < r.c.ahead.bytes && out < 2*r.c.s.Concurrency
+}
+
+// dispatch hands the workers as many jobs as the look-ahead allows and
+// the jobs channel takes without blocking.
+func (r *run) dispatch(w *window, jobs chan<- job) {
+	for r.ready(w) {
+		select {
+		case jobs <- job{seq: w.next, e: r.queue[w.next-w.base]}:
+			w.next++
+		default:
+			return
+		}
+	}
+}
+
+// await waits for a result, dispatching meanwhile whenever a worker is
+// free and the look-ahead allows, or for the end of the run.
+func (r *run) await(ctx context.Context, w *window, jobs chan<- job, results <-chan result) {
+	var send chan<- job
+	var j job
+	if r.ready(w) {
+		send, j = jobs, job{seq: w.next, e: r.queue[w.next-w.base]}
+	}
+	select {
+	case send <- j:
+		w.next++
+	case res := <-results:
+		w.pending[res.seq] = res
+		w.weight += res.weight()
+	case <-ctx.Done():
+	}
+}
+
+// startWorkers starts the fetching workers. The jobs channel holds one job
+// for each worker, so that they need not wait for the loop between two
+// pages; the results channel holds every job dispatched and not yet
+// received, so a worker never blocks on it. stop cancels the workers'
+// requests and waits until every worker has returned.
+func (r *run) startWorkers(parent context.Context) (chan<- job, <-chan result, func()) {
 	ctx, cancel := context.WithCancel(parent)
-	jobs := make(chan job, window)
-	results := make(chan result, window)
+	n := r.c.s.Concurrency
+	jobs := make(chan job, n)
+	results := make(chan result, 2*n)
 	var wg sync.WaitGroup
-	for range r.c.s.Concurrency {
+	for range n {
 		wg.Go(func() {
 			for j := range jobs {
 				res := r.fetch(ctx, j.e)

@@ -40,6 +40,7 @@ type Connector struct {
 	filter  filter
 	client  *http.Client
 	limiter *rate.Limiter
+	ahead   lookAhead
 	log     *slog.Logger
 }
 
@@ -70,6 +71,7 @@ func New(s Settings, _ Credentials, env tributary.Env) (*Connector, error) {
 		filter:  newFilter(s),
 		client:  client,
 		limiter: lim,
+		ahead:   lookAhead{pages: lookAheadPages, bytes: lookAheadBytes},
 		log:     env.Log().With("source", string(Source), "site", siteOf(start).String()),
 	}, nil
 }
