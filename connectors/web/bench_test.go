@@ -124,9 +124,10 @@ func BenchmarkCrawlMemory(b *testing.B) {
 }
 
 // unlimited opens a connector without a politeness limit, so that a
-// benchmark measures the connector rather than the rate.
-func unlimited(b *testing.B, s Settings, env tributary.Env) *Connector {
-	c := open(b, s, env)
+// benchmark measures the connector rather than the rate (and a test under
+// synctest sees every request sent without waiting for the clock).
+func unlimited(tb testing.TB, s Settings, env tributary.Env) *Connector {
+	c := open(tb, s, env)
 	c.s.RequestsPerSecond = float64(rate.Inf) // applyCrawlDelay keeps it
 	c.limiter.SetLimit(rate.Inf)
 	return c

@@ -1,0 +1,192 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+)
+
+// wideSite serves a home page linking to n pages, /p/0 to /p/n-1, each
+// holding text. A request for /p/0 is held until release is closed, as a
+// page waiting on a retry or a slow server is.
+func wideSite(n int, text string, release <-chan struct{}) *testSite {
+	s := newTestSite()
+	var home strings.Builder
+	for i := range n {
+		fmt.Fprintf(&home, `<a href="/p/%d">%d</a> `, i, i)
+	}
+	s.page("/", "Home", home.String())
+	body := wideBody(text)
+	for i := range n {
+		s.page(fmt.Sprintf("/p/%d", i), fmt.Sprintf("Page %d", i), body)
+	}
+	page0 := s.routes["/p/0"]
+	s.handle("/p/0", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+			page0(w, r)
+		case <-r.Context().Done():
+		}
+	})
+	return s
+}
+
+func wideBody(text string) string { return "<p>" + text + "</p>" }
+
+// wideOrder is the order a crawl of wideSite commits its documents in.
+func wideOrder(n int) []string {
+	out := []string{"http://site.test/"}
+	for i := range n {
+		out = append(out, fmt.Sprintf("http://site.test/p/%d", i))
+	}
+	return out
+}
+
+// background runs a crawl in its own goroutine, recording the documents
+// it yields as they come.
+type background struct {
+	mu    sync.Mutex
+	order []string
+	err   error
+	done  chan struct{}
+}
+
+func crawlInBackground(c *Connector) *background {
+	b := &background{done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		for d, err := range c.Load(context.Background()) {
+			b.mu.Lock()
+			if err != nil {
+				b.err = errors.Join(b.err, err)
+			} else {
+				b.order = append(b.order, d.ID)
+			}
+			b.mu.Unlock()
+		}
+	}()
+	return b
+}
+
+func (b *background) committed() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.order)
+}
+
+// fetched lists the pages of wideSite after /p/0 that were requested.
+func fetched(s *testSite, n int) []int {
+	var out []int
+	for i := 1; i < n; i++ {
+		if s.hitsOf(fmt.Sprintf("/p/%d", i)) > 0 {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// TestLookAheadPastAHeldPage holds the first page after the home page
+// and shows that the workers go on fetching the pages after it, exactly up
+// to the look-ahead's count, while nothing past the held page is committed;
+// once it answers, every page is committed in order.
+func TestLookAheadPastAHeldPage(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const n = lookAheadPages + 100
+		release := make(chan struct{})
+		site := wideSite(n, "Short text.", release)
+		s, env := inMemory(site, "/", ModeCrawl)
+		s.MaxPages = n + 1
+		c := unlimited(t, s, env)
+		b := crawlInBackground(c)
+		synctest.Wait()
+		// /p/0 is the oldest uncommitted URL; the look-ahead counts it.
+		got := fetched(site, n)
+		if len(got) != lookAheadPages-1 || got[len(got)-1] != lookAheadPages-1 {
+			t.Errorf("while /p/0 was held, fetched %d pages after it (last %d), want /p/1 to /p/%d",
+				len(got), got[len(got)-1], lookAheadPages-1)
+		}
+		if done := b.committed(); !slices.Equal(done, wideOrder(n)[:1]) {
+			t.Errorf("committed past the held page: %v", done)
+		}
+		close(release)
+		<-b.done
+		if b.err != nil || !slices.Equal(b.order, wideOrder(n)) {
+			t.Errorf("after the release: %d documents, err %v; want all %d in order", len(b.order), b.err, n+1)
+		}
+	})
+}
+
+// TestLookAheadByteBound narrows the look-ahead's bytes and shows that the
+// workers stop fetching past a held page once the results waiting for
+// their turn weigh that much, give or take the fetches under way.
+func TestLookAheadByteBound(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const n = 200
+		text := strings.Repeat("Eight KiB of text waits for its turn. ", 8<<10/38)
+		release := make(chan struct{})
+		site := wideSite(n, text, release)
+		s, env := inMemory(site, "/", ModeCrawl)
+		s.MaxPages, s.Concurrency = n+1, 2
+		c := unlimited(t, s, env)
+		c.ahead.bytes = 64 << 10
+		b := crawlInBackground(c)
+		synctest.Wait()
+		weight := pageWeight(t, "Page 1", text)
+		least := int((c.ahead.bytes + weight - 1) / weight) // results it takes to reach the bound
+		most := least + 4*s.Concurrency                     // and one per worker under way then
+		if got := len(fetched(site, n)); got < least || got > most {
+			t.Errorf("while /p/0 was held, fetched %d pages after it, want %d to %d (results of %d bytes, bound %d)",
+				got, least, most, weight, c.ahead.bytes)
+		}
+		close(release)
+		<-b.done
+		if b.err != nil || !slices.Equal(b.order, wideOrder(n)) {
+			t.Errorf("after the release: %d documents, err %v; want all %d in order", len(b.order), b.err, n+1)
+		}
+	})
+}
+
+// pageWeight is the weight of the result of a wideSite page.
+func pageWeight(t *testing.T, title, text string) int64 {
+	t.Helper()
+	u, _ := url.Parse("http://site.test/p/1")
+	html := fmt.Sprintf("<!doctype html><html><head><title>%s</title></head><body>%s</body></html>", title, wideBody(text))
+	p, err := parsePage(strings.NewReader(html), u, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return (&result{page: p}).weight()
+}
+
+// TestPageHeavierThanTheByteBound shows that pages each heavier than the
+// whole byte bound are fetched and committed, one at a time, whole.
+func TestPageHeavierThanTheByteBound(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const n = 6
+		words := strings.Repeat("A page heavier than the look-ahead. ", 1000)
+		release := make(chan struct{})
+		close(release)
+		s, env := inMemory(wideSite(n, words, release), "/", ModeCrawl)
+		c := unlimited(t, s, env)
+		c.ahead.bytes = 4 << 10
+		if w := pageWeight(t, "Page 1", words); w <= 2*c.ahead.bytes {
+			t.Fatalf("a page weighs %d bytes, not more than the bound of %d", w, c.ahead.bytes)
+		}
+		got := collect(t, stream(c, nil))
+		if got.err != nil || !slices.Equal(got.order, wideOrder(n)) {
+			t.Fatalf("documents %v, err %v; want %v", got.order, got.err, wideOrder(n))
+		}
+		for _, id := range got.order[1:] {
+			if body := text(got.docs[id]); !strings.Contains(body, strings.TrimSpace(words)) {
+				t.Errorf("%s lost text: %d bytes", id, len(body))
+			}
+		}
+	})
+}
