@@ -25,9 +25,12 @@ func newClient(env tributary.Env, s Settings) (*http.Client, error) {
 		env.HTTPClient = &http.Client{Transport: t}
 	}
 	hc, err := httpx.New(httpx.Options{
-		Env:          env,
-		Name:         "web",
-		Retry:        httpx.RetryPolicy{MaxAttempts: 3},
+		Env:  env,
+		Name: "web",
+		// A wait the server asks for beyond the timeout fails the page at
+		// once as rate limited, rather than as a timeout after a wait that
+		// could not help; pause lends the page's slot out while it waits.
+		Retry:        httpx.RetryPolicy{MaxAttempts: 3, MaxWait: s.Timeout.D(), Pause: pause},
 		MaxBodyBytes: -1, // get caps bodies with max_page_bytes
 		UserAgent:    s.UserAgent,
 	})

@@ -68,14 +68,21 @@ func (res *result) weight() int64 {
 	return int64(n)
 }
 
-// fetch fetches one entry and turns the response into a result. It never
-// touches the run's frontier, so workers may call it concurrently.
+// fetch fetches one entry and turns the response into a result, holding
+// one of the run's slots while it does, except while a request waits
+// between two attempts. It never touches the run's frontier, so workers
+// may call it concurrently.
 func (r *run) fetch(ctx context.Context, e entry) result {
 	if !e.sitemap && !r.allowed(e.u) {
 		// Admitted under other rules: a crawl resumed after robots.txt
 		// changed.
 		return result{skip: "robots.txt disallows it"}
 	}
+	h, ctx, err := r.slots.take(ctx)
+	if err != nil {
+		return result{err: err}
+	}
+	defer h.release()
 	limit := r.c.s.MaxPageBytes
 	if e.sitemap {
 		limit = maxSitemapBytes

@@ -46,6 +46,7 @@ type run struct {
 	slim        bool
 	checkpoints bool
 	robots      *robotstxt.Group // nil: everything allowed
+	slots       slots            // nil outside loop: Validate and robots.txt
 
 	queue    []entry
 	seen     map[uint64]struct{}
@@ -64,8 +65,8 @@ func (c *Connector) newRun(start, end time.Time, slim, checkpoints bool) *run {
 // lookAheadPages URLs from the oldest, and no new fetch starts while the
 // results waiting for their turn weigh lookAheadBytes or more (see
 // result.weight). The fetches already under way when the bytes run out,
-// at most 2×Concurrency, still complete; a page heavier than the whole
-// bound is therefore fetched, and committed, on its own.
+// at most one per worker (4×Concurrency), still complete; a page heavier
+// than the whole bound is therefore fetched, and committed, on its own.
 const (
 	lookAheadPages = 1024
 	lookAheadBytes = 16 << 20
@@ -100,6 +101,7 @@ func (r *run) loop(parent context.Context, yield func(tributary.Item, error) boo
 		yield(tributary.Item{}, err)
 		return
 	}
+	r.slots = make(slots, r.c.s.Concurrency)
 	jobs, results, stop := r.startWorkers(parent)
 	defer stop()
 	w := &window{pending: make(map[int]result)}
@@ -139,17 +141,22 @@ func (r *run) loop(parent context.Context, yield func(tributary.Item, error) boo
 	}
 }
 
+// workers is how many pages a run has in hand at once: Concurrency being
+// fetched or parsed (each holding a slot), and up to three times as many
+// waiting between two attempts of a request, holding no body.
+func (r *run) workers() int { return 4 * r.c.s.Concurrency }
+
 // ready reports whether the next frontier entry may be dispatched: there
-// is one, the look-ahead allows it, and fewer than 2×Concurrency jobs are
-// out with the workers (the results channel's capacity).
+// is one, the look-ahead allows it, and a worker is free (every job out
+// has a worker, and every worker room for its result in the channel).
 func (r *run) ready(w *window) bool {
 	out := w.next - w.base - len(w.pending)
 	return w.next < w.base+len(r.queue) && w.next-w.base < r.c.ahead.pages &&
-		w.weight < r.c.ahead.bytes && out < 2*r.c.s.Concurrency
+		w.weight < r.c.ahead.bytes && out < r.workers()
 }
 
 // dispatch hands the workers as many jobs as the look-ahead allows and
-// the jobs channel takes without blocking.
+// free workers take at once.
 func (r *run) dispatch(w *window, jobs chan<- job) {
 	for r.ready(w) {
 		select {
@@ -179,16 +186,16 @@ func (r *run) await(ctx context.Context, w *window, jobs chan<- job, results <-c
 	}
 }
 
-// startWorkers starts the fetching workers. The jobs channel holds one job
-// for each worker, so that they need not wait for the loop between two
-// pages; the results channel holds every job dispatched and not yet
-// received, so a worker never blocks on it. stop cancels the workers'
-// requests and waits until every worker has returned.
+// startWorkers starts the fetching workers. A worker takes a job as soon
+// as it is free (the workers beyond Concurrency wait for a slot holding
+// theirs, so the wire never waits for the loop); the results channel holds
+// a result of every worker, so none ever blocks on it. stop cancels the
+// workers' requests and waits until every worker has returned.
 func (r *run) startWorkers(parent context.Context) (chan<- job, <-chan result, func()) {
 	ctx, cancel := context.WithCancel(parent)
-	n := r.c.s.Concurrency
-	jobs := make(chan job, n)
-	results := make(chan result, 2*n)
+	n := r.workers()
+	jobs := make(chan job)
+	results := make(chan result, n)
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {

@@ -9,8 +9,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
+	"time"
+
+	"github.com/tributary-dev/tributary"
 )
 
 // wideSite serves a home page linking to n pages, /p/0 to /p/n-1, each
@@ -187,6 +191,85 @@ func TestPageHeavierThanTheByteBound(t *testing.T) {
 			if body := text(got.docs[id]); !strings.Contains(body, strings.TrimSpace(words)) {
 				t.Errorf("%s lost text: %d bytes", id, len(body))
 			}
+		}
+	})
+}
+
+// TestRetryLendsItsSlot crawls with concurrency 1 a site whose pages each
+// take a second to answer, where /p/1 first answers 429 with Retry-After:
+// 20. While /p/1 waits, its slot fetches the other pages: the crawl takes
+// 1 second for the home page, 1 to 4 for the pages before /p/1's first
+// answer (the four workers holding /p/0 to /p/3 take the slot in no set
+// order), 20 of waiting and 1 for the retry, 23 to 26 seconds, where
+// holding the slot through the wait would take 13+20. The site never sees
+// two requests at once.
+func TestRetryLendsItsSlot(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const n = 10
+		release := make(chan struct{})
+		close(release)
+		site := wideSite(n+1, "Text.", release)
+		var mu sync.Mutex
+		var limited atomic.Bool
+		busy, most := 0, 0
+		slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/robots.txt" {
+				http.NotFound(w, r)
+				return
+			}
+			mu.Lock()
+			busy++
+			most = max(most, busy)
+			mu.Unlock()
+			time.Sleep(time.Second)
+			mu.Lock()
+			busy--
+			mu.Unlock()
+			if r.URL.Path == "/p/1" && limited.CompareAndSwap(false, true) {
+				w.Header().Set("Retry-After", "20")
+				w.WriteHeader(http.StatusTooManyRequests)
+				return
+			}
+			site.ServeHTTP(w, r)
+		})
+		s, env := inMemory(slow, "/", ModeCrawl)
+		s.Concurrency = 1
+		c := unlimited(t, s, env)
+		begin := time.Now()
+		got := collect(t, stream(c, nil))
+		if elapsed := time.Since(begin); elapsed < 23*time.Second || elapsed > 26*time.Second || len(got.docs) != n+2 || got.err != nil {
+			t.Errorf("%d documents (err %v) in %v, want %d in 23 to 26s", len(got.docs), got.err, elapsed, n+2)
+		}
+		if most != 1 {
+			t.Errorf("%d requests at once with concurrency 1", most)
+		}
+		if !slices.Equal(got.order, wideOrder(n+1)) {
+			t.Errorf("order %v", got.order)
+		}
+	})
+}
+
+// TestRetryAfterBeyondTheTimeout shows that a page whose server asks for a
+// wait longer than the timeout fails at once as rate limited, rather than
+// waiting for the timeout to fail it as a page that did not answer.
+func TestRetryAfterBeyondTheTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		site := newTestSite()
+		site.page("/", "Home", `<a href="/busy">busy</a>`)
+		site.handle("/busy", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "120")
+			w.WriteHeader(http.StatusTooManyRequests)
+		})
+		s, env := inMemory(site, "/", ModeCrawl)
+		s.Timeout = tributary.Duration(30 * time.Second)
+		begin := time.Now()
+		got := collect(t, stream(unlimited(t, s, env), nil))
+		f := got.failures["http://site.test/busy"]
+		if f == nil || !errors.Is(f, tributary.ErrRateLimited) || len(got.docs) != 1 {
+			t.Errorf("documents %v, failure %v; want the home page and a rate-limited failure", keys(got.docs), f)
+		}
+		if elapsed := time.Since(begin); elapsed != 0 {
+			t.Errorf("took %v, want no wait", elapsed)
 		}
 	})
 }
