@@ -273,3 +273,46 @@ func TestRetryAfterBeyondTheTimeout(t *testing.T) {
 		}
 	})
 }
+
+// TestCommitOrderIndependentOfTiming crawls a site once with instant
+// answers and once with answers slowed by up to three seconds, some pages
+// failing once with a 503 first: the documents and every checkpoint are
+// the same, in the same order.
+func TestCommitOrderIndependentOfTiming(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const n = 80
+		run := func(h http.Handler) collected {
+			s, env := inMemory(h, "/", ModeCrawl)
+			s.Concurrency = 3
+			return collect(t, stream(unlimited(t, s, env), nil))
+		}
+		calm := run(treeSite(n))
+		site := treeSite(n)
+		var mu sync.Mutex
+		failed := map[string]bool{}
+		rough := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var i int
+			fmt.Sscanf(r.URL.Path, "/n/%d", &i)
+			time.Sleep(time.Duration(i*7919%4) * time.Second)
+			mu.Lock()
+			first := i%5 == 2 && !failed[r.URL.Path]
+			failed[r.URL.Path] = true
+			mu.Unlock()
+			if first {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return
+			}
+			site.ServeHTTP(w, r)
+		})
+		got := run(rough)
+		if calm.err != nil || got.err != nil || len(calm.order) < n/2 || !slices.Equal(calm.order, got.order) {
+			t.Fatalf("documents:\ncalm  %v (err %v)\nrough %v (err %v)", calm.order, calm.err, got.order, got.err)
+		}
+		if !slices.EqualFunc(calm.checkpoints, got.checkpoints, slices.Equal) {
+			t.Errorf("checkpoints differ: %d calm, %d rough", len(calm.checkpoints), len(got.checkpoints))
+		}
+		if !slices.Equal(keys(calm.failures), keys(got.failures)) {
+			t.Errorf("failures: calm %v, rough %v", keys(calm.failures), keys(got.failures))
+		}
+	})
+}
