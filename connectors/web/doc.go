@@ -27,7 +27,12 @@
 //
 // The connector sends at most requests_per_second requests to the site
 // (default 2), fetching up to concurrency pages at once within that rate,
-// and slows down further when robots.txt asks for a Crawl-delay. It obeys
+// and slows down further when robots.txt asks for a Crawl-delay. A request
+// that fails with a 429, a 500, 502, 503 or 504, or a broken connection is
+// tried up to three times, after the wait the server names in Retry-After
+// or else a growing backoff; a page waiting so lends its share of
+// concurrency to the other pages meanwhile. A server asking for a wait
+// longer than timeout fails the page at once as rate limited. It obeys
 // robots.txt for its user_agent (ignore_robots is for sites you own), the
 // robots meta tag and the X-Robots-Tag header. A site on a private or
 // loopback address (an intranet, a local test server) is refused unless the
@@ -92,14 +97,27 @@
 //
 // Pages are fetched concurrently but committed in the order they were
 // found, so a run over an unchanged site yields the same pages in the same
-// order. LoadFromCheckpoint yields a checkpoint after every page while the
+// order, however its answers are timed. While the oldest page not yet
+// committed waits on a retry or a slow answer, the crawl goes on fetching
+// the pages found after it, up to 1,024 pages ahead of it and until the
+// pages waiting for their turn hold 16 MiB of extracted text, links and
+// sitemap entries; the fetches under way then (at most four per unit of
+// concurrency) still finish, so a page larger than that passes on its own.
+// The memory pages take is therefore bounded whatever the size of the
+// site: at most 16 MiB of pages waiting for their turn, plus the pages of
+// the fetches under way, of which at most concurrency are being read and
+// parsed at a time, each body up to max_page_bytes.
+//
+// LoadFromCheckpoint yields a checkpoint after every page while the
 // crawl is small, at least every 16 pages later, and at its end, holding the
 // frontier (the URLs found and not yet committed, as paths) and a 48-bit
 // fingerprint of every URL admitted so far, six bytes each: a resumed crawl
-// goes on from its frontier and never fetches an admitted URL again. The
+// goes on from its frontier and fetches no other admitted URL again. The
 // frontier and the fingerprints are bounded by max_pages, not by the size
 // of the site. A checkpoint that would exceed tributary.MaxCheckpointSize
 // (past about 6,000 admitted URLs when they are short, sooner when they are
 // long) is not emitted; the crawl goes on, and a crash resumes from the
-// last checkpoint that fitted.
+// last checkpoint that fitted. Pages fetched ahead but not yet committed
+// when a run stops are in its last checkpoint's frontier, and a resumed
+// crawl fetches them again.
 package web

@@ -57,7 +57,9 @@ type Settings struct {
 	// RequestsPerSecond is the politeness rate towards the site, shared by
 	// all workers. A larger robots.txt Crawl-delay slows it further. Default 2.
 	RequestsPerSecond float64 `json:"requests_per_second,omitempty" jsonschema:"exclusiveMinimum=0,maximum=1000,default=2,description=Most requests per second to the site"`
-	// Concurrency is how many pages are fetched at once. Default 4.
+	// Concurrency is how many pages are fetched at once. A page waiting
+	// between two attempts of a request (a 429, a 5xx) does not count
+	// while it waits. Default 4.
 	Concurrency int `json:"concurrency,omitempty" jsonschema:"minimum=1,maximum=32,default=4,description=Pages fetched at once"`
 	// MaxPageBytes caps a page's body; a larger page is a Failure. Default
 	// 10 MiB.
