@@ -72,13 +72,13 @@ func (res *result) weight() int64 {
 // one of the run's slots while it does, except while a request waits
 // between two attempts. It never touches the run's frontier, so workers
 // may call it concurrently.
-func (r *run) fetch(ctx context.Context, e entry) result {
+func (r *run) fetch(ctx context.Context, seq int, e entry) result {
 	if !e.sitemap && !r.allowed(e.u) {
 		// Admitted under other rules: a crawl resumed after robots.txt
 		// changed.
 		return result{skip: "robots.txt disallows it"}
 	}
-	h, ctx, err := r.slots.take(ctx)
+	h, ctx, err := r.slots.take(ctx, seq)
 	if err != nil {
 		return result{err: err}
 	}

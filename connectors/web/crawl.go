@@ -46,7 +46,7 @@ type run struct {
 	slim        bool
 	checkpoints bool
 	robots      *robotstxt.Group // nil: everything allowed
-	slots       slots            // nil outside loop: Validate and robots.txt
+	slots       *slots           // nil outside loop: Validate and robots.txt
 
 	queue    []entry
 	seen     map[uint64]struct{}
@@ -101,7 +101,7 @@ func (r *run) loop(parent context.Context, yield func(tributary.Item, error) boo
 		yield(tributary.Item{}, err)
 		return
 	}
-	r.slots = make(slots, r.c.s.Concurrency)
+	r.slots = newSlots(r.c.s.Concurrency)
 	jobs, results, stop := r.startWorkers(parent)
 	defer stop()
 	w := &window{pending: make(map[int]result)}
@@ -200,7 +200,7 @@ func (r *run) startWorkers(parent context.Context) (chan<- job, <-chan result, f
 	for range n {
 		wg.Go(func() {
 			for j := range jobs {
-				res := r.fetch(ctx, j.e)
+				res := r.fetch(ctx, j.seq, j.e)
 				res.seq = j.seq
 				results <- res
 			}
