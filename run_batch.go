@@ -22,12 +22,15 @@ type run struct {
 	poll     bool
 
 	maxDocs, maxBytes, maxFailures int
+	maxAge                         time.Duration
 
-	state State      // as last committed
-	cp    Checkpoint // latest checkpoint not yet committed
-	batch Batch      // not yet delivered
-	sizes []int      // Document.Size of batch.Documents, index for index
-	bytes int        // their sum
+	state   State      // as last committed
+	cp      Checkpoint // latest checkpoint not yet committed
+	batch   Batch      // not yet delivered
+	sizes   []int      // Document.Size of batch.Documents, index for index
+	bytes   int        // their sum
+	since   time.Time  // when the batch's first entry arrived; zero when empty
+	entries int        // entries since the batch's first, for reading the clock
 
 	// Delivered or met, not yet committed.
 	upserts  []InventoryEntry
@@ -47,6 +50,7 @@ func (r *Runner) newRun(ctx context.Context, c Connector, opts RunOptions) *run 
 		r: r, ctx: WithMeter(ctx, m), c: c, opts: opts, instance: r.instance(c),
 		log: r.log(), meter: m, started: r.now(), poll: canPoll(c),
 		maxDocs: r.batchDocs(), maxBytes: r.batchBytes(), maxFailures: r.maxFailures(),
+		maxAge: r.batchAge(),
 	}
 	ru.prog.Instance = ru.instance
 	return ru
@@ -182,14 +186,18 @@ func (ru *run) fail(f *Failure) error {
 	return ru.flushIfFull()
 }
 
-// checkpoint notes cp; it is committed with the next batch, or at once when
-// everything before it is already delivered.
+// checkpoint notes cp; it is committed with the next batch, at once when
+// everything before it is already delivered, or with the batch waiting
+// when that batch has waited its time.
 func (ru *run) checkpoint(cp Checkpoint) error {
 	ru.cp = cp
-	if ru.batch.Len() > 0 {
-		return nil
+	if ru.batch.Len()+len(ru.failures) == 0 {
+		return ru.commit(ru.current())
 	}
-	return ru.commit(ru.current())
+	if ru.aged() {
+		return ru.flush(ru.current())
+	}
+	return nil
 }
 
 // current is the state to commit once everything yielded so far is
@@ -202,11 +210,29 @@ func (ru *run) current() State {
 	return st
 }
 
+// ageEvery is how many entries pass between two readings of the clock for
+// the batch's age besides those at checkpoints: a reading costs about as
+// much as the rest of the runner's work on a document.
+const ageEvery = 32
+
+// flushIfFull delivers and commits the batch when it is full or has waited
+// its time.
 func (ru *run) flushIfFull() error {
 	if ru.batch.Len()+len(ru.failures) < ru.maxDocs && ru.bytes < ru.maxBytes {
-		return nil
+		if ru.since.IsZero() {
+			ru.since = ru.r.clock() // the batch's first entry
+			return nil
+		}
+		if ru.entries++; ru.entries%ageEvery != 0 || !ru.aged() {
+			return nil
+		}
 	}
 	return ru.flush(ru.current())
+}
+
+// aged reports whether the batch has waited BatchAge since its first entry.
+func (ru *run) aged() bool {
+	return ru.maxAge >= 0 && !ru.since.IsZero() && ru.r.clock().Sub(ru.since) >= ru.maxAge
 }
 
 // flush delivers the batch, then commits next with the inventory changes.
@@ -242,7 +268,7 @@ func (ru *run) deliver() error {
 	clear(b.Nodes)
 	clear(b.Documents)
 	b.Nodes, b.Documents, b.Deletions, ru.sizes = b.Nodes[:0], b.Documents[:0], b.Deletions[:0], ru.sizes[:0]
-	ru.bytes = 0
+	ru.bytes, ru.since, ru.entries = 0, time.Time{}, 0
 	return nil
 }
 
