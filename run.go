@@ -213,25 +213,7 @@ func (r *Runner) log() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-func (r *Runner) batchDocs() int  { return positiveOr(r.BatchDocs, DefaultBatchDocs) }
-func (r *Runner) batchBytes() int { return positiveOr(r.BatchBytes, DefaultBatchBytes) }
-
-func (r *Runner) batchAge() time.Duration {
-	if r.BatchAge == 0 {
-		return DefaultBatchAge
-	}
-	return r.BatchAge
-}
-
-// clock is the current time, with its monotonic reading when r.Now is nil,
-// for measuring durations.
-func (r *Runner) clock() time.Time {
-	if r.Now != nil {
-		return r.Now()
-	}
-	return time.Now()
-}
-
+func (r *Runner) batchDocs() int { return positiveOr(r.BatchDocs, DefaultBatchDocs) }
 func (r *Runner) lookback() time.Duration {
 	switch {
 	case r.Lookback < 0:

@@ -738,7 +738,7 @@ func TestRunBadItemsNeverPanic(t *testing.T) {
 	sink := newRecorder(t)
 	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink}
 	res, err := r.Run(ctx, c, tributary.RunOptions{})
-	require.ErrorContains(t, err, "test connector yielded an item with nothing set")
+	require.ErrorContains(t, err, "run test: connector yielded an item with nothing set")
 	assert.Equal(t, 2, res.Failures, "a document without an id and a nil failure are failures")
 	assert.ErrorContains(t, res.Failed[0], `document "no id" has no id`)
 
