@@ -40,7 +40,8 @@ type Batcher struct {
 	Repeats   RepeatRule
 	Redeliver bool
 	// FailureBudget is how many Failures Add accepts: one more makes it
-	// return ErrTooManyFailures. Negative means no limit.
+	// return ErrTooManyFailures. Zero accepts none; negative means no
+	// limit. (Runner passes its MaxFailures, DefaultMaxFailures if zero.)
 	FailureBudget int
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
