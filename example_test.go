@@ -232,3 +232,48 @@ func ExampleEncodeCheckpoint() {
 	// 40 true <nil>
 	// true true
 }
+
+// A host that drives a stream itself (to spread a window over jobs of its
+// own, say) delivers it through a Batcher: batches, repeats and commits
+// work as they do for Runner.
+func ExampleBatcher() {
+	ctx := context.Background()
+	store := &tributary.MemoryStore{}
+	sink := tributary.SinkFunc(func(_ context.Context, b tributary.Batch) error {
+		fmt.Println("batch of", len(b.Documents))
+		return nil
+	})
+	doc := func(id string) tributary.Item {
+		return tributary.DocumentItem(&tributary.Document{ID: id, Sections: []tributary.Section{{Text: id}}})
+	}
+	cp, _ := tributary.EncodeCheckpoint("example", 1, map[string]int{"page": 1})
+	stream := []tributary.Item{doc("a"), doc("b"), doc("c"), tributary.CheckpointItem(cp), doc("d")}
+
+	b := &tributary.Batcher{Store: store, Sink: sink, Instance: "wiki", BatchDocs: 2, FailureBudget: 10,
+		State: tributary.State{Window: tributary.Window{End: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}, Full: true}}
+	for _, it := range stream {
+		if err := b.Add(ctx, it, nil); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	if err := b.Finish(ctx, b.State.Window.End); err != nil {
+		fmt.Println(err)
+		return
+	}
+	st, _ := store.State(ctx, "wiki")
+	fmt.Println("delivered", b.Tally().Documents, "in", b.Tally().Batches, "batches; last good end", st.LastGoodEnd.Format(time.DateOnly))
+
+	// The same documents again are repeats: nothing reaches the sink.
+	b = &tributary.Batcher{Store: store, Sink: sink, Instance: "wiki", FailureBudget: 10}
+	for _, it := range stream {
+		_ = b.Add(ctx, it, nil)
+	}
+	_ = b.Finish(ctx, st.LastGoodEnd)
+	fmt.Println("unchanged", b.Tally().Unchanged)
+	// Output:
+	// batch of 2
+	// batch of 2
+	// delivered 4 in 2 batches; last good end 2026-01-01
+	// unchanged 4
+}

@@ -16,6 +16,9 @@ const (
 	DefaultBatchDocs = 100
 	// DefaultBatchBytes bounds a batch by the documents' Document.Size.
 	DefaultBatchBytes = 8 << 20
+	// DefaultBatchAge is how long a batch waits for more entries before it
+	// is delivered anyway.
+	DefaultBatchAge = 5 * time.Second
 	// DefaultLookback is how far a poll window reaches back before the end
 	// of the previous one, for sources whose changes show up late.
 	DefaultLookback = 5 * time.Minute
@@ -64,6 +67,13 @@ type Runner struct {
 	// and DefaultBatchBytes.
 	BatchDocs  int
 	BatchBytes int
+	// BatchAge bounds how long a batch waits to fill: the first item to
+	// arrive (a checkpoint included) once the batch's oldest entry is this
+	// old delivers the batch and commits the latest checkpoint. It bounds
+	// the work a crash can undo when a source is slow, and how late the
+	// sink sees what was fetched. Zero means DefaultBatchAge; a negative
+	// value means batches go only when full or at the end of a window.
+	BatchAge time.Duration
 	// Lookback is how much each poll window overlaps the previous one. Zero
 	// means DefaultLookback; a negative value means no overlap.
 	Lookback time.Duration
@@ -203,9 +213,7 @@ func (r *Runner) log() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-func (r *Runner) batchDocs() int  { return positiveOr(r.BatchDocs, DefaultBatchDocs) }
-func (r *Runner) batchBytes() int { return positiveOr(r.BatchBytes, DefaultBatchBytes) }
-
+func (r *Runner) batchDocs() int { return positiveOr(r.BatchDocs, DefaultBatchDocs) }
 func (r *Runner) lookback() time.Duration {
 	switch {
 	case r.Lookback < 0:

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 )
 
@@ -20,25 +19,12 @@ type run struct {
 	meter    *runMeter
 	started  time.Time
 	poll     bool
+	b        *Batcher
 
-	maxDocs, maxBytes, maxFailures int
-
-	state State      // as last committed
-	cp    Checkpoint // latest checkpoint not yet committed
-	batch Batch      // not yet delivered
-	sizes []int      // Document.Size of batch.Documents, index for index
-	bytes int        // their sum
-
-	// Delivered or met, not yet committed.
-	upserts  []InventoryEntry
-	removals []string
-	failures []*Failure
-
-	prog     Progress
-	resumed  bool
-	reported []*Failure
-
-	ids []string // reused by dedupe
+	prog          Progress
+	reportedTally Tally
+	resumed       bool
+	reported      []*Failure
 }
 
 func (r *Runner) newRun(ctx context.Context, c Connector, opts RunOptions) *run {
@@ -46,7 +32,23 @@ func (r *Runner) newRun(ctx context.Context, c Connector, opts RunOptions) *run 
 	ru := &run{
 		r: r, ctx: WithMeter(ctx, m), c: c, opts: opts, instance: r.instance(c),
 		log: r.log(), meter: m, started: r.now(), poll: canPoll(c),
-		maxDocs: r.batchDocs(), maxBytes: r.batchBytes(), maxFailures: r.maxFailures(),
+	}
+	ru.b = &Batcher{
+		Store: r.Store, Sink: r.Sink, Instance: ru.instance,
+		BatchDocs: r.BatchDocs, BatchBytes: r.BatchBytes, BatchAge: r.BatchAge,
+		Repeats: r.Repeats, Redeliver: opts.Redeliver, FailureBudget: r.maxFailures(),
+		Now: r.Now, Logger: ru.log,
+		OnFailure: func(f *Failure) {
+			if len(ru.reported) < maxReportedFailures {
+				ru.reported = append(ru.reported, f)
+			}
+		},
+		OnCommit: func(_ Commit, t Tally) {
+			if t != ru.reportedTally { // a commit that only moves the checkpoint goes unreported
+				ru.reportedTally = t
+				ru.report(false)
+			}
+		},
 	}
 	ru.prog.Instance = ru.instance
 	return ru
@@ -58,7 +60,7 @@ func (ru *run) run() error {
 	if err != nil {
 		return fmt.Errorf("read state: %w", err)
 	}
-	ru.state = st
+	ru.b.State = st
 	if st.InProgress() && !ru.opts.Full {
 		ru.resumed = true
 		ru.log.Info("resuming interrupted window", "instance", ru.instance,
@@ -73,26 +75,26 @@ func (ru *run) run() error {
 			return nil
 		}
 	}
-	w, full, ok, err := ru.r.nextWindow(ru.state, ru.opts, ru.poll)
+	w, full, ok, err := ru.r.nextWindow(ru.b.State, ru.opts, ru.poll)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		ru.log.Warn("clock is behind the last good window end; nothing to poll",
-			"instance", ru.instance, "last_good_end", ru.state.LastGoodEnd)
+			"instance", ru.instance, "last_good_end", ru.b.State.LastGoodEnd)
 		return nil
 	}
-	next := State{Window: w, Full: full, LastGoodEnd: ru.state.LastGoodEnd}
-	if err := ru.commit(next); err != nil {
+	ru.b.State = State{Window: w, Full: full, LastGoodEnd: ru.b.State.LastGoodEnd}
+	if err := ru.b.Flush(ru.ctx); err != nil {
 		return err
 	}
-	return ru.window(next)
+	return ru.window(ru.b.State)
 }
 
 // window streams the window of st from its checkpoint, and records it as
 // the last good window once everything is delivered.
 func (ru *run) window(st State) error {
-	ru.state, ru.cp = st, nil
+	ru.b.State = st
 	ru.prog.Window, ru.prog.Full = st.Window, st.Full
 	start, end := st.Window.Start, st.Window.End
 	if !ru.poll {
@@ -101,215 +103,17 @@ func (ru *run) window(st State) error {
 	ru.log.Info("running window", "instance", ru.instance, "start", start, "end", end,
 		"full", st.Full, "resume", !st.Checkpoint.IsZero())
 	for it, err := range Stream(ru.ctx, ru.c, start, end, st.Checkpoint) {
-		if err := ru.item(it, err); err != nil {
+		if err := ru.b.Add(ru.ctx, it, err); err != nil {
 			return err
 		}
 	}
-	return ru.flush(State{LastGoodEnd: st.Window.End})
-}
-
-// item takes one element of the stream. It returns an error when the run
-// must stop.
-func (ru *run) item(it Item, err error) error {
-	if ctxErr := ru.ctx.Err(); ctxErr != nil {
-		return ctxErr // even when the connector ignores its context
-	}
-	if err != nil {
-		if f, ok := AsFailure(err); ok {
-			return ru.fail(f)
-		}
-		return err
-	}
-	switch it.Kind() {
-	case ItemDocument:
-		return ru.addDocument(it.Document)
-	case ItemDeletion:
-		return ru.addDeletion(it.Deletion)
-	case ItemNode:
-		ru.batch.Nodes = append(ru.batch.Nodes, it.Node)
-		return ru.flushIfFull()
-	case ItemFailure:
-		return ru.fail(it.Failure)
-	case ItemCheckpoint:
-		return ru.checkpoint(it.Checkpoint)
-	}
-	return fmt.Errorf("%s connector yielded an item with %s", ru.c.Source(), itemProblem(it))
-}
-
-func itemProblem(it Item) string {
-	if it.Document == nil && it.Deletion == "" && it.Node == nil && it.Failure == nil && it.Checkpoint.IsZero() {
-		return "nothing set"
-	}
-	return "more than one field set"
-}
-
-func (ru *run) addDocument(d *Document) error {
-	if d.ID == "" {
-		return ru.fail(&Failure{Message: fmt.Sprintf("document %q has no id", d.SemanticID)})
-	}
-	if len(ru.batch.Deletions) > 0 {
-		// The document is back: it supersedes its pending deletion.
-		ru.batch.Deletions = slices.DeleteFunc(ru.batch.Deletions, func(id string) bool { return id == d.ID })
-	}
-	size := d.Size()
-	ru.batch.Documents = append(ru.batch.Documents, d)
-	ru.sizes = append(ru.sizes, size)
-	ru.bytes += size
-	return ru.flushIfFull()
-}
-
-func (ru *run) addDeletion(id string) error {
-	// A deletion supersedes the document's pending versions, so a batch
-	// never both upserts and deletes one id.
-	ru.keepDocuments(func(d *Document) bool { return d.ID != id })
-	ru.batch.Deletions = append(ru.batch.Deletions, id)
-	return ru.flushIfFull()
-}
-
-func (ru *run) fail(f *Failure) error {
-	if f == nil { // a typed nil *Failure passed as an error
-		f = &Failure{Message: fmt.Sprintf("%s connector reported an empty failure", ru.c.Source())}
-	}
-	ru.prog.Failures++
-	ru.failures = append(ru.failures, f)
-	if len(ru.reported) < maxReportedFailures {
-		ru.reported = append(ru.reported, f)
-	}
-	ru.log.Warn("connector failure", "instance", ru.instance, "error", f.Error())
-	if ru.maxFailures >= 0 && ru.prog.Failures > ru.maxFailures {
-		return fmt.Errorf("%w: %d, more than the %d allowed", ErrTooManyFailures, ru.prog.Failures, ru.maxFailures)
-	}
-	return ru.flushIfFull()
-}
-
-// checkpoint notes cp; it is committed with the next batch, or at once when
-// everything before it is already delivered.
-func (ru *run) checkpoint(cp Checkpoint) error {
-	ru.cp = cp
-	if ru.batch.Len() > 0 {
-		return nil
-	}
-	return ru.commit(ru.current())
-}
-
-// current is the state to commit once everything yielded so far is
-// delivered: the window in progress at its latest checkpoint.
-func (ru *run) current() State {
-	st := ru.state
-	if !ru.cp.IsZero() {
-		st.Checkpoint = ru.cp
-	}
-	return st
-}
-
-func (ru *run) flushIfFull() error {
-	if ru.batch.Len()+len(ru.failures) < ru.maxDocs && ru.bytes < ru.maxBytes {
-		return nil
-	}
-	return ru.flush(ru.current())
-}
-
-// flush delivers the batch, then commits next with the inventory changes.
-func (ru *run) flush(next State) error {
-	if err := ru.deliver(); err != nil {
-		return err
-	}
-	if err := ru.commit(next); err != nil {
-		return err
-	}
-	ru.report(false)
-	return nil
-}
-
-// deliver drops repeats from the batch, hands the rest to the sink and
-// waits for its acknowledgement.
-func (ru *run) deliver() error {
-	if err := ru.dedupe(); err != nil {
-		return err
-	}
-	b := &ru.batch
-	if b.Len() > 0 {
-		if err := ru.r.Sink.Write(ru.ctx, *b); err != nil {
-			return fmt.Errorf("sink: %w", err)
-		}
-		ru.prog.Batches++
-		ru.prog.Documents += len(b.Documents)
-		ru.prog.Deletions += len(b.Deletions)
-		ru.prog.Nodes += len(b.Nodes)
-		ru.prog.Bytes += int64(ru.bytes)
-	}
-	ru.removals = append(ru.removals, b.Deletions...)
-	clear(b.Nodes)
-	clear(b.Documents)
-	b.Nodes, b.Documents, b.Deletions, ru.sizes = b.Nodes[:0], b.Documents[:0], b.Deletions[:0], ru.sizes[:0]
-	ru.bytes = 0
-	return nil
-}
-
-// dedupe drops the documents that repeat their inventory entry by the
-// runner's RepeatRule, and records inventory upserts for the others.
-func (ru *run) dedupe() error {
-	docs := ru.batch.Documents
-	if len(docs) == 0 {
-		return nil
-	}
-	var known map[string]InventoryEntry
-	if !ru.opts.Redeliver {
-		ru.ids = ru.ids[:0]
-		for _, d := range docs {
-			ru.ids = append(ru.ids, d.ID)
-		}
-		var err error
-		if known, err = ru.r.Store.Lookup(ru.ctx, ru.instance, ru.ids); err != nil {
-			return fmt.Errorf("look up inventory: %w", err)
-		}
-	}
-	rule := ru.r.Repeats
-	ru.keepDocuments(func(d *Document) bool {
-		e := rule.Entry(d)
-		if old, ok := known[d.ID]; ok && rule.Repeats(e, old) {
-			ru.prog.Unchanged++
-			return false
-		}
-		ru.upserts = append(ru.upserts, e)
-		return true
-	})
-	return nil
-}
-
-// keepDocuments keeps, in order, the batch's documents for which keep
-// reports true, and takes the others' sizes off the batch's bytes.
-func (ru *run) keepDocuments(keep func(*Document) bool) {
-	docs, sizes := ru.batch.Documents, ru.sizes
-	n := 0
-	for i, d := range docs {
-		if !keep(d) {
-			ru.bytes -= sizes[i]
-			continue
-		}
-		docs[n], sizes[n] = d, sizes[i]
-		n++
-	}
-	clear(docs[n:])
-	ru.batch.Documents, ru.sizes = docs[:n], sizes[:n]
-}
-
-// commit stores next with the inventory changes and failures gathered since
-// the previous commit, in one atomic Commit.
-func (ru *run) commit(next State) error {
-	c := Commit{State: next, Upserts: ru.upserts, Removals: ru.removals, Failures: ru.failures}
-	if err := ru.r.Store.Commit(ru.ctx, ru.instance, c); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	ru.state, ru.cp = next, nil
-	clear(ru.upserts)
-	clear(ru.removals)
-	clear(ru.failures)
-	ru.upserts, ru.removals, ru.failures = ru.upserts[:0], ru.removals[:0], ru.failures[:0]
-	return nil
+	return ru.b.Finish(ru.ctx, st.Window.End)
 }
 
 func (ru *run) snapshot(done bool) Progress {
+	t := ru.b.Tally()
+	ru.prog.Documents, ru.prog.Unchanged, ru.prog.Deletions, ru.prog.Nodes = t.Documents, t.Unchanged, t.Deletions, t.Nodes
+	ru.prog.Bytes, ru.prog.Batches, ru.prog.Failures = t.Bytes, t.Batches, t.Failures
 	ru.prog.Requests = ru.meter.requests.Load()
 	ru.prog.RateLimitWait = time.Duration(ru.meter.wait.Load())
 	ru.prog.Elapsed = ru.r.now().Sub(ru.started)

@@ -738,7 +738,7 @@ func TestRunBadItemsNeverPanic(t *testing.T) {
 	sink := newRecorder(t)
 	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink}
 	res, err := r.Run(ctx, c, tributary.RunOptions{})
-	require.ErrorContains(t, err, "test connector yielded an item with nothing set")
+	require.ErrorContains(t, err, "run test: connector yielded an item with nothing set")
 	assert.Equal(t, 2, res.Failures, "a document without an id and a nil failure are failures")
 	assert.ErrorContains(t, res.Failed[0], `document "no id" has no id`)
 
@@ -1065,4 +1065,90 @@ func (p *phase) time(b *testing.B, f func() error) {
 	}
 	p.wall += time.Since(wall)
 	p.cpu += cputime.Process() - cpu
+}
+
+// slowConnector is a pagedConnector whose every item takes a second of the
+// clock at.
+type slowConnector struct {
+	*pagedConnector
+	at *time.Time
+}
+
+func (c *slowConnector) LoadFromCheckpoint(ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
+	return func(yield func(tributary.Item, error) bool) {
+		for it, err := range c.pagedConnector.LoadFromCheckpoint(ctx, start, end, cp) {
+			*c.at = c.at.Add(time.Second)
+			if !yield(it, err) {
+				return
+			}
+		}
+	}
+}
+
+func TestRunBatchAgeCommitsSlowProgress(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name     string
+		age      time.Duration
+		wantNext int // the stored checkpoint's next document; -1: none stored
+	}{
+		{"aged batches go", 2 * time.Second, 4},
+		{"only full batches go", -1, -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			at := t0.Add(24 * time.Hour)
+			c := &slowConnector{newPaged(10, 2), &at}
+			c.errAt, c.errKind = 5, tributary.ErrTransient
+			store := &tributary.MemoryStore{}
+			sink := newRecorder(t)
+			r := &tributary.Runner{Store: store, Sink: sink, BatchAge: tc.age, Now: fixedNow(&at)}
+			_, err := r.Run(ctx, c, tributary.RunOptions{})
+			require.ErrorIs(t, err, tributary.ErrTransient)
+			st, err := store.State(ctx, "test")
+			require.NoError(t, err)
+			if tc.wantNext < 0 {
+				assert.True(t, st.Checkpoint.IsZero(), "no batch filled, so no checkpoint is stored")
+				assert.Empty(t, sink.ids())
+				return
+			}
+			cp, _, err := tributary.DecodeCheckpoint[pageState](st.Checkpoint, "paged", 1)
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantNext, cp.Next, "the last checkpoint before the error is stored")
+			assert.Equal(t, []string{"doc-00", "doc-01", "doc-02", "doc-03"}, sink.ids())
+		})
+	}
+}
+
+// slowLoader is a listConnector whose every document takes a second of the
+// clock at.
+type slowLoader struct {
+	*listConnector
+	at *time.Time
+}
+
+func (c *slowLoader) Load(ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		for d, err := range c.listConnector.Load(ctx) {
+			*c.at = c.at.Add(time.Second)
+			if !yield(d, err) {
+				return
+			}
+		}
+	}
+}
+
+func TestRunBatchAgeWithoutCheckpoints(t *testing.T) {
+	// A connector that only loads still has its batches go by age, so the
+	// sink is not kept waiting on a slow source.
+	at := t0.Add(24 * time.Hour)
+	c := &slowLoader{&listConnector{docs: flatDocs(300)}, &at}
+	sink := newRecorder(t)
+	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, BatchAge: 40 * time.Second, Now: fixedNow(&at)}
+	_, err := r.Run(context.Background(), c, tributary.RunOptions{})
+	require.NoError(t, err)
+	assert.Len(t, sink.ids(), 300)
+	require.Greater(t, len(sink.batches), 3, "batches of 100 would be three")
+	for _, n := range sink.batches {
+		assert.Less(t, n, 100, "every batch went by age, before it was full")
+	}
 }

@@ -28,6 +28,7 @@ type runFlags struct {
 	lookback    time.Duration
 	maxFailures int
 	batch       int
+	batchAge    time.Duration
 	repeats     tributary.RepeatRule
 }
 
@@ -57,6 +58,7 @@ func (a *app) cmdRun(args []string) int {
 	fs.DurationVar(&rf.lookback, "lookback", tributary.DefaultLookback, "how much each poll window overlaps the previous one")
 	fs.IntVar(&rf.maxFailures, "max-failures", tributary.DefaultMaxFailures, "stop after this many failed documents (-1: never)")
 	fs.IntVar(&rf.batch, "batch", tributary.DefaultBatchDocs, "entries per batch; the checkpoint is stored after each batch the output took")
+	fs.DurationVar(&rf.batchAge, "batch-age", tributary.DefaultBatchAge, "write a batch that has waited this long for more entries, and store the checkpoint (0: only full batches)")
 	fs.TextVar(&rf.repeats, "repeats", tributary.RepeatsByContent, "how to tell a document written before: by `rule` \"content\" (any change writes it again) or \"update-time\" (only a new update time does; cheaper)")
 	pos, err := parse(fs, args, 1)
 	if err != nil {
@@ -130,11 +132,16 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 	if lookback == 0 {
 		lookback = -1 // the runner reads zero as its default
 	}
+	batchAge := rf.batchAge
+	if batchAge == 0 {
+		batchAge = -1 // the runner reads zero as its default
+	}
 	r := &tributary.Runner{
 		Store:       st,
 		Sink:        jsonl.NewSink(out, jsonl.Options{Sync: rf.out != ""}),
 		Instance:    instance,
 		BatchDocs:   rf.batch,
+		BatchAge:    batchAge,
 		Lookback:    lookback,
 		MaxFailures: rf.maxFailures,
 		Repeats:     rf.repeats,

@@ -11,11 +11,12 @@
 // the last good window less the lookback. Then the workflow runs one slice
 // activity after another. A slice drives the connector's item stream from
 // the last committed checkpoint for a bounded number of items or a bounded
-// time, and stops at the first checkpoint past that bound. Inside a slice,
-// documents are batched, repeats are dropped by content hash against the
-// Store's inventory, each batch goes to the worker's Sink, and only after the
-// sink acknowledged it are the checkpoint and the inventory committed to the
-// Store and the checkpoint recorded as the activity's heartbeat. When a
+// time, and stops at the first checkpoint past that bound. Inside a slice, a
+// tributary.Batcher does what it does for tributary.Runner: documents are
+// batched, repeats are dropped against the Store's inventory by the request's
+// RepeatRule, each batch goes to the worker's Sink, and only after the sink
+// acknowledged it are the checkpoint and the inventory committed to the Store;
+// the checkpoint is then recorded as the activity's heartbeat. When a
 // worker dies mid-slice, Temporal retries the slice on another worker, which
 // resumes from the last heartbeat: nothing is lost, and what reaches the sink
 // twice is bounded by what the dead worker delivered after its last recorded

@@ -8,6 +8,7 @@ import (
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectors/mock"
 	tt "github.com/tributary-dev/tributary/contrib/temporal"
+	temporalsdk "go.temporal.io/sdk/temporal"
 )
 
 // A sync delivers every document, over several slices and several runs of
@@ -94,4 +95,37 @@ func TestSyncRepeatsByUpdateTime(t *testing.T) {
 	require.NoError(t, run.Get(ctx, &st))
 	assert.Zero(t, st.Counts.Documents)
 	assert.Equal(t, n, st.Counts.Unchanged)
+}
+
+// Failures count over the whole sync, across its slices: within MaxFailures
+// the sync completes and reports them; one more ends it, not retried.
+func TestSyncFailureBudget(t *testing.T) {
+	ts, c := server(t)
+	ctx := ctxFor(t)
+	const n = 60
+	settings := mock.Sample(n)
+	for i := 5; i <= n; i += 10 {
+		settings.FailIDs = append(settings.FailIDs, mock.SampleID(i))
+	}
+	startWorker(t, ts, &tt.Worker{Resolver: &fixedResolver{c: newMock(t, settings, "")},
+		Store: &tributary.MemoryStore{}, Sink: newIndex(), BatchDocs: 4})
+
+	req := tt.SyncRequest{Ref: tt.Ref{Instance: "within", Source: mock.Source}, SliceItems: 10,
+		MaxFailures: len(settings.FailIDs), Retry: fastRetry()}
+	run, err := tt.StartSync(ctx, c, taskQueue, req)
+	require.NoError(t, err)
+	var st tt.SyncStatus
+	require.NoError(t, run.Get(ctx, &st))
+	assert.Equal(t, tt.PhaseDone, st.Phase)
+	assert.Equal(t, len(settings.FailIDs), st.Counts.Failures)
+	assert.Len(t, st.Failures, len(settings.FailIDs))
+	assert.Equal(t, n-len(settings.FailIDs), st.Counts.Documents)
+
+	req.Ref.Instance, req.MaxFailures = "over", len(settings.FailIDs)-1
+	run, err = tt.StartSync(ctx, c, taskQueue, req)
+	require.NoError(t, err)
+	err = run.Get(ctx, nil)
+	var appErr *temporalsdk.ApplicationError
+	require.ErrorAs(t, err, &appErr)
+	assert.Equal(t, tt.ErrTypeTooManyFailures, appErr.Type())
 }

@@ -36,10 +36,11 @@ type Worker struct {
 	Store tributary.Store
 	// Sink receives the batches.
 	Sink tributary.Sink
-	// BatchDocs and BatchBytes bound a batch; zero means
-	// tributary.DefaultBatchDocs and tributary.DefaultBatchBytes.
+	// BatchDocs, BatchBytes and BatchAge bound a batch as they do a
+	// tributary.Runner's, with the same defaults.
 	BatchDocs  int
 	BatchBytes int
+	BatchAge   time.Duration
 	// Logger receives the activities' logs; nil discards them.
 	Logger *slog.Logger
 	// Now returns the current time; nil means time.Now.
