@@ -354,3 +354,49 @@ func TestSlotsGoInOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestCancelWhilePagesWait cancels a crawl five seconds in, while its
+// oldest page is held and the pages after it wait on a Retry-After of 20
+// seconds: the crawl ends then with the cancellation, and every worker has
+// returned (synctest fails the test otherwise).
+func TestCancelWhilePagesWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const n = 40
+		site := wideSite(n, "Text.", make(chan struct{}))
+		var limited atomic.Int64
+		busy := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasPrefix(r.URL.Path, "/p/") || r.URL.Path == "/p/0" {
+				site.ServeHTTP(w, r)
+				return
+			}
+			limited.Add(1)
+			w.Header().Set("Retry-After", "20")
+			w.WriteHeader(http.StatusTooManyRequests)
+		})
+		s, env := inMemory(busy, "/", ModeCrawl)
+		s.Concurrency = 2
+		c := unlimited(t, s, env)
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		time.AfterFunc(5*time.Second, cancel)
+		var last error
+		docs := 0
+		begin := time.Now()
+		for d, err := range c.Load(ctx) {
+			if d != nil {
+				docs++
+			}
+			if _, ok := tributary.AsFailure(err); err != nil && !ok {
+				last = err
+			}
+		}
+		if docs != 1 || !errors.Is(last, context.Canceled) || time.Since(begin) != 5*time.Second {
+			t.Errorf("%d documents, last error %v after %v; want the home page, then the cancellation at 5s",
+				docs, last, time.Since(begin))
+		}
+		// Every worker but the one holding /p/0 reached a page that waits.
+		if got := limited.Load(); got != int64(4*s.Concurrency-1) {
+			t.Errorf("%d pages answered 429, want %d", got, 4*s.Concurrency-1)
+		}
+	})
+}
