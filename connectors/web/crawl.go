@@ -92,6 +92,7 @@ type window struct {
 	base, next int
 	pending    map[int]result
 	weight     int64
+	noted      int // 1 + the base whose stall was logged
 }
 
 // loop fetches the frontier with a bounded pool of workers and commits the
@@ -155,6 +156,12 @@ func (r *run) ready(w *window) bool {
 		w.weight < r.c.ahead.bytes && out < r.workers()
 }
 
+// full reports whether the look-ahead's bounds, rather than the frontier
+// or busy workers, keep the next frontier entry from being dispatched.
+func (r *run) full(w *window) bool {
+	return w.next < w.base+len(r.queue) && (w.next-w.base >= r.c.ahead.pages || w.weight >= r.c.ahead.bytes)
+}
+
 // dispatch hands the workers as many jobs as the look-ahead allows and
 // free workers take at once.
 func (r *run) dispatch(w *window, jobs chan<- job) {
@@ -175,6 +182,10 @@ func (r *run) await(ctx context.Context, w *window, jobs chan<- job, results <-c
 	var j job
 	if r.ready(w) {
 		send, j = jobs, job{seq: w.next, e: r.queue[w.next-w.base]}
+	} else if r.full(w) && w.noted != w.base+1 {
+		w.noted = w.base + 1
+		r.c.log.Debug("web: look-ahead full; waiting for the oldest page", "url", r.queue[0].u.Redacted(),
+			"pages_ahead", w.next-w.base, "bytes_waiting", w.weight)
 	}
 	select {
 	case send <- j:

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -138,10 +140,15 @@ func TestLookAheadByteBound(t *testing.T) {
 		site := wideSite(n, text, release)
 		s, env := inMemory(site, "/", ModeCrawl)
 		s.MaxPages, s.Concurrency = n+1, 2
+		var logs syncBuffer
+		env.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		c := unlimited(t, s, env)
 		c.ahead.bytes = 64 << 10
 		b := crawlInBackground(c)
 		synctest.Wait()
+		if got := strings.Count(logs.String(), "look-ahead full"); got != 1 || !strings.Contains(logs.String(), "url=http://site.test/p/0") {
+			t.Errorf("the stall was logged %d times, want once naming /p/0:\n%s", got, logs.String())
+		}
 		weight := pageWeight(t, "Page 1", text)
 		least := int((c.ahead.bytes + weight - 1) / weight) // results it takes to reach the bound
 		most := least + 4*s.Concurrency                     // and one per worker under way then
@@ -155,6 +162,24 @@ func TestLookAheadByteBound(t *testing.T) {
 			t.Errorf("after the release: %d documents, err %v; want all %d in order", len(b.order), b.err, n+1)
 		}
 	})
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // pageWeight is the weight of the result of a wideSite page.
