@@ -103,6 +103,8 @@
 // pages waiting for their turn hold 16 MiB of extracted text, links and
 // sitemap entries; the fetches under way then (at most four per unit of
 // concurrency) still finish, so a page larger than that passes on its own.
+// A debug log names the page the crawl waits for when the look-ahead
+// fills.
 // The memory pages take is therefore bounded whatever the size of the
 // site: at most 16 MiB of pages waiting for their turn, plus the pages of
 // the fetches under way, of which at most concurrency are being read and
