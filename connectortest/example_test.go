@@ -2,6 +2,7 @@ package connectortest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -52,4 +53,25 @@ func ExampleCollect() {
 	got := connectortest.Collect(tributary.Stream(context.Background(), c, time.Time{}, time.Time{}, nil))
 	fmt.Println(got.IDs(), len(got.Checkpoints) > 0, got.Err)
 	// Output: [mock://docs/1 mock://docs/2 mock://docs/3] true <nil>
+}
+
+// Sink stands in for an index in a runner test: here a run crashes at its
+// third write (the first holds the folders), and the next run resumes
+// and delivers the rest.
+func ExampleSink() {
+	settings := mock.Sample(6)
+	settings.PageSize = 2
+	c, err := mock.New(settings, mock.Credentials{}, tributary.Env{})
+	if err != nil {
+		panic(err)
+	}
+	sink := &connectortest.Sink{CrashAt: 3}
+	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, BatchDocs: 2}
+	_, err = r.Run(context.Background(), c, tributary.RunOptions{})
+	fmt.Println(errors.Is(err, connectortest.ErrSinkCrashed), len(sink.IDs()))
+	res, err := r.Run(context.Background(), c, tributary.RunOptions{})
+	fmt.Println(err, res.Resumed, len(sink.IDs()), sink.Repeats())
+	// Output:
+	// true 2
+	// <nil> true 6 0
 }

@@ -2,8 +2,6 @@ package confluence
 
 import (
 	"context"
-	"errors"
-	"slices"
 	"testing"
 	"time"
 
@@ -11,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/confluenceemu"
 )
 
@@ -23,33 +22,15 @@ func TestRunnerResumesAfterACrashAndPollsEdits(t *testing.T) {
 	s.PageSize = 20
 	c := f.connector(t, s)
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	delivered := map[string]int{}
-	batches, crashAt := 0, 4
-	sink := tributary.SinkFunc(func(_ context.Context, b tributary.Batch) error {
-		if batches++; batches == crashAt {
-			return errors.New("sink crashed")
-		}
-		for _, d := range b.Documents {
-			delivered[d.ID]++
-		}
-		return nil
-	})
+	sink := &connectortest.Sink{CrashAt: 4}
 	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, BatchDocs: 25, Now: func() time.Time { return now }}
 	_, err := r.Run(context.Background(), c, tributary.RunOptions{})
-	require.Error(t, err, "the crash ends the first run")
+	require.ErrorIs(t, err, connectortest.ErrSinkCrashed, "the crash ends the first run")
 	res, err := r.Run(context.Background(), c, tributary.RunOptions{})
 	require.NoError(t, err)
 	assert.True(t, res.Resumed)
-	want := f.expectedIDs(nil, time.Time{}, time.Time{})
-	got := make([]string, 0, len(delivered))
-	dups := 0
-	for id, n := range delivered {
-		got = append(got, id)
-		dups += n - 1
-	}
-	slices.Sort(got)
-	assert.Equal(t, want, got)
-	assert.LessOrEqual(t, dups, 2*s.PageSize, "a resume repeats at most about a page")
+	assert.Equal(t, f.expectedIDs(nil, time.Time{}, time.Time{}), sink.IDs())
+	assert.LessOrEqual(t, sink.Repeats(), 2*s.PageSize, "a resume repeats at most about a page")
 
 	// Edit one page an hour later; the next poll delivers it alone.
 	now = now.Add(time.Hour)
@@ -59,9 +40,10 @@ func TestRunnerResumesAfterACrashAndPollsEdits(t *testing.T) {
 		p.Body, p.When, p.Version = "<p>Edited</p>", now.Add(-time.Minute), p.Version+1
 		edited = f.site() + confluenceemu.PageWebUI(confluenceemu.Cloud, p)
 	})
-	clear(delivered)
+	sink.Reset()
 	res, err = r.Run(context.Background(), c, tributary.RunOptions{})
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{edited: 1}, delivered)
+	assert.Equal(t, []string{edited}, sink.IDs())
+	assert.Equal(t, 1, sink.Documents())
 	assert.Equal(t, 1, res.Documents)
 }

@@ -2,7 +2,6 @@ package github
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/githubemu"
 )
 
@@ -22,31 +22,16 @@ func TestRunnerResumesAfterACrashAndPollsEdits(t *testing.T) {
 	s.PerPage = 20
 	c := f.connector(t, s, f.env())
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	delivered := map[string]int{}
-	batches, crashAt := 0, 4
-	sink := tributary.SinkFunc(func(_ context.Context, b tributary.Batch) error {
-		if batches++; batches == crashAt {
-			return errors.New("sink crashed")
-		}
-		for _, d := range b.Documents {
-			delivered[d.ID]++
-		}
-		return nil
-	})
+	sink := &connectortest.Sink{CrashAt: 4}
 	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, BatchDocs: 25, Now: func() time.Time { return now }}
 
 	_, err := r.Run(context.Background(), c, tributary.RunOptions{})
-	require.Error(t, err, "the crash ends the first run")
+	require.ErrorIs(t, err, connectortest.ErrSinkCrashed, "the crash ends the first run")
 	res, err := r.Run(context.Background(), c, tributary.RunOptions{})
 	require.NoError(t, err)
 	assert.True(t, res.Resumed)
-	want := f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem)
-	assert.Equal(t, want, sortedKeys(boolSet(delivered)))
-	dups := 0
-	for _, n := range delivered {
-		dups += n - 1
-	}
-	assert.LessOrEqual(t, dups, s.PerPage, "a resume repeats at most about one page")
+	assert.Equal(t, f.expectedIDs(twoRepos, time.Time{}, time.Time{}, anyItem), sink.IDs())
+	assert.LessOrEqual(t, sink.Repeats(), s.PerPage, "a resume repeats at most about one page")
 
 	// Edit one item an hour later; the next poll delivers it alone.
 	now = now.Add(time.Hour)
@@ -56,10 +41,10 @@ func TestRunnerResumesAfterACrashAndPollsEdits(t *testing.T) {
 		it.Title, it.UpdatedAt = "Edited title", now.Add(-time.Minute)
 		edited = itemURL("acme/repo-002", it)
 	})
-	clear(delivered)
+	sink.Reset()
 	res, err = r.Run(context.Background(), c, tributary.RunOptions{})
 	require.NoError(t, err)
-	assert.Equal(t, []string{edited}, sortedKeys(boolSet(delivered)))
+	assert.Equal(t, []string{edited}, sink.IDs())
 	assert.Equal(t, 1, res.Documents)
 }
 
@@ -69,12 +54,4 @@ func itemURL(repo string, it *githubemu.Item) string {
 		seg = "pull"
 	}
 	return "https://github.com/" + repo + "/" + seg + "/" + itoa(it.Number)
-}
-
-func boolSet(m map[string]int) map[string]bool {
-	out := make(map[string]bool, len(m))
-	for k := range m {
-		out[k] = true
-	}
-	return out
 }
