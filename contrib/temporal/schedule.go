@@ -147,33 +147,28 @@ func CreateSchedule(ctx context.Context, c client.Client, s Schedule) (client.Sc
 // WorkflowID(instance). It fails with a WorkflowExecutionAlreadyStarted
 // error while a sync or prune of the instance runs.
 func StartSync(ctx context.Context, c client.Client, taskQueue string, req SyncRequest) (client.WorkflowRun, error) {
-	if err := req.Ref.check(); err != nil {
-		return nil, err
-	}
-	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       WorkflowID(req.Ref.Instance),
-		TaskQueue:                taskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-	}, SyncWorkflowName, req)
-	if err != nil {
-		return nil, fmt.Errorf("start sync %s: %w", req.Ref.Instance, err)
-	}
-	return run, nil
+	return start(ctx, c, taskQueue, req.Ref, "sync", SyncWorkflowName, req)
 }
 
 // StartPrune starts a prune workflow of req.Ref.Instance with id
 // WorkflowID(instance).
 func StartPrune(ctx context.Context, c client.Client, taskQueue string, req PruneWorkflowRequest) (client.WorkflowRun, error) {
-	if err := req.Ref.check(); err != nil {
+	return start(ctx, c, taskQueue, req.Ref, "prune", PruneWorkflowName, req)
+}
+
+// start starts workflow with req as its argument, under the instance's one
+// workflow id, so that a second sync or prune of it is refused.
+func start(ctx context.Context, c client.Client, taskQueue string, ref Ref, what, workflow string, req any) (client.WorkflowRun, error) {
+	if err := ref.check(); err != nil {
 		return nil, err
 	}
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       WorkflowID(req.Ref.Instance),
+		ID:                       WorkflowID(ref.Instance),
 		TaskQueue:                taskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-	}, PruneWorkflowName, req)
+	}, workflow, req)
 	if err != nil {
-		return nil, fmt.Errorf("start prune %s: %w", req.Ref.Instance, err)
+		return nil, fmt.Errorf("start %s %s: %w", what, ref.Instance, err)
 	}
 	return run, nil
 }

@@ -233,10 +233,3 @@ func (s *slicer) committed(c tributary.Commit, t tributary.Tally) {
 	s.mu.Unlock()
 	activity.RecordHeartbeat(s.ctx, s.snapshot())
 }
-
-func positiveOr(v, def int) int {
-	if v > 0 {
-		return v
-	}
-	return def
-}

@@ -99,24 +99,19 @@ type SyncStatus struct {
 	LastErrorType string `json:"last_error_type,omitempty"`
 }
 
-func (r SyncRequest) sliceItems() int {
-	switch {
-	case r.SliceItems < 0:
-		return 0
-	case r.SliceItems == 0:
-		return DefaultSliceItems
-	}
-	return r.SliceItems
-}
+func (r SyncRequest) sliceItems() int { return defaulted(r.SliceItems, DefaultSliceItems) }
 
-func (r SyncRequest) sliceTime() time.Duration {
+func (r SyncRequest) sliceTime() time.Duration { return defaulted(r.SliceTime, DefaultSliceTime) }
+
+// defaulted reads a bound whose zero means def and a negative value none.
+func defaulted[T int | time.Duration](v, def T) T {
 	switch {
-	case r.SliceTime < 0:
+	case v < 0:
 		return 0
-	case r.SliceTime == 0:
-		return DefaultSliceTime
+	case v == 0:
+		return def
 	}
-	return r.SliceTime
+	return v
 }
 
 func (r SyncRequest) failureBudget(met int) int {
@@ -267,4 +262,11 @@ func (sy *syncRun) fail(err error) (SyncStatus, error) {
 	}
 	st.LastError, st.LastErrorType = msg, typ
 	return *st, temporalsdk.NewNonRetryableApplicationError(msg, typ, nil)
+}
+
+func positiveOr(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
 }
