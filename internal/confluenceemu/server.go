@@ -99,7 +99,7 @@ func New(data *Data, opts Options) *Server {
 		rl = &c
 	}
 	s.Server = emulator.New(emulator.Options{
-		Auth: s.authenticate, Clock: opts.Clock, RateLimit: rl,
+		Auth: s.authenticate, Clock: opts.Clock, RateLimit: rl, Latency: opts.Latency,
 		Unauthorized: func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("WWW-Authenticate", `Basic realm="protected-area"`)
 			writeError(w, http.StatusUnauthorized, "Client must be authenticated to access this resource.")
@@ -209,15 +209,6 @@ func (s *Server) routes() {
 
 func (s *Server) serve(pattern string, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if s.opts.Latency > 0 {
-			t := time.NewTimer(s.opts.Latency)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			}
-		}
 		s.mu.Lock()
 		u := s.user(emulator.Principal(r))
 		var status int

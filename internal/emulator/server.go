@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -23,6 +24,9 @@ type Options struct {
 	// Unauthorized answers a request that Auth refuses; nil answers 401
 	// with {"message":"Bad credentials"}.
 	Unauthorized http.HandlerFunc
+	// Latency delays every answer a route's handler gives (not faults,
+	// refusals or rate limiting), to measure throughput realistically.
+	Latency time.Duration
 }
 
 // Server is an emulated upstream service: routes registered with Handle,
@@ -34,6 +38,8 @@ type Server struct {
 	clock Clock
 	mux   *http.ServeMux
 	lim   *limiter
+
+	latency atomic.Int64 // a time.Duration
 
 	mu     sync.Mutex
 	faults []*rule
@@ -74,7 +80,28 @@ func New(o Options) *Server {
 	if o.RateLimit != nil {
 		s.lim = newLimiter(*o.RateLimit)
 	}
+	s.latency.Store(int64(o.Latency))
 	return s
+}
+
+// SetLatency changes Options.Latency for the requests that arrive next.
+func (s *Server) SetLatency(d time.Duration) { s.latency.Store(int64(d)) }
+
+// delay waits out the latency, reporting false when the request ended
+// first.
+func (s *Server) delay(r *http.Request) bool {
+	d := time.Duration(s.latency.Load())
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 // Now returns the emulator's time; handlers use it for timestamps.
@@ -118,7 +145,7 @@ func Principal(r *http.Request) string {
 	return ""
 }
 
-// guard wraps a handler with faults, auth and the rate limit.
+// guard wraps a handler with faults, auth, the rate limit and latency.
 func (s *Server) guard(rt *route, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e, _ := r.Context().Value(entryKey{}).(*Request)
@@ -147,6 +174,9 @@ func (s *Server) guard(rt *route, h http.Handler) http.Handler {
 				return
 			}
 			s.lim.headers(w.Header(), remaining, reset, now)
+		}
+		if !s.delay(r) {
+			return
 		}
 		if faulty && f.Truncate {
 			truncated(w, r, h)

@@ -247,6 +247,33 @@ func TestSlowAnswer(t *testing.T) {
 	})
 }
 
+// Latency delays the answers of routes' handlers, not refusals; it can
+// change while the server runs, and a request that ends while it waits
+// gets nothing.
+func TestLatency(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newNumbers(3, emulator.Options{Latency: 2 * time.Second})
+		defer s.Close()
+		c := client(t, s, httpx.Options{})
+		start := time.Now()
+		require.NoError(t, c.GetJSON(t.Context(), "https://api.test/numbers", nil))
+		assert.Equal(t, 2*time.Second, time.Since(start))
+
+		bad := client(t, s, httpx.Options{Auth: httpx.Bearer(tributary.NewSecret("wrong"))})
+		start = time.Now()
+		require.Error(t, bad.GetJSON(t.Context(), "https://api.test/numbers", nil))
+		assert.Zero(t, time.Since(start), "a refusal is not delayed")
+
+		s.SetLatency(5 * time.Second)
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		require.ErrorIs(t, c.GetJSON(ctx, "https://api.test/numbers", nil), context.DeadlineExceeded)
+		start = time.Now()
+		require.NoError(t, c.GetJSON(t.Context(), "https://api.test/numbers", nil))
+		assert.Equal(t, 5*time.Second, time.Since(start))
+	})
+}
+
 func TestRateLimitAnswersLikeGitHub(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newNumbers(3, emulator.Options{RateLimit: &emulator.RateLimit{Limit: 3, Window: time.Hour, Status: 403}})

@@ -90,8 +90,9 @@ func New(data *Data, opts Options) *Server {
 	body, _ := json.Marshal(errorJSON{Message: "API rate limit exceeded. Check out the documentation for more information about rate limits.",
 		DocumentationURL: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api", Status: strconv.Itoa(opts.PrimaryStatus)})
 	s.Server = emulator.New(emulator.Options{
-		Auth:  s.authenticate,
-		Clock: opts.Clock,
+		Auth:    s.authenticate,
+		Clock:   opts.Clock,
+		Latency: opts.Latency,
 		RateLimit: &emulator.RateLimit{Limit: opts.RateLimit, Window: time.Hour, Status: opts.PrimaryStatus,
 			Headers: emulator.HeadersGitHub, OmitRetryAfter: true, Body: string(body)},
 		Unauthorized: func(w http.ResponseWriter, _ *http.Request) {
@@ -158,15 +159,6 @@ type handler func(c *call, h http.Header) (int, any)
 // rate limit, and the headers every answer carries.
 func (s *Server) serve(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if s.opts.Latency > 0 {
-			t := time.NewTimer(s.opts.Latency)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			}
-		}
 		principal := emulator.Principal(r)
 		s.mu.Lock()
 		tok := s.tokens[principal]

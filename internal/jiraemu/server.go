@@ -69,8 +69,9 @@ func New(data *Data, opts Options) *Server {
 	}
 	s := &Server{opts: opts, data: data, basic: map[string]basicCred{}, pats: map[string]*User{}}
 	eo := emulator.Options{
-		Auth:  s.authenticate,
-		Clock: opts.Clock,
+		Auth:    s.authenticate,
+		Clock:   opts.Clock,
+		Latency: opts.Latency,
 		Unauthorized: func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("WWW-Authenticate", `Basic realm="protected-by-atlassian"`)
 			writeErrors(w, http.StatusUnauthorized, "Client must be authenticated to access this resource.")
@@ -174,15 +175,6 @@ func (s *Server) routes() {
 // serve runs a handler with latency and the data locked.
 func (s *Server) serve(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if s.opts.Latency > 0 {
-			t := time.NewTimer(s.opts.Latency)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			}
-		}
 		s.mu.Lock()
 		c := &call{r: r, me: s.user(emulator.Principal(r)), v3: strings.HasPrefix(r.URL.Path, "/rest/api/3/"),
 			base: emulator.BaseURL(r)}

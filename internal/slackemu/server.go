@@ -69,7 +69,6 @@ type Server struct {
 	windows map[string]*window
 	errs    map[string][]string // Slack error codes queued per method
 	broken  map[string]string   // channel+" "+ts -> the code replies always answer
-	latency time.Duration
 	// noHistoryCursor makes history answer has_more without a cursor, as
 	// before Slack added cursors to it.
 	noHistoryCursor bool
@@ -106,13 +105,6 @@ func (s *Server) SetLimits(limits map[string]int, maxPage int) {
 	defer s.mu.Unlock()
 	s.limits, s.maxPage = limits, maxPage
 	s.windows = map[string]*window{}
-}
-
-// SetLatency makes every call take at least d.
-func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	s.latency = d
-	s.mu.Unlock()
 }
 
 // OmitHistoryCursors makes conversations.history say has_more without a
@@ -199,12 +191,6 @@ func (s *Server) serveMethod(w http.ResponseWriter, r *http.Request) {
 		if k != "token" {
 			params[k] = r.Form.Get(k)
 		}
-	}
-	s.mu.Lock()
-	latency := s.latency
-	s.mu.Unlock()
-	if latency > 0 {
-		time.Sleep(latency)
 	}
 	s.mu.Lock()
 	status, body, retry := s.serve(method, emulator.Principal(r), params)
