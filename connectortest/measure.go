@@ -60,3 +60,34 @@ func liveHeap() uint64 {
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
 }
+
+// Flat bounds what a checkpoint stream may keep as its source grows.
+type Flat struct {
+	// MaxCheckpoint bounds the larger run's checkpoints, in bytes.
+	MaxCheckpoint int
+	// CheckpointSlack is how many bytes the larger run's largest
+	// checkpoint may exceed the smaller run's (a counter's extra digit).
+	CheckpointSlack int
+	// HeapSlack is how far the larger run's heap may rise above the
+	// smaller run's rise.
+	HeapSlack uint64
+}
+
+// CheckFlat reports an error on t for each bound of f that big, the
+// Measurement of a source several times larger than small's, breaks: a
+// stream that keeps what it has seen grows with its source. It logs both
+// measurements.
+func CheckFlat(t testing.TB, small, big Measurement, f Flat) {
+	t.Helper()
+	t.Logf("documents %d vs %d; largest checkpoint %d vs %d bytes; live heap rise %d vs %d KiB",
+		small.Documents, big.Documents, small.MaxCheckpoint, big.MaxCheckpoint, small.HeapRise>>10, big.HeapRise>>10)
+	if big.MaxCheckpoint >= f.MaxCheckpoint {
+		t.Errorf("a checkpoint of %d bytes; want fewer than %d", big.MaxCheckpoint, f.MaxCheckpoint)
+	}
+	if big.MaxCheckpoint > small.MaxCheckpoint+f.CheckpointSlack {
+		t.Errorf("checkpoints grew with the source: %d bytes, against %d for the smaller one", big.MaxCheckpoint, small.MaxCheckpoint)
+	}
+	if big.HeapRise >= small.HeapRise+f.HeapSlack {
+		t.Errorf("memory grew with the source: the live heap rose %d KiB, against %d KiB for the smaller one", big.HeapRise>>10, small.HeapRise>>10)
+	}
+}
