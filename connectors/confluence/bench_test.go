@@ -1,11 +1,11 @@
 package confluence
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/confluenceemu"
 	"github.com/tributary-dev/tributary/internal/emulator"
 )
@@ -47,22 +47,6 @@ func benchLoad(b *testing.B, gen confluenceemu.GenerateOptions, comments bool, p
 	if err != nil {
 		b.Fatal(err)
 	}
-	docs, bytes := 0, 0
-	before := len(emu.Requests())
-	for b.Loop() {
-		for d, err := range tributary.Load(context.Background(), c) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			docs++
-			bytes += d.Size()
-		}
-	}
-	reqs := float64(len(emu.Requests()) - before)
-	secs := b.Elapsed().Seconds()
-	b.ReportMetric(float64(docs)/secs, "docs/s")
-	b.ReportMetric(float64(bytes)/secs/1e6, "MB/s")
-	b.ReportMetric(reqs/float64(docs), "requests/doc")
-	b.ReportMetric(perSecond/(reqs/float64(docs)), "rate_limited_docs/s")
+	connectortest.BenchLoad(b, c, func() int { return len(emu.Requests()) }, perSecond)
 	b.ReportMetric(float64(emu.CountStatus(429)), "429s")
 }

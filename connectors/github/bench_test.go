@@ -1,11 +1,11 @@
 package github
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/githubemu"
 )
 
@@ -39,21 +39,5 @@ func benchLoad(b *testing.B, gen githubemu.GenerateOptions, comments bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	docs, bytes := 0, 0
-	before := len(emu.Requests())
-	for b.Loop() {
-		for d, err := range tributary.Load(context.Background(), c) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			docs++
-			bytes += d.Size()
-		}
-	}
-	reqs := float64(len(emu.Requests()) - before)
-	secs := b.Elapsed().Seconds()
-	b.ReportMetric(float64(docs)/secs, "docs/s")
-	b.ReportMetric(float64(bytes)/secs/1e6, "MB/s")
-	b.ReportMetric(reqs/float64(docs), "requests/doc")
-	b.ReportMetric(5000.0/3600/(reqs/float64(docs)), "rate_limited_docs/s")
+	connectortest.BenchLoad(b, c, func() int { return len(emu.Requests()) }, 5000.0/3600)
 }

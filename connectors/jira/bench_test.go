@@ -1,11 +1,11 @@
 package jira
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/jiraemu"
 )
 
@@ -42,21 +42,5 @@ func benchLoad(b *testing.B, gen jiraemu.GenerateOptions, comments bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	docs, bytes := 0, 0
-	before := len(emu.Requests())
-	for b.Loop() {
-		for d, err := range tributary.Load(context.Background(), c) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			docs++
-			bytes += d.Size()
-		}
-	}
-	reqs := float64(len(emu.Requests()) - before)
-	secs := b.Elapsed().Seconds()
-	b.ReportMetric(float64(docs)/secs, "docs/s")
-	b.ReportMetric(float64(bytes)/secs/1e6, "MB/s")
-	b.ReportMetric(reqs/float64(docs), "requests/doc")
-	b.ReportMetric(10/(reqs/float64(docs)), "rate_limited_docs/s")
+	connectortest.BenchLoad(b, c, func() int { return len(emu.Requests()) }, 10)
 }
