@@ -67,12 +67,13 @@ type Runner struct {
 	// and DefaultBatchBytes.
 	BatchDocs  int
 	BatchBytes int
-	// BatchAge bounds how long a batch waits to fill: the first item to
-	// arrive (a checkpoint included) once the batch's oldest entry is this
-	// old delivers the batch and commits the latest checkpoint. It bounds
-	// the work a crash can undo when a source is slow, and how late the
-	// sink sees what was fetched. Zero means DefaultBatchAge; a negative
-	// value means batches go only when full or at the end of a window.
+	// BatchAge bounds how long a batch waits to fill: once its first entry
+	// is this old, the next checkpoint (or, at the latest, one of the next
+	// 32 entries) delivers the batch and commits the latest checkpoint. It
+	// bounds the work a crash can undo when a source is slow, and how late
+	// the sink sees what was fetched. Zero means DefaultBatchAge; a
+	// negative value means batches go only when full or at the end of a
+	// window.
 	BatchAge time.Duration
 	// Lookback is how much each poll window overlaps the previous one. Zero
 	// means DefaultLookback; a negative value means no overlap.
