@@ -226,6 +226,19 @@ func jsonKind(t reflect.Type) string {
 	return t.String()
 }
 
+// PrefixFields names the problems in err under prefix, as DecodeConfig
+// names those a Validate method reports: a FieldError for "state" becomes
+// one for "settings.state", and an error that is no FieldError becomes one
+// for prefix itself, so no problem is lost. A connector's New uses it to
+// report the problems of settings and credentials built in Go. A nil err
+// gives nil.
+func PrefixFields(prefix string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return errors.Join(prefixFields(prefix, err)...)
+}
+
 // prefixFields returns the problems in err with their field names prefixed
 // by name; a problem that is not a FieldError is attributed to the object.
 func prefixFields(name string, err error) []error {

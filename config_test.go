@@ -153,3 +153,21 @@ func FuzzDecodeConfig(f *testing.F) {
 		}
 	})
 }
+
+func TestPrefixFields(t *testing.T) {
+	assert.NoError(t, tributary.PrefixFields("settings", nil))
+	err := tributary.PrefixFields("settings", errors.Join(
+		tributary.InvalidField("state", "must be open, closed or all"),
+		tributary.InvalidField("", "names no repository"),
+		errors.New("per_page and max_items disagree"),
+	))
+	var got []string
+	for _, p := range tributary.ConfigProblems(err) {
+		got = append(got, p.Field+": "+p.Problem)
+	}
+	assert.Equal(t, []string{
+		"settings.state: must be open, closed or all",
+		"settings: names no repository",
+		"settings: per_page and max_items disagree",
+	}, got, "every problem is kept, a plain error as one of the object's")
+}

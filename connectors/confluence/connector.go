@@ -58,7 +58,7 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 }
 
 func newConnector(s Settings, c Credentials, env tributary.Env, retry httpx.RetryPolicy) (*Connector, error) {
-	err := errors.Join(prefixed("settings", s.Validate()), prefixed("credentials", c.Validate()))
+	err := errors.Join(tributary.PrefixFields("settings", s.Validate()), tributary.PrefixFields("credentials", c.Validate()))
 	if err == nil && s.Deployment == DeploymentCloud && !c.PersonalAccessToken.IsZero() {
 		err = &tributary.FieldError{Field: "credentials.personal_access_token",
 			Problem: "Confluence Cloud takes an e-mail and an API token, not a personal access token"}
@@ -75,18 +75,6 @@ func newConnector(s Settings, c Credentials, env tributary.Env, retry httpx.Retr
 		conn.zone, _ = time.LoadLocation(s.TimeZone) // checked by Validate
 	}
 	return conn, nil
-}
-
-// prefixed names the fields of err's problems under name.
-func prefixed(name string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var out []error
-	for _, fe := range tributary.ConfigProblems(err) {
-		out = append(out, &tributary.FieldError{Field: name + "." + fe.Field, Problem: fe.Problem})
-	}
-	return errors.Join(out...)
 }
 
 // sortedKeys returns the space keys in the order the stream visits them.

@@ -233,7 +233,7 @@ var (
 // I/O; Validate checks that the roots exist. Zero fields take defaults.
 func New(s Settings, _ Credentials, env tributary.Env) (*Connector, error) {
 	if err := s.Validate(); err != nil {
-		return nil, &tributary.Error{Op: "file: new", Kind: tributary.ErrInvalidConfig, Err: err}
+		return nil, &tributary.Error{Op: "file: new", Kind: tributary.ErrInvalidConfig, Err: tributary.PrefixFields("settings", err)}
 	}
 	s = s.withDefaults()
 	c := &Connector{s: s, env: env, lim: extract.Limits{MaxText: s.MaxFileSize * 4, MaxPart: max(s.MaxFileSize*4, s.Archive.MaxEntrySize)}}

@@ -234,7 +234,7 @@ func TestTwoRootsStayDistinct(t *testing.T) {
 	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
 	fe := tributary.ConfigProblems(err)
 	require.Len(t, fe, 1)
-	assert.Equal(t, "roots[1].name", fe[0].Field)
+	assert.Equal(t, "settings.roots[1].name", fe[0].Field, "named as the registry names it")
 
 	c, err := New(Settings{Roots: []Root{{Path: a}, {Path: b, Name: "docs-2"}}}, Credentials{}, tributary.Env{})
 	require.NoError(t, err)

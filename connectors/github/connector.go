@@ -50,7 +50,7 @@ var (
 // empty BaseURL, State or PerPage means its default; IncludePullRequests and
 // IncludeIssues must be set (SetDefaults sets every default).
 func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
-	if err := errors.Join(prefixed("settings", s.Validate()), prefixed("credentials", c.Validate())); err != nil {
+	if err := errors.Join(tributary.PrefixFields("settings", s.Validate()), tributary.PrefixFields("credentials", c.Validate())); err != nil {
 		return nil, &tributary.Error{Op: "github: new connector", Kind: tributary.ErrInvalidConfig, Err: err}
 	}
 	cl, err := newClient(&s, &c, env)
@@ -58,18 +58,6 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 		return nil, fmt.Errorf("github: new connector: %w", err)
 	}
 	return &Connector{settings: s, env: env, client: cl, repos: sortedRepos(s.Repositories), webhookSecret: c.WebhookSecret}, nil
-}
-
-// prefixed names the fields of err's problems under name ("settings.state").
-func prefixed(name string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var out []error
-	for _, fe := range tributary.ConfigProblems(err) {
-		out = append(out, &tributary.FieldError{Field: name + "." + fe.Field, Problem: fe.Problem})
-	}
-	return errors.Join(out...)
 }
 
 // sortedRepos returns the repositories sorted case-insensitively without

@@ -49,9 +49,9 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 }
 
 func newConnector(s Settings, c Credentials, env tributary.Env, retry httpx.RetryPolicy) (*Connector, error) {
-	err := prefixed("settings", s.Validate())
+	err := tributary.PrefixFields("settings", s.Validate())
 	if err == nil {
-		err = prefixed("credentials", c.validateFor(s.Deployment))
+		err = tributary.PrefixFields("credentials", c.validateFor(s.Deployment))
 	}
 	if err != nil {
 		return nil, &tributary.Error{Op: "jira: new connector", Kind: tributary.ErrInvalidConfig, Err: err}
@@ -61,18 +61,6 @@ func newConnector(s Settings, c Credentials, env tributary.Env, retry httpx.Retr
 		return nil, fmt.Errorf("jira: new connector: %w", err)
 	}
 	return &Connector{settings: s, env: env, client: cl, projects: s.projectKeys()}, nil
-}
-
-// prefixed names the fields of err's problems under name ("settings.jql").
-func prefixed(name string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var out []error
-	for _, fe := range tributary.ConfigProblems(err) {
-		out = append(out, &tributary.FieldError{Field: name + "." + fe.Field, Problem: fe.Problem})
-	}
-	return errors.Join(out...)
 }
 
 // Source returns SourceJira.

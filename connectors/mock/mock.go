@@ -72,7 +72,7 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 		s.PageSize = 10
 	}
 	if err := s.Validate(); err != nil {
-		return nil, &tributary.Error{Op: "mock: open", Kind: tributary.ErrInvalidConfig, Err: err}
+		return nil, &tributary.Error{Op: "mock: open", Kind: tributary.ErrInvalidConfig, Err: tributary.PrefixFields("settings", err)}
 	}
 	conn := &Connector{
 		settings: s,

@@ -125,9 +125,9 @@ func TestSettingsProblems(t *testing.T) {
 		fields = append(fields, p.Field)
 	}
 	assert.ElementsMatch(t, []string{
-		"page_size", "nodes", "documents[0].parent_id", "documents[1].id",
-		"documents[2].id", "documents[2].source", "fail_ids[0]",
-	}, fields)
+		"settings.page_size", "settings.nodes", "settings.documents[0].parent_id", "settings.documents[1].id",
+		"settings.documents[2].id", "settings.documents[2].source", "settings.fail_ids[0]",
+	}, fields, "named as the registry names them")
 }
 
 func TestBadTokenIsNotLeaked(t *testing.T) {

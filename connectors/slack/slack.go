@@ -173,12 +173,12 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 	s.fillDefaults()
 	errs := []error{}
 	if err := s.Validate(); err != nil {
-		errs = append(errs, prefixed("settings", err))
+		errs = append(errs, tributary.PrefixFields("settings", err))
 	}
 	if c.BotToken.IsZero() {
 		errs = append(errs, tributary.InvalidField("credentials.bot_token", "required"))
 	} else if err := c.Validate(); err != nil {
-		errs = append(errs, prefixed("credentials", err))
+		errs = append(errs, tributary.PrefixFields("credentials", err))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, tributary.NewError("slack: new connector", tributary.ErrInvalidConfig, err)
@@ -235,12 +235,4 @@ func (c *Connector) Validate(ctx context.Context) error {
 		return fmt.Errorf("slack: check history of #%s: %w", chans[0].Name, err)
 	}
 	return nil
-}
-
-func prefixed(name string, err error) error {
-	var out []error
-	for _, fe := range tributary.ConfigProblems(err) {
-		out = append(out, &tributary.FieldError{Field: name + "." + fe.Field, Problem: fe.Problem})
-	}
-	return errors.Join(out...)
 }

@@ -55,7 +55,7 @@ var (
 // in Go rather than decoded should start from SetDefaults.
 func New(s Settings, _ Credentials, env tributary.Env) (*Connector, error) {
 	if err := s.Validate(); err != nil {
-		return nil, &tributary.Error{Op: "web: new", Kind: tributary.ErrInvalidConfig, Err: err}
+		return nil, &tributary.Error{Op: "web: new", Kind: tributary.ErrInvalidConfig, Err: tributary.PrefixFields("settings", err)}
 	}
 	u, _ := parseStart(s.URL)
 	start := fetchURL(u)
