@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -82,7 +83,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		}
 		var version int
 		err := tx.QueryRow(ctx, `SELECT version FROM tributary_store_schema`).Scan(&version)
-		if err == pgx.ErrNoRows {
+		if errors.Is(err, pgx.ErrNoRows) {
 			_, err = tx.Exec(ctx, `INSERT INTO tributary_store_schema (version) VALUES (0)`)
 		}
 		if err != nil {
