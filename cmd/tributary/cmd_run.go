@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/tributary-dev/tributary"
-	"github.com/tributary-dev/tributary/jsonl"
 )
 
 // errPruneRefused is the runner's refusal to prune.
@@ -23,6 +22,7 @@ const maxLoggedFailures = 20
 // runFlags are the flags of `run` and `prune` that shape the runner.
 type runFlags struct {
 	out         string
+	sink        string
 	force       bool
 	maxShare    float64
 	lookback    time.Duration
@@ -34,6 +34,7 @@ type runFlags struct {
 
 func (f *runFlags) outFlag(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "out", "", "append JSON lines to `file` instead of writing them to stdout")
+	sinkFlag(fs, &f.sink)
 }
 
 func (f *runFlags) pruneFlags(fs *flag.FlagSet) {
@@ -45,7 +46,7 @@ func (a *app) cmdRun(args []string) int {
 	var o options
 	var rf runFlags
 	var opts tributary.RunOptions
-	fs := a.newFlagSet("run", "run SOURCE --config FILE [--full | --since T] [--out FILE] [--prune] [--state DB] [--instance NAME]")
+	fs := a.newFlagSet("run", "run SOURCE --config FILE [--full | --since T] [--out FILE | --sink URL] [--prune] [--state DB] [--instance NAME]")
 	o.configFlags(fs)
 	o.stateFlags(fs)
 	o.logFlags(fs, a.stderrTTY)
@@ -125,7 +126,14 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 		_ = st.Close()
 		return nil, nil, err
 	}
-	if rf.out == "" && a.stdoutTTY {
+	sink, closeSink, err := a.sink(rf, out)
+	if err != nil {
+		closeOut()
+		unlock()
+		_ = st.Close()
+		return nil, nil, err
+	}
+	if rf.out == "" && rf.sink == "" && a.stdoutTTY {
 		s.disp.noProgress()
 	}
 	lookback := rf.lookback
@@ -138,7 +146,7 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 	}
 	r := &tributary.Runner{
 		Store:       st,
-		Sink:        jsonl.NewSink(out, jsonl.Options{Sync: rf.out != ""}),
+		Sink:        sink,
 		Instance:    instance,
 		BatchDocs:   rf.batch,
 		BatchAge:    batchAge,
@@ -151,7 +159,7 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 		},
 	}
 	s.log.Debug("state", "instance", instance, "database", path)
-	return r, func() { closeOut(); _ = st.Close(); unlock() }, nil
+	return r, func() { closeSink(); closeOut(); _ = st.Close(); unlock() }, nil
 }
 
 // output opens where documents go: stdout, or a file appended to. A file

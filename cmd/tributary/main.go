@@ -12,6 +12,7 @@
 //	tributary slim SOURCE --config FILE
 //	tributary prune SOURCE --config FILE [--force]
 //	tributary state SOURCE [--config FILE | --instance NAME] [--reset]
+//	tributary search "WORDS" --sink URL [--user EMAIL] [--group G]
 //
 // A configuration file holds the connector's settings and credentials, in
 // JSON or YAML:
@@ -45,7 +46,9 @@
 //
 // Documents go out as JSON lines on stdout (or appended to --out), one
 // object per line with a "type" field: "node", "document" or "deletion"
-// (see package jsonl). slim prints one {"id": ...} object per line.
+// (see package jsonl), or with --sink postgres://... into PostgreSQL tables
+// (see package pgsink), where search finds them, ranked, among those the
+// --user and --group may see. slim prints one {"id": ...} object per line.
 // Progress goes to stderr when it is a terminal; logs go to stderr, at
 // --log-level (info on a terminal, warn otherwise) in --log-format text
 // or json. Secret credential values, and every value taken from the
@@ -119,6 +122,7 @@ var commands = []command{
 	{"run", "load or poll a source, writing documents as JSON lines", (*app).cmdRun},
 	{"slim", "list the ids of every document a source has", (*app).cmdSlim},
 	{"prune", "emit deletions for documents the source no longer has", (*app).cmdPrune},
+	{"search", "search the documents a run wrote with --sink postgres://...", (*app).cmdSearch},
 	{"state", "show or reset what is stored for a source's instances", (*app).cmdState},
 }
 
