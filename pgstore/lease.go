@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"iter"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -50,19 +51,31 @@ func (e *LeaseError) Unwrap() error { return e.Err }
 // that instance: reads go to the Store, and every write checks in its own
 // transaction that the lease is still live, and renews it. Hand it to the
 // runner as its Store. Writes for another instance are refused.
+//
+// Besides its row, a lease holds a session advisory lock on a connection of
+// its own, outside the Store's pool, so a worker that dies (its connection closes) frees the instance
+// at once, and one that stalls past its lease's expiry has that connection
+// ended by the next worker to ask. Its methods are safe for concurrent use.
 type Lease struct {
 	s        *Store
 	instance string
 	holder   string
 	ttl      time.Duration
+
+	mu   sync.Mutex
+	conn *pgx.Conn // apart from the pool, holds the advisory lock; nil once released
 }
 
 var _ tributary.Store = (*Lease)(nil)
 
+// takeoverWait bounds how long Acquire waits for an expired holder's
+// connection to end once it asked the server to end it.
+const takeoverWait = 10 * time.Second
+
 // Acquire takes the instance's lease for ttl (DefaultLeaseTTL when zero or
 // less), or fails with a *LeaseError matching ErrLeased while another
 // worker's lease is live. The holder keeps it by writing through it, or by
-// calling Renew, more often than ttl.
+// calling Renew, more often than ttl, and gives it up with Release.
 func (s *Store) Acquire(ctx context.Context, instance string, ttl time.Duration) (*Lease, error) {
 	if ttl <= 0 {
 		ttl = DefaultLeaseTTL
@@ -70,25 +83,74 @@ func (s *Store) Acquire(ctx context.Context, instance string, ttl time.Duration)
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	l := &Lease{s: s, instance: instance, holder: hex.EncodeToString(b[:]), ttl: ttl}
-	host, _ := os.Hostname()
-	label := fmt.Sprintf("%s:%d", host, os.Getpid())
-	err := s.pool.QueryRow(ctx, `
-		INSERT INTO tributary_leases (name, holder, label, expires_at)
-		VALUES ($1, $2, $3, now() + make_interval(secs => $4))
-		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, label = excluded.label,
-			expires_at = excluded.expires_at
-		WHERE tributary_leases.expires_at <= now()
-		RETURNING holder`, instance, l.holder, label, ttl.Seconds()).Scan(new(string))
-	if errors.Is(err, pgx.ErrNoRows) {
-		le := &LeaseError{Instance: instance, Err: ErrLeased}
-		_ = s.pool.QueryRow(ctx, `SELECT label, expires_at FROM tributary_leases WHERE name = $1`,
-			instance).Scan(&le.Holder, &le.Until)
-		return nil, fmt.Errorf("acquire lease: %w", le)
-	}
+	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return nil, fmt.Errorf("acquire lease of %s: %w", instance, err)
 	}
+	if err := l.lock(ctx, conn); err != nil {
+		_ = conn.Close(context.Background())
+		return nil, fmt.Errorf("acquire lease: %w", err)
+	}
+	host, _ := os.Hostname()
+	_, err = conn.Exec(ctx, `
+		INSERT INTO tributary_leases (name, holder, label, pid, expires_at)
+		VALUES ($1, $2, $3, pg_backend_pid(), now() + make_interval(secs => $4))
+		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, label = excluded.label,
+			pid = excluded.pid, expires_at = excluded.expires_at`,
+		instance, l.holder, fmt.Sprintf("%s:%d", host, os.Getpid()), ttl.Seconds())
+	if err != nil {
+		l.drop(conn)
+		return nil, fmt.Errorf("acquire lease of %s: %w", instance, err)
+	}
+	l.conn = conn
+	s.mu.Lock()
+	if s.leases == nil {
+		s.leases = make(map[*Lease]struct{})
+	}
+	s.leases[l] = struct{}{}
+	s.mu.Unlock()
 	return l, nil
+}
+
+// lock takes the instance's advisory lock on conn. While another session
+// holds it, that holder is alive: the lease is refused unless its row has
+// expired, in which case the holder's session is ended and its lock waited
+// for.
+func (l *Lease) lock(ctx context.Context, conn *pgx.Conn) error {
+	var got bool
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtextextended($1, 0))`, l.instance).Scan(&got); err != nil {
+		return fmt.Errorf("%s: %w", l.instance, err)
+	}
+	if got {
+		return nil
+	}
+	le := &LeaseError{Instance: l.instance, Err: ErrLeased}
+	var pid int32
+	var expired bool
+	err := conn.QueryRow(ctx, `SELECT label, pid, expires_at, expires_at <= now() FROM tributary_leases WHERE name = $1`,
+		l.instance).Scan(&le.Holder, &pid, &le.Until, &expired)
+	if err != nil || !expired {
+		return le
+	}
+	if _, err := conn.Exec(ctx, `SELECT pg_terminate_backend($1)`, pid); err != nil {
+		return le
+	}
+	_, err = conn.Exec(ctx, fmt.Sprintf(`SET lock_timeout = %d`, takeoverWait.Milliseconds()))
+	if err == nil {
+		_, err = conn.Exec(ctx, `SELECT pg_advisory_lock(hashtextextended($1, 0))`, l.instance)
+		_, _ = conn.Exec(ctx, `RESET lock_timeout`)
+	}
+	if err != nil {
+		return le
+	}
+	return nil
+}
+
+// drop closes conn, which ends its session and so frees the lock.
+func (l *Lease) drop(conn *pgx.Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = conn.Close(ctx)
 }
 
 // checkLease makes sure a write may go ahead: with l nil, that no live
@@ -111,6 +173,12 @@ func checkLease(ctx context.Context, tx pgx.Tx, instance string, l *Lease) error
 	}
 	if instance != l.instance {
 		return fmt.Errorf("write to %s through the lease of %s", instance, l.instance)
+	}
+	l.mu.Lock()
+	released := l.conn == nil
+	l.mu.Unlock()
+	if released {
+		return &LeaseError{Instance: l.instance, Err: ErrLeaseLost}
 	}
 	return l.renew(ctx, tx)
 }
@@ -135,21 +203,48 @@ func (l *Lease) renew(ctx context.Context, q interface {
 func (l *Lease) Instance() string { return l.instance }
 
 // Renew extends the lease by its duration from now, or fails with a
-// *LeaseError matching ErrLeaseLost when it is no longer live.
+// *LeaseError matching ErrLeaseLost when it is no longer live or its
+// connection was lost.
 func (l *Lease) Renew(ctx context.Context) error {
-	if err := l.renew(ctx, l.s.pool); err != nil {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.conn == nil {
+		return fmt.Errorf("renew lease: %w", &LeaseError{Instance: l.instance, Err: ErrLeaseLost})
+	}
+	err := l.renew(ctx, l.conn)
+	if err != nil && !errors.Is(err, ErrLeaseLost) && ctx.Err() == nil {
+		err = fmt.Errorf("%w: %w", &LeaseError{Instance: l.instance, Err: ErrLeaseLost}, err)
+	}
+	if err != nil {
 		return fmt.Errorf("renew lease: %w", err)
 	}
 	return nil
 }
 
 // Release gives the lease up; later writes through it fail with
-// ErrLeaseLost. Releasing a lease already lost does nothing.
+// ErrLeaseLost. Releasing a lease already lost or released does nothing.
 func (l *Lease) Release(ctx context.Context) error {
-	_, err := l.s.pool.Exec(ctx, `DELETE FROM tributary_leases WHERE name = $1 AND holder = $2`, l.instance, l.holder)
-	if err != nil {
-		return fmt.Errorf("release lease of %s: %w", l.instance, err)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.conn == nil {
+		return nil
 	}
+	conn := l.conn
+	l.conn = nil
+	l.s.mu.Lock()
+	delete(l.s.leases, l)
+	l.s.mu.Unlock()
+	_, err := conn.Exec(ctx, `DELETE FROM tributary_leases WHERE name = $1 AND holder = $2`, l.instance, l.holder)
+	if err != nil {
+		// The lock goes with the connection; the row's holder is left
+		// behind, so this lease's writes are refused all the same.
+		l.drop(conn)
+		if errors.Is(err, ctx.Err()) {
+			return fmt.Errorf("release lease of %s: %w", l.instance, err)
+		}
+		return nil
+	}
+	l.drop(conn)
 	return nil
 }
 

@@ -63,6 +63,7 @@ var migrations = []string{
 		name       text PRIMARY KEY,
 		holder     text NOT NULL,
 		label      text NOT NULL,
+		pid        integer NOT NULL,
 		expires_at timestamptz NOT NULL
 	);`,
 }

@@ -5,7 +5,8 @@
 //
 // Every Commit is one transaction. A worker runs an instance under a Lease
 // (Store.Acquire): a row with an expiry, renewed by each write made through
-// the lease and by Renew. While a lease is live no other lease of the
+// the lease and by Renew, and a session advisory lock on a connection of the
+// lease's own, so a worker that dies frees the instance at once. While a lease is live no other lease of the
 // instance can be taken, and writes through the Store itself are refused with
 // ErrLeased; a write through a lease that expired, was released, or was taken
 // over after it expired is refused with ErrLeaseLost, so a worker that stalled
@@ -24,6 +25,7 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -45,6 +47,9 @@ var ErrNewerSchema = errors.New("schema from a newer version")
 // concurrent use by many goroutines and processes.
 type Store struct {
 	pool *pgxpool.Pool
+
+	mu     sync.Mutex
+	leases map[*Lease]struct{} // held, released by Close
 }
 
 var _ tributary.Store = (*Store)(nil)
@@ -63,8 +68,18 @@ func Open(ctx context.Context, connString string) (*Store, error) {
 	return &Store{pool: pool}, nil
 }
 
-// Close closes the store's connections.
+// Close releases the leases still held and closes the store's
+// connections.
 func (s *Store) Close() error {
+	s.mu.Lock()
+	held := make([]*Lease, 0, len(s.leases))
+	for l := range s.leases {
+		held = append(held, l)
+	}
+	s.mu.Unlock()
+	for _, l := range held {
+		_ = l.Release(context.Background())
+	}
 	s.pool.Close()
 	return nil
 }

@@ -181,6 +181,23 @@ func TestLease(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// TestLeaseOfDeadWorker: a worker whose connection ends (its process was
+// killed) frees its instance at once, however long its lease had to run.
+func TestLeaseOfDeadWorker(t *testing.T) {
+	url := pgtest.Schema(t)
+	s := open(t, url)
+	a, err := s.Acquire(t.Context(), "i", time.Hour)
+	require.NoError(t, err)
+	_, err = s.Acquire(t.Context(), "i", time.Hour)
+	require.ErrorIs(t, err, pgstore.ErrLeased)
+	pgtest.Exec(t, url, `SELECT pg_terminate_backend(pid) FROM tributary_leases`)
+	b, err := s.Acquire(t.Context(), "i", time.Hour)
+	require.NoError(t, err)
+	assert.ErrorIs(t, a.Commit(t.Context(), "i", tributary.Commit{}), pgstore.ErrLeaseLost)
+	assert.ErrorIs(t, a.Renew(t.Context()), pgstore.ErrLeaseLost)
+	require.NoError(t, b.Commit(t.Context(), "i", tributary.Commit{}))
+}
+
 func TestPasswordNeverInErrors(t *testing.T) {
 	const pw = "s3cret-Pa55word"
 	for _, conn := range []string{
@@ -194,5 +211,17 @@ func TestPasswordNeverInErrors(t *testing.T) {
 		require.Error(t, err, conn)
 		assert.NotContains(t, err.Error(), pw)
 		assert.NotContains(t, fmt.Sprintf("%+v", err), pw)
+	}
+}
+
+// TestManyLeases: leases hold connections of their own, so a worker with
+// more leases than the pool has connections still commits.
+func TestManyLeases(t *testing.T) {
+	s := open(t, pgtest.Schema(t))
+	for i := range 12 {
+		name := fmt.Sprintf("i%d", i)
+		l, err := s.Acquire(t.Context(), name, time.Minute)
+		require.NoError(t, err)
+		require.NoError(t, l.Commit(t.Context(), name, tributary.Commit{}))
 	}
 }
