@@ -126,6 +126,9 @@ type Progress struct {
 	Batches int
 	// Failures were reported by the connector.
 	Failures int
+	// Skipped counts items the connector passed over on purpose and said so
+	// with ReportSkip (binary files, channels it cannot read).
+	Skipped int64
 	// Requests and RateLimitWait are what the connector's HTTP stack
 	// reported to the run's Meter.
 	Requests      int64
@@ -269,8 +272,10 @@ func (r *Runner) nextWindow(st State, opts RunOptions, poll bool) (w Window, ful
 // the caller's context carried, if any.
 type runMeter struct {
 	parent   Meter
+	log      *slog.Logger
 	requests atomic.Int64
 	wait     atomic.Int64
+	skipped  atomic.Int64
 }
 
 func (m *runMeter) Request() {
@@ -281,4 +286,16 @@ func (m *runMeter) Request() {
 func (m *runMeter) RateLimitWait(d time.Duration) {
 	m.wait.Add(int64(d))
 	m.parent.RateLimitWait(d)
+}
+
+// Skip counts a skip, logs it at debug level (a tree of binaries would drown
+// anything louder) and passes it on when the caller's meter counts skips too.
+func (m *runMeter) Skip(id, reason string) {
+	m.skipped.Add(1)
+	if m.log != nil {
+		m.log.Debug("skipped", "id", id, "reason", reason)
+	}
+	if s, ok := m.parent.(Skipper); ok {
+		s.Skip(id, reason)
+	}
 }

@@ -28,7 +28,7 @@ type run struct {
 }
 
 func (r *Runner) newRun(ctx context.Context, c Connector, opts RunOptions) *run {
-	m := &runMeter{parent: MeterFrom(ctx)}
+	m := &runMeter{parent: MeterFrom(ctx), log: r.log()}
 	ru := &run{
 		r: r, ctx: WithMeter(ctx, m), c: c, opts: opts, instance: r.instance(c),
 		log: r.log(), meter: m, started: r.now(), poll: canPoll(c),
@@ -115,6 +115,7 @@ func (ru *run) snapshot(done bool) Progress {
 	ru.prog.Documents, ru.prog.Unchanged, ru.prog.Deletions, ru.prog.Nodes = t.Documents, t.Unchanged, t.Deletions, t.Nodes
 	ru.prog.Bytes, ru.prog.Batches, ru.prog.Failures = t.Bytes, t.Batches, t.Failures
 	ru.prog.Requests = ru.meter.requests.Load()
+	ru.prog.Skipped = ru.meter.skipped.Load()
 	ru.prog.RateLimitWait = time.Duration(ru.meter.wait.Load())
 	ru.prog.Elapsed = ru.r.now().Sub(ru.started)
 	ru.prog.Done = done

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -131,6 +132,7 @@ func (c *pagedConnector) yieldOne(ctx context.Context, yield func(tributary.Item
 	if c.metered && i%c.pageSize == 0 {
 		tributary.MeterFrom(ctx).Request()
 		tributary.MeterFrom(ctx).RateLimitWait(time.Second)
+		tributary.ReportSkip(ctx, d.ID+".bin", "no text")
 	}
 	if i == c.errAt {
 		yield(tributary.Item{}, tributary.NewError("test: list", c.errKind, errors.New("upstream said no")))
@@ -821,6 +823,8 @@ func TestRunReportsProgressAndMeter(t *testing.T) {
 	assert.Equal(t, res.Progress, last)
 	assert.Equal(t, int64(2), last.Requests)
 	assert.Equal(t, 2*time.Second, last.RateLimitWait)
+	assert.Equal(t, int64(2), last.Skipped, "skips are counted, not failed")
+	assert.Zero(t, last.Failures)
 	assert.Equal(t, 10, last.Documents)
 	assert.Equal(t, 3, last.Nodes)
 	assert.Equal(t, len(reports)-1, last.Batches, "one report per batch and one at the end")
@@ -834,10 +838,17 @@ func TestRunReportsProgressAndMeter(t *testing.T) {
 type countingMeter struct {
 	requests atomic.Int64
 	wait     atomic.Int64
+	mu       sync.Mutex
+	skipped  []string
 }
 
 func (m *countingMeter) Request()                      { m.requests.Add(1) }
 func (m *countingMeter) RateLimitWait(d time.Duration) { m.wait.Add(int64(d)) }
+func (m *countingMeter) Skip(id, reason string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.skipped = append(m.skipped, id+": "+reason)
+}
 
 func TestRunPassesMeasurementsToTheHostsMeter(t *testing.T) {
 	host := &countingMeter{}
@@ -850,6 +861,12 @@ func TestRunPassesMeasurementsToTheHostsMeter(t *testing.T) {
 	assert.Equal(t, int64(2), res.Requests)
 	assert.Equal(t, int64(2), host.requests.Load())
 	assert.Equal(t, int64(2*time.Second), host.wait.Load())
+	assert.Equal(t, []string{"doc-00.bin: no text", "doc-05.bin: no text"}, host.skipped, "a host meter that counts skips hears each one")
+}
+
+func TestReportSkipWithoutARunIsHarmless(t *testing.T) {
+	tributary.ReportSkip(context.Background(), "x", "no run")
+	tributary.ReportSkip(tributary.WithMeter(context.Background(), &countingMeter{}), "x", "no run")
 }
 
 func TestPrune(t *testing.T) {
