@@ -9,6 +9,40 @@ import (
 	"github.com/tributary-dev/tributary"
 )
 
+// Instance summarizes what the database holds for one connector instance.
+type Instance struct {
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Documents int       `json:"documents"`
+	Failures  int       `json:"failures"`
+}
+
+// Instances lists the instances the database holds, by name.
+func (s *Store) Instances(ctx context.Context) ([]Instance, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT i.name, i.created_at, i.updated_at,
+			(SELECT COUNT(*) FROM tributary_inventory d WHERE d.instance_id = i.id),
+			(SELECT COUNT(*) FROM tributary_failures f WHERE f.instance_id = i.id)
+		FROM tributary_instances i ORDER BY i.name COLLATE "C"`)
+	if err != nil {
+		return nil, fmt.Errorf("list instances: %w", err)
+	}
+	defer rows.Close()
+	var out []Instance
+	for rows.Next() {
+		var in Instance
+		if err := rows.Scan(&in.Name, &in.CreatedAt, &in.UpdatedAt, &in.Documents, &in.Failures); err != nil {
+			return nil, fmt.Errorf("list instances: %w", err)
+		}
+		out = append(out, in)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list instances: %w", err)
+	}
+	return out, nil
+}
+
 // RecordedFailure is a failure the runner recorded, with when it did.
 type RecordedFailure struct {
 	At time.Time

@@ -108,6 +108,16 @@ func TestReopenKeepsEverything(t *testing.T) {
 	assert.EqualError(t, fs[0].Err, "permission denied")
 	assert.True(t, fs[0].MissedEnd.Equal(far))
 	assert.False(t, fs[0].At.IsZero())
+
+	require.NoError(t, s.Commit(t.Context(), "b", tributary.Commit{State: st}))
+	ins, err := s.Instances(t.Context())
+	require.NoError(t, err)
+	require.Len(t, ins, 2)
+	assert.Equal(t, []string{"b", "file:/docs"}, []string{ins[0].Name, ins[1].Name}, "by name, as Go orders strings")
+	assert.Equal(t, 1, ins[1].Documents)
+	assert.Equal(t, 1, ins[1].Failures)
+	assert.Zero(t, ins[0].Documents)
+	assert.False(t, ins[1].UpdatedAt.Before(ins[1].CreatedAt))
 }
 
 func TestNewerSchemaRefused(t *testing.T) {

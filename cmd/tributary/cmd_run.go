@@ -107,30 +107,26 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 	if err != nil {
 		return nil, nil, err
 	}
-	path, err := a.statePath(o)
+	db, err := a.openState(o)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := a.openStore(o)
+	st, unlock, err := db.hold(a.ctx, instance)
 	if err != nil {
-		return nil, nil, err
-	}
-	unlock, err := lockInstance(path, instance)
-	if err != nil {
-		_ = st.Close()
+		_ = db.Close()
 		return nil, nil, err
 	}
 	out, closeOut, err := a.output(rf.out)
 	if err != nil {
 		unlock()
-		_ = st.Close()
+		_ = db.Close()
 		return nil, nil, err
 	}
 	sink, closeSink, err := a.sink(rf, out)
 	if err != nil {
 		closeOut()
 		unlock()
-		_ = st.Close()
+		_ = db.Close()
 		return nil, nil, err
 	}
 	if rf.out == "" && rf.sink == "" && a.stdoutTTY {
@@ -158,8 +154,8 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 			s.disp.status(progressLine(p), p.Done)
 		},
 	}
-	s.log.Debug("state", "instance", instance, "database", path)
-	return r, func() { closeSink(); closeOut(); _ = st.Close(); unlock() }, nil
+	s.log.Debug("state", "instance", instance, "database", db.describe())
+	return r, func() { closeSink(); closeOut(); unlock(); _ = db.Close() }, nil
 }
 
 // output opens where documents go: stdout, or a file appended to. A file

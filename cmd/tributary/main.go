@@ -31,9 +31,12 @@
 // documents) lives in an SQLite file: --state, else $TRIBUTARY_STATE, else
 // $XDG_STATE_HOME/tributary/state.db, else ~/.local/state/tributary/state.db
 // (on macOS ~/Library/Application Support/tributary/state.db, on Windows
-// %LocalAppData%\tributary\state.db). Each connector instance has its own
-// state, keyed by SOURCE:NAME where NAME is --instance or the absolute path
-// of the configuration file. The database never holds credentials. Beside
+// %LocalAppData%\tributary\state.db). A postgres:// URL instead keeps the
+// state in PostgreSQL (package pgstore), shared by workers on many machines:
+// each run then holds the instance's lease instead of a lock file, and the
+// refreshed credentials stay beside the default state file. Each connector
+// instance has its own state, keyed by SOURCE:NAME where NAME is --instance
+// or the absolute path of the configuration file. The database never holds credentials. Beside
 // it, DB.locks holds a lock file per instance (one process runs, prunes or
 // resets an instance at a time) and DB.credentials the credentials a
 // connector refreshed, such as a rotated OAuth refresh token, readable by
@@ -163,4 +166,5 @@ need not sit in the file; an unset VAR is a configuration error naming it.
 
 State lives in an SQLite file: --state, else $TRIBUTARY_STATE, else
 $XDG_STATE_HOME/tributary/state.db, else ~/.local/state/tributary/state.db.
+A postgres:// URL there keeps it in PostgreSQL, shared by many workers.
 `
