@@ -221,6 +221,31 @@ func (l *Lease) Renew(ctx context.Context) error {
 	return nil
 }
 
+// Keep renews the lease in the background, a third of its duration at a
+// time, until stop is called, so that a run whose batches take longer than
+// the lease (a long rate-limit wait) keeps it while it lives. A renewal that
+// finds the lease lost stops renewing: the next write through the lease is
+// refused with ErrLeaseLost.
+func (l *Lease) Keep(ctx context.Context) (stop func()) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		tick := time.NewTicker(l.ttl / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				if err := l.Renew(ctx); errors.Is(err, ErrLeaseLost) {
+					return
+				}
+			}
+		}
+	})
+	return func() { cancel(); wg.Wait() }
+}
+
 // Release gives the lease up; later writes through it fail with
 // ErrLeaseLost. Releasing a lease already lost or released does nothing.
 func (l *Lease) Release(ctx context.Context) error {

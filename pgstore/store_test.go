@@ -235,3 +235,21 @@ func TestManyLeases(t *testing.T) {
 		require.NoError(t, l.Commit(t.Context(), name, tributary.Commit{}))
 	}
 }
+
+// TestLeaseKeep: a kept lease outlives its duration while its run lives,
+// and lapses once the keeping stops.
+func TestLeaseKeep(t *testing.T) {
+	s := open(t, pgtest.Schema(t))
+	ctx := t.Context()
+	const ttl = 300 * time.Millisecond
+	l, err := s.Acquire(ctx, "i", ttl)
+	require.NoError(t, err)
+	stop := l.Keep(ctx)
+	time.Sleep(4 * ttl)
+	require.NoError(t, l.Commit(ctx, "i", tributary.Commit{}), "kept past its duration")
+	stop()
+	time.Sleep(2 * ttl)
+	assert.ErrorIs(t, l.Commit(ctx, "i", tributary.Commit{}), pgstore.ErrLeaseLost, "lapsed once no longer kept")
+	_, err = s.Acquire(ctx, "i", ttl)
+	require.NoError(t, err, "another worker takes a lapsed lease")
+}

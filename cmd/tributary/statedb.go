@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/tributary-dev/tributary"
@@ -140,9 +139,7 @@ func (s *pgState) recentFailures(ctx context.Context, instance string, limit int
 // process when the process stalls; a process that dies frees it at once.
 const leaseTTL = time.Minute
 
-// hold takes the instance's lease and renews it in the background, a third
-// of its life at a time, so that a batch slower than the lease (a long rate
-// limit wait) does not lose it.
+// hold takes the instance's lease and keeps it while the run lives.
 func (s *pgState) hold(ctx context.Context, instance string) (tributary.Store, func(), error) {
 	l, err := s.Acquire(ctx, instance, leaseTTL)
 	var le *pgstore.LeaseError
@@ -153,25 +150,9 @@ func (s *pgState) hold(ctx context.Context, instance string) (tributary.Store, f
 	if err != nil {
 		return nil, nil, err
 	}
-	renewCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		tick := time.NewTicker(leaseTTL / 3)
-		defer tick.Stop()
-		for {
-			select {
-			case <-renewCtx.Done():
-				return
-			case <-tick.C:
-				// A lost lease needs no handling here: the next commit
-				// through it is refused with ErrLeaseLost.
-				_ = l.Renew(renewCtx)
-			}
-		}
-	})
+	stop := l.Keep(ctx)
 	return l, func() {
 		stop()
-		wg.Wait()
 		_ = l.Release(context.Background())
 	}, nil
 }
