@@ -200,7 +200,7 @@ func TestLeaseOfDeadWorker(t *testing.T) {
 	require.NoError(t, err)
 	_, err = s.Acquire(t.Context(), "i", time.Hour)
 	require.ErrorIs(t, err, pgstore.ErrLeased)
-	pgtest.Exec(t, url, `SELECT pg_terminate_backend(pid) FROM tributary_leases`)
+	pgtest.Exec(t, url, `SELECT pg_terminate_backend(pid, 5000) FROM tributary_leases`)
 	b, err := s.Acquire(t.Context(), "i", time.Hour)
 	require.NoError(t, err)
 	assert.ErrorIs(t, a.Commit(t.Context(), "i", tributary.Commit{}), pgstore.ErrLeaseLost)
