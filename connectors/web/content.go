@@ -50,7 +50,7 @@ func (res *result) weight() int64 {
 	if p := res.page; p != nil {
 		n += len(p.title)
 		for _, s := range p.sections {
-			n += textOverhead + len(s.heading) + len(s.anchor) + len(s.text)
+			n += textOverhead + len(s.Heading) + len(s.Link) + len(s.Text)
 		}
 		for _, l := range p.links {
 			n += urlOverhead + len(l.Scheme) + len(l.Host) + len(l.Path) + len(l.RawPath) + len(l.RawQuery)
@@ -117,11 +117,8 @@ func (r *run) read(resp *response) result {
 	res := result{final: resp.url, lastMod: lastModified(resp.header), contentType: contentType(resp)}
 	switch res.contentType {
 	case "text/html", "application/xhtml+xml":
-		body, err := charset.NewReader(bytes.NewReader(resp.body), resp.header.Get("Content-Type"))
-		if err == nil {
-			res.page, err = parsePage(body, resp.url, !r.slim)
-		}
-		if err != nil {
+		var err error
+		if res.page, err = parsePage(resp.body, resp.header.Get("Content-Type"), resp.url, !r.slim); err != nil {
 			res.err = fmt.Errorf("html: %w", err)
 		}
 	case "text/plain", "text/markdown", "text/x-markdown":
@@ -301,12 +298,8 @@ func (r *run) document(id string, updated time.Time, res result) *tributary.Docu
 	if res.page != nil {
 		d.Title = res.page.title
 		for _, s := range res.page.sections {
-			link := id
-			if s.anchor != "" {
-				link += "#" + url.PathEscape(s.anchor)
-			}
-			d.Sections = append(d.Sections, tributary.Section{
-				Kind: tributary.SectionText, Link: link, Heading: s.heading, Text: s.text})
+			s.Link = id + s.Link
+			d.Sections = append(d.Sections, s)
 		}
 	} else if res.pdf != nil && !r.slim {
 		d.Title = res.pdf.Title

@@ -55,10 +55,14 @@
 // http to https), the run fails with ErrInvalidConfig naming the target, so
 // the setting can be corrected.
 //
-// The text is the page's readable text: scripts, styles, navigation,
-// asides and the page's own header and footer are dropped (a header inside
-// an article is kept). Each heading starts a section whose link points at
-// the heading's anchor when it has one. The title comes from <title>, else
+// The text is the page's readable text, read by the same extractor as the
+// file connector's HTML files: the page's <main> when it marks one, without
+// scripts, styles, navigation (sidebars, tables of contents, breadcrumbs,
+// prev/next bars), asides, the page's own header and footer (a header
+// inside an article is kept), "Skip to content" links and the permalink
+// anchors (¶, #) of headings. Each heading starts a section whose link
+// points at the heading's anchor when it has one. Links are followed
+// wherever they are, navigation included. The title comes from <title>, else
 // the first <h1>; SemanticID is the title, else the URL. Plain-text pages
 // are one section. PDFs linked from the site are read too, one section per
 // page linked as "#page=N", titled from their information dictionary (with
