@@ -45,8 +45,9 @@
 //
 // A document's ID is the page's normalised URL: scheme and host in lower
 // case, no default port, no fragment, dot segments resolved, and no
-// trailing slash except for the root, so "/a", "/a/" and "/a#top" are one
-// page. A page that redirects within the site (by HTTP or by an immediate
+// trailing slash except for the root, and no default document name
+// (index.html, index.htm, index.php, default.html and the like), so "/a",
+// "/a/", "/a/index.html" and "/a#top" are one page, fetched once. A page that redirects within the site (by HTTP or by an immediate
 // <meta http-equiv="refresh">) is yielded under the URL it lands on, and a
 // page whose <link rel="canonical"> names another URL of the site is
 // yielded under that URL; when that URL was already admitted, the page is a

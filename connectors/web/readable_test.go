@@ -54,3 +54,32 @@ func TestReadableDocumentationPage(t *testing.T) {
 		}
 	})
 }
+
+// TestDefaultDocumentsAreTheFolder crawls pages that link to folders both
+// as "/docs/" and as "/docs/index.html" (or another default document):
+// each folder is one document, fetched once.
+func TestDefaultDocumentsAreTheFolder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		site := newTestSite()
+		for _, p := range []string{"/", "/index.html"} {
+			site.page(p, "Home", `<p>See <a href="/index.html">home</a>, <a href="/docs/index.html">the docs</a>
+and <a href="/docs/">the docs again</a>.</p>`)
+		}
+		for _, p := range []string{"/docs/", "/docs/index.html", "/docs/default.htm"} {
+			site.page(p, "Docs", `<p>Start <a href="default.htm">here</a> or <a href="./">here</a>.</p>`)
+		}
+		s, env := inMemory(site, "/", ModeCrawl)
+		got := collect(t, stream(open(t, s, env), nil))
+		if got.err != nil || len(got.failures) != 0 {
+			t.Fatalf("error %v, failures %v", got.err, keys(got.failures))
+		}
+		if want := join("http://site.test", "/", "/docs"); !slices.Equal(keys(got.docs), want) {
+			t.Errorf("documents %q, want %q", keys(got.docs), want)
+		}
+		home := site.hitsOf("/") + site.hitsOf("/index.html")
+		docs := site.hitsOf("/docs/") + site.hitsOf("/docs/index.html") + site.hitsOf("/docs/default.htm")
+		if home != 1 || docs != 1 {
+			t.Errorf("the home page was fetched %d times, the docs %d times; want once each", home, docs)
+		}
+	})
+}

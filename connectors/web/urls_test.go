@@ -29,6 +29,12 @@ func TestKey(t *testing.T) {
 		"http://example.com/café":              "http://example.com/caf%C3%A9",
 		"http://example.com/a%2Fb":             "http://example.com/a%2Fb",
 		"http://example.com/docs/#installing/": "http://example.com/docs",
+		"http://example.com/index.html":        "http://example.com/",
+		"http://example.com/docs/Index.HTM":    "http://example.com/docs",
+		"http://example.com/a/default.aspx?x":  "http://example.com/a?x",
+		"http://example.com/index.php?p=2":     "http://example.com/?p=2",
+		"http://example.com/index.html/":       "http://example.com/index.html",
+		"http://example.com/myindex.html":      "http://example.com/myindex.html",
 	} {
 		u, err := url.Parse(in)
 		if err != nil {
