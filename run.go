@@ -156,7 +156,9 @@ type Result struct {
 // run or with opts.Full, and otherwise [last good end - lookback, now) (or
 // [opts.Since, now)). A connector that
 // can neither poll nor stream from a checkpoint is loaded in full each time;
-// documents it yields unchanged are dropped as repeats.
+// documents it yields unchanged are dropped as repeats. A run that resumed
+// an interrupted window opens no new one when the connector can only load
+// in full or is a WholePassConnector: that would be a second full pass.
 //
 // Failures are recorded and the run goes on until there are more than
 // MaxFailures. Any other error from the connector, the sink or the store

@@ -71,8 +71,8 @@ func (ru *run) run() error {
 			}
 			return err
 		}
-		if !ru.poll {
-			return nil
+		if !ru.poll || wholePass(ru.c) {
+			return nil // a new window would be a whole pass again
 		}
 	}
 	w, full, ok, err := ru.r.nextWindow(ru.b.State, ru.opts, ru.poll)

@@ -126,5 +126,7 @@
 // long) is not emitted; the crawl goes on, and a crash resumes from the
 // last checkpoint that fitted. Pages fetched ahead but not yet committed
 // when a run stops are in its last checkpoint's frontier, and a resumed
-// crawl fetches them again.
+// crawl fetches them again. The connector is a tributary.WholePassConnector:
+// a tributary.Runner that resumes an interrupted crawl ends the run when
+// that crawl is done, rather than starting a second one for a new window.
 package web

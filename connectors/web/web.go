@@ -49,6 +49,7 @@ var (
 	_ tributary.PollConnector       = (*Connector)(nil)
 	_ tributary.SlimConnector       = (*Connector)(nil)
 	_ tributary.CheckpointConnector = (*Connector)(nil)
+	_ tributary.WholePassConnector  = (*Connector)(nil)
 )
 
 // New returns a connector for the settings. It does no I/O. Settings made
@@ -188,3 +189,8 @@ func (c *Connector) stream(ctx context.Context, start, end time.Time, cp tributa
 		r.loop(ctx, yield)
 	}
 }
+
+// WholePass reports true: a window of a crawl fetches every page it
+// reaches, since only a page tells whether it changed, so the runner does
+// not follow a resumed window with a second crawl.
+func (c *Connector) WholePass() bool { return true }
