@@ -50,6 +50,9 @@ func (r *Runner) newRun(ctx context.Context, c Connector, opts RunOptions) *run 
 			}
 		},
 	}
+	if v := ru.b.Values(); v != nil {
+		ru.ctx = WithValues(ru.ctx, v)
+	}
 	ru.prog.Instance = ru.instance
 	return ru
 }
