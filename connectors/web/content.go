@@ -25,6 +25,8 @@ type result struct {
 	seq         int
 	final       *url.URL // the URL that answered after in-site redirects
 	lastMod     time.Time
+	lastModRaw  string // the Last-Modified header, as sent
+	etag        string // the ETag header
 	contentType string
 	page        *page          // an HTML page
 	text        string         // a plain-text page
@@ -32,6 +34,8 @@ type result struct {
 	sitemap     []sitemapEntry // a sitemap's entries
 	skip        string         // why the entry is left alone, when it is
 	err         error          // why the entry failed, when it did
+	memo        *memo          // the page's memo, when the request was conditional on it
+	unchanged   bool           // the server said the page did not change since the memo
 }
 
 // Rough sizes, in bytes, of what a result holds besides its strings: the
@@ -65,6 +69,11 @@ func (res *result) weight() int64 {
 	for _, e := range res.sitemap {
 		n += textOverhead + len(e.loc)
 	}
+	if m := res.memo; m != nil {
+		for _, l := range m.Links {
+			n += textOverhead + len(l)
+		}
+	}
 	return int64(n)
 }
 
@@ -87,14 +96,23 @@ func (r *run) fetch(ctx context.Context, seq int, e entry) result {
 	if e.sitemap {
 		limit = maxSitemapBytes
 	}
-	var since time.Time
-	if r.c.s.Mode == ModeSitemap && !e.sitemap && e.lastmod.IsZero() {
-		// A page listed without a lastmod: let the server say whether it
-		// changed in the window. (A crawl needs every page's links, so it
-		// never asks.)
-		since = r.start
+	var cond conditions
+	if !e.sitemap {
+		cond.memo = r.recall(ctx, e.key)
 	}
-	resp, err := r.get(ctx, e.u, limit, since)
+	if cond.memo == nil && r.c.s.Mode == ModeSitemap && !e.sitemap && e.lastmod.IsZero() {
+		// A page listed without a lastmod: let the server say whether it
+		// changed in the window. (A crawl needs every page's links, so
+		// without a memo that holds them it never asks.)
+		cond.since = r.start
+	}
+	resp, err := r.get(ctx, e.u, limit, cond)
+	switch {
+	case errors.Is(err, errNotModified) && cond.memo != nil:
+		return result{memo: cond.memo, unchanged: true}
+	case errors.Is(err, errNotModified):
+		return result{skip: "not modified since the window's start"}
+	}
 	if skip, ok := errors.AsType[*skipError](err); ok {
 		return result{skip: skip.reason}
 	}
@@ -108,13 +126,16 @@ func (r *run) fetch(ctx context.Context, seq int, e entry) result {
 		}
 		return result{final: resp.url, sitemap: entries}
 	}
-	return r.read(resp)
+	res := r.read(resp)
+	res.memo = cond.memo
+	return res
 }
 
 // read extracts a fetched page by its content type, and applies the
 // X-Robots-Tag header.
 func (r *run) read(resp *response) result {
-	res := result{final: resp.url, lastMod: lastModified(resp.header), contentType: contentType(resp)}
+	res := result{final: resp.url, lastMod: lastModified(resp.header), contentType: contentType(resp),
+		lastModRaw: resp.header.Get("Last-Modified"), etag: resp.header.Get("ETag")}
 	switch res.contentType {
 	case "text/html", "application/xhtml+xml":
 		var err error
@@ -204,8 +225,12 @@ func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool
 		yield(tributary.Item{}, tributary.NewError("web: crawl", tributary.ErrInvalidConfig,
 			fmt.Errorf("start URL %s %s", e.u.Redacted(), res.skip)))
 		return false
+	case res.unchanged:
+		r.unchanged(e, res.memo)
+		return true
 	case res.skip != "":
 		r.c.log.Debug("web: skipped", "url", e.u.Redacted(), "reason", res.skip)
+		r.remember(e, res, "", false)
 		return true
 	case e.sitemap:
 		if len(res.sitemap) == maxSitemapEntries {
@@ -227,10 +252,12 @@ func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool
 	if p := res.page; p != nil && p.refresh != nil && r.site.contains(p.refresh) && key(p.refresh) != key(res.final) {
 		// An immediate meta refresh is a redirect that HTML makes.
 		r.admit(p.refresh, e.depth, false, e.lastmod, false)
+		r.remember(e, res, "", false)
 		return true
 	}
 	id, ok := r.identify(e, res)
 	if !ok {
+		r.remember(e, res, "", false)
 		return true
 	}
 	updated := e.lastmod
@@ -241,9 +268,14 @@ func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool
 		updated = res.pdf.Updated
 	}
 	if !updated.IsZero() && !r.inWindow(updated) {
+		r.remember(e, res, "", false)
 		return true
 	}
-	return yield(tributary.DocumentItem(r.document(id, updated, res)), nil)
+	if !yield(tributary.DocumentItem(r.document(id, updated, res)), nil) {
+		return false
+	}
+	r.remember(e, res, id, true) // after the yield: stored once the sink has the page
+	return true
 }
 
 // identify returns the id a fetched page is yielded under: its own key, or

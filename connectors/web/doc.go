@@ -100,6 +100,21 @@
 // as Load (only fetching tells a page's links, redirects and status) but
 // extracts no text, so it admits exactly what Load admits.
 //
+// When the host keeps tributary.Values (a tributary.Runner over a Store
+// that is a tributary.ValueStore, as MemoryStore and sqlitestore are),
+// each page yielded leaves a memo there: the ETag and Last-Modified the
+// server sent, the id it was yielded under and the in-site links it
+// had. The next run asks for the page with If-None-Match and
+// If-Modified-Since from the memo; a 304 answer means the sink already has
+// the page: it is not yielded again, its id stays taken, and the crawl
+// follows the links the memo holds, since the answer has no body. A page
+// without validators, or with more links than a 64 KiB memo holds, is
+// fetched in full each run. The memo is put after the page is yielded, so
+// the runner stores it only once the sink has the page: a crash can lose
+// a memo (the page is then fetched in full), never keep one for a page the
+// sink lacks. Slim listings, and runs that redeliver, send no validators
+// and see every page.
+//
 // Pages are fetched concurrently but committed in the order they were
 // found, so a run over an unchanged site yields the same pages in the same
 // order, however its answers are timed. While the oldest page not yet

@@ -3,7 +3,10 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
 	"slices"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -74,6 +77,207 @@ func TestRunnerResumeDoesNotRecrawl(t *testing.T) {
 		res, err = r.Run(context.Background(), c, tributary.RunOptions{})
 		if err != nil || res.Resumed || res.Requests != int64(clean.requests()) {
 			t.Errorf("next run: resumed %v, %d requests, error %v; want a crawl of %d", res.Resumed, res.Requests, err, clean.requests())
+		}
+	})
+}
+
+// validatedSite is a tree site whose pages carry an ETag and answer a
+// request that names the current one with 304 Not Modified.
+type validatedSite struct {
+	*testSite
+	mu          sync.Mutex
+	version     map[string]int // path -> version, 1 unless changed
+	conditional map[string]int // requests naming an ETag, by path
+	notModified int
+}
+
+func newValidatedSite(n int) *validatedSite {
+	s := &validatedSite{testSite: treeSite(n), version: map[string]int{}, conditional: map[string]int{}}
+	for i := 6; i < n; i += 7 {
+		s.page(treePath(i), "Gap", "<p>No longer missing.</p>") // no failures, so prunes run
+	}
+	return s
+}
+
+func (s *validatedSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	v := max(1, s.version[r.URL.Path])
+	etag := fmt.Sprintf(`"v%d"`, v)
+	if r.Header.Get("If-None-Match") != "" {
+		s.conditional[r.URL.Path]++
+	}
+	match := r.Header.Get("If-None-Match") == etag
+	if match {
+		s.notModified++
+	}
+	s.mu.Unlock()
+	if r.URL.Path != "/robots.txt" {
+		w.Header().Set("ETag", etag)
+	}
+	if match {
+		s.testSite.mu.Lock()
+		s.testSite.hits[r.URL.Path]++
+		s.testSite.mu.Unlock()
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	s.testSite.ServeHTTP(w, r)
+}
+
+// change gives the page at p new content, and a new version.
+func (s *validatedSite) change(p, title, body string) {
+	s.mu.Lock()
+	s.version[p] = max(1, s.version[p]) + 1
+	s.mu.Unlock()
+	s.testSite.mu.Lock()
+	defer s.testSite.mu.Unlock()
+	s.testSite.page(p, title, body)
+}
+
+// TestRerunAsksWhatChanged runs a crawl three times through a Runner: the
+// second run asks for every page with the ETag the first stored, gets 304
+// for all of them, delivers nothing and still reaches the whole site
+// through the links it remembered; the third delivers the one page that
+// changed and the page it newly links to. A prune afterwards finds every
+// page still there.
+func TestRerunAsksWhatChanged(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+		site := newValidatedSite(40)
+		s, env := inMemory(site, "/", ModeCrawl)
+		s.MaxDepth = 100
+		c := open(t, s, env)
+		sink := &connectortest.Sink{}
+		store := &tributary.MemoryStore{}
+		r := &tributary.Runner{Store: store, Sink: sink, Now: func() time.Time { return now }}
+		first, err := r.Run(context.Background(), c, tributary.RunOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := sink.IDs()
+
+		sink.Reset()
+		now = now.Add(time.Hour)
+		second, err := r.Run(context.Background(), c, tributary.RunOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if second.Documents != 0 || len(sink.IDs()) != 0 {
+			t.Errorf("an unchanged site delivered %d documents again", second.Documents)
+		}
+		if second.Requests != first.Requests || site.notModified != len(all) {
+			t.Errorf("second run: %d requests (first %d), %d answered 304 of %d pages",
+				second.Requests, first.Requests, site.notModified, len(all))
+		}
+
+		// Page 39, a leaf, changes and links to a page the site did not have.
+		site.change("/n/39", "Page 39", `<p>New text.</p><a href="/n/19">up</a> <a href="/fresh">fresh</a>`)
+		site.page("/fresh", "Fresh", `<p>Fresh page.</p>`)
+		sink.Reset()
+		now = now.Add(time.Hour)
+		if _, err := r.Run(context.Background(), c, tributary.RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := sink.IDs(), []string{"http://site.test/fresh", "http://site.test/n/39"}; !slices.Equal(got, want) {
+			t.Errorf("third run delivered %q, want %q", got, want)
+		}
+
+		pr, err := r.Prune(context.Background(), c, tributary.PruneOptions{})
+		if err != nil || pr.Missing != 0 {
+			t.Errorf("prune: %d missing, error %v; the unchanged pages are all there", pr.Missing, err)
+		}
+	})
+}
+
+// TestRedeliverFetchesEverything shows that a run asked to redeliver sends
+// no validators, so the sink gets every page again.
+func TestRedeliverFetchesEverything(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+		site := newValidatedSite(10)
+		s, env := inMemory(site, "/", ModeCrawl)
+		c := open(t, s, env)
+		sink := &connectortest.Sink{}
+		r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, Now: func() time.Time { return now }}
+		if _, err := r.Run(context.Background(), c, tributary.RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		all := sink.IDs()
+		sink.Reset()
+		now = now.Add(time.Hour)
+		if _, err := r.Run(context.Background(), c, tributary.RunOptions{Full: true, Redeliver: true}); err != nil {
+			t.Fatal(err)
+		}
+		if got := sink.IDs(); !slices.Equal(got, all) || site.notModified != 0 {
+			t.Errorf("redelivered %d of %d pages; %d answered 304", len(got), len(all), site.notModified)
+		}
+	})
+}
+
+// TestRerunAfterACrashLosesNothing crashes the first run, resumes it, and
+// runs again: the pages whose validators a crash could have stored
+// without their documents are all delivered, and the rerun that follows
+// delivers nothing new and gets 304 for every page.
+func TestRerunAfterACrashLosesNothing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+		site := newValidatedSite(40)
+		s, env := inMemory(site, "/", ModeCrawl)
+		s.MaxDepth = 100
+		c := open(t, s, env)
+		sink := &connectortest.Sink{CrashAt: 3}
+		r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, BatchDocs: 4, Now: func() time.Time { return now }}
+		if _, err := r.Run(context.Background(), c, tributary.RunOptions{}); !errors.Is(err, connectortest.ErrSinkCrashed) {
+			t.Fatalf("first run: %v, want the sink's crash", err)
+		}
+		now = now.Add(time.Hour)
+		if _, err := r.Run(context.Background(), c, tributary.RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(sink.IDs()); got != 36 {
+			t.Errorf("delivered %d pages over the crash and the resume, want 36", got)
+		}
+		site.notModified = 0
+		now = now.Add(time.Hour)
+		res, err := r.Run(context.Background(), c, tributary.RunOptions{})
+		if err != nil || res.Documents != 0 || site.notModified != 36 {
+			t.Errorf("rerun: %d documents, %d answers 304, error %v", res.Documents, site.notModified, err)
+		}
+	})
+}
+
+// TestUnchangedRedirectKeepsItsID shows that a page reached through a
+// redirect and found unchanged still claims the URL it landed on, so a
+// link straight to that URL is not yielded as another page.
+func TestUnchangedRedirectKeepsItsID(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+		site := &validatedSite{testSite: newTestSite(), version: map[string]int{}, conditional: map[string]int{}}
+		site.page("/", "Home", `<a href="/old">old</a> <a href="/about">about</a>`)
+		site.page("/about", "About", `<a href="/new">new</a>`)
+		site.redirect("/old", "/new", http.StatusMovedPermanently)
+		site.page("/new", "New", `<p>Moved here.</p>`)
+		s, env := inMemory(site, "/", ModeCrawl)
+		c := open(t, s, env)
+		sink := &connectortest.Sink{}
+		r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, Now: func() time.Time { return now }}
+		for range 2 {
+			res, err := r.Run(context.Background(), c, tributary.RunOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Failures != 0 {
+				t.Errorf("%d failures", res.Failures)
+			}
+			now = now.Add(time.Hour)
+		}
+		if got := sink.Documents(); got != 3 {
+			t.Errorf("%d documents delivered, want the three pages once", got)
+		}
+		// The first run reached /new through /old; the second found /old
+		// unchanged, and so /new taken.
+		if n := site.hitsOf("/new"); n != 1 {
+			t.Errorf("/new fetched %d times, want once", n)
 		}
 	})
 }
