@@ -137,3 +137,26 @@ func TestHTMLEmptyMain(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Fallback text.", d.Sections[0].Text)
 }
+
+// BenchmarkHTML extracts the documentation fixtures, as the web connector
+// does (sections) and as the file connector does (one section).
+func BenchmarkHTML(b *testing.B) {
+	for _, tc := range docPages {
+		page, err := os.ReadFile("testdata/html/" + tc.file)
+		require.NoError(b, err)
+		for _, o := range []extract.HTMLOptions{{Sections: true}, {}} {
+			name := tc.file + "/one"
+			if o.Sections {
+				name = tc.file + "/sections"
+			}
+			b.Run(name, func(b *testing.B) {
+				b.SetBytes(int64(len(page)))
+				for b.Loop() {
+					if _, err := extract.HTML(page, "", o); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
