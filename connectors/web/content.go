@@ -226,6 +226,7 @@ func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool
 			fmt.Errorf("start URL %s %s", e.u.Redacted(), res.skip)))
 		return false
 	case res.unchanged:
+		r.c.log.Debug("web: not modified", "url", e.u.Redacted())
 		r.unchanged(e, res.memo)
 		return true
 	case res.skip != "":
@@ -267,8 +268,7 @@ func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool
 	if updated.IsZero() && res.pdf != nil {
 		updated = res.pdf.Updated
 	}
-	if !updated.IsZero() && !r.inWindow(updated) {
-		r.remember(e, res, "", false)
+	if !updated.IsZero() && !r.inWindow(updated) && res.memo == nil && !r.memoable(res) {
 		return true
 	}
 	if !yield(tributary.DocumentItem(r.document(id, updated, res)), nil) {

@@ -108,6 +108,9 @@
 // If-Modified-Since from the memo; a 304 answer means the sink already has
 // the page: it is not yielded again, its id stays taken, and the crawl
 // follows the links the memo holds, since the answer has no body. A page
+// answered in full with validators is yielded even when its dates lie
+// outside the window, so that it leaves a memo: the answer says it changed,
+// or it had no memo, and the runner drops it if the sink has it already. A page
 // without validators, or with more links than a 64 KiB memo holds, is
 // fetched in full each run. The memo is put after the page is yielded, so
 // the runner stores it only once the sink has the page: a crash can lose

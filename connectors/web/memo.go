@@ -102,6 +102,16 @@ func (r *run) remember(e entry, res result, id string, yielded bool) {
 	}
 }
 
+// memoable reports whether a page fetched in full can leave a memo: the
+// run keeps values and the server gave validators. Such a page is yielded
+// whatever its dates say, so that its memo is made: when it has one, the
+// full answer to the conditional request says it changed; when it has
+// none (delivered before the host kept values), the runner drops the page
+// as a repeat if the sink has it already.
+func (r *run) memoable(res result) bool {
+	return r.values != nil && (res.etag != "" || res.lastModRaw != "")
+}
+
 // unchanged commits a page the server said did not change since the memo
 // was made: it claims the id the page was yielded under and follows the
 // links it had, and yields nothing, since the sink has the page already.

@@ -89,6 +89,7 @@ type validatedSite struct {
 	version     map[string]int // path -> version, 1 unless changed
 	conditional map[string]int // requests naming an ETag, by path
 	notModified int
+	lastMod     time.Time // sent as every page's Last-Modified, when set
 }
 
 func newValidatedSite(n int) *validatedSite {
@@ -113,6 +114,9 @@ func (s *validatedSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	if r.URL.Path != "/robots.txt" {
 		w.Header().Set("ETag", etag)
+		if !s.lastMod.IsZero() {
+			w.Header().Set("Last-Modified", s.lastMod.Format(http.TimeFormat))
+		}
 	}
 	if match {
 		s.testSite.mu.Lock()
@@ -215,13 +219,13 @@ func TestRedeliverFetchesEverything(t *testing.T) {
 }
 
 // TestRerunAfterACrashLosesNothing crashes the first run, resumes it, and
-// runs again: the pages whose validators a crash could have stored
-// without their documents are all delivered, and the rerun that follows
-// delivers nothing new and gets 304 for every page.
+// runs again: every page is delivered, and every memo stored with the
+// checkpoint after its page, so the rerun gets 304 for every page.
 func TestRerunAfterACrashLosesNothing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 		site := newValidatedSite(40)
+		site.lastMod = now.Add(-30 * 24 * time.Hour) // before every poll window
 		s, env := inMemory(site, "/", ModeCrawl)
 		s.MaxDepth = 100
 		c := open(t, s, env)
@@ -278,6 +282,70 @@ func TestUnchangedRedirectKeepsItsID(t *testing.T) {
 		// unchanged, and so /new taken.
 		if n := site.hitsOf("/new"); n != 1 {
 			t.Errorf("/new fetched %d times, want once", n)
+		}
+	})
+}
+
+// TestChangeBehindAnOldLastModified changes a page's content and ETag but
+// not its Last-Modified, which lies before the next window: the server
+// said the page changed, so the rerun delivers it.
+func TestChangeBehindAnOldLastModified(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+		site := newValidatedSite(10)
+		site.lastMod = now.Add(-30 * 24 * time.Hour)
+		s, env := inMemory(site, "/", ModeCrawl)
+		c := open(t, s, env)
+		sink := &connectortest.Sink{}
+		r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, Now: func() time.Time { return now }}
+		if _, err := r.Run(context.Background(), c, tributary.RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		site.change("/n/9", "Page 9", `<p>Edited.</p>`)
+		sink.Reset()
+		now = now.Add(time.Hour)
+		if _, err := r.Run(context.Background(), c, tributary.RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := sink.IDs(), []string{"http://site.test/n/9"}; !slices.Equal(got, want) {
+			t.Errorf("delivered %q, want %q", got, want)
+		}
+	})
+}
+
+// valuelessStore is a Store that keeps no Values, as a host's own Store
+// or an older database might.
+type valuelessStore struct{ tributary.Store }
+
+// TestMemosMadeAfterAnUpgrade runs a crawl over a Store that keeps no
+// values, then over one that does: the pages, whose Last-Modified lies
+// before the window, are yielded once more to leave their memos (the
+// runner drops them as repeats), and the next run gets 304 for each.
+func TestMemosMadeAfterAnUpgrade(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+		site := newValidatedSite(20)
+		site.lastMod = now.Add(-30 * 24 * time.Hour)
+		s, env := inMemory(site, "/", ModeCrawl)
+		s.MaxDepth = 100
+		c := open(t, s, env)
+		store := &tributary.MemoryStore{}
+		sink := &connectortest.Sink{}
+		old := &tributary.Runner{Store: valuelessStore{store}, Sink: sink, Now: func() time.Time { return now }}
+		if _, err := old.Run(context.Background(), c, tributary.RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		r := &tributary.Runner{Store: store, Sink: sink, Now: func() time.Time { return now }}
+		for run := range 2 {
+			site.notModified = 0
+			now = now.Add(time.Hour)
+			res, err := r.Run(context.Background(), c, tributary.RunOptions{})
+			if err != nil || res.Documents != 0 {
+				t.Errorf("run %d: %d documents, error %v", run, res.Documents, err)
+			}
+		}
+		if pages := len(sink.IDs()); site.notModified != pages {
+			t.Errorf("%d answers 304 of %d pages", site.notModified, pages)
 		}
 	})
 }
