@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/tributary-dev/tributary"
-	"github.com/tributary-dev/tributary/jsonl"
 )
 
 // errPruneRefused is the runner's refusal to prune.
@@ -23,6 +22,7 @@ const maxLoggedFailures = 20
 // runFlags are the flags of `run` and `prune` that shape the runner.
 type runFlags struct {
 	out         string
+	sink        string
 	force       bool
 	maxShare    float64
 	lookback    time.Duration
@@ -34,6 +34,7 @@ type runFlags struct {
 
 func (f *runFlags) outFlag(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "out", "", "append JSON lines to `file` instead of writing them to stdout")
+	sinkFlag(fs, &f.sink)
 }
 
 func (f *runFlags) pruneFlags(fs *flag.FlagSet) {
@@ -45,7 +46,7 @@ func (a *app) cmdRun(args []string) int {
 	var o options
 	var rf runFlags
 	var opts tributary.RunOptions
-	fs := a.newFlagSet("run", "run SOURCE --config FILE [--full | --since T] [--out FILE] [--prune] [--state DB] [--instance NAME]")
+	fs := a.newFlagSet("run", "run SOURCE --config FILE [--full | --since T] [--out FILE | --sink URL] [--prune] [--state DB] [--instance NAME]")
 	o.configFlags(fs)
 	o.stateFlags(fs)
 	o.logFlags(fs, a.stderrTTY)
@@ -106,26 +107,29 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 	if err != nil {
 		return nil, nil, err
 	}
-	path, err := a.statePath(o)
+	db, err := a.openState(o)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := a.openStore(o)
+	st, unlock, err := db.hold(a.ctx, instance)
 	if err != nil {
-		return nil, nil, err
-	}
-	unlock, err := lockInstance(path, instance)
-	if err != nil {
-		_ = st.Close()
+		_ = db.Close()
 		return nil, nil, err
 	}
 	out, closeOut, err := a.output(rf.out)
 	if err != nil {
 		unlock()
-		_ = st.Close()
+		_ = db.Close()
 		return nil, nil, err
 	}
-	if rf.out == "" && a.stdoutTTY {
+	sink, closeSink, err := a.sink(rf, out)
+	if err != nil {
+		closeOut()
+		unlock()
+		_ = db.Close()
+		return nil, nil, err
+	}
+	if rf.out == "" && rf.sink == "" && a.stdoutTTY {
 		s.disp.noProgress()
 	}
 	lookback := rf.lookback
@@ -138,7 +142,7 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 	}
 	r := &tributary.Runner{
 		Store:       st,
-		Sink:        jsonl.NewSink(out, jsonl.Options{Sync: rf.out != ""}),
+		Sink:        sink,
 		Instance:    instance,
 		BatchDocs:   rf.batch,
 		BatchAge:    batchAge,
@@ -150,8 +154,8 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 			s.disp.status(progressLine(p), p.Done)
 		},
 	}
-	s.log.Debug("state", "instance", instance, "database", path)
-	return r, func() { closeOut(); _ = st.Close(); unlock() }, nil
+	s.log.Debug("state", "instance", instance, "database", db.describe())
+	return r, func() { closeSink(); closeOut(); unlock(); _ = db.Close() }, nil
 }
 
 // output opens where documents go: stdout, or a file appended to. A file

@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/tributary-dev/tributary"
-	"github.com/tributary-dev/tributary/sqlitestore"
 )
 
 // options are the flags subcommands share.
@@ -33,7 +32,7 @@ func (o *options) configFlags(fs *flag.FlagSet) {
 }
 
 func (o *options) stateFlags(fs *flag.FlagSet) {
-	fs.StringVar(&o.state, "state", "", "state database `file` (default: $TRIBUTARY_STATE or the user's state directory)")
+	fs.StringVar(&o.state, "state", "", "state database: an SQLite `file`, or a postgres:// URL shared by many workers (default: $TRIBUTARY_STATE or the user's state directory)")
 	fs.StringVar(&o.instance, "instance", "", "instance `name` keying the state (default: the configuration file's absolute path)")
 }
 
@@ -167,7 +166,7 @@ func (a *app) refreshed(s *session, o *options, red *redactor) (*refreshed, stri
 	if err != nil {
 		return nil, "", err
 	}
-	path, err := a.statePath(o)
+	path, err := a.localStatePath(o)
 	if err != nil {
 		return nil, "", err
 	}
@@ -210,6 +209,21 @@ func (a *app) statePath(o *options) (string, error) {
 	if p, ok := a.lookupEnv("TRIBUTARY_STATE"); ok && p != "" {
 		return p, nil
 	}
+	return a.defaultStatePath()
+}
+
+// localStatePath is the state file that files kept beside the state (the
+// credentials a connector refreshed) are named after: with the state in
+// PostgreSQL, which holds no credentials, the default state file.
+func (a *app) localStatePath(o *options) (string, error) {
+	p, err := a.statePath(o)
+	if err != nil || !isPostgres(p) {
+		return p, err
+	}
+	return a.defaultStatePath()
+}
+
+func (a *app) defaultStatePath() (string, error) {
 	if d, ok := a.lookupEnv("XDG_STATE_HOME"); ok && filepath.IsAbs(d) {
 		return filepath.Join(d, "tributary", "state.db"), nil
 	}
@@ -229,18 +243,6 @@ func (a *app) statePath(o *options) (string, error) {
 		return "", fmt.Errorf("find the state directory (set --state or TRIBUTARY_STATE): %w", err)
 	}
 	return filepath.Join(dir, "tributary", "state.db"), nil
-}
-
-// openStore opens (creating) the state database.
-func (a *app) openStore(o *options) (*sqlitestore.Store, error) {
-	path, err := a.statePath(o)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create state directory: %w", err)
-	}
-	return sqlitestore.Open(a.ctx, path)
 }
 
 // fail prints err on w (configuration problems one per line, with their
