@@ -73,7 +73,7 @@ func HTML(b []byte, contentType string, o HTMLOptions) (*HTMLDoc, error) {
 	}
 	root, err := html.Parse(r)
 	if err != nil {
-		return nil, fmt.Errorf("%w: html: %w", ErrUndecodable, err)
+		return nil, fmt.Errorf("%w: %w", ErrUndecodable, err) // "html: ..."
 	}
 	d := &HTMLDoc{}
 	w := &htmlWalker{o: o, max: Limits{MaxText: o.MaxText}.maxText(), d: d}

@@ -160,3 +160,11 @@ func BenchmarkHTML(b *testing.B) {
 		}
 	}
 }
+
+// TestHTMLTooDeep fails a page nested deeper than the parser's bound with
+// ErrUndecodable, naming the problem once.
+func TestHTMLTooDeep(t *testing.T) {
+	_, err := extract.HTML([]byte(strings.Repeat("<div>", 10_000)+"x"), "", extract.HTMLOptions{})
+	require.ErrorIs(t, err, extract.ErrUndecodable)
+	assert.Equal(t, 1, strings.Count(err.Error(), "html:"), err.Error())
+}
