@@ -36,7 +36,7 @@ type Batcher struct {
 	BatchBytes int
 	BatchAge   time.Duration
 	// Repeats is how a document delivered before is recognised; Redeliver
-	// hands the sink every document all the same.
+	// hands the sink every document all the same (and blinds Values).
 	Repeats   RepeatRule
 	Redeliver bool
 	// FailureBudget is how many Failures Add accepts: one more makes it

@@ -102,7 +102,8 @@ type RunOptions struct {
 	// of the last good window less the lookback. It excludes Full.
 	Since time.Time
 	// Redeliver hands the sink every document, even those the inventory
-	// holds unchanged.
+	// holds unchanged; the connector's Values read as empty, so that it
+	// does not skip what it remembers as unchanged either.
 	Redeliver bool
 }
 
