@@ -53,6 +53,10 @@ var ErrTooManyFailures = errors.New("too many failures")
 // changed. In a batch, nodes come before the
 // documents that name them, and no id is both upserted and deleted.
 //
+// When the Store is a ValueStore, the connector finds the run's Values in
+// its context (ValuesFrom): its memory of earlier runs, such as the
+// validators of the pages a crawler fetched, committed with the batches.
+//
 // Only Store and Sink are required. A Runner drives one connector instance;
 // Run and Prune must not overlap for the same instance.
 type Runner struct {
