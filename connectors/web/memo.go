@@ -87,9 +87,13 @@ func (r *run) remember(e entry, res result, id string, yielded bool) {
 		m.ID = id
 	}
 	if p := res.page; p != nil && !p.nofollow {
+		// Each link once, in the order the page has them, so that a 304
+		// admits what the full page did, in the same order.
+		seen := make(map[string]bool, len(p.links))
 		for _, l := range p.links {
-			if r.site.contains(l) {
-				m.Links = append(m.Links, pathOf(fetchURL(l)))
+			if lp := pathOf(fetchURL(l)); r.site.contains(l) && !seen[lp] {
+				seen[lp] = true
+				m.Links = append(m.Links, lp)
 			}
 		}
 	}
