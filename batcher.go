@@ -36,7 +36,7 @@ type Batcher struct {
 	BatchBytes int
 	BatchAge   time.Duration
 	// Repeats is how a document delivered before is recognised; Redeliver
-	// hands the sink every document all the same.
+	// hands the sink every document all the same (and blinds Values).
 	Repeats   RepeatRule
 	Redeliver bool
 	// FailureBudget is how many Failures Add accepts: one more makes it
@@ -60,6 +60,8 @@ type Batcher struct {
 	bytes int        // their sum
 	since time.Time  // when the batch's first entry arrived; zero when empty
 	count int        // entries since the batch's first, for reading the clock
+
+	vals *pendingValues // made by Values
 
 	// Delivered or met, not yet committed.
 	upserts  []InventoryEntry
@@ -87,6 +89,22 @@ type Tally struct {
 
 // Tally returns what b delivered and met so far.
 func (b *Batcher) Tally() Tally { return b.tally }
+
+// Values returns the connector Values of the stream b takes, for the host
+// to hand the connector with WithValues: reads go to the Store, and puts
+// are stored with b's next commit. It is nil when the Store is not a
+// ValueStore. Under Redeliver reads find nothing, so that a connector
+// fetches everything again.
+func (b *Batcher) Values() Values {
+	if b.vals == nil {
+		vs, ok := b.Store.(ValueStore)
+		if !ok {
+			return nil
+		}
+		b.vals = &pendingValues{store: vs, instance: b.Instance, blind: b.Redeliver}
+	}
+	return b.vals
+}
 
 // ageEvery is how many entries pass between two readings of the clock for
 // the batch's age besides those at checkpoints: a reading costs about as
@@ -323,7 +341,7 @@ func (b *Batcher) keepDocuments(keep func(*Document) bool) {
 // commit stores next with the inventory changes and failures gathered since
 // the previous commit, in one atomic Commit.
 func (b *Batcher) commit(ctx context.Context, next State) error {
-	c := Commit{State: next, Upserts: b.upserts, Removals: b.removals, Failures: b.failures}
+	c := Commit{State: next, Upserts: b.upserts, Removals: b.removals, Failures: b.failures, Values: b.vals.take()}
 	if err := b.Store.Commit(ctx, b.Instance, c); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}

@@ -97,6 +97,24 @@ type CheckpointConnector interface {
 	LoadFromCheckpoint(ctx context.Context, start, end time.Time, cp Checkpoint) iter.Seq2[Item, error]
 }
 
+// WholePassConnector is implemented by a connector whose every window reads
+// the whole source, as a crawler does (it must fetch a page to learn
+// whether it changed): a window costs as much as a full load, whatever its
+// bounds. A run that resumes such a connector's interrupted window ends
+// with that window instead of opening another, so finishing the work of an
+// interrupted run costs one pass, not two; the next run opens a new window.
+type WholePassConnector interface {
+	Connector
+	// WholePass reports whether every window reads the whole source.
+	WholePass() bool
+}
+
+// wholePass reports whether c says every window reads the whole source.
+func wholePass(c Connector) bool {
+	w, ok := c.(WholePassConnector)
+	return ok && w.WholePass()
+}
+
 // Capabilities lists what a connector can do.
 type Capabilities struct {
 	Load       bool `json:"load"`

@@ -53,6 +53,10 @@ var ErrTooManyFailures = errors.New("too many failures")
 // changed. In a batch, nodes come before the
 // documents that name them, and no id is both upserted and deleted.
 //
+// When the Store is a ValueStore, the connector finds the run's Values in
+// its context (ValuesFrom): its memory of earlier runs, such as the
+// validators of the pages a crawler fetched, committed with the batches.
+//
 // Only Store and Sink are required. A Runner drives one connector instance;
 // Run and Prune must not overlap for the same instance.
 type Runner struct {
@@ -102,7 +106,8 @@ type RunOptions struct {
 	// of the last good window less the lookback. It excludes Full.
 	Since time.Time
 	// Redeliver hands the sink every document, even those the inventory
-	// holds unchanged.
+	// holds unchanged; the connector's Values read as empty, so that it
+	// does not skip what it remembers as unchanged either.
 	Redeliver bool
 }
 
@@ -156,7 +161,9 @@ type Result struct {
 // run or with opts.Full, and otherwise [last good end - lookback, now) (or
 // [opts.Since, now)). A connector that
 // can neither poll nor stream from a checkpoint is loaded in full each time;
-// documents it yields unchanged are dropped as repeats.
+// documents it yields unchanged are dropped as repeats. A run that resumed
+// an interrupted window opens no new one when the connector can only load
+// in full or is a WholePassConnector: that would be a second full pass.
 //
 // Failures are recorded and the run goes on until there are more than
 // MaxFailures. Any other error from the connector, the sink or the store

@@ -50,6 +50,9 @@ func (r *Runner) newRun(ctx context.Context, c Connector, opts RunOptions) *run 
 			}
 		},
 	}
+	if v := ru.b.Values(); v != nil {
+		ru.ctx = WithValues(ru.ctx, v)
+	}
 	ru.prog.Instance = ru.instance
 	return ru
 }
@@ -71,8 +74,8 @@ func (ru *run) run() error {
 			}
 			return err
 		}
-		if !ru.poll {
-			return nil
+		if !ru.poll || wholePass(ru.c) {
+			return nil // a new window would be a whole pass again
 		}
 	}
 	w, full, ok, err := ru.r.nextWindow(ru.b.State, ru.opts, ru.poll)

@@ -76,6 +76,9 @@ type Commit struct {
 	Removals []string
 	// Failures are failures reported since the previous commit.
 	Failures []*Failure
+	// Values are the connector Values put since the previous commit, a
+	// nil value for a key deleted. Only a ValueStore is given any.
+	Values map[string][]byte
 }
 
 // Store persists runner state per connector instance. Implementations must
@@ -112,6 +115,7 @@ type memInstance struct {
 	inventory inventory
 	marks     map[string]int64 // prune listing that last saw each id
 	failures  []*Failure
+	values    memValues
 }
 
 // inventory holds entries in fixed-size blocks, found through a map of
@@ -175,7 +179,7 @@ func (m *MemoryStore) instance(name string) *memInstance {
 	}
 	in := m.instances[name]
 	if in == nil {
-		in = &memInstance{marks: make(map[string]int64)}
+		in = &memInstance{marks: make(map[string]int64), values: make(memValues)}
 		m.instances[name] = in
 	}
 	return in
@@ -211,7 +215,18 @@ func (m *MemoryStore) Commit(ctx context.Context, instance string, c Commit) err
 		delete(in.marks, id)
 	}
 	in.failures = append(in.failures, c.Failures...)
+	in.values.apply(c.Values)
 	return nil
+}
+
+// Values implements ValueStore.
+func (m *MemoryStore) Values(ctx context.Context, instance string, keys []string) (map[string][]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.instance(instance).values.get(keys), nil
 }
 
 // Lookup implements Store.
@@ -301,4 +316,4 @@ func (m *MemoryStore) Failures(instance string) []*Failure {
 	return slices.Clone(m.instance(instance).failures)
 }
 
-var _ Store = (*MemoryStore)(nil)
+var _ ValueStore = (*MemoryStore)(nil)

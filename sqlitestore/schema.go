@@ -55,10 +55,17 @@ var migrations = []string{
 		gen         INTEGER NOT NULL,
 		PRIMARY KEY (instance_id, id)
 	) WITHOUT ROWID;`,
+	// Version 2: connector values (tributary.ValueStore).
+	`CREATE TABLE connector_values (
+		instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+		key         TEXT NOT NULL,
+		value       BLOB NOT NULL,
+		PRIMARY KEY (instance_id, key)
+	) WITHOUT ROWID;`,
 }
 
 // SchemaVersion is the schema version this build writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrate brings the database's schema up to SchemaVersion, one step per
 // transaction, and refuses a database written by a newer build.

@@ -44,7 +44,7 @@ type Store struct {
 	db *sql.DB
 }
 
-var _ tributary.Store = (*Store)(nil)
+var _ tributary.ValueStore = (*Store)(nil)
 
 // Open opens (creating if needed) the database at path and migrates its
 // schema. The directory holding path must exist.
@@ -113,8 +113,63 @@ func (s *Store) Commit(ctx context.Context, instance string, c tributary.Commit)
 		if err := writeInventory(ctx, tx, id, c.Upserts, c.Removals); err != nil {
 			return err
 		}
-		return writeFailures(ctx, tx, id, c.Failures)
+		if err := writeFailures(ctx, tx, id, c.Failures); err != nil {
+			return err
+		}
+		return writeValues(ctx, tx, id, c.Values)
 	}, "commit to "+instance)
+}
+
+func writeValues(ctx context.Context, tx *sql.Tx, id int64, values map[string][]byte) error {
+	for k, v := range values {
+		var err error
+		if v == nil {
+			_, err = tx.ExecContext(ctx, `DELETE FROM connector_values WHERE instance_id = ? AND key = ?`, id, k)
+		} else {
+			_, err = tx.ExecContext(ctx, `
+				INSERT INTO connector_values (instance_id, key, value) VALUES (?, ?, ?)
+				ON CONFLICT (instance_id, key) DO UPDATE SET value = excluded.value`, id, k, v)
+		}
+		if err != nil {
+			return fmt.Errorf("write connector values: %w", err)
+		}
+	}
+	return nil
+}
+
+// Values implements tributary.ValueStore.
+func (s *Store) Values(ctx context.Context, instance string, keys []string) (map[string][]byte, error) {
+	if len(keys) == 0 {
+		return nil, ctx.Err()
+	}
+	list, err := json.Marshal(keys)
+	if err != nil {
+		return nil, fmt.Errorf("read connector values of %s: %w", instance, err)
+	}
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT v.key, v.value FROM connector_values v
+		JOIN instances i ON i.id = v.instance_id
+		WHERE i.name = ? AND v.key IN (SELECT value FROM json_each(?))`, instance, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("read connector values of %s: %w", instance, err)
+	}
+	defer rows.Close()
+	var out map[string][]byte
+	for rows.Next() {
+		var k string
+		var v []byte
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, fmt.Errorf("read connector values of %s: %w", instance, err)
+		}
+		if out == nil {
+			out = make(map[string][]byte)
+		}
+		out[k] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read connector values of %s: %w", instance, err)
+	}
+	return out, nil
 }
 
 func writeState(ctx context.Context, tx *sql.Tx, id int64, st tributary.State) error {

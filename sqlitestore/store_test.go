@@ -124,3 +124,26 @@ func TestOpenBadPath(t *testing.T) {
 	_, err := sqlitestore.Open(t.Context(), notDB)
 	assert.Error(t, err)
 }
+
+// A database of schema version 1 keeps its inventory and gains the
+// connector values table when a newer build opens it.
+func TestMigrateFromVersion1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	s := open(t, path)
+	require.NoError(t, s.Commit(t.Context(), "i", tributary.Commit{Upserts: []tributary.InventoryEntry{{ID: "a", Hash: "h"}}}))
+	require.NoError(t, s.Close())
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	_, err = db.Exec(`DROP TABLE connector_values; PRAGMA user_version = 1`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	s = open(t, path)
+	n, err := s.Count(t.Context(), "i")
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	require.NoError(t, s.Commit(t.Context(), "i", tributary.Commit{Values: map[string][]byte{"k": []byte("v")}}))
+	got, err := s.Values(t.Context(), "i", []string{"k"})
+	require.NoError(t, err)
+	assert.Equal(t, map[string][]byte{"k": []byte("v")}, got)
+}

@@ -25,6 +25,8 @@ type result struct {
 	seq         int
 	final       *url.URL // the URL that answered after in-site redirects
 	lastMod     time.Time
+	lastModRaw  string // the Last-Modified header, as sent
+	etag        string // the ETag header
 	contentType string
 	page        *page          // an HTML page
 	text        string         // a plain-text page
@@ -32,6 +34,8 @@ type result struct {
 	sitemap     []sitemapEntry // a sitemap's entries
 	skip        string         // why the entry is left alone, when it is
 	err         error          // why the entry failed, when it did
+	memo        *memo          // the page's memo, when the request was conditional on it
+	unchanged   bool           // the server said the page did not change since the memo
 }
 
 // Rough sizes, in bytes, of what a result holds besides its strings: the
@@ -50,7 +54,7 @@ func (res *result) weight() int64 {
 	if p := res.page; p != nil {
 		n += len(p.title)
 		for _, s := range p.sections {
-			n += textOverhead + len(s.heading) + len(s.anchor) + len(s.text)
+			n += textOverhead + len(s.Heading) + len(s.Link) + len(s.Text)
 		}
 		for _, l := range p.links {
 			n += urlOverhead + len(l.Scheme) + len(l.Host) + len(l.Path) + len(l.RawPath) + len(l.RawQuery)
@@ -64,6 +68,11 @@ func (res *result) weight() int64 {
 	}
 	for _, e := range res.sitemap {
 		n += textOverhead + len(e.loc)
+	}
+	if m := res.memo; m != nil {
+		for _, l := range m.Links {
+			n += textOverhead + len(l)
+		}
 	}
 	return int64(n)
 }
@@ -87,14 +96,23 @@ func (r *run) fetch(ctx context.Context, seq int, e entry) result {
 	if e.sitemap {
 		limit = maxSitemapBytes
 	}
-	var since time.Time
-	if r.c.s.Mode == ModeSitemap && !e.sitemap && e.lastmod.IsZero() {
-		// A page listed without a lastmod: let the server say whether it
-		// changed in the window. (A crawl needs every page's links, so it
-		// never asks.)
-		since = r.start
+	var cond conditions
+	if !e.sitemap {
+		cond.memo = r.recall(ctx, e.key)
 	}
-	resp, err := r.get(ctx, e.u, limit, since)
+	if cond.memo == nil && r.c.s.Mode == ModeSitemap && !e.sitemap && e.lastmod.IsZero() {
+		// A page listed without a lastmod: let the server say whether it
+		// changed in the window. (A crawl needs every page's links, so
+		// without a memo that holds them it never asks.)
+		cond.since = r.start
+	}
+	resp, err := r.get(ctx, e.u, limit, cond)
+	switch {
+	case errors.Is(err, errNotModified) && cond.memo != nil:
+		return result{memo: cond.memo, unchanged: true}
+	case errors.Is(err, errNotModified):
+		return result{skip: "not modified since the window's start"}
+	}
 	if skip, ok := errors.AsType[*skipError](err); ok {
 		return result{skip: skip.reason}
 	}
@@ -108,20 +126,20 @@ func (r *run) fetch(ctx context.Context, seq int, e entry) result {
 		}
 		return result{final: resp.url, sitemap: entries}
 	}
-	return r.read(resp)
+	res := r.read(resp)
+	res.memo = cond.memo
+	return res
 }
 
 // read extracts a fetched page by its content type, and applies the
 // X-Robots-Tag header.
 func (r *run) read(resp *response) result {
-	res := result{final: resp.url, lastMod: lastModified(resp.header), contentType: contentType(resp)}
+	res := result{final: resp.url, lastMod: lastModified(resp.header), contentType: contentType(resp),
+		lastModRaw: resp.header.Get("Last-Modified"), etag: resp.header.Get("ETag")}
 	switch res.contentType {
 	case "text/html", "application/xhtml+xml":
-		body, err := charset.NewReader(bytes.NewReader(resp.body), resp.header.Get("Content-Type"))
-		if err == nil {
-			res.page, err = parsePage(body, resp.url, !r.slim)
-		}
-		if err != nil {
+		var err error
+		if res.page, err = parsePage(resp.body, resp.header.Get("Content-Type"), resp.url, !r.slim); err != nil {
 			res.err = fmt.Errorf("html: %w", err)
 		}
 	case "text/plain", "text/markdown", "text/x-markdown":
@@ -207,8 +225,13 @@ func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool
 		yield(tributary.Item{}, tributary.NewError("web: crawl", tributary.ErrInvalidConfig,
 			fmt.Errorf("start URL %s %s", e.u.Redacted(), res.skip)))
 		return false
+	case res.unchanged:
+		r.c.log.Debug("web: not modified", "url", e.u.Redacted())
+		r.unchanged(e, res.memo)
+		return true
 	case res.skip != "":
 		r.c.log.Debug("web: skipped", "url", e.u.Redacted(), "reason", res.skip)
+		r.remember(e, res, "", false)
 		return true
 	case e.sitemap:
 		if len(res.sitemap) == maxSitemapEntries {
@@ -230,10 +253,12 @@ func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool
 	if p := res.page; p != nil && p.refresh != nil && r.site.contains(p.refresh) && key(p.refresh) != key(res.final) {
 		// An immediate meta refresh is a redirect that HTML makes.
 		r.admit(p.refresh, e.depth, false, e.lastmod, false)
+		r.remember(e, res, "", false)
 		return true
 	}
 	id, ok := r.identify(e, res)
 	if !ok {
+		r.remember(e, res, "", false)
 		return true
 	}
 	updated := e.lastmod
@@ -243,10 +268,14 @@ func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool
 	if updated.IsZero() && res.pdf != nil {
 		updated = res.pdf.Updated
 	}
-	if !updated.IsZero() && !r.inWindow(updated) {
+	if !updated.IsZero() && !r.inWindow(updated) && res.memo == nil && !r.memoable(res) {
 		return true
 	}
-	return yield(tributary.DocumentItem(r.document(id, updated, res)), nil)
+	if !yield(tributary.DocumentItem(r.document(id, updated, res)), nil) {
+		return false
+	}
+	r.remember(e, res, id, true) // after the yield: stored once the sink has the page
+	return true
 }
 
 // identify returns the id a fetched page is yielded under: its own key, or
@@ -301,12 +330,8 @@ func (r *run) document(id string, updated time.Time, res result) *tributary.Docu
 	if res.page != nil {
 		d.Title = res.page.title
 		for _, s := range res.page.sections {
-			link := id
-			if s.anchor != "" {
-				link += "#" + url.PathEscape(s.anchor)
-			}
-			d.Sections = append(d.Sections, tributary.Section{
-				Kind: tributary.SectionText, Link: link, Heading: s.heading, Text: s.text})
+			s.Link = id + s.Link
+			d.Sections = append(d.Sections, s)
 		}
 	} else if res.pdf != nil && !r.slim {
 		d.Title = res.pdf.Title

@@ -47,6 +47,7 @@ type run struct {
 	checkpoints bool
 	robots      *robotstxt.Group // nil: everything allowed
 	slots       *slots           // nil outside loop: Validate and robots.txt
+	values      tributary.Values // the host's memory of earlier runs; nil: none
 
 	queue    []entry
 	seen     map[uint64]struct{}

@@ -45,8 +45,9 @@
 //
 // A document's ID is the page's normalised URL: scheme and host in lower
 // case, no default port, no fragment, dot segments resolved, and no
-// trailing slash except for the root, so "/a", "/a/" and "/a#top" are one
-// page. A page that redirects within the site (by HTTP or by an immediate
+// trailing slash except for the root, and no default document name
+// (index.html, index.htm, index.php, default.html and the like), so "/a",
+// "/a/", "/a/index.html" and "/a#top" are one page, fetched once. A page that redirects within the site (by HTTP or by an immediate
 // <meta http-equiv="refresh">) is yielded under the URL it lands on, and a
 // page whose <link rel="canonical"> names another URL of the site is
 // yielded under that URL; when that URL was already admitted, the page is a
@@ -55,10 +56,14 @@
 // http to https), the run fails with ErrInvalidConfig naming the target, so
 // the setting can be corrected.
 //
-// The text is the page's readable text: scripts, styles, navigation,
-// asides and the page's own header and footer are dropped (a header inside
-// an article is kept). Each heading starts a section whose link points at
-// the heading's anchor when it has one. The title comes from <title>, else
+// The text is the page's readable text, read by the same extractor as the
+// file connector's HTML files: the page's <main> when it marks one, without
+// scripts, styles, navigation (sidebars, tables of contents, breadcrumbs,
+// prev/next bars), asides, the page's own header and footer (a header
+// inside an article is kept), "Skip to content" links and the permalink
+// anchors (¶, #) of headings. Each heading starts a section whose link
+// points at the heading's anchor when it has one. Links are followed
+// wherever they are, navigation included. The title comes from <title>, else
 // the first <h1>; SemanticID is the title, else the URL. Plain-text pages
 // are one section. PDFs linked from the site are read too, one section per
 // page linked as "#page=N", titled from their information dictionary (with
@@ -95,6 +100,24 @@
 // as Load (only fetching tells a page's links, redirects and status) but
 // extracts no text, so it admits exactly what Load admits.
 //
+// When the host keeps tributary.Values (a tributary.Runner over a Store
+// that is a tributary.ValueStore, as MemoryStore and sqlitestore are),
+// each page yielded leaves a memo there: the ETag and Last-Modified the
+// server sent, the id it was yielded under and the in-site links it
+// had. The next run asks for the page with If-None-Match and
+// If-Modified-Since from the memo; a 304 answer means the sink already has
+// the page: it is not yielded again, its id stays taken, and the crawl
+// follows the links the memo holds, since the answer has no body. A page
+// answered in full with validators is yielded even when its dates lie
+// outside the window, so that it leaves a memo: the answer says it changed,
+// or it had no memo, and the runner drops it if the sink has it already. A page
+// without validators, or with more links than a 64 KiB memo holds, is
+// fetched in full each run. The memo is put after the page is yielded, so
+// the runner stores it only once the sink has the page: a crash can lose
+// a memo (the page is then fetched in full), never keep one for a page the
+// sink lacks. Slim listings, and runs that redeliver, send no validators
+// and see every page.
+//
 // Pages are fetched concurrently but committed in the order they were
 // found, so a run over an unchanged site yields the same pages in the same
 // order, however its answers are timed. While the oldest page not yet
@@ -121,5 +144,7 @@
 // long) is not emitted; the crawl goes on, and a crash resumes from the
 // last checkpoint that fitted. Pages fetched ahead but not yet committed
 // when a run stops are in its last checkpoint's frontier, and a resumed
-// crawl fetches them again.
+// crawl fetches them again. The connector is a tributary.WholePassConnector:
+// a tributary.Runner that resumes an interrupted crawl ends the run when
+// that crawl is done, rather than starting a second one for a new window.
 package web

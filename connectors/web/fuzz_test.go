@@ -21,7 +21,7 @@ func FuzzParsePage(f *testing.F) {
 	}
 	base, _ := url.Parse("http://example.com/dir/page")
 	f.Fuzz(func(t *testing.T, doc string) {
-		p, err := parsePage(bytes.NewReader([]byte(doc)), base, true)
+		p, err := parsePage([]byte(doc), "", base, true)
 		if err != nil {
 			return
 		}
@@ -32,7 +32,7 @@ func FuzzParsePage(f *testing.F) {
 			_ = key(l)
 		}
 		for _, s := range p.sections {
-			if !utf8.ValidString(s.text) || !utf8.ValidString(s.heading) {
+			if !utf8.ValidString(s.Text) || !utf8.ValidString(s.Heading) {
 				t.Errorf("invalid UTF-8 in section %q", s)
 			}
 		}

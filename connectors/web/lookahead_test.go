@@ -187,7 +187,7 @@ func pageWeight(t *testing.T, title, text string) int64 {
 	t.Helper()
 	u, _ := url.Parse("http://site.test/p/1")
 	html := fmt.Sprintf("<!doctype html><html><head><title>%s</title></head><body>%s</body></html>", title, wideBody(text))
-	p, err := parsePage(strings.NewReader(html), u, true)
+	p, err := parsePage([]byte(html), "", u, true)
 	if err != nil {
 		t.Fatal(err)
 	}

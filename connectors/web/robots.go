@@ -22,7 +22,7 @@ const maxRobotsBytes = 500 << 10
 // allows everything, as crawlers commonly do.
 func (r *run) fetchRobots(ctx context.Context) (*robotstxt.RobotsData, error) {
 	u := r.c.start.ResolveReference(&url.URL{Path: "/robots.txt"})
-	resp, err := r.get(ctx, u, maxRobotsBytes, time.Time{})
+	resp, err := r.get(ctx, u, maxRobotsBytes, conditions{})
 	_, skipped := errors.AsType[*skipError](err)
 	switch {
 	case err == nil:

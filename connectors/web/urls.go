@@ -80,11 +80,23 @@ func resolveDots(p string) string {
 	return c
 }
 
+// defaultDocuments are the names under which servers answer for a
+// folder: "/docs/index.html" is the page "/docs/" is.
+var defaultDocuments = map[string]bool{
+	"index.html": true, "index.htm": true, "index.xhtml": true, "index.shtml": true,
+	"index.php": true, "default.html": true, "default.htm": true, "default.asp": true,
+	"default.aspx": true,
+}
+
 // key returns the normalised URL that identifies a page: the fetch form
-// with the trailing slash of a non-root path removed. It is the document
-// id, so the same page reached as "/a", "/a/" or "/a#top" has one id.
+// without a default document's name and with the trailing slash of a
+// non-root path removed. It is the document id, so the same page reached
+// as "/a", "/a/", "/a/index.html" or "/a#top" has one id.
 func key(u *url.URL) string {
 	v := fetchURL(u)
+	if dir, name := path.Split(v.Path); defaultDocuments[strings.ToLower(name)] {
+		v.Path, v.RawPath = dir, ""
+	}
 	if len(v.Path) > 1 && strings.HasSuffix(v.Path, "/") {
 		v.Path = strings.TrimRight(v.Path, "/")
 		if v.Path == "" {

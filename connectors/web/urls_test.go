@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"reflect"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/tributary-dev/tributary"
@@ -29,6 +29,12 @@ func TestKey(t *testing.T) {
 		"http://example.com/café":              "http://example.com/caf%C3%A9",
 		"http://example.com/a%2Fb":             "http://example.com/a%2Fb",
 		"http://example.com/docs/#installing/": "http://example.com/docs",
+		"http://example.com/index.html":        "http://example.com/",
+		"http://example.com/docs/Index.HTM":    "http://example.com/docs",
+		"http://example.com/a/default.aspx?x":  "http://example.com/a?x",
+		"http://example.com/index.php?p=2":     "http://example.com/?p=2",
+		"http://example.com/index.html/":       "http://example.com/index.html",
+		"http://example.com/myindex.html":      "http://example.com/myindex.html",
 	} {
 		u, err := url.Parse(in)
 		if err != nil {
@@ -102,7 +108,7 @@ func TestParsePage(t *testing.T) {
 <h3><a name="s2"></a>Second</h3><table><tr><td>c1</td><td>c2</td></tr></table>
 <a href="rel">r</a> <a href="#top">top</a> <a href="ftp://x/y">ftp</a> <a href="  /abs  ">abs</a>
 <footer><a href="/foot">Footer words</a></footer></body></html>`
-	p, err := parsePage(strings.NewReader(doc), base, true)
+	p, err := parsePage([]byte(doc), "", base, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,19 +126,22 @@ func TestParsePage(t *testing.T) {
 	if !slices.Equal(links, want) {
 		t.Errorf("links %q, want %q", links, want)
 	}
-	wantSections := []section{
-		{text: "Intro\nsecond line"},
-		{heading: "First section", anchor: "s1", text: "One\na\nb"},
-		{heading: "Second", anchor: "s2", text: "c1 c2\nr top ftp abs"},
+	wantSections := []tributary.Section{
+		{Text: "Intro\nsecond line"},
+		{Heading: "First section", Link: "#s1", Text: "One\na\nb"},
+		{Heading: "Second", Link: "#s2", Text: "c1 c2\nr top ftp abs"},
 	}
-	if !slices.Equal(p.sections, wantSections) {
+	for i := range p.sections {
+		p.sections[i].Kind = ""
+	}
+	if !slices.EqualFunc(p.sections, wantSections, func(a, b tributary.Section) bool { return reflect.DeepEqual(a, b) }) {
 		t.Errorf("sections\n got %q\nwant %q", p.sections, wantSections)
 	}
 }
 
 func TestParsePageTitleFallsBackToH1(t *testing.T) {
 	base, _ := url.Parse("http://example.com/")
-	p, err := parsePage(strings.NewReader(`<h1>Only heading</h1><p>text`), base, true)
+	p, err := parsePage([]byte(`<h1>Only heading</h1><p>text`), "", base, true)
 	if err != nil || p.title != "Only heading" {
 		t.Errorf("title %q, err %v", p.title, err)
 	}
@@ -183,12 +192,12 @@ func TestSettingsProblems(t *testing.T) {
 func TestParsePagePreformatted(t *testing.T) {
 	base, _ := url.Parse("http://example.com/")
 	doc := "<p>Run   this:</p><pre>\nfunc main() {\n\tif x {\n\t\treturn  <a href=\"/doc\">y</a>\n\t}\n}\n</pre><p>then   that.</p>"
-	p, err := parsePage(strings.NewReader(doc), base, true)
+	p, err := parsePage([]byte(doc), "", base, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := "Run this:\nfunc main() {\n\tif x {\n\t\treturn  y\n\t}\n}\nthen that."
-	if len(p.sections) != 1 || p.sections[0].text != want {
+	if len(p.sections) != 1 || p.sections[0].Text != want {
 		t.Errorf("text %q, want %q", p.sections, want)
 	}
 	if len(p.links) != 1 || p.links[0].Path != "/doc" {

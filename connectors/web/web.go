@@ -49,6 +49,7 @@ var (
 	_ tributary.PollConnector       = (*Connector)(nil)
 	_ tributary.SlimConnector       = (*Connector)(nil)
 	_ tributary.CheckpointConnector = (*Connector)(nil)
+	_ tributary.WholePassConnector  = (*Connector)(nil)
 )
 
 // New returns a connector for the settings. It does no I/O. Settings made
@@ -95,7 +96,7 @@ func (c *Connector) Validate(ctx context.Context) error {
 	if c.s.Mode == ModeSitemap {
 		target, limit = r.queue[0].u, maxSitemapBytes
 	}
-	resp, err := r.get(ctx, target, limit, time.Time{})
+	resp, err := r.get(ctx, target, limit, conditions{})
 	switch se, skipped := errors.AsType[*skipError](err); {
 	case skipped:
 		return tributary.NewError("web: validate", tributary.ErrInvalidConfig,
@@ -181,6 +182,10 @@ func (c *Connector) LoadFromCheckpoint(ctx context.Context, start, end time.Time
 func (c *Connector) stream(ctx context.Context, start, end time.Time, cp tributary.Checkpoint, slim, checkpoints bool) iter.Seq2[tributary.Item, error] {
 	return func(yield func(tributary.Item, error) bool) {
 		r := c.newRun(start, end, slim, checkpoints)
+		if !slim {
+			// A slim listing fetches every page: it must see each one.
+			r.values = tributary.ValuesFrom(ctx)
+		}
 		if err := r.restore(cp); err != nil {
 			yield(tributary.Item{}, err)
 			return
@@ -188,3 +193,8 @@ func (c *Connector) stream(ctx context.Context, start, end time.Time, cp tributa
 		r.loop(ctx, yield)
 	}
 }
+
+// WholePass reports true: a window of a crawl fetches every page it
+// reaches, since only a page tells whether it changed, so the runner does
+// not follow a resumed window with a second crawl.
+func (c *Connector) WholePass() bool { return true }

@@ -44,6 +44,7 @@ func Run(t *testing.T, open Open) {
 		{"Reset", testReset},
 		{"CancelledContext", testCancelledContext},
 		{"ConcurrentCommits", testConcurrentCommits},
+		{"Values", testValues},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.f(t, open(t)) })
@@ -465,5 +466,52 @@ func testConcurrentCommits(t *testing.T, s tributary.Store) {
 	}
 	if c := count(t, s, inst); c != workers*perWorker {
 		t.Errorf("Count = %d, want %d", c, workers*perWorker)
+	}
+}
+
+// testValues checks a ValueStore's connector values: written by Commit,
+// overwritten and deleted, copied, kept apart per instance and forgotten
+// by Reset. A Store that keeps none is not checked.
+func testValues(t *testing.T, s tributary.Store) {
+	vs, ok := s.(tributary.ValueStore)
+	if !ok {
+		t.Skip("not a ValueStore")
+	}
+	put := []byte("etag-1")
+	commit(t, s, inst, tributary.Commit{Values: map[string][]byte{"a": put, "b": []byte("x"), "gone": nil}})
+	put[0] = 'E'
+	commit(t, s, "other", tributary.Commit{Values: map[string][]byte{"a": []byte("other")}})
+	values := func(instance string, keys ...string) map[string][]byte {
+		t.Helper()
+		got, err := vs.Values(t.Context(), instance, keys)
+		if err != nil {
+			t.Fatalf("Values: %v", err)
+		}
+		return got
+	}
+	if got := values(inst, "a", "b", "c"); len(got) != 2 || string(got["a"]) != "etag-1" || string(got["b"]) != "x" {
+		t.Errorf("Values = %q, want a=etag-1 b=x", got)
+	}
+	got := values(inst, "a")
+	got["a"][0] = 'X'
+	if got := values(inst, "a"); string(got["a"]) != "etag-1" {
+		t.Errorf("Values returned the stored bytes: a=%q after a change to a copy", got["a"])
+	}
+	commit(t, s, inst, tributary.Commit{Values: map[string][]byte{"a": []byte("etag-2"), "b": nil}})
+	if got := values(inst, "a", "b"); len(got) != 1 || string(got["a"]) != "etag-2" {
+		t.Errorf("Values after an overwrite and a deletion = %q, want a=etag-2", got)
+	}
+	commit(t, s, inst, tributary.Commit{State: tributary.State{LastGoodEnd: t0}})
+	if got := values(inst, "a"); string(got["a"]) != "etag-2" {
+		t.Errorf("a commit without values changed them: %q", got)
+	}
+	if err := s.Reset(t.Context(), inst); err != nil {
+		t.Fatalf("Reset: %v", err)
+	}
+	if got := values(inst, "a"); len(got) != 0 {
+		t.Errorf("Values after Reset = %q, want none", got)
+	}
+	if got := values("other", "a"); string(got["a"]) != "other" {
+		t.Errorf("Reset touched another instance's values: %q", got)
 	}
 }
