@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
@@ -15,10 +16,6 @@ import (
 
 // errPruneRefused is the runner's refusal to prune.
 var errPruneRefused = tributary.ErrPruneRefused
-
-// maxLoggedFailures bounds the failures a run logs one by one; all of them
-// are in the state database (`tributary state`).
-const maxLoggedFailures = 20
 
 // runFlags are the flags of `run` and `prune` that shape the runner.
 type runFlags struct {
@@ -202,26 +199,48 @@ func cutPartialLine(f *os.File) error {
 	return err
 }
 
-// report logs what a run did: a summary, and its first failures.
+// report tells what a run did: one summary on stderr, whatever the log
+// level. In text it is a plain line, with the full record in the log at
+// debug level; with --log-format json it is that record, so that stderr
+// stays JSON. Each failure was logged when it was met (see
+// tributary.Batcher).
 func (a *app) report(s *session, res tributary.Result, err error) {
-	for i, f := range res.Failed {
-		if i == maxLoggedFailures {
-			s.log.Warn("more failures are recorded in the state database (tributary state)", "failures", res.Failures)
-			break
-		}
-		s.log.Warn("failure", "document", f.DocumentID, "entity", f.EntityID, "link", f.Link, "error", f.Error())
+	if res.Instance == "" {
+		return // the run was refused before it started
 	}
 	msg := "run finished"
 	if err != nil {
 		msg = "run stopped"
 	}
-	s.log.Info(msg,
+	attrs := []any{
 		"instance", res.Instance,
 		"window_start", res.Window.Start, "window_end", res.Window.End, "full", res.Full,
 		"resumed", res.Resumed, "documents", res.Documents, "unchanged", res.Unchanged,
-		"deletions", res.Deletions, "nodes", res.Nodes, "bytes", res.Bytes,
+		"deletions", res.Deletions, "nodes", res.Nodes, "skipped", res.Skipped, "bytes", res.Bytes,
 		"failures", res.Failures, "requests", res.Requests,
-		"rate_limit_wait", res.RateLimitWait, "elapsed", res.Elapsed.Round(time.Millisecond))
+		"rate_limit_wait", res.RateLimitWait, "elapsed", res.Elapsed.Round(time.Millisecond),
+	}
+	if s.jsonLogs {
+		slog.New(slog.NewJSONHandler(s.errw, nil)).Info(msg, attrs...)
+		return
+	}
+	fmt.Fprintln(s.errw, summaryLine(res, err))
+	s.log.Debug(msg, attrs...)
+}
+
+// summaryLine is the one line that ends every run.
+func summaryLine(res tributary.Result, err error) string {
+	msg := "run finished"
+	if err != nil {
+		msg = "run stopped"
+	}
+	line := fmt.Sprintf("tributary: %s: documents %d, unchanged %d, nodes %d, deletions %d, skipped %d, failures %d, requests %d, rate-limit wait %s, time %s",
+		msg, res.Documents, res.Unchanged, res.Nodes, res.Deletions, res.Skipped, res.Failures, res.Requests,
+		res.RateLimitWait.Round(time.Millisecond), res.Elapsed.Round(time.Millisecond))
+	if res.Failures > 0 {
+		line += " (tributary state lists the failures)"
+	}
+	return line
 }
 
 // parseSince reads --since: an RFC 3339 time, a date, or a duration before

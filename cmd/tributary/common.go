@@ -113,6 +113,8 @@ type session struct {
 	disp *display
 	// errw is stderr with the configuration's secrets redacted.
 	errw io.Writer
+	// jsonLogs: the log is JSON, so whatever else goes to stderr is too.
+	jsonLogs bool
 }
 
 // open reads the configuration and opens the source's connector, with a
@@ -122,6 +124,7 @@ type session struct {
 func (a *app) open(source string, o *options) (*session, error) {
 	s := &session{disp: newDisplay(a.stderr, a.stderrTTY)}
 	s.errw = s.disp
+	s.jsonLogs = o.logFormat == "json"
 	if _, err := o.logger(io.Discard); err != nil {
 		return s, err
 	}

@@ -293,3 +293,15 @@ func TestRedactorLearnsSecrets(t *testing.T) {
 	_, _ = fmt.Fprint(r, "a first-secret-longer b first-secret c ab")
 	assert.Equal(t, "a [redacted] b [redacted] c ab", b.String())
 }
+
+func TestSummaryLine(t *testing.T) {
+	res := tributary.Result{Progress: tributary.Progress{
+		Documents: 3, Unchanged: 4, Nodes: 2, Deletions: 1, Skipped: 5, Requests: 9,
+		RateLimitWait: 1500 * time.Millisecond, Elapsed: 2*time.Second + 345678*time.Microsecond,
+	}}
+	assert.Equal(t, "tributary: run finished: documents 3, unchanged 4, nodes 2, deletions 1, skipped 5, failures 0, requests 9, rate-limit wait 1.5s, time 2.346s",
+		summaryLine(res, nil))
+	res.Failures = 2
+	assert.Equal(t, "tributary: run stopped: documents 3, unchanged 4, nodes 2, deletions 1, skipped 5, failures 2, requests 9, rate-limit wait 1.5s, time 2.346s (tributary state lists the failures)",
+		summaryLine(res, errors.New("boom")))
+}

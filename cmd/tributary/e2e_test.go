@@ -225,7 +225,10 @@ func TestPartialSuccess(t *testing.T) {
 	res := e.runEnv(vars, "run", "mock_connector", "--config", "mock.yaml")
 	assert.Equal(t, exitPartial, res.code, res.stderr)
 	assert.Equal(t, []string{"mock://1", "mock://3"}, ids(records(t, res.stdout), jsonl.TypeDocument))
-	assert.Contains(t, res.stderr, "mock://2")
+	assert.Equal(t, 1, strings.Count(res.stderr, "mock://2"), "each failure is logged once: %s", res.stderr)
+	assert.NotContains(t, res.stderr, `=""`, "no empty attributes")
+	assert.Regexp(t, `(?m)^tributary: run finished: documents 2, unchanged 0, nodes 0, deletions 0, skipped 0, failures 1, requests \d+, rate-limit wait 0s, time \S+ \(tributary state lists the failures\)$`, res.stderr,
+		"the summary is printed at the default log level")
 
 	st := e.run("state", "mock_connector")
 	require.Equal(t, exitOK, st.code, st.stderr)

@@ -48,7 +48,10 @@
 // (see package jsonl). slim prints one {"id": ...} object per line.
 // Progress goes to stderr when it is a terminal; logs go to stderr, at
 // --log-level (info on a terminal, warn otherwise) in --log-format text
-// or json. Secret credential values, and every value taken from the
+// or json. Every run ends with one summary on stderr, whatever the level:
+// documents, nodes, deletions, skipped, failures, requests, rate-limit wait
+// and time, as a plain line (a JSON record with --log-format json). Each
+// failure is logged once, as it is met. Secret credential values, and every value taken from the
 // environment into the credentials, are redacted from all of it.
 //
 // Exit codes:
