@@ -30,7 +30,7 @@ type runFlags struct {
 }
 
 func (f *runFlags) outFlag(fs *flag.FlagSet) {
-	fs.StringVar(&f.out, "out", "", "append JSON lines to `file` instead of writing them to stdout")
+	fs.StringVar(&f.out, "out", "", "append JSON lines to `file` instead of writing them to stdout (a device or named pipe is written as it is)")
 }
 
 func (f *runFlags) pruneFlags(fs *flag.FlagSet) {
@@ -116,7 +116,7 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 		_ = st.Close()
 		return nil, nil, err
 	}
-	out, closeOut, err := a.output(rf.out)
+	out, durable, closeOut, err := a.output(rf.out)
 	if err != nil {
 		unlock()
 		_ = st.Close()
@@ -135,7 +135,7 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 	}
 	r := &tributary.Runner{
 		Store:       st,
-		Sink:        jsonl.NewSink(out, jsonl.Options{Sync: rf.out != ""}),
+		Sink:        jsonl.NewSink(out, jsonl.Options{Sync: durable}),
 		Instance:    instance,
 		BatchDocs:   rf.batch,
 		BatchAge:    batchAge,
@@ -151,23 +151,40 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 	return r, func() { closeOut(); _ = st.Close(); unlock() }, nil
 }
 
-// output opens where documents go: stdout, or a file appended to. A file
-// that a killed run left ending in a partial line is cut back to its last
-// complete line first: that line belonged to a batch never acknowledged,
-// which the next run delivers again.
-func (a *app) output(path string) (io.Writer, func(), error) {
+// output opens where documents go: stdout, or a file appended to. A
+// regular file that a killed run left ending in a partial line is cut back
+// to its last complete line first: that line belonged to a batch never
+// acknowledged, which the next run delivers again. Anything else (a
+// device such as /dev/null or /dev/stdout, a named pipe) is opened for
+// writing only, as it is. durable reports a regular file, which the sink
+// syncs after each batch.
+func (a *app) output(path string) (w io.Writer, durable bool, done func(), err error) {
 	if path == "" {
-		return a.stdout, func() {}, nil
+		return a.stdout, false, func() {}, nil
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, false, nil, fmt.Errorf("open output: %w", err)
+		}
+		return f, false, func() { _ = f.Close() }, nil
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open output: %w", err)
+		return nil, false, nil, fmt.Errorf("open output: %w", err)
 	}
-	if err := cutPartialLine(f); err != nil {
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		return f, false, func() { _ = f.Close() }, nil // replaced since the Stat above
+	}
+	if err == nil {
+		err = cutPartialLine(f)
+	}
+	if err != nil {
 		_ = f.Close()
-		return nil, nil, fmt.Errorf("open output %s: %w", path, err)
+		return nil, false, nil, fmt.Errorf("open output %s: %w", path, err)
 	}
-	return f, func() { _ = f.Close() }, nil
+	return f, true, func() { _ = f.Close() }, nil
 }
 
 // cutPartialLine truncates f after its last newline and leaves the offset

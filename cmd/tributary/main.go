@@ -43,7 +43,8 @@
 // even by kill -9, resumes from its last checkpoint; documents after that
 // checkpoint may be delivered twice, never lost.
 //
-// Documents go out as JSON lines on stdout (or appended to --out), one
+// Documents go out as JSON lines on stdout (or appended to --out; a
+// device such as /dev/null or a named pipe is written as it is), one
 // object per line with a "type" field: "node", "document" or "deletion"
 // (see package jsonl). slim prints one {"id": ...} object per line.
 // Progress goes to stderr when it is a terminal; logs go to stderr, at
