@@ -44,6 +44,13 @@ type sourceInfo struct {
 	Capabilities tributary.Capabilities   `json:"capabilities"`
 	Settings     json.RawMessage          `json:"settings,omitempty"`
 	Credentials  json.RawMessage          `json:"credentials,omitempty"`
+	// Notes are what spec tells of the command beyond the schemas.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// specNotes are the notes spec prints with every source.
+var specNotes = []string{
+	"Loopback and private addresses (local emulators, intranet servers) are refused unless the command runs with --" + allowPrivateFlag + ".",
 }
 
 func infoOf(r tributary.Registration) sourceInfo {
@@ -75,6 +82,7 @@ func (a *app) cmdSpec(args []string) int {
 	info := infoOf(r)
 	info.Settings = r.SettingsSchema()
 	info.Credentials = r.CredentialsSchema()
+	info.Notes = specNotes
 	return a.printJSON(info)
 }
 

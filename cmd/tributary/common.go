@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/httpx"
 	"github.com/tributary-dev/tributary/sqlitestore"
 )
 
@@ -27,9 +29,14 @@ type options struct {
 	allowPrivate bool
 }
 
+const (
+	allowPrivateFlag = "allow-private-network"
+	allowPrivateHelp = "let the connector reach loopback and private addresses (local emulators, intranet servers)"
+)
+
 func (o *options) configFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.config, "config", "", "configuration `file` (JSON or YAML) with settings and credentials")
-	fs.BoolVar(&o.allowPrivate, "allow-private-network", false, "let the connector reach loopback and private addresses (local emulators, intranet servers)")
+	fs.BoolVar(&o.allowPrivate, allowPrivateFlag, false, allowPrivateHelp)
 }
 
 func (o *options) stateFlags(fs *flag.FlagSet) {
@@ -259,6 +266,10 @@ func (a *app) fail(w io.Writer, err error) int {
 			return exitOK
 		}
 	}
+	if fe, ok := errors.AsType[*httpx.ForbiddenAddressError](err); ok {
+		fmt.Fprintln(w, forbiddenMessage(err, fe))
+		return code
+	}
 	if problems := tributary.ConfigProblems(err); len(problems) > 0 {
 		fmt.Fprintf(w, "tributary: %s:\n", tributary.ErrInvalidConfig)
 		for _, p := range problems {
@@ -268,4 +279,18 @@ func (a *app) fail(w io.Writer, err error) int {
 	}
 	fmt.Fprintf(w, "tributary: %s\n", strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
 	return code
+}
+
+// forbiddenMessage says why the address guard refused a request, naming the
+// command's flag where the library's error names its Go option.
+func forbiddenMessage(err error, fe *httpx.ForbiddenAddressError) string {
+	what := fe.Host + " is"
+	if fe.Dial {
+		what = "its address " + fe.Host + " is"
+	}
+	msg := fmt.Sprintf("%s a loopback or private address; rerun with --%s to let the connector reach it", what, allowPrivateFlag)
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		msg = fmt.Sprintf("%s %q: %s", ue.Op, ue.URL, msg)
+	}
+	return "tributary: " + msg
 }

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -291,4 +294,36 @@ func TestOneProcessPerInstance(t *testing.T) {
 	res = e.runEnv(vars, "run", "mock_connector", "--config", "mock.yaml", "--full", "--redeliver")
 	assert.Equal(t, exitOK, res.code, res.stderr)
 	assert.Len(t, ids(records(t, res.stdout), jsonl.TypeDocument), 3, "--redeliver writes unchanged documents")
+}
+
+// TestPrivateNetworkRefusal: a loopback target is refused with the flag
+// that allows it, and reached with the flag.
+func TestPrivateNetworkRefusal(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, "<html><head><title>Home</title></head><body><p>Hello there.</p></body></html>")
+	}))
+	defer srv.Close()
+	e := newEnv(t)
+	e.write("web.yaml", fmt.Sprintf("settings:\n  url: %s/\n  mode: single\n", srv.URL))
+
+	for _, cmd := range []string{"validate", "run"} {
+		res := e.run(cmd, "web", "--config", "web.yaml")
+		assert.Equal(t, exitConfig, res.code, "%s: %s", cmd, res.stderr)
+		assert.Contains(t, res.stderr, `127.0.0.1 is a loopback or private address; rerun with --allow-private-network`, cmd)
+		assert.NotContains(t, res.stderr, "AllowPrivateNetwork", cmd)
+		assert.Zero(t, hits.Load(), cmd)
+	}
+	res := e.run("run", "web", "--config", "web.yaml", "--allow-private-network")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, []string{srv.URL + "/"}, ids(records(t, res.stdout), jsonl.TypeDocument))
+
+	spec := e.run("spec", "web")
+	require.Equal(t, exitOK, spec.code, spec.stderr)
+	assert.Contains(t, spec.stdout, "--allow-private-network")
 }

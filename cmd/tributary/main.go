@@ -160,6 +160,8 @@ const configHelp = `Configuration files are JSON or YAML with two objects:
 ${VAR} in a value is replaced by the environment variable VAR, so secrets
 need not sit in the file; an unset VAR is a configuration error naming it.
 "tributary spec SOURCE" prints the fields each source takes.
+Loopback and private addresses (local emulators, intranet servers) are
+refused unless the command runs with --allow-private-network.
 
 State lives in an SQLite file: --state, else $TRIBUTARY_STATE, else
 $XDG_STATE_HOME/tributary/state.db, else ~/.local/state/tributary/state.db.
