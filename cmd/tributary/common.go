@@ -69,10 +69,20 @@ func (a *app) newFlagSet(name, synopsis string) *flag.FlagSet {
 
 // parse parses flags that may come before or after the positional
 // arguments, and checks the number of positional arguments.
+//
+// A mistake is returned, not printed (fail prints it on one line with a
+// hint); only -h prints the flag set's usage.
 func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
+	out := fs.Output()
+	fs.SetOutput(io.Discard) // the flag package prints the whole usage with each mistake
+	defer fs.SetOutput(out)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(out)
+				fs.Usage()
+			}
 			return nil, fmt.Errorf("%w: %w", errUsage, err)
 		}
 		rest := fs.Args()
@@ -82,9 +92,11 @@ func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
-	if len(pos) != positional {
-		fs.Usage()
-		return nil, fmt.Errorf("%w: %s takes %d argument(s), got %d", errUsage, fs.Name(), positional, len(pos))
+	switch {
+	case len(pos) < positional:
+		return nil, fmt.Errorf("%w: missing SOURCE (\"tributary sources\" lists them)", errUsage)
+	case len(pos) > positional:
+		return nil, fmt.Errorf("%w: unexpected argument %q", errUsage, pos[positional])
 	}
 	return pos, nil
 }
@@ -106,9 +118,19 @@ func (o *options) logger(w io.Writer) (*slog.Logger, error) {
 	return nil, fmt.Errorf("%w: --log-format %q: want text or json", errUsage, o.logFormat)
 }
 
-// lookup finds the source's registration.
+// lookup finds the source's registration. An unknown source is an error
+// that lists the known ones and the closest to it.
 func lookup(source string) (tributary.Registration, error) {
-	return tributary.Lookup(tributary.DocumentSource(source))
+	reg, err := tributary.Lookup(tributary.DocumentSource(source))
+	if !errors.Is(err, tributary.ErrUnknownSource) {
+		return reg, err
+	}
+	var known []string
+	for _, r := range tributary.Sources() {
+		known = append(known, string(r.Source))
+	}
+	return reg, fmt.Errorf("%w %q%s; this build knows %s", tributary.ErrUnknownSource, source,
+		didYouMean(source, known), strings.Join(known, ", "))
 }
 
 // session is what a command that drives a connector works with.
@@ -165,10 +187,29 @@ func (a *app) open(source string, o *options) (*session, error) {
 		},
 	})
 	if err != nil {
+		if o.config == "" && errors.Is(err, tributary.ErrInvalidConfig) {
+			return s, &missingConfigError{source: reg.Source, err: err}
+		}
 		return s, fmt.Errorf("open %s connector: %w", reg.Source, err)
 	}
 	return s, nil
 }
+
+// missingConfigError is a source that needs a configuration run without
+// --config. It wraps the connector's problems with the empty one.
+type missingConfigError struct {
+	source tributary.DocumentSource
+	err    error
+}
+
+func (e *missingConfigError) Error() string { return e.summary() + ": " + e.err.Error() }
+
+// summary says what is missing, without the connector's problems.
+func (e *missingConfigError) summary() string {
+	return fmt.Sprintf("no configuration: the %s source needs one, given with --config FILE (\"tributary spec %s\" lists its fields)", e.source, e.source)
+}
+
+func (e *missingConfigError) Unwrap() error { return e.err }
 
 // refreshed finds the instance's store of refreshed credentials and, when
 // it holds some for the configured credentials, puts them in s.cfg.
@@ -271,13 +312,20 @@ func (a *app) fail(w io.Writer, err error) int {
 		return code
 	}
 	if problems := tributary.ConfigProblems(err); len(problems) > 0 {
-		fmt.Fprintf(w, "tributary: %s:\n", tributary.ErrInvalidConfig)
+		header := tributary.ErrInvalidConfig.Error()
+		if mc, ok := errors.AsType[*missingConfigError](err); ok {
+			header = mc.summary() + "; without one"
+		}
+		fmt.Fprintf(w, "tributary: %s:\n", header)
 		for _, p := range problems {
 			fmt.Fprintf(w, "  %s: %s\n", p.Field, p.Problem)
 		}
 		return code
 	}
 	fmt.Fprintf(w, "tributary: %s\n", strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
+	if errors.Is(err, errUsage) && a.cmd != "" {
+		fmt.Fprintf(w, "Run \"tributary %s --help\" for usage.\n", a.cmd)
+	}
 	return code
 }
 

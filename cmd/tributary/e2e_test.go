@@ -133,7 +133,17 @@ func TestUsageErrors(t *testing.T) {
 	} {
 		res := e.run(args...)
 		assert.Equal(t, exitUsage, res.code, "%v: %s", args, res.stderr)
+		if len(args) > 0 {
+			assert.NotContains(t, res.stderr, "Exit codes:", "%v: a mistake is not answered with the whole help", args)
+			assert.LessOrEqual(t, strings.Count(res.stderr, "\n"), 2, "%v: %s", args, res.stderr)
+		}
 	}
+	res := e.run("run", "mock_connector", "--no-such-flag")
+	assert.Equal(t, "tributary: flag provided but not defined: -no-such-flag\nRun \"tributary run --help\" for usage.\n", res.stderr)
+	res = e.run("runn")
+	assert.Equal(t, "tributary: unknown command \"runn\" (did you mean \"run\"?)\nRun \"tributary help\" for usage.\n", res.stderr)
+	res = e.run("run")
+	assert.Contains(t, res.stderr, "missing SOURCE")
 	help := e.run("help")
 	assert.Equal(t, exitOK, help.code)
 	assert.Contains(t, help.stdout, "Exit codes:")
@@ -326,4 +336,26 @@ func TestPrivateNetworkRefusal(t *testing.T) {
 	spec := e.run("spec", "web")
 	require.Equal(t, exitOK, spec.code, spec.stderr)
 	assert.Contains(t, spec.stdout, "--allow-private-network")
+}
+
+func TestUnknownSourceListsKnown(t *testing.T) {
+	e := newEnv(t)
+	for _, cmd := range []string{"run", "spec", "validate"} {
+		res := e.run(cmd, "gihub")
+		assert.Equal(t, exitUsage, res.code, res.stderr)
+		assert.Contains(t, res.stderr, `unknown source "gihub" (did you mean "github"?)`, cmd)
+		assert.Regexp(t, `this build knows .*file, github, .*web`, res.stderr, cmd)
+	}
+	res := e.run("run", "zzzzzzzz")
+	assert.Contains(t, res.stderr, `unknown source "zzzzzzzz"; this build knows`, "no far-fetched guess")
+}
+
+func TestMissingConfig(t *testing.T) {
+	e := newEnv(t)
+	for _, cmd := range []string{"run", "validate", "slim", "prune"} {
+		res := e.run(cmd, "file")
+		assert.Equal(t, exitConfig, res.code, res.stderr)
+		assert.Contains(t, res.stderr, "tributary: no configuration: the file source needs one, given with --config FILE", cmd)
+		assert.Contains(t, res.stderr, "settings.roots: required", cmd)
+	}
 }

@@ -108,6 +108,9 @@ type app struct {
 	// progress line, so there is none then.
 	stdoutTTY bool
 	lookupEnv func(string) (string, bool)
+	// cmd is the command being run, named in the hint after a usage
+	// error.
+	cmd string
 }
 
 type command struct {
@@ -137,13 +140,15 @@ func (a *app) main(args []string) int {
 		a.usage(a.stdout)
 		return exitOK
 	}
+	names := make([]string, 0, len(commands))
 	for _, c := range commands {
 		if c.name == name {
+			a.cmd = name
 			return c.run(a, args[1:])
 		}
+		names = append(names, c.name)
 	}
-	fmt.Fprintf(a.stderr, "tributary: unknown command %q\n\n", name)
-	a.usage(a.stderr)
+	fmt.Fprintf(a.stderr, "tributary: unknown command %q%s\nRun \"tributary help\" for usage.\n", name, didYouMean(name, names))
 	return exitUsage
 }
 
