@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -108,13 +109,35 @@ func (x *expander) fromJSON(raw []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, x.fileError(fmt.Errorf("not valid JSON: %w", err))
+	if err := dec.Decode(&v); err == io.EOF {
+		return nil, x.fileError(errors.New("not valid JSON: the file holds no value"))
+	} else if err != nil {
+		return nil, x.fileError(fmt.Errorf("not valid JSON: %s: %w", jsonErrorPosition(raw, err), err))
 	}
 	if dec.More() {
-		return nil, x.fileError(errors.New("not valid JSON: data after the top-level object"))
+		end := int(dec.InputOffset())
+		end += len(raw[end:]) - len(bytes.TrimLeft(raw[end:], " \t\r\n"))
+		return nil, x.fileError(fmt.Errorf("not valid JSON: %s: data after the top-level object", position(raw, end)))
 	}
 	return x.walkJSON("", v), nil
+}
+
+// jsonErrorPosition says where in raw decoding failed: at the byte a
+// syntax error names, else (the file ended early) at the end.
+func jsonErrorPosition(raw []byte, err error) string {
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok && se.Offset > 0 {
+		return position(raw, int(se.Offset)-1) // Offset counts the offending byte
+	}
+	return position(raw, len(raw))
+}
+
+// position returns "line L, column C" of byte offset off in raw, both
+// counted from 1, columns in characters.
+func position(raw []byte, off int) string {
+	off = min(max(off, 0), len(raw))
+	start := bytes.LastIndexByte(raw[:off], '\n') + 1
+	line := bytes.Count(raw[:start], []byte("\n")) + 1
+	return fmt.Sprintf("line %d, column %d", line, utf8.RuneCount(raw[start:off])+1)
 }
 
 func (x *expander) walkJSON(field string, v any) any {

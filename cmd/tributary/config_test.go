@@ -125,6 +125,23 @@ func TestLoadConfigProblems(t *testing.T) {
 	}
 }
 
+func TestLoadConfigJSONErrorPositions(t *testing.T) {
+	tests := map[string]struct{ content, want string }{
+		"trailing comma": {"{\n  \"settings\": {\n    \"roots\": [\"docs\"],\n  }\n}\n", "line 4, column 3: invalid character '}'"},
+		"bad value":      {`{"settings": {"roots": ["dé", x]}}`, "line 1, column 31: invalid character 'x'"},
+		"cut short":      {"{\n  \"settings\": {\n", "line 3, column 1: unexpected EOF"},
+		"data after":     {"{}\n\n  {}", "line 3, column 3: data after the top-level object"},
+		"empty":          {"", "not valid JSON: the file holds no value"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := loadConfig(writeFile(t, "c.json", tt.content), testReg, envOf(nil))
+			assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+			assert.ErrorContains(t, err, tt.want)
+		})
+	}
+}
+
 func TestLoadConfigMissingFile(t *testing.T) {
 	_, err := loadConfig(filepath.Join(t.TempDir(), "nope.yaml"), testReg, envOf(nil))
 	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
