@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	goyaml "github.com/goccy/go-yaml"
+	goyamlparser "github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tributary-dev/tributary"
@@ -160,7 +162,7 @@ func (x *expander) walkJSON(field string, v any) any {
 func (x *expander) fromYAML(raw []byte) (any, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return nil, x.fileError(fmt.Errorf("not valid YAML: %w", err))
+		return nil, x.fileError(yamlSyntaxError(raw, err))
 	}
 	if doc.Kind == 0 {
 		return map[string]any{}, nil
@@ -170,6 +172,19 @@ func (x *expander) fromYAML(raw []byte) (any, error) {
 		return nil, x.fileError(err)
 	}
 	return v, nil
+}
+
+// yamlSyntaxError describes err, the YAML parser's refusal of raw, at the
+// mistake. The parser names the line where the enclosing block starts
+// ("line 1: did not find expected key" for a bad indent on line 4), so a
+// second parser, which names the line and column of the token at fault,
+// says where; when it finds no fault, err is all there is.
+func yamlSyntaxError(raw []byte, err error) error {
+	_, perr := goyamlparser.ParseBytes(raw, 0)
+	if se, ok := errors.AsType[*goyaml.SyntaxError](perr); ok && se.Token != nil && se.Token.Position != nil {
+		return fmt.Errorf("not valid YAML: line %d, column %d: %s", se.Token.Position.Line, se.Token.Position.Column, se.Message)
+	}
+	return fmt.Errorf("not valid YAML: %w", err)
 }
 
 func (x *expander) walkYAML(field string, n *yaml.Node) (any, error) {
@@ -186,8 +201,13 @@ func (x *expander) walkYAML(field string, n *yaml.Node) (any, error) {
 		return x.walkYAML(field, n.Alias)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
+		lines := make(map[string]int, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i].Value
+			if first, ok := lines[k]; ok {
+				x.problem(join(field, k), "given twice, on lines %d and %d", first, n.Content[i].Line)
+			}
+			lines[k] = n.Content[i].Line
 			v, err := x.walkYAML(join(field, k), n.Content[i+1])
 			if err != nil {
 				return nil, err

@@ -142,6 +142,37 @@ func TestLoadConfigJSONErrorPositions(t *testing.T) {
 	}
 }
 
+func TestLoadConfigYAMLErrorPositions(t *testing.T) {
+	tests := map[string]struct{ content, want string }{
+		"indent":        {"settings:\n  roots:\n    - path: docs\n   exclude: [x]\n", "line 4, column 4:"},
+		"unclosed flow": {"settings:\n  roots: [docs\n  other: 1\ncredentials: {}\n", "line 3, column 3:"},
+		"list and map":  {"settings:\n  - a\n  b: c\n", "line 3, column 3:"},
+		"tab":           {"settings:\n  roots:\n    - path: docs\n\texclude: x\n", "line 4, column 1:"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := loadConfig(writeFile(t, "c.yaml", tt.content), testReg, envOf(nil))
+			assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+			assert.ErrorContains(t, err, "not valid YAML: "+tt.want)
+		})
+	}
+}
+
+func TestLoadConfigDuplicateKey(t *testing.T) {
+	_, err := loadConfig(writeFile(t, "c.yaml", "settings:\n  roots: [a]\n  roots: [b]\n"), testReg, envOf(nil))
+	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+	assert.Equal(t, []tributary.FieldError{{Field: "settings.roots", Problem: "given twice, on lines 2 and 3"}},
+		derefAll(tributary.ConfigProblems(err)))
+}
+
+func derefAll(ps []*tributary.FieldError) []tributary.FieldError {
+	out := make([]tributary.FieldError, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, *p)
+	}
+	return out
+}
+
 func TestLoadConfigMissingFile(t *testing.T) {
 	_, err := loadConfig(filepath.Join(t.TempDir(), "nope.yaml"), testReg, envOf(nil))
 	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
