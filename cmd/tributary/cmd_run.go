@@ -307,8 +307,7 @@ func (a *app) cmdPrune(args []string) int {
 // runner's sink.
 func (a *app) prune(s *session, r *tributary.Runner, rf *runFlags) int {
 	res, err := r.Prune(a.ctx, s.conn, tributary.PruneOptions{MaxShare: rf.maxShare, Force: rf.force})
-	s.log.Info("prune finished", "instance", r.Instance, "listed", res.Listed, "known", res.Known,
-		"missing", res.Missing, "deleted", res.Deleted, "requests", res.Requests, "rate_limit_wait", res.RateLimitWait)
+	a.reportPrune(s, r.Instance, res, err)
 	if err != nil {
 		if refusal, ok := errors.AsType[*tributary.PruneRefusal](err); ok && refusal.Err == nil {
 			fmt.Fprintf(s.errw, "tributary: nothing deleted: %s; rerun with --force to delete them anyway\n", refusal.Reason)
@@ -317,4 +316,21 @@ func (a *app) prune(s *session, r *tributary.Runner, rf *runFlags) int {
 		return a.fail(s.errw, err)
 	}
 	return exitOK
+}
+
+// reportPrune tells what a prune did, as report does for a run.
+func (a *app) reportPrune(s *session, instance string, res tributary.PruneResult, err error) {
+	msg := "prune finished"
+	if err != nil {
+		msg = "prune stopped"
+	}
+	attrs := []any{"instance", instance, "listed", res.Listed, "known", res.Known, "missing", res.Missing,
+		"deleted", res.Deleted, "requests", res.Requests, "rate_limit_wait", res.RateLimitWait}
+	if s.jsonLogs {
+		slog.New(slog.NewJSONHandler(s.errw, nil)).Info(msg, attrs...)
+		return
+	}
+	fmt.Fprintf(s.errw, "tributary: %s: listed %d, known %d, missing %d, deleted %d, requests %d, rate-limit wait %s\n",
+		msg, res.Listed, res.Known, res.Missing, res.Deleted, res.Requests, res.RateLimitWait.Round(time.Millisecond))
+	s.log.Debug(msg, attrs...)
 }

@@ -105,6 +105,8 @@ func TestPruneReportsDeletedFiles(t *testing.T) {
 	require.Equal(t, exitOK, res.code, res.stderr)
 	assert.Equal(t, []string{"file://docs/d/07.txt", "file://docs/d/31.txt"},
 		ids(records(t, res.stdout), jsonl.TypeDeletion))
+	assert.Equal(t, "tributary: prune finished: listed 38, known 40, missing 2, deleted 2, requests 0, rate-limit wait 0s\n", res.stderr,
+		"the summary is printed at the default log level")
 
 	again := e.run("prune", "file", "--config", "file.yaml")
 	require.Equal(t, exitOK, again.code, again.stderr)
