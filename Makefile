@@ -4,7 +4,7 @@ BIN := $(CURDIR)/.bin
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(BIN)/staticcheck-$(STATICCHECK_VERSION)
 
-.PHONY: test vet staticcheck fmt fmt-check race scale bench bench-all fuzz soak
+.PHONY: test vet staticcheck fmt fmt-check race scale bench bench-all fuzz soak pg
 
 ## test: formatting, vet, staticcheck, the race-enabled test suite, and the
 ## scale tests that the race detector makes too slow
@@ -62,3 +62,9 @@ fuzz:
 SOAK_KILLS ?= 5
 soak:
 	$(GO) test -count 1 -timeout 30m -v -parallel 6 -run Soak ./internal/soak -soak.kills $(SOAK_KILLS)
+
+## pg: install (as root, from Debian's packages) and start a throwaway
+## PostgreSQL on 127.0.0.1 for pgstore's and pgsink's tests, and print the
+## line that points the tests at it; `scripts/pg.sh stop` stops it
+pg:
+	@url=$$(scripts/pg.sh) && echo "export TRIBUTARY_PG_URL='$$url'"

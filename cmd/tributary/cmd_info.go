@@ -12,7 +12,7 @@ import (
 func (a *app) cmdSources(args []string) int {
 	fs := a.newFlagSet("sources", "sources [--json]")
 	asJSON := fs.Bool("json", false, "print a JSON array instead of a table")
-	if _, err := parse(fs, args, 0); err != nil {
+	if _, err := parse(fs, args); err != nil {
 		return a.fail(a.stderr, err)
 	}
 	regs := tributary.Sources()
@@ -71,7 +71,7 @@ func firstSentence(s string) string {
 
 func (a *app) cmdSpec(args []string) int {
 	fs := a.newFlagSet("spec", "spec SOURCE")
-	pos, err := parse(fs, args, 1)
+	pos, err := parse(fs, args, argSource)
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}
@@ -102,7 +102,7 @@ func (a *app) cmdValidate(args []string) int {
 	o.configFlags(fs)
 	o.stateFlags(fs)
 	o.logFlags(fs, a.stderrTTY)
-	pos, err := parse(fs, args, 1)
+	pos, err := parse(fs, args, argSource)
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}

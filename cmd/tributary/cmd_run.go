@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/tributary-dev/tributary"
-	"github.com/tributary-dev/tributary/jsonl"
 )
 
 // errPruneRefused is the runner's refusal to prune.
@@ -20,6 +19,7 @@ var errPruneRefused = tributary.ErrPruneRefused
 // runFlags are the flags of `run` and `prune` that shape the runner.
 type runFlags struct {
 	out         string
+	sink        string
 	force       bool
 	maxShare    float64
 	lookback    time.Duration
@@ -31,6 +31,7 @@ type runFlags struct {
 
 func (f *runFlags) outFlag(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "out", "", "append JSON lines to `file` instead of writing them to stdout (a device or named pipe is written as it is)")
+	sinkFlag(fs, &f.sink)
 }
 
 func (f *runFlags) pruneFlags(fs *flag.FlagSet) {
@@ -42,7 +43,7 @@ func (a *app) cmdRun(args []string) int {
 	var o options
 	var rf runFlags
 	var opts tributary.RunOptions
-	fs := a.newFlagSet("run", "run SOURCE --config FILE [--full | --since T] [--out FILE] [--prune] [--state DB] [--instance NAME]")
+	fs := a.newFlagSet("run", "run SOURCE --config FILE [--full | --since T] [--out FILE | --sink URL] [--prune] [--state DB] [--instance NAME]")
 	o.configFlags(fs)
 	o.stateFlags(fs)
 	o.logFlags(fs, a.stderrTTY)
@@ -57,7 +58,7 @@ func (a *app) cmdRun(args []string) int {
 	fs.IntVar(&rf.batch, "batch", tributary.DefaultBatchDocs, "entries per batch; the checkpoint is stored after each batch the output took")
 	fs.DurationVar(&rf.batchAge, "batch-age", tributary.DefaultBatchAge, "write a batch that has waited this long for more entries, and store the checkpoint (0: only full batches)")
 	fs.TextVar(&rf.repeats, "repeats", tributary.RepeatsByContent, "how to tell a document written before: by `rule` \"content\" (any change writes it again) or \"update-time\" (only a new update time does; cheaper)")
-	pos, err := parse(fs, args, 1)
+	pos, err := parse(fs, args, argSource)
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}
@@ -103,26 +104,29 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 	if err != nil {
 		return nil, nil, err
 	}
-	path, err := a.statePath(o)
+	db, err := a.openState(o)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := a.openStore(o)
+	st, unlock, err := db.hold(a.ctx, instance)
 	if err != nil {
-		return nil, nil, err
-	}
-	unlock, err := lockInstance(path, instance)
-	if err != nil {
-		_ = st.Close()
+		_ = db.Close()
 		return nil, nil, err
 	}
 	out, durable, closeOut, err := a.output(rf.out)
 	if err != nil {
 		unlock()
-		_ = st.Close()
+		_ = db.Close()
 		return nil, nil, err
 	}
-	if rf.out == "" && a.stdoutTTY {
+	sink, closeSink, err := a.sink(rf, out, durable)
+	if err != nil {
+		closeOut()
+		unlock()
+		_ = db.Close()
+		return nil, nil, err
+	}
+	if rf.out == "" && rf.sink == "" && a.stdoutTTY {
 		s.disp.noProgress()
 	}
 	lookback := rf.lookback
@@ -135,7 +139,7 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 	}
 	r := &tributary.Runner{
 		Store:       st,
-		Sink:        jsonl.NewSink(out, jsonl.Options{Sync: durable}),
+		Sink:        sink,
 		Instance:    instance,
 		BatchDocs:   rf.batch,
 		BatchAge:    batchAge,
@@ -147,8 +151,8 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 			s.disp.status(progressLine(p), p.Done)
 		},
 	}
-	s.log.Debug("state", "instance", instance, "database", path)
-	return r, func() { closeOut(); _ = st.Close(); unlock() }, nil
+	s.log.Debug("state", "instance", instance, "database", db.describe())
+	return r, func() { closeSink(); closeOut(); unlock(); _ = db.Close() }, nil
 }
 
 // output opens where documents go: stdout, or a file appended to. A
@@ -287,7 +291,7 @@ func (a *app) cmdPrune(args []string) int {
 	o.logFlags(fs, a.stderrTTY)
 	rf.outFlag(fs)
 	rf.pruneFlags(fs)
-	pos, err := parse(fs, args, 1)
+	pos, err := parse(fs, args, argSource)
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/tributary-dev/tributary"
-	"github.com/tributary-dev/tributary/sqlitestore"
 )
 
 // stateView is what `state` prints of one instance. It never holds
@@ -48,12 +47,12 @@ func (a *app) cmdState(args []string) int {
 	o.stateFlags(fs)
 	reset := fs.Bool("reset", false, "forget everything stored for the instance: the next run loads everything again")
 	recent := fs.Int("failures", 10, "how many recent failures to show per instance")
-	pos, err := parse(fs, args, 1)
+	pos, err := parse(fs, args, argSource)
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}
 	source := pos[0]
-	st, err := a.openStore(&o)
+	st, err := a.openState(&o)
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}
@@ -78,8 +77,8 @@ func (a *app) cmdState(args []string) int {
 
 // instancesOf lists the stored instances of source; with --config or
 // --instance, just that one (when stored).
-func (a *app) instancesOf(st *sqlitestore.Store, source string, o *options) ([]sqlitestore.Instance, error) {
-	all, err := st.Instances(a.ctx)
+func (a *app) instancesOf(st stateDB, source string, o *options) ([]instanceInfo, error) {
+	all, err := st.instances(a.ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +88,7 @@ func (a *app) instancesOf(st *sqlitestore.Store, source string, o *options) ([]s
 			return nil, err
 		}
 	}
-	var out []sqlitestore.Instance
+	var out []instanceInfo
 	for _, in := range all {
 		switch {
 		case want != "" && in.Name == want,
@@ -100,7 +99,7 @@ func (a *app) instancesOf(st *sqlitestore.Store, source string, o *options) ([]s
 	return out, nil
 }
 
-func (a *app) reset(st *sqlitestore.Store, names []sqlitestore.Instance, o *options) int {
+func (a *app) reset(st stateDB, names []instanceInfo, o *options) int {
 	switch {
 	case len(names) == 0:
 		fmt.Fprintln(a.stderr, "tributary: nothing stored for that instance")
@@ -108,23 +107,19 @@ func (a *app) reset(st *sqlitestore.Store, names []sqlitestore.Instance, o *opti
 	case len(names) > 1 && o.config == "" && o.instance == "":
 		return a.fail(a.stderr, fmt.Errorf("%w: %d instances are stored; name one with --config or --instance", errUsage, len(names)))
 	}
-	path, err := a.statePath(o)
-	if err != nil {
-		return a.fail(a.stderr, err)
-	}
-	unlock, err := lockInstance(path, names[0].Name)
+	held, unlock, err := st.hold(a.ctx, names[0].Name)
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}
 	defer unlock()
-	if err := st.Reset(a.ctx, names[0].Name); err != nil {
+	if err := held.Reset(a.ctx, names[0].Name); err != nil {
 		return a.fail(a.stderr, err)
 	}
 	fmt.Fprintf(a.stderr, "tributary: reset %s\n", names[0].Name)
 	return exitOK
 }
 
-func (a *app) view(st *sqlitestore.Store, in sqlitestore.Instance, recent int) (stateView, error) {
+func (a *app) view(st stateDB, in instanceInfo, recent int) (stateView, error) {
 	v := stateView{Instance: in.Name, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt,
 		Documents: in.Documents, Failures: in.Failures}
 	s, err := st.State(a.ctx, in.Name)
@@ -141,16 +136,9 @@ func (a *app) view(st *sqlitestore.Store, in sqlitestore.Instance, recent int) (
 	if !s.Checkpoint.IsZero() {
 		v.Checkpoint = describeCheckpoint(s.Checkpoint)
 	}
-	fs, err := st.Failures(a.ctx, in.Name, max(recent, 0))
+	v.Recent, err = st.recentFailures(a.ctx, in.Name, max(recent, 0))
 	if err != nil {
 		return v, err
-	}
-	for _, f := range fs {
-		fv := failureView{At: f.At, DocumentID: f.DocumentID, EntityID: f.EntityID, Link: f.Link, Message: f.Message}
-		if f.Err != nil {
-			fv.Error = f.Err.Error()
-		}
-		v.Recent = append(v.Recent, fv)
 	}
 	return v, nil
 }

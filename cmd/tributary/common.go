@@ -16,7 +16,6 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
-	"github.com/tributary-dev/tributary/sqlitestore"
 )
 
 // options are the flags subcommands share.
@@ -40,7 +39,7 @@ func (o *options) configFlags(fs *flag.FlagSet) {
 }
 
 func (o *options) stateFlags(fs *flag.FlagSet) {
-	fs.StringVar(&o.state, "state", "", "state database `file` (default: $TRIBUTARY_STATE or the user's state directory)")
+	fs.StringVar(&o.state, "state", "", "state database: an SQLite `file`, or a postgres:// URL shared by many workers (default: $TRIBUTARY_STATE or the user's state directory)")
 	fs.StringVar(&o.instance, "instance", "", "instance `name` keying the state (default: the configuration file's absolute path)")
 }
 
@@ -68,11 +67,12 @@ func (a *app) newFlagSet(name, synopsis string) *flag.FlagSet {
 }
 
 // parse parses flags that may come before or after the positional
-// arguments, and checks the number of positional arguments.
+// arguments, and checks them: the names of those expected ("SOURCE"), and
+// what to say when one is missing.
 //
 // A mistake is returned, not printed (fail prints it on one line with a
 // hint); only -h prints the flag set's usage.
-func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
+func parse(fs *flag.FlagSet, args []string, want ...positional) ([]string, error) {
 	out := fs.Output()
 	fs.SetOutput(io.Discard) // the flag package prints the whole usage with each mistake
 	defer fs.SetOutput(out)
@@ -93,13 +93,19 @@ func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
 		args = rest[1:]
 	}
 	switch {
-	case len(pos) < positional:
-		return nil, fmt.Errorf("%w: missing SOURCE (\"tributary sources\" lists them)", errUsage)
-	case len(pos) > positional:
-		return nil, fmt.Errorf("%w: unexpected argument %q", errUsage, pos[positional])
+	case len(pos) < len(want):
+		return nil, fmt.Errorf("%w: missing %s", errUsage, want[len(pos)])
+	case len(pos) > len(want):
+		return nil, fmt.Errorf("%w: unexpected argument %q", errUsage, pos[len(want)])
 	}
 	return pos, nil
 }
+
+// positional describes a positional argument, as said when it is missing.
+type positional string
+
+// argSource is the SOURCE most commands take.
+const argSource positional = `SOURCE ("tributary sources" lists them)`
 
 // logger returns the command's logger on stderr, through w (which redacts
 // and keeps clear of the progress line).
@@ -218,7 +224,7 @@ func (a *app) refreshed(s *session, o *options, red *redactor) (*refreshed, stri
 	if err != nil {
 		return nil, "", err
 	}
-	path, err := a.statePath(o)
+	path, err := a.localStatePath(o)
 	if err != nil {
 		return nil, "", err
 	}
@@ -261,6 +267,21 @@ func (a *app) statePath(o *options) (string, error) {
 	if p, ok := a.lookupEnv("TRIBUTARY_STATE"); ok && p != "" {
 		return p, nil
 	}
+	return a.defaultStatePath()
+}
+
+// localStatePath is the state file that files kept beside the state (the
+// credentials a connector refreshed) are named after: with the state in
+// PostgreSQL, which holds no credentials, the default state file.
+func (a *app) localStatePath(o *options) (string, error) {
+	p, err := a.statePath(o)
+	if err != nil || !isPostgres(p) {
+		return p, err
+	}
+	return a.defaultStatePath()
+}
+
+func (a *app) defaultStatePath() (string, error) {
 	if d, ok := a.lookupEnv("XDG_STATE_HOME"); ok && filepath.IsAbs(d) {
 		return filepath.Join(d, "tributary", "state.db"), nil
 	}
@@ -280,18 +301,6 @@ func (a *app) statePath(o *options) (string, error) {
 		return "", fmt.Errorf("find the state directory (set --state or TRIBUTARY_STATE): %w", err)
 	}
 	return filepath.Join(dir, "tributary", "state.db"), nil
-}
-
-// openStore opens (creating) the state database.
-func (a *app) openStore(o *options) (*sqlitestore.Store, error) {
-	path, err := a.statePath(o)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create state directory: %w", err)
-	}
-	return sqlitestore.Open(a.ctx, path)
 }
 
 // fail prints err on w (configuration problems one per line, with their

@@ -12,6 +12,7 @@
 //	tributary slim SOURCE --config FILE
 //	tributary prune SOURCE --config FILE [--force]
 //	tributary state SOURCE [--config FILE | --instance NAME] [--reset]
+//	tributary search "WORDS" --sink URL [--user EMAIL] [--group G]
 //
 // A configuration file holds the connector's settings and credentials, in
 // JSON or YAML:
@@ -30,9 +31,12 @@
 // documents) lives in an SQLite file: --state, else $TRIBUTARY_STATE, else
 // $XDG_STATE_HOME/tributary/state.db, else ~/.local/state/tributary/state.db
 // (on macOS ~/Library/Application Support/tributary/state.db, on Windows
-// %LocalAppData%\tributary\state.db). Each connector instance has its own
-// state, keyed by SOURCE:NAME where NAME is --instance or the absolute path
-// of the configuration file. The database never holds credentials. Beside
+// %LocalAppData%\tributary\state.db). A postgres:// URL instead keeps the
+// state in PostgreSQL (package pgstore), shared by workers on many machines:
+// each run then holds the instance's lease instead of a lock file, and the
+// refreshed credentials stay beside the default state file. Each connector
+// instance has its own state, keyed by SOURCE:NAME where NAME is --instance
+// or the absolute path of the configuration file. The database never holds credentials. Beside
 // it, DB.locks holds a lock file per instance (one process runs, prunes or
 // resets an instance at a time) and DB.credentials the credentials a
 // connector refreshed, such as a rotated OAuth refresh token, readable by
@@ -46,7 +50,9 @@
 // Documents go out as JSON lines on stdout (or appended to --out; a
 // device such as /dev/null or a named pipe is written as it is), one
 // object per line with a "type" field: "node", "document" or "deletion"
-// (see package jsonl). slim prints one {"id": ...} object per line.
+// (see package jsonl), or with --sink postgres://... into PostgreSQL tables
+// (see package pgsink), where search finds them, ranked, among those the
+// --user and --group may see. slim prints one {"id": ...} object per line.
 // Progress goes to stderr when it is a terminal; logs go to stderr, at
 // --log-level (info on a terminal, warn otherwise) in --log-format text
 // or json. Every run ends with one summary on stderr, whatever the level:
@@ -126,6 +132,7 @@ var commands = []command{
 	{"run", "load or poll a source, writing documents as JSON lines", (*app).cmdRun},
 	{"slim", "list the ids of every document a source has", (*app).cmdSlim},
 	{"prune", "emit deletions for documents the source no longer has", (*app).cmdPrune},
+	{"search", "search the documents a run wrote with --sink postgres://...", (*app).cmdSearch},
 	{"state", "show or reset what is stored for a source's instances", (*app).cmdState},
 }
 
@@ -170,4 +177,5 @@ refused unless the command runs with --allow-private-network.
 
 State lives in an SQLite file: --state, else $TRIBUTARY_STATE, else
 $XDG_STATE_HOME/tributary/state.db, else ~/.local/state/tributary/state.db.
+A postgres:// URL there keeps it in PostgreSQL, shared by many workers.
 `

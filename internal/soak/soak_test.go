@@ -23,6 +23,7 @@ import (
 	"github.com/tributary-dev/tributary/internal/emulator"
 	"github.com/tributary-dev/tributary/internal/githubemu"
 	"github.com/tributary-dev/tributary/internal/jiraemu"
+	"github.com/tributary-dev/tributary/internal/pgtest"
 	"github.com/tributary-dev/tributary/internal/slackemu"
 	"github.com/tributary-dev/tributary/jsonl"
 )
@@ -67,13 +68,36 @@ type source struct {
 	// server, when the source is an emulator, counts the requests and
 	// faults of each stage.
 	server *emulator.Server
+	// postgres keeps the command's state in PostgreSQL (pgstore) rather
+	// than in an SQLite file.
+	postgres bool
 }
 
 func TestSoakFile(t *testing.T) {
 	t.Parallel() // most of a soak is waiting: on retries, on its kills
 	dir := t.TempDir()
-	const n = 3000
-	for i := range n {
+	soak(t, dir, source{name: "file", config: fileTree(t, dir), count: fileTreeSize})
+}
+
+// TestSoakFilePostgres is the file soak with the state in PostgreSQL: a
+// lease per run instead of a lock file, and commits a killed process may
+// have left half-sent.
+func TestSoakFilePostgres(t *testing.T) {
+	t.Parallel()
+	if *kills <= 0 {
+		t.Skip("the soak runs with -soak.kills N (make soak)")
+	}
+	pgtest.URL(t)
+	dir := t.TempDir()
+	soak(t, dir, source{name: "file", config: fileTree(t, dir), count: fileTreeSize, postgres: true})
+}
+
+const fileTreeSize = 3000
+
+// fileTree writes fileTreeSize notes under dir/docs and returns the file
+// connector's configuration for them.
+func fileTree(t *testing.T, dir string) string {
+	for i := range fileTreeSize {
 		rel := fmt.Sprintf("docs/%02d/%04d.md", i%13, i)
 		p := filepath.Join(dir, rel)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -84,8 +108,7 @@ func TestSoakFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	config := fmt.Sprintf("settings:\n  roots:\n    - path: %s\n", filepath.Join(dir, "docs"))
-	soak(t, dir, source{name: "file", config: config, count: n})
+	return fmt.Sprintf("settings:\n  roots:\n    - path: %s\n", filepath.Join(dir, "docs"))
 }
 
 func TestSoakGitHub(t *testing.T) {
@@ -190,14 +213,18 @@ func soak(t *testing.T, dir string, src source) {
 	if err := os.WriteFile(cfg, []byte(src.config), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	state, scratchState := filepath.Join(dir, "state.db"), filepath.Join(dir, "scratch.db")
+	if src.postgres {
+		state, scratchState = pgtest.Schema(t), pgtest.Schema(t)
+	}
 	out := filepath.Join(dir, "out.jsonl")
 	args := []string{"run", src.name, "--config", cfg, "--out", out, "--batch", fmt.Sprint(*batch),
-		"--allow-private-network", "--state", filepath.Join(dir, "state.db"), "--max-failures", "-1"}
+		"--allow-private-network", "--state", state, "--max-failures", "-1"}
 
 	// A clean run in a scratch state measures how long a whole load takes,
 	// and how long the command takes to deliver its first batch.
 	scratch := slices.Clone(args)
-	scratch[5], scratch[len(scratch)-3] = filepath.Join(dir, "scratch.jsonl"), filepath.Join(dir, "scratch.db")
+	scratch[5], scratch[len(scratch)-3] = filepath.Join(dir, "scratch.jsonl"), scratchState
 	res, whole, lead := runWatched(t, scratch, scratch[5])
 	if res.code != 0 {
 		t.Fatalf("clean run: exit %d: %s", res.code, res.stderr)
@@ -239,8 +266,8 @@ func soak(t *testing.T, dir string, src source) {
 		if finished > 3*(*kills) {
 			t.Fatalf("only %d of %d kills landed: the load is too short", landed, *kills)
 		}
-		if err := os.Remove(filepath.Join(dir, "state.db")); err != nil {
-			t.Fatal(err)
+		if res := run(t, []string{"state", src.name, "--config", cfg, "--state", state, "--reset"}); res.code != 0 {
+			t.Fatalf("reset: exit %d: %s", res.code, res.stderr)
 		}
 		_ = os.Remove(out)
 	}

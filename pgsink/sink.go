@@ -1,0 +1,246 @@
+// Package pgsink is a tributary.Sink that writes documents into PostgreSQL
+// tables a search backend can query: tributary_documents (one row per
+// document, upserted by id, with its metadata as jsonb, its access as text
+// arrays and a tsvector column, search, over its title and text),
+// tributary_sections, tributary_owners and tributary_nodes (hierarchy
+// nodes). A deletion removes the document with its sections and owners.
+//
+// Each batch is one transaction: Write returns nil, acknowledging the
+// batch, only after it committed, so a connection lost mid-batch leaves
+// nothing of it and the runner's checkpoint where it was.
+//
+// Search runs a ranked full-text query with access filtering. A document
+// whose connector reported no access (permissions were not synced) is
+// visible to every searcher, as a public one is. The connection string's
+// password never appears in an error.
+package pgsink
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/pgconf"
+)
+
+// Sink writes batches into PostgreSQL. It is safe for concurrent use.
+type Sink struct {
+	pool *pgxpool.Pool
+}
+
+var _ tributary.Sink = (*Sink)(nil)
+
+// Open connects to the database connString names and migrates the tables.
+func Open(ctx context.Context, connString string) (*Sink, error) {
+	pool, err := pgconf.Pool(ctx, connString)
+	if err != nil {
+		return nil, fmt.Errorf("open document database: %w", err)
+	}
+	if err := migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open document database: %w", err)
+	}
+	return &Sink{pool: pool}, nil
+}
+
+// Close closes the sink's connections.
+func (s *Sink) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Write implements tributary.Sink: nodes, then documents, then deletions,
+// in one transaction, sent in one round trip.
+func (s *Sink) Write(ctx context.Context, b tributary.Batch) error {
+	q := &pgx.Batch{}
+	for _, n := range b.Nodes {
+		if n != nil {
+			queueNode(q, n)
+		}
+	}
+	for _, d := range b.Documents {
+		if d != nil {
+			if err := queueDocument(q, d); err != nil {
+				return fmt.Errorf("write documents: %s: %w", d.ID, err)
+			}
+		}
+	}
+	if len(b.Deletions) > 0 {
+		q.Queue(`DELETE FROM tributary_documents WHERE id = ANY($1::text[])`, b.Deletions)
+	}
+	if q.Len() == 0 {
+		return ctx.Err()
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return tx.SendBatch(ctx, q).Close()
+	})
+	if err != nil {
+		return fmt.Errorf("write documents: %w", err)
+	}
+	return nil
+}
+
+type access struct {
+	known, public bool
+	users, groups []string
+}
+
+func accessOf(a *tributary.ExternalAccess) access {
+	if a == nil {
+		return access{users: []string{}, groups: []string{}}
+	}
+	users := make([]string, len(a.UserEmails))
+	for i, e := range a.UserEmails {
+		users[i] = strings.ToLower(e)
+	}
+	groups := append([]string{}, a.GroupIDs...)
+	return access{known: true, public: a.Public, users: users, groups: groups}
+}
+
+func queueNode(q *pgx.Batch, n *tributary.HierarchyNode) {
+	a := accessOf(n.ExternalAccess)
+	q.Queue(`
+		INSERT INTO tributary_nodes (id, parent_id, name, link, kind, access_known, access_public, access_users, access_groups)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, name = excluded.name,
+			link = excluded.link, kind = excluded.kind, access_known = excluded.access_known,
+			access_public = excluded.access_public, access_users = excluded.access_users,
+			access_groups = excluded.access_groups`,
+		n.ID, n.ParentID, n.Name, n.Link, string(n.Kind), a.known, a.public, a.users, a.groups)
+}
+
+func queueDocument(q *pgx.Batch, d *tributary.Document) error {
+	meta, err := json.Marshal(d.Metadata)
+	if err != nil {
+		return err
+	}
+	if d.Metadata == nil {
+		meta = []byte(`{}`)
+	}
+	a := accessOf(d.ExternalAccess)
+	var link string
+	if len(d.Sections) > 0 {
+		link = d.Sections[0].Link
+	}
+	q.Queue(`
+		INSERT INTO tributary_documents (id, source, semantic_id, title, link, parent_id, created_at, updated_at,
+			metadata, access_known, access_public, access_users, access_groups, content)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		ON CONFLICT (id) DO UPDATE SET source = excluded.source, semantic_id = excluded.semantic_id,
+			title = excluded.title, link = excluded.link, parent_id = excluded.parent_id,
+			created_at = excluded.created_at, updated_at = excluded.updated_at, metadata = excluded.metadata,
+			access_known = excluded.access_known, access_public = excluded.access_public,
+			access_users = excluded.access_users, access_groups = excluded.access_groups,
+			content = excluded.content, written_at = now()`,
+		d.ID, string(d.Source), d.SemanticID, d.Title, link, d.ParentID, timeOrNull(d.CreatedAt), timeOrNull(d.UpdatedAt),
+		meta, a.known, a.public, a.users, a.groups, content(d))
+	q.Queue(`DELETE FROM tributary_sections WHERE document_id = $1`, d.ID)
+	q.Queue(`DELETE FROM tributary_owners WHERE document_id = $1`, d.ID)
+	for i, sec := range d.Sections {
+		var rows []byte
+		if sec.Rows != nil {
+			if rows, err = json.Marshal(sec.Rows); err != nil {
+				return err
+			}
+		}
+		q.Queue(`INSERT INTO tributary_sections (document_id, position, kind, link, heading, text, image_url, rows)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			d.ID, i, string(sec.Kind), sec.Link, sec.Heading, sec.Text, sec.ImageURL, rows)
+	}
+	for role, people := range map[string][]tributary.Person{"primary": d.PrimaryOwners, "secondary": d.SecondaryOwners} {
+		for i, p := range people {
+			q.Queue(`INSERT INTO tributary_owners (document_id, role, position, display_name, first_name, last_name, email)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, d.ID, role, i, p.DisplayName, p.FirstName, p.LastName, p.Email)
+		}
+	}
+	return nil
+}
+
+// content is the text the search column covers: every section's heading,
+// text and table cells.
+func content(d *tributary.Document) string {
+	var b strings.Builder
+	for _, s := range d.Sections {
+		for _, part := range []string{s.Heading, s.Text} {
+			if part != "" {
+				b.WriteString(part)
+				b.WriteByte('\n')
+			}
+		}
+		for _, row := range s.Rows {
+			b.WriteString(strings.Join(row, " "))
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+func timeOrNull(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+// Query is who searches, and how many hits they want.
+type Query struct {
+	// Words are searched as a web search engine reads them: "quoted
+	// phrases", or, -excluded.
+	Words string
+	// User is the searcher's email and Groups their group ids; with both
+	// empty only public documents, and those of unknown access, are found.
+	User   string
+	Groups []string
+	// Limit bounds the hits; 20 when zero.
+	Limit int
+}
+
+// Hit is one document found, best first.
+type Hit struct {
+	ID         string  `json:"id"`
+	Source     string  `json:"source"`
+	SemanticID string  `json:"semantic_id"`
+	Title      string  `json:"title,omitempty"`
+	Link       string  `json:"link,omitempty"`
+	Rank       float32 `json:"rank"`
+	Snippet    string  `json:"snippet,omitempty"`
+}
+
+// Search returns the documents matching q.Words that the searcher may see,
+// ranked by relevance.
+func (s *Sink) Search(ctx context.Context, q Query) ([]Hit, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	groups := q.Groups
+	if groups == nil {
+		groups = []string{}
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT d.id, d.source, d.semantic_id, d.title, d.link, ts_rank_cd(d.search, q) AS rank,
+			ts_headline('english', left(d.content, 10000), q, 'MaxFragments=1, MaxWords=20, MinWords=8')
+		FROM tributary_documents d, websearch_to_tsquery('english', $1) q
+		WHERE d.search @@ q
+			AND (NOT d.access_known OR d.access_public OR lower($2) = ANY(d.access_users) OR d.access_groups && $3::text[])
+		ORDER BY rank DESC, d.id LIMIT $4`, q.Words, q.User, groups, limit)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	hits, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Hit, error) {
+		var h Hit
+		err := r.Scan(&h.ID, &h.Source, &h.SemanticID, &h.Title, &h.Link, &h.Rank, &h.Snippet)
+		return h, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return hits, nil
+}
