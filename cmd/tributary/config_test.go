@@ -282,6 +282,8 @@ func TestProgressLine(t *testing.T) {
 	line := progressLine(tributary.Progress{Documents: 1500, Unchanged: 500, Bytes: 3 << 20, Failures: 2,
 		Requests: 40, RateLimitWait: 1500 * time.Millisecond, Elapsed: 4 * time.Second})
 	assert.Equal(t, "1500 docs (+500 unchanged)  500 docs/s  3.0 MiB  2 failures  40 requests  rate-limit wait 1.5s  4s", line)
+	line = progressLine(tributary.Progress{Documents: 10, Skipped: 7, Elapsed: time.Second})
+	assert.Equal(t, "10 docs  10 docs/s  0 B  7 skipped  0 failures  rate-limit wait 0s  1s", line)
 }
 
 func TestDisplayKeepsLogsClearOfProgress(t *testing.T) {
