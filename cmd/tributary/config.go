@@ -108,10 +108,11 @@ func (x *expander) problem(field, format string, args ...any) {
 }
 
 func (x *expander) fromJSON(raw []byte) (any, error) {
+	// Decode says where a syntax error is (Token's offsets are not
+	// reliable); the reader then takes the valid file apart.
 	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err == io.EOF {
+	var discard any
+	if err := dec.Decode(&discard); err == io.EOF {
 		return nil, x.fileError(errors.New("not valid JSON: the file holds no value"))
 	} else if err != nil {
 		return nil, x.fileError(fmt.Errorf("not valid JSON: %s: %w", jsonErrorPosition(raw, err), err))
@@ -121,7 +122,75 @@ func (x *expander) fromJSON(raw []byte) (any, error) {
 		end += len(raw[end:]) - len(bytes.TrimLeft(raw[end:], " \t\r\n"))
 		return nil, x.fileError(fmt.Errorf("not valid JSON: %s: data after the top-level object", position(raw, end)))
 	}
+	dec = json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	v, err := (&jsonReader{x: x, dec: dec, raw: raw, line: 1}).value("")
+	if err != nil {
+		return nil, x.fileError(fmt.Errorf("not valid JSON: %w", err))
+	}
 	return x.walkJSON("", v), nil
+}
+
+// jsonReader takes a valid JSON value apart token by token, to find a key
+// given twice in an object: encoding/json's Decode keeps the last one
+// silently, where a configuration must say that one of them is a mistake.
+type jsonReader struct {
+	x    *expander
+	dec  *json.Decoder
+	raw  []byte
+	off  int // where line was counted to
+	line int
+}
+
+// value reads the next value; field names it in problems.
+func (r *jsonReader) value(field string) (any, error) {
+	tok, err := r.dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch tok {
+	case json.Delim('{'):
+		m := make(map[string]any)
+		lines := make(map[string]int)
+		for r.dec.More() {
+			kt, err := r.dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			k, _ := kt.(string) // Token returns only strings as keys
+			line := r.lineNow()
+			if first, ok := lines[k]; ok {
+				r.x.problem(join(field, k), "given twice, on lines %d and %d", first, line)
+			}
+			lines[k] = line
+			if m[k], err = r.value(join(field, k)); err != nil {
+				return nil, err
+			}
+		}
+		_, err := r.dec.Token() // '}'
+		return m, err
+	case json.Delim('['):
+		s := []any{}
+		for r.dec.More() {
+			v, err := r.value(fmt.Sprintf("%s[%d]", field, len(s)))
+			if err != nil {
+				return nil, err
+			}
+			s = append(s, v)
+		}
+		_, err := r.dec.Token() // ']'
+		return s, err
+	}
+	return tok, nil
+}
+
+// lineNow is the line the decoder has read to; offsets only grow, so each
+// byte is counted once.
+func (r *jsonReader) lineNow() int {
+	end := min(int(r.dec.InputOffset()), len(r.raw))
+	r.line += bytes.Count(r.raw[r.off:end], []byte("\n"))
+	r.off = end
+	return r.line
 }
 
 // jsonErrorPosition says where in raw decoding failed: at the byte a

@@ -130,6 +130,8 @@ func TestLoadConfigJSONErrorPositions(t *testing.T) {
 		"trailing comma": {"{\n  \"settings\": {\n    \"roots\": [\"docs\"],\n  }\n}\n", "line 4, column 3: invalid character '}'"},
 		"bad value":      {`{"settings": {"roots": ["dé", x]}}`, "line 1, column 31: invalid character 'x'"},
 		"cut short":      {"{\n  \"settings\": {\n", "line 3, column 1: unexpected EOF"},
+		"cut in a list":  {`{"settings": {"roots": ["a"`, "line 1, column 28: unexpected EOF"},
+		"no colon":       {"{\"settings\" {}}", "line 1, column 13: invalid character '{' after object key"},
 		"data after":     {"{}\n\n  {}", "line 3, column 3: data after the top-level object"},
 		"empty":          {"", "not valid JSON: the file holds no value"},
 	}
@@ -162,6 +164,13 @@ func TestLoadConfigDuplicateKey(t *testing.T) {
 	_, err := loadConfig(writeFile(t, "c.yaml", "settings:\n  roots: [a]\n  roots: [b]\n"), testReg, envOf(nil))
 	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
 	assert.Equal(t, []tributary.FieldError{{Field: "settings.roots", Problem: "given twice, on lines 2 and 3"}},
+		derefAll(tributary.ConfigProblems(err)))
+}
+
+func TestLoadConfigJSONDuplicateKey(t *testing.T) {
+	_, err := loadConfig(writeFile(t, "c.json", "{\"settings\": {\n  \"roots\": [\"a\"],\n  \"x\": {\"roots\": 1},\n  \"roots\": [\"b\"]\n}}"), testReg, envOf(nil))
+	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+	assert.Equal(t, []tributary.FieldError{{Field: "settings.roots", Problem: "given twice, on lines 2 and 4"}},
 		derefAll(tributary.ConfigProblems(err)))
 }
 
