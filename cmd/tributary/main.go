@@ -25,7 +25,8 @@
 // ${VAR} in a value is replaced by the environment variable VAR (an unset
 // variable is a configuration error naming it; ${VAR:-default} gives a
 // default, and $${ is a literal ${), so secrets need not sit in the file.
-// Values from the environment are strings.
+// Values from the environment are strings. A key given twice in one object
+// is a configuration error.
 //
 // State (windows, checkpoints, failures and the inventory of delivered
 // documents) lives in an SQLite file: --state, else $TRIBUTARY_STATE, else
