@@ -364,3 +364,25 @@ func TestSummaryLine(t *testing.T) {
 	assert.Equal(t, "tributary: run stopped: documents 3, unchanged 4, nodes 2, deletions 1, skipped 5, failures 2, requests 9, rate-limit wait 1.5s, time 2.346s (tributary state lists the failures)",
 		summaryLine(res, errors.New("boom")))
 }
+
+// BenchmarkLoadConfigJSON loads a configuration of about 1 MiB.
+func BenchmarkLoadConfigJSON(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"settings": {"documents": [`)
+	for i := range 10000 {
+		if i > 0 {
+			sb.WriteString(",\n")
+		}
+		fmt.Fprintf(&sb, `{"id": "mock://%d", "title": "Document %d", "tags": ["a", "b"], "size": %d}`, i, i, i*7)
+	}
+	sb.WriteString(`]}, "credentials": {"token": "abcd"}}`)
+	path := filepath.Join(b.TempDir(), "c.json")
+	require.NoError(b, os.WriteFile(path, []byte(sb.String()), 0o644))
+	b.SetBytes(int64(sb.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := loadConfig(path, testReg, envOf(nil)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
