@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -72,7 +73,7 @@ func (s *Sink) Write(ctx context.Context, b tributary.Batch) error {
 		}
 	}
 	if len(b.Deletions) > 0 {
-		q.Queue(`DELETE FROM tributary_documents WHERE id = ANY($1::text[])`, b.Deletions)
+		q.Queue(`DELETE FROM tributary_documents WHERE id = ANY($1::text[])`, cleanAll(b.Deletions))
 	}
 	if q.Len() == 0 {
 		return ctx.Err()
@@ -97,9 +98,9 @@ func accessOf(a *tributary.ExternalAccess) access {
 	}
 	users := make([]string, len(a.UserEmails))
 	for i, e := range a.UserEmails {
-		users[i] = strings.ToLower(e)
+		users[i] = strings.ToLower(clean(e))
 	}
-	groups := append([]string{}, a.GroupIDs...)
+	groups := cleanAll(a.GroupIDs)
 	return access{known: true, public: a.Public, users: users, groups: groups}
 }
 
@@ -112,22 +113,24 @@ func queueNode(q *pgx.Batch, n *tributary.HierarchyNode) {
 			link = excluded.link, kind = excluded.kind, access_known = excluded.access_known,
 			access_public = excluded.access_public, access_users = excluded.access_users,
 			access_groups = excluded.access_groups`,
-		n.ID, n.ParentID, n.Name, n.Link, string(n.Kind), a.known, a.public, a.users, a.groups)
+		clean(n.ID), clean(n.ParentID), clean(n.Name), clean(n.Link), clean(string(n.Kind)), a.known, a.public, a.users, a.groups)
 }
 
 func queueDocument(q *pgx.Batch, d *tributary.Document) error {
-	meta, err := json.Marshal(d.Metadata)
+	tags := make(map[string][]string, len(d.Metadata))
+	for k, vs := range d.Metadata {
+		tags[clean(k)] = cleanAll(vs)
+	}
+	meta, err := json.Marshal(tags)
 	if err != nil {
 		return err
-	}
-	if d.Metadata == nil {
-		meta = []byte(`{}`)
 	}
 	a := accessOf(d.ExternalAccess)
 	var link string
 	if len(d.Sections) > 0 {
-		link = d.Sections[0].Link
+		link = clean(d.Sections[0].Link)
 	}
+	id := clean(d.ID)
 	q.Queue(`
 		INSERT INTO tributary_documents (id, source, semantic_id, title, link, parent_id, created_at, updated_at,
 			metadata, access_known, access_public, access_users, access_groups, content)
@@ -138,28 +141,51 @@ func queueDocument(q *pgx.Batch, d *tributary.Document) error {
 			access_known = excluded.access_known, access_public = excluded.access_public,
 			access_users = excluded.access_users, access_groups = excluded.access_groups,
 			content = excluded.content, written_at = now()`,
-		d.ID, string(d.Source), d.SemanticID, d.Title, link, d.ParentID, timeOrNull(d.CreatedAt), timeOrNull(d.UpdatedAt),
-		meta, a.known, a.public, a.users, a.groups, content(d))
-	q.Queue(`DELETE FROM tributary_sections WHERE document_id = $1`, d.ID)
-	q.Queue(`DELETE FROM tributary_owners WHERE document_id = $1`, d.ID)
+		id, clean(string(d.Source)), clean(d.SemanticID), clean(d.Title), link, clean(d.ParentID),
+		timeOrNull(d.CreatedAt), timeOrNull(d.UpdatedAt), meta, a.known, a.public, a.users, a.groups, clean(content(d)))
+	q.Queue(`DELETE FROM tributary_sections WHERE document_id = $1`, id)
+	q.Queue(`DELETE FROM tributary_owners WHERE document_id = $1`, id)
 	for i, sec := range d.Sections {
 		var rows []byte
 		if sec.Rows != nil {
-			if rows, err = json.Marshal(sec.Rows); err != nil {
+			cells := make([][]string, len(sec.Rows))
+			for j, row := range sec.Rows {
+				cells[j] = cleanAll(row)
+			}
+			if rows, err = json.Marshal(cells); err != nil {
 				return err
 			}
 		}
 		q.Queue(`INSERT INTO tributary_sections (document_id, position, kind, link, heading, text, image_url, rows)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			d.ID, i, string(sec.Kind), sec.Link, sec.Heading, sec.Text, sec.ImageURL, rows)
+			id, i, clean(string(sec.Kind)), clean(sec.Link), clean(sec.Heading), clean(sec.Text), clean(sec.ImageURL), rows)
 	}
 	for role, people := range map[string][]tributary.Person{"primary": d.PrimaryOwners, "secondary": d.SecondaryOwners} {
 		for i, p := range people {
 			q.Queue(`INSERT INTO tributary_owners (document_id, role, position, display_name, first_name, last_name, email)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, d.ID, role, i, p.DisplayName, p.FirstName, p.LastName, p.Email)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, role, i, clean(p.DisplayName), clean(p.FirstName), clean(p.LastName), clean(p.Email))
 		}
 	}
 	return nil
+}
+
+// clean makes s something PostgreSQL's text (and jsonb) holds: NUL bytes
+// are dropped and invalid UTF-8 becomes U+FFFD. Refusing such a document
+// instead would fail its batch on every retry and stall the run; the same
+// cleaning of an id on write and on deletion keeps the two matched.
+func clean(s string) string {
+	if !strings.ContainsRune(s, 0) && utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
+}
+
+func cleanAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = clean(s)
+	}
+	return out
 }
 
 // content is the text the search column covers: every section's heading,

@@ -242,3 +242,29 @@ func TestPasswordNeverInErrorsOrLogs(t *testing.T) {
 	}
 	assert.NotContains(t, logs.String(), pw)
 }
+
+// TestTextPostgresCannotHold: PostgreSQL text holds no NUL and only UTF-8,
+// and jsonb no \u0000; a document carrying them (a binary-ish file, a
+// source's broken encoding) is written cleaned, never refused, or its batch
+// would fail on every retry and stall the run.
+func TestTextPostgresCannotHold(t *testing.T) {
+	u := pgtest.Schema(t)
+	s := open(t, u)
+	d := doc("nul\x00id", "Ti\x00tle \xff", "bro\x00ken \xfe\xfftext", &tributary.ExternalAccess{UserEmails: []string{"a\x00@x"}})
+	d.Metadata = tributary.Metadata{"k\x00": {"v\x00\xff"}}
+	d.PrimaryOwners = []tributary.Person{{DisplayName: "N\x00ame"}}
+	d.Sections = append(d.Sections, tributary.Section{Kind: tributary.SectionTable, Rows: [][]string{{"c\x00ell"}}})
+	require.NoError(t, s.Write(t.Context(), tributary.Batch{
+		Nodes:     []*tributary.HierarchyNode{{ID: "n\x00", Name: "Fol\x00der\xff", Kind: tributary.NodeFolder}},
+		Documents: []*tributary.Document{d},
+	}))
+	assert.Equal(t, []string{"Title \uFFFD"}, query[string](t, u, `SELECT title FROM tributary_documents`))
+	assert.Equal(t, []string{"broken \uFFFDtext"}, query[string](t, u, `SELECT text FROM tributary_sections WHERE position = 0`))
+	assert.Equal(t, []string{"v\uFFFD"}, query[string](t, u, `SELECT metadata->'k'->>0 FROM tributary_documents`))
+	assert.Equal(t, []string{"Name"}, query[string](t, u, `SELECT display_name FROM tributary_owners`))
+	assert.Equal(t, []string{"Folder\uFFFD"}, query[string](t, u, `SELECT name FROM tributary_nodes`))
+
+	// The cleaned id is the one a deletion of the original id removes.
+	require.NoError(t, s.Write(t.Context(), tributary.Batch{Deletions: []string{"nul\x00id"}}))
+	assert.Empty(t, query[string](t, u, `SELECT id FROM tributary_documents`))
+}

@@ -112,6 +112,22 @@ func (s *Store) Acquire(ctx context.Context, instance string, ttl time.Duration)
 	return l, nil
 }
 
+// Hold takes the instance's lease for DefaultLeaseTTL and keeps it (see
+// Keep) until release, which gives it up. The Store it returns is the lease.
+// Its shape is the one hosts that run instances on many workers take, such
+// as the Temporal module's Worker.Hold.
+func (s *Store) Hold(ctx context.Context, instance string) (st tributary.Store, release func(), err error) {
+	l, err := s.Acquire(ctx, instance, DefaultLeaseTTL)
+	if err != nil {
+		return nil, nil, err
+	}
+	stop := l.Keep(ctx)
+	return l, func() {
+		stop()
+		_ = l.Release(context.Background())
+	}, nil
+}
+
 // lock takes the instance's advisory lock on conn. While another session
 // holds it, that holder is alive: the lease is refused unless its row has
 // expired, in which case the holder's session is ended and its lock waited

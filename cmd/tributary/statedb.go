@@ -135,26 +135,15 @@ func (s *pgState) recentFailures(ctx context.Context, instance string, limit int
 	return out, err
 }
 
-// leaseTTL is how long the command's lease on an instance outlives its
-// process when the process stalls; a process that dies frees it at once.
-const leaseTTL = time.Minute
-
 // hold takes the instance's lease and keeps it while the run lives.
 func (s *pgState) hold(ctx context.Context, instance string) (tributary.Store, func(), error) {
-	l, err := s.Acquire(ctx, instance, leaseTTL)
+	st, release, err := s.Hold(ctx, instance)
 	var le *pgstore.LeaseError
 	if errors.As(err, &le) && errors.Is(err, pgstore.ErrLeased) {
 		return nil, nil, fmt.Errorf("another tributary process is running or pruning %s (%s holds its lease until %s)",
 			instance, le.Holder, le.Until.UTC().Format(time.RFC3339))
 	}
-	if err != nil {
-		return nil, nil, err
-	}
-	stop := l.Keep(ctx)
-	return l, func() {
-		stop()
-		_ = l.Release(context.Background())
-	}, nil
+	return st, release, err
 }
 
 func newFailureView(at time.Time, f *tributary.Failure) failureView {

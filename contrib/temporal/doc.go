@@ -66,7 +66,12 @@
 //	(&temporal.Worker{Resolver: res, Store: store, Sink: sink}).Register(w)
 //	err := w.Run(worker.InterruptCh())
 //
-// and a client starts syncs with StartSync or schedules them with
+// Workers on several machines share one Store, such as pgstore's; with
+// Hold: store.Hold each activity also holds its instance under a lease, so a
+// worker that stalled past its heartbeat timeout cannot commit over the one
+// that took the retry. The example's -pg flag runs two workers that way.
+//
+// A client starts syncs with StartSync or schedules them with
 // CreateSchedule. This module is separate from Tributary's own so that
 // importing Tributary never pulls Temporal's dependencies; it needs Go
 // 1.26.10 or newer, as the Temporal server used by its tests does.

@@ -63,7 +63,12 @@ func (w *Worker) plan(ctx context.Context, req PlanRequest) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	st, err := w.Store.State(ctx, req.Ref.Instance)
+	store, release, err := w.store(ctx, req.Ref.Instance)
+	if err != nil {
+		return Plan{}, err
+	}
+	defer release()
+	st, err := store.State(ctx, req.Ref.Instance)
 	if err != nil {
 		return Plan{}, fmt.Errorf("read state: %w", err)
 	}
@@ -89,7 +94,7 @@ func (w *Worker) plan(ctx context.Context, req PlanRequest) (Plan, error) {
 		}
 	}
 	next := tributary.State{Window: p.Window, Full: p.Full, LastGoodEnd: st.LastGoodEnd}
-	if err := w.Store.Commit(ctx, req.Ref.Instance, tributary.Commit{State: next}); err != nil {
+	if err := store.Commit(ctx, req.Ref.Instance, tributary.Commit{State: next}); err != nil {
 		return Plan{}, fmt.Errorf("commit: %w", err)
 	}
 	return p, nil

@@ -40,9 +40,14 @@ func (w *Worker) Prune(ctx context.Context, req PruneRequest) (PruneReport, erro
 	if err != nil {
 		return PruneReport{}, classify(fmt.Errorf("prune %s: %w", req.Ref.Instance, err))
 	}
+	store, release, err := w.store(ctx, req.Ref.Instance)
+	if err != nil {
+		return PruneReport{}, classify(fmt.Errorf("prune %s: %w", req.Ref.Instance, err))
+	}
+	defer release()
 	var deleted atomic.Int64
 	r := tributary.Runner{
-		Store: w.Store, Sink: w.Sink, Instance: req.Ref.Instance,
+		Store: store, Sink: w.Sink, Instance: req.Ref.Instance,
 		BatchDocs: w.BatchDocs, BatchBytes: w.BatchBytes, Logger: w.Logger, Now: w.Now,
 		Progress: func(p tributary.Progress) {
 			deleted.Store(int64(p.Deletions))

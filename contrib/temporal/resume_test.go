@@ -11,6 +11,8 @@ import (
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectors/mock"
 	tt "github.com/tributary-dev/tributary/contrib/temporal"
+	"github.com/tributary-dev/tributary/internal/pgtest"
+	"github.com/tributary-dev/tributary/pgstore"
 	"go.temporal.io/sdk/client"
 )
 
@@ -64,13 +66,36 @@ func heartbeatDocuments(ctx context.Context, t *testing.T, c client.Client, id s
 // new worker from the last recorded heartbeat, and the sync completes with
 // every document delivered and at most one slice delivered twice.
 func TestWorkerDiesMidSlice(t *testing.T) {
+	store := &tributary.MemoryStore{}
+	workerDiesMidSlice(t, func(w *tt.Worker) { w.Store = store })
+}
+
+// The same with two workers that share one PostgreSQL database, each
+// through a pool of its own, as two processes would, and hold each
+// instance under a lease: the retry waits for the dead worker's lease, not
+// for a heartbeat of its own.
+func TestWorkerDiesMidSliceSharingPostgres(t *testing.T) {
+	url := pgtest.Schema(t)
+	workerDiesMidSlice(t, func(w *tt.Worker) {
+		st, err := pgstore.Open(t.Context(), url)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = st.Close() })
+		w.Store, w.Hold = st, st.Hold
+	})
+}
+
+// workerDiesMidSlice runs a sync whose first worker dies mid-slice and
+// whose second finishes it; withStore gives each worker its Store.
+func workerDiesMidSlice(t *testing.T, withStore func(*tt.Worker)) {
 	ts, c := server(t)
 	ctx := ctxFor(t)
 	const n, slice, batch = 1000, 500, 50
 	conn := newMock(t, mock.Sample(n), "")
-	store, idx := &tributary.MemoryStore{}, newIndex()
+	idx := newIndex()
 	dying := &dyingSink{idx: idx, limit: 300, dying: make(chan struct{})}
-	w1 := startWorker(t, ts, &tt.Worker{Resolver: &fixedResolver{c: conn}, Store: store, Sink: dying, BatchDocs: batch})
+	first := &tt.Worker{Resolver: &fixedResolver{c: conn}, Sink: dying, BatchDocs: batch}
+	withStore(first)
+	w1 := startWorker(t, ts, first)
 
 	req := tt.SyncRequest{
 		Ref: tt.Ref{Instance: "drive"}, SliceItems: slice, HeartbeatTimeout: 2 * time.Second, Retry: fastRetry(),
@@ -91,7 +116,9 @@ func TestWorkerDiesMidSlice(t *testing.T) {
 	}, 30*time.Second, 50*time.Millisecond)
 	w1.Stop()
 
-	startWorker(t, ts, &tt.Worker{Resolver: &fixedResolver{c: conn}, Store: store, Sink: idx, BatchDocs: batch})
+	second := &tt.Worker{Resolver: &fixedResolver{c: conn}, Sink: idx, BatchDocs: batch}
+	withStore(second)
+	startWorker(t, ts, second)
 	var st tt.SyncStatus
 	require.NoError(t, run.Get(ctx, &st))
 

@@ -115,7 +115,12 @@ func (w *Worker) slice(ctx context.Context, req SliceRequest) (SliceResult, erro
 	if err != nil {
 		return SliceResult{}, err
 	}
-	st, err := w.Store.State(ctx, req.Ref.Instance)
+	store, release, err := w.store(ctx, req.Ref.Instance)
+	if err != nil {
+		return SliceResult{}, err
+	}
+	defer release()
+	st, err := store.State(ctx, req.Ref.Instance)
 	if err != nil {
 		return SliceResult{}, fmt.Errorf("read state: %w", err)
 	}
@@ -138,7 +143,7 @@ func (w *Worker) slice(ctx context.Context, req SliceRequest) (SliceResult, erro
 		budget = max(0, budget-s.base.Failures)
 	}
 	s.b = &tributary.Batcher{
-		Store: w.Store, Sink: w.Sink, Instance: req.Ref.Instance,
+		Store: store, Sink: w.Sink, Instance: req.Ref.Instance,
 		State:     tributary.State{Window: req.Window, Full: req.Full, Checkpoint: s.done.Checkpoint, LastGoodEnd: st.LastGoodEnd},
 		BatchDocs: w.BatchDocs, BatchBytes: w.BatchBytes, BatchAge: w.BatchAge,
 		Repeats: req.Repeats, Redeliver: req.Redeliver, FailureBudget: budget,

@@ -36,6 +36,13 @@ type Worker struct {
 	Store tributary.Store
 	// Sink receives the batches.
 	Sink tributary.Sink
+	// Hold, when set, is asked for the instance before each slice and
+	// prune, and gives the Store the activity writes through until it calls
+	// release. A lease there (pgstore.Store.Hold) keeps a worker whose
+	// attempt timed out while it stalled from writing over the worker that
+	// took the retry: the retry waits until the stalled lease lapses (an
+	// error Temporal retries), and the stalled worker's commits are refused.
+	Hold func(ctx context.Context, instance string) (st tributary.Store, release func(), err error)
 	// BatchDocs, BatchBytes and BatchAge bound a batch as they do a
 	// tributary.Runner's, with the same defaults.
 	BatchDocs  int
@@ -92,6 +99,19 @@ func (w *Worker) check() error {
 		return tributary.NewError("temporal", tributary.ErrInvalidConfig, errors.New(problem))
 	}
 	return nil
+}
+
+// store is the Store an activity on instance writes through, and what
+// releases it.
+func (w *Worker) store(ctx context.Context, instance string) (tributary.Store, func(), error) {
+	if w.Hold == nil {
+		return w.Store, func() {}, nil
+	}
+	st, release, err := w.Hold(ctx, instance)
+	if err != nil {
+		return nil, nil, fmt.Errorf("hold %s: %w", instance, err)
+	}
+	return st, release, nil
 }
 
 // open resolves ref into a connector.

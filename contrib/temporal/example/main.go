@@ -6,7 +6,12 @@
 // one the tests use); with -addr it uses the server there, such as a
 // `temporal server start-dev` on localhost:7233.
 //
+// With -pg it keeps the state in PostgreSQL (pgstore) and starts two
+// workers that share it, each holding an instance under a lease while it
+// runs a slice, as workers on two machines would:
+//
 //	GOTOOLCHAIN=go1.27.3 go run ./example -docs 5000
+//	GOTOOLCHAIN=go1.27.3 go run ./example -pg "$(../../scripts/pg.sh)"
 package main
 
 import (
@@ -21,6 +26,7 @@ import (
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectors/mock"
 	tt "github.com/tributary-dev/tributary/contrib/temporal"
+	"github.com/tributary-dev/tributary/pgstore"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/server/temporaltest"
@@ -30,14 +36,15 @@ func main() {
 	addr := flag.String("addr", "", "Temporal frontend host:port; empty starts a server in this process")
 	docs := flag.Int("docs", 2000, "documents in the in-memory source")
 	slice := flag.Int("slice", 500, "items per slice (one activity)")
+	pg := flag.String("pg", "", "postgres:// URL of a database the workers share; empty keeps the state in memory")
 	flag.Parse()
-	if err := run(*addr, *docs, *slice); err != nil {
+	if err := run(*addr, *docs, *slice, *pg); err != nil {
 		fmt.Fprintln(os.Stderr, "example:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr string, docs, slice int) error {
+func run(addr string, docs, slice int, pg string) error {
 	c, stop, err := connect(addr)
 	if err != nil {
 		return err
@@ -51,21 +58,29 @@ func run(addr string, docs, slice int) error {
 		return err
 	}
 	var delivered atomic.Int64
-	w := &tt.Worker{
-		Resolver: tt.ResolverFunc(func(ctx context.Context, ref tt.Ref) (tributary.Connector, error) { return src, nil }),
-		Store:    &tributary.MemoryStore{},
-		Sink: tributary.SinkFunc(func(ctx context.Context, b tributary.Batch) error {
-			delivered.Add(int64(len(b.Documents)))
-			return nil
-		}),
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	stores, err := openStores(pg)
+	if err != nil {
+		return err
 	}
-	wk := worker.New(c, "tributary", worker.Options{})
-	w.Register(wk)
-	if err := wk.Start(); err != nil {
-		return fmt.Errorf("start worker: %w", err)
+	for _, st := range stores {
+		w := &tt.Worker{
+			Resolver: tt.ResolverFunc(func(ctx context.Context, ref tt.Ref) (tributary.Connector, error) { return src, nil }),
+			Store:    st.Store,
+			Hold:     st.hold,
+			Sink: tributary.SinkFunc(func(ctx context.Context, b tributary.Batch) error {
+				delivered.Add(int64(len(b.Documents)))
+				return nil
+			}),
+			Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		}
+		wk := worker.New(c, "tributary", worker.Options{})
+		w.Register(wk)
+		if err := wk.Start(); err != nil {
+			return fmt.Errorf("start worker: %w", err)
+		}
+		defer wk.Stop()
+		defer st.close()
 	}
-	defer wk.Stop()
 
 	ctx := context.Background()
 	started := time.Now()
@@ -93,6 +108,33 @@ func run(addr string, docs, slice int) error {
 			}
 		}
 	}
+}
+
+// store is one worker's Store, and its lease when it has one.
+type store struct {
+	tributary.Store
+	hold  func(ctx context.Context, instance string) (tributary.Store, func(), error)
+	close func()
+}
+
+// openStores gives one worker an in-memory store, or, with a PostgreSQL URL,
+// two workers a pgstore each (a pool of their own) on the one database.
+func openStores(pg string) ([]store, error) {
+	if pg == "" {
+		return []store{{Store: &tributary.MemoryStore{}, close: func() {}}}, nil
+	}
+	var out []store
+	for range 2 {
+		st, err := pgstore.Open(context.Background(), pg)
+		if err != nil {
+			for _, o := range out {
+				o.close()
+			}
+			return nil, err
+		}
+		out = append(out, store{Store: st, hold: st.Hold, close: func() { _ = st.Close() }})
+	}
+	return out, nil
 }
 
 // connect dials addr, or starts a server in the process when addr is empty.
