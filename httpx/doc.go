@@ -19,7 +19,7 @@
 //   - an outbound address guard refusing loopback, private, link-local,
 //     CGNAT, unspecified and cloud-metadata targets, on the resolved
 //     address at dial time and on every redirect, unless
-//     Env.AllowPrivateNetwork is set.
+//     Env.AllowPrivateNetwork is set (a refusal is a *ForbiddenAddressError).
 //
 // Client.Do classifies error statuses once, into the tributary error kinds
 // (401 ErrCredentialExpired, 403 ErrInsufficientPermissions or

@@ -15,8 +15,32 @@ import (
 // ErrForbiddenAddress is the cause of every request refused by the outbound
 // address guard: its target is a loopback, private, link-local, shared
 // (CGNAT), unspecified or cloud-metadata address and the Env does not allow
-// private networks.
-var ErrForbiddenAddress = errors.New("address not allowed (set AllowPrivateNetwork to permit private and loopback targets)")
+// private networks. The error is a *ForbiddenAddressError, which names the
+// target.
+var ErrForbiddenAddress = errors.New("address not allowed")
+
+// ForbiddenAddressError is a request refused by the outbound address
+// guard. It matches ErrForbiddenAddress with errors.Is.
+type ForbiddenAddressError struct {
+	// Host is the refused host name or address: the URL's host, or the
+	// address a name resolved to when it is the dialled address that was
+	// refused.
+	Host string
+	// Dial reports that the resolved address was refused, not the URL's
+	// host.
+	Dial bool
+}
+
+func (e *ForbiddenAddressError) Error() string {
+	target := fmt.Sprintf("host %q", e.Host)
+	if e.Dial {
+		target = "dial " + e.Host
+	}
+	return target + ": " + ErrForbiddenAddress.Error() + " (set Env.AllowPrivateNetwork to permit private and loopback targets)"
+}
+
+// Unwrap returns ErrForbiddenAddress.
+func (e *ForbiddenAddressError) Unwrap() error { return ErrForbiddenAddress }
 
 var forbiddenPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("0.0.0.0/8"),      // "this network", unspecified
@@ -93,7 +117,7 @@ func forbiddenHost(host string) bool {
 // checkURLHost refuses a request whose URL names a forbidden host.
 func checkURLHost(req *http.Request) error {
 	if forbiddenHost(req.URL.Hostname()) {
-		return fmt.Errorf("host %q: %w", req.URL.Hostname(), ErrForbiddenAddress)
+		return &ForbiddenAddressError{Host: req.URL.Hostname()}
 	}
 	return nil
 }
@@ -103,10 +127,10 @@ func checkURLHost(req *http.Request) error {
 func dialControl(_, address string, _ syscall.RawConn) error {
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
-		return fmt.Errorf("dial %s: %w", address, ErrForbiddenAddress)
+		return &ForbiddenAddressError{Host: address, Dial: true}
 	}
 	if ForbiddenAddr(ap.Addr()) {
-		return fmt.Errorf("dial %s: %w", ap.Addr(), ErrForbiddenAddress)
+		return &ForbiddenAddressError{Host: ap.Addr().String(), Dial: true}
 	}
 	return nil
 }
@@ -129,7 +153,7 @@ func checkedDial(dial func(ctx context.Context, network, addr string) (net.Conn,
 		ap, perr := netip.ParseAddrPort(conn.RemoteAddr().String())
 		if perr == nil && ForbiddenAddr(ap.Addr()) {
 			conn.Close()
-			return nil, fmt.Errorf("dial %s: %w", ap.Addr(), ErrForbiddenAddress)
+			return nil, &ForbiddenAddressError{Host: ap.Addr().String(), Dial: true}
 		}
 		return conn, nil
 	}

@@ -2,11 +2,13 @@ package httpx_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -75,7 +77,13 @@ func TestPrivateTargetRefused(t *testing.T) {
 	// The default transport: the literal loopback address is refused.
 	c, err := httpx.New(httpx.Options{})
 	require.NoError(t, err)
-	assert.ErrorIs(t, c.GetJSON(t.Context(), srv.URL, nil), httpx.ErrForbiddenAddress)
+	err = c.GetJSON(t.Context(), srv.URL, nil)
+	assert.ErrorIs(t, err, httpx.ErrForbiddenAddress)
+	fe, ok := errors.AsType[*httpx.ForbiddenAddressError](err)
+	require.True(t, ok, "%v", err)
+	assert.Equal(t, httpx.ForbiddenAddressError{Host: "127.0.0.1"}, *fe)
+	assert.Equal(t, 1, strings.Count(err.Error(), srv.URL), "the request is named once: %v", err)
+	assert.Contains(t, err.Error(), "Env.AllowPrivateNetwork")
 
 	// A public-looking name that resolves to loopback is refused at dial
 	// time, on the address actually reached.
@@ -86,7 +94,12 @@ func TestPrivateTargetRefused(t *testing.T) {
 	defer tr.CloseIdleConnections()
 	c, err = httpx.New(httpx.Options{Env: tributary.Env{HTTPClient: &http.Client{Transport: tr}}})
 	require.NoError(t, err)
-	assert.ErrorIs(t, c.GetJSON(t.Context(), "http://api.example.com/", nil), httpx.ErrForbiddenAddress)
+	err = c.GetJSON(t.Context(), "http://api.example.com/", nil)
+	assert.ErrorIs(t, err, httpx.ErrForbiddenAddress)
+	fe, ok = errors.AsType[*httpx.ForbiddenAddressError](err)
+	require.True(t, ok, "%v", err)
+	assert.Equal(t, httpx.ForbiddenAddressError{Host: "127.0.0.1", Dial: true}, *fe)
+	assert.Equal(t, 1, strings.Count(err.Error(), "api.example.com"), "the request is named once: %v", err)
 	assert.Zero(t, hits.Load())
 
 	c, err = httpx.New(httpx.Options{Env: tributary.Env{HTTPClient: &http.Client{Transport: tr}, AllowPrivateNetwork: true}})

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -137,6 +138,11 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			if resp != nil {
 				resp.Body.Close()
+			}
+			if ue, ok := err.(*url.Error); ok {
+				// The inner client's; the outer one wraps the error
+				// again, so it would name the request twice.
+				err = ue.Err
 			}
 			return nil, err
 		},

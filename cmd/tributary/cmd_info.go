@@ -12,7 +12,7 @@ import (
 func (a *app) cmdSources(args []string) int {
 	fs := a.newFlagSet("sources", "sources [--json]")
 	asJSON := fs.Bool("json", false, "print a JSON array instead of a table")
-	if _, err := parse(fs, args, 0); err != nil {
+	if _, err := parse(fs, args); err != nil {
 		return a.fail(a.stderr, err)
 	}
 	regs := tributary.Sources()
@@ -44,6 +44,13 @@ type sourceInfo struct {
 	Capabilities tributary.Capabilities   `json:"capabilities"`
 	Settings     json.RawMessage          `json:"settings,omitempty"`
 	Credentials  json.RawMessage          `json:"credentials,omitempty"`
+	// Notes are what spec tells of the command beyond the schemas.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// specNotes are the notes spec prints with every source.
+var specNotes = []string{
+	"Loopback and private addresses (local emulators, intranet servers) are refused unless the command runs with --" + allowPrivateFlag + ".",
 }
 
 func infoOf(r tributary.Registration) sourceInfo {
@@ -64,7 +71,7 @@ func firstSentence(s string) string {
 
 func (a *app) cmdSpec(args []string) int {
 	fs := a.newFlagSet("spec", "spec SOURCE")
-	pos, err := parse(fs, args, 1)
+	pos, err := parse(fs, args, argSource)
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}
@@ -75,6 +82,7 @@ func (a *app) cmdSpec(args []string) int {
 	info := infoOf(r)
 	info.Settings = r.SettingsSchema()
 	info.Credentials = r.CredentialsSchema()
+	info.Notes = specNotes
 	return a.printJSON(info)
 }
 
@@ -94,7 +102,7 @@ func (a *app) cmdValidate(args []string) int {
 	o.configFlags(fs)
 	o.stateFlags(fs)
 	o.logFlags(fs, a.stderrTTY)
-	pos, err := parse(fs, args, 1)
+	pos, err := parse(fs, args, argSource)
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
@@ -14,10 +15,6 @@ import (
 
 // errPruneRefused is the runner's refusal to prune.
 var errPruneRefused = tributary.ErrPruneRefused
-
-// maxLoggedFailures bounds the failures a run logs one by one; all of them
-// are in the state database (`tributary state`).
-const maxLoggedFailures = 20
 
 // runFlags are the flags of `run` and `prune` that shape the runner.
 type runFlags struct {
@@ -33,7 +30,7 @@ type runFlags struct {
 }
 
 func (f *runFlags) outFlag(fs *flag.FlagSet) {
-	fs.StringVar(&f.out, "out", "", "append JSON lines to `file` instead of writing them to stdout")
+	fs.StringVar(&f.out, "out", "", "append JSON lines to `file` instead of writing them to stdout (a device or named pipe is written as it is)")
 	sinkFlag(fs, &f.sink)
 }
 
@@ -61,7 +58,7 @@ func (a *app) cmdRun(args []string) int {
 	fs.IntVar(&rf.batch, "batch", tributary.DefaultBatchDocs, "entries per batch; the checkpoint is stored after each batch the output took")
 	fs.DurationVar(&rf.batchAge, "batch-age", tributary.DefaultBatchAge, "write a batch that has waited this long for more entries, and store the checkpoint (0: only full batches)")
 	fs.TextVar(&rf.repeats, "repeats", tributary.RepeatsByContent, "how to tell a document written before: by `rule` \"content\" (any change writes it again) or \"update-time\" (only a new update time does; cheaper)")
-	pos, err := parse(fs, args, 1)
+	pos, err := parse(fs, args, argSource)
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}
@@ -116,13 +113,13 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 		_ = db.Close()
 		return nil, nil, err
 	}
-	out, closeOut, err := a.output(rf.out)
+	out, durable, closeOut, err := a.output(rf.out)
 	if err != nil {
 		unlock()
 		_ = db.Close()
 		return nil, nil, err
 	}
-	sink, closeSink, err := a.sink(rf, out)
+	sink, closeSink, err := a.sink(rf, out, durable)
 	if err != nil {
 		closeOut()
 		unlock()
@@ -158,23 +155,40 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 	return r, func() { closeSink(); closeOut(); unlock(); _ = db.Close() }, nil
 }
 
-// output opens where documents go: stdout, or a file appended to. A file
-// that a killed run left ending in a partial line is cut back to its last
-// complete line first: that line belonged to a batch never acknowledged,
-// which the next run delivers again.
-func (a *app) output(path string) (io.Writer, func(), error) {
+// output opens where documents go: stdout, or a file appended to. A
+// regular file that a killed run left ending in a partial line is cut back
+// to its last complete line first: that line belonged to a batch never
+// acknowledged, which the next run delivers again. Anything else (a
+// device such as /dev/null or /dev/stdout, a named pipe) is opened for
+// writing only, as it is. durable reports a regular file, which the sink
+// syncs after each batch.
+func (a *app) output(path string) (w io.Writer, durable bool, done func(), err error) {
 	if path == "" {
-		return a.stdout, func() {}, nil
+		return a.stdout, false, func() {}, nil
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, false, nil, fmt.Errorf("open output: %w", err)
+		}
+		return f, false, func() { _ = f.Close() }, nil
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open output: %w", err)
+		return nil, false, nil, fmt.Errorf("open output: %w", err)
 	}
-	if err := cutPartialLine(f); err != nil {
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		return f, false, func() { _ = f.Close() }, nil // replaced since the Stat above
+	}
+	if err == nil {
+		err = cutPartialLine(f)
+	}
+	if err != nil {
 		_ = f.Close()
-		return nil, nil, fmt.Errorf("open output %s: %w", path, err)
+		return nil, false, nil, fmt.Errorf("open output %s: %w", path, err)
 	}
-	return f, func() { _ = f.Close() }, nil
+	return f, true, func() { _ = f.Close() }, nil
 }
 
 // cutPartialLine truncates f after its last newline and leaves the offset
@@ -206,26 +220,48 @@ func cutPartialLine(f *os.File) error {
 	return err
 }
 
-// report logs what a run did: a summary, and its first failures.
+// report tells what a run did: one summary on stderr, whatever the log
+// level. In text it is a plain line, with the full record in the log at
+// debug level; with --log-format json it is that record, so that stderr
+// stays JSON. Each failure was logged when it was met (see
+// tributary.Batcher).
 func (a *app) report(s *session, res tributary.Result, err error) {
-	for i, f := range res.Failed {
-		if i == maxLoggedFailures {
-			s.log.Warn("more failures are recorded in the state database (tributary state)", "failures", res.Failures)
-			break
-		}
-		s.log.Warn("failure", "document", f.DocumentID, "entity", f.EntityID, "link", f.Link, "error", f.Error())
+	if res.Instance == "" {
+		return // the run was refused before it started
 	}
 	msg := "run finished"
 	if err != nil {
 		msg = "run stopped"
 	}
-	s.log.Info(msg,
+	attrs := []any{
 		"instance", res.Instance,
 		"window_start", res.Window.Start, "window_end", res.Window.End, "full", res.Full,
 		"resumed", res.Resumed, "documents", res.Documents, "unchanged", res.Unchanged,
-		"deletions", res.Deletions, "nodes", res.Nodes, "bytes", res.Bytes,
+		"deletions", res.Deletions, "nodes", res.Nodes, "skipped", res.Skipped, "bytes", res.Bytes,
 		"failures", res.Failures, "requests", res.Requests,
-		"rate_limit_wait", res.RateLimitWait, "elapsed", res.Elapsed.Round(time.Millisecond))
+		"rate_limit_wait", res.RateLimitWait, "elapsed", res.Elapsed.Round(time.Millisecond),
+	}
+	if s.jsonLogs {
+		slog.New(slog.NewJSONHandler(s.errw, nil)).Info(msg, attrs...)
+		return
+	}
+	fmt.Fprintln(s.errw, summaryLine(res, err))
+	s.log.Debug(msg, attrs...)
+}
+
+// summaryLine is the one line that ends every run.
+func summaryLine(res tributary.Result, err error) string {
+	msg := "run finished"
+	if err != nil {
+		msg = "run stopped"
+	}
+	line := fmt.Sprintf("tributary: %s: documents %d, unchanged %d, nodes %d, deletions %d, skipped %d, failures %d, requests %d, rate-limit wait %s, time %s",
+		msg, res.Documents, res.Unchanged, res.Nodes, res.Deletions, res.Skipped, res.Failures, res.Requests,
+		res.RateLimitWait.Round(time.Millisecond), res.Elapsed.Round(time.Millisecond))
+	if res.Failures > 0 {
+		line += " (tributary state lists the failures)"
+	}
+	return line
 }
 
 // parseSince reads --since: an RFC 3339 time, a date, or a duration before
@@ -255,7 +291,7 @@ func (a *app) cmdPrune(args []string) int {
 	o.logFlags(fs, a.stderrTTY)
 	rf.outFlag(fs)
 	rf.pruneFlags(fs)
-	pos, err := parse(fs, args, 1)
+	pos, err := parse(fs, args, argSource)
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}
@@ -275,8 +311,7 @@ func (a *app) cmdPrune(args []string) int {
 // runner's sink.
 func (a *app) prune(s *session, r *tributary.Runner, rf *runFlags) int {
 	res, err := r.Prune(a.ctx, s.conn, tributary.PruneOptions{MaxShare: rf.maxShare, Force: rf.force})
-	s.log.Info("prune finished", "instance", r.Instance, "listed", res.Listed, "known", res.Known,
-		"missing", res.Missing, "deleted", res.Deleted, "requests", res.Requests, "rate_limit_wait", res.RateLimitWait)
+	a.reportPrune(s, r.Instance, res, err)
 	if err != nil {
 		if refusal, ok := errors.AsType[*tributary.PruneRefusal](err); ok && refusal.Err == nil {
 			fmt.Fprintf(s.errw, "tributary: nothing deleted: %s; rerun with --force to delete them anyway\n", refusal.Reason)
@@ -285,4 +320,21 @@ func (a *app) prune(s *session, r *tributary.Runner, rf *runFlags) int {
 		return a.fail(s.errw, err)
 	}
 	return exitOK
+}
+
+// reportPrune tells what a prune did, as report does for a run.
+func (a *app) reportPrune(s *session, instance string, res tributary.PruneResult, err error) {
+	msg := "prune finished"
+	if err != nil {
+		msg = "prune stopped"
+	}
+	attrs := []any{"instance", instance, "listed", res.Listed, "known", res.Known, "missing", res.Missing,
+		"deleted", res.Deleted, "requests", res.Requests, "rate_limit_wait", res.RateLimitWait}
+	if s.jsonLogs {
+		slog.New(slog.NewJSONHandler(s.errw, nil)).Info(msg, attrs...)
+		return
+	}
+	fmt.Fprintf(s.errw, "tributary: %s: listed %d, known %d, missing %d, deleted %d, requests %d, rate-limit wait %s\n",
+		msg, res.Listed, res.Known, res.Missing, res.Deleted, res.Requests, res.RateLimitWait.Round(time.Millisecond))
+	s.log.Debug(msg, attrs...)
 }

@@ -25,7 +25,7 @@ func (a *app) cmdSearch(args []string) int {
 	fs.Var(&groups, "group", "search as a member of the group with this `id` (repeatable)")
 	limit := fs.Int("limit", 10, "largest number of documents listed")
 	asJSON := fs.Bool("json", false, "print one JSON object per document found")
-	pos, err := parse(fs, args, 1)
+	pos, err := parse(fs, args, `"WORDS" to search for`)
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}

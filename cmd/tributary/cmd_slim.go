@@ -15,7 +15,7 @@ func (a *app) cmdSlim(args []string) int {
 	o.configFlags(fs)
 	o.stateFlags(fs)
 	o.logFlags(fs, a.stderrTTY)
-	pos, err := parse(fs, args, 1)
+	pos, err := parse(fs, args, argSource)
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}

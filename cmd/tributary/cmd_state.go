@@ -47,7 +47,7 @@ func (a *app) cmdState(args []string) int {
 	o.stateFlags(fs)
 	reset := fs.Bool("reset", false, "forget everything stored for the instance: the next run loads everything again")
 	recent := fs.Int("failures", 10, "how many recent failures to show per instance")
-	pos, err := parse(fs, args, 1)
+	pos, err := parse(fs, args, argSource)
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}

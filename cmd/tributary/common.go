@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/httpx"
 )
 
 // options are the flags subcommands share.
@@ -26,9 +28,14 @@ type options struct {
 	allowPrivate bool
 }
 
+const (
+	allowPrivateFlag = "allow-private-network"
+	allowPrivateHelp = "let the connector reach loopback and private addresses (local emulators, intranet servers)"
+)
+
 func (o *options) configFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.config, "config", "", "configuration `file` (JSON or YAML) with settings and credentials")
-	fs.BoolVar(&o.allowPrivate, "allow-private-network", false, "let the connector reach loopback and private addresses (local emulators, intranet servers)")
+	fs.BoolVar(&o.allowPrivate, allowPrivateFlag, false, allowPrivateHelp)
 }
 
 func (o *options) stateFlags(fs *flag.FlagSet) {
@@ -60,11 +67,22 @@ func (a *app) newFlagSet(name, synopsis string) *flag.FlagSet {
 }
 
 // parse parses flags that may come before or after the positional
-// arguments, and checks the number of positional arguments.
-func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
+// arguments, and checks them: the names of those expected ("SOURCE"), and
+// what to say when one is missing.
+//
+// A mistake is returned, not printed (fail prints it on one line with a
+// hint); only -h prints the flag set's usage.
+func parse(fs *flag.FlagSet, args []string, want ...positional) ([]string, error) {
+	out := fs.Output()
+	fs.SetOutput(io.Discard) // the flag package prints the whole usage with each mistake
+	defer fs.SetOutput(out)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(out)
+				fs.Usage()
+			}
 			return nil, fmt.Errorf("%w: %w", errUsage, err)
 		}
 		rest := fs.Args()
@@ -74,12 +92,20 @@ func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
-	if len(pos) != positional {
-		fs.Usage()
-		return nil, fmt.Errorf("%w: %s takes %d argument(s), got %d", errUsage, fs.Name(), positional, len(pos))
+	switch {
+	case len(pos) < len(want):
+		return nil, fmt.Errorf("%w: missing %s", errUsage, want[len(pos)])
+	case len(pos) > len(want):
+		return nil, fmt.Errorf("%w: unexpected argument %q", errUsage, pos[len(want)])
 	}
 	return pos, nil
 }
+
+// positional describes a positional argument, as said when it is missing.
+type positional string
+
+// argSource is the SOURCE most commands take.
+const argSource positional = `SOURCE ("tributary sources" lists them)`
 
 // logger returns the command's logger on stderr, through w (which redacts
 // and keeps clear of the progress line).
@@ -98,9 +124,19 @@ func (o *options) logger(w io.Writer) (*slog.Logger, error) {
 	return nil, fmt.Errorf("%w: --log-format %q: want text or json", errUsage, o.logFormat)
 }
 
-// lookup finds the source's registration.
+// lookup finds the source's registration. An unknown source is an error
+// that lists the known ones and the closest to it.
 func lookup(source string) (tributary.Registration, error) {
-	return tributary.Lookup(tributary.DocumentSource(source))
+	reg, err := tributary.Lookup(tributary.DocumentSource(source))
+	if !errors.Is(err, tributary.ErrUnknownSource) {
+		return reg, err
+	}
+	var known []string
+	for _, r := range tributary.Sources() {
+		known = append(known, string(r.Source))
+	}
+	return reg, fmt.Errorf("%w %q%s; this build knows %s", tributary.ErrUnknownSource, source,
+		didYouMean(source, known), strings.Join(known, ", "))
 }
 
 // session is what a command that drives a connector works with.
@@ -112,6 +148,8 @@ type session struct {
 	disp *display
 	// errw is stderr with the configuration's secrets redacted.
 	errw io.Writer
+	// jsonLogs: the log is JSON, so whatever else goes to stderr is too.
+	jsonLogs bool
 }
 
 // open reads the configuration and opens the source's connector, with a
@@ -121,6 +159,7 @@ type session struct {
 func (a *app) open(source string, o *options) (*session, error) {
 	s := &session{disp: newDisplay(a.stderr, a.stderrTTY)}
 	s.errw = s.disp
+	s.jsonLogs = o.logFormat == "json"
 	if _, err := o.logger(io.Discard); err != nil {
 		return s, err
 	}
@@ -154,10 +193,29 @@ func (a *app) open(source string, o *options) (*session, error) {
 		},
 	})
 	if err != nil {
+		if o.config == "" && errors.Is(err, tributary.ErrInvalidConfig) {
+			return s, &missingConfigError{source: reg.Source, err: err}
+		}
 		return s, fmt.Errorf("open %s connector: %w", reg.Source, err)
 	}
 	return s, nil
 }
+
+// missingConfigError is a source that needs a configuration run without
+// --config. It wraps the connector's problems with the empty one.
+type missingConfigError struct {
+	source tributary.DocumentSource
+	err    error
+}
+
+func (e *missingConfigError) Error() string { return e.summary() + ": " + e.err.Error() }
+
+// summary says what is missing, without the connector's problems.
+func (e *missingConfigError) summary() string {
+	return fmt.Sprintf("no configuration: the %s source needs one, given with --config FILE (\"tributary spec %s\" lists its fields)", e.source, e.source)
+}
+
+func (e *missingConfigError) Unwrap() error { return e.err }
 
 // refreshed finds the instance's store of refreshed credentials and, when
 // it holds some for the configured credentials, puts them in s.cfg.
@@ -258,13 +316,38 @@ func (a *app) fail(w io.Writer, err error) int {
 			return exitOK
 		}
 	}
+	if fe, ok := errors.AsType[*httpx.ForbiddenAddressError](err); ok {
+		fmt.Fprintln(w, forbiddenMessage(err, fe))
+		return code
+	}
 	if problems := tributary.ConfigProblems(err); len(problems) > 0 {
-		fmt.Fprintf(w, "tributary: %s:\n", tributary.ErrInvalidConfig)
+		header := tributary.ErrInvalidConfig.Error()
+		if mc, ok := errors.AsType[*missingConfigError](err); ok {
+			header = mc.summary() + "; without one"
+		}
+		fmt.Fprintf(w, "tributary: %s:\n", header)
 		for _, p := range problems {
 			fmt.Fprintf(w, "  %s: %s\n", p.Field, p.Problem)
 		}
 		return code
 	}
 	fmt.Fprintf(w, "tributary: %s\n", strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
+	if errors.Is(err, errUsage) && a.cmd != "" {
+		fmt.Fprintf(w, "Run \"tributary %s --help\" for usage.\n", a.cmd)
+	}
 	return code
+}
+
+// forbiddenMessage says why the address guard refused a request, naming the
+// command's flag where the library's error names its Go option.
+func forbiddenMessage(err error, fe *httpx.ForbiddenAddressError) string {
+	what := fe.Host + " is"
+	if fe.Dial {
+		what = "its address " + fe.Host + " is"
+	}
+	msg := fmt.Sprintf("%s a loopback or private address; rerun with --%s to let the connector reach it", what, allowPrivateFlag)
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		msg = fmt.Sprintf("%s %q: %s", ue.Op, ue.URL, msg)
+	}
+	return "tributary: " + msg
 }

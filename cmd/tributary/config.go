@@ -10,7 +10,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
+	goyaml "github.com/goccy/go-yaml"
+	goyamlparser "github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tributary-dev/tributary"
@@ -105,16 +108,107 @@ func (x *expander) problem(field, format string, args ...any) {
 }
 
 func (x *expander) fromJSON(raw []byte) (any, error) {
+	// Decode says where a syntax error is (Token's offsets are not
+	// reliable); the reader then takes the valid file apart.
 	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, x.fileError(fmt.Errorf("not valid JSON: %w", err))
+	var discard any
+	if err := dec.Decode(&discard); err == io.EOF {
+		return nil, x.fileError(errors.New("not valid JSON: the file holds no value"))
+	} else if err != nil {
+		return nil, x.fileError(fmt.Errorf("not valid JSON: %s: %w", jsonErrorPosition(raw, err), err))
 	}
 	if dec.More() {
-		return nil, x.fileError(errors.New("not valid JSON: data after the top-level object"))
+		end := int(dec.InputOffset())
+		end += len(raw[end:]) - len(bytes.TrimLeft(raw[end:], " \t\r\n"))
+		return nil, x.fileError(fmt.Errorf("not valid JSON: %s: data after the top-level object", position(raw, end)))
+	}
+	dec = json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	v, err := (&jsonReader{x: x, dec: dec, raw: raw, line: 1}).value("")
+	if err != nil {
+		return nil, x.fileError(fmt.Errorf("not valid JSON: %w", err))
 	}
 	return x.walkJSON("", v), nil
+}
+
+// jsonReader takes a valid JSON value apart token by token, to find a key
+// given twice in an object: encoding/json's Decode keeps the last one
+// silently, where a configuration must say that one of them is a mistake.
+type jsonReader struct {
+	x    *expander
+	dec  *json.Decoder
+	raw  []byte
+	off  int // where line was counted to
+	line int
+}
+
+// value reads the next value; field names it in problems.
+func (r *jsonReader) value(field string) (any, error) {
+	tok, err := r.dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch tok {
+	case json.Delim('{'):
+		m := make(map[string]any)
+		lines := make(map[string]int)
+		for r.dec.More() {
+			kt, err := r.dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			k, _ := kt.(string) // Token returns only strings as keys
+			line := r.lineNow()
+			if first, ok := lines[k]; ok {
+				r.x.problem(join(field, k), "given twice, on lines %d and %d", first, line)
+			}
+			lines[k] = line
+			if m[k], err = r.value(join(field, k)); err != nil {
+				return nil, err
+			}
+		}
+		_, err := r.dec.Token() // '}'
+		return m, err
+	case json.Delim('['):
+		s := []any{}
+		for r.dec.More() {
+			v, err := r.value(fmt.Sprintf("%s[%d]", field, len(s)))
+			if err != nil {
+				return nil, err
+			}
+			s = append(s, v)
+		}
+		_, err := r.dec.Token() // ']'
+		return s, err
+	}
+	return tok, nil
+}
+
+// lineNow is the line the decoder has read to; offsets only grow, so each
+// byte is counted once.
+func (r *jsonReader) lineNow() int {
+	end := min(int(r.dec.InputOffset()), len(r.raw))
+	r.line += bytes.Count(r.raw[r.off:end], []byte("\n"))
+	r.off = end
+	return r.line
+}
+
+// jsonErrorPosition says where in raw decoding failed: at the byte a
+// syntax error names, else (the file ended early) at the end.
+func jsonErrorPosition(raw []byte, err error) string {
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok && se.Offset > 0 {
+		return position(raw, int(se.Offset)-1) // Offset counts the offending byte
+	}
+	return position(raw, len(raw))
+}
+
+// position returns "line L, column C" of byte offset off in raw, both
+// counted from 1, columns in characters.
+func position(raw []byte, off int) string {
+	off = min(max(off, 0), len(raw))
+	start := bytes.LastIndexByte(raw[:off], '\n') + 1
+	line := bytes.Count(raw[:start], []byte("\n")) + 1
+	return fmt.Sprintf("line %d, column %d", line, utf8.RuneCount(raw[start:off])+1)
 }
 
 func (x *expander) walkJSON(field string, v any) any {
@@ -137,7 +231,7 @@ func (x *expander) walkJSON(field string, v any) any {
 func (x *expander) fromYAML(raw []byte) (any, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return nil, x.fileError(fmt.Errorf("not valid YAML: %w", err))
+		return nil, x.fileError(yamlSyntaxError(raw, err))
 	}
 	if doc.Kind == 0 {
 		return map[string]any{}, nil
@@ -147,6 +241,19 @@ func (x *expander) fromYAML(raw []byte) (any, error) {
 		return nil, x.fileError(err)
 	}
 	return v, nil
+}
+
+// yamlSyntaxError describes err, the YAML parser's refusal of raw, at the
+// mistake. The parser names the line where the enclosing block starts
+// ("line 1: did not find expected key" for a bad indent on line 4), so a
+// second parser, which names the line and column of the token at fault,
+// says where; when it finds no fault, err is all there is.
+func yamlSyntaxError(raw []byte, err error) error {
+	_, perr := goyamlparser.ParseBytes(raw, 0)
+	if se, ok := errors.AsType[*goyaml.SyntaxError](perr); ok && se.Token != nil && se.Token.Position != nil {
+		return fmt.Errorf("not valid YAML: line %d, column %d: %s", se.Token.Position.Line, se.Token.Position.Column, se.Message)
+	}
+	return fmt.Errorf("not valid YAML: %w", err)
 }
 
 func (x *expander) walkYAML(field string, n *yaml.Node) (any, error) {
@@ -163,8 +270,13 @@ func (x *expander) walkYAML(field string, n *yaml.Node) (any, error) {
 		return x.walkYAML(field, n.Alias)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
+		lines := make(map[string]int, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i].Value
+			if first, ok := lines[k]; ok {
+				x.problem(join(field, k), "given twice, on lines %d and %d", first, n.Content[i].Line)
+			}
+			lines[k] = n.Content[i].Line
 			v, err := x.walkYAML(join(field, k), n.Content[i+1])
 			if err != nil {
 				return nil, err

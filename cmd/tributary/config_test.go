@@ -125,6 +125,63 @@ func TestLoadConfigProblems(t *testing.T) {
 	}
 }
 
+func TestLoadConfigJSONErrorPositions(t *testing.T) {
+	tests := map[string]struct{ content, want string }{
+		"trailing comma": {"{\n  \"settings\": {\n    \"roots\": [\"docs\"],\n  }\n}\n", "line 4, column 3: invalid character '}'"},
+		"bad value":      {`{"settings": {"roots": ["dé", x]}}`, "line 1, column 31: invalid character 'x'"},
+		"cut short":      {"{\n  \"settings\": {\n", "line 3, column 1: unexpected EOF"},
+		"cut in a list":  {`{"settings": {"roots": ["a"`, "line 1, column 28: unexpected EOF"},
+		"no colon":       {"{\"settings\" {}}", "line 1, column 13: invalid character '{' after object key"},
+		"data after":     {"{}\n\n  {}", "line 3, column 3: data after the top-level object"},
+		"empty":          {"", "not valid JSON: the file holds no value"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := loadConfig(writeFile(t, "c.json", tt.content), testReg, envOf(nil))
+			assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+			assert.ErrorContains(t, err, tt.want)
+		})
+	}
+}
+
+func TestLoadConfigYAMLErrorPositions(t *testing.T) {
+	tests := map[string]struct{ content, want string }{
+		"indent":        {"settings:\n  roots:\n    - path: docs\n   exclude: [x]\n", "line 4, column 4:"},
+		"unclosed flow": {"settings:\n  roots: [docs\n  other: 1\ncredentials: {}\n", "line 3, column 3:"},
+		"list and map":  {"settings:\n  - a\n  b: c\n", "line 3, column 3:"},
+		"tab":           {"settings:\n  roots:\n    - path: docs\n\texclude: x\n", "line 4, column 1:"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := loadConfig(writeFile(t, "c.yaml", tt.content), testReg, envOf(nil))
+			assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+			assert.ErrorContains(t, err, "not valid YAML: "+tt.want)
+		})
+	}
+}
+
+func TestLoadConfigDuplicateKey(t *testing.T) {
+	_, err := loadConfig(writeFile(t, "c.yaml", "settings:\n  roots: [a]\n  roots: [b]\n"), testReg, envOf(nil))
+	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+	assert.Equal(t, []tributary.FieldError{{Field: "settings.roots", Problem: "given twice, on lines 2 and 3"}},
+		derefAll(tributary.ConfigProblems(err)))
+}
+
+func TestLoadConfigJSONDuplicateKey(t *testing.T) {
+	_, err := loadConfig(writeFile(t, "c.json", "{\"settings\": {\n  \"roots\": [\"a\"],\n  \"x\": {\"roots\": 1},\n  \"roots\": [\"b\"]\n}}"), testReg, envOf(nil))
+	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
+	assert.Equal(t, []tributary.FieldError{{Field: "settings.roots", Problem: "given twice, on lines 2 and 4"}},
+		derefAll(tributary.ConfigProblems(err)))
+}
+
+func derefAll(ps []*tributary.FieldError) []tributary.FieldError {
+	out := make([]tributary.FieldError, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, *p)
+	}
+	return out
+}
+
 func TestLoadConfigMissingFile(t *testing.T) {
 	_, err := loadConfig(filepath.Join(t.TempDir(), "nope.yaml"), testReg, envOf(nil))
 	assert.ErrorIs(t, err, tributary.ErrInvalidConfig)
@@ -234,6 +291,8 @@ func TestProgressLine(t *testing.T) {
 	line := progressLine(tributary.Progress{Documents: 1500, Unchanged: 500, Bytes: 3 << 20, Failures: 2,
 		Requests: 40, RateLimitWait: 1500 * time.Millisecond, Elapsed: 4 * time.Second})
 	assert.Equal(t, "1500 docs (+500 unchanged)  500 docs/s  3.0 MiB  2 failures  40 requests  rate-limit wait 1.5s  4s", line)
+	line = progressLine(tributary.Progress{Documents: 10, Skipped: 7, Elapsed: time.Second})
+	assert.Equal(t, "10 docs  10 docs/s  0 B  7 skipped  0 failures  rate-limit wait 0s  1s", line)
 }
 
 func TestDisplayKeepsLogsClearOfProgress(t *testing.T) {
@@ -292,4 +351,38 @@ func TestRedactorLearnsSecrets(t *testing.T) {
 	r.add("first-secret-longer", "ab")
 	_, _ = fmt.Fprint(r, "a first-secret-longer b first-secret c ab")
 	assert.Equal(t, "a [redacted] b [redacted] c ab", b.String())
+}
+
+func TestSummaryLine(t *testing.T) {
+	res := tributary.Result{Progress: tributary.Progress{
+		Documents: 3, Unchanged: 4, Nodes: 2, Deletions: 1, Skipped: 5, Requests: 9,
+		RateLimitWait: 1500 * time.Millisecond, Elapsed: 2*time.Second + 345678*time.Microsecond,
+	}}
+	assert.Equal(t, "tributary: run finished: documents 3, unchanged 4, nodes 2, deletions 1, skipped 5, failures 0, requests 9, rate-limit wait 1.5s, time 2.346s",
+		summaryLine(res, nil))
+	res.Failures = 2
+	assert.Equal(t, "tributary: run stopped: documents 3, unchanged 4, nodes 2, deletions 1, skipped 5, failures 2, requests 9, rate-limit wait 1.5s, time 2.346s (tributary state lists the failures)",
+		summaryLine(res, errors.New("boom")))
+}
+
+// BenchmarkLoadConfigJSON loads a configuration of about 1 MiB.
+func BenchmarkLoadConfigJSON(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"settings": {"documents": [`)
+	for i := range 10000 {
+		if i > 0 {
+			sb.WriteString(",\n")
+		}
+		fmt.Fprintf(&sb, `{"id": "mock://%d", "title": "Document %d", "tags": ["a", "b"], "size": %d}`, i, i, i*7)
+	}
+	sb.WriteString(`]}, "credentials": {"token": "abcd"}}`)
+	path := filepath.Join(b.TempDir(), "c.json")
+	require.NoError(b, os.WriteFile(path, []byte(sb.String()), 0o644))
+	b.SetBytes(int64(sb.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := loadConfig(path, testReg, envOf(nil)); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

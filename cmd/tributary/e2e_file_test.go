@@ -105,6 +105,8 @@ func TestPruneReportsDeletedFiles(t *testing.T) {
 	require.Equal(t, exitOK, res.code, res.stderr)
 	assert.Equal(t, []string{"file://docs/d/07.txt", "file://docs/d/31.txt"},
 		ids(records(t, res.stdout), jsonl.TypeDeletion))
+	assert.Equal(t, "tributary: prune finished: listed 38, known 40, missing 2, deleted 2, requests 0, rate-limit wait 0s\n", res.stderr,
+		"the summary is printed at the default log level")
 
 	again := e.run("prune", "file", "--config", "file.yaml")
 	require.Equal(t, exitOK, again.code, again.stderr)
@@ -242,7 +244,7 @@ func TestInterruptKeepsCheckpoint(t *testing.T) {
 	assert.Equal(t, exitInterrupted, code, errb.String())
 	assert.Contains(t, errb.String(), "interrupted")
 
-	resumed := e.run(append(args, "--log-level", "info")...)
+	resumed := e.run(append(args, "--log-level", "debug")...)
 	require.Equal(t, exitOK, resumed.code, resumed.stderr)
 	assert.Contains(t, resumed.stderr, "resumed=true")
 	data, err := os.ReadFile(out)
@@ -333,5 +335,11 @@ func TestJSONLogs(t *testing.T) {
 
 	quiet := e.run("run", "file", "--config", "file.yaml")
 	require.Equal(t, exitOK, quiet.code, quiet.stderr)
-	assert.Empty(t, quiet.stderr, "quiet by default when stderr is not a terminal")
+	assert.Regexp(t, `^tributary: run finished: documents 0, unchanged 1, .*\n$`, quiet.stderr,
+		"only the summary by default when stderr is not a terminal")
+	quietJSON := e.run("run", "file", "--config", "file.yaml", "--log-format", "json")
+	require.Equal(t, exitOK, quietJSON.code, quietJSON.stderr)
+	var rec map[string]any
+	require.NoError(t, json.Unmarshal([]byte(quietJSON.stderr), &rec), "the summary is one JSON record: %s", quietJSON.stderr)
+	assert.Equal(t, "run finished", rec["msg"])
 }

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -130,7 +133,17 @@ func TestUsageErrors(t *testing.T) {
 	} {
 		res := e.run(args...)
 		assert.Equal(t, exitUsage, res.code, "%v: %s", args, res.stderr)
+		if len(args) > 0 {
+			assert.NotContains(t, res.stderr, "Exit codes:", "%v: a mistake is not answered with the whole help", args)
+			assert.LessOrEqual(t, strings.Count(res.stderr, "\n"), 2, "%v: %s", args, res.stderr)
+		}
 	}
+	res := e.run("run", "mock_connector", "--no-such-flag")
+	assert.Equal(t, "tributary: flag provided but not defined: -no-such-flag\nRun \"tributary run --help\" for usage.\n", res.stderr)
+	res = e.run("runn")
+	assert.Equal(t, "tributary: unknown command \"runn\" (did you mean \"run\"?)\nRun \"tributary help\" for usage.\n", res.stderr)
+	res = e.run("run")
+	assert.Contains(t, res.stderr, "missing SOURCE")
 	help := e.run("help")
 	assert.Equal(t, exitOK, help.code)
 	assert.Contains(t, help.stdout, "Exit codes:")
@@ -225,7 +238,10 @@ func TestPartialSuccess(t *testing.T) {
 	res := e.runEnv(vars, "run", "mock_connector", "--config", "mock.yaml")
 	assert.Equal(t, exitPartial, res.code, res.stderr)
 	assert.Equal(t, []string{"mock://1", "mock://3"}, ids(records(t, res.stdout), jsonl.TypeDocument))
-	assert.Contains(t, res.stderr, "mock://2")
+	assert.Equal(t, 1, strings.Count(res.stderr, "mock://2"), "each failure is logged once: %s", res.stderr)
+	assert.NotContains(t, res.stderr, `=""`, "no empty attributes")
+	assert.Regexp(t, `(?m)^tributary: run finished: documents 2, unchanged 0, nodes 0, deletions 0, skipped 0, failures 1, requests \d+, rate-limit wait 0s, time \S+ \(tributary state lists the failures\)$`, res.stderr,
+		"the summary is printed at the default log level")
 
 	st := e.run("state", "mock_connector")
 	require.Equal(t, exitOK, st.code, st.stderr)
@@ -288,4 +304,58 @@ func TestOneProcessPerInstance(t *testing.T) {
 	res = e.runEnv(vars, "run", "mock_connector", "--config", "mock.yaml", "--full", "--redeliver")
 	assert.Equal(t, exitOK, res.code, res.stderr)
 	assert.Len(t, ids(records(t, res.stdout), jsonl.TypeDocument), 3, "--redeliver writes unchanged documents")
+}
+
+// TestPrivateNetworkRefusal: a loopback target is refused with the flag
+// that allows it, and reached with the flag.
+func TestPrivateNetworkRefusal(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, "<html><head><title>Home</title></head><body><p>Hello there.</p></body></html>")
+	}))
+	defer srv.Close()
+	e := newEnv(t)
+	e.write("web.yaml", fmt.Sprintf("settings:\n  url: %s/\n  mode: single\n", srv.URL))
+
+	for _, cmd := range []string{"validate", "run"} {
+		res := e.run(cmd, "web", "--config", "web.yaml")
+		assert.Equal(t, exitConfig, res.code, "%s: %s", cmd, res.stderr)
+		assert.Contains(t, res.stderr, `127.0.0.1 is a loopback or private address; rerun with --allow-private-network`, cmd)
+		assert.NotContains(t, res.stderr, "AllowPrivateNetwork", cmd)
+		assert.Zero(t, hits.Load(), cmd)
+	}
+	res := e.run("run", "web", "--config", "web.yaml", "--allow-private-network")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, []string{srv.URL + "/"}, ids(records(t, res.stdout), jsonl.TypeDocument))
+
+	spec := e.run("spec", "web")
+	require.Equal(t, exitOK, spec.code, spec.stderr)
+	assert.Contains(t, spec.stdout, "--allow-private-network")
+}
+
+func TestUnknownSourceListsKnown(t *testing.T) {
+	e := newEnv(t)
+	for _, cmd := range []string{"run", "spec", "validate"} {
+		res := e.run(cmd, "gihub")
+		assert.Equal(t, exitUsage, res.code, res.stderr)
+		assert.Contains(t, res.stderr, `unknown source "gihub" (did you mean "github"?)`, cmd)
+		assert.Regexp(t, `this build knows .*file, github, .*web`, res.stderr, cmd)
+	}
+	res := e.run("run", "zzzzzzzz")
+	assert.Contains(t, res.stderr, `unknown source "zzzzzzzz"; this build knows`, "no far-fetched guess")
+}
+
+func TestMissingConfig(t *testing.T) {
+	e := newEnv(t)
+	for _, cmd := range []string{"run", "validate", "slim", "prune"} {
+		res := e.run(cmd, "file")
+		assert.Equal(t, exitConfig, res.code, res.stderr)
+		assert.Contains(t, res.stderr, "tributary: no configuration: the file source needs one, given with --config FILE", cmd)
+		assert.Contains(t, res.stderr, "settings.roots: required", cmd)
+	}
 }

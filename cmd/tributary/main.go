@@ -25,7 +25,8 @@
 // ${VAR} in a value is replaced by the environment variable VAR (an unset
 // variable is a configuration error naming it; ${VAR:-default} gives a
 // default, and $${ is a literal ${), so secrets need not sit in the file.
-// Values from the environment are strings.
+// Values from the environment are strings. A key given twice in one object
+// is a configuration error.
 //
 // State (windows, checkpoints, failures and the inventory of delivered
 // documents) lives in an SQLite file: --state, else $TRIBUTARY_STATE, else
@@ -47,14 +48,18 @@
 // even by kill -9, resumes from its last checkpoint; documents after that
 // checkpoint may be delivered twice, never lost.
 //
-// Documents go out as JSON lines on stdout (or appended to --out), one
+// Documents go out as JSON lines on stdout (or appended to --out; a
+// device such as /dev/null or a named pipe is written as it is), one
 // object per line with a "type" field: "node", "document" or "deletion"
 // (see package jsonl), or with --sink postgres://... into PostgreSQL tables
 // (see package pgsink), where search finds them, ranked, among those the
 // --user and --group may see. slim prints one {"id": ...} object per line.
 // Progress goes to stderr when it is a terminal; logs go to stderr, at
 // --log-level (info on a terminal, warn otherwise) in --log-format text
-// or json. Secret credential values, and every value taken from the
+// or json. Every run ends with one summary on stderr, whatever the level:
+// documents, nodes, deletions, skipped, failures, requests, rate-limit wait
+// and time, as a plain line (a JSON record with --log-format json). Each
+// failure is logged once, as it is met. Secret credential values, and every value taken from the
 // environment into the credentials, are redacted from all of it.
 //
 // Exit codes:
@@ -110,6 +115,9 @@ type app struct {
 	// progress line, so there is none then.
 	stdoutTTY bool
 	lookupEnv func(string) (string, bool)
+	// cmd is the command being run, named in the hint after a usage
+	// error.
+	cmd string
 }
 
 type command struct {
@@ -140,13 +148,15 @@ func (a *app) main(args []string) int {
 		a.usage(a.stdout)
 		return exitOK
 	}
+	names := make([]string, 0, len(commands))
 	for _, c := range commands {
 		if c.name == name {
+			a.cmd = name
 			return c.run(a, args[1:])
 		}
+		names = append(names, c.name)
 	}
-	fmt.Fprintf(a.stderr, "tributary: unknown command %q\n\n", name)
-	a.usage(a.stderr)
+	fmt.Fprintf(a.stderr, "tributary: unknown command %q%s\nRun \"tributary help\" for usage.\n", name, didYouMean(name, names))
 	return exitUsage
 }
 
@@ -163,6 +173,8 @@ const configHelp = `Configuration files are JSON or YAML with two objects:
 ${VAR} in a value is replaced by the environment variable VAR, so secrets
 need not sit in the file; an unset VAR is a configuration error naming it.
 "tributary spec SOURCE" prints the fields each source takes.
+Loopback and private addresses (local emulators, intranet servers) are
+refused unless the command runs with --allow-private-network.
 
 State lives in an SQLite file: --state, else $TRIBUTARY_STATE, else
 $XDG_STATE_HOME/tributary/state.db, else ~/.local/state/tributary/state.db.

@@ -17,11 +17,11 @@ const sinkUsage = "write documents into the PostgreSQL database at `URL` (postgr
 
 func sinkFlag(fs *flag.FlagSet, v *string) { fs.StringVar(v, "sink", "", sinkUsage) }
 
-// sink returns where a run's documents go: JSON lines on out, or the
-// PostgreSQL database --sink names.
-func (a *app) sink(rf *runFlags, out io.Writer) (tributary.Sink, func(), error) {
+// sink returns where a run's documents go: JSON lines on out (synced after
+// each batch when durable), or the PostgreSQL database --sink names.
+func (a *app) sink(rf *runFlags, out io.Writer, durable bool) (tributary.Sink, func(), error) {
 	if rf.sink == "" {
-		return jsonl.NewSink(out, jsonl.Options{Sync: rf.out != ""}), func() {}, nil
+		return jsonl.NewSink(out, jsonl.Options{Sync: durable}), func() {}, nil
 	}
 	if rf.out != "" {
 		return nil, nil, fmt.Errorf("%w: --out and --sink exclude each other", errUsage)

@@ -142,6 +142,9 @@ func progressLine(p tributary.Progress) string {
 	if p.Deletions > 0 {
 		fmt.Fprintf(&b, "  %d deletions", p.Deletions)
 	}
+	if p.Skipped > 0 {
+		fmt.Fprintf(&b, "  %d skipped", p.Skipped)
+	}
 	fmt.Fprintf(&b, "  %d failures", p.Failures)
 	if p.Requests > 0 {
 		fmt.Fprintf(&b, "  %d requests", p.Requests)
