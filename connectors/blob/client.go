@@ -190,6 +190,9 @@ func (c *client) classify(op string, err error) error {
 
 // kindOf classifies by S3's error code first, then by status.
 func kindOf(err error) error {
+	if errors.Is(err, httpx.ErrForbiddenAddress) {
+		return tributary.ErrInvalidConfig
+	}
 	if api, ok := errors.AsType[smithy.APIError](err); ok {
 		switch api.ErrorCode() {
 		case "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired", "InvalidSecurity":

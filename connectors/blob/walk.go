@@ -57,8 +57,9 @@ func (r *run) all(pos position) {
 func (r *run) prefix(p, token, after string) bool {
 	for {
 		pg, err := r.c.client.list(r.ctx, r.c.s.Bucket, p, token, after, r.c.s.PageSize)
-		if err != nil && token != "" && errors.Is(err, tributary.ErrInvalidConfig) {
-			// A token the service no longer honours: the key says as much.
+		if err != nil && token != "" && r.ctx.Err() == nil {
+			// A token the service no longer honours (services answer
+			// InvalidArgument or InvalidToken): the key says as much.
 			token = ""
 			pg, err = r.c.client.list(r.ctx, r.c.s.Bucket, p, "", after, r.c.s.PageSize)
 		}
