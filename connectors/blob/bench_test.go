@@ -12,8 +12,8 @@ import (
 // BenchmarkLoad measures full loads over loopback HTTP against the
 // emulator, with no latency (the connector's own cost per object: signing,
 // decoding, extraction) and with 20ms per request, the order of S3's
-// first-byte latency for a small object, where objects read one at a time
-// bound the rate at about 1/latency.
+// first-byte latency for a small object, where Settings.Concurrency (8)
+// reads at once bound the rate at about 8/latency.
 //
 //	go test -run '^$' -bench Load -benchtime 3x ./connectors/blob/
 func BenchmarkLoad(b *testing.B) {

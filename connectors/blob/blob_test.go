@@ -3,6 +3,7 @@ package blob
 import (
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -260,8 +261,8 @@ func TestRequestsAreMetered(t *testing.T) {
 	for _, err := range c.LoadFromCheckpoint(ctx, time.Time{}, time.Time{}, nil) {
 		require.NoError(t, err)
 	}
-	require.Equal(t, len(f.emu.Requests()), m.requests)
-	require.Equal(t, 1+len(treeObjects), m.requests)
+	require.Equal(t, int64(len(f.emu.Requests())), m.requests.Load())
+	require.Equal(t, int64(1+len(treeObjects)), m.requests.Load())
 }
 
 func TestSettingsProblemsAreNamed(t *testing.T) {
@@ -335,7 +336,48 @@ func TestRegisteredForEverySource(t *testing.T) {
 }
 
 // countingMeter counts requests.
-type countingMeter struct{ requests int }
+type countingMeter struct{ requests atomic.Int64 }
 
-func (m *countingMeter) Request()                    { m.requests++ }
+func (m *countingMeter) Request()                    { m.requests.Add(1) }
 func (m *countingMeter) RateLimitWait(time.Duration) {}
+
+// Objects are read many at a time, yet their documents come in key order
+// however long each read takes.
+func TestConcurrentReadsKeepKeyOrder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t, treeObjects)
+		f.emu.FailNext("/docs/a.txt", 1, emulator.Slow(3*time.Second))
+		f.emu.FailNext("/docs/guide/intro.md", 1, emulator.Slow(2*time.Second))
+		s := f.settings()
+		s.Concurrency = 4
+		c := f.connector(t, s)
+		began := time.Now()
+		got := docIDs(items(t, c.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, nil)))
+		var want []string
+		for _, o := range treeObjects {
+			want = append(want, id(o.key))
+		}
+		require.Equal(t, want, got)
+		require.Less(t, time.Since(began), 4*time.Second, "the slow reads overlapped")
+	})
+}
+
+// An object replaced by a longer one between the listing and its read is
+// read whole, as it now is.
+func TestObjectChangedSinceListedIsReadAsItIs(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t, []object{{key: "a.txt", body: "short"}})
+		f.emu.FailNext("/docs/a.txt", 1, emulator.Slow(time.Second))
+		c := f.connector(t, f.settings())
+		go func() {
+			time.Sleep(500 * time.Millisecond)
+			f.emu.Put(testBucket, "a.txt", []byte("a much longer body than before"), baseTime.Add(time.Minute))
+		}()
+		var text string
+		for d, err := range c.Load(t.Context()) {
+			require.NoError(t, err)
+			text = d.Sections[0].Text
+		}
+		require.Equal(t, "a much longer body than before", text)
+	})
+}

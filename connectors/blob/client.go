@@ -16,6 +16,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
+	"github.com/tributary-dev/tributary/internal/extract"
 )
 
 // client is the S3 API over the project's HTTP stack. The SDK signs and
@@ -95,16 +96,13 @@ func (c *client) list(ctx context.Context, bucket, prefix, token, startAfter str
 	return p, nil
 }
 
-// get reads the object, or its first limit bytes when limit > 0 (a range
-// request), expecting size bytes for a whole read. A body that arrives
-// shorter than the object (a connection cut mid-answer) is fetched again.
-func (c *client) get(ctx context.Context, bucket, key string, size, limit int64) ([]byte, error) {
+// get reads the object as listed: size bytes with the listing's etag. A
+// body that arrives shorter than that (a connection cut mid-answer, an
+// answer that lies about its length) is fetched again. When the object
+// changed since it was listed (another ETag), its answer's own length
+// counts instead, up to limit bytes.
+func (c *client) get(ctx context.Context, bucket, key string, size int64, etag string, limit int64) ([]byte, error) {
 	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
-	want := size
-	if limit > 0 && limit < size {
-		in.Range = aws.String(fmt.Sprintf("bytes=0-%d", limit-1))
-		want = limit
-	}
 	var b []byte
 	err := c.again(ctx, func() error {
 		out, err := c.s3.GetObject(ctx, in)
@@ -112,15 +110,27 @@ func (c *client) get(ctx context.Context, bucket, key string, size, limit int64)
 			return err
 		}
 		defer out.Body.Close()
+		want := size
+		if got := aws.ToString(out.ETag); got != "" && etag != "" && got != etag && out.ContentLength != nil {
+			want = *out.ContentLength
+		}
+		if want > limit {
+			return fmt.Errorf("%w: %d bytes since it was listed, over max_object_size %d", extract.ErrTooLarge, want, limit)
+		}
 		b, err = readAll(out.Body, want)
 		switch {
 		case err != nil:
 			return err
 		case int64(len(b)) < want:
 			return fmt.Errorf("%w: %d of %d bytes", io.ErrUnexpectedEOF, len(b), want)
+		case int64(len(b)) > want:
+			return fmt.Errorf("%w: more than the %d bytes announced", io.ErrUnexpectedEOF, want)
 		}
 		return nil
 	})
+	if errors.Is(err, extract.ErrTooLarge) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, c.classify("get "+key, err)
 	}

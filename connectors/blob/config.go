@@ -16,6 +16,7 @@ const (
 	DefaultMaxObjectSize = 64 << 20
 	DefaultPageSize      = 1000
 	DefaultRegion        = "us-east-1"
+	DefaultConcurrency   = 8
 )
 
 // Settings say which bucket to read and what to read in it.
@@ -53,6 +54,9 @@ type Settings struct {
 	// served (a CDN or a public bucket); documents link to LinkBase+key.
 	// Empty links to the object's URL at the endpoint.
 	LinkBase string `json:"link_base,omitempty" jsonschema:"title=Link base,description=URL prefix documents link to followed by the key,format=uri"`
+	// Concurrency is how many objects are read at once (default 8, at most
+	// 64); documents are yielded in key order whatever it is.
+	Concurrency int `json:"concurrency,omitempty" jsonschema:"title=Concurrency,description=Objects read at once,minimum=1,maximum=64,default=8"`
 	// PageSize is the listing page size, at most 1000 (S3's maximum).
 	PageSize int `json:"page_size,omitempty" jsonschema:"title=Page size,minimum=1,maximum=1000,default=1000"`
 }
@@ -120,6 +124,9 @@ func (s *Settings) validate(source tributary.DocumentSource) error {
 	if s.MaxObjectSize < 0 {
 		bad("max_object_size", "must not be negative")
 	}
+	if s.Concurrency < 0 || s.Concurrency > 64 {
+		bad("concurrency", "must be between 1 and 64")
+	}
 	if s.PageSize < 0 || s.PageSize > 1000 {
 		bad("page_size", "must be between 1 and 1000")
 	}
@@ -178,6 +185,7 @@ func (s Settings) resolved(source tributary.DocumentSource) Settings {
 	s.Endpoint = strings.TrimRight(s.Endpoint, "/")
 	s.MaxObjectSize = cmpOr(s.MaxObjectSize, DefaultMaxObjectSize)
 	s.PageSize = cmpOr(s.PageSize, DefaultPageSize)
+	s.Concurrency = cmpOr(s.Concurrency, DefaultConcurrency)
 	return s
 }
 

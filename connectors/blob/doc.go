@@ -83,6 +83,12 @@
 // Checkpoints come every 32 documents and after every page (page_size keys,
 // 1000 by default).
 //
+// The objects of a page are read concurrency at a time (8 by default; at
+// most 64 MiB of them at once, a larger one alone) and their documents
+// yielded in key order, so runs stay repeatable and a checkpoint still
+// covers every key before it. An object replaced since it was listed (its
+// ETag changed) is read as it now is.
+//
 // Requests go through package httpx: the SDK (aws-sdk-go-v2) signs and
 // decodes, and the project's stack retries 503 SlowDown, 500, 429 and
 // broken connections with backoff, counts requests for the run's Meter and

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -66,19 +67,8 @@ func (r *run) prefix(p, token, after string) bool {
 		if err != nil {
 			return r.Fail(err)
 		}
-		for i := range pg.objects {
-			o := &pg.objects[i]
-			key := aws.ToString(o.Key)
-			if key <= after {
-				continue
-			}
-			if !r.object(key, o) {
-				return false
-			}
-			r.last = key
-			if r.items >= checkpointItems && !r.slim && !r.checkpoint(position{After: key, Token: token}) {
-				return false
-			}
+		if !r.page(pg.objects, after, token) {
+			return false
 		}
 		if pg.next == "" {
 			return true
@@ -103,38 +93,135 @@ func (r *run) yield(it tributary.Item) bool {
 	return r.Yield(it)
 }
 
-// object turns one listed object into its document or Failure, if the
-// settings and the window admit it.
-func (r *run) object(key string, o *types.Object) bool {
+// maxInFlight bounds the bytes of the objects being read at once; an
+// object larger than it is read alone.
+const maxInFlight = 64 << 20
+
+// fetched is what reading one object came to: an item (its document or
+// Failure), nothing (deleted since it was listed), or an error that ends
+// the run.
+type fetched struct {
+	key  string
+	cost int64
+	item tributary.Item
+	skip bool
+	err  error
+	done chan struct{}
+}
+
+// page handles the objects of one listing page: those admitted are read up
+// to Settings.Concurrency (and maxInFlight bytes) at a time, and their
+// items are yielded in key order, with a checkpoint every checkpointItems
+// items. Every read has ended when it returns.
+func (r *run) page(objs []types.Object, after, token string) bool {
+	ctx, cancel := context.WithCancel(r.ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	var queue []*fetched
+	var inFlight int64
+	next := func() bool {
+		f := queue[0]
+		queue = queue[1:]
+		select {
+		case <-f.done:
+		case <-r.ctx.Done():
+			return r.Fail(r.ctx.Err())
+		}
+		inFlight -= f.cost
+		return r.deliver(f, token)
+	}
+	for i := range objs {
+		o := &objs[i]
+		key := aws.ToString(o.Key)
+		if key <= after || !r.admits(key, o) {
+			continue
+		}
+		if r.slim {
+			if !r.yield(tributary.DocumentItem(&tributary.Document{ID: r.c.docID(key), Source: r.c.source, ParentID: r.c.folderID(folderOf(key))})) {
+				return false
+			}
+			continue
+		}
+		cost := min(aws.ToInt64(o.Size), r.c.s.MaxObjectSize+1) // objects over the limit are not read
+		for len(queue) > 0 && (len(queue) >= r.c.s.Concurrency || inFlight+cost > maxInFlight) {
+			if !next() {
+				return false
+			}
+		}
+		f := &fetched{key: key, cost: cost, done: make(chan struct{})}
+		queue = append(queue, f)
+		inFlight += cost
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(f.done)
+			r.fetch(ctx, f, o)
+		}()
+	}
+	for len(queue) > 0 {
+		if !next() {
+			return false
+		}
+	}
+	return true
+}
+
+// admits reports whether the settings and the window let the object in.
+func (r *run) admits(key string, o *types.Object) bool {
 	if strings.HasSuffix(key, "/") || !r.c.admit(key) {
-		return true // a folder marker, or left out by the globs
+		return false // a folder marker, or left out by the globs
 	}
-	modified := aws.ToTime(o.LastModified).UTC()
-	if (!r.start.IsZero() && modified.Before(r.start)) || (!r.end.IsZero() && !modified.Before(r.end)) {
-		return true
-	}
-	id, parent := r.c.docID(key), r.c.folderID(folderOf(key))
-	if r.slim {
-		return r.yield(tributary.DocumentItem(&tributary.Document{ID: id, Source: r.c.source, ParentID: parent}))
-	}
-	if !r.sendFolders(key) {
+	modified := aws.ToTime(o.LastModified)
+	return (r.start.IsZero() || !modified.Before(r.start)) && (r.end.IsZero() || modified.Before(r.end))
+}
+
+// deliver yields what reading an object came to, after the nodes of its
+// folders.
+func (r *run) deliver(f *fetched, token string) bool {
+	switch {
+	case f.err != nil:
+		return r.Fail(f.err)
+	case f.skip:
+		// Deleted since it was listed; the next listing leaves it out.
+		tributary.ReportSkip(r.ctx, r.c.docID(f.key), "deleted while read")
+	case !r.sendFolders(f.key) || !r.yield(f.item):
 		return false
 	}
-	link := r.c.link(key)
+	r.last = f.key
+	if r.items >= checkpointItems {
+		return r.checkpoint(position{After: f.key, Token: token})
+	}
+	return true
+}
+
+// fetch reads and extracts one object into f. It yields nothing, so that
+// many run at once.
+func (r *run) fetch(ctx context.Context, f *fetched, o *types.Object) {
+	key := f.key
+	id, parent, link := r.c.docID(key), r.c.folderID(folderOf(key)), r.c.link(key)
+	fail := func(err error) { f.item = tributary.FailureItem(tributary.DocumentFailure(id, link, err)) }
 	size := aws.ToInt64(o.Size)
 	if size > r.c.s.MaxObjectSize {
-		return r.failure(id, link, fmt.Errorf("%w: %d bytes, over max_object_size %d", ErrTooLarge, size, r.c.s.MaxObjectSize))
+		fail(fmt.Errorf("%w: %d bytes, over max_object_size %d", ErrTooLarge, size, r.c.s.MaxObjectSize))
+		return
 	}
-	b, err := r.c.client.get(r.ctx, r.c.s.Bucket, key, size, 0)
+	b, err := r.c.client.get(ctx, r.c.s.Bucket, key, size, aws.ToString(o.ETag), r.c.s.MaxObjectSize)
 	switch {
+	case errors.Is(err, ErrTooLarge):
+		fail(err)
+		return
 	case errors.Is(err, tributary.ErrNotFound):
-		// Deleted since it was listed; the next listing leaves it out.
-		tributary.ReportSkip(r.ctx, id, "deleted while read")
-		return true
-	case err != nil && terminal(r.ctx, err):
-		return r.Fail(err)
+		f.skip = true
+		return
+	case err != nil && terminal(ctx, err):
+		f.err = err
+		return
 	case err != nil:
-		return r.failure(id, link, err)
+		fail(err)
+		return
 	}
 	format := extract.FormatOf(path.Base(key))
 	mime := ""
@@ -143,15 +230,18 @@ func (r *run) object(key string, o *types.Object) bool {
 	}
 	switch format {
 	case extract.FormatZip:
-		return r.failure(id, link, fmt.Errorf("%w: zip archive; archives in buckets are not expanded yet", ErrUnsupported))
+		fail(fmt.Errorf("%w: zip archive; archives in buckets are not expanded yet", ErrUnsupported))
+		return
 	case extract.FormatUnknown:
-		return r.failure(id, link, fmt.Errorf("%w: %s", ErrUnsupported, mime))
+		fail(fmt.Errorf("%w: %s", ErrUnsupported, mime))
+		return
 	}
 	x, err := extract.Extract(format, b, "", r.c.lim)
 	if err != nil {
-		return r.failure(id, link, err)
+		fail(err)
+		return
 	}
-	return r.yield(tributary.DocumentItem(r.c.document(key, id, parent, link, modified, format, x)))
+	f.item = tributary.DocumentItem(r.c.document(key, id, parent, link, aws.ToTime(o.LastModified).UTC(), format, x))
 }
 
 // sniffLen is how many bytes tell a format.
@@ -162,10 +252,6 @@ const sniffLen = 3072
 // credentials or configuration no longer work for anything.
 func terminal(ctx context.Context, err error) bool {
 	return ctx.Err() != nil || errors.Is(err, tributary.ErrCredentialExpired) || errors.Is(err, tributary.ErrInvalidConfig)
-}
-
-func (r *run) failure(id, link string, err error) bool {
-	return r.yield(tributary.FailureItem(tributary.DocumentFailure(id, link, err)))
 }
 
 // sendFolders sends the nodes of key's folders that the last document did
