@@ -1,0 +1,372 @@
+package blob
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/extract"
+)
+
+// run is one pass over the listing.
+type run struct {
+	*tributary.Yielder
+	c          *Connector
+	ctx        context.Context
+	start, end time.Time
+	slim       bool
+	// folders are the folder prefixes whose nodes were sent, the bucket's
+	// ("") first: the chain of the last document's folders.
+	folders []string
+	// items counts items since the last checkpoint; last is the last key
+	// finished.
+	items int
+	last  string
+}
+
+// all walks every prefix from pos on.
+func (r *run) all(pos position) {
+	for _, p := range r.c.prefixes {
+		resume := pos.After != "" && strings.HasPrefix(pos.After, p)
+		if pos.After != "" && !resume && p < pos.After {
+			continue // the whole range lies before the position
+		}
+		token, after := "", ""
+		if resume {
+			token, after = pos.Token, pos.After
+		}
+		if !r.prefix(p, token, after) {
+			return
+		}
+	}
+	if r.items > 0 && !r.slim {
+		r.Checkpoint(position{After: r.last})
+	}
+}
+
+// prefix lists the keys under p after the key after, starting from the page
+// token names when it is set.
+func (r *run) prefix(p, token, after string) bool {
+	for {
+		pg, err := r.c.client.list(r.ctx, r.c.s.Bucket, p, token, after, r.c.s.PageSize)
+		if err != nil && token != "" && r.ctx.Err() == nil {
+			// A token the service no longer honours (services answer
+			// InvalidArgument or InvalidToken): the key says as much.
+			token = ""
+			pg, err = r.c.client.list(r.ctx, r.c.s.Bucket, p, "", after, r.c.s.PageSize)
+		}
+		if err != nil {
+			return r.Fail(err)
+		}
+		if !r.page(pg.objects, after, token) {
+			return false
+		}
+		if pg.next == "" {
+			return true
+		}
+		token = pg.next
+		if len(pg.objects) > 0 {
+			after = max(after, aws.ToString(pg.objects[len(pg.objects)-1].Key))
+		}
+		if !r.slim && after != "" && !r.checkpoint(position{After: after, Token: token}) {
+			return false
+		}
+	}
+}
+
+func (r *run) checkpoint(p position) bool {
+	r.items = 0
+	return r.Checkpoint(p)
+}
+
+func (r *run) yield(it tributary.Item) bool {
+	r.items++
+	return r.Yield(it)
+}
+
+// maxInFlight bounds the bytes of the objects being read at once; an
+// object larger than it is read alone.
+const maxInFlight = 64 << 20
+
+// fetched is what reading one object came to: an item (its document or
+// Failure), nothing (deleted since it was listed), or an error that ends
+// the run.
+type fetched struct {
+	key  string
+	cost int64
+	item tributary.Item
+	skip bool
+	err  error
+	done chan struct{}
+}
+
+// page handles the objects of one listing page: those admitted are read up
+// to Settings.Concurrency (and maxInFlight bytes) at a time, and their
+// items are yielded in key order, with a checkpoint every checkpointItems
+// items. Every read has ended when it returns.
+func (r *run) page(objs []types.Object, after, token string) bool {
+	ctx, cancel := context.WithCancel(r.ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	var queue []*fetched
+	var inFlight int64
+	next := func() bool {
+		f := queue[0]
+		queue = queue[1:]
+		select {
+		case <-f.done:
+		case <-r.ctx.Done():
+			return r.Fail(r.ctx.Err())
+		}
+		inFlight -= f.cost
+		return r.deliver(f, token)
+	}
+	for i := range objs {
+		o := &objs[i]
+		key := aws.ToString(o.Key)
+		if key <= after || !r.admits(key, o) {
+			continue
+		}
+		if r.slim {
+			if !r.yield(tributary.DocumentItem(&tributary.Document{ID: r.c.docID(key), Source: r.c.source, ParentID: r.c.folderID(folderOf(key))})) {
+				return false
+			}
+			continue
+		}
+		cost := min(aws.ToInt64(o.Size), r.c.s.MaxObjectSize+1) // objects over the limit are not read
+		for len(queue) > 0 && (len(queue) >= r.c.s.Concurrency || inFlight+cost > maxInFlight) {
+			if !next() {
+				return false
+			}
+		}
+		f := &fetched{key: key, cost: cost, done: make(chan struct{})}
+		queue = append(queue, f)
+		inFlight += cost
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(f.done)
+			r.fetch(ctx, f, o)
+		}()
+	}
+	for len(queue) > 0 {
+		if !next() {
+			return false
+		}
+	}
+	return true
+}
+
+// admits reports whether the settings and the window let the object in.
+func (r *run) admits(key string, o *types.Object) bool {
+	if strings.HasSuffix(key, "/") || !r.c.admit(key) {
+		return false // a folder marker, or left out by the globs
+	}
+	modified := aws.ToTime(o.LastModified)
+	return (r.start.IsZero() || !modified.Before(r.start)) && (r.end.IsZero() || modified.Before(r.end))
+}
+
+// deliver yields what reading an object came to, after the nodes of its
+// folders.
+func (r *run) deliver(f *fetched, token string) bool {
+	switch {
+	case f.err != nil:
+		return r.Fail(f.err)
+	case f.skip:
+		// Deleted since it was listed; the next listing leaves it out.
+		tributary.ReportSkip(r.ctx, r.c.docID(f.key), "deleted while read")
+	case !r.sendFolders(f.key) || !r.yield(f.item):
+		return false
+	}
+	r.last = f.key
+	if r.items >= checkpointItems {
+		return r.checkpoint(position{After: f.key, Token: token})
+	}
+	return true
+}
+
+// fetch reads and extracts one object into f. It yields nothing, so that
+// many run at once.
+func (r *run) fetch(ctx context.Context, f *fetched, o *types.Object) {
+	key := f.key
+	id, parent, link := r.c.docID(key), r.c.folderID(folderOf(key)), r.c.link(key)
+	fail := func(err error) { f.item = tributary.FailureItem(tributary.DocumentFailure(id, link, err)) }
+	size := aws.ToInt64(o.Size)
+	if size > r.c.s.MaxObjectSize {
+		fail(fmt.Errorf("%w: %d bytes, over max_object_size %d", ErrTooLarge, size, r.c.s.MaxObjectSize))
+		return
+	}
+	b, err := r.c.client.get(ctx, r.c.s.Bucket, key, size, aws.ToString(o.ETag), r.c.s.MaxObjectSize)
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		fail(err)
+		return
+	case errors.Is(err, tributary.ErrNotFound):
+		f.skip = true
+		return
+	case err != nil && terminal(ctx, err):
+		f.err = err
+		return
+	case err != nil:
+		fail(err)
+		return
+	}
+	format := extract.FormatOf(path.Base(key))
+	mime := ""
+	if format == extract.FormatUnknown {
+		format, mime = extract.Sniff(b[:min(len(b), sniffLen)])
+	}
+	switch format {
+	case extract.FormatZip:
+		fail(fmt.Errorf("%w: zip archive; archives in buckets are not expanded yet", ErrUnsupported))
+		return
+	case extract.FormatUnknown:
+		fail(fmt.Errorf("%w: %s", ErrUnsupported, mime))
+		return
+	}
+	x, err := extract.Extract(format, b, "", r.c.lim)
+	if err != nil {
+		fail(err)
+		return
+	}
+	f.item = tributary.DocumentItem(r.c.document(key, id, parent, link, aws.ToTime(o.LastModified).UTC(), format, x))
+}
+
+// sniffLen is how many bytes tell a format.
+const sniffLen = 3072
+
+// terminal reports whether an error reading one object ends the run
+// rather than failing that object alone: the run was cancelled, or the
+// credentials or configuration no longer work for anything.
+func terminal(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, tributary.ErrCredentialExpired) || errors.Is(err, tributary.ErrInvalidConfig)
+}
+
+// sendFolders sends the nodes of key's folders that the last document did
+// not share, parents first. Keys come in byte order and the keys under a
+// prefix are contiguous in it, so a folder once left is never seen again.
+func (r *run) sendFolders(key string) bool {
+	chain := folderChain(key)
+	n := 0
+	for n < len(chain) && n < len(r.folders) && chain[n] == r.folders[n] {
+		n++
+	}
+	for _, f := range chain[n:] {
+		if !r.yield(tributary.NodeItem(r.c.node(f))) {
+			return false
+		}
+	}
+	r.folders = chain
+	return true
+}
+
+// folderChain returns the folder prefixes holding key, the bucket's ("")
+// first: "a/b/c.txt" gives "", "a/", "a/b/".
+func folderChain(key string) []string {
+	chain := []string{""}
+	for i := 0; i < len(key); i++ {
+		if key[i] == '/' {
+			chain = append(chain, key[:i+1])
+		}
+	}
+	return chain
+}
+
+// folderOf returns the prefix of the folder holding key ("" for the
+// bucket's top).
+func folderOf(key string) string {
+	return key[:strings.LastIndexByte(key, '/')+1]
+}
+
+func (c *Connector) node(folder string) *tributary.HierarchyNode {
+	n := &tributary.HierarchyNode{ID: c.folderID(folder), Name: c.s.Bucket, Kind: tributary.NodeFolder, Link: c.link(folder)}
+	if folder != "" {
+		parent := folderOf(folder[:len(folder)-1])
+		n.ParentID = c.folderID(parent)
+		n.Name = folder[len(parent) : len(folder)-1]
+	}
+	return n
+}
+
+// docID is the id of the object at key: the bucket's base and the key,
+// with % # ? and control characters percent-encoded, so that ids stay
+// parseable as URLs and stable across runs.
+func (c *Connector) docID(key string) string { return c.base + escapeKey(key) }
+
+// folderID is the id of the folder node of a prefix ending in "/", or of
+// the bucket for "".
+func (c *Connector) folderID(folder string) string { return c.base + escapeKey(folder) }
+
+func escapeKey(key string) string {
+	var b strings.Builder
+	for i := 0; i < len(key); i++ {
+		ch := key[i]
+		if ch == '%' || ch == '#' || ch == '?' || ch < 0x20 || ch == 0x7f {
+			fmt.Fprintf(&b, "%%%02X", ch)
+			continue
+		}
+		b.WriteByte(ch)
+	}
+	return b.String()
+}
+
+// link is where a user opens the object: under LinkBase when set,
+// otherwise at the endpoint.
+func (c *Connector) link(key string) string {
+	segs := strings.Split(key, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	p := strings.Join(segs, "/")
+	switch {
+	case c.s.LinkBase != "":
+		return strings.TrimRight(c.s.LinkBase, "/") + "/" + p
+	case c.s.Endpoint == "":
+		return "https://" + c.s.Bucket + ".s3." + c.s.Region + ".amazonaws.com/" + p
+	case c.s.PathStyle:
+		return c.s.Endpoint + "/" + url.PathEscape(c.s.Bucket) + "/" + p
+	}
+	u, err := url.Parse(c.s.Endpoint)
+	if err != nil {
+		return c.s.Endpoint + "/" + p
+	}
+	return u.Scheme + "://" + c.s.Bucket + "." + u.Host + "/" + p
+}
+
+func (c *Connector) document(key, id, parent, link string, modified time.Time, format extract.Format, x *extract.Doc) *tributary.Document {
+	d := &tributary.Document{
+		ID: id, Source: c.source, SemanticID: c.s.Bucket + "/" + key,
+		Title: x.Title, Sections: x.Sections, Metadata: x.Metadata,
+		UpdatedAt: modified, CreatedAt: x.Created, ParentID: parent,
+		PrimaryOwners: x.Authors, SecondaryOwners: x.Recipients,
+	}
+	if d.Title == "" {
+		d.Title = path.Base(key)
+	}
+	if d.Metadata == nil {
+		d.Metadata = tributary.Metadata{}
+	}
+	d.Metadata.Add("file_type", string(format))
+	d.Metadata.Add("bucket", c.s.Bucket)
+	for i := range d.Sections {
+		s := &d.Sections[i]
+		if strings.HasPrefix(s.Link, "#") {
+			s.Link = link + s.Link
+		} else {
+			s.Link = link
+		}
+	}
+	return d
+}
