@@ -94,7 +94,7 @@ func Kind(err error) error {
 	for _, k := range []error{
 		ErrUnknownSource, ErrNotSupported, ErrInvalidConfig, ErrInvalidCheckpoint,
 		ErrCredentialExpired, ErrInsufficientPermissions, ErrNotFound,
-		ErrRateLimited, ErrTransient,
+		ErrRateLimited, ErrTransient, ErrForeignURL,
 	} {
 		if errors.Is(err, k) {
 			return k

@@ -22,12 +22,14 @@ import (
 // deliberately wrong ones. A nil field leaves the mock's method in place.
 type broken struct {
 	*mock.Connector
-	validate func(m *mock.Connector, ctx context.Context) error
-	load     func(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error]
-	poll     func(m *mock.Connector, ctx context.Context, start, end time.Time) iter.Seq2[*tributary.Document, error]
-	slim     func(m *mock.Connector, ctx context.Context, start, end time.Time) iter.Seq2[tributary.SlimDocument, error]
-	stream   func(m *mock.Connector, ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error]
-	event    func(m *mock.Connector, ctx context.Context, ev tributary.Event) iter.Seq2[tributary.Item, error]
+	validate  func(m *mock.Connector, ctx context.Context) error
+	load      func(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error]
+	poll      func(m *mock.Connector, ctx context.Context, start, end time.Time) iter.Seq2[*tributary.Document, error]
+	slim      func(m *mock.Connector, ctx context.Context, start, end time.Time) iter.Seq2[tributary.SlimDocument, error]
+	stream    func(m *mock.Connector, ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error]
+	event     func(m *mock.Connector, ctx context.Context, ev tributary.Event) iter.Seq2[tributary.Item, error]
+	probe     func(m *mock.Connector, ctx context.Context) []tributary.ProbeResult
+	normalize func(m *mock.Connector, ctx context.Context, rawURL string) (string, error)
 }
 
 func (b *broken) Validate(ctx context.Context) error {
@@ -227,6 +229,7 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "iterators share a cursor", check: "ConcurrentLoads", b: broken{load: sharedCursor()}, want: "Load A, advanced in turn with Load B: missing"},
 		{name: "nameless node", check: "Hierarchy", b: broken{stream: namelessNodes}, want: `node "mock://folders/root" (item 1) has an empty Name`},
 		{name: "event yields nothing", check: "Events", b: broken{event: nothing}, want: `missing 1 of 1 expected ids: "mock://docs/3"`},
+		probeFailsOnTransient, probeIgnoresValidate, normalizeKeepsFragment, normalizeAcceptsAnything,
 	}
 }
 

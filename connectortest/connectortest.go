@@ -142,6 +142,8 @@ func checks() []check {
 		{"FailureIDs", checkFailureIDs},
 		{"NoMutationAfterYield", checkNoMutationAfterYield},
 		{"Events", checkEvents},
+		{"Probe", checkProbe},
+		{"NormalizeURL", checkNormalizeURL},
 	}
 }
 

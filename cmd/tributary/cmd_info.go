@@ -114,5 +114,6 @@ func (a *app) cmdValidate(args []string) int {
 		return a.fail(s.errw, fmt.Errorf("probe %s: %w", s.reg.Source, err))
 	}
 	fmt.Fprintf(a.stdout, "%s: configuration is valid and the source answered\n", s.reg.Source)
+	printProbes(a.ctx, a.stdout, s.conn)
 	return exitOK
 }

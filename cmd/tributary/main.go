@@ -8,6 +8,7 @@
 //	tributary sources
 //	tributary spec SOURCE
 //	tributary validate SOURCE --config FILE
+//	tributary normalize SOURCE URL --config FILE
 //	tributary run SOURCE --config FILE [--full | --since T] [--out F] [--prune]
 //	tributary slim SOURCE --config FILE
 //	tributary prune SOURCE --config FILE [--force]
@@ -130,6 +131,7 @@ var commands = []command{
 	{"sources", "list the sources this build knows, with their capabilities", (*app).cmdSources},
 	{"spec", "print the JSON Schema of a source's settings and credentials", (*app).cmdSpec},
 	{"validate", "check a configuration and probe the source with it", (*app).cmdValidate},
+	{"normalize", "print the document id of a URL a person pasted", (*app).cmdNormalize},
 	{"run", "load or poll a source, writing documents as JSON lines", (*app).cmdRun},
 	{"slim", "list the ids of every document a source has", (*app).cmdSlim},
 	{"prune", "emit deletions for documents the source no longer has", (*app).cmdPrune},
