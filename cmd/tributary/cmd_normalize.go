@@ -17,7 +17,7 @@ func (a *app) cmdNormalize(args []string) int {
 	o.configFlags(fs)
 	o.stateFlags(fs)
 	o.logFlags(fs, a.stderrTTY)
-	pos, err := parse(fs, args, 2)
+	pos, err := parse(fs, args, argSource, "URL the source shows a document at")
 	if err != nil {
 		return a.fail(a.stderr, err)
 	}
