@@ -66,10 +66,17 @@ var migrations = []string{
 		pid        integer NOT NULL,
 		expires_at timestamptz NOT NULL
 	);`,
+	// Version 2: connector values (tributary.ValueStore).
+	`CREATE TABLE tributary_values (
+		instance_id bigint NOT NULL REFERENCES tributary_instances(id) ON DELETE CASCADE,
+		key         text COLLATE "C" NOT NULL,
+		value       bytea NOT NULL,
+		PRIMARY KEY (instance_id, key)
+	);`,
 }
 
 // SchemaVersion is the schema version this build writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrate brings the schema up to SchemaVersion in one transaction, under
 // a transaction-scoped advisory lock so that workers starting together

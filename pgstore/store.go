@@ -52,7 +52,7 @@ type Store struct {
 	leases map[*Lease]struct{} // held, released by Close
 }
 
-var _ tributary.Store = (*Store)(nil)
+var _ tributary.ValueStore = (*Store)(nil)
 
 // Open connects to the database that connString names (a postgres:// URL or
 // key=value pairs, as libpq reads them) and migrates its schema.
@@ -129,7 +129,71 @@ func commit(ctx context.Context, tx pgx.Tx, id int64, c tributary.Commit) error 
 	if err := writeInventory(ctx, tx, id, c.Upserts, c.Removals); err != nil {
 		return err
 	}
-	return writeFailures(ctx, tx, id, c.Failures)
+	if err := writeFailures(ctx, tx, id, c.Failures); err != nil {
+		return err
+	}
+	return writeValues(ctx, tx, id, c.Values)
+}
+
+// writeValues stores a commit's connector values in two statements: one
+// upsert for the values put, one delete for the keys put nil.
+func writeValues(ctx context.Context, tx pgx.Tx, id int64, values map[string][]byte) error {
+	var keys, gone []string
+	var data [][]byte
+	for k, v := range values {
+		if v == nil {
+			gone = append(gone, k)
+			continue
+		}
+		keys, data = append(keys, k), append(data, v)
+	}
+	if len(keys) > 0 {
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO tributary_values (instance_id, key, value)
+			SELECT $1, u.key, u.value FROM unnest($2::text[], $3::bytea[]) AS u(key, value)
+			ON CONFLICT (instance_id, key) DO UPDATE SET value = excluded.value`,
+			id, keys, data); err != nil {
+			return fmt.Errorf("write connector values: %w", err)
+		}
+	}
+	if len(gone) > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM tributary_values WHERE instance_id = $1 AND key = ANY($2::text[])`,
+			id, gone); err != nil {
+			return fmt.Errorf("delete connector values: %w", err)
+		}
+	}
+	return nil
+}
+
+// Values implements tributary.ValueStore.
+func (s *Store) Values(ctx context.Context, instance string, keys []string) (map[string][]byte, error) {
+	if len(keys) == 0 {
+		return nil, ctx.Err()
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT v.key, v.value FROM tributary_values v
+		JOIN tributary_instances i ON i.id = v.instance_id
+		WHERE i.name = $1 AND v.key = ANY($2::text[])`, instance, keys)
+	if err != nil {
+		return nil, fmt.Errorf("read connector values of %s: %w", instance, err)
+	}
+	defer rows.Close()
+	var out map[string][]byte
+	for rows.Next() {
+		var k string
+		var v []byte
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, fmt.Errorf("read connector values of %s: %w", instance, err)
+		}
+		if out == nil {
+			out = make(map[string][]byte)
+		}
+		out[k] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read connector values of %s: %w", instance, err)
+	}
+	return out, nil
 }
 
 func writeState(ctx context.Context, tx pgx.Tx, id int64, st tributary.State) error {
