@@ -40,7 +40,8 @@
 // encoding (UTF-8, UTF-16 with or without a byte-order mark, Latin-1 and
 // Windows-1252, a charset named by an HTML meta tag or an e-mail header),
 // Markdown (titled by its first heading), HTML (its visible text, titled
-// by <title>), JSON, CSV and TSV (table sections), PDF (a section per
+// by <title>), JSON (with comments and trailing commas too, as in
+// tsconfig.json; an empty file is an empty text), CSV and TSV (table sections), PDF (a section per
 // page), DOCX, PPTX (a section per slide), XLSX (a table section per
 // sheet), e-mail messages (.eml), and zip archives, whose entries become
 // documents of their own.

@@ -65,6 +65,8 @@ func newTree(t testing.TB) *tree {
 	doc("README.md", []byte("# Team share\n\nWhere everything lives.\n"))
 	doc("docs/guide/intro.html", []byte(`<html><head><meta charset="windows-1252"><title>Intro</title></head><body><p>Caf`+"\xe9"+` and cr`+"\xe8"+`me</p></body></html>`))
 	doc("docs/config.json", []byte(`{"name": "service", "replicas": 3}`))
+	doc("docs/empty.json", nil)
+	doc("docs/tsconfig.json", []byte("{\n  // compiler settings\n  \"compilerOptions\": {\"strict\": true,},\n}\n"))
 	doc("data/people.csv", []byte("name,city\nAna,Lisboa\nZoë,Zürich\n"))
 	doc("data/metrics.tsv", []byte("day\tcount\nmon\t3\n"))
 	doc("reports/q1.pdf", fixture.PDF("Q1 report", "Revenue grew", "Costs fell"))
