@@ -16,6 +16,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/extract"
 )
 
 // Error kinds of the failures this connector reports, besides those of
@@ -391,8 +392,8 @@ func (w *walker) skipByName(name string) string {
 	switch {
 	case skipExtensions[ext]:
 		return "no text in a " + ext + " file"
-	case ext == ".zip" && !w.c.s.OpenArchives:
-		return "zip archive, and open_archives is off"
+	case isArchive(extract.FormatOf(name)) && !w.c.s.OpenArchives:
+		return "archive, and open_archives is off"
 	}
 	return ""
 }
@@ -406,7 +407,7 @@ var skipExtensions = func() map[string]bool {
 	for _, e := range strings.Fields(`.png .jpg .jpeg .gif .bmp .tif .tiff .ico .icns .webp .heic .avif .psd .raw
 		.mp3 .wav .flac .ogg .oga .m4a .aac .opus .mid .midi .mp4 .m4v .mov .avi .mkv .webm .wmv .flv
 		.exe .dll .so .dylib .o .a .lib .obj .class .pyc .pyo .wasm .bin .syso .elf
-		.woff .woff2 .ttf .otf .eot .gz .tgz .bz2 .xz .zst .lz4 .7z .rar .tar .jar .war .iso .dmg .img
+		.woff .woff2 .ttf .otf .eot .bz2 .xz .zst .lz4 .7z .rar .jar .war .iso .dmg .img
 		.db .sqlite .sqlite3 .mdb .pack .idx .swp`) {
 		m[e] = true
 	}
