@@ -13,7 +13,9 @@ import (
 )
 
 // PDF extracts the text of a PDF document, one section per page (linked as
-// "#page=N"), with the title and author of its information dictionary. An
+// "#page=N"), with the title and author of its information dictionary.
+// Words and lines are told apart by the glyphs' positions (see pageText),
+// and ligature glyphs are spelled out. An
 // encrypted PDF that needs a password fails with ErrEncrypted; a malformed
 // one with ErrUndecodable. A PDF whose pages carry no text at all (a
 // scanned image) fails with ErrUndecodable too, since it would index as
@@ -50,11 +52,7 @@ func PDF(r io.ReaderAt, size int64, l Limits) (d *Doc, err error) {
 		if err := pdfContentBound(p.V.Key("Contents"), l.maxPart()); err != nil {
 			return nil, fmt.Errorf("page %d: %w", i, err)
 		}
-		text, err := p.GetPlainText(nil)
-		if err != nil {
-			return nil, fmt.Errorf("%w: PDF page %d: %w", ErrUndecodable, i, err)
-		}
-		text = strings.TrimSpace(text)
+		text := pageText(p)
 		total += int64(len(text))
 		if total > l.maxText() {
 			return nil, fmt.Errorf("%w: PDF text over %d bytes", ErrTooLarge, l.maxText())
