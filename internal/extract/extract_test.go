@@ -341,5 +341,8 @@ func TestPDFWordSpacingOnARealManual(t *testing.T) {
 	}
 	assert.Less(t, meanWordLength(all.String()), 8.0)
 	assert.Contains(t, all.String(), "This document describes the Libtasn1 library that provides Abstract Syntax Notation One")
-	assert.Contains(t, all.String(), "Distinguished Encoding Rules (DER) encoding support.")
+	assert.Contains(t, all.String(), "• Distinguished Encoding Rules (DER) encoding support.",
+		"the bullet of TeX's symbol font is named by the font program")
+	assert.NotContains(t, all.String(), "\ufffd")
+	assert.Contains(t, all.String(), "“GNU Free Documentation License”")
 }

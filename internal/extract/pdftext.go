@@ -192,6 +192,7 @@ func fontOf(p pdf.Page, cache map[string]*pdfFont, name string) *pdfFont {
 	if f.enc == nil {
 		f.enc = rawEncoding{}
 	}
+	f.enc = withBuiltinEncoding(pf.V, f.enc)
 	if pf.V.Key("Subtype").Name() == "Type0" {
 		f.codeBytes = 2
 		f.cidWidths, f.defaultWidth = cidWidths(pf.V.Key("DescendantFonts").Index(0))
