@@ -105,7 +105,11 @@
 // Folders are hierarchy nodes: documents name their folder's node id
 // (file://NAME/PATH/, with a trailing slash) as ParentID, and the
 // checkpoint stream and HandleEvent yield a folder's node, after its
-// parents', before the first document in it.
+// parents', before the first document in it. Where the host keeps the
+// connector's tributary.Values (the runner does with a ValueStore, such as
+// the command's state file), a folder's node that the sink took unchanged
+// in an earlier run is not yielded again, so a rerun sends only what
+// changed; a redelivery sends every node again.
 //
 // HandleEvent turns a file-system event (Event.Key = the path) into
 // upserts and deletions, and Watch produces such events from fsnotify.

@@ -688,3 +688,43 @@ func TestGzipAndTarArchives(t *testing.T) {
 	assert.Equal(t, []string{"file://r/docs/bundle.tar.gz!/bundle/a.md", "file://r/docs/bundle.tar.gz!/bundle/sub/b.txt",
 		"file://r/docs/changelog.txt.gz!/changelog.txt"}, load(t, inc).ids(), "an include brings .gz files in")
 }
+
+func TestRerunSendsOnlyChangedNodes(t *testing.T) {
+	root := t.TempDir()
+	for _, p := range []string{"a/b/c.md", "a/d.md", "e.txt"} {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(root, p), []byte(p), 0o644))
+	}
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	var got []string
+	sink := tributary.SinkFunc(func(_ context.Context, b tributary.Batch) error {
+		for _, n := range b.Nodes {
+			got = append(got, "node "+n.ID)
+		}
+		for _, d := range b.Documents {
+			got = append(got, "doc "+d.ID)
+		}
+		return nil
+	})
+	// The lookback reaches back past every file, so each rerun reads them all again.
+	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, Lookback: time.Hour}
+	run := func(opts tributary.RunOptions) []string {
+		got = nil
+		_, err := r.Run(context.Background(), c, opts)
+		require.NoError(t, err)
+		slices.Sort(got)
+		return got
+	}
+	assert.Equal(t, []string{"doc file://r/a/b/c.md", "doc file://r/a/d.md", "doc file://r/e.txt",
+		"node file://r/", "node file://r/a/", "node file://r/a/b/"}, run(tributary.RunOptions{}))
+	assert.Empty(t, run(tributary.RunOptions{}), "a rerun over an unchanged tree sends nothing, folder nodes included")
+
+	passTick(t, ctimeOf(t, filepath.Join(root, "e.txt")))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "a/b/c.md"), []byte("changed"), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "a/new"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "a/new/f.md"), []byte("new"), 0o644))
+	assert.Equal(t, []string{"doc file://r/a/b/c.md", "doc file://r/a/new/f.md", "node file://r/a/new/"},
+		run(tributary.RunOptions{}), "only the new folder's node comes with the changed documents")
+	assert.Len(t, run(tributary.RunOptions{Redeliver: true}), 8, "a redelivery sends every node again")
+}

@@ -1,6 +1,7 @@
 package file
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -99,7 +100,10 @@ func (d *dirState) node() *tributary.HierarchyNode {
 }
 
 // sendNode yields the nodes of d and of the folders above it that were
-// not yielded yet, outermost first.
+// not yielded yet, outermost first. Where the host keeps the connector's
+// Values, a node the sink took unchanged in an earlier run is not yielded
+// again: a run's documents are only those that changed, and their folders
+// (and the folders above them) are known already.
 func (w *walker) sendNode(d *dirState) error {
 	if !w.nodes || d == nil || d.sent {
 		return nil
@@ -108,7 +112,26 @@ func (w *walker) sendNode(d *dirState) error {
 		return err
 	}
 	d.sent = true
-	return w.put(tributary.NodeItem(d.node()))
+	n := d.node()
+	values := tributary.ValuesFrom(w.ctx)
+	if values == nil {
+		return w.put(tributary.NodeItem(n))
+	}
+	key, memo := "node "+n.ID, nodeMemo(n)
+	if got, err := values.Get(w.ctx, []string{key}); err == nil && bytes.Equal(got[key], memo) {
+		return nil
+	}
+	if err := w.put(tributary.NodeItem(n)); err != nil {
+		return err
+	}
+	values.Put(key, memo) // stored once the sink has taken the node
+	return nil
+}
+
+// nodeMemo is what a folder's node is remembered by between runs: every
+// field the sink receives.
+func nodeMemo(n *tributary.HierarchyNode) []byte {
+	return []byte(strings.Join([]string{n.ParentID, n.Name, n.Link, string(n.Kind)}, "\x00"))
 }
 
 // put yields an item, unless the context is done (its error is returned)
