@@ -81,6 +81,8 @@ func fixture() mock.Settings {
 	s.PageSize = 2
 	s.AcceptToken = tributary.NewSecret("good")
 	s.FailIDs = []string{mock.SampleID(5)}
+	d := &s.Documents[1]
+	d.Sections = append(d.Sections, tributary.Section{Kind: tributary.SectionImage, Text: "A chart", ImageURL: "mock://images/chart.png"})
 	return s
 }
 
@@ -232,6 +234,7 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "event yields nothing", check: "Events", b: broken{event: nothing}, want: `missing 1 of 1 expected ids: "mock://docs/3"`},
 		probeFailsOnTransient, probeIgnoresValidate, normalizeKeepsFragment, normalizeAcceptsAnything,
 		refetchDeletesForeign, refetchSkipsIDs, refetchStale, refetchCheckpoints,
+		blobsMadeUp, blobsStorageAsFailure,
 	}
 }
 

@@ -145,6 +145,7 @@ func checks() []check {
 		{"Probe", checkProbe},
 		{"NormalizeURL", checkNormalizeURL},
 		{"Refetch", checkRefetch},
+		{"Blobs", checkBlobs},
 	}
 }
 
