@@ -74,10 +74,20 @@
 // archive) as a file:// URL or under the root's link_base; PDF pages and
 // slides link to "#page=N" and "#slide=N" within it.
 //
-// UpdatedAt is the file's modification time, or its folder's side file's
-// when that is later (so a changed tag re-indexes the file); archive
-// entries take their archive's. Poll selects documents by that time in
-// the half-open window [start, end). CreatedAt is what the document says
+// UpdatedAt is when the file last changed: the later of its modification
+// time and its status-change time (ctime), which the system sets when the
+// file is written, created, copied in, renamed, linked or its permissions
+// change, and which no tool sets back; or its folder's side file's when
+// that is later (so a changed tag re-indexes the file). Archive entries
+// take their archive's. Poll selects documents by that time in the
+// half-open window [start, end), so a file copied in with an old
+// modification time (cp -p, tar x, rsync -t) is found by the next poll.
+// Status-change times are read on Linux and the BSDs; elsewhere the
+// modification time is the change time. A change of permissions over a
+// whole tree (chmod -R) makes every file changed; so does restoring a tree
+// from a backup, whose files then carry the restore's time. A folder moved
+// into the tree within one file system keeps its files' times, and is
+// found by a full run (--full), not by a poll. CreatedAt is what the document says
 // of itself (a PDF's or Office file's creation date, an e-mail's Date), or
 // zero.
 //

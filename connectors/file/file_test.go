@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"syscall"
 	"testing"
@@ -528,4 +529,71 @@ func TestIncludeWinsOverSkipList(t *testing.T) {
 	assert.Equal(t, []string{"file://r/firmware/notes.bin"}, r.ids())
 	assert.Equal(t, []string{"file://r/firmware/image.bin"}, skips.ids(), "an included binary is read, and skipped by content")
 	assert.Empty(t, r.failures)
+}
+
+// passTick returns once the file system stamps status changes later than
+// after: its clock advances in ticks of a few milliseconds, so a change
+// made right after another may carry the same time. It changes a marker
+// file outside the root until the stamp moves.
+func passTick(t *testing.T, after time.Time) {
+	t.Helper()
+	marker := filepath.Join(t.TempDir(), "tick")
+	require.NoError(t, os.WriteFile(marker, nil, 0o644))
+	for range 1_000_000 {
+		fi, err := os.Stat(marker)
+		require.NoError(t, err)
+		if statusChange(fi).After(after) {
+			return
+		}
+		require.NoError(t, os.Chmod(marker, 0o644))
+	}
+	t.Fatal("the file system's status-change time never moved")
+}
+
+func ctimeOf(t *testing.T, p string) time.Time {
+	t.Helper()
+	fi, err := os.Stat(p)
+	require.NoError(t, err)
+	return statusChange(fi)
+}
+
+func TestPollFindsFilesWithOldModificationTimes(t *testing.T) {
+	if runtime.GOOS != "linux" && runtime.GOOS != "darwin" && runtime.GOOS != "freebsd" && runtime.GOOS != "netbsd" {
+		t.Skip("status-change times are read on Linux and the BSDs")
+	}
+	root := t.TempDir()
+	old := time.Date(2019, 5, 1, 8, 0, 0, 0, time.UTC)
+	write := func(rel, text string) {
+		writeFile(t, root, rel, []byte(text))
+		require.NoError(t, os.Chtimes(filepath.Join(root, rel), old, old))
+	}
+	write("old.txt", "indexed long ago")
+	write("sub/rename-me.txt", "renamed later")
+	write("sub/chmod-me.txt", "made read-only later")
+	last := ctimeOf(t, filepath.Join(root, "sub/chmod-me.txt"))
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	start := last.Add(time.Nanosecond) // the next poll window opens after the last change
+	assert.Empty(t, collect(t, c.Poll(context.Background(), start, time.Time{})).ids())
+
+	passTick(t, last)
+	write("copied.txt", "copied in with its old time, as cp -p does") // a new path, an old time
+	require.NoError(t, os.Rename(filepath.Join(root, "sub/rename-me.txt"), filepath.Join(root, "sub/renamed.txt")))
+	require.NoError(t, os.Chmod(filepath.Join(root, "sub/chmod-me.txt"), 0o444))
+	r := collect(t, c.Poll(context.Background(), start, time.Time{}))
+	assert.Equal(t, []string{"file://r/copied.txt", "file://r/sub/chmod-me.txt", "file://r/sub/renamed.txt"}, r.ids(),
+		"a file is changed when its ctime or mtime moved")
+	for id, d := range r.docs {
+		assert.False(t, d.UpdatedAt.Before(start), "%s: UpdatedAt is the change time, inside the window", id)
+	}
+	var slim []string
+	for sd, err := range c.LoadSlim(context.Background(), start, time.Time{}) {
+		require.NoError(t, err)
+		slim = append(slim, sd.ID)
+	}
+	assert.Equal(t, r.ids(), slim)
+	end := ctimeOf(t, filepath.Join(root, "copied.txt"))
+	assert.Empty(t, collect(t, c.Poll(context.Background(), start, end)).ids(), "a window that ends before the change leaves it out")
+	assert.Equal(t, ctimeOf(t, filepath.Join(root, "old.txt")), load(t, c).docs["file://r/old.txt"].UpdatedAt,
+		"UpdatedAt is the later of the modification and status-change times")
 }

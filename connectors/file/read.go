@@ -45,17 +45,18 @@ func (s *source) failure(err error) *tributary.Failure {
 	return tributary.DocumentFailure(s.docID(), s.link, err)
 }
 
-// file handles one admitted regular file.
-func (w *walker) file(d *dirState, name, rel string, fi fs.FileInfo, open func() (io.ReadCloser, error)) error {
+// file handles one admitted regular file. linkChange is the
+// status-change time of the symbolic link it was reached through, or zero.
+func (w *walker) file(d *dirState, name, rel string, fi fs.FileInfo, linkChange time.Time, open func() (io.ReadCloser, error)) error {
 	ok, included := w.admit(rel)
 	if !ok {
 		return nil
 	}
 	r := d.root.cfg
 	src := &source{dir: d, root: r, id: docID(r.name, rel), sem: r.name + "/" + rel, name: name,
-		link: fileLink(r, rel), meta: d.meta.lookup(name), changed: fi.ModTime().UTC()}
-	if d.meta != nil && d.meta.modTime.After(src.changed) {
-		src.changed = d.meta.modTime
+		link: fileLink(r, rel), meta: d.meta.lookup(name), changed: changeTime(fi, linkChange)}
+	if d.meta != nil && d.meta.changed.After(src.changed) {
+		src.changed = d.meta.changed
 	}
 	if src.meta != nil && src.meta.Link != "" {
 		src.link = src.meta.Link
@@ -71,6 +72,23 @@ func (w *walker) file(d *dirState, name, rel string, fi fs.FileInfo, open func()
 		return err
 	}
 	return w.done(d.root, rel)
+}
+
+// changeTime returns when a file last changed: the later of its
+// modification time and its status-change time (ctime), which the system
+// sets when the file is written, created, copied in, renamed or its
+// permissions change, and which no tool sets back. So a file copied in
+// with an old modification time (cp -p, tar x, rsync -t) changed when it
+// was copied. also is another status-change time to take into account
+// (the symbolic link's the file was reached through), or zero.
+func changeTime(fi fs.FileInfo, also time.Time) time.Time {
+	t := fi.ModTime().UTC()
+	for _, c := range []time.Time{statusChange(fi), also} {
+		if c.After(t) {
+			t = c
+		}
+	}
+	return t
 }
 
 func (w *walker) readFile(src *source, fi fs.FileInfo, open func() (io.ReadCloser, error)) error {

@@ -19,8 +19,10 @@ import (
 )
 
 // baseTime is the modification time of every fixture file, unless a test
-// sets another.
-var baseTime = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+// sets another. It lies in the future, after the files' status-change
+// times (when the test wrote them), which the connector takes as change
+// times when they are later.
+var baseTime = time.Date(2124, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // writeFile writes data at rel below root, making folders, with mtime
 // baseTime.

@@ -241,7 +241,7 @@ func (w *walker) entry(d *dirState, name string, after []string) error {
 	}
 	switch {
 	case fi.Mode()&fs.ModeSymlink != 0:
-		return w.symlink(d, name, rel, after)
+		return w.symlink(d, name, rel, fi, after)
 	case fi.IsDir():
 		if w.excluded(rel) {
 			return nil
@@ -249,13 +249,14 @@ func (w *walker) entry(d *dirState, name string, after []string) error {
 		return w.descend(d, rel, filepath.Join(d.real, name), after,
 			func() (*os.Root, error) { return d.handle.OpenRoot(name) })
 	case fi.Mode().IsRegular() && after == nil:
-		return w.file(d, name, rel, fi, func() (io.ReadCloser, error) { return d.openFile(name) })
+		return w.file(d, name, rel, fi, time.Time{}, func() (io.ReadCloser, error) { return d.openFile(name) })
 	}
 	return nil // devices, sockets and pipes are not documents
 }
 
-// symlink follows a symbolic link when it stays inside the root.
-func (w *walker) symlink(d *dirState, name, rel string, after []string) error {
+// symlink follows a symbolic link when it stays inside the root. link is
+// the link's own information: a new link to an old file is a change.
+func (w *walker) symlink(d *dirState, name, rel string, link fs.FileInfo, after []string) error {
 	if w.excluded(rel) {
 		return nil
 	}
@@ -290,7 +291,7 @@ func (w *walker) symlink(d *dirState, name, rel string, after []string) error {
 		}
 		return w.descend(d, rel, target, after, func() (*os.Root, error) { return top.handle.OpenRoot(relReal) })
 	case fi.Mode().IsRegular() && after == nil:
-		return w.file(d, name, rel, fi, func() (io.ReadCloser, error) { return top.handle.Open(relReal) })
+		return w.file(d, name, rel, fi, statusChange(link), func() (io.ReadCloser, error) { return top.handle.Open(relReal) })
 	}
 	return nil
 }
