@@ -2,6 +2,7 @@ package file
 
 import (
 	"context"
+	"image/color"
 	"os"
 	"path/filepath"
 	"slices"
@@ -75,6 +76,7 @@ func newTree(t testing.TB) *tree {
 	fail("reports/locked.pdf", fixture.EncryptedPDF(), ErrEncrypted)
 	doc("office/plan.docx", fixture.DOCX("Plan", "Ana", "Plan for 2024", "Hire two people"))
 	doc("office/deck.pptx", fixture.PPTX("Deck", "Welcome", "Agenda"))
+	doc("office/chart.docx", fixture.DOCXWithPicture("Sales by quarter", "Bar chart of sales", fixture.PNG(color.Black)))
 	doc("office/budget.xlsx", fixture.XLSX([]string{"Budget"}, map[string][][]string{"Budget": {{"item", "cost"}, {"desk", "300"}}}))
 	doc("mail/meeting.eml", fixture.EML("Réunion", "Ana <ana@example.com>", "ben@example.com"))
 	utf16, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte("Grüße aus Windows"))
