@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -345,4 +346,24 @@ func TestPDFWordSpacingOnARealManual(t *testing.T) {
 		"the bullet of TeX's symbol font is named by the font program")
 	assert.NotContains(t, all.String(), "\ufffd")
 	assert.Contains(t, all.String(), "“GNU Free Documentation License”")
+}
+
+// BenchmarkPDF extracts the committed two-page document and, where it is
+// installed, Debian's 37-page libtasn1 manual.
+func BenchmarkPDF(b *testing.B) {
+	for _, name := range []string{"testdata/gauges.pdf", "/usr/share/doc/libtasn1-doc/libtasn1.pdf"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		b.Run(filepath.Base(name), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := extract.PDF(bytes.NewReader(data), int64(len(data)), extract.Limits{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -44,6 +44,7 @@ func PDF(r io.ReaderAt, size int64, l Limits) (d *Doc, err error) {
 	}
 	var total int64
 	var any bool
+	fonts := map[string]*pdfFont{}
 	for i := 1; i <= pages; i++ {
 		p := pr.Page(i)
 		if p.V.IsNull() {
@@ -52,7 +53,7 @@ func PDF(r io.ReaderAt, size int64, l Limits) (d *Doc, err error) {
 		if err := pdfContentBound(p.V.Key("Contents"), l.maxPart()); err != nil {
 			return nil, fmt.Errorf("page %d: %w", i, err)
 		}
-		text := pageText(p)
+		text := pageText(p, fonts)
 		total += int64(len(text))
 		if total > l.maxText() {
 			return nil, fmt.Errorf("%w: PDF text over %d bytes", ErrTooLarge, l.maxText())

@@ -20,7 +20,11 @@ import (
 // size, character and word spacing, horizontal scaling, rise, the text and
 // line matrices, and the current transformation matrix. Malformed content
 // makes the parser panic; the caller recovers.
-func pageText(p pdf.Page) string {
+//
+// shared caches, across the pages of one document, the fonts whose names
+// carry a subset tag ("ABCDEF+CMR10"), which names one font program in a
+// document; other fonts are read once per page.
+func pageText(p pdf.Page, shared map[string]*pdfFont) string {
 	contents := p.V.Key("Contents")
 	if p.V.IsNull() || contents.IsNull() {
 		return ""
@@ -90,7 +94,7 @@ func pageText(p pdf.Page) string {
 			g.trise = num(0)
 		case "Tf":
 			if len(args) == 2 {
-				g.font = fontOf(p, fonts, args[0].Name())
+				g.font = fontOf(p, fonts, shared, args[0].Name())
 				g.tfs = num(1)
 			}
 		case "TD":
@@ -183,11 +187,19 @@ type pdfFont struct {
 	defaultWidth float64
 }
 
-func fontOf(p pdf.Page, cache map[string]*pdfFont, name string) *pdfFont {
+func fontOf(p pdf.Page, cache, shared map[string]*pdfFont, name string) *pdfFont {
 	if f, ok := cache[name]; ok {
 		return f
 	}
 	pf := p.Font(name)
+	base := pf.BaseFont()
+	if tag, _, ok := strings.Cut(base, "+"); ok && len(tag) == 6 {
+		if f, ok := shared[base]; ok {
+			cache[name] = f
+			return f
+		}
+		defer func() { shared[base] = cache[name] }()
+	}
 	f := &pdfFont{enc: pf.Encoder(), codeBytes: 1}
 	if f.enc == nil {
 		f.enc = rawEncoding{}
@@ -286,12 +298,14 @@ var ligatures = strings.NewReplacer("\ufb00", "ff", "\ufb01", "fi", "\ufb02", "f
 	"\ufb04", "ffl", "\ufb05", "st", "\ufb06", "st")
 
 func (b *lineBuilder) add(text string, x, y, w, size float64) {
-	text = ligatures.Replace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) && r != '\t' {
-			return -1
-		}
-		return r
-	}, text))
+	if len(text) != 1 || text[0] < 0x20 || text[0] >= 0x7f { // most glyphs are one printable ASCII byte
+		text = ligatures.Replace(strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) && r != '\t' {
+				return -1
+			}
+			return r
+		}, text))
+	}
 	if text == "" {
 		return
 	}
