@@ -175,6 +175,23 @@ func (a matrix) mul(b matrix) matrix {
 	return c
 }
 
+// resources returns a page's resource dictionary, its own or inherited
+// from the nearest node above it that has one, looking at most 64 levels
+// up (a malformed tree's Parent links can loop).
+func resources(page pdf.Value) pdf.Value {
+	v := page
+	for range 64 {
+		if v.IsNull() {
+			break
+		}
+		if r := v.Key("Resources"); !r.IsNull() {
+			return r
+		}
+		v = v.Key("Parent")
+	}
+	return pdf.Value{}
+}
+
 // pdfFont is what the layout needs of a font: how to decode its codes,
 // how many bytes one code takes, and the codes' widths.
 type pdfFont struct {
@@ -191,7 +208,7 @@ func fontOf(p pdf.Page, cache, shared map[string]*pdfFont, name string) *pdfFont
 	if f, ok := cache[name]; ok {
 		return f
 	}
-	pf := p.Font(name)
+	pf := pdf.Font{V: resources(p.V).Key("Font").Key(name)}
 	base := pf.BaseFont()
 	if tag, _, ok := strings.Cut(base, "+"); ok && len(tag) == 6 {
 		if f, ok := shared[base]; ok {
