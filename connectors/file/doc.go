@@ -41,9 +41,10 @@
 // Windows-1252, a charset named by an HTML meta tag or an e-mail header),
 // Markdown (titled by its first heading), HTML (its visible text, titled
 // by <title>), JSON (with comments and trailing commas too, as in
-// tsconfig.json; an empty file is an empty text), CSV and TSV (table sections), PDF (a section per
-// page), DOCX, PPTX (a section per slide), XLSX (a table section per
-// sheet), e-mail messages (.eml), and archives, whose entries become
+// tsconfig.json; an empty file is an empty text), CSV and TSV (table
+// sections), PDF (a section per page, words told apart by where their
+// glyphs stand), DOCX, PPTX (a section per slide), XLSX (a table section
+// per sheet), e-mail messages (.eml), and archives, whose entries become
 // documents of their own: zip, tar, and gzip streams (.gz, .tgz, .tar.gz;
 // a tar inside is walked as one archive, any other content is one entry
 // named after the file without .gz).
