@@ -41,10 +41,13 @@
 // Windows-1252, a charset named by an HTML meta tag or an e-mail header),
 // Markdown (titled by its first heading), HTML (its visible text, titled
 // by <title>), JSON (with comments and trailing commas too, as in
-// tsconfig.json; an empty file is an empty text), CSV and TSV (table sections), PDF (a section per
-// page), DOCX, PPTX (a section per slide), XLSX (a table section per
-// sheet), e-mail messages (.eml), and zip archives, whose entries become
-// documents of their own.
+// tsconfig.json; an empty file is an empty text), CSV and TSV (table
+// sections), PDF (a section per page, words told apart by where their
+// glyphs stand), DOCX, PPTX (a section per slide), XLSX (a table section
+// per sheet), e-mail messages (.eml), and archives, whose entries become
+// documents of their own: zip, tar, and gzip streams (.gz, .tgz, .tar.gz;
+// a tar inside is walked as one archive, any other content is one entry
+// named after the file without .gz).
 //
 // Files that hold no text are skipped, not failed: those whose extension
 // names a format that carries none (images, audio, video, executables and
@@ -67,7 +70,7 @@
 // # Ids, links and times
 //
 // Document ids are file://NAME/PATH, and file://NAME/PATH!/ENTRY for an
-// entry of a zip archive at PATH (nested archives repeat "!/"). PATH is
+// entry of an archive at PATH (nested archives repeat "!/"). PATH is
 // the path below the root in Unicode NFC, with % ! # ? and control
 // characters percent-encoded, so ids are the same wherever the root is
 // mounted and on every operating system. A document links to its file (or
@@ -103,7 +106,11 @@
 // Folders are hierarchy nodes: documents name their folder's node id
 // (file://NAME/PATH/, with a trailing slash) as ParentID, and the
 // checkpoint stream and HandleEvent yield a folder's node, after its
-// parents', before the first document in it.
+// parents', before the first document in it. Where the host keeps the
+// connector's tributary.Values (the runner does with a ValueStore, such as
+// the command's state file), a folder's node that the sink took unchanged
+// in an earlier run is not yielded again, so a rerun sends only what
+// changed; a redelivery sends every node again.
 //
 // HandleEvent turns a file-system event (Event.Key = the path) into
 // upserts and deletions, and Watch produces such events from fsnotify.
@@ -117,7 +124,8 @@
 // Settings.Archive before anything is expanded — entry count, expanded
 // size of each entry and of the whole, compression ratio, nesting — and
 // refused whole as a Failure (ErrArchiveBounds) when over a bound, so a zip
-// bomb is never expanded; entries are bounded again while expanded, since
+// bomb is never expanded (a gzip stream, which declares no sizes, is
+// expanded once to measure it, stopping at its bounds); entries are bounded again while expanded, since
 // headers can lie. Entry names that are absolute or climb out with ".."
 // are refused (ErrUnsafeEntry). Encrypted entries are Failures.
 package file

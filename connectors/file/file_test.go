@@ -1,6 +1,9 @@
 package file
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -596,4 +600,131 @@ func TestPollFindsFilesWithOldModificationTimes(t *testing.T) {
 	assert.Empty(t, collect(t, c.Poll(context.Background(), start, end)).ids(), "a window that ends before the change leaves it out")
 	assert.Equal(t, ctimeOf(t, filepath.Join(root, "old.txt")), load(t, c).docs["file://r/old.txt"].UpdatedAt,
 		"UpdatedAt is the later of the modification and status-change times")
+}
+
+func gzipped(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, err := zw.Write(data)
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
+}
+
+// tarred makes a tar archive of name, content pairs; a name ending in "/"
+// is a folder, one starting with "->" a symbolic link.
+func tarred(t testing.TB, files ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for i := 0; i < len(files); i += 2 {
+		name, data := files[i], files[i+1]
+		h := &tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg}
+		switch {
+		case strings.HasSuffix(name, "/"):
+			h.Typeflag, h.Size = tar.TypeDir, 0
+		case strings.HasPrefix(name, "->"):
+			h.Name, h.Typeflag, h.Linkname, h.Size = name[2:], tar.TypeSymlink, data, 0
+		}
+		require.NoError(t, tw.WriteHeader(h))
+		if h.Typeflag == tar.TypeReg {
+			_, err := tw.Write([]byte(data))
+			require.NoError(t, err)
+		}
+	}
+	require.NoError(t, tw.Close())
+	return buf.Bytes()
+}
+
+func TestGzipAndTarArchives(t *testing.T) {
+	root := t.TempDir()
+	bundle := tarred(t, "bundle/", "", "bundle/a.md", "# Entry A\n", "bundle/sub/b.txt", "entry b",
+		"->bundle/link", "a.md", "../evil.txt", "climbs out", "bundle/pic.png", "png")
+	writeFile(t, root, "docs/changelog.txt.gz", gzipped(t, []byte("version 2: gzip is read\n")))
+	writeFile(t, root, "docs/bundle.tar.gz", gzipped(t, bundle))
+	writeFile(t, root, "docs/bundle.tgz", gzipped(t, bundle))
+	writeFile(t, root, "docs/plain.tar", tarred(t, "x.txt", "in a plain tar"))
+	writeFile(t, root, "docs/no-extension", gzipped(t, tarred(t, "y.txt", "sniffed as gzip, then tar")))
+	writeFile(t, root, "bombs/zeros.gz", gzipped(t, make([]byte, 16<<20)))
+	writeFile(t, root, "bombs/zeros.tar.gz", gzipped(t, tarred(t, "zeros", string(make([]byte, 16<<20)))))
+	writeFile(t, root, "bombs/huge.tar", tarred(t, "huge.txt", string(make([]byte, 2<<20))))
+	writeFile(t, root, "bombs/broken.gz", []byte("\x1f\x8b\x08\x00 not really gzip"))
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}, OpenArchives: true, Archive: ArchiveLimits{MaxEntrySize: 1 << 20}},
+		Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	r, skips := loadSkips(t, c)
+	want := []string{
+		"file://r/docs/bundle.tar.gz!/bundle/a.md", "file://r/docs/bundle.tar.gz!/bundle/sub/b.txt",
+		"file://r/docs/bundle.tgz!/bundle/a.md", "file://r/docs/bundle.tgz!/bundle/sub/b.txt",
+		"file://r/docs/changelog.txt.gz!/changelog.txt", "file://r/docs/no-extension!/y.txt", "file://r/docs/plain.tar!/x.txt",
+	}
+	assert.Equal(t, want, r.ids(), "%v", r.failures)
+	assert.Equal(t, "version 2: gzip is read\n", r.docs["file://r/docs/changelog.txt.gz!/changelog.txt"].Sections[0].Text)
+	assert.Equal(t, "Entry A", r.docs["file://r/docs/bundle.tar.gz!/bundle/a.md"].Title)
+	assert.Equal(t, []string{"file://r/docs/bundle.tar.gz!/bundle/pic.png", "file://r/docs/bundle.tgz!/bundle/pic.png"}, skips.ids())
+	for id, kind := range map[string]error{
+		"file://r/docs/bundle.tar.gz!/../evil.txt": ErrUnsafeEntry, "file://r/docs/bundle.tgz!/../evil.txt": ErrUnsafeEntry,
+		"file://r/bombs/zeros.gz": ErrArchiveBounds, "file://r/bombs/zeros.tar.gz": ErrArchiveBounds,
+		"file://r/bombs/huge.tar": ErrArchiveBounds, "file://r/bombs/broken.gz": ErrUndecodable,
+	} {
+		if assert.Contains(t, r.failures, id) {
+			assert.ErrorIs(t, r.failures[id], kind, id)
+		}
+	}
+	assert.Len(t, r.failures, 6, "%v", r.failures)
+
+	var slim []string
+	for sd, err := range c.LoadSlim(context.Background(), time.Time{}, time.Time{}) {
+		if err == nil {
+			slim = append(slim, sd.ID)
+		}
+	}
+	slices.Sort(slim)
+	assert.Equal(t, want, slim, "slim lists the same entries")
+
+	inc, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}, Include: []string{"docs/*.gz"}, OpenArchives: true}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"file://r/docs/bundle.tar.gz!/bundle/a.md", "file://r/docs/bundle.tar.gz!/bundle/sub/b.txt",
+		"file://r/docs/changelog.txt.gz!/changelog.txt"}, load(t, inc).ids(), "an include brings .gz files in")
+}
+
+func TestRerunSendsOnlyChangedNodes(t *testing.T) {
+	root := t.TempDir()
+	for _, p := range []string{"a/b/c.md", "a/d.md", "e.txt"} {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(root, p), []byte(p), 0o644))
+	}
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	var got []string
+	sink := tributary.SinkFunc(func(_ context.Context, b tributary.Batch) error {
+		for _, n := range b.Nodes {
+			got = append(got, "node "+n.ID)
+		}
+		for _, d := range b.Documents {
+			got = append(got, "doc "+d.ID)
+		}
+		return nil
+	})
+	// The lookback reaches back past every file, so each rerun reads them all again.
+	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, Lookback: time.Hour}
+	run := func(opts tributary.RunOptions) []string {
+		got = nil
+		_, err := r.Run(context.Background(), c, opts)
+		require.NoError(t, err)
+		slices.Sort(got)
+		return got
+	}
+	assert.Equal(t, []string{"doc file://r/a/b/c.md", "doc file://r/a/d.md", "doc file://r/e.txt",
+		"node file://r/", "node file://r/a/", "node file://r/a/b/"}, run(tributary.RunOptions{}))
+	assert.Empty(t, run(tributary.RunOptions{}), "a rerun over an unchanged tree sends nothing, folder nodes included")
+
+	passTick(t, ctimeOf(t, filepath.Join(root, "e.txt")))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "a/b/c.md"), []byte("changed"), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "a/new"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "a/new/f.md"), []byte("new"), 0o644))
+	assert.Equal(t, []string{"doc file://r/a/b/c.md", "doc file://r/a/new/f.md", "node file://r/a/new/"},
+		run(tributary.RunOptions{}), "only the new folder's node comes with the changed documents")
+	assert.Len(t, run(tributary.RunOptions{Redeliver: true}), 8, "a redelivery sends every node again")
 }

@@ -93,7 +93,7 @@ func changeTime(fi fs.FileInfo, also time.Time) time.Time {
 
 func (w *walker) readFile(src *source, fi fs.FileInfo, open func() (io.ReadCloser, error)) error {
 	format := extract.FormatOf(src.name)
-	if w.slim && format != extract.FormatZip && format != extract.FormatUnknown {
+	if w.slim && !isArchive(format) && format != extract.FormatUnknown {
 		return w.emitSlim(src)
 	}
 	if fi.Size() > w.c.s.MaxFileSize {
@@ -118,7 +118,7 @@ func (w *walker) readFile(src *source, fi fs.FileInfo, open func() (io.ReadClose
 		case extract.FormatUnknown:
 			w.skip(src, "binary content: "+mime)
 			return nil
-		case extract.FormatZip:
+		case extract.FormatZip, extract.FormatTar, extract.FormatGzip:
 		default:
 			return w.emitSlim(src)
 		}
@@ -162,18 +162,19 @@ func readAll(f io.Reader, size, limit int64) ([]byte, error) {
 }
 
 // content turns the bytes of a file or archive entry into documents:
-// archives into their entries, everything else into one document.
+// archives (zip, tar, gzip) into their entries, everything else into one
+// document.
 func (w *walker) content(src *source, b []byte, format extract.Format, depth int, expanded *int64) error {
 	mime := ""
 	if format == extract.FormatUnknown {
 		format, mime = extract.Sniff(b[:min(len(b), sniffLen)])
 	}
 	switch {
-	case format == extract.FormatZip && !w.c.s.OpenArchives:
-		w.skip(src, "zip archive, and open_archives is off")
+	case isArchive(format) && !w.c.s.OpenArchives:
+		w.skip(src, string(format)+" archive, and open_archives is off")
 		return nil
-	case format == extract.FormatZip:
-		return w.archive(src, b, depth, expanded)
+	case isArchive(format):
+		return w.archive(src, b, format, depth, expanded)
 	case format == extract.FormatUnknown:
 		// Content sniffing found no text: an executable, an image, a
 		// compiled or packed file whatever its name says.

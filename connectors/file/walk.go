@@ -1,6 +1,7 @@
 package file
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/extract"
 )
 
 // Error kinds of the failures this connector reports, besides those of
@@ -98,7 +100,10 @@ func (d *dirState) node() *tributary.HierarchyNode {
 }
 
 // sendNode yields the nodes of d and of the folders above it that were
-// not yielded yet, outermost first.
+// not yielded yet, outermost first. Where the host keeps the connector's
+// Values, a node the sink took unchanged in an earlier run is not yielded
+// again: a run's documents are only those that changed, and their folders
+// (and the folders above them) are known already.
 func (w *walker) sendNode(d *dirState) error {
 	if !w.nodes || d == nil || d.sent {
 		return nil
@@ -107,7 +112,26 @@ func (w *walker) sendNode(d *dirState) error {
 		return err
 	}
 	d.sent = true
-	return w.put(tributary.NodeItem(d.node()))
+	n := d.node()
+	values := tributary.ValuesFrom(w.ctx)
+	if values == nil {
+		return w.put(tributary.NodeItem(n))
+	}
+	key, memo := "node "+n.ID, nodeMemo(n)
+	if got, err := values.Get(w.ctx, []string{key}); err == nil && bytes.Equal(got[key], memo) {
+		return nil
+	}
+	if err := w.put(tributary.NodeItem(n)); err != nil {
+		return err
+	}
+	values.Put(key, memo) // stored once the sink has taken the node
+	return nil
+}
+
+// nodeMemo is what a folder's node is remembered by between runs: every
+// field the sink receives.
+func nodeMemo(n *tributary.HierarchyNode) []byte {
+	return []byte(strings.Join([]string{n.ParentID, n.Name, n.Link, string(n.Kind)}, "\x00"))
 }
 
 // put yields an item, unless the context is done (its error is returned)
@@ -391,8 +415,8 @@ func (w *walker) skipByName(name string) string {
 	switch {
 	case skipExtensions[ext]:
 		return "no text in a " + ext + " file"
-	case ext == ".zip" && !w.c.s.OpenArchives:
-		return "zip archive, and open_archives is off"
+	case isArchive(extract.FormatOf(name)) && !w.c.s.OpenArchives:
+		return "archive, and open_archives is off"
 	}
 	return ""
 }
@@ -406,7 +430,7 @@ var skipExtensions = func() map[string]bool {
 	for _, e := range strings.Fields(`.png .jpg .jpeg .gif .bmp .tif .tiff .ico .icns .webp .heic .avif .psd .raw
 		.mp3 .wav .flac .ogg .oga .m4a .aac .opus .mid .midi .mp4 .m4v .mov .avi .mkv .webm .wmv .flv
 		.exe .dll .so .dylib .o .a .lib .obj .class .pyc .pyo .wasm .bin .syso .elf
-		.woff .woff2 .ttf .otf .eot .gz .tgz .bz2 .xz .zst .lz4 .7z .rar .tar .jar .war .iso .dmg .img
+		.woff .woff2 .ttf .otf .eot .bz2 .xz .zst .lz4 .7z .rar .jar .war .iso .dmg .img
 		.db .sqlite .sqlite3 .mdb .pack .idx .swp`) {
 		m[e] = true
 	}
