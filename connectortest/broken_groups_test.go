@@ -2,6 +2,7 @@ package connectortest
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"testing"
 
@@ -33,6 +34,17 @@ var (
 			return &broken{Connector: m, groups: swallowErrors}
 		},
 		want: "Groups of a source that fails midway: the listing ended without an error"}
+	groupsUnclassified = brokenCase{name: "group sync fails without a kind", check: "Groups",
+		groupsFault: func(t testing.TB) tributary.Connector {
+			s := fixture()
+			s.FailAfterPages = 1
+			m, err := mock.New(s, mock.Credentials{Token: tributary.NewSecret("good")}, tributary.Env{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return &broken{Connector: m, groups: unclassified}
+		},
+		want: "matches no tributary error kind"}
 )
 
 func dropGroup(id string) func(*mock.Connector, context.Context) iter.Seq2[tributary.ExternalGroup, error] {
@@ -73,6 +85,20 @@ func swallowErrors(m *mock.Connector, ctx context.Context) iter.Seq2[tributary.E
 	return func(yield func(tributary.ExternalGroup, error) bool) {
 		for g, err := range m.Groups(ctx) {
 			if err != nil || !yield(g, nil) {
+				return
+			}
+		}
+	}
+}
+
+// unclassified turns the listing's error into one of no tributary kind.
+func unclassified(m *mock.Connector, ctx context.Context) iter.Seq2[tributary.ExternalGroup, error] {
+	return func(yield func(tributary.ExternalGroup, error) bool) {
+		for g, err := range m.Groups(ctx) {
+			if err != nil {
+				err = errors.New("groups: " + err.Error())
+			}
+			if !yield(g, err) {
 				return
 			}
 		}

@@ -254,7 +254,7 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "nameless node", check: "Hierarchy", b: broken{stream: namelessNodes}, want: `node "mock://folders/root" (item 1) has an empty Name`},
 		{name: "event yields nothing", check: "Events", b: broken{event: nothing}, want: `missing 1 of 1 expected ids: "mock://docs/3"`},
 		probeFailsOnTransient, probeIgnoresValidate, normalizeKeepsFragment, normalizeAcceptsAnything,
-		groupsMissNamedGroup, groupsRepeatID, groupsSwallowFault,
+		groupsMissNamedGroup, groupsRepeatID, groupsSwallowFault, groupsUnclassified,
 	}
 }
 

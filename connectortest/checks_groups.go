@@ -14,7 +14,7 @@ import (
 // document's access names, each id once and none empty; a listing under a
 // cancelled context ends with an error rather than passing for an empty
 // set; and, with Harness.GroupsFault, a listing that fails midway ends
-// with an error.
+// with an error of a tributary kind.
 func checkGroups(t testing.TB, h *Harness) {
 	c := newConnector(t, h)
 	gs, ok := c.(tributary.GroupSyncer)
@@ -64,25 +64,29 @@ func checkGroups(t testing.TB, h *Harness) {
 			t.Errorf("the GroupsFault connector is not a tributary.GroupSyncer")
 			return
 		}
-		checkGroupsEndWithError(t, "Groups of a source that fails midway", f, ctx)
+		err := checkGroupsEndWithError(t, "Groups of a source that fails midway", f, ctx)
+		if err != nil && tributary.Kind(err) == nil {
+			t.Errorf("Groups of a source that fails midway: the error %v matches no tributary error kind", err)
+		}
 	}
 }
 
-// checkGroupsEndWithError wants the listing to end with an error and
-// yield nothing after it.
-func checkGroupsEndWithError(t testing.TB, label string, gs tributary.GroupSyncer, ctx context.Context) {
+// checkGroupsEndWithError wants the listing to end with an error, which
+// it returns, and yield nothing after it.
+func checkGroupsEndWithError(t testing.TB, label string, gs tributary.GroupSyncer, ctx context.Context) error {
 	t.Helper()
 	var failed error
 	for g, err := range gs.Groups(ctx) {
 		if failed != nil {
 			t.Errorf("%s: yielded %q after the error %v", label, g.ID, failed)
-			return
+			return failed
 		}
 		failed = err
 	}
 	if failed == nil {
 		t.Errorf("%s: the listing ended without an error, so a partial listing passes for a complete one", label)
 	}
+	return failed
 }
 
 func cancelled(ctx context.Context) context.Context {
