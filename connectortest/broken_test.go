@@ -31,6 +31,7 @@ type broken struct {
 	probe     func(m *mock.Connector, ctx context.Context) []tributary.ProbeResult
 	normalize func(m *mock.Connector, ctx context.Context, rawURL string) (string, error)
 	groups    func(m *mock.Connector, ctx context.Context) iter.Seq2[tributary.ExternalGroup, error]
+	refetch   func(m *mock.Connector, ctx context.Context, ids []string) iter.Seq2[tributary.Item, error]
 }
 
 func (b *broken) Validate(ctx context.Context) error {
@@ -81,6 +82,8 @@ func fixture() mock.Settings {
 	s.PageSize = 2
 	s.AcceptToken = tributary.NewSecret("good")
 	s.FailIDs = []string{mock.SampleID(5)}
+	d := &s.Documents[1]
+	d.Sections = append(d.Sections, tributary.Section{Kind: tributary.SectionImage, Text: "A chart", ImageURL: "mock://images/chart.png"})
 	return s
 }
 
@@ -255,6 +258,8 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "event yields nothing", check: "Events", b: broken{event: nothing}, want: `missing 1 of 1 expected ids: "mock://docs/3"`},
 		probeFailsOnTransient, probeIgnoresValidate, normalizeKeepsFragment, normalizeAcceptsAnything,
 		groupsMissNamedGroup, groupsRepeatID, groupsSwallowFault, groupsUnclassified,
+		refetchDeletesForeign, refetchSkipsIDs, refetchStale, refetchCheckpoints,
+		blobsMadeUp, blobsStorageAsFailure,
 	}
 }
 

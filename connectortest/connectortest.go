@@ -150,6 +150,8 @@ func checks() []check {
 		{"Probe", checkProbe},
 		{"NormalizeURL", checkNormalizeURL},
 		{"Groups", checkGroups},
+		{"Refetch", checkRefetch},
+		{"Blobs", checkBlobs},
 	}
 }
 
