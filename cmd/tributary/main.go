@@ -11,6 +11,7 @@
 //	tributary normalize SOURCE URL --config FILE
 //	tributary run SOURCE --config FILE [--full | --since T] [--out F] [--prune]
 //	tributary slim SOURCE --config FILE
+//	tributary groups SOURCE --config FILE
 //	tributary prune SOURCE --config FILE [--force]
 //	tributary state SOURCE [--config FILE | --instance NAME] [--reset]
 //	tributary search "WORDS" --sink URL [--user EMAIL] [--group G]
@@ -134,6 +135,7 @@ var commands = []command{
 	{"normalize", "print the document id of a URL a person pasted", (*app).cmdNormalize},
 	{"run", "load or poll a source, writing documents as JSON lines", (*app).cmdRun},
 	{"slim", "list the ids of every document a source has", (*app).cmdSlim},
+	{"groups", "list a source's groups and their members, for access", (*app).cmdGroups},
 	{"prune", "emit deletions for documents the source no longer has", (*app).cmdPrune},
 	{"search", "search the documents a run wrote with --sink postgres://...", (*app).cmdSearch},
 	{"state", "show or reset what is stored for a source's instances", (*app).cmdState},

@@ -58,6 +58,15 @@
 // are not listed either. When the token cannot list collaborators, the
 // repository is reported as a failure and its documents admit nobody.
 //
+// # Group sync
+//
+// Groups lists the teams of each organization that owns a configured
+// repository or is the configured owner, with the ids documents' access
+// names ("team:ORG/SLUG") and the public e-mail addresses of their members
+// (read from each member's profile: members without one are left out). It
+// needs read:org on a classic token, the Members organization permission
+// (read) on a fine-grained one; Probe names the one missing.
+//
 // # Reading order and checkpoints
 //
 // Configured repositories come first in name order, then the owner's in
