@@ -1,6 +1,7 @@
 package tributary_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -57,4 +58,22 @@ func ExampleStartOAuth() {
 	// Output:
 	// connected: true
 	// oauth: exchange code: credentials rejected or expired: oauth state does not match the request: the flow was already used
+}
+
+// Workers that share a CredentialsProvider refresh through it: the first
+// to find the credentials stale refreshes them, the others get its result.
+func ExampleCredentialsProvider() {
+	p := tributary.NewMemoryCredentials(json.RawMessage(`{"token":"old"}`))
+	ctx := context.Background()
+	stale, _ := p.Credentials(ctx)
+	refresh := func(_ context.Context, cur json.RawMessage) (json.RawMessage, error) {
+		fmt.Println("refreshing", string(cur))
+		return json.RawMessage(`{"token":"new"}`), nil
+	}
+	a, _ := p.Refresh(ctx, stale, refresh) // refreshes
+	b, _ := p.Refresh(ctx, stale, refresh) // already done: no request
+	fmt.Println(string(a), string(b))
+	// Output:
+	// refreshing {"token":"old"}
+	// {"token":"new"} {"token":"new"}
 }
