@@ -62,10 +62,16 @@ var migrations = []string{
 		value       BLOB NOT NULL,
 		PRIMARY KEY (instance_id, key)
 	) WITHOUT ROWID;`,
+	// Version 3: credentials shared by workers (Store.CredentialsProvider).
+	`CREATE TABLE credentials (
+		name       TEXT PRIMARY KEY,
+		data       BLOB NOT NULL,
+		updated_at TEXT NOT NULL
+	) WITHOUT ROWID;`,
 }
 
 // SchemaVersion is the schema version this build writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrate brings the database's schema up to SchemaVersion, one step per
 // transaction, and refuses a database written by a newer build.

@@ -10,14 +10,17 @@
 package oauthemu
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
@@ -200,4 +203,50 @@ func random() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Grant issues a token without a consent, as if the user had consented
+// earlier: an access token and, when the server's tokens expire, a
+// refresh token.
+func (s *Server) Grant() (access, refresh string) {
+	rec := httptest.NewRecorder()
+	s.mu.Lock()
+	s.issue(rec)
+	s.mu.Unlock()
+	var t struct{ AccessToken, RefreshToken string }
+	var body map[string]any
+	_ = json.Unmarshal(rec.Body.Bytes(), &body)
+	t.AccessToken, _ = body["access_token"].(string)
+	t.RefreshToken, _ = body["refresh_token"].(string)
+	return t.AccessToken, t.RefreshToken
+}
+
+// Refresh spends refresh at the token endpoint as client id and secret
+// do, returning the new access and refresh tokens; it is what a test's
+// refresh function calls.
+func (s *Server) Refresh(ctx context.Context, refresh string) (access, next string, err error) {
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh},
+		"client_id": {s.ClientID}, "client_secret": {s.ClientSecret}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL()+TokenPath, strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		return "", "", err
+	}
+	defer resp.Body.Close()
+	var body struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+		Error        string `json:"error"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		return "", "", err
+	}
+	if body.Error != "" {
+		return "", "", errors.New("oauthemu: " + body.Error)
+	}
+	return body.AccessToken, body.RefreshToken, nil
 }
