@@ -11,6 +11,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectors/github"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/oauthemu"
 )
 
@@ -67,4 +68,13 @@ func mustLookup(t *testing.T) tributary.Registration {
 
 func client() tributary.OAuthClient {
 	return tributary.OAuthClient{ID: "gh-app", Secret: tributary.NewSecret("gh-secret"), RedirectURL: "http://127.0.0.1:9/callback"}
+}
+
+func TestOAuthConformance(t *testing.T) {
+	connectortest.TestOAuth(t, connectortest.OAuthHarness{
+		Registration: mustLookup(t),
+		Settings: func(serverURL string) json.RawMessage {
+			return json.RawMessage(`{"base_url":"` + serverURL + `/api/v3","repositories":["octo/hello"]}`)
+		},
+	})
 }

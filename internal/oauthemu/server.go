@@ -4,9 +4,10 @@
 // authorization request, redirecting to the client's redirect URI with a
 // code, so a test drives the whole flow with a plain HTTP client.
 //
-// Paths follow GitHub's OAuth app endpoints (/login/oauth/authorize and
-// /login/oauth/access_token); token answers are JSON, errors carry the
-// RFC 6749 §5.2 error codes.
+// The authorization endpoint is any path ending in /authorize and the token
+// endpoint any path ending in /access_token or /token, such as GitHub's
+// /login/oauth/authorize and /login/oauth/access_token; token answers are
+// JSON, errors carry the RFC 6749 §5.2 error codes.
 package oauthemu
 
 import (
@@ -61,8 +62,23 @@ func New(id, secret string, lifetime time.Duration) *Server {
 	s := &Server{ClientID: id, ClientSecret: secret, Scope: "repo", Lifetime: lifetime,
 		codes: map[string]grant{}, spent: map[string]bool{}, refresh: map[string]bool{}, access: map[string]bool{}}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+AuthorizePath, s.authorize)
-	mux.HandleFunc("POST "+TokenPath, s.token)
+	// Any path ending as GitHub's or as the common /authorize and /token
+	// does, so a source whose endpoints derive from its settings reaches
+	// the server wherever it puts them.
+	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/authorize") {
+			http.NotFound(w, r)
+			return
+		}
+		s.authorize(w, r)
+	})
+	mux.HandleFunc("POST /", func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/access_token") && !strings.HasSuffix(r.URL.Path, "/token") {
+			http.NotFound(w, r)
+			return
+		}
+		s.token(w, r)
+	})
 	s.srv = httptest.NewServer(mux)
 	return s
 }
