@@ -15,15 +15,17 @@ import (
 // OAuth declares a source's OAuth 2.0 authorization-code flow (RFC 6749
 // §4.1 with PKCE, RFC 7636), set in Registration.OAuth, so that a user
 // interface can offer "Connect with Provider" from the registry alone and
-// a host can run the consent with StartOAuth.
+// a host can run the consent with StartOAuth. It encodes in JSON as the
+// provider, the endpoints and the scopes.
 type OAuth struct {
 	// Provider is who the user consents to, such as "GitHub".
-	Provider string
+	Provider string `json:"provider"`
 	// AuthURL and TokenURL are the provider's authorization and token
 	// endpoints.
-	AuthURL, TokenURL string
+	AuthURL  string `json:"auth_url"`
+	TokenURL string `json:"token_url"`
 	// Scopes are asked for at consent.
-	Scopes []string
+	Scopes []string `json:"scopes,omitempty"`
 	// Endpoints, when set, returns the endpoints for a configuration's
 	// settings, for providers that run on the customer's host (GitHub
 	// Enterprise Server); it fails with ErrInvalidConfig on bad settings.

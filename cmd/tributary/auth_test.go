@@ -194,3 +194,21 @@ func mustQuery(t *testing.T, u string) url.Values {
 
 func stateOf(t *testing.T, u string) string     { return mustQuery(t, u).Get("state") }
 func challengeOf(t *testing.T, u string) string { return mustQuery(t, u).Get("code_challenge") }
+
+// spec shows a source's OAuth flow, so a user interface can offer it.
+func TestSpecShowsOAuth(t *testing.T) {
+	var out, errb bytes.Buffer
+	a := &app{ctx: t.Context(), stdout: &out, stderr: &errb, lookupEnv: envOf(nil)}
+	require.Equal(t, exitOK, a.main([]string{"spec", "github"}), errb.String())
+	var info struct {
+		OAuth struct {
+			Provider string   `json:"provider"`
+			AuthURL  string   `json:"auth_url"`
+			Scopes   []string `json:"scopes"`
+		} `json:"oauth"`
+	}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &info))
+	assert.Equal(t, "GitHub", info.OAuth.Provider)
+	assert.Equal(t, "https://github.com/login/oauth/authorize", info.OAuth.AuthURL)
+	assert.Equal(t, []string{"repo", "read:org"}, info.OAuth.Scopes)
+}
