@@ -129,6 +129,25 @@ func TestNewerSchemaRefused(t *testing.T) {
 	assert.Contains(t, err.Error(), "newer than this build")
 }
 
+// A schema of version 1 keeps its inventory and gains the connector values
+// table when a newer build opens it.
+func TestMigrateFromVersion1(t *testing.T) {
+	url := pgtest.Schema(t)
+	s := open(t, url)
+	require.NoError(t, s.Commit(t.Context(), "i", tributary.Commit{Upserts: []tributary.InventoryEntry{{ID: "a", Hash: "h"}}}))
+	require.NoError(t, s.Close())
+	pgtest.Exec(t, url, `DROP TABLE tributary_values; DROP TABLE tributary_retries; UPDATE tributary_store_schema SET version = 1`)
+
+	s = open(t, url)
+	n, err := s.Count(t.Context(), "i")
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	require.NoError(t, s.Commit(t.Context(), "i", tributary.Commit{Values: map[string][]byte{"k": []byte("v")}}))
+	got, err := s.Values(t.Context(), "i", []string{"k"})
+	require.NoError(t, err)
+	assert.Equal(t, map[string][]byte{"k": []byte("v")}, got)
+}
+
 func TestOpenConcurrently(t *testing.T) {
 	url := pgtest.Schema(t)
 	errs := make(chan error, 6)
