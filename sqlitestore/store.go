@@ -10,9 +10,10 @@
 // commit or none of it. The schema carries a version and is migrated forward
 // when a newer build opens an older file; an older build refuses a newer file.
 //
-// The database holds no credentials: only the state the runner stores
-// (windows, checkpoints, failures, and each delivered document's id, update
-// time and content hash).
+// The state the runner stores holds no credentials: only windows,
+// checkpoints, failures, and each delivered document's id, update time and
+// content hash. Credentials are kept only when a host asks for a
+// CredentialsProvider.
 package sqlitestore
 
 import (

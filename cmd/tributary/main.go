@@ -15,6 +15,7 @@
 //	tributary prune SOURCE --config FILE [--force]
 //	tributary state SOURCE [--config FILE | --instance NAME] [--reset]
 //	tributary search "WORDS" --sink URL [--user EMAIL] [--group G]
+//	tributary auth SOURCE --config FILE --client-id ID
 //
 // A configuration file holds the connector's settings and credentials, in
 // JSON or YAML:
@@ -139,6 +140,7 @@ var commands = []command{
 	{"prune", "emit deletions for documents the source no longer has", (*app).cmdPrune},
 	{"search", "search the documents a run wrote with --sink postgres://...", (*app).cmdSearch},
 	{"state", "show or reset what is stored for a source's instances", (*app).cmdState},
+	{"auth", "connect a source through its OAuth consent in a browser", (*app).cmdAuth},
 }
 
 func (a *app) main(args []string) int {

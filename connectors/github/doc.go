@@ -19,6 +19,10 @@
 //     For an organization using SAML single sign-on, authorize the token for
 //     the organization.
 //
+// Instead of a token, a user may connect through a GitHub OAuth app (see
+// OAuth): "tributary auth github --config F" runs the consent and keeps the
+// granted token.
+//
 // Then configure:
 //
 //	settings:    {"repositories": ["octo-org/hello-world"], "owner": "octo-org"}
