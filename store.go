@@ -59,11 +59,15 @@ type State struct {
 func (s State) InProgress() bool { return !s.Window.End.IsZero() }
 
 // InventoryEntry is what a Store remembers of one delivered document: enough
-// to drop repeats and to prune.
+// to drop repeats, to prune and to sync access.
 type InventoryEntry struct {
 	ID        string    `json:"id"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
 	Hash      string    `json:"hash"`
+	// AccessHash is the ExternalAccess.Hash of the access last delivered:
+	// "" when it was not determined, and in entries stored before the
+	// inventory kept it.
+	AccessHash string `json:"access_hash,omitempty"`
 }
 
 // Commit is one atomic change to a Store, made after the sink acknowledged
