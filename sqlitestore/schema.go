@@ -62,10 +62,13 @@ var migrations = []string{
 		value       BLOB NOT NULL,
 		PRIMARY KEY (instance_id, key)
 	) WITHOUT ROWID;`,
+	// Version 3: the hash of each document's access last delivered, for
+	// permission syncs ('' for entries stored before).
+	`ALTER TABLE documents ADD COLUMN access_hash TEXT NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion is the schema version this build writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrate brings the database's schema up to SchemaVersion, one step per
 // transaction, and refuses a database written by a newer build.

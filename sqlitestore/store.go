@@ -12,7 +12,7 @@
 //
 // The database holds no credentials: only the state the runner stores
 // (windows, checkpoints, failures, and each delivered document's id, update
-// time and content hash).
+// time, content hash and access hash).
 package sqlitestore
 
 import (
@@ -201,18 +201,19 @@ func writeInventory(ctx context.Context, tx *sql.Tx, id int64, upserts []tributa
 	if len(upserts) > 0 {
 		// One statement for the whole batch, its rows passed as a JSON array:
 		// a statement per entry cost most of a commit.
-		rows := make([][3]any, len(upserts))
+		rows := make([][4]any, len(upserts))
 		for i, e := range upserts {
-			rows[i] = [3]any{e.ID, timeValue(e.UpdatedAt), e.Hash}
+			rows[i] = [4]any{e.ID, timeValue(e.UpdatedAt), e.Hash, e.AccessHash}
 		}
 		list, err := json.Marshal(rows)
 		if err != nil {
 			return fmt.Errorf("write inventory: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO documents (instance_id, id, updated_at, hash)
-			SELECT ?, value->>0, value->>1, value->>2 FROM json_each(?) WHERE true
-			ON CONFLICT (instance_id, id) DO UPDATE SET updated_at = excluded.updated_at, hash = excluded.hash`,
+			INSERT INTO documents (instance_id, id, updated_at, hash, access_hash)
+			SELECT ?, value->>0, value->>1, value->>2, value->>3 FROM json_each(?) WHERE true
+			ON CONFLICT (instance_id, id) DO UPDATE SET updated_at = excluded.updated_at, hash = excluded.hash,
+				access_hash = excluded.access_hash`,
 			id, string(list)); err != nil {
 			return fmt.Errorf("write inventory: %w", err)
 		}
@@ -264,7 +265,7 @@ func (s *Store) Lookup(ctx context.Context, instance string, ids []string) (map[
 		return nil, fmt.Errorf("look up inventory of %s: %w", instance, err)
 	}
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT d.id, d.updated_at, d.hash FROM documents d
+		SELECT d.id, d.updated_at, d.hash, d.access_hash FROM documents d
 		JOIN instances i ON i.id = d.instance_id
 		WHERE i.name = ? AND d.id IN (SELECT value FROM json_each(?))`, instance, string(list))
 	if err != nil {
@@ -329,7 +330,7 @@ func (s *Store) Unmarked(ctx context.Context, instance string, gen int64) iter.S
 
 func (s *Store) unmarkedPage(ctx context.Context, instance string, gen int64, after string) ([]tributary.InventoryEntry, error) {
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT d.id, d.updated_at, d.hash FROM documents d
+		SELECT d.id, d.updated_at, d.hash, d.access_hash FROM documents d
 		JOIN instances i ON i.id = d.instance_id
 		LEFT JOIN marks m ON m.instance_id = d.instance_id AND m.id = d.id
 		WHERE i.name = ? AND d.id > ? AND (m.gen IS NULL OR m.gen != ?)
@@ -405,7 +406,7 @@ func scanEntries(rows *sql.Rows) iter.Seq2[tributary.InventoryEntry, error] {
 		for rows.Next() {
 			var e tributary.InventoryEntry
 			var updated sql.NullString
-			err := rows.Scan(&e.ID, &updated, &e.Hash)
+			err := rows.Scan(&e.ID, &updated, &e.Hash, &e.AccessHash)
 			if err == nil {
 				err = scanTime(updated, &e.UpdatedAt)
 			}

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Open) {
 		{"CheckpointCleared", testCheckpointCleared},
 		{"Inventory", testInventory},
 		{"InventoryChurn", testInventoryChurn},
+		{"AccessHash", testAccessHash},
 		{"InstancesApart", testInstancesApart},
 		{"MarkAndUnmarked", testMarkAndUnmarked},
 		{"MarkBeforeUpsert", testMarkBeforeUpsert},
@@ -195,6 +196,48 @@ func testInventory(t *testing.T, s tributary.Store) {
 	}
 	if n := count(t, s, inst); n != 2 {
 		t.Errorf("Count = %d, want 2", n)
+	}
+}
+
+// testAccessHash: an entry's access hash round-trips through Commit,
+// Lookup and Unmarked; an entry stored without one (as before stores kept
+// it) reads as empty; an upsert replaces it, with the content hash and
+// update time kept as given.
+func testAccessHash(t *testing.T, s tributary.Store) {
+	a := entry("a", t0, "ha")
+	a.AccessHash = "access-a"
+	commit(t, s, inst, tributary.Commit{Upserts: []tributary.InventoryEntry{a, entry("b", t0, "hb")}})
+	got, err := s.Lookup(t.Context(), inst, []string{"a", "b"})
+	if err != nil {
+		t.Fatalf("Lookup: %v", err)
+	}
+	if got["a"].AccessHash != "access-a" || got["a"].Hash != "ha" {
+		t.Errorf("entry a = %+v, want its access hash kept", got["a"])
+	}
+	if got["b"].AccessHash != "" {
+		t.Errorf("entry b = %+v, want no access hash", got["b"])
+	}
+	for e, err := range s.Unmarked(t.Context(), inst, 1) {
+		if err != nil {
+			t.Fatalf("Unmarked: %v", err)
+		}
+		if want := got[e.ID].AccessHash; e.AccessHash != want {
+			t.Errorf("Unmarked entry %s has access hash %q, want %q", e.ID, e.AccessHash, want)
+		}
+	}
+	b := got["b"]
+	b.AccessHash = "access-b"
+	a.AccessHash = "" // access no longer determined
+	commit(t, s, inst, tributary.Commit{Upserts: []tributary.InventoryEntry{b, a}})
+	got, err = s.Lookup(t.Context(), inst, []string{"a", "b"})
+	if err != nil {
+		t.Fatalf("Lookup: %v", err)
+	}
+	if e := got["b"]; e.AccessHash != "access-b" || e.Hash != "hb" || !e.UpdatedAt.Equal(t0) {
+		t.Errorf("entry b = %+v, want the new access hash with its hash and time kept", e)
+	}
+	if e := got["a"]; e.AccessHash != "" || e.Hash != "ha" {
+		t.Errorf("entry a = %+v, want its access hash cleared", e)
 	}
 }
 
