@@ -73,10 +73,13 @@ var migrations = []string{
 		value       bytea NOT NULL,
 		PRIMARY KEY (instance_id, key)
 	);`,
+	// Version 3: the hash of each document's access last delivered, for
+	// permission syncs ('' for entries stored before).
+	`ALTER TABLE tributary_inventory ADD COLUMN access_hash text NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion is the schema version this build writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrate brings the schema up to SchemaVersion in one transaction, under
 // a transaction-scoped advisory lock so that workers starting together
