@@ -4,10 +4,14 @@
 //	{"type":"node","id":"docs","name":"docs","kind":"folder"}
 //	{"type":"document","id":"file:///docs/a.md","source":"file",...}
 //	{"type":"deletion","id":"file:///docs/gone.md"}
+//	{"type":"access","id":"file:///docs/a.md","external_access":{"group_ids":["eng"]}}
 //
 // A "node" line carries the fields of a tributary.HierarchyNode and a
 // "document" line those of a tributary.Document, under their JSON names; a
-// "deletion" line names the id of a document the source no longer has.
+// "deletion" line names the id of a document the source no longer has; an
+// "access" line, written by a permission sync (tributary.Runner.SyncAccess),
+// says who may now see a document delivered before. Its external_access is
+// always an object: {} means nobody beyond the lists, which are empty.
 // Nodes come before the documents that name them, as the runner hands them
 // over. Any backend that reads a stream or a file can take this format.
 package jsonl
@@ -31,6 +35,7 @@ const (
 	TypeNode     = "node"
 	TypeDocument = "document"
 	TypeDeletion = "deletion"
+	TypeAccess   = "access"
 )
 
 // Sink is a tributary.Sink that writes each batch as JSON lines. A batch is
@@ -44,7 +49,7 @@ type Sink struct {
 	sync func() error
 }
 
-var _ tributary.Sink = (*Sink)(nil)
+var _ tributary.AccessSink = (*Sink)(nil)
 
 // Options tune a Sink.
 type Options struct {
@@ -80,6 +85,12 @@ type deletionLine struct {
 	ID   string `json:"id"`
 }
 
+type accessLine struct {
+	Type   string                    `json:"type"`
+	ID     string                    `json:"id"`
+	Access *tributary.ExternalAccess `json:"external_access"`
+}
+
 // Write implements tributary.Sink.
 func (s *Sink) Write(ctx context.Context, b tributary.Batch) error {
 	if err := ctx.Err(); err != nil {
@@ -102,6 +113,11 @@ func (s *Sink) Write(ctx context.Context, b tributary.Batch) error {
 			return fmt.Errorf("write deletion %q: %w", id, err)
 		}
 	}
+	return s.flush()
+}
+
+// flush hands what was encoded to the writer, and syncs it when asked.
+func (s *Sink) flush() error {
 	if err := s.w.Flush(); err != nil {
 		return fmt.Errorf("write batch: %w", err)
 	}
@@ -113,13 +129,34 @@ func (s *Sink) Write(ctx context.Context, b tributary.Batch) error {
 	return nil
 }
 
+// WriteAccess implements tributary.AccessSink: one "access" line per
+// change, acknowledged as a batch is. A change without access (which the
+// runner never hands over) is skipped: it would read as "nobody".
+func (s *Sink) WriteAccess(ctx context.Context, changes []tributary.AccessChange) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range changes {
+		if c.Access == nil {
+			continue
+		}
+		if err := s.enc.Encode(accessLine{TypeAccess, c.ID, c.Access}); err != nil {
+			return fmt.Errorf("write access of %q: %w", c.ID, err)
+		}
+	}
+	return s.flush()
+}
+
 // Record is one line read back: Type says which of Node, Document or ID
-// (the deleted document's id) is set.
+// (the deleted document's id) is set; an access record sets ID and Access.
 type Record struct {
 	Type     string
 	Node     *tributary.HierarchyNode
 	Document *tributary.Document
 	ID       string
+	Access   *tributary.ExternalAccess
 }
 
 // Read yields the records of a JSON-lines stream written by a Sink, in
@@ -169,6 +206,16 @@ func parse(b []byte) (Record, error) {
 		return rec, json.Unmarshal(b, rec.Document)
 	case TypeDeletion:
 		rec.ID = head.ID
+		return rec, nil
+	case TypeAccess:
+		var line accessLine
+		if err := json.Unmarshal(b, &line); err != nil {
+			return Record{}, err
+		}
+		if line.Access == nil {
+			return Record{}, fmt.Errorf("access line for %q has no external_access object", line.ID)
+		}
+		rec.ID, rec.Access = line.ID, line.Access
 		return rec, nil
 	}
 	return Record{}, fmt.Errorf("unknown record type %q", head.Type)
