@@ -13,8 +13,11 @@
 //
 // Search runs a ranked full-text query with access filtering. A document
 // whose connector reported no access (permissions were not synced) is
-// visible to every searcher, as a public one is. The connection string's
-// password never appears in an error.
+// visible to every searcher, as a public one is; a document written again
+// without access keeps the access last written for it (by a run that asked
+// for permissions, or by a permission sync), since no access means "not
+// determined", not "everyone". The connection string's password never
+// appears in an error.
 package pgsink
 
 import (
@@ -167,8 +170,10 @@ func queueDocument(q *pgx.Batch, d *tributary.Document) error {
 		ON CONFLICT (id) DO UPDATE SET source = excluded.source, semantic_id = excluded.semantic_id,
 			title = excluded.title, link = excluded.link, parent_id = excluded.parent_id,
 			created_at = excluded.created_at, updated_at = excluded.updated_at, metadata = excluded.metadata,
-			access_known = excluded.access_known, access_public = excluded.access_public,
-			access_users = excluded.access_users, access_groups = excluded.access_groups,
+			access_known = excluded.access_known OR tributary_documents.access_known,
+			access_public = CASE WHEN excluded.access_known THEN excluded.access_public ELSE tributary_documents.access_public END,
+			access_users = CASE WHEN excluded.access_known THEN excluded.access_users ELSE tributary_documents.access_users END,
+			access_groups = CASE WHEN excluded.access_known THEN excluded.access_groups ELSE tributary_documents.access_groups END,
 			content = excluded.content, written_at = now()`,
 		id, clean(string(d.Source)), clean(d.SemanticID), clean(d.Title), link, clean(d.ParentID),
 		timeOrNull(d.CreatedAt), timeOrNull(d.UpdatedAt), meta, a.known, a.public, a.users, a.groups, clean(content(d)))

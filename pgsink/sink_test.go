@@ -309,6 +309,28 @@ func TestWriteAccess(t *testing.T) {
 	require.NoError(t, s.WriteAccess(t.Context(), nil))
 }
 
+// TestUndeterminedAccessKeepsTheKnownOne: a document written again without
+// access (by a run that did not ask for permissions) keeps the access a
+// permission sync wrote, rather than becoming everyone's.
+func TestUndeterminedAccessKeepsTheKnownOne(t *testing.T) {
+	u := pgtest.Schema(t)
+	s := open(t, u)
+	require.NoError(t, s.Write(t.Context(), tributary.Batch{Documents: []*tributary.Document{doc("a", "Deploy", "deploy", nil)}}))
+	require.NoError(t, s.WriteAccess(t.Context(), []tributary.AccessChange{{ID: "a", Access: &tributary.ExternalAccess{GroupIDs: []string{"eng"}}}}))
+	require.NoError(t, s.Write(t.Context(), tributary.Batch{Documents: []*tributary.Document{doc("a", "Deploy 2", "deploy again", nil)}}))
+	assert.Equal(t, []string{"Deploy 2"}, query[string](t, u, `SELECT title FROM tributary_documents`))
+	assert.Equal(t, []bool{true}, query[bool](t, u, `SELECT access_known FROM tributary_documents`))
+	assert.Equal(t, []string{"eng"}, query[[]string](t, u, `SELECT access_groups FROM tributary_documents`)[0])
+	hits, err := s.Search(t.Context(), pgsink.Query{Words: "deploy"})
+	require.NoError(t, err)
+	assert.Empty(t, hits, "not everyone's")
+
+	// Access the connector determined replaces it, whatever it is.
+	require.NoError(t, s.Write(t.Context(), tributary.Batch{Documents: []*tributary.Document{doc("a", "Deploy 3", "deploy", &tributary.ExternalAccess{})}}))
+	assert.Equal(t, [][]string{{}}, query[[]string](t, u, `SELECT access_groups FROM tributary_documents`))
+	assert.Equal(t, []bool{true}, query[bool](t, u, `SELECT access_known FROM tributary_documents`))
+}
+
 // TestWriteAccessDroppedConnection: a connection lost as the changes
 // commit leaves none of them, and the sync unacknowledged.
 func TestWriteAccessDroppedConnection(t *testing.T) {
