@@ -246,7 +246,8 @@ func (a *ExternalAccess) Hash() string {
 	if a == nil {
 		return ""
 	}
-	var buf []byte
+	var space [256]byte // enough for most accesses, without an allocation
+	buf := space[:0]
 	for _, list := range [][]string{a.UserEmails, a.GroupIDs} {
 		if !slices.IsSorted(list) {
 			list = slices.Sorted(slices.Values(list))

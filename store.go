@@ -75,7 +75,8 @@ type InventoryEntry struct {
 type Commit struct {
 	// State replaces the stored state.
 	State State
-	// Upserts are documents delivered; Removals are ids deleted.
+	// Upserts are documents delivered (or, from a permission sync, their
+	// entries with the new access hash); Removals are ids deleted.
 	Upserts  []InventoryEntry
 	Removals []string
 	// Failures are failures reported since the previous commit.
