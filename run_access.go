@@ -246,11 +246,13 @@ func (a *ExternalAccess) Hash() string {
 	if a == nil {
 		return ""
 	}
-	var space [256]byte // enough for most accesses, without an allocation
+	var space [512]byte   // enough for most accesses, without an allocation
+	var sorted [32]string // likewise for sorting a list
 	buf := space[:0]
-	for _, list := range [][]string{a.UserEmails, a.GroupIDs} {
+	for _, list := range [2][]string{a.UserEmails, a.GroupIDs} {
 		if !slices.IsSorted(list) {
-			list = slices.Sorted(slices.Values(list))
+			list = append(sorted[:0], list...)
+			slices.Sort(list)
 		}
 		for i, v := range list {
 			if i > 0 && v == list[i-1] {

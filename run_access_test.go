@@ -455,3 +455,24 @@ func BenchmarkSyncAccess(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkExternalAccessHash hashes a typical access (five people and
+// three groups, unsorted), which a run does for every document it
+// delivers with access, beside the content hash of its text.
+func BenchmarkExternalAccessHash(b *testing.B) {
+	a := &tributary.ExternalAccess{
+		UserEmails: []string{"zoe@example.com", "ann@example.com", "bob@example.com", "kim@example.com", "lee@example.com"},
+		GroupIDs:   []string{"github:acme/eng", "github:acme/all", "github:acme/docs"},
+	}
+	d := benchDocs(1)[0]
+	b.Run("access", func(b *testing.B) {
+		for b.Loop() {
+			_ = a.Hash()
+		}
+	})
+	b.Run("content", func(b *testing.B) {
+		for b.Loop() {
+			_ = d.ContentHash()
+		}
+	})
+}
