@@ -89,6 +89,10 @@ type Runner struct {
 	// Repeats is how a run recognises a document delivered before, to drop
 	// it; the zero value is RepeatsByContent.
 	Repeats RepeatRule
+	// Retry bounds the re-fetch of documents that failed in earlier runs,
+	// which each Run does first when the connector is a Refetcher and the
+	// Store a RetryStore.
+	Retry RetryPolicy
 	// Progress, when set, is called after each batch and once at the end.
 	Progress func(Progress)
 	// Now returns the current time; nil means time.Now.
@@ -131,6 +135,9 @@ type Progress struct {
 	Batches int
 	// Failures were reported by the connector.
 	Failures int
+	// Retried counts the documents that failed in earlier runs and were
+	// fetched again (see Refetcher); what came of them is counted above.
+	Retried int
 	// Skipped counts items the connector passed over on purpose and said so
 	// with ReportSkip (binary files, channels it cannot read).
 	Skipped int64

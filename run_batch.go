@@ -20,6 +20,8 @@ type run struct {
 	started  time.Time
 	poll     bool
 	b        *Batcher
+	rb       *Batcher // the re-fetch of failed documents, when there was one
+	retried  int
 
 	prog          Progress
 	reportedTally Tally
@@ -64,6 +66,10 @@ func (ru *run) run() error {
 		return fmt.Errorf("read state: %w", err)
 	}
 	ru.b.State = st
+	if err := ru.refetch(st); err != nil {
+		return err
+	}
+	st = ru.b.State
 	if st.InProgress() && !ru.opts.Full {
 		ru.resumed = true
 		ru.log.Info("resuming interrupted window", "instance", ru.instance,
@@ -115,6 +121,10 @@ func (ru *run) window(st State) error {
 
 func (ru *run) snapshot(done bool) Progress {
 	t := ru.b.Tally()
+	if ru.rb != nil {
+		t = t.plus(ru.rb.Tally())
+	}
+	ru.prog.Retried = ru.retried
 	ru.prog.Documents, ru.prog.Unchanged, ru.prog.Deletions, ru.prog.Nodes = t.Documents, t.Unchanged, t.Deletions, t.Nodes
 	ru.prog.Bytes, ru.prog.Batches, ru.prog.Failures = t.Bytes, t.Batches, t.Failures
 	ru.prog.Requests = ru.meter.requests.Load()

@@ -144,6 +144,7 @@ func checks() []check {
 		{"Events", checkEvents},
 		{"Probe", checkProbe},
 		{"NormalizeURL", checkNormalizeURL},
+		{"Refetch", checkRefetch},
 	}
 }
 

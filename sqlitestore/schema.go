@@ -62,13 +62,24 @@ var migrations = []string{
 		value       BLOB NOT NULL,
 		PRIMARY KEY (instance_id, key)
 	) WITHOUT ROWID;`,
-	// Version 3: the hash of each document's access last delivered, for
+	// Version 3: documents to fetch again (tributary.RetryStore). Times are
+	// Unix nanoseconds, which order as the times do.
+	`CREATE TABLE retries (
+		instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+		document_id TEXT NOT NULL,
+		attempts    INTEGER NOT NULL,
+		last_failed INTEGER NOT NULL,
+		message     TEXT NOT NULL,
+		PRIMARY KEY (instance_id, document_id)
+	) WITHOUT ROWID;
+	CREATE INDEX retries_by_age ON retries(instance_id, last_failed, document_id);`,
+	// Version 4: the hash of each document's access last delivered, for
 	// permission syncs ('' for entries stored before).
 	`ALTER TABLE documents ADD COLUMN access_hash TEXT NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion is the schema version this build writes.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // migrate brings the database's schema up to SchemaVersion, one step per
 // transaction, and refuses a database written by a newer build.

@@ -134,7 +134,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 	require.NoError(t, s.Close())
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	_, err = db.Exec(`DROP TABLE connector_values; ALTER TABLE documents DROP COLUMN access_hash; PRAGMA user_version = 1`)
+	_, err = db.Exec(`DROP TABLE connector_values; DROP TABLE retries; ALTER TABLE documents DROP COLUMN access_hash; PRAGMA user_version = 1`)
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 
@@ -148,10 +148,10 @@ func TestMigrateFromVersion1(t *testing.T) {
 	assert.Equal(t, map[string][]byte{"k": []byte("v")}, got)
 }
 
-// A database of schema version 2 keeps its inventory and gains the access
+// A database of schema version 3 keeps its inventory and gains the access
 // hash column when a newer build opens it: its entries read with no access
 // hash, so the next permission sync delivers their access once.
-func TestMigrateFromVersion2(t *testing.T) {
+func TestMigrateFromVersion3(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.db")
 	s := open(t, path)
 	require.NoError(t, s.Close())
@@ -168,7 +168,7 @@ func TestMigrateFromVersion2(t *testing.T) {
 		INSERT INTO instances (name, created_at, updated_at) VALUES ('i', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z');
 		INSERT INTO documents (instance_id, id, updated_at, hash)
 			SELECT id, 'a', '2024-01-02T00:00:00Z', 'h' FROM instances WHERE name = 'i';
-		PRAGMA user_version = 2`)
+		PRAGMA user_version = 3`)
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 

@@ -238,7 +238,7 @@ func (a *app) report(s *session, res tributary.Result, err error) {
 		"window_start", res.Window.Start, "window_end", res.Window.End, "full", res.Full,
 		"resumed", res.Resumed, "documents", res.Documents, "unchanged", res.Unchanged,
 		"deletions", res.Deletions, "nodes", res.Nodes, "skipped", res.Skipped, "bytes", res.Bytes,
-		"failures", res.Failures, "requests", res.Requests,
+		"failures", res.Failures, "retried", res.Retried, "requests", res.Requests,
 		"rate_limit_wait", res.RateLimitWait, "elapsed", res.Elapsed.Round(time.Millisecond),
 	}
 	if s.jsonLogs {
@@ -258,6 +258,9 @@ func summaryLine(res tributary.Result, err error) string {
 	line := fmt.Sprintf("tributary: %s: documents %d, unchanged %d, nodes %d, deletions %d, skipped %d, failures %d, requests %d, rate-limit wait %s, time %s",
 		msg, res.Documents, res.Unchanged, res.Nodes, res.Deletions, res.Skipped, res.Failures, res.Requests,
 		res.RateLimitWait.Round(time.Millisecond), res.Elapsed.Round(time.Millisecond))
+	if res.Retried > 0 {
+		line += fmt.Sprintf(", %d failed before and fetched again", res.Retried)
+	}
 	if res.Failures > 0 {
 		line += " (tributary state lists the failures)"
 	}

@@ -20,8 +20,9 @@ import (
 
 func TestLoadFixtureTree(t *testing.T) {
 	tr := newTree(t)
-	r := load(t, tr.connector(t))
+	r, skips := loadSkips(t, tr.connector(t))
 	assert.Equal(t, tr.docs, r.ids())
+	assert.Equal(t, tr.skips, skips.ids(), "binary files and entries are skips, not failures")
 	for id, kind := range tr.failures {
 		f, ok := r.failures[id]
 		if assert.True(t, ok, "no failure for %s", id) {
@@ -480,4 +481,51 @@ func TestHiddenFilesExcludedByDefault(t *testing.T) {
 	c, err = New(Settings{Roots: []Root{{Path: root, Name: "r"}}, Exclude: []string{}}, Credentials{}, tributary.Env{})
 	require.NoError(t, err)
 	assert.Len(t, load(t, c).ids(), 5, "an empty exclude list indexes hidden files too")
+}
+
+func TestBinaryFilesAreSkippedBySniffing(t *testing.T) {
+	root := t.TempDir()
+	elf := []byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x3e\x00\x01\x00")
+	noise := make([]byte, 4096)
+	for i := range noise {
+		noise[i] = byte(i*7 + i/13)
+	}
+	writeFile(t, root, "testdata/exec", elf)                                                  // no extension: sniffed as an executable
+	writeFile(t, root, "testdata/table.golden", noise)                                        // unknown extension: sniffed as binary
+	writeFile(t, root, "zoneinfo/Europe/Paris", append([]byte("TZif2"), make([]byte, 40)...)) // a tz file
+	writeFile(t, root, "lib.so", elf)                                                         // skipped by name, never read
+	writeFile(t, root, "data/notes.dat", []byte("plain text in a .dat file\n"))
+	writeFile(t, root, "Cargo.lock", []byte("[[package]]\nname = \"x\"\n"))
+	writeFile(t, root, "broken.txt", append([]byte("text then "), 0, 1, 2, 3, 0, 0xff))
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	r, skips := loadSkips(t, c)
+	assert.Equal(t, []string{"file://r/Cargo.lock", "file://r/data/notes.dat"}, r.ids(), "text is sniffed, not skipped by name")
+	assert.Equal(t, []string{"file://r/lib.so", "file://r/testdata/exec", "file://r/testdata/table.golden", "file://r/zoneinfo/Europe/Paris"},
+		skips.ids())
+	assert.Contains(t, skips.skips["file://r/testdata/exec"], "application/x-executable")
+	assert.Contains(t, skips.skips["file://r/lib.so"], ".so")
+	require.Len(t, r.failures, 1, "a file named as text that holds none is a failure: %v", r.failures)
+	assert.ErrorIs(t, r.failures["file://r/broken.txt"], ErrUndecodable)
+
+	var slim []string
+	for sd, err := range c.LoadSlim(context.Background(), time.Time{}, time.Time{}) {
+		require.NoError(t, err)
+		slim = append(slim, sd.ID)
+	}
+	slices.Sort(slim)
+	assert.Equal(t, []string{"file://r/Cargo.lock", "file://r/broken.txt", "file://r/data/notes.dat"}, slim,
+		"slim lists what Load admits, and no skipped file")
+}
+
+func TestIncludeWinsOverSkipList(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "firmware/notes.bin", []byte("release notes kept in a .bin file\n"))
+	writeFile(t, root, "firmware/image.bin", []byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x3e\x00"))
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}, Include: []string{"**/*.bin"}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	r, skips := loadSkips(t, c)
+	assert.Equal(t, []string{"file://r/firmware/notes.bin"}, r.ids())
+	assert.Equal(t, []string{"file://r/firmware/image.bin"}, skips.ids(), "an included binary is read, and skipped by content")
+	assert.Empty(t, r.failures)
 }

@@ -47,7 +47,8 @@ func (s *source) failure(err error) *tributary.Failure {
 
 // file handles one admitted regular file.
 func (w *walker) file(d *dirState, name, rel string, fi fs.FileInfo, open func() (io.ReadCloser, error)) error {
-	if !w.admit(rel) {
+	ok, included := w.admit(rel)
+	if !ok {
 		return nil
 	}
 	r := d.root.cfg
@@ -60,6 +61,10 @@ func (w *walker) file(d *dirState, name, rel string, fi fs.FileInfo, open func()
 		src.link = src.meta.Link
 	}
 	if !w.inWindow(src.changed) {
+		return w.done(d.root, rel)
+	}
+	if reason := w.skipByName(name); reason != "" && !included {
+		w.skip(src, reason)
 		return w.done(d.root, rel)
 	}
 	if err := w.readFile(src, fi, open); err != nil {
@@ -89,7 +94,14 @@ func (w *walker) readFile(src *source, fi fs.FileInfo, open func() (io.ReadClose
 		if err != nil {
 			return w.fileFailure(src, fmt.Errorf("read: %w", err))
 		}
-		if format, _ = extract.Sniff(head); format != extract.FormatZip {
+		var mime string
+		format, mime = extract.Sniff(head)
+		switch format {
+		case extract.FormatUnknown:
+			w.skip(src, "binary content: "+mime)
+			return nil
+		case extract.FormatZip:
+		default:
 			return w.emitSlim(src)
 		}
 	}
@@ -140,11 +152,15 @@ func (w *walker) content(src *source, b []byte, format extract.Format, depth int
 	}
 	switch {
 	case format == extract.FormatZip && !w.c.s.OpenArchives:
-		return w.fileFailure(src, fmt.Errorf("%w: zip archive, and open_archives is off", ErrUnsupported))
+		w.skip(src, "zip archive, and open_archives is off")
+		return nil
 	case format == extract.FormatZip:
 		return w.archive(src, b, depth, expanded)
 	case format == extract.FormatUnknown:
-		return w.fileFailure(src, fmt.Errorf("%w: %s", ErrUnsupported, mime))
+		// Content sniffing found no text: an executable, an image, a
+		// compiled or packed file whatever its name says.
+		w.skip(src, "binary content: "+mime)
+		return nil
 	case w.slim:
 		return w.emitSlim(src)
 	}
@@ -156,6 +172,11 @@ func (w *walker) content(src *source, b []byte, format extract.Format, depth int
 		return err
 	}
 	return w.put(tributary.DocumentItem(w.document(src, x, format)))
+}
+
+// skip tells the run that src was passed over on purpose, and why.
+func (w *walker) skip(src *source, reason string) {
+	tributary.ReportSkip(w.ctx, src.docID(), reason)
 }
 
 func (w *walker) fileFailure(src *source, err error) error {
