@@ -78,8 +78,9 @@ type AccessResult struct {
 // each document the inventory holds whose access differs from the access
 // last delivered (InventoryEntry.AccessHash) it hands the sink an
 // AccessChange; once the sink acknowledged a page's changes it commits
-// their new access hashes, so a crash repeats at most one page's changes
-// and never loses one. Ids the inventory does not hold, and slim documents
+// their new access hashes (Commit.Access, which leaves the rest of each
+// entry alone), so a crash repeats at most one page's changes and never
+// loses one. Ids the inventory does not hold, and slim documents
 // without access, are counted and not delivered.
 //
 // A Failure from the listing is counted and the sync goes on, up to
@@ -126,12 +127,14 @@ type accessSync struct {
 	page    []SlimDocument // listed, not yet looked up
 	ids     []string       // reused by flush
 	changes []AccessChange
-	upserts []InventoryEntry
+	hashes  []AccessEntry  // changes[i]'s hash is hashes[i]
+	at      map[string]int // position in changes of each id, reused by flush
 }
 
 func (s *accessSync) run() error {
 	size := s.r.batchDocs()
 	s.page = make([]SlimDocument, 0, size)
+	s.at = make(map[string]int, size)
 	for sd, err := range s.c.LoadSlim(s.ctx, time.Time{}, time.Time{}) {
 		if ctxErr := s.ctx.Err(); ctxErr != nil {
 			return ctxErr
@@ -188,6 +191,7 @@ func (s *accessSync) flush() error {
 	if err != nil {
 		return fmt.Errorf("look up inventory: %w", err)
 	}
+	clear(s.at)
 	for _, sd := range s.page {
 		e, ok := known[sd.ID]
 		if !ok {
@@ -195,14 +199,17 @@ func (s *accessSync) flush() error {
 			continue
 		}
 		h := sd.ExternalAccess.Hash()
+		if i, ok := s.at[sd.ID]; ok { // listed twice in the page: the later one wins
+			s.changes[i].Access, s.hashes[i].AccessHash = sd.ExternalAccess, h
+			continue
+		}
 		if h == e.AccessHash && !s.opts.Redeliver {
 			s.res.Unchanged++
 			continue
 		}
-		e.AccessHash = h
-		known[sd.ID] = e // a later listing of the id in this page compares with this one
+		s.at[sd.ID] = len(s.changes)
 		s.changes = append(s.changes, AccessChange{ID: sd.ID, Access: sd.ExternalAccess})
-		s.upserts = append(s.upserts, e)
+		s.hashes = append(s.hashes, AccessEntry{ID: sd.ID, AccessHash: h})
 	}
 	clear(s.page)
 	s.page = s.page[:0]
@@ -216,13 +223,13 @@ func (s *accessSync) flush() error {
 	if err != nil {
 		return fmt.Errorf("read state: %w", err)
 	}
-	if err := s.r.Store.Commit(s.ctx, s.instance, Commit{State: st, Upserts: s.upserts}); err != nil {
+	if err := s.r.Store.Commit(s.ctx, s.instance, Commit{State: st, Access: s.hashes}); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	s.res.Changed += len(s.changes)
 	s.res.Batches++
 	clear(s.changes)
-	s.changes, s.upserts = s.changes[:0], s.upserts[:0]
+	s.changes, s.hashes = s.changes[:0], s.hashes[:0]
 	s.report(false)
 	return nil
 }

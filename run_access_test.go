@@ -25,6 +25,7 @@ type aclSource struct {
 	access map[string]*tributary.ExternalAccess
 	extra  []string // listed by LoadSlim only: ids never delivered
 	fail   string   // id LoadSlim reports as a Failure instead
+	broken string   // id Load reports as a Failure instead
 	errAt  int      // when positive, LoadSlim ends with an error after this many
 	slims  int      // LoadSlim calls that started
 }
@@ -45,6 +46,12 @@ func (c *aclSource) Validate(context.Context) error   { return nil }
 func (c *aclSource) Load(ctx context.Context) iter.Seq2[*tributary.Document, error] {
 	return func(yield func(*tributary.Document, error) bool) {
 		for _, id := range c.ids {
+			if id == c.broken {
+				if !yield(nil, &tributary.Failure{DocumentID: id, Message: "content unreadable"}) {
+					return
+				}
+				continue
+			}
 			d := &tributary.Document{ID: id, Source: testSource, SemanticID: id, UpdatedAt: t0,
 				Sections: []tributary.Section{tributary.TextSection(id, "body of "+id)}, ExternalAccess: c.access[id]}
 			if !yield(d, nil) {
@@ -272,6 +279,39 @@ func TestSyncAccessKeepsContentHashAndUpdateTime(t *testing.T) {
 	want.AccessHash = c.access["doc-00000"].Hash()
 	assert.Equal(t, want, after["doc-00000"])
 	assert.Equal(t, before["doc-00001"], after["doc-00001"])
+}
+
+// A document whose content failed to load stays queued to be fetched
+// again when a permission sync records its new access: the sync delivered
+// its access, not its content.
+func TestSyncAccessKeepsTheRetryQueue(t *testing.T) {
+	c, sink := newACL(3), newAccessRecorder()
+	r := loaded(t, c, sink)
+	c.broken = "doc-00001"
+	res, err := r.Run(t.Context(), c, tributary.RunOptions{Full: true})
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Failures)
+
+	c.access["doc-00001"] = &tributary.ExternalAccess{Public: true}
+	ar, err := r.SyncAccess(t.Context(), c, tributary.AccessOptions{})
+	require.NoError(t, err)
+	require.Equal(t, 1, ar.Changed)
+	queued, err := r.Store.(tributary.RetryStore).Retries(t.Context(), "test", 10, 10)
+	require.NoError(t, err)
+	require.Len(t, queued, 1)
+	assert.Equal(t, "doc-00001", queued[0].DocumentID)
+}
+
+func TestSyncAccessIDListedTwiceInAPage(t *testing.T) {
+	c, sink := newACL(2), newAccessRecorder()
+	r := loaded(t, c, sink)
+	c.extra = []string{"doc-00000"}
+	c.access["doc-00000"] = &tributary.ExternalAccess{Public: true}
+	res, err := r.SyncAccess(t.Context(), c, tributary.AccessOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 3, res.Listed)
+	assert.Equal(t, 1, res.Changed)
+	assert.Equal(t, []string{"doc-00000"}, sink.ids())
 }
 
 func TestSyncAccessListingFailuresAndErrors(t *testing.T) {

@@ -76,8 +76,7 @@ type InventoryEntry struct {
 type Commit struct {
 	// State replaces the stored state.
 	State State
-	// Upserts are documents delivered (or, from a permission sync, their
-	// entries with the new access hash); Removals are ids deleted.
+	// Upserts are documents delivered; Removals are ids deleted.
 	Upserts  []InventoryEntry
 	Removals []string
 	// Failures are failures reported since the previous commit.
@@ -92,6 +91,18 @@ type Commit struct {
 	// Values are the connector Values put since the previous commit, a
 	// nil value for a key deleted. Only a ValueStore is given any.
 	Values map[string][]byte
+	// Access are access hashes a permission sync delivered: each sets
+	// the AccessHash of the inventory entry of its id, after Upserts, and
+	// leaves the rest of the entry, and any retry queued for the document,
+	// as it is. An id the inventory does not hold is passed over.
+	Access []AccessEntry
+}
+
+// AccessEntry is the access hash of one document whose access a
+// permission sync delivered.
+type AccessEntry struct {
+	ID         string
+	AccessHash string
 }
 
 // Store persists runner state per connector instance. Implementations must
@@ -227,6 +238,12 @@ func (m *MemoryStore) Commit(ctx context.Context, instance string, c Commit) err
 	for _, id := range c.Removals {
 		in.inventory.remove(id)
 		delete(in.marks, id)
+	}
+	for _, a := range c.Access {
+		if e, ok := in.inventory.get(a.ID); ok {
+			e.AccessHash = a.AccessHash
+			in.inventory.put(e)
+		}
 	}
 	in.failures = append(in.failures, c.Failures...)
 	in.queueRetries(c)

@@ -133,6 +133,9 @@ func commit(ctx context.Context, tx pgx.Tx, id int64, c tributary.Commit) error 
 	if err := writeInventory(ctx, tx, id, c.Upserts, c.Removals); err != nil {
 		return err
 	}
+	if err := writeAccess(ctx, tx, id, c.Access); err != nil {
+		return err
+	}
 	if err := writeFailures(ctx, tx, id, c.Failures); err != nil {
 		return err
 	}
@@ -327,6 +330,30 @@ func writeInventory(ctx context.Context, tx pgx.Tx, id int64, upserts []tributar
 				return fmt.Errorf("remove inventory entries: %w", err)
 			}
 		}
+	}
+	return nil
+}
+
+// writeAccess sets the access hashes of entries the inventory holds.
+func writeAccess(ctx context.Context, tx pgx.Tx, id int64, access []tributary.AccessEntry) error {
+	if len(access) == 0 {
+		return nil
+	}
+	ids := make([]string, len(access))
+	hashes := make([]string, len(access))
+	for i, a := range access {
+		ids[i], hashes[i] = a.ID, a.AccessHash
+	}
+	// One statement for the whole batch; an id given twice keeps its last
+	// hash, as a sequence of updates would.
+	if _, err := tx.Exec(ctx, `
+		UPDATE tributary_inventory d SET access_hash = a.hash
+		FROM (SELECT DISTINCT ON (u.id) u.id, u.hash
+			FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(id, hash, n)
+			ORDER BY u.id, u.n DESC) AS a
+		WHERE d.instance_id = $1 AND d.id = a.id`,
+		id, ids, hashes); err != nil {
+		return fmt.Errorf("write access hashes: %w", err)
 	}
 	return nil
 }

@@ -116,6 +116,9 @@ func (s *Store) Commit(ctx context.Context, instance string, c tributary.Commit)
 		if err := writeInventory(ctx, tx, id, c.Upserts, c.Removals); err != nil {
 			return err
 		}
+		if err := writeAccess(ctx, tx, id, c.Access); err != nil {
+			return err
+		}
 		if err := writeFailures(ctx, tx, id, c.Failures); err != nil {
 			return err
 		}
@@ -305,6 +308,32 @@ func writeInventory(ctx context.Context, tx *sql.Tx, id int64, upserts []tributa
 				return fmt.Errorf("remove inventory entries: %w", err)
 			}
 		}
+	}
+	return nil
+}
+
+// writeAccess sets the access hashes of entries the inventory holds.
+func writeAccess(ctx context.Context, tx *sql.Tx, id int64, access []tributary.AccessEntry) error {
+	if len(access) == 0 {
+		return nil
+	}
+	rows := make([][2]string, len(access))
+	for i, a := range access {
+		rows[i] = [2]string{a.ID, a.AccessHash}
+	}
+	list, err := json.Marshal(rows)
+	if err != nil {
+		return fmt.Errorf("write access hashes: %w", err)
+	}
+	// One statement for the whole batch; an id given twice keeps its last
+	// hash, as a sequence of updates would.
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE documents SET access_hash = a.hash
+		FROM (SELECT value->>0 AS id, value->>1 AS hash FROM json_each(?)
+			WHERE key IN (SELECT MAX(key) FROM json_each(?) GROUP BY value->>0)) AS a
+		WHERE documents.instance_id = ? AND documents.id = a.id`,
+		string(list), string(list), id); err != nil {
+		return fmt.Errorf("write access hashes: %w", err)
 	}
 	return nil
 }

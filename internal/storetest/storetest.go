@@ -241,6 +241,41 @@ func testAccessHash(t *testing.T, s tributary.Store) {
 	if e := got["a"]; e.AccessHash != "" || e.Hash != "ha" {
 		t.Errorf("entry a = %+v, want its access hash cleared", e)
 	}
+
+	// A permission sync's Commit.Access sets the access hash alone, of
+	// entries the inventory holds, and leaves a queued retry queued.
+	commit(t, s, inst, tributary.Commit{Failures: []*tributary.Failure{{DocumentID: "b", Message: "unreadable"}}})
+	commit(t, s, inst, tributary.Commit{Access: []tributary.AccessEntry{{ID: "b", AccessHash: "access-b2"}, {ID: "never-delivered", AccessHash: "x"}}})
+	got, err = s.Lookup(t.Context(), inst, []string{"a", "b", "never-delivered"})
+	if err != nil {
+		t.Fatalf("Lookup: %v", err)
+	}
+	if e := got["b"]; e.AccessHash != "access-b2" || e.Hash != "hb" || !e.UpdatedAt.Equal(t0) {
+		t.Errorf("entry b after Commit.Access = %+v, want the new access hash with its hash and time kept", e)
+	}
+	if _, ok := got["never-delivered"]; ok {
+		t.Errorf("Commit.Access made an entry for an id the inventory did not hold")
+	}
+	if n := count(t, s, inst); n != 2 {
+		t.Errorf("Count = %d, want 2", n)
+	}
+	commit(t, s, inst, tributary.Commit{Access: []tributary.AccessEntry{{ID: "a", AccessHash: "first"}, {ID: "a", AccessHash: "last"}}})
+	got, err = s.Lookup(t.Context(), inst, []string{"a"})
+	if err != nil {
+		t.Fatalf("Lookup: %v", err)
+	}
+	if e := got["a"]; e.AccessHash != "last" {
+		t.Errorf("entry a after two hashes in one Commit.Access = %+v, want the last one", e)
+	}
+	if rs, ok := s.(tributary.RetryStore); ok {
+		queued, err := rs.Retries(t.Context(), inst, 10, 10)
+		if err != nil {
+			t.Fatalf("Retries: %v", err)
+		}
+		if len(queued) != 1 || queued[0].DocumentID != "b" {
+			t.Errorf("Retries after Commit.Access = %+v, want b still queued", queued)
+		}
+	}
 }
 
 // testInventoryChurn: thousands of upserts, removals and re-additions in
