@@ -164,7 +164,12 @@ func (w *walker) content(src *source, b []byte, format extract.Format, depth int
 	case w.slim:
 		return w.emitSlim(src)
 	}
-	x, err := extract.Extract(format, b, "", w.c.lim)
+	lim := w.c.lim
+	lim.KeepImage = extract.KeepImages(w.ctx, src.docID())
+	x, err := extract.Extract(format, b, "", lim)
+	if errors.Is(err, extract.ErrKeep) {
+		return err // the run's blob storage failed, not the file
+	}
 	if err != nil {
 		return w.fileFailure(src, err)
 	}
