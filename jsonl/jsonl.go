@@ -11,7 +11,10 @@
 // "deletion" line names the id of a document the source no longer has; an
 // "access" line, written by a permission sync (tributary.Runner.SyncAccess),
 // says who may now see a document delivered before. Its external_access is
-// always an object: {} means nobody beyond the lists, which are empty.
+// always an object: {} means nobody beyond the lists, which are empty. A
+// document line without external_access says nothing about who may see
+// it (the connector did not determine it, as tributary run does not ask
+// for it): a reader keeps what an earlier access line said.
 // Nodes come before the documents that name them, as the runner hands them
 // over. Any backend that reads a stream or a file can take this format.
 package jsonl
