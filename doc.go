@@ -20,7 +20,9 @@
 // default one, through [New]) with their settings and credentials as two
 // JSON objects, or directly through their package's New function. A host
 // drives them with a [Runner] into a [Sink], keeping its state in a
-// [Store].
+// [Store]. [Runner.SyncAccess] is a permission sync: it hands a sink that
+// is an [AccessSink] who may now see the documents whose access changed,
+// without the documents.
 //
 // # The iterator contract
 //

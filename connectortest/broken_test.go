@@ -227,6 +227,7 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "resume loses documents", check: "CheckpointResume", b: broken{stream: lossyResume}, want: "lost 1 documents"},
 		{name: "slim ids differ", check: "Slim", b: broken{slim: slimDiffers}, want: `misses 1 ids that Load yields: "mock://docs/2"`},
 		{name: "slim ids invented", check: "Slim", b: broken{slim: slimDiffers}, want: `ids that Load does not yield: "mock://docs/ghost"`},
+		{name: "slim access differs", check: "Slim", b: broken{slim: slimOpensAccess}, want: `slim document "mock://docs/2" has access {UserEmails:[] GroupIDs:[] Public:true}, but Load gives it none`},
 		{name: "ignores cancelled context", check: "Cancel", b: broken{load: ignoreContext}, want: "Load with a context already done (context canceled) ended with <nil>; want an error matching ctx.Err()"},
 		{name: "context error hidden", check: "Cancel", b: broken{load: hideContextError}, want: "Load with a context already done (context deadline exceeded) ended with load: transient failure: upstream unavailable; want an error matching ctx.Err()"},
 		{name: "leaked goroutine", check: "NoGoroutineLeak", b: broken{load: leakProducer(stop)}, want: "outlived Validate and the range loops over Load"},

@@ -79,10 +79,13 @@ var migrations = []string{
 		data       BLOB NOT NULL,
 		updated_at TEXT NOT NULL
 	) WITHOUT ROWID;`,
+	// Version 5: the hash of each document's access last delivered, for
+	// permission syncs ('' for entries stored before).
+	`ALTER TABLE documents ADD COLUMN access_hash TEXT NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion is the schema version this build writes.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // migrate brings the database's schema up to SchemaVersion, one step per
 // transaction, and refuses a database written by a newer build.
