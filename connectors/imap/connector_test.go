@@ -323,3 +323,44 @@ func TestRunnerResumesPollsAndPrunes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 40, pr.Deleted, "the old numbering's documents go")
 }
+
+// With attachments on, the text of a message's attachments joins its
+// document, a section per attachment headed by its name; images are left
+// alone and a broken PDF is named as unread, the message standing.
+func TestAttachments(t *testing.T) {
+	f := newFixture(t)
+	body := "From: grace@example.com\r\nTo: ada@example.com\r\nSubject: Files\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=b\r\n\r\n" +
+		"--b\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n" +
+		"--b\r\nContent-Type: text/plain; name=notes.txt\r\nContent-Disposition: attachment; filename=notes.txt\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+		"VGhlIGVuZ2luZSBydW5zLg==\r\n" +
+		"--b\r\nContent-Type: text/csv\r\nContent-Disposition: attachment; filename=\"team.csv\"\r\n\r\nname,role\r\nAda,lead\r\n" +
+		"--b\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=logo.png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC\r\n" +
+		"--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=broken.pdf\r\n\r\n%PDF-1.4 not really\r\n" +
+		"--b--\r\n"
+	f.emu.Append("INBOX", []byte(body), baseTime)
+	s := f.settings()
+	docs, _, err := collect(t, f.connector(t, s), time.Time{}, time.Time{}, nil)
+	require.NoError(t, err)
+	require.Len(t, docs, 1)
+	assert.Len(t, docs[0].Sections, 1, "attachments are off by default")
+	assert.Equal(t, []string{"notes.txt", "team.csv", "logo.png", "broken.pdf"}, docs[0].Metadata["attachments"])
+
+	s.Attachments = true
+	docs, _, err = collect(t, f.connector(t, s), time.Time{}, time.Time{}, nil)
+	require.NoError(t, err)
+	require.Len(t, docs, 1)
+	d := docs[0]
+	var headings []string
+	for _, sec := range d.Sections[1:] {
+		headings = append(headings, sec.Heading)
+		assert.Equal(t, d.ID, sec.Link)
+	}
+	assert.Equal(t, "See attached.", d.Sections[0].Text)
+	require.GreaterOrEqual(t, len(d.Sections), 3)
+	assert.Equal(t, "notes.txt", headings[0])
+	assert.Equal(t, "The engine runs.", d.Sections[1].Text)
+	assert.Contains(t, headings[1], "team.csv")
+	assert.Equal(t, tributary.SectionTable, d.Sections[2].Kind)
+	assert.Equal(t, []string{"broken.pdf"}, d.Metadata["attachments_unread"])
+}

@@ -49,8 +49,13 @@
 // decoded by the e-mail extractor the file connector uses for .eml files
 // (MIME parts, quoted-printable and base64, charsets, encoded headers;
 // the plain-text alternative is taken before the HTML one). Attachments
-// are listed by name under the "attachments" tag. Metadata holds the
-// mailbox and the Message-ID.
+// are listed by name under the "attachments" tag; with attachments set,
+// the text of each named attachment (text, Markdown, HTML, CSV, JSON,
+// PDF, Office documents, .eml) joins the document as sections headed by
+// its name, one that cannot be read is named under "attachments_unread",
+// and images and archives are left out. Every attachment is within
+// max_message_size, as its message is. Metadata holds the mailbox and the
+// Message-ID.
 //
 // Ids are IMAP URLs as RFC 5092 names a message:
 // imap://USER@HOST/MAILBOX;UIDVALIDITY=V/;UID=N, with the username and

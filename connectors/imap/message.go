@@ -36,5 +36,8 @@ func (c *Connector) message(mailbox, id string, m meta, body []byte) tributary.I
 	for i := range d.Sections {
 		d.Sections[i].Link = id
 	}
+	if c.s.Attachments {
+		c.attachments(body, d)
+	}
 	return tributary.DocumentItem(d)
 }
