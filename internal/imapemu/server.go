@@ -22,6 +22,7 @@ import (
 	"io"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,6 +66,7 @@ type Server struct {
 	listeners []net.Listener
 	serving   sync.WaitGroup
 	closed    bool
+	done      chan struct{} // closed by Close, ending slow answers
 }
 
 // New returns a Server whose account has an empty INBOX.
@@ -72,7 +74,7 @@ func New(o Options) *Server {
 	if o.Username == "" {
 		o.Username, o.Password = Username, Password
 	}
-	s := &Server{opts: o, mailboxes: map[string]*mailbox{}, calls: map[string]int{}, conns: map[string]net.Conn{}, drops: map[string]bool{}}
+	s := &Server{opts: o, mailboxes: map[string]*mailbox{}, calls: map[string]int{}, conns: map[string]net.Conn{}, drops: map[string]bool{}, done: make(chan struct{})}
 	s.mailboxes["INBOX"] = &mailbox{name: "INBOX", validity: 1, next: 1}
 	s.srv = server.New(&account{s: s})
 	s.srv.AllowInsecureAuth = true
@@ -134,6 +136,7 @@ func (s *Server) Close() {
 		return
 	}
 	s.closed = true
+	close(s.done)
 	ls := s.listeners
 	conns := make([]net.Conn, 0, len(s.conns))
 	for _, c := range s.conns {
@@ -310,7 +313,13 @@ func (s *Server) call(command string) (Fault, bool) {
 // answers with, or closes the connection.
 func (s *Server) answer(remote string, f Fault) error {
 	if f.Delay > 0 {
-		time.Sleep(f.Delay)
+		t := time.NewTimer(f.Delay)
+		select {
+		case <-t.C:
+		case <-s.done:
+			t.Stop()
+			return errors.New("server closed")
+		}
 	}
 	if f.Drop {
 		s.drop(remote)
@@ -567,17 +576,17 @@ func split(b []byte) (textproto.Header, io.Reader, error) {
 	return h, r, err
 }
 
-// SearchMessages supports the criteria the connector sends: UID ranges
-// and SINCE / BEFORE on INTERNALDATE (day precision, as RFC 3501 has it,
-// in the INTERNALDATE's own zone). Other criteria are refused.
+// SearchMessages supports the criteria the connector sends: UID and
+// sequence ranges, SINCE / BEFORE on INTERNALDATE (day precision, as RFC
+// 3501 has it, in the INTERNALDATE's own zone), HEADER (a substring of
+// the field, in any case) and OR. Other criteria are refused.
 func (v *view) SearchMessages(uid bool, c *imap.SearchCriteria) ([]uint32, error) {
 	if f, ok := v.u.s.call("SEARCH"); ok {
 		if err := v.u.s.answer(v.u.remote, f); err != nil {
 			return nil, err
 		}
 	}
-	if len(c.Header) > 0 || len(c.Body) > 0 || len(c.Text) > 0 || len(c.Not) > 0 || len(c.Or) > 0 ||
-		!c.SentSince.IsZero() || !c.SentBefore.IsZero() || len(c.WithFlags) > 0 || len(c.WithoutFlags) > 0 || c.Larger > 0 || c.Smaller > 0 {
+	if !supported(c) {
 		return nil, &imap.ErrStatusResp{Resp: &imap.StatusResp{Type: imap.StatusRespNo, Info: "imapemu: search criterion not supported"}}
 	}
 	msgs, err := v.snapshot()
@@ -586,16 +595,54 @@ func (v *view) SearchMessages(uid bool, c *imap.SearchCriteria) ([]uint32, error
 	}
 	var ids []uint32
 	for i, m := range msgs {
-		if c.Uid != nil && !c.Uid.Contains(m.uid) || c.SeqNum != nil && !c.SeqNum.Contains(uint32(i+1)) {
-			continue
+		if matches(m, uint32(i+1), c) {
+			ids = append(ids, fetchID(uid, i, m))
 		}
-		day := time.Date(m.date.Year(), m.date.Month(), m.date.Day(), 0, 0, 0, 0, time.UTC)
-		if !c.Since.IsZero() && day.Before(dayOf(c.Since)) || !c.Before.IsZero() && !day.Before(dayOf(c.Before)) {
-			continue
-		}
-		ids = append(ids, fetchID(uid, i, m))
 	}
 	return ids, nil
+}
+
+func supported(c *imap.SearchCriteria) bool {
+	if len(c.Body) > 0 || len(c.Text) > 0 || len(c.Not) > 0 || !c.SentSince.IsZero() || !c.SentBefore.IsZero() ||
+		len(c.WithFlags) > 0 || len(c.WithoutFlags) > 0 || c.Larger > 0 || c.Smaller > 0 {
+		return false
+	}
+	for _, or := range c.Or {
+		if !supported(or[0]) || !supported(or[1]) {
+			return false
+		}
+	}
+	return true
+}
+
+func matches(m *message, seq uint32, c *imap.SearchCriteria) bool {
+	if c.Uid != nil && !c.Uid.Contains(m.uid) || c.SeqNum != nil && !c.SeqNum.Contains(seq) {
+		return false
+	}
+	day := time.Date(m.date.Year(), m.date.Month(), m.date.Day(), 0, 0, 0, 0, time.UTC)
+	if !c.Since.IsZero() && day.Before(dayOf(c.Since)) || !c.Before.IsZero() && !day.Before(dayOf(c.Before)) {
+		return false
+	}
+	if len(c.Header) > 0 {
+		h, _, err := split(m.body)
+		if err != nil {
+			return false
+		}
+		for key, values := range c.Header {
+			field := strings.ToLower(strings.Join(h.Values(key), " "))
+			for _, want := range values {
+				if !h.Has(key) || !strings.Contains(field, strings.ToLower(want)) {
+					return false
+				}
+			}
+		}
+	}
+	for _, or := range c.Or {
+		if !matches(m, seq, or[0]) && !matches(m, seq, or[1]) {
+			return false
+		}
+	}
+	return true
 }
 
 func dayOf(t time.Time) time.Time {
