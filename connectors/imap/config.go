@@ -58,6 +58,9 @@ type Settings struct {
 	// Address is the account's e-mail address, the one user documents are
 	// visible to. Empty means Username when it is an address.
 	Address string `json:"address,omitempty" jsonschema:"title=Address,description=The mailbox owner's e-mail address (default: the username when it is one),format=email"`
+	// Threads makes one document of each thread of a mailbox (messages
+	// joined by References and In-Reply-To) rather than one per message.
+	Threads bool `json:"threads,omitempty" jsonschema:"title=One document per thread,description=Join the messages of a thread (References and In-Reply-To) into one document"`
 	// Attachments extracts the text of attachments (PDF, Office, text)
 	// into the message's document; otherwise only their names are kept.
 	Attachments bool `json:"attachments,omitempty" jsonschema:"title=Extract attachments"`

@@ -57,7 +57,8 @@
 // max_message_size, as its message is. Metadata holds the mailbox and the
 // Message-ID.
 //
-// Ids are IMAP URLs as RFC 5092 names a message:
+// Ids (one document per message, the default) are IMAP URLs as RFC 5092
+// names a message:
 // imap://USER@HOST/MAILBOX;UIDVALIDITY=V/;UID=N, with the username and
 // mailbox percent-encoded (and a port only when it is not 993 for tls or
 // 143 otherwise). They stay the same as long as the server keeps the
@@ -66,6 +67,31 @@
 // there (and gone from the old one). The account (imap://USER@HOST/) and
 // each mailbox (imap://USER@HOST/MAILBOX) are hierarchy nodes; a
 // document's ParentID is its mailbox.
+//
+// # Threads
+//
+// With threads set, each thread of a mailbox is one document. A message's
+// thread is told by its root: the first Message-ID its References names,
+// else the one In-Reply-To names, else its own Message-ID (a reply whose
+// client kept neither header starts a thread of its own). The thread's id
+// is its mailbox's URL with the root's Message-ID,
+// imap://USER@HOST/MAILBOX;THREAD=ID (IMAP URLs name no threads; the form
+// follows RFC 5092's), so it does not change when the server renumbers
+// the mailbox; a message without any id keeps its message id. Threads are
+// per mailbox: a reply filed elsewhere is part of that mailbox's thread of
+// the same root. The document holds the thread's messages oldest first
+// (the newest 500 at most), a section per text part linked to its
+// message's own URL and headed by its sender; the first message read
+// gives the title, creation time and primary owner, every other sender
+// and recipient is a secondary owner, and the update time is the latest
+// message's INTERNALDATE. A thread is yielded where its latest message is
+// read (its members found with UID SEARCH HEADER on the root in
+// Message-ID, References and In-Reply-To, then checked exactly), so once a
+// run and in the poll window of its latest message: a new reply yields
+// the whole thread again. Messages that cannot be read are named under
+// "messages_unread"; a thread none of whose messages can be read is a
+// Failure under the thread's id. This costs a SEARCH per thread and
+// page, and reads a thread's older messages again with each new reply.
 //
 // A message over max_message_size (25 MiB by default; known from
 // RFC822.SIZE, so it is never downloaded) is a *tributary.Failure with

@@ -49,6 +49,26 @@ type meta struct {
 	uid  uint32
 	date time.Time
 	size uint32
+	// root is the Message-ID of the first message of its thread (in
+	// thread mode only; "" when it has no ids).
+	root string
+}
+
+// metaItems are what a page's FETCH asks for.
+func (r *run) metaItems() []imapv1.FetchItem {
+	items := []imapv1.FetchItem{imapv1.FetchUid, imapv1.FetchInternalDate, imapv1.FetchRFC822Size}
+	if r.c.s.Threads {
+		items = append(items, threadFields.FetchItem())
+	}
+	return items
+}
+
+func toMeta(m *imapv1.Message) meta {
+	x := meta{uid: m.Uid, date: m.InternalDate.UTC(), size: m.Size}
+	if len(m.Body) > 0 {
+		_, x.root = threadHeader(m)
+	}
+	return x
 }
 
 // all reads every mailbox from pos on.
@@ -246,9 +266,9 @@ func (r *run) page(lo, hi uint32) ([]meta, int, error) {
 	var metas []meta
 	err := r.with(r.mailbox, func(s *session) error {
 		metas = metas[:0]
-		return s.fetch(r.ctx, set, []imapv1.FetchItem{imapv1.FetchUid, imapv1.FetchInternalDate, imapv1.FetchRFC822Size}, func(m *imapv1.Message) {
+		return s.fetch(r.ctx, set, r.metaItems(), func(m *imapv1.Message) {
 			if m.Uid >= lo && m.Uid <= hi {
-				metas = append(metas, meta{uid: m.Uid, date: m.InternalDate.UTC(), size: m.Size})
+				metas = append(metas, toMeta(m))
 			}
 		})
 	})
@@ -274,6 +294,9 @@ func day(t time.Time) time.Time {
 // messages yields the documents (or Failures) of a page's messages, read
 // in batches of whole messages, with checkpoints every checkpointItems.
 func (r *run) messages(metas []meta) bool {
+	if r.c.s.Threads {
+		return r.threads(metas)
+	}
 	for len(metas) > 0 {
 		n, bytes := 0, int64(0)
 		for n < len(metas) && n < bodyBatch && (n == 0 || bytes+int64(metas[n].size) <= bodyBatchBytes) {
@@ -306,28 +329,9 @@ func (r *run) batch(metas []meta) bool {
 		}
 		return true
 	}
-	set := &imapv1.SeqSet{}
-	for _, m := range metas {
-		if int64(m.size) <= r.c.s.MaxMessageSize {
-			set.AddNum(m.uid)
-		}
-	}
-	bodies := map[uint32][]byte{}
-	if !set.Empty() {
-		section := &imapv1.BodySectionName{Peek: true}
-		err := r.with(r.mailbox, func(s *session) error {
-			clear(bodies)
-			return s.fetch(r.ctx, set, []imapv1.FetchItem{imapv1.FetchUid, section.FetchItem()}, func(m *imapv1.Message) {
-				if l := m.GetBody(section); l != nil {
-					if b, err := io.ReadAll(io.LimitReader(l, r.c.s.MaxMessageSize+1)); err == nil {
-						bodies[m.Uid] = b
-					}
-				}
-			})
-		})
-		if err != nil {
-			return r.Fail(err)
-		}
+	bodies, err := r.bodies(metas)
+	if err != nil {
+		return r.Fail(err)
 	}
 	for _, m := range metas {
 		id := r.c.docID(r.mailbox, r.validity, m.uid)
@@ -347,6 +351,33 @@ func (r *run) batch(metas []meta) bool {
 		}
 	}
 	return true
+}
+
+// bodies fetches the whole messages of metas that are within
+// max_message_size, by UID; one expunged meanwhile is missing.
+func (r *run) bodies(metas []meta) (map[uint32][]byte, error) {
+	set := &imapv1.SeqSet{}
+	for _, m := range metas {
+		if int64(m.size) <= r.c.s.MaxMessageSize {
+			set.AddNum(m.uid)
+		}
+	}
+	bodies := map[uint32][]byte{}
+	if set.Empty() {
+		return bodies, nil
+	}
+	section := &imapv1.BodySectionName{Peek: true}
+	err := r.with(r.mailbox, func(s *session) error {
+		clear(bodies)
+		return s.fetch(r.ctx, set, []imapv1.FetchItem{imapv1.FetchUid, section.FetchItem()}, func(m *imapv1.Message) {
+			if l := m.GetBody(section); l != nil {
+				if b, err := io.ReadAll(io.LimitReader(l, r.c.s.MaxMessageSize+1)); err == nil {
+					bodies[m.Uid] = b
+				}
+			}
+		})
+	})
+	return bodies, err
 }
 
 // sendNodes sends the account's node, then the mailbox's, before the
