@@ -52,6 +52,10 @@ type Batcher struct {
 	// OnCommit, when set, is called after each commit with what was
 	// committed and the tally so far. It must not keep c's slices.
 	OnCommit func(c Commit, t Tally)
+	// Resolve puts the id of every document and deletion taken, delivered
+	// or dropped as a repeat, in Commit.Resolved: it is set for a stream
+	// that fetches failed documents again (see RetryStore).
+	Resolve bool
 
 	tally Tally
 	cp    Checkpoint // latest checkpoint not yet committed
@@ -67,6 +71,7 @@ type Batcher struct {
 	upserts  []InventoryEntry
 	removals []string
 	failures []*Failure
+	resolved []string
 
 	ids []string // reused by dedupe
 }
@@ -85,6 +90,24 @@ type Tally struct {
 	Bytes   int64
 	// Failures were met, whether committed yet or not.
 	Failures int
+}
+
+// clone returns a Batcher with b's settings and nothing taken yet.
+func (b *Batcher) clone() *Batcher {
+	return &Batcher{
+		Store: b.Store, Sink: b.Sink, Instance: b.Instance, State: b.State,
+		BatchDocs: b.BatchDocs, BatchBytes: b.BatchBytes, BatchAge: b.BatchAge,
+		Repeats: b.Repeats, Redeliver: b.Redeliver, FailureBudget: b.FailureBudget,
+		Now: b.Now, Logger: b.Logger, OnFailure: b.OnFailure, OnCommit: b.OnCommit, Resolve: b.Resolve,
+	}
+}
+
+func (t Tally) plus(u Tally) Tally {
+	return Tally{
+		Documents: t.Documents + u.Documents, Unchanged: t.Unchanged + u.Unchanged,
+		Deletions: t.Deletions + u.Deletions, Nodes: t.Nodes + u.Nodes,
+		Batches: t.Batches + u.Batches, Bytes: t.Bytes + u.Bytes, Failures: t.Failures + u.Failures,
+	}
 }
 
 // Tally returns what b delivered and met so far.
@@ -157,6 +180,9 @@ func (b *Batcher) addDocument(ctx context.Context, d *Document) error {
 		// The document is back: it supersedes its pending deletion.
 		b.batch.Deletions = slices.DeleteFunc(b.batch.Deletions, func(id string) bool { return id == d.ID })
 	}
+	if b.Resolve {
+		b.resolved = append(b.resolved, d.ID)
+	}
 	size := d.Size()
 	b.batch.Documents = append(b.batch.Documents, d)
 	b.sizes = append(b.sizes, size)
@@ -168,6 +194,9 @@ func (b *Batcher) addDeletion(ctx context.Context, id string) error {
 	// A deletion supersedes the document's pending versions, so a batch
 	// never both upserts and deletes one id.
 	b.keepDocuments(func(d *Document) bool { return d.ID != id })
+	if b.Resolve {
+		b.resolved = append(b.resolved, id)
+	}
 	b.batch.Deletions = append(b.batch.Deletions, id)
 	return b.flushIfFull(ctx)
 }
@@ -185,7 +214,9 @@ func (b *Batcher) fail(ctx context.Context, f *Failure) error {
 		b.Logger.Warn("connector failure", "instance", b.Instance, "error", f.Error())
 	}
 	if b.FailureBudget >= 0 && b.tally.Failures > b.FailureBudget {
-		return fmt.Errorf("%w: %d, more than the %d allowed", ErrTooManyFailures, b.tally.Failures, b.FailureBudget)
+		return fmt.Errorf("%w: %d, more than the %d allowed; to go on, raise the limit (Runner.MaxFailures, "+
+			"the command's --max-failures, -1 for none) or leave what fails out of the source's settings "+
+			"(the file connector's exclude patterns)", ErrTooManyFailures, b.tally.Failures, b.FailureBudget)
 	}
 	return b.flushIfFull(ctx)
 }
@@ -341,7 +372,8 @@ func (b *Batcher) keepDocuments(keep func(*Document) bool) {
 // commit stores next with the inventory changes and failures gathered since
 // the previous commit, in one atomic Commit.
 func (b *Batcher) commit(ctx context.Context, next State) error {
-	c := Commit{State: next, Upserts: b.upserts, Removals: b.removals, Failures: b.failures, Values: b.vals.take()}
+	c := Commit{State: next, Upserts: b.upserts, Removals: b.removals, Failures: b.failures,
+		Resolved: b.resolved, Values: b.vals.take(), Time: b.clock()}
 	if err := b.Store.Commit(ctx, b.Instance, c); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
@@ -352,6 +384,6 @@ func (b *Batcher) commit(ctx context.Context, next State) error {
 	clear(b.upserts)
 	clear(b.removals)
 	clear(b.failures)
-	b.upserts, b.removals, b.failures = b.upserts[:0], b.removals[:0], b.failures[:0]
+	b.upserts, b.removals, b.failures, b.resolved = b.upserts[:0], b.removals[:0], b.failures[:0], b.resolved[:0]
 	return nil
 }

@@ -20,6 +20,9 @@ type run struct {
 	started  time.Time
 	poll     bool
 	b        *Batcher
+	blobs    *boundedBlobs // nil without Runner.Blobs
+	rb       *Batcher      // the re-fetch of failed documents, when there was one
+	retried  int
 
 	prog          Progress
 	reportedTally Tally
@@ -53,6 +56,10 @@ func (r *Runner) newRun(ctx context.Context, c Connector, opts RunOptions) *run 
 	if v := ru.b.Values(); v != nil {
 		ru.ctx = WithValues(ru.ctx, v)
 	}
+	if r.Blobs != nil {
+		ru.blobs = &boundedBlobs{s: r.Blobs, max: positiveOr(r.MaxBlobBytes, DefaultMaxBlobBytes), instanceOp: "blobs of " + ru.instance}
+		ru.ctx = WithBlobs(ru.ctx, ru.blobs)
+	}
 	ru.prog.Instance = ru.instance
 	return ru
 }
@@ -64,6 +71,10 @@ func (ru *run) run() error {
 		return fmt.Errorf("read state: %w", err)
 	}
 	ru.b.State = st
+	if err := ru.refetch(st); err != nil {
+		return err
+	}
+	st = ru.b.State
 	if st.InProgress() && !ru.opts.Full {
 		ru.resumed = true
 		ru.log.Info("resuming interrupted window", "instance", ru.instance,
@@ -115,10 +126,17 @@ func (ru *run) window(st State) error {
 
 func (ru *run) snapshot(done bool) Progress {
 	t := ru.b.Tally()
+	if ru.rb != nil {
+		t = t.plus(ru.rb.Tally())
+	}
+	ru.prog.Retried = ru.retried
 	ru.prog.Documents, ru.prog.Unchanged, ru.prog.Deletions, ru.prog.Nodes = t.Documents, t.Unchanged, t.Deletions, t.Nodes
 	ru.prog.Bytes, ru.prog.Batches, ru.prog.Failures = t.Bytes, t.Batches, t.Failures
 	ru.prog.Requests = ru.meter.requests.Load()
 	ru.prog.Skipped = ru.meter.skipped.Load()
+	if ru.blobs != nil {
+		ru.prog.Blobs, ru.prog.BlobBytes = ru.blobs.n.Load(), ru.blobs.bytes.Load()
+	}
 	ru.prog.RateLimitWait = time.Duration(ru.meter.wait.Load())
 	ru.prog.Elapsed = ru.r.now().Sub(ru.started)
 	ru.prog.Done = done

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -76,6 +77,13 @@ type Commit struct {
 	Removals []string
 	// Failures are failures reported since the previous commit.
 	Failures []*Failure
+	// Resolved are documents fetched again and delivered, found unchanged
+	// or gone; a RetryStore takes them off its queue (see RetryStore).
+	Resolved []string
+	// Time is when the commit was made, by the runner's clock; a
+	// RetryStore dates the commit's failures by it. Zero means the store's
+	// own clock.
+	Time time.Time
 	// Values are the connector Values put since the previous commit, a
 	// nil value for a key deleted. Only a ValueStore is given any.
 	Values map[string][]byte
@@ -115,6 +123,7 @@ type memInstance struct {
 	inventory inventory
 	marks     map[string]int64 // prune listing that last saw each id
 	failures  []*Failure
+	retries   map[string]*Retry
 	values    memValues
 }
 
@@ -179,7 +188,7 @@ func (m *MemoryStore) instance(name string) *memInstance {
 	}
 	in := m.instances[name]
 	if in == nil {
-		in = &memInstance{marks: make(map[string]int64), values: make(memValues)}
+		in = &memInstance{marks: make(map[string]int64), values: make(memValues), retries: make(map[string]*Retry)}
 		m.instances[name] = in
 	}
 	return in
@@ -215,8 +224,61 @@ func (m *MemoryStore) Commit(ctx context.Context, instance string, c Commit) err
 		delete(in.marks, id)
 	}
 	in.failures = append(in.failures, c.Failures...)
+	in.queueRetries(c)
 	in.values.apply(c.Values)
 	return nil
+}
+
+func (in *memInstance) queueRetries(c Commit) {
+	for _, ids := range [][]string{c.Resolved, c.Removals} {
+		for _, id := range ids {
+			delete(in.retries, id)
+		}
+	}
+	for _, e := range c.Upserts {
+		delete(in.retries, e.ID)
+	}
+	at := c.Time
+	if at.IsZero() {
+		at = time.Now()
+	}
+	for _, f := range c.Failures {
+		if f == nil || f.DocumentID == "" {
+			continue
+		}
+		r := in.retries[f.DocumentID]
+		if r == nil {
+			r = &Retry{DocumentID: f.DocumentID}
+			in.retries[f.DocumentID] = r
+		}
+		r.Attempts++
+		r.LastFailed, r.Message = at.UTC(), f.Error()
+	}
+}
+
+// Retries implements RetryStore.
+func (m *MemoryStore) Retries(ctx context.Context, instance string, maxAttempts, limit int) ([]Retry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Retry
+	for _, r := range m.instance(instance).retries {
+		if r.Attempts < maxAttempts {
+			out = append(out, *r)
+		}
+	}
+	slices.SortFunc(out, compareRetries)
+	return out[:min(len(out), max(limit, 0))], nil
+}
+
+// compareRetries orders retries the longest failed first, then by id.
+func compareRetries(a, b Retry) int {
+	if c := a.LastFailed.Compare(b.LastFailed); c != 0 {
+		return c
+	}
+	return strings.Compare(a.DocumentID, b.DocumentID)
 }
 
 // Values implements ValueStore.
@@ -316,4 +378,7 @@ func (m *MemoryStore) Failures(instance string) []*Failure {
 	return slices.Clone(m.instance(instance).failures)
 }
 
-var _ ValueStore = (*MemoryStore)(nil)
+var (
+	_ ValueStore = (*MemoryStore)(nil)
+	_ RetryStore = (*MemoryStore)(nil)
+)

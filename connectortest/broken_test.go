@@ -30,6 +30,7 @@ type broken struct {
 	event     func(m *mock.Connector, ctx context.Context, ev tributary.Event) iter.Seq2[tributary.Item, error]
 	probe     func(m *mock.Connector, ctx context.Context) []tributary.ProbeResult
 	normalize func(m *mock.Connector, ctx context.Context, rawURL string) (string, error)
+	refetch   func(m *mock.Connector, ctx context.Context, ids []string) iter.Seq2[tributary.Item, error]
 }
 
 func (b *broken) Validate(ctx context.Context) error {
@@ -80,6 +81,8 @@ func fixture() mock.Settings {
 	s.PageSize = 2
 	s.AcceptToken = tributary.NewSecret("good")
 	s.FailIDs = []string{mock.SampleID(5)}
+	d := &s.Documents[1]
+	d.Sections = append(d.Sections, tributary.Section{Kind: tributary.SectionImage, Text: "A chart", ImageURL: "mock://images/chart.png"})
 	return s
 }
 
@@ -230,6 +233,8 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "nameless node", check: "Hierarchy", b: broken{stream: namelessNodes}, want: `node "mock://folders/root" (item 1) has an empty Name`},
 		{name: "event yields nothing", check: "Events", b: broken{event: nothing}, want: `missing 1 of 1 expected ids: "mock://docs/3"`},
 		probeFailsOnTransient, probeIgnoresValidate, normalizeKeepsFragment, normalizeAcceptsAnything,
+		refetchDeletesForeign, refetchSkipsIDs, refetchStale, refetchCheckpoints,
+		blobsMadeUp, blobsStorageAsFailure,
 	}
 }
 

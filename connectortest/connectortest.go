@@ -144,6 +144,8 @@ func checks() []check {
 		{"Events", checkEvents},
 		{"Probe", checkProbe},
 		{"NormalizeURL", checkNormalizeURL},
+		{"Refetch", checkRefetch},
+		{"Blobs", checkBlobs},
 	}
 }
 

@@ -66,7 +66,10 @@ type Lease struct {
 	conn *pgx.Conn // apart from the pool, holds the advisory lock; nil once released
 }
 
-var _ tributary.ValueStore = (*Lease)(nil)
+var (
+	_ tributary.ValueStore = (*Lease)(nil)
+	_ tributary.RetryStore = (*Lease)(nil)
+)
 
 // takeoverWait bounds how long Acquire waits for an expired holder's
 // connection to end once it asked the server to end it.
@@ -299,6 +302,11 @@ func (l *Lease) Commit(ctx context.Context, instance string, c tributary.Commit)
 	return l.s.write(ctx, instance, l, "commit to "+instance, func(tx pgx.Tx, id int64) error {
 		return commit(ctx, tx, id, c)
 	})
+}
+
+// Retries implements tributary.RetryStore.
+func (l *Lease) Retries(ctx context.Context, instance string, maxAttempts, limit int) ([]tributary.Retry, error) {
+	return l.s.Retries(ctx, instance, maxAttempts, limit)
 }
 
 // Values implements tributary.ValueStore.

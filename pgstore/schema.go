@@ -73,10 +73,21 @@ var migrations = []string{
 		value       bytea NOT NULL,
 		PRIMARY KEY (instance_id, key)
 	);`,
+	// Version 3: documents to fetch again (tributary.RetryStore). Times are
+	// Unix nanoseconds, which keep the runner's clock exactly.
+	`CREATE TABLE tributary_retries (
+		instance_id bigint NOT NULL REFERENCES tributary_instances(id) ON DELETE CASCADE,
+		document_id text COLLATE "C" NOT NULL,
+		attempts    integer NOT NULL,
+		last_failed bigint NOT NULL,
+		message     text NOT NULL,
+		PRIMARY KEY (instance_id, document_id)
+	);
+	CREATE INDEX tributary_retries_by_age ON tributary_retries(instance_id, last_failed, document_id);`,
 }
 
 // SchemaVersion is the schema version this build writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrate brings the schema up to SchemaVersion in one transaction, under
 // a transaction-scoped advisory lock so that workers starting together

@@ -27,6 +27,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -52,7 +53,10 @@ type Store struct {
 	leases map[*Lease]struct{} // held, released by Close
 }
 
-var _ tributary.ValueStore = (*Store)(nil)
+var (
+	_ tributary.ValueStore = (*Store)(nil)
+	_ tributary.RetryStore = (*Store)(nil)
+)
 
 // Open connects to the database that connString names (a postgres:// URL or
 // key=value pairs, as libpq reads them) and migrates its schema.
@@ -132,7 +136,80 @@ func commit(ctx context.Context, tx pgx.Tx, id int64, c tributary.Commit) error 
 	if err := writeFailures(ctx, tx, id, c.Failures); err != nil {
 		return err
 	}
+	if err := writeRetries(ctx, tx, id, c); err != nil {
+		return err
+	}
 	return writeValues(ctx, tx, id, c.Values)
+}
+
+// writeRetries takes the commit's delivered, removed and resolved documents
+// off the retry queue, then queues its failures under document ids, each
+// in one statement.
+func writeRetries(ctx context.Context, tx pgx.Tx, id int64, c tributary.Commit) error {
+	done := make([]string, 0, len(c.Upserts)+len(c.Removals)+len(c.Resolved))
+	for _, e := range c.Upserts {
+		done = append(done, e.ID)
+	}
+	done = append(append(done, c.Removals...), c.Resolved...)
+	if len(done) > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM tributary_retries WHERE instance_id = $1 AND document_id = ANY($2::text[])`,
+			id, done); err != nil {
+			return fmt.Errorf("dequeue retries: %w", err)
+		}
+	}
+	var ids, messages []string
+	for _, f := range c.Failures {
+		if f != nil && f.DocumentID != "" {
+			ids, messages = append(ids, f.DocumentID), append(messages, text(f.Error()))
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	at := c.Time
+	if at.IsZero() {
+		at = time.Now()
+	}
+	// A document failed twice in one commit counts two attempts.
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO tributary_retries (instance_id, document_id, attempts, last_failed, message)
+		SELECT $1, u.id, count(*), $3, (array_agg(u.message ORDER BY u.n DESC))[1]
+		FROM unnest($2::text[], $4::text[]) WITH ORDINALITY AS u(id, message, n)
+		GROUP BY u.id
+		ON CONFLICT (instance_id, document_id) DO UPDATE SET
+			attempts = tributary_retries.attempts + excluded.attempts,
+			last_failed = excluded.last_failed, message = excluded.message`,
+		id, ids, at.UnixNano(), messages); err != nil {
+		return fmt.Errorf("queue retries: %w", err)
+	}
+	return nil
+}
+
+// Retries implements tributary.RetryStore.
+func (s *Store) Retries(ctx context.Context, instance string, maxAttempts, limit int) ([]tributary.Retry, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT r.document_id, r.attempts, r.last_failed, r.message FROM tributary_retries r
+		JOIN tributary_instances i ON i.id = r.instance_id
+		WHERE i.name = $1 AND r.attempts < $2
+		ORDER BY r.last_failed, r.document_id LIMIT $3`, instance, maxAttempts, max(limit, 0))
+	if err != nil {
+		return nil, fmt.Errorf("read retries of %s: %w", instance, err)
+	}
+	defer rows.Close()
+	var out []tributary.Retry
+	for rows.Next() {
+		var r tributary.Retry
+		var at int64
+		if err := rows.Scan(&r.DocumentID, &r.Attempts, &at, &r.Message); err != nil {
+			return nil, fmt.Errorf("read retries of %s: %w", instance, err)
+		}
+		r.LastFailed = time.Unix(0, at).UTC()
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read retries of %s: %w", instance, err)
+	}
+	return out, nil
 }
 
 // writeValues stores a commit's connector values in two statements: one
@@ -264,7 +341,7 @@ func writeFailures(ctx context.Context, tx pgx.Tx, id int64, failures []*tributa
 		_, err := tx.Exec(ctx, `
 			INSERT INTO tributary_failures (instance_id, document_id, entity_id, link, missed_start, missed_end, message, error)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			id, f.DocumentID, f.EntityID, f.Link, timeValue(f.MissedStart), timeValue(f.MissedEnd), f.Message, cause)
+			id, f.DocumentID, f.EntityID, f.Link, timeValue(f.MissedStart), timeValue(f.MissedEnd), text(f.Message), text(cause))
 		if err != nil {
 			return fmt.Errorf("record failure: %w", err)
 		}
@@ -475,4 +552,14 @@ func scanTime(v *string, t *time.Time) error {
 	}
 	*t = p.UTC()
 	return nil
+}
+
+// text makes a failure's message something PostgreSQL's text holds: NUL
+// bytes dropped, invalid UTF-8 as U+FFFD. An upstream's error text may
+// carry either, and refusing it would fail the commit on every retry.
+func text(s string) string {
+	if !strings.ContainsRune(s, 0) && utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
 }

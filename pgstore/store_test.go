@@ -136,7 +136,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 	s := open(t, url)
 	require.NoError(t, s.Commit(t.Context(), "i", tributary.Commit{Upserts: []tributary.InventoryEntry{{ID: "a", Hash: "h"}}}))
 	require.NoError(t, s.Close())
-	pgtest.Exec(t, url, `DROP TABLE tributary_values; UPDATE tributary_store_schema SET version = 1`)
+	pgtest.Exec(t, url, `DROP TABLE tributary_values; DROP TABLE tributary_retries; UPDATE tributary_store_schema SET version = 1`)
 
 	s = open(t, url)
 	n, err := s.Count(t.Context(), "i")

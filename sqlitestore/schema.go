@@ -62,10 +62,21 @@ var migrations = []string{
 		value       BLOB NOT NULL,
 		PRIMARY KEY (instance_id, key)
 	) WITHOUT ROWID;`,
+	// Version 3: documents to fetch again (tributary.RetryStore). Times are
+	// Unix nanoseconds, which order as the times do.
+	`CREATE TABLE retries (
+		instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+		document_id TEXT NOT NULL,
+		attempts    INTEGER NOT NULL,
+		last_failed INTEGER NOT NULL,
+		message     TEXT NOT NULL,
+		PRIMARY KEY (instance_id, document_id)
+	) WITHOUT ROWID;
+	CREATE INDEX retries_by_age ON retries(instance_id, last_failed, document_id);`,
 }
 
 // SchemaVersion is the schema version this build writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrate brings the database's schema up to SchemaVersion, one step per
 // transaction, and refuses a database written by a newer build.

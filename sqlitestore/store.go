@@ -44,7 +44,10 @@ type Store struct {
 	db *sql.DB
 }
 
-var _ tributary.ValueStore = (*Store)(nil)
+var (
+	_ tributary.ValueStore = (*Store)(nil)
+	_ tributary.RetryStore = (*Store)(nil)
+)
 
 // Open opens (creating if needed) the database at path and migrates its
 // schema. The directory holding path must exist.
@@ -116,8 +119,81 @@ func (s *Store) Commit(ctx context.Context, instance string, c tributary.Commit)
 		if err := writeFailures(ctx, tx, id, c.Failures); err != nil {
 			return err
 		}
+		if err := writeRetries(ctx, tx, id, c); err != nil {
+			return err
+		}
 		return writeValues(ctx, tx, id, c.Values)
 	}, "commit to "+instance)
+}
+
+// writeRetries takes the commit's delivered, removed and resolved documents
+// off the retry queue, then queues its failures under document ids.
+func writeRetries(ctx context.Context, tx *sql.Tx, id int64, c tributary.Commit) error {
+	var queued bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM retries WHERE instance_id = ?)`, id).Scan(&queued); err != nil {
+		return fmt.Errorf("read retries: %w", err)
+	}
+	if queued {
+		done := make([]string, 0, len(c.Upserts)+len(c.Removals)+len(c.Resolved))
+		for _, e := range c.Upserts {
+			done = append(done, e.ID)
+		}
+		done = append(append(done, c.Removals...), c.Resolved...)
+		if len(done) > 0 {
+			list, err := json.Marshal(done)
+			if err != nil {
+				return fmt.Errorf("dequeue retries: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM retries WHERE instance_id = ? AND document_id IN (SELECT value FROM json_each(?))`,
+				id, string(list)); err != nil {
+				return fmt.Errorf("dequeue retries: %w", err)
+			}
+		}
+	}
+	at := c.Time
+	if at.IsZero() {
+		at = time.Now()
+	}
+	for _, f := range c.Failures {
+		if f == nil || f.DocumentID == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO retries (instance_id, document_id, attempts, last_failed, message) VALUES (?, ?, 1, ?, ?)
+			ON CONFLICT (instance_id, document_id) DO UPDATE SET attempts = attempts + 1,
+				last_failed = excluded.last_failed, message = excluded.message`,
+			id, f.DocumentID, at.UnixNano(), f.Error()); err != nil {
+			return fmt.Errorf("queue retry: %w", err)
+		}
+	}
+	return nil
+}
+
+// Retries implements tributary.RetryStore.
+func (s *Store) Retries(ctx context.Context, instance string, maxAttempts, limit int) ([]tributary.Retry, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT r.document_id, r.attempts, r.last_failed, r.message FROM retries r
+		JOIN instances i ON i.id = r.instance_id
+		WHERE i.name = ? AND r.attempts < ?
+		ORDER BY r.last_failed, r.document_id LIMIT ?`, instance, maxAttempts, max(limit, 0))
+	if err != nil {
+		return nil, fmt.Errorf("read retries of %s: %w", instance, err)
+	}
+	defer rows.Close()
+	var out []tributary.Retry
+	for rows.Next() {
+		var r tributary.Retry
+		var at int64
+		if err := rows.Scan(&r.DocumentID, &r.Attempts, &at, &r.Message); err != nil {
+			return nil, fmt.Errorf("read retries of %s: %w", instance, err)
+		}
+		r.LastFailed = time.Unix(0, at).UTC()
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read retries of %s: %w", instance, err)
+	}
+	return out, nil
 }
 
 func writeValues(ctx context.Context, tx *sql.Tx, id int64, values map[string][]byte) error {

@@ -134,7 +134,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 	require.NoError(t, s.Close())
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	_, err = db.Exec(`DROP TABLE connector_values; PRAGMA user_version = 1`)
+	_, err = db.Exec(`DROP TABLE connector_values; DROP TABLE retries; PRAGMA user_version = 1`)
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 

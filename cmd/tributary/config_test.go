@@ -360,8 +360,8 @@ func TestSummaryLine(t *testing.T) {
 	}}
 	assert.Equal(t, "tributary: run finished: documents 3, unchanged 4, nodes 2, deletions 1, skipped 5, failures 0, requests 9, rate-limit wait 1.5s, time 2.346s",
 		summaryLine(res, nil))
-	res.Failures = 2
-	assert.Equal(t, "tributary: run stopped: documents 3, unchanged 4, nodes 2, deletions 1, skipped 5, failures 2, requests 9, rate-limit wait 1.5s, time 2.346s (tributary state lists the failures)",
+	res.Failures, res.Retried = 2, 7
+	assert.Equal(t, "tributary: run stopped: documents 3, unchanged 4, nodes 2, deletions 1, skipped 5, failures 2, requests 9, rate-limit wait 1.5s, time 2.346s, 7 failed before and fetched again (tributary state lists the failures)",
 		summaryLine(res, errors.New("boom")))
 }
 

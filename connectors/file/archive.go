@@ -89,7 +89,8 @@ func (w *walker) archiveEntry(src *source, f *zip.File, prev string, depth int, 
 	switch {
 	case f.Name == prev:
 		return w.fileFailure(esrc, fmt.Errorf("%w: entry %q appears twice", ErrUndecodable, f.Name))
-	case skipExtensions[strings.ToLower(path.Ext(name))]:
+	case w.skipByName(name) != "":
+		w.skip(esrc, w.skipByName(name))
 		return nil
 	case f.Flags&0x1 != 0:
 		return w.fileFailure(esrc, fmt.Errorf("%w: archive entry is encrypted", ErrEncrypted))

@@ -264,3 +264,28 @@ func TestNoPanicOnGarbage(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONEmptyAndWithComments(t *testing.T) {
+	for _, empty := range []string{"", "  \n"} {
+		d, err := extract.JSON([]byte(empty), "")
+		require.NoError(t, err, "an empty JSON file is an empty text")
+		assert.Equal(t, empty, d.Sections[0].Text)
+	}
+	tsconfig := `{
+  /* Visit https://aka.ms/tsconfig.json to read more */
+  "name": "web // not a comment, /* nor this */",
+  "compilerOptions": {
+    "target": "ES2022", // trailing comment
+    "paths": {"@/*": ["src/*"],},
+  },
+}
+`
+	d, err := extract.JSON([]byte(tsconfig), "")
+	require.NoError(t, err, "JSON with comments and trailing commas is text")
+	assert.Equal(t, tsconfig, d.Sections[0].Text, "indexed as written")
+	assert.Equal(t, "web // not a comment, /* nor this */", d.Title)
+	for _, bad := range []string{`{"a": 1 /* unterminated`, `{"a": // cut`, `{,}`, `[1,,]`, `{"a" 1}`} {
+		_, err := extract.JSON([]byte(bad), "")
+		assert.ErrorIs(t, err, extract.ErrUndecodable, bad)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -45,6 +46,7 @@ func Run(t *testing.T, open Open) {
 		{"CancelledContext", testCancelledContext},
 		{"ConcurrentCommits", testConcurrentCommits},
 		{"Values", testValues},
+		{"Retries", testRetries},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.f(t, open(t)) })
@@ -513,5 +515,91 @@ func testValues(t *testing.T, s tributary.Store) {
 	}
 	if got := values("other", "a"); string(got["a"]) != "other" {
 		t.Errorf("Reset touched another instance's values: %q", got)
+	}
+}
+
+// testRetries checks a RetryStore's queue of documents to fetch again:
+// failures under document ids queue them and count attempts at the
+// commit's time, upserts, removals and resolved ids take them off before a
+// commit's failures count, attempts and limit bound the answer, instances
+// are apart and Reset forgets the queue. A Store that keeps none is not
+// checked.
+func testRetries(t *testing.T, s tributary.Store) {
+	rs, ok := s.(tributary.RetryStore)
+	if !ok {
+		t.Skip("not a RetryStore")
+	}
+	queued := func(instance string, maxAttempts, limit int) []tributary.Retry {
+		t.Helper()
+		got, err := rs.Retries(t.Context(), instance, maxAttempts, limit)
+		if err != nil {
+			t.Fatalf("Retries: %v", err)
+		}
+		return got
+	}
+	at := func(i int) time.Time { return t0.Add(time.Duration(i) * time.Minute) }
+	fail := func(ids ...string) []*tributary.Failure {
+		var out []*tributary.Failure
+		for _, id := range ids {
+			out = append(out, &tributary.Failure{DocumentID: id, Message: "unreadable " + id})
+		}
+		return out
+	}
+	commit(t, s, inst, tributary.Commit{Time: at(0), Failures: append(fail("b", "a"),
+		&tributary.Failure{EntityID: "space X", Message: "not a document"})})
+	commit(t, s, inst, tributary.Commit{Time: at(1), Failures: fail("c", "a")})
+	commit(t, s, "other", tributary.Commit{Time: at(0), Failures: fail("a")})
+
+	got := queued(inst, 10, 10)
+	if len(got) != 3 {
+		t.Fatalf("Retries = %+v, want a, b, c (a failure with no document id is not queued)", got)
+	}
+	want := []struct {
+		id       string
+		attempts int
+		last     time.Time
+	}{{"b", 1, at(0)}, {"a", 2, at(1)}, {"c", 1, at(1)}}
+	for i, w := range want {
+		if g := got[i]; g.DocumentID != w.id || g.Attempts != w.attempts || !g.LastFailed.Equal(w.last) {
+			t.Errorf("Retries[%d] = %s %d attempts at %v, want %s %d at %v (longest failed first, then by id)",
+				i, g.DocumentID, g.Attempts, g.LastFailed, w.id, w.attempts, w.last)
+		}
+	}
+	if !strings.Contains(got[1].Message, "unreadable a") {
+		t.Errorf("Retries message = %q, want the last failure's", got[1].Message)
+	}
+	if got := queued(inst, 2, 10); len(got) != 2 || got[0].DocumentID != "b" || got[1].DocumentID != "c" {
+		t.Errorf("Retries with 2 attempts at most = %+v, want b, c", got)
+	}
+	if got := queued(inst, 10, 1); len(got) != 1 || got[0].DocumentID != "b" {
+		t.Errorf("Retries limited to 1 = %+v, want b", got)
+	}
+
+	// Delivered, deleted and resolved documents leave the queue; one both
+	// delivered and failed in one commit is queued anew, with one attempt.
+	commit(t, s, inst, tributary.Commit{Time: at(2),
+		Upserts: []tributary.InventoryEntry{{ID: "a", Hash: "h"}, {ID: "b", Hash: "h"}}, Failures: fail("b")})
+	commit(t, s, inst, tributary.Commit{Time: at(3), Resolved: []string{"c", "never-failed"}})
+	if got := queued(inst, 10, 10); len(got) != 1 || got[0].DocumentID != "b" || got[0].Attempts != 1 || !got[0].LastFailed.Equal(at(2)) {
+		t.Errorf("Retries after deliveries = %+v, want b with 1 attempt at %v", got, at(2))
+	}
+	commit(t, s, inst, tributary.Commit{Time: at(4), Removals: []string{"b"}})
+	if got := queued(inst, 10, 10); len(got) != 0 {
+		t.Errorf("Retries after a removal = %+v, want none", got)
+	}
+	if got := queued("other", 10, 10); len(got) != 1 || got[0].DocumentID != "a" {
+		t.Errorf("another instance's retries = %+v, want a", got)
+	}
+	// An upstream's error text may hold NUL bytes and broken UTF-8.
+	commit(t, s, inst, tributary.Commit{Time: at(5), Failures: append(fail("d"),
+		&tributary.Failure{DocumentID: "e", Message: "bad\x00body \xff", Err: errors.New("\x00")})})
+	if got := queued(inst, 10, 10); len(got) != 2 {
+		t.Errorf("Retries = %+v, want d and e", got)
+	}
+	if err := s.Reset(t.Context(), inst); err != nil {
+		t.Fatalf("Reset: %v", err)
+	}
+	if got := queued(inst, 10, 10); len(got) != 0 {
+		t.Errorf("Retries after Reset = %+v, want none", got)
 	}
 }
