@@ -128,6 +128,17 @@
 // and sizes (no message is downloaded), an expunged message is missing
 // from it, and the runner's prune deletes its document.
 //
+// # Looking documents up
+//
+// NormalizeURL maps an IMAP URL of a message of the account (with or
+// without UIDVALIDITY, with a section or partial part, in any case of
+// scheme, host and parameter names) or a thread id to the document's id;
+// it asks the server only for what the URL does not say (the current
+// UIDVALIDITY, or in thread mode the message's thread). Refetch reads
+// single documents again for the runner's retries of failed ones: a
+// message expunged, or of a mailbox renumbered or deleted since, is a
+// deletion. Probe reports indexing and access sync, both from Validate.
+//
 // # Errors and retries
 //
 // A refused login (NO [AUTHENTICATIONFAILED], or a plain NO to LOGIN) is
