@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -363,4 +364,45 @@ func TestAttachments(t *testing.T) {
 	assert.Contains(t, headings[1], "team.csv")
 	assert.Equal(t, tributary.SectionTable, d.Sections[2].Kind)
 	assert.Equal(t, []string{"broken.pdf"}, d.Metadata["attachments_unread"])
+}
+
+// A mailbox renumbered while it is read ends the run when the connector
+// reconnects and finds the new UIDVALIDITY; resuming from the last
+// checkpoint reads the mailbox again under its new ids.
+func TestUIDValidityChangingDuringTheRun(t *testing.T) {
+	synctest.Test(t, uidValidityChangingDuringTheRun)
+}
+
+func uidValidityChangingDuringTheRun(t *testing.T) {
+	f := newFixture(t)
+	for i := range 6 {
+		f.emu.Append("INBOX", letter("a@example.com", "ada@example.com", "Note "+itoa(i), "x", baseTime), baseTime)
+	}
+	s := f.settings()
+	s.PageSize = 2
+	c := f.connector(t, s)
+	var last tributary.Checkpoint
+	var err error
+	docs := 0
+	for it, e := range c.LoadFromCheckpoint(context.Background(), time.Time{}, time.Time{}, nil) {
+		if e != nil {
+			err = e
+			break
+		}
+		if it.Checkpoint != nil {
+			last = it.Checkpoint
+		}
+		if it.Document != nil {
+			if docs++; docs == 2 {
+				f.emu.Renumber("INBOX")
+				f.emu.FailEvery("FETCH", 1, imapemu.Dropped)
+			}
+		}
+	}
+	require.ErrorIs(t, err, errValidityChanged)
+	require.NotNil(t, last)
+	f.emu.ClearFaults()
+	resumed, _, err := collect(t, c, time.Time{}, time.Time{}, last)
+	require.NoError(t, err)
+	assert.Equal(t, []string{id("INBOX", 2, 1), id("INBOX", 2, 2), id("INBOX", 2, 3), id("INBOX", 2, 4), id("INBOX", 2, 5), id("INBOX", 2, 6)}, docIDs(resumed))
 }

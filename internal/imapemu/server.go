@@ -276,6 +276,16 @@ func (s *Server) FailEvery(command string, k int, f Fault) {
 	s.faults = append(s.faults, &schedule{command: command, every: k, fault: f})
 }
 
+// ClearFaults drops every fault schedule; Faults still counts what was
+// injected.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range s.faults {
+		f.every = 1 << 62
+	}
+}
+
 // Faults returns how many times each fault, by name, was injected.
 func (s *Server) Faults() map[string]int {
 	s.mu.Lock()
