@@ -38,6 +38,16 @@ type session struct {
 	uidNext   uint32
 	exists    uint32
 	closeOnce bool
+	guard     *literalGuard
+}
+
+// answer is the package's answer with the guard's reason for a
+// connection it cut: not transient, since asking again gets the same.
+func (s *session) answer(ctx context.Context, op string, st *imapv1.StatusResp, err error) error {
+	if g := s.guard.failure(); g != nil && ctx.Err() == nil {
+		return fmt.Errorf("%s: %w", op, g)
+	}
+	return answer(ctx, op, st, err)
 }
 
 // dialConn opens the TCP connection, refusing loopback, private and
@@ -120,13 +130,14 @@ func (c *Connector) connect(ctx context.Context) (*session, error) {
 		}
 		conn = tc
 	}
-	s := &session{conn: conn}
+	guard := &literalGuard{Conn: conn, max: c.s.MaxMessageSize + 1<<20}
+	s := &session{conn: guard, guard: guard}
 	s.stop = context.AfterFunc(ctx, func() { conn.Close() })
 	if err := conn.SetDeadline(time.Now().Add(commandTimeout)); err != nil {
 		s.close()
 		return nil, dialError(op, ctx, err)
 	}
-	cl, err := client.New(eofConn{conn})
+	cl, err := client.New(eofConn{guard})
 	if cl != nil {
 		cl.ErrorLog = discardLog{}
 		cl.Timeout = commandTimeout
@@ -159,6 +170,7 @@ func (c *Connector) secure(ctx context.Context, s *session) error {
 	if !ok {
 		return tributary.NewError("imap: starttls", tributary.ErrInvalidConfig, fmt.Errorf("%s does not offer STARTTLS; use security tls", c.s.Host))
 	}
+	s.guard.stop()
 	if err := s.cl.StartTLS(c.tlsConfig()); err != nil {
 		return dialError("imap: starttls", ctx, err)
 	}
@@ -172,7 +184,7 @@ func (c *Connector) login(ctx context.Context, s *session) error {
 			fmt.Errorf("%s refuses LOGIN on this connection; use security tls or starttls", c.s.Host))
 	}
 	st, err := s.cl.Execute(&commands.Login{Username: c.cred.Username, Password: c.cred.Password.Reveal()}, nil)
-	if err := answer(ctx, "imap: login", st, err); err != nil {
+	if err := s.answer(ctx, "imap: login", st, err); err != nil {
 		var e *tributary.Error
 		if errors.As(err, &e) && e.Kind == errNoKind {
 			// A plain NO to LOGIN is how most servers refuse a password.
@@ -274,7 +286,7 @@ func (s *session) list(ctx context.Context) ([]string, error) {
 	st, err := s.cl.Execute(&commands.List{Reference: "", Mailbox: "*"}, &responses.List{Mailboxes: ch})
 	close(ch)
 	names := <-done
-	if err := answer(ctx, "imap: list mailboxes", st, err); err != nil {
+	if err := s.answer(ctx, "imap: list mailboxes", st, err); err != nil {
 		return nil, err
 	}
 	return names, nil
@@ -295,7 +307,7 @@ func (s *session) examine(ctx context.Context, name string) error {
 	s.selected = ""
 	mbox := &imapv1.MailboxStatus{Name: name, Items: map[imapv1.StatusItem]any{}}
 	st, err := s.cl.Execute(&commands.Select{Mailbox: name, ReadOnly: true}, &responses.Select{Mailbox: mbox})
-	if err := answer(ctx, "imap: examine "+strconv.Quote(name), st, err); err != nil {
+	if err := s.answer(ctx, "imap: examine "+strconv.Quote(name), st, err); err != nil {
 		return err
 	}
 	if mbox.UidValidity == 0 {
@@ -334,14 +346,14 @@ func (s *session) fetchAny(ctx context.Context, uid bool, set *imapv1.SeqSet, it
 	st, err := s.cl.Execute(cmd, &responses.Fetch{Messages: ch, SeqSet: set, Uid: uid})
 	close(ch)
 	<-done
-	return answer(ctx, "imap: fetch", st, err)
+	return s.answer(ctx, "imap: fetch", st, err)
 }
 
 // search runs UID SEARCH.
 func (s *session) search(ctx context.Context, c *imapv1.SearchCriteria) ([]uint32, error) {
 	res := &responses.Search{}
 	st, err := s.cl.Execute(&commands.Uid{Cmd: &commands.Search{Criteria: c}}, res)
-	if err := answer(ctx, "imap: search", st, err); err != nil {
+	if err := s.answer(ctx, "imap: search", st, err); err != nil {
 		return nil, err
 	}
 	return res.Ids, nil

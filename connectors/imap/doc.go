@@ -148,6 +148,9 @@
 // timed out (two minutes) and NO [UNAVAILABLE], [SERVERBUG], [INUSE] or
 // [LIMIT] are transient: the connector reconnects, examines the mailbox
 // again and repeats the command, up to six tries with backoff from one
-// second. BAD answers are not retried. The password never appears in an
+// second. BAD answers are not retried. A server that announces a literal
+// over max_message_size (plus 1 MiB) has its connection cut before the
+// literal is allocated, and the run ends saying so (over tls and plain
+// connections; after STARTTLS the check would see only ciphertext). The password never appears in an
 // error or a log line.
 package imap
