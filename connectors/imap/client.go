@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -39,6 +40,7 @@ type session struct {
 	exists    uint32
 	closeOnce bool
 	guard     *literalGuard
+	log       *parseLog
 }
 
 // answer is the package's answer with the guard's reason for a
@@ -46,6 +48,12 @@ type session struct {
 func (s *session) answer(ctx context.Context, op string, st *imapv1.StatusResp, err error) error {
 	if g := s.guard.failure(); g != nil && ctx.Err() == nil {
 		return fmt.Errorf("%s: %w", op, g)
+	}
+	if s.log.bad.Swap(false) && err == nil && ctx.Err() == nil {
+		// go-imap drops a response it cannot parse and goes on: a FETCH
+		// would seem to have no such message. The command's answer is
+		// not to be trusted, so it is tried again.
+		return tributary.NewError(op, tributary.ErrTransient, errors.New("the server sent a response that does not parse"))
 	}
 	return answer(ctx, op, st, err)
 }
@@ -131,7 +139,7 @@ func (c *Connector) connect(ctx context.Context) (*session, error) {
 		conn = tc
 	}
 	guard := &literalGuard{Conn: conn, max: c.s.MaxMessageSize + 1<<20}
-	s := &session{conn: guard, guard: guard}
+	s := &session{conn: guard, guard: guard, log: &parseLog{}}
 	s.stop = context.AfterFunc(ctx, func() { conn.Close() })
 	if err := conn.SetDeadline(time.Now().Add(commandTimeout)); err != nil {
 		s.close()
@@ -139,7 +147,7 @@ func (c *Connector) connect(ctx context.Context) (*session, error) {
 	}
 	cl, err := client.New(eofConn{guard})
 	if cl != nil {
-		cl.ErrorLog = discardLog{}
+		cl.ErrorLog = s.log
 		cl.Timeout = commandTimeout
 	}
 	if err != nil {
@@ -373,8 +381,10 @@ func (c eofConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// discardLog is go-imap's error log: the connector prints nothing.
-type discardLog struct{}
+// parseLog is go-imap's error log: the connector prints nothing, and
+// notes that something was logged. go-imap's reader logs a response it
+// could not parse (and drops it), or one a handler refused.
+type parseLog struct{ bad atomic.Bool }
 
-func (discardLog) Printf(string, ...any) {}
-func (discardLog) Println(...any)        {}
+func (l *parseLog) Printf(string, ...any) { l.bad.Store(true) }
+func (l *parseLog) Println(...any)        { l.bad.Store(true) }

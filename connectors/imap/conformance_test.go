@@ -81,14 +81,15 @@ func TestConformance(t *testing.T) {
 }
 
 // TestConformanceWithFaults runs the kit with the server dropping
-// connections in the middle of FETCHes, answering NO [UNAVAILABLE] and
-// answering slowly. Every document still arrives, through reconnections
+// connections in the middle of FETCHes, answering NO [UNAVAILABLE],
+// sending FETCH lines that do not parse and answering slowly. Every document still arrives, through reconnections
 // and retries with backoff, in fake time.
 func TestConformanceWithFaults(t *testing.T) {
 	h, emus := conformanceHarness(func(s *imapemu.Server) {
 		s.FailEvery("FETCH", 6, imapemu.Dropped)
 		s.FailEvery("SELECT", 5, imapemu.Unavailable)
 		s.FailEvery("FETCH", 11, imapemu.Unavailable)
+		s.FailEvery("FETCH", 13, imapemu.Garbled)
 		s.FailEvery("SEARCH", 3, imapemu.Slow)
 		s.FailEvery("LIST", 3, imapemu.Dropped)
 	})
@@ -99,7 +100,7 @@ func TestConformanceWithFaults(t *testing.T) {
 			faults[k] += n
 		}
 	}
-	for _, f := range []string{"drop", "unavailable", "slow"} {
+	for _, f := range []string{"drop", "unavailable", "slow", "garbled"} {
 		if faults[f] < 5 {
 			t.Errorf("fault %s happened %d times", f, faults[f])
 		}

@@ -406,3 +406,31 @@ func uidValidityChangingDuringTheRun(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{id("INBOX", 2, 1), id("INBOX", 2, 2), id("INBOX", 2, 3), id("INBOX", 2, 4), id("INBOX", 2, 5), id("INBOX", 2, 6)}, docIDs(resumed))
 }
+
+// A FETCH answer with a line that does not parse is not taken as the
+// mailbox's content (go-imap drops the line and goes on): the command is
+// tried again, and a server that never answers cleanly ends the run with
+// an error rather than with messages missing.
+func TestGarbledFetchIsRetried(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		for _, every := range []int{3, 1} {
+			f := newFixture(t)
+			var want []string
+			for i := range 8 {
+				want = append(want, id("INBOX", 1, f.emu.Append("INBOX", letter("a@example.com", "ada@example.com", "N"+itoa(i), "x", baseTime), baseTime)))
+			}
+			f.emu.FailEvery("FETCH", every, imapemu.Garbled)
+			s := f.settings()
+			s.PageSize = 4
+			docs, _, err := collect(t, f.connector(t, s), time.Time{}, time.Time{}, nil)
+			assert.NotZero(t, f.emu.Faults()["garbled"])
+			if every == 1 {
+				require.ErrorIs(t, err, tributary.ErrTransient)
+				assert.Contains(t, err.Error(), "does not parse")
+				continue
+			}
+			require.NoError(t, err)
+			assert.Equal(t, want, docIDs(docs))
+		}
+	})
+}

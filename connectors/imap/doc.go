@@ -146,7 +146,8 @@
 // ErrNotFound; a certificate that cannot be trusted or an address the
 // guard refuses is ErrInvalidConfig. A dropped connection, a command that
 // timed out (two minutes) and NO [UNAVAILABLE], [SERVERBUG], [INUSE] or
-// [LIMIT] are transient: the connector reconnects, examines the mailbox
+// [LIMIT], and an answer with a line that does not parse (which go-imap
+// would drop, making a message seem absent) are transient: the connector reconnects, examines the mailbox
 // again and repeats the command, up to six tries with backoff from one
 // second. BAD answers are not retried. A server that announces a literal
 // over max_message_size (plus 1 MiB) has its connection cut before the

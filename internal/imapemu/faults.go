@@ -32,9 +32,10 @@ func (s *Server) before(command string, conn server.Conn) error {
 		return nil
 	}
 	remote := conn.Info().RemoteAddr.String()
-	if f.Drop {
+	if f.Drop || f.Garble {
 		s.mu.Lock()
-		s.drops[remote] = true
+		s.drops[remote] = s.drops[remote] || f.Drop
+		s.garbles[remote] = s.garbles[remote] || f.Garble
 		s.mu.Unlock()
 		return nil
 	}

@@ -63,6 +63,7 @@ type Server struct {
 	// drops are the connections, by remote address, to drop in the
 	// middle of the FETCH or LIST they are running.
 	drops     map[string]bool
+	garbles   map[string]bool
 	listeners []net.Listener
 	serving   sync.WaitGroup
 	closed    bool
@@ -74,7 +75,7 @@ func New(o Options) *Server {
 	if o.Username == "" {
 		o.Username, o.Password = Username, Password
 	}
-	s := &Server{opts: o, mailboxes: map[string]*mailbox{}, calls: map[string]int{}, conns: map[string]net.Conn{}, drops: map[string]bool{}, done: make(chan struct{})}
+	s := &Server{opts: o, mailboxes: map[string]*mailbox{}, calls: map[string]int{}, conns: map[string]net.Conn{}, drops: map[string]bool{}, garbles: map[string]bool{}, done: make(chan struct{})}
 	s.mailboxes["INBOX"] = &mailbox{name: "INBOX", validity: 1, next: 1}
 	s.srv = server.New(&account{s: s})
 	s.srv.AllowInsecureAuth = true
@@ -245,6 +246,9 @@ type Fault struct {
 	Code   imap.StatusRespCode
 	// Delay waits before the command is answered.
 	Delay time.Duration
+	// Garble, for a FETCH, sends a response line that does not parse
+	// before the messages.
+	Garble bool
 }
 
 // Faults a test injects.
@@ -257,6 +261,8 @@ var (
 	Bad = Fault{Name: "bad", Status: imap.StatusRespBad}
 	// Slow answers after two seconds.
 	Slow = Fault{Name: "slow", Delay: 2 * time.Second}
+	// Garbled sends an unparsable response in the middle of a FETCH.
+	Garbled = Fault{Name: "garbled", Garble: true}
 )
 
 // schedule fails every k-th call of a command.
@@ -349,6 +355,24 @@ func (s *Server) takeDrop(remote string) bool {
 	d := s.drops[remote]
 	delete(s.drops, remote)
 	return d
+}
+
+func (s *Server) takeGarble(remote string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.garbles[remote]
+	delete(s.garbles, remote)
+	return g
+}
+
+// write sends raw bytes on the connection at remote.
+func (s *Server) write(remote, line string) {
+	s.mu.Lock()
+	c := s.conns[remote]
+	s.mu.Unlock()
+	if c != nil {
+		c.Write([]byte(line)) //nolint:errcheck // a fault
+	}
 }
 
 func (s *Server) drop(remote string) {
@@ -505,7 +529,7 @@ func (v *view) snapshot() ([]*message, error) {
 
 func (v *view) ListMessages(uid bool, set *imap.SeqSet, items []imap.FetchItem, ch chan<- *imap.Message) error {
 	defer close(ch)
-	drop := v.u.s.takeDrop(v.u.remote)
+	drop, garble := v.u.s.takeDrop(v.u.remote), v.u.s.takeGarble(v.u.remote)
 	msgs, err := v.snapshot()
 	if err != nil {
 		return err
@@ -518,6 +542,12 @@ func (v *view) ListMessages(uid bool, set *imap.SeqSet, items []imap.FetchItem, 
 	}
 	if drop {
 		picked = picked[:len(picked)/2]
+	}
+	if garble && len(picked) > 0 {
+		// Nothing of this FETCH's answer is written before its first
+		// message goes to ch, so the line arrives whole.
+		v.u.s.write(v.u.remote, fmt.Sprintf("* %d FETCH (UID %d (((\r\n", picked[0]+1, msgs[picked[0]].uid))
+		picked = picked[1:]
 	}
 	for _, i := range picked {
 		fm, err := fetch(msgs[i], uint32(i+1), items)
