@@ -145,13 +145,14 @@
 // ErrCredentialExpired; NO [NONEXISTENT] for a configured mailbox is
 // ErrNotFound; a certificate that cannot be trusted or an address the
 // guard refuses is ErrInvalidConfig. A dropped connection, a command that
-// timed out (two minutes) and NO [UNAVAILABLE], [SERVERBUG], [INUSE] or
+// timed out (two minutes), NO [UNAVAILABLE], [SERVERBUG], [INUSE] or
 // [LIMIT], and an answer with a line that does not parse (which go-imap
-// would drop, making a message seem absent) are transient: the connector reconnects, examines the mailbox
-// again and repeats the command, up to six tries with backoff from one
-// second. BAD answers are not retried. A server that announces a literal
-// over max_message_size (plus 1 MiB) has its connection cut before the
-// literal is allocated, and the run ends saying so (over tls and plain
-// connections; after STARTTLS the check would see only ciphertext). The password never appears in an
-// error or a log line.
+// would drop, making a message seem absent) are transient: the connector
+// reconnects, examines the mailbox again and repeats the command, up to
+// six tries with backoff from one second. BAD answers are not retried. A
+// server that announces a literal over max_message_size (plus 1 MiB) has
+// its connection cut before the literal is allocated, and the run ends
+// saying so (over tls and plain connections; after STARTTLS the check
+// would see only ciphertext). The password never appears in an error or a
+// log line.
 package imap
