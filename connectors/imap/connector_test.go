@@ -3,6 +3,8 @@ package imap
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -432,5 +434,32 @@ func TestGarbledFetchIsRetried(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, want, docIDs(docs))
 		}
+	})
+}
+
+// Neither the password nor the login command reaches a log line or an
+// error, through retries of dropped connections and a refused login.
+func TestPasswordStaysOutOfLogs(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t)
+		f.emu.Append("INBOX", letter("a@example.com", "ada@example.com", "Hi", "x", baseTime), baseTime)
+		f.emu.FailEvery("FETCH", 2, imapemu.Dropped)
+		f.emu.FailEvery("LOGIN", 3, imapemu.Unavailable)
+		var logs strings.Builder
+		env := tributary.Env{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+		for _, password := range []string{imapemu.Password, "wrong-" + imapemu.Password} {
+			c, err := New(f.settings(), Credentials{Username: imapemu.Username, Password: tributary.NewSecret(password)}, env)
+			require.NoError(t, err)
+			c.dial = f.emu.Dial
+			for _, err := range c.Load(context.Background()) {
+				if err != nil {
+					assert.NotContains(t, err.Error(), imapemu.Password)
+					assert.NotContains(t, fmt.Sprintf("%+v", err), imapemu.Password)
+				}
+			}
+			assert.NotContains(t, fmt.Sprintf("%v %+v", c, c), imapemu.Password)
+		}
+		assert.Contains(t, logs.String(), "retrying", "the retries were logged")
+		assert.NotContains(t, logs.String(), imapemu.Password)
 	})
 }
