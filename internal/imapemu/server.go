@@ -187,7 +187,15 @@ func (s *Server) Append(name string, body []byte, internal time.Time) uint32 {
 	mb := s.mailbox(name)
 	uid := mb.next
 	mb.next++
-	mb.msgs = append(mb.msgs, &message{uid: uid, date: internal, body: slices.Clone(body)})
+	m := &message{uid: uid, date: internal, body: slices.Clone(body)}
+	if h, _, err := split(m.body); err == nil {
+		m.fields = map[string]string{}
+		for f := h.Fields(); f.Next(); {
+			k := strings.ToLower(f.Key())
+			m.fields[k] = strings.TrimSpace(m.fields[k] + " " + strings.ToLower(f.Value()))
+		}
+	}
+	mb.msgs = append(mb.msgs, m)
 	return uid
 }
 
@@ -217,8 +225,10 @@ func (s *Server) Renumber(name string) uint32 {
 	mb := s.mailbox(name)
 	mb.validity++
 	mb.next = 1
-	for _, m := range mb.msgs {
-		m.uid = mb.next
+	for i, m := range mb.msgs {
+		c := *m // sessions may hold the old one: messages are never changed in place
+		c.uid = mb.next
+		mb.msgs[i] = &c
 		mb.next++
 	}
 	return mb.validity
@@ -397,6 +407,9 @@ type message struct {
 	uid  uint32
 	date time.Time
 	body []byte
+	// fields are the header's fields for SEARCH HEADER, read once: lower
+	// case name to lower case values joined (nil when it does not parse).
+	fields map[string]string
 }
 
 // account is the backend and its one user.
@@ -519,12 +532,7 @@ func (v *view) snapshot() ([]*message, error) {
 	if mb == nil {
 		return nil, backend.ErrNoSuchMailbox
 	}
-	out := make([]*message, len(mb.msgs))
-	for i, m := range mb.msgs {
-		c := *m
-		out[i] = &c
-	}
-	return out, nil
+	return slices.Clone(mb.msgs), nil // messages are never changed in place
 }
 
 func (v *view) ListMessages(uid bool, set *imap.SeqSet, items []imap.FetchItem, ch chan<- *imap.Message) error {
@@ -633,6 +641,7 @@ func (v *view) SearchMessages(uid bool, c *imap.SearchCriteria) ([]uint32, error
 	if err != nil {
 		return nil, err
 	}
+	lower(c)
 	var ids []uint32
 	for i, m := range msgs {
 		if matches(m, uint32(i+1), c) {
@@ -655,23 +664,39 @@ func supported(c *imap.SearchCriteria) bool {
 	return true
 }
 
+// lower puts the names and values of HEADER criteria in lower case, as
+// the messages' fields are kept.
+func lower(c *imap.SearchCriteria) {
+	if len(c.Header) > 0 {
+		h := make(map[string][]string, len(c.Header))
+		for k, vs := range c.Header {
+			for _, v := range vs {
+				h[strings.ToLower(k)] = append(h[strings.ToLower(k)], strings.ToLower(v))
+			}
+		}
+		c.Header = h
+	}
+	for _, or := range c.Or {
+		lower(or[0])
+		lower(or[1])
+	}
+}
+
 func matches(m *message, seq uint32, c *imap.SearchCriteria) bool {
 	if c.Uid != nil && !c.Uid.Contains(m.uid) || c.SeqNum != nil && !c.SeqNum.Contains(seq) {
 		return false
 	}
-	day := time.Date(m.date.Year(), m.date.Month(), m.date.Day(), 0, 0, 0, 0, time.UTC)
-	if !c.Since.IsZero() && day.Before(dayOf(c.Since)) || !c.Before.IsZero() && !day.Before(dayOf(c.Before)) {
-		return false
-	}
-	if len(c.Header) > 0 {
-		h, _, err := split(m.body)
-		if err != nil {
+	if !c.Since.IsZero() || !c.Before.IsZero() {
+		day := time.Date(m.date.Year(), m.date.Month(), m.date.Day(), 0, 0, 0, 0, time.UTC)
+		if !c.Since.IsZero() && day.Before(dayOf(c.Since)) || !c.Before.IsZero() && !day.Before(dayOf(c.Before)) {
 			return false
 		}
+	}
+	if len(c.Header) > 0 {
 		for key, values := range c.Header {
-			field := strings.ToLower(strings.Join(h.Values(key), " "))
+			field, ok := m.fields[key]
 			for _, want := range values {
-				if !h.Has(key) || !strings.Contains(field, strings.ToLower(want)) {
+				if !ok || !strings.Contains(field, want) {
 					return false
 				}
 			}
