@@ -214,7 +214,9 @@ func (b *Batcher) fail(ctx context.Context, f *Failure) error {
 		b.Logger.Warn("connector failure", "instance", b.Instance, "error", f.Error())
 	}
 	if b.FailureBudget >= 0 && b.tally.Failures > b.FailureBudget {
-		return fmt.Errorf("%w: %d, more than the %d allowed", ErrTooManyFailures, b.tally.Failures, b.FailureBudget)
+		return fmt.Errorf("%w: %d, more than the %d allowed; to go on, raise the limit (Runner.MaxFailures, "+
+			"the command's --max-failures, -1 for none) or leave what fails out of the source's settings "+
+			"(the file connector's exclude patterns)", ErrTooManyFailures, b.tally.Failures, b.FailureBudget)
 	}
 	return b.flushIfFull(ctx)
 }

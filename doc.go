@@ -12,11 +12,17 @@
 // sense (loading through the checkpoint stream, slim ids from full
 // documents), and yield [ErrNotSupported] where it does not.
 //
+// A [GroupSyncer] also lists the source's groups and their members, under
+// the ids documents' [ExternalAccess] names; [Groups] lists them, and a
+// listing counts as the whole set only when it ends without an error.
+//
 // Connectors are opened by source name from a [Registry] (usually the
 // default one, through [New]) with their settings and credentials as two
 // JSON objects, or directly through their package's New function. A host
 // drives them with a [Runner] into a [Sink], keeping its state in a
-// [Store].
+// [Store]. [Runner.SyncAccess] is a permission sync: it hands a sink that
+// is an [AccessSink] who may now see the documents whose access changed,
+// without the documents.
 //
 // # The iterator contract
 //

@@ -35,6 +35,9 @@ type Section struct {
 	ImageURL string `json:"image_url,omitempty"`
 	// Rows holds a table section's cells, row by row, header first.
 	Rows [][]string `json:"rows,omitempty"`
+	// BlobID references the section's original bytes (an image, a
+	// table's CSV, the source file) in the run's BlobSink, when it has one.
+	BlobID string `json:"blob_id,omitempty"`
 }
 
 // TextSection returns a text section with the given link.
@@ -119,7 +122,7 @@ func (d *Document) Slim() SlimDocument {
 func (d *Document) Size() int {
 	n := 64 + len(d.ID) + len(d.SemanticID) + len(d.Title) + len(d.ParentID)
 	for _, s := range d.Sections {
-		n += 16 + len(s.Link) + len(s.Heading) + len(s.Text) + len(s.ImageURL)
+		n += 16 + len(s.Link) + len(s.Heading) + len(s.Text) + len(s.ImageURL) + len(s.BlobID)
 		for _, r := range s.Rows {
 			for _, c := range r {
 				n += len(c) + 3
@@ -165,6 +168,10 @@ func (d *Document) ContentHash() string {
 		put(s.Heading)
 		put(s.Text)
 		put(s.ImageURL)
+		if s.BlobID != "" { // hashed only when set, so that older hashes hold
+			put("blob")
+			put(s.BlobID)
+		}
 		for _, r := range s.Rows {
 			put("row")
 			for _, c := range r {

@@ -86,6 +86,8 @@ type Registration struct {
 	Credentials any
 	// Capabilities is what the connector implements.
 	Capabilities Capabilities
+	// OAuth, when set, is the source's OAuth consent flow (see StartOAuth).
+	OAuth *OAuth
 }
 
 // Define completes r for a connector whose direct constructor is open: it

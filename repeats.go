@@ -56,9 +56,10 @@ func (r *RepeatRule) UnmarshalText(b []byte) error {
 }
 
 // Entry returns the inventory entry the rule keeps for d: its id, its
-// update time and, where the rule compares content, its content hash.
+// update time, the hash of its access and, where the rule compares
+// content, its content hash.
 func (r RepeatRule) Entry(d *Document) InventoryEntry {
-	e := InventoryEntry{ID: d.ID, UpdatedAt: d.UpdatedAt.UTC()}
+	e := InventoryEntry{ID: d.ID, UpdatedAt: d.UpdatedAt.UTC(), AccessHash: d.ExternalAccess.Hash()}
 	if r != RepeatsByUpdateTime || d.UpdatedAt.IsZero() {
 		e.Hash = d.ContentHash()
 	}

@@ -93,6 +93,11 @@ type Runner struct {
 	// which each Run does first when the connector is a Refetcher and the
 	// Store a RetryStore.
 	Retry RetryPolicy
+	// Blobs, when set, receives the raw bytes connectors keep beside their
+	// documents (see BlobSink); connectors find it with BlobsFrom.
+	// MaxBlobBytes bounds one blob: zero means DefaultMaxBlobBytes.
+	Blobs        BlobSink
+	MaxBlobBytes int64
 	// Progress, when set, is called after each batch and once at the end.
 	Progress func(Progress)
 	// Now returns the current time; nil means time.Now.
@@ -138,6 +143,9 @@ type Progress struct {
 	// Retried counts the documents that failed in earlier runs and were
 	// fetched again (see Refetcher); what came of them is counted above.
 	Retried int
+	// Blobs and BlobBytes count the raw bytes stored through Runner.Blobs.
+	Blobs     int64
+	BlobBytes int64
 	// Skipped counts items the connector passed over on purpose and said so
 	// with ReportSkip (binary files, channels it cannot read).
 	Skipped int64
@@ -249,7 +257,7 @@ func (r *Runner) maxFailures() int {
 	return r.MaxFailures
 }
 
-func positiveOr(v, def int) int {
+func positiveOr[T int | int64](v, def T) T {
 	if v > 0 {
 		return v
 	}

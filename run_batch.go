@@ -20,7 +20,8 @@ type run struct {
 	started  time.Time
 	poll     bool
 	b        *Batcher
-	rb       *Batcher // the re-fetch of failed documents, when there was one
+	blobs    *boundedBlobs // nil without Runner.Blobs
+	rb       *Batcher      // the re-fetch of failed documents, when there was one
 	retried  int
 
 	prog          Progress
@@ -54,6 +55,10 @@ func (r *Runner) newRun(ctx context.Context, c Connector, opts RunOptions) *run 
 	}
 	if v := ru.b.Values(); v != nil {
 		ru.ctx = WithValues(ru.ctx, v)
+	}
+	if r.Blobs != nil {
+		ru.blobs = &boundedBlobs{s: r.Blobs, max: positiveOr(r.MaxBlobBytes, DefaultMaxBlobBytes), instanceOp: "blobs of " + ru.instance}
+		ru.ctx = WithBlobs(ru.ctx, ru.blobs)
 	}
 	ru.prog.Instance = ru.instance
 	return ru
@@ -129,6 +134,9 @@ func (ru *run) snapshot(done bool) Progress {
 	ru.prog.Bytes, ru.prog.Batches, ru.prog.Failures = t.Bytes, t.Batches, t.Failures
 	ru.prog.Requests = ru.meter.requests.Load()
 	ru.prog.Skipped = ru.meter.skipped.Load()
+	if ru.blobs != nil {
+		ru.prog.Blobs, ru.prog.BlobBytes = ru.blobs.n.Load(), ru.blobs.bytes.Load()
+	}
 	ru.prog.RateLimitWait = time.Duration(ru.meter.wait.Load())
 	ru.prog.Elapsed = ru.r.now().Sub(ru.started)
 	ru.prog.Done = done

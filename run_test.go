@@ -628,6 +628,8 @@ func TestRunFailureThreshold(t *testing.T) {
 			assert.Len(t, res.Failed, 3)
 			if tc.aborted {
 				require.ErrorIs(t, err, tributary.ErrTooManyFailures)
+				assert.Contains(t, err.Error(), "--max-failures", "the message says how to go on")
+				assert.Contains(t, err.Error(), "exclude")
 				st, err := store.State(ctx, "test")
 				require.NoError(t, err)
 				assert.True(t, st.InProgress(), "an aborted run does not complete its window")

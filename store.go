@@ -60,11 +60,15 @@ type State struct {
 func (s State) InProgress() bool { return !s.Window.End.IsZero() }
 
 // InventoryEntry is what a Store remembers of one delivered document: enough
-// to drop repeats and to prune.
+// to drop repeats, to prune and to sync access.
 type InventoryEntry struct {
 	ID        string    `json:"id"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
 	Hash      string    `json:"hash"`
+	// AccessHash is the ExternalAccess.Hash of the access last delivered:
+	// "" when it was not determined, and in entries stored before the
+	// inventory kept it.
+	AccessHash string `json:"access_hash,omitempty"`
 }
 
 // Commit is one atomic change to a Store, made after the sink acknowledged
@@ -87,6 +91,18 @@ type Commit struct {
 	// Values are the connector Values put since the previous commit, a
 	// nil value for a key deleted. Only a ValueStore is given any.
 	Values map[string][]byte
+	// Access are access hashes a permission sync delivered: each sets
+	// the AccessHash of the inventory entry of its id, after Upserts, and
+	// leaves the rest of the entry, and any retry queued for the document,
+	// as it is. An id the inventory does not hold is passed over.
+	Access []AccessEntry
+}
+
+// AccessEntry is the access hash of one document whose access a
+// permission sync delivered.
+type AccessEntry struct {
+	ID         string
+	AccessHash string
 }
 
 // Store persists runner state per connector instance. Implementations must
@@ -222,6 +238,12 @@ func (m *MemoryStore) Commit(ctx context.Context, instance string, c Commit) err
 	for _, id := range c.Removals {
 		in.inventory.remove(id)
 		delete(in.marks, id)
+	}
+	for _, a := range c.Access {
+		if e, ok := in.inventory.get(a.ID); ok {
+			e.AccessHash = a.AccessHash
+			in.inventory.put(e)
+		}
 	}
 	in.failures = append(in.failures, c.Failures...)
 	in.queueRetries(c)

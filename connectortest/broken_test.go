@@ -30,6 +30,7 @@ type broken struct {
 	event     func(m *mock.Connector, ctx context.Context, ev tributary.Event) iter.Seq2[tributary.Item, error]
 	probe     func(m *mock.Connector, ctx context.Context) []tributary.ProbeResult
 	normalize func(m *mock.Connector, ctx context.Context, rawURL string) (string, error)
+	groups    func(m *mock.Connector, ctx context.Context) iter.Seq2[tributary.ExternalGroup, error]
 	refetch   func(m *mock.Connector, ctx context.Context, ids []string) iter.Seq2[tributary.Item, error]
 }
 
@@ -81,6 +82,8 @@ func fixture() mock.Settings {
 	s.PageSize = 2
 	s.AcceptToken = tributary.NewSecret("good")
 	s.FailIDs = []string{mock.SampleID(5)}
+	d := &s.Documents[1]
+	d.Sections = append(d.Sections, tributary.Section{Kind: tributary.SectionImage, Text: "A chart", ImageURL: "mock://images/chart.png"})
 	return s
 }
 
@@ -89,11 +92,16 @@ func openMock(t testing.TB, token string) *mock.Connector { return openPaged(t, 
 // openPaged opens the fixture with pages of pageSize documents (zero keeps
 // the fixture's).
 func openPaged(t testing.TB, token string, pageSize int) *mock.Connector {
+	return openWith(t, token, pageSize, tributary.Env{})
+}
+
+// openWith opens the fixture as openPaged does, in env.
+func openWith(t testing.TB, token string, pageSize int, env tributary.Env) *mock.Connector {
 	s := fixture()
 	if pageSize > 0 {
 		s.PageSize = pageSize
 	}
-	c, err := mock.New(s, mock.Credentials{Token: tributary.NewSecret(token)}, tributary.Env{})
+	c, err := mock.New(s, mock.Credentials{Token: tributary.NewSecret(token)}, env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +120,15 @@ func harness(newConn func(t testing.TB) tributary.Connector) Harness {
 			return c.(interface{ Requests() int }).Requests()
 		},
 		Events: []Event{{Name: "changed", Event: tributary.Event{Type: tributary.EventChanged, Key: mock.SampleID(3)}, WantIDs: sampleIDs(3)}},
+		GroupsFault: func(t testing.TB) tributary.Connector {
+			s := fixture()
+			s.FailAfterPages = 1
+			c, err := mock.New(s, mock.Credentials{Token: tributary.NewSecret("good")}, tributary.Env{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		},
 	}
 }
 
@@ -147,6 +164,10 @@ type brokenCase struct {
 	timeout time.Duration
 	// pageSize replaces the fixture's page size when set.
 	pageSize int
+	// access opens the connectors with Env.WantPermissions.
+	access bool
+	// groupsFault replaces the harness's GroupsFault connector when set.
+	groupsFault func(t testing.TB) tributary.Connector
 }
 
 func TestBrokenConnectorsAreCaught(t *testing.T) {
@@ -154,11 +175,14 @@ func TestBrokenConnectorsAreCaught(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h := harness(func(t testing.TB) tributary.Connector {
 				b := tc.b
-				b.Connector = openPaged(t, "good", tc.pageSize)
+				b.Connector = openWith(t, "good", tc.pageSize, tributary.Env{WantPermissions: tc.access})
 				return &b
 			})
 			if tc.bad != nil {
 				h.BadCredentials = tc.bad
+			}
+			if tc.groupsFault != nil {
+				h.GroupsFault = tc.groupsFault
 			}
 			h.Timeout = tc.timeout
 
@@ -168,7 +192,9 @@ func TestBrokenConnectorsAreCaught(t *testing.T) {
 			t.Logf("%s reported:\n%s", tc.check, r.errors())
 
 			// The same check passes on the unbroken mock.
-			ref := harness(func(t testing.TB) tributary.Connector { return openPaged(t, "good", tc.pageSize) })
+			ref := harness(func(t testing.TB) tributary.Connector {
+				return openWith(t, "good", tc.pageSize, tributary.Env{WantPermissions: tc.access})
+			})
 			assert.Empty(t, runCheck(t, ref, tc.check).errors(), "check %s fails the reference connector", tc.check)
 		})
 	}
@@ -201,6 +227,7 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "resume loses documents", check: "CheckpointResume", b: broken{stream: lossyResume}, want: "lost 1 documents"},
 		{name: "slim ids differ", check: "Slim", b: broken{slim: slimDiffers}, want: `misses 1 ids that Load yields: "mock://docs/2"`},
 		{name: "slim ids invented", check: "Slim", b: broken{slim: slimDiffers}, want: `ids that Load does not yield: "mock://docs/ghost"`},
+		{name: "slim access differs", check: "Slim", b: broken{slim: slimOpensAccess}, want: `slim document "mock://docs/2" has access {UserEmails:[] GroupIDs:[] Public:true}, but Load gives it none`},
 		{name: "ignores cancelled context", check: "Cancel", b: broken{load: ignoreContext}, want: "Load with a context already done (context canceled) ended with <nil>; want an error matching ctx.Err()"},
 		{name: "context error hidden", check: "Cancel", b: broken{load: hideContextError}, want: "Load with a context already done (context deadline exceeded) ended with load: transient failure: upstream unavailable; want an error matching ctx.Err()"},
 		{name: "leaked goroutine", check: "NoGoroutineLeak", b: broken{load: leakProducer(stop)}, want: "outlived Validate and the range loops over Load"},
@@ -231,7 +258,9 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "nameless node", check: "Hierarchy", b: broken{stream: namelessNodes}, want: `node "mock://folders/root" (item 1) has an empty Name`},
 		{name: "event yields nothing", check: "Events", b: broken{event: nothing}, want: `missing 1 of 1 expected ids: "mock://docs/3"`},
 		probeFailsOnTransient, probeIgnoresValidate, normalizeKeepsFragment, normalizeAcceptsAnything,
+		groupsMissNamedGroup, groupsRepeatID, groupsSwallowFault, groupsUnclassified,
 		refetchDeletesForeign, refetchSkipsIDs, refetchStale, refetchCheckpoints,
+		blobsMadeUp, blobsStorageAsFailure,
 	}
 }
 

@@ -2,6 +2,7 @@ package connectortest
 
 import (
 	"errors"
+	"fmt"
 	"iter"
 	"testing"
 	"time"
@@ -194,7 +195,9 @@ func checkPollWindows(t testing.TB, h *Harness) {
 
 // checkSlim: LoadSlim admits exactly the documents Load admits: every
 // document Load yields, and nothing else but documents Load reported as
-// failures. Over each window it yields the window's documents.
+// failures. Over each window it yields the window's documents. Each slim
+// document carries the access Load gives the document, none where Load
+// gives none, since a permission sync delivers the slim one.
 func checkSlim(t testing.TB, h *Harness) {
 	c := newConnector(t, h)
 	sl, ok := c.(tributary.SlimConnector)
@@ -206,8 +209,10 @@ func checkSlim(t testing.TB, h *Harness) {
 		t.Fatalf("Load ended with error: %v", load.err)
 	}
 	parents := map[string]string{}
+	access := map[string]*tributary.ExternalAccess{}
 	for _, d := range load.docs {
 		parents[d.ID] = d.ParentID
+		access[d.ID] = d.ExternalAccess
 	}
 	for i, w := range allTime(h) {
 		label := "LoadSlim" + w.label
@@ -224,6 +229,10 @@ func checkSlim(t testing.TB, h *Harness) {
 		for _, s := range r.slims {
 			if p, ok := parents[s.ID]; ok && s.ParentID != "" && s.ParentID != p {
 				t.Errorf("%s: slim document %q has ParentID %q, but Load gives it %q", label, s.ID, s.ParentID, p)
+			}
+			if a, ok := access[s.ID]; ok && s.ExternalAccess.Hash() != a.Hash() {
+				t.Errorf("%s: slim document %q has access %s, but Load gives it %s: a permission sync would deliver the wrong one",
+					label, s.ID, describeAccess(s.ExternalAccess), describeAccess(a))
 			}
 		}
 	}
@@ -250,4 +259,11 @@ func checkSlimIDs(t testing.TB, label string, got, want, failed []string) {
 	if len(unexpected) > 0 {
 		t.Errorf("%s: yielded %d ids that Load does not yield: %s", label, len(unexpected), list(unexpected))
 	}
+}
+
+func describeAccess(a *tributary.ExternalAccess) string {
+	if a == nil {
+		return "none (not determined)"
+	}
+	return fmt.Sprintf("%+v", *a)
 }

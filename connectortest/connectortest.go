@@ -73,6 +73,11 @@ type Harness struct {
 	// every goroutine of the check waits.
 	Timeout time.Duration
 
+	// GroupsFault, when set, returns a connector whose source fails partway
+	// through the group listing (after the first group or page of
+	// members): its Groups must end with an error.
+	GroupsFault func(t testing.TB) tributary.Connector
+
 	// Synctest runs each check inside testing/synctest.Test, so the waits of
 	// a fixture that injects faults (retry backoff, Retry-After, rate
 	// limits) take no real time. Harness.New is then called inside the
@@ -144,7 +149,9 @@ func checks() []check {
 		{"Events", checkEvents},
 		{"Probe", checkProbe},
 		{"NormalizeURL", checkNormalizeURL},
+		{"Groups", checkGroups},
 		{"Refetch", checkRefetch},
+		{"Blobs", checkBlobs},
 	}
 }
 

@@ -85,7 +85,13 @@
 // broken iterator is reported as a test failure naming the problem instead
 // of a panic, and runs each on a goroutine of its own, so a hanging one is
 // reported after Harness.Timeout. It uses only the standard library and
-// the tributary package.
+// the tributary package (TestOAuth also an emulated authorization server
+// of this module).
+//
+// A source that declares an OAuth consent flow (Registration.OAuth) also
+// calls TestOAuth with an OAuthHarness, which runs the flow against an
+// emulated authorization server and checks the declaration, the
+// authorization URL and the credentials built from the granted token.
 //
 // A fixture that injects faults with real waits (retry backoff,
 // Retry-After, rate limits) makes every check slow, since the kit ranges

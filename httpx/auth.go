@@ -149,6 +149,65 @@ func SaveTo(env tributary.Env, credentials func(t *oauth2.Token) any) func(ctx c
 	}
 }
 
+// TokenCodec reads an OAuth token out of a source's credentials and puts a
+// new one into them, for SharedRefreshToken.
+type TokenCodec struct {
+	// Token returns the token the credentials hold.
+	Token func(creds json.RawMessage) (*oauth2.Token, error)
+	// Credentials returns creds with t in place of their token, encoded
+	// with plain strings.
+	Credentials func(creds json.RawMessage, t *oauth2.Token) (json.RawMessage, error)
+}
+
+// SharedRefreshToken returns an Auth that uses the refresh-token grant of
+// cfg on the token held in p, a tributary.CredentialsProvider shared with
+// other workers and processes. The stored access token is used until it
+// expires or the server rejects it; then the Auth refreshes through
+// p.Refresh, so that of the holders that find the same token wanting only
+// one spends its refresh token and the others take the new one from p.
+// The provider stores rotated tokens, so no persist function is needed.
+func SharedRefreshToken(cfg *oauth2.Config, p tributary.CredentialsProvider, codec TokenCodec) *OAuth2 {
+	o := newOAuth2(cfg.ClientSecret)
+	var used string // the access token this Auth used last; guarded by o.sem
+	o.fetch = func(ctx context.Context, _ string) (*oauth2.Token, error) {
+		cur, err := p.Credentials(ctx)
+		if err != nil {
+			return nil, err
+		}
+		t, err := codec.Token(cur)
+		if err != nil {
+			return nil, &tributary.Error{Op: "oauth2: read token", Kind: tributary.ErrInvalidConfig, Err: err}
+		}
+		if t.Valid() && t.AccessToken != used { // first use, or another holder refreshed
+			used = t.AccessToken
+			return t, nil
+		}
+		next, err := p.Refresh(ctx, cur, func(ctx context.Context, cur json.RawMessage) (json.RawMessage, error) {
+			old, err := codec.Token(cur)
+			if err != nil {
+				return nil, &tributary.Error{Op: "oauth2: read token", Kind: tributary.ErrInvalidConfig, Err: err}
+			}
+			nt, err := cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: old.RefreshToken}).Token()
+			if err != nil {
+				return nil, err
+			}
+			if nt.RefreshToken == "" {
+				nt.RefreshToken = old.RefreshToken
+			}
+			return codec.Credentials(cur, nt)
+		})
+		if err != nil {
+			return nil, err
+		}
+		if t, err = codec.Token(next); err != nil {
+			return nil, &tributary.Error{Op: "oauth2: read token", Kind: tributary.ErrInvalidConfig, Err: err}
+		}
+		used = t.AccessToken
+		return t, nil
+	}
+	return o
+}
+
 func newOAuth2(clientSecret string) *OAuth2 {
 	return &OAuth2{sem: make(chan struct{}, 1), static: []string{clientSecret}}
 }
@@ -242,6 +301,9 @@ func classifyTokenError(err error) error {
 		}
 		if errors.Is(err, ErrForbiddenAddress) {
 			return &tributary.Error{Op: op, Kind: tributary.ErrInvalidConfig, Err: err}
+		}
+		if tributary.Kind(err) != nil { // classified already, such as by a credentials provider
+			return err
 		}
 		return &tributary.Error{Op: op, Kind: tributary.ErrTransient, Err: err}
 	}

@@ -4,10 +4,17 @@
 //	{"type":"node","id":"docs","name":"docs","kind":"folder"}
 //	{"type":"document","id":"file:///docs/a.md","source":"file",...}
 //	{"type":"deletion","id":"file:///docs/gone.md"}
+//	{"type":"access","id":"file:///docs/a.md","external_access":{"group_ids":["eng"]}}
 //
 // A "node" line carries the fields of a tributary.HierarchyNode and a
 // "document" line those of a tributary.Document, under their JSON names; a
-// "deletion" line names the id of a document the source no longer has.
+// "deletion" line names the id of a document the source no longer has; an
+// "access" line, written by a permission sync (tributary.Runner.SyncAccess),
+// says who may now see a document delivered before. Its external_access is
+// always an object: {} means nobody beyond the lists, which are empty. A
+// document line without external_access says nothing about who may see
+// it (the connector did not determine it, as tributary run does not ask
+// for it): a reader keeps what an earlier access line said.
 // Nodes come before the documents that name them, as the runner hands them
 // over. Any backend that reads a stream or a file can take this format.
 package jsonl
@@ -31,6 +38,7 @@ const (
 	TypeNode     = "node"
 	TypeDocument = "document"
 	TypeDeletion = "deletion"
+	TypeAccess   = "access"
 )
 
 // Sink is a tributary.Sink that writes each batch as JSON lines. A batch is
@@ -44,7 +52,7 @@ type Sink struct {
 	sync func() error
 }
 
-var _ tributary.Sink = (*Sink)(nil)
+var _ tributary.AccessSink = (*Sink)(nil)
 
 // Options tune a Sink.
 type Options struct {
@@ -80,6 +88,12 @@ type deletionLine struct {
 	ID   string `json:"id"`
 }
 
+type accessLine struct {
+	Type   string                    `json:"type"`
+	ID     string                    `json:"id"`
+	Access *tributary.ExternalAccess `json:"external_access"`
+}
+
 // Write implements tributary.Sink.
 func (s *Sink) Write(ctx context.Context, b tributary.Batch) error {
 	if err := ctx.Err(); err != nil {
@@ -102,6 +116,11 @@ func (s *Sink) Write(ctx context.Context, b tributary.Batch) error {
 			return fmt.Errorf("write deletion %q: %w", id, err)
 		}
 	}
+	return s.flush()
+}
+
+// flush hands what was encoded to the writer, and syncs it when asked.
+func (s *Sink) flush() error {
 	if err := s.w.Flush(); err != nil {
 		return fmt.Errorf("write batch: %w", err)
 	}
@@ -113,13 +132,34 @@ func (s *Sink) Write(ctx context.Context, b tributary.Batch) error {
 	return nil
 }
 
+// WriteAccess implements tributary.AccessSink: one "access" line per
+// change, acknowledged as a batch is. A change without access (which the
+// runner never hands over) is skipped: it would read as "nobody".
+func (s *Sink) WriteAccess(ctx context.Context, changes []tributary.AccessChange) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range changes {
+		if c.Access == nil {
+			continue
+		}
+		if err := s.enc.Encode(accessLine{TypeAccess, c.ID, c.Access}); err != nil {
+			return fmt.Errorf("write access of %q: %w", c.ID, err)
+		}
+	}
+	return s.flush()
+}
+
 // Record is one line read back: Type says which of Node, Document or ID
-// (the deleted document's id) is set.
+// (the deleted document's id) is set; an access record sets ID and Access.
 type Record struct {
 	Type     string
 	Node     *tributary.HierarchyNode
 	Document *tributary.Document
 	ID       string
+	Access   *tributary.ExternalAccess
 }
 
 // Read yields the records of a JSON-lines stream written by a Sink, in
@@ -169,6 +209,16 @@ func parse(b []byte) (Record, error) {
 		return rec, json.Unmarshal(b, rec.Document)
 	case TypeDeletion:
 		rec.ID = head.ID
+		return rec, nil
+	case TypeAccess:
+		var line accessLine
+		if err := json.Unmarshal(b, &line); err != nil {
+			return Record{}, err
+		}
+		if line.Access == nil {
+			return Record{}, fmt.Errorf("access line for %q has no external_access object", line.ID)
+		}
+		rec.ID, rec.Access = line.ID, line.Access
 		return rec, nil
 	}
 	return Record{}, fmt.Errorf("unknown record type %q", head.Type)

@@ -156,6 +156,47 @@ func TestReadBadInput(t *testing.T) {
 	}
 }
 
+func TestAccessLines(t *testing.T) {
+	w := &syncWriter{}
+	s := jsonl.NewSink(w, jsonl.Options{Sync: true})
+	changes := []tributary.AccessChange{
+		{ID: "a", Access: &tributary.ExternalAccess{UserEmails: []string{"ann@example.com"}, GroupIDs: []string{"eng"}}},
+		{ID: "b", Access: &tributary.ExternalAccess{}},
+		{ID: "c", Access: &tributary.ExternalAccess{Public: true}},
+		{ID: "undetermined"},
+	}
+	require.NoError(t, s.WriteAccess(t.Context(), changes))
+	assert.Equal(t, 1, w.syncs)
+	assert.Equal(t, `{"type":"access","id":"a","external_access":{"user_emails":["ann@example.com"],"group_ids":["eng"]}}
+{"type":"access","id":"b","external_access":{}}
+{"type":"access","id":"c","external_access":{"public":true}}
+`, w.String(), "a change without access is never written as nobody")
+
+	var got []tributary.AccessChange
+	for r, err := range jsonl.Read(strings.NewReader(w.String())) {
+		require.NoError(t, err)
+		require.Equal(t, jsonl.TypeAccess, r.Type)
+		got = append(got, tributary.AccessChange{ID: r.ID, Access: r.Access})
+	}
+	assert.Equal(t, changes[:3], got)
+
+	for _, bad := range []string{`{"type":"access","id":"a"}`, `{"type":"access","id":"a","external_access":null}`, `{"type":"access","id":"a","external_access":[]}`} {
+		var errs int
+		for _, err := range jsonl.Read(strings.NewReader(bad)) {
+			if err != nil {
+				errs++
+			}
+		}
+		assert.Equal(t, 1, errs, bad)
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	assert.ErrorIs(t, s.WriteAccess(ctx, changes), context.Canceled)
+	disk := errors.New("disk full")
+	assert.ErrorIs(t, jsonl.NewSink(failingWriter{disk}, jsonl.Options{}).WriteAccess(t.Context(), changes), disk)
+}
+
 func TestReadWithoutFinalNewline(t *testing.T) {
 	n := 0
 	for r, err := range jsonl.Read(strings.NewReader(`{"type":"deletion","id":"a"}`)) {

@@ -3,7 +3,9 @@
 // document, upserted by id, with its metadata as jsonb, its access as text
 // arrays and a tsvector column, search, over its title and text),
 // tributary_sections, tributary_owners and tributary_nodes (hierarchy
-// nodes). A deletion removes the document with its sections and owners.
+// nodes). A deletion removes the document with its sections and owners. A
+// permission sync (tributary.Runner.SyncAccess) changes only the access
+// columns of the documents it names, through WriteAccess.
 //
 // Each batch is one transaction: Write returns nil, acknowledging the
 // batch, only after it committed, so a connection lost mid-batch leaves
@@ -11,8 +13,11 @@
 //
 // Search runs a ranked full-text query with access filtering. A document
 // whose connector reported no access (permissions were not synced) is
-// visible to every searcher, as a public one is. The connection string's
-// password never appears in an error.
+// visible to every searcher, as a public one is; a document written again
+// without access keeps the access last written for it (by a run that asked
+// for permissions, or by a permission sync), since no access means "not
+// determined", not "everyone". The connection string's password never
+// appears in an error.
 package pgsink
 
 import (
@@ -35,7 +40,7 @@ type Sink struct {
 	pool *pgxpool.Pool
 }
 
-var _ tributary.Sink = (*Sink)(nil)
+var _ tributary.AccessSink = (*Sink)(nil)
 
 // Open connects to the database connString names and migrates the tables.
 func Open(ctx context.Context, connString string) (*Sink, error) {
@@ -83,6 +88,33 @@ func (s *Sink) Write(ctx context.Context, b tributary.Batch) error {
 	})
 	if err != nil {
 		return fmt.Errorf("write documents: %w", err)
+	}
+	return nil
+}
+
+// WriteAccess implements tributary.AccessSink: it sets the access columns
+// of each named document, and nothing else, in one transaction, sent in one
+// round trip. An id the table does not hold is passed over (the next run
+// delivers the document with its access), and so is a change without
+// access, which the runner never hands over.
+func (s *Sink) WriteAccess(ctx context.Context, changes []tributary.AccessChange) error {
+	q := &pgx.Batch{}
+	for _, c := range changes {
+		if c.Access == nil {
+			continue
+		}
+		a := accessOf(c.Access)
+		q.Queue(`UPDATE tributary_documents SET access_known = true, access_public = $2,
+			access_users = $3, access_groups = $4 WHERE id = $1`, clean(c.ID), a.public, a.users, a.groups)
+	}
+	if q.Len() == 0 {
+		return ctx.Err()
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return tx.SendBatch(ctx, q).Close()
+	})
+	if err != nil {
+		return fmt.Errorf("write access: %w", err)
 	}
 	return nil
 }
@@ -138,8 +170,10 @@ func queueDocument(q *pgx.Batch, d *tributary.Document) error {
 		ON CONFLICT (id) DO UPDATE SET source = excluded.source, semantic_id = excluded.semantic_id,
 			title = excluded.title, link = excluded.link, parent_id = excluded.parent_id,
 			created_at = excluded.created_at, updated_at = excluded.updated_at, metadata = excluded.metadata,
-			access_known = excluded.access_known, access_public = excluded.access_public,
-			access_users = excluded.access_users, access_groups = excluded.access_groups,
+			access_known = excluded.access_known OR tributary_documents.access_known,
+			access_public = CASE WHEN excluded.access_known THEN excluded.access_public ELSE tributary_documents.access_public END,
+			access_users = CASE WHEN excluded.access_known THEN excluded.access_users ELSE tributary_documents.access_users END,
+			access_groups = CASE WHEN excluded.access_known THEN excluded.access_groups ELSE tributary_documents.access_groups END,
 			content = excluded.content, written_at = now()`,
 		id, clean(string(d.Source)), clean(d.SemanticID), clean(d.Title), link, clean(d.ParentID),
 		timeOrNull(d.CreatedAt), timeOrNull(d.UpdatedAt), meta, a.known, a.public, a.users, a.groups, clean(content(d)))

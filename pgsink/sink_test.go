@@ -268,3 +268,110 @@ func TestTextPostgresCannotHold(t *testing.T) {
 	require.NoError(t, s.Write(t.Context(), tributary.Batch{Deletions: []string{"nul\x00id"}}))
 	assert.Empty(t, query[string](t, u, `SELECT id FROM tributary_documents`))
 }
+
+// TestWriteAccess: a permission sync changes the access columns of the
+// documents it names and nothing else; searches follow at once.
+func TestWriteAccess(t *testing.T) {
+	u := pgtest.Schema(t)
+	s := open(t, u)
+	require.NoError(t, s.Write(t.Context(), tributary.Batch{Documents: []*tributary.Document{
+		doc("a", "Deploy A", "deploy", &tributary.ExternalAccess{UserEmails: []string{"ann@example.com"}}),
+		doc("b", "Deploy B", "deploy", nil),
+		doc("c", "Deploy C", "deploy", &tributary.ExternalAccess{Public: true}),
+	}}))
+	before := query[string](t, u, `SELECT id || title || content || written_at::text FROM tributary_documents ORDER BY id`)
+	require.NoError(t, s.WriteAccess(t.Context(), []tributary.AccessChange{
+		{ID: "a", Access: &tributary.ExternalAccess{UserEmails: []string{"Bob@Example.com"}, GroupIDs: []string{"eng"}}},
+		{ID: "b", Access: &tributary.ExternalAccess{}},
+		{ID: "c"}, // not determined: left alone
+		{ID: "never-delivered", Access: &tributary.ExternalAccess{Public: true}},
+	}))
+	assert.Equal(t, before, query[string](t, u, `SELECT id || title || content || written_at::text FROM tributary_documents ORDER BY id`),
+		"only access changes")
+	assert.Equal(t, []string{"a", "b", "c"}, query[string](t, u, `SELECT id FROM tributary_documents ORDER BY id`))
+	assert.Equal(t, []string{"bob@example.com"}, query[[]string](t, u, `SELECT access_users FROM tributary_documents WHERE id = 'a'`)[0])
+	assert.Equal(t, []string{"eng"}, query[[]string](t, u, `SELECT access_groups FROM tributary_documents WHERE id = 'a'`)[0])
+	assert.Equal(t, []bool{true, true, true}, query[bool](t, u, `SELECT access_known FROM tributary_documents ORDER BY id`))
+	assert.Equal(t, []bool{false, false, true}, query[bool](t, u, `SELECT access_public FROM tributary_documents ORDER BY id`))
+
+	found := func(q pgsink.Query) []string {
+		q.Words = "deploy"
+		hits, err := s.Search(t.Context(), q)
+		require.NoError(t, err)
+		var ids []string
+		for _, h := range hits {
+			ids = append(ids, h.ID)
+		}
+		return ids
+	}
+	assert.ElementsMatch(t, []string{"c"}, found(pgsink.Query{User: "ann@example.com"}), "b is nobody's now, a is Bob's")
+	assert.ElementsMatch(t, []string{"a", "c"}, found(pgsink.Query{User: "bob@example.com"}))
+	require.NoError(t, s.WriteAccess(t.Context(), nil))
+}
+
+// TestUndeterminedAccessKeepsTheKnownOne: a document written again without
+// access (by a run that did not ask for permissions) keeps the access a
+// permission sync wrote, rather than becoming everyone's.
+func TestUndeterminedAccessKeepsTheKnownOne(t *testing.T) {
+	u := pgtest.Schema(t)
+	s := open(t, u)
+	require.NoError(t, s.Write(t.Context(), tributary.Batch{Documents: []*tributary.Document{doc("a", "Deploy", "deploy", nil)}}))
+	require.NoError(t, s.WriteAccess(t.Context(), []tributary.AccessChange{{ID: "a", Access: &tributary.ExternalAccess{GroupIDs: []string{"eng"}}}}))
+	require.NoError(t, s.Write(t.Context(), tributary.Batch{Documents: []*tributary.Document{doc("a", "Deploy 2", "deploy again", nil)}}))
+	assert.Equal(t, []string{"Deploy 2"}, query[string](t, u, `SELECT title FROM tributary_documents`))
+	assert.Equal(t, []bool{true}, query[bool](t, u, `SELECT access_known FROM tributary_documents`))
+	assert.Equal(t, []string{"eng"}, query[[]string](t, u, `SELECT access_groups FROM tributary_documents`)[0])
+	hits, err := s.Search(t.Context(), pgsink.Query{Words: "deploy"})
+	require.NoError(t, err)
+	assert.Empty(t, hits, "not everyone's")
+
+	// Access the connector determined replaces it, whatever it is.
+	require.NoError(t, s.Write(t.Context(), tributary.Batch{Documents: []*tributary.Document{doc("a", "Deploy 3", "deploy", &tributary.ExternalAccess{})}}))
+	assert.Equal(t, [][]string{{}}, query[[]string](t, u, `SELECT access_groups FROM tributary_documents`))
+	assert.Equal(t, []bool{true}, query[bool](t, u, `SELECT access_known FROM tributary_documents`))
+}
+
+// TestWriteAccessDroppedConnection: a connection lost as the changes
+// commit leaves none of them, and the sync unacknowledged.
+func TestWriteAccessDroppedConnection(t *testing.T) {
+	u := pgtest.Schema(t)
+	cut, proxied := newCutter(t, u)
+	s := open(t, proxied)
+	require.NoError(t, s.Write(t.Context(), tributary.Batch{Documents: []*tributary.Document{
+		doc("a", "A", "text", &tributary.ExternalAccess{Public: true}),
+		doc("b", "B", "text", &tributary.ExternalAccess{Public: true}),
+	}}))
+	cut.armed.Store(true)
+	err := s.WriteAccess(t.Context(), []tributary.AccessChange{
+		{ID: "a", Access: &tributary.ExternalAccess{}}, {ID: "b", Access: &tributary.ExternalAccess{}},
+	})
+	require.Error(t, err)
+	assert.NotZero(t, cut.cuts.Load())
+	assert.Equal(t, []bool{true, true}, query[bool](t, u, `SELECT access_public FROM tributary_documents ORDER BY id`))
+}
+
+// TestSyncAccessIntoPostgres: a run with permissions, a change of sharing
+// upstream, and a permission sync that rewrites just that document's
+// access.
+func TestSyncAccessIntoPostgres(t *testing.T) {
+	u := pgtest.Schema(t)
+	s := open(t, u)
+	c, err := mock.New(mock.Sample(5), mock.Credentials{}, tributary.Env{WantPermissions: true})
+	require.NoError(t, err)
+	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: s, Instance: "mock"}
+	_, err = r.Run(t.Context(), c, tributary.RunOptions{})
+	require.NoError(t, err)
+	res, err := r.SyncAccess(t.Context(), c, tributary.AccessOptions{})
+	require.NoError(t, err)
+	require.Zero(t, res.Changed)
+
+	d := mock.Sample(5).Documents[1]
+	d.ExternalAccess = &tributary.ExternalAccess{UserEmails: []string{"zoe@example.com"}}
+	_, err = c.Put(&d)
+	require.NoError(t, err)
+	res, err = r.SyncAccess(t.Context(), c, tributary.AccessOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Changed)
+	assert.Equal(t, []string{"zoe@example.com"}, query[[]string](t, u, `SELECT access_users FROM tributary_documents WHERE id = $1`, d.ID)[0])
+	assert.Equal(t, []bool{false}, query[bool](t, u, `SELECT access_public FROM tributary_documents WHERE id = $1`, d.ID))
+}

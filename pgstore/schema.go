@@ -84,10 +84,13 @@ var migrations = []string{
 		PRIMARY KEY (instance_id, document_id)
 	);
 	CREATE INDEX tributary_retries_by_age ON tributary_retries(instance_id, last_failed, document_id);`,
+	// Version 4: the hash of each document's access last delivered, for
+	// permission syncs ('' for entries stored before).
+	`ALTER TABLE tributary_inventory ADD COLUMN access_hash text NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion is the schema version this build writes.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // migrate brings the schema up to SchemaVersion in one transaction, under
 // a transaction-scoped advisory lock so that workers starting together

@@ -133,6 +133,9 @@ func commit(ctx context.Context, tx pgx.Tx, id int64, c tributary.Commit) error 
 	if err := writeInventory(ctx, tx, id, c.Upserts, c.Removals); err != nil {
 		return err
 	}
+	if err := writeAccess(ctx, tx, id, c.Access); err != nil {
+		return err
+	}
 	if err := writeFailures(ctx, tx, id, c.Failures); err != nil {
 		return err
 	}
@@ -303,18 +306,20 @@ func writeInventory(ctx context.Context, tx pgx.Tx, id int64, upserts []tributar
 		ids := make([]string, len(upserts))
 		times := make([]*string, len(upserts))
 		hashes := make([]string, len(upserts))
+		access := make([]string, len(upserts))
 		for i, e := range upserts {
-			ids[i], times[i], hashes[i] = e.ID, timeValue(e.UpdatedAt), e.Hash
+			ids[i], times[i], hashes[i], access[i] = e.ID, timeValue(e.UpdatedAt), e.Hash, e.AccessHash
 		}
 		// One statement for the whole batch; an id given twice keeps its
 		// last entry, as a sequence of upserts would.
 		if _, err := tx.Exec(ctx, `
-			INSERT INTO tributary_inventory (instance_id, id, updated_at, hash)
-			SELECT DISTINCT ON (u.id) $1, u.id, u.updated_at, u.hash
-			FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(id, updated_at, hash, n)
+			INSERT INTO tributary_inventory (instance_id, id, updated_at, hash, access_hash)
+			SELECT DISTINCT ON (u.id) $1, u.id, u.updated_at, u.hash, u.access_hash
+			FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(id, updated_at, hash, access_hash, n)
 			ORDER BY u.id, u.n DESC
-			ON CONFLICT (instance_id, id) DO UPDATE SET updated_at = excluded.updated_at, hash = excluded.hash`,
-			id, ids, times, hashes); err != nil {
+			ON CONFLICT (instance_id, id) DO UPDATE SET updated_at = excluded.updated_at, hash = excluded.hash,
+				access_hash = excluded.access_hash`,
+			id, ids, times, hashes, access); err != nil {
 			return fmt.Errorf("write inventory: %w", err)
 		}
 	}
@@ -325,6 +330,30 @@ func writeInventory(ctx context.Context, tx pgx.Tx, id int64, upserts []tributar
 				return fmt.Errorf("remove inventory entries: %w", err)
 			}
 		}
+	}
+	return nil
+}
+
+// writeAccess sets the access hashes of entries the inventory holds.
+func writeAccess(ctx context.Context, tx pgx.Tx, id int64, access []tributary.AccessEntry) error {
+	if len(access) == 0 {
+		return nil
+	}
+	ids := make([]string, len(access))
+	hashes := make([]string, len(access))
+	for i, a := range access {
+		ids[i], hashes[i] = a.ID, a.AccessHash
+	}
+	// One statement for the whole batch; an id given twice keeps its last
+	// hash, as a sequence of updates would.
+	if _, err := tx.Exec(ctx, `
+		UPDATE tributary_inventory d SET access_hash = a.hash
+		FROM (SELECT DISTINCT ON (u.id) u.id, u.hash
+			FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(id, hash, n)
+			ORDER BY u.id, u.n DESC) AS a
+		WHERE d.instance_id = $1 AND d.id = a.id`,
+		id, ids, hashes); err != nil {
+		return fmt.Errorf("write access hashes: %w", err)
 	}
 	return nil
 }
@@ -356,7 +385,7 @@ func (s *Store) Lookup(ctx context.Context, instance string, ids []string) (map[
 		return out, ctx.Err()
 	}
 	rows, err := s.pool.Query(ctx, `
-		SELECT d.id, d.updated_at, d.hash FROM tributary_inventory d
+		SELECT d.id, d.updated_at, d.hash, d.access_hash FROM tributary_inventory d
 		JOIN tributary_instances i ON i.id = d.instance_id
 		WHERE i.name = $1 AND d.id = ANY($2::text[])`, instance, ids)
 	if err != nil {
@@ -418,7 +447,7 @@ func (s *Store) Unmarked(ctx context.Context, instance string, gen int64) iter.S
 
 func (s *Store) unmarkedPage(ctx context.Context, instance string, gen int64, after string) ([]tributary.InventoryEntry, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT d.id, d.updated_at, d.hash FROM tributary_inventory d
+		SELECT d.id, d.updated_at, d.hash, d.access_hash FROM tributary_inventory d
 		JOIN tributary_instances i ON i.id = d.instance_id
 		LEFT JOIN tributary_marks m ON m.instance_id = d.instance_id AND m.id = d.id
 		WHERE i.name = $1 AND d.id > $2 AND (m.gen IS NULL OR m.gen <> $3)
@@ -501,7 +530,7 @@ func scanEntries(rows pgx.Rows) iter.Seq2[tributary.InventoryEntry, error] {
 		for rows.Next() {
 			var e tributary.InventoryEntry
 			var updated *string
-			err := rows.Scan(&e.ID, &updated, &e.Hash)
+			err := rows.Scan(&e.ID, &updated, &e.Hash, &e.AccessHash)
 			if err == nil {
 				err = scanTime(updated, &e.UpdatedAt)
 			}

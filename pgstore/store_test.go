@@ -136,7 +136,8 @@ func TestMigrateFromVersion1(t *testing.T) {
 	s := open(t, url)
 	require.NoError(t, s.Commit(t.Context(), "i", tributary.Commit{Upserts: []tributary.InventoryEntry{{ID: "a", Hash: "h"}}}))
 	require.NoError(t, s.Close())
-	pgtest.Exec(t, url, `DROP TABLE tributary_values; DROP TABLE tributary_retries; UPDATE tributary_store_schema SET version = 1`)
+	pgtest.Exec(t, url, `DROP TABLE tributary_values; DROP TABLE tributary_retries; ALTER TABLE tributary_inventory DROP COLUMN access_hash;
+		UPDATE tributary_store_schema SET version = 1`)
 
 	s = open(t, url)
 	n, err := s.Count(t.Context(), "i")
@@ -146,6 +147,29 @@ func TestMigrateFromVersion1(t *testing.T) {
 	got, err := s.Values(t.Context(), "i", []string{"k"})
 	require.NoError(t, err)
 	assert.Equal(t, map[string][]byte{"k": []byte("v")}, got)
+}
+
+// A schema of version 3 keeps its inventory and gains the access hash
+// column when a newer build opens it: its entries read with no access
+// hash, so the next permission sync delivers their access once.
+func TestMigrateFromVersion3(t *testing.T) {
+	url := pgtest.Schema(t)
+	s := open(t, url)
+	at := time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)
+	require.NoError(t, s.Commit(t.Context(), "i", tributary.Commit{Upserts: []tributary.InventoryEntry{{ID: "a", UpdatedAt: at, Hash: "h", AccessHash: "gone"}}}))
+	require.NoError(t, s.Close())
+	pgtest.Exec(t, url, `ALTER TABLE tributary_inventory DROP COLUMN access_hash; UPDATE tributary_store_schema SET version = 3`)
+
+	s = open(t, url)
+	got, err := s.Lookup(t.Context(), "i", []string{"a"})
+	require.NoError(t, err)
+	assert.Equal(t, tributary.InventoryEntry{ID: "a", UpdatedAt: at, Hash: "h"}, got["a"])
+	e := got["a"]
+	e.AccessHash = "x"
+	require.NoError(t, s.Commit(t.Context(), "i", tributary.Commit{Upserts: []tributary.InventoryEntry{e}}))
+	got, err = s.Lookup(t.Context(), "i", []string{"a"})
+	require.NoError(t, err)
+	assert.Equal(t, e, got["a"])
 }
 
 func TestOpenConcurrently(t *testing.T) {

@@ -73,10 +73,19 @@ var migrations = []string{
 		PRIMARY KEY (instance_id, document_id)
 	) WITHOUT ROWID;
 	CREATE INDEX retries_by_age ON retries(instance_id, last_failed, document_id);`,
+	// Version 4: credentials shared by workers (Store.CredentialsProvider).
+	`CREATE TABLE credentials (
+		name       TEXT PRIMARY KEY,
+		data       BLOB NOT NULL,
+		updated_at TEXT NOT NULL
+	) WITHOUT ROWID;`,
+	// Version 5: the hash of each document's access last delivered, for
+	// permission syncs ('' for entries stored before).
+	`ALTER TABLE documents ADD COLUMN access_hash TEXT NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion is the schema version this build writes.
-const SchemaVersion = 3
+const SchemaVersion = 5
 
 // migrate brings the database's schema up to SchemaVersion, one step per
 // transaction, and refuses a database written by a newer build.

@@ -10,9 +10,10 @@
 // commit or none of it. The schema carries a version and is migrated forward
 // when a newer build opens an older file; an older build refuses a newer file.
 //
-// The database holds no credentials: only the state the runner stores
-// (windows, checkpoints, failures, and each delivered document's id, update
-// time and content hash).
+// The state the runner stores holds no credentials: only windows,
+// checkpoints, failures, and each delivered document's id, update time,
+// content hash and access hash. Credentials are kept only when a host asks
+// for a CredentialsProvider.
 package sqlitestore
 
 import (
@@ -114,6 +115,9 @@ func (s *Store) Commit(ctx context.Context, instance string, c tributary.Commit)
 			return err
 		}
 		if err := writeInventory(ctx, tx, id, c.Upserts, c.Removals); err != nil {
+			return err
+		}
+		if err := writeAccess(ctx, tx, id, c.Access); err != nil {
 			return err
 		}
 		if err := writeFailures(ctx, tx, id, c.Failures); err != nil {
@@ -277,18 +281,19 @@ func writeInventory(ctx context.Context, tx *sql.Tx, id int64, upserts []tributa
 	if len(upserts) > 0 {
 		// One statement for the whole batch, its rows passed as a JSON array:
 		// a statement per entry cost most of a commit.
-		rows := make([][3]any, len(upserts))
+		rows := make([][4]any, len(upserts))
 		for i, e := range upserts {
-			rows[i] = [3]any{e.ID, timeValue(e.UpdatedAt), e.Hash}
+			rows[i] = [4]any{e.ID, timeValue(e.UpdatedAt), e.Hash, e.AccessHash}
 		}
 		list, err := json.Marshal(rows)
 		if err != nil {
 			return fmt.Errorf("write inventory: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO documents (instance_id, id, updated_at, hash)
-			SELECT ?, value->>0, value->>1, value->>2 FROM json_each(?) WHERE true
-			ON CONFLICT (instance_id, id) DO UPDATE SET updated_at = excluded.updated_at, hash = excluded.hash`,
+			INSERT INTO documents (instance_id, id, updated_at, hash, access_hash)
+			SELECT ?, value->>0, value->>1, value->>2, value->>3 FROM json_each(?) WHERE true
+			ON CONFLICT (instance_id, id) DO UPDATE SET updated_at = excluded.updated_at, hash = excluded.hash,
+				access_hash = excluded.access_hash`,
 			id, string(list)); err != nil {
 			return fmt.Errorf("write inventory: %w", err)
 		}
@@ -304,6 +309,32 @@ func writeInventory(ctx context.Context, tx *sql.Tx, id int64, upserts []tributa
 				return fmt.Errorf("remove inventory entries: %w", err)
 			}
 		}
+	}
+	return nil
+}
+
+// writeAccess sets the access hashes of entries the inventory holds.
+func writeAccess(ctx context.Context, tx *sql.Tx, id int64, access []tributary.AccessEntry) error {
+	if len(access) == 0 {
+		return nil
+	}
+	rows := make([][2]string, len(access))
+	for i, a := range access {
+		rows[i] = [2]string{a.ID, a.AccessHash}
+	}
+	list, err := json.Marshal(rows)
+	if err != nil {
+		return fmt.Errorf("write access hashes: %w", err)
+	}
+	// One statement for the whole batch; an id given twice keeps its last
+	// hash, as a sequence of updates would.
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE documents SET access_hash = a.hash
+		FROM (SELECT value->>0 AS id, value->>1 AS hash FROM json_each(?)
+			WHERE key IN (SELECT MAX(key) FROM json_each(?) GROUP BY value->>0)) AS a
+		WHERE documents.instance_id = ? AND documents.id = a.id`,
+		string(list), string(list), id); err != nil {
+		return fmt.Errorf("write access hashes: %w", err)
 	}
 	return nil
 }
@@ -340,7 +371,7 @@ func (s *Store) Lookup(ctx context.Context, instance string, ids []string) (map[
 		return nil, fmt.Errorf("look up inventory of %s: %w", instance, err)
 	}
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT d.id, d.updated_at, d.hash FROM documents d
+		SELECT d.id, d.updated_at, d.hash, d.access_hash FROM documents d
 		JOIN instances i ON i.id = d.instance_id
 		WHERE i.name = ? AND d.id IN (SELECT value FROM json_each(?))`, instance, string(list))
 	if err != nil {
@@ -405,7 +436,7 @@ func (s *Store) Unmarked(ctx context.Context, instance string, gen int64) iter.S
 
 func (s *Store) unmarkedPage(ctx context.Context, instance string, gen int64, after string) ([]tributary.InventoryEntry, error) {
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT d.id, d.updated_at, d.hash FROM documents d
+		SELECT d.id, d.updated_at, d.hash, d.access_hash FROM documents d
 		JOIN instances i ON i.id = d.instance_id
 		LEFT JOIN marks m ON m.instance_id = d.instance_id AND m.id = d.id
 		WHERE i.name = ? AND d.id > ? AND (m.gen IS NULL OR m.gen != ?)
@@ -481,7 +512,7 @@ func scanEntries(rows *sql.Rows) iter.Seq2[tributary.InventoryEntry, error] {
 		for rows.Next() {
 			var e tributary.InventoryEntry
 			var updated sql.NullString
-			err := rows.Scan(&e.ID, &updated, &e.Hash)
+			err := rows.Scan(&e.ID, &updated, &e.Hash, &e.AccessHash)
 			if err == nil {
 				err = scanTime(updated, &e.UpdatedAt)
 			}

@@ -134,7 +134,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 	require.NoError(t, s.Close())
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	_, err = db.Exec(`DROP TABLE connector_values; DROP TABLE retries; PRAGMA user_version = 1`)
+	_, err = db.Exec(`DROP TABLE connector_values; DROP TABLE retries; DROP TABLE credentials; ALTER TABLE documents DROP COLUMN access_hash; PRAGMA user_version = 1`)
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 
@@ -146,4 +146,40 @@ func TestMigrateFromVersion1(t *testing.T) {
 	got, err := s.Values(t.Context(), "i", []string{"k"})
 	require.NoError(t, err)
 	assert.Equal(t, map[string][]byte{"k": []byte("v")}, got)
+}
+
+// A database of schema version 4 keeps its inventory and gains the access
+// hash column when a newer build opens it: its entries read with no access
+// hash, so the next permission sync delivers their access once.
+func TestMigrateFromVersion4(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	s := open(t, path)
+	require.NoError(t, s.Close())
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	_, err = db.Exec(`DROP TABLE documents;
+		CREATE TABLE documents (
+			instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+			id          TEXT NOT NULL,
+			updated_at  TEXT,
+			hash        TEXT NOT NULL,
+			PRIMARY KEY (instance_id, id)
+		) WITHOUT ROWID;
+		INSERT INTO instances (name, created_at, updated_at) VALUES ('i', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z');
+		INSERT INTO documents (instance_id, id, updated_at, hash)
+			SELECT id, 'a', '2024-01-02T00:00:00Z', 'h' FROM instances WHERE name = 'i';
+		PRAGMA user_version = 4`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	s = open(t, path)
+	got, err := s.Lookup(t.Context(), "i", []string{"a"})
+	require.NoError(t, err)
+	assert.Equal(t, tributary.InventoryEntry{ID: "a", UpdatedAt: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC), Hash: "h"}, got["a"])
+	e := got["a"]
+	e.AccessHash = "x"
+	require.NoError(t, s.Commit(t.Context(), "i", tributary.Commit{Upserts: []tributary.InventoryEntry{e}}))
+	got, err = s.Lookup(t.Context(), "i", []string{"a"})
+	require.NoError(t, err)
+	assert.Equal(t, e, got["a"])
 }

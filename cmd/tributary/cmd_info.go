@@ -42,6 +42,7 @@ type sourceInfo struct {
 	Description  string                   `json:"description,omitempty"`
 	DocURL       string                   `json:"doc_url,omitempty"`
 	Capabilities tributary.Capabilities   `json:"capabilities"`
+	OAuth        *tributary.OAuth         `json:"oauth,omitempty"`
 	Settings     json.RawMessage          `json:"settings,omitempty"`
 	Credentials  json.RawMessage          `json:"credentials,omitempty"`
 	// Notes are what spec tells of the command beyond the schemas.
@@ -56,7 +57,7 @@ var specNotes = []string{
 func infoOf(r tributary.Registration) sourceInfo {
 	return sourceInfo{
 		Source: r.Source, DisplayName: r.DisplayName, Category: r.Category,
-		Description: r.Description, DocURL: r.DocURL, Capabilities: r.Capabilities,
+		Description: r.Description, DocURL: r.DocURL, Capabilities: r.Capabilities, OAuth: r.OAuth,
 	}
 }
 

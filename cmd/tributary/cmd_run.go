@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/blobdir"
 )
 
 // errPruneRefused is the runner's refusal to prune.
@@ -19,6 +20,7 @@ var errPruneRefused = tributary.ErrPruneRefused
 // runFlags are the flags of `run` and `prune` that shape the runner.
 type runFlags struct {
 	out         string
+	blobs       string
 	sink        string
 	force       bool
 	maxShare    float64
@@ -31,6 +33,8 @@ type runFlags struct {
 
 func (f *runFlags) outFlag(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "out", "", "append JSON lines to `file` instead of writing them to stdout (a device or named pipe is written as it is)")
+	fs.StringVar(&f.blobs, "blobs", "", "keep the raw bytes connectors offer (images inside documents, original files) as files in `folder`, "+
+		"named in each section's blob_id; default: FILE.blobs beside --out FILE, none on stdout")
 	sinkFlag(fs, &f.sink)
 }
 
@@ -126,6 +130,14 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 		_ = db.Close()
 		return nil, nil, err
 	}
+	blobs, err := blobFolder(rf, durable)
+	if err != nil {
+		closeSink()
+		closeOut()
+		unlock()
+		_ = db.Close()
+		return nil, nil, err
+	}
 	if rf.out == "" && rf.sink == "" && a.stdoutTTY {
 		s.disp.noProgress()
 	}
@@ -147,12 +159,30 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 		MaxFailures: rf.maxFailures,
 		Repeats:     rf.repeats,
 		Logger:      s.log,
+		Blobs:       blobs,
 		Progress: func(p tributary.Progress) {
 			s.disp.status(progressLine(p), p.Done)
 		},
 	}
 	s.log.Debug("state", "instance", instance, "database", db.describe())
 	return r, func() { closeSink(); closeOut(); unlock(); _ = db.Close() }, nil
+}
+
+// blobFolder returns where a run keeps blobs: --blobs, else FILE.blobs
+// beside a regular --out FILE, else nowhere (nil).
+func blobFolder(rf *runFlags, regularOut bool) (tributary.BlobSink, error) {
+	path := rf.blobs
+	if path == "" && rf.out != "" && regularOut {
+		path = rf.out + ".blobs"
+	}
+	if path == "" {
+		return nil, nil
+	}
+	d, err := blobdir.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --blobs: %w", errUsage, err)
+	}
+	return d, nil
 }
 
 // output opens where documents go: stdout, or a file appended to. A
@@ -238,7 +268,7 @@ func (a *app) report(s *session, res tributary.Result, err error) {
 		"window_start", res.Window.Start, "window_end", res.Window.End, "full", res.Full,
 		"resumed", res.Resumed, "documents", res.Documents, "unchanged", res.Unchanged,
 		"deletions", res.Deletions, "nodes", res.Nodes, "skipped", res.Skipped, "bytes", res.Bytes,
-		"failures", res.Failures, "retried", res.Retried, "requests", res.Requests,
+		"failures", res.Failures, "retried", res.Retried, "blobs", res.Blobs, "blob_bytes", res.BlobBytes, "requests", res.Requests,
 		"rate_limit_wait", res.RateLimitWait, "elapsed", res.Elapsed.Round(time.Millisecond),
 	}
 	if s.jsonLogs {
@@ -258,6 +288,9 @@ func summaryLine(res tributary.Result, err error) string {
 	line := fmt.Sprintf("tributary: %s: documents %d, unchanged %d, nodes %d, deletions %d, skipped %d, failures %d, requests %d, rate-limit wait %s, time %s",
 		msg, res.Documents, res.Unchanged, res.Nodes, res.Deletions, res.Skipped, res.Failures, res.Requests,
 		res.RateLimitWait.Round(time.Millisecond), res.Elapsed.Round(time.Millisecond))
+	if res.Blobs > 0 {
+		line += fmt.Sprintf(", %d blobs kept", res.Blobs)
+	}
 	if res.Retried > 0 {
 		line += fmt.Sprintf(", %d failed before and fetched again", res.Retried)
 	}

@@ -26,6 +26,8 @@ type options struct {
 	logLevel     string
 	logFormat    string
 	allowPrivate bool
+	// wantPermissions asks the connector for who may see each document.
+	wantPermissions bool
 }
 
 const (
@@ -186,6 +188,7 @@ func (a *app) open(source string, o *options) (*session, error) {
 		Env: tributary.Env{
 			Logger:              s.log.With("source", string(reg.Source)),
 			AllowPrivateNetwork: o.allowPrivate,
+			WantPermissions:     o.wantPermissions,
 			SaveCredentials: func(ctx context.Context, creds json.RawMessage) error {
 				red.add(secretValues(creds, reg)...)
 				return ref.save(ctx, creds, instance)

@@ -203,6 +203,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		{"run", "mock_connector", "--config", "mock.yaml", "--log-level", "debug", "--log-format", "json"},
 		{"slim", "mock_connector", "--config", "mock.yaml", "--log-level", "debug"},
 		{"prune", "mock_connector", "--config", "mock.yaml", "--log-level", "debug"},
+		{"access", "mock_connector", "--config", "mock.yaml", "--log-level", "debug"},
 		{"state", "mock_connector"},
 	} {
 		res := e.runEnv(good, args...)

@@ -11,9 +11,12 @@
 //	tributary normalize SOURCE URL --config FILE
 //	tributary run SOURCE --config FILE [--full | --since T] [--out F] [--prune]
 //	tributary slim SOURCE --config FILE
+//	tributary groups SOURCE --config FILE
 //	tributary prune SOURCE --config FILE [--force]
+//	tributary access SOURCE --config FILE [--redeliver]
 //	tributary state SOURCE [--config FILE | --instance NAME] [--reset]
 //	tributary search "WORDS" --sink URL [--user EMAIL] [--group G]
+//	tributary auth SOURCE --config FILE --client-id ID
 //
 // A configuration file holds the connector's settings and credentials, in
 // JSON or YAML:
@@ -55,6 +58,11 @@
 // (see package jsonl), or with --sink postgres://... into PostgreSQL tables
 // (see package pgsink), where search finds them, ranked, among those the
 // --user and --group may see. slim prints one {"id": ...} object per line.
+// access asks the connector for who may see each document and writes an
+// "access" line for each document delivered before whose access changed
+// since (with --sink, it updates just their access columns); it ends with a
+// summary of documents listed, changed, unchanged, unknown (not delivered
+// yet: the next run brings them) and undetermined (no access reported).
 // Progress goes to stderr when it is a terminal; logs go to stderr, at
 // --log-level (info on a terminal, warn otherwise) in --log-format text
 // or json. Every run ends with one summary on stderr, whatever the level:
@@ -134,9 +142,12 @@ var commands = []command{
 	{"normalize", "print the document id of a URL a person pasted", (*app).cmdNormalize},
 	{"run", "load or poll a source, writing documents as JSON lines", (*app).cmdRun},
 	{"slim", "list the ids of every document a source has", (*app).cmdSlim},
+	{"groups", "list a source's groups and their members, for access", (*app).cmdGroups},
 	{"prune", "emit deletions for documents the source no longer has", (*app).cmdPrune},
+	{"access", "emit who may now see the documents whose access changed", (*app).cmdAccess},
 	{"search", "search the documents a run wrote with --sink postgres://...", (*app).cmdSearch},
 	{"state", "show or reset what is stored for a source's instances", (*app).cmdState},
+	{"auth", "connect a source through its OAuth consent in a browser", (*app).cmdAuth},
 }
 
 func (a *app) main(args []string) int {

@@ -236,7 +236,13 @@ func (r *run) fetch(ctx context.Context, f *fetched, o *types.Object) {
 		fail(fmt.Errorf("%w: %s", ErrUnsupported, mime))
 		return
 	}
-	x, err := extract.Extract(format, b, "", r.c.lim)
+	lim := r.c.lim
+	lim.KeepImage = extract.KeepImages(ctx, id)
+	x, err := extract.Extract(format, b, "", lim)
+	if err != nil && terminal(ctx, err) {
+		f.err = err
+		return
+	}
 	if err != nil {
 		fail(err)
 		return
@@ -251,7 +257,8 @@ const sniffLen = 3072
 // rather than failing that object alone: the run was cancelled, or the
 // credentials or configuration no longer work for anything.
 func terminal(ctx context.Context, err error) bool {
-	return ctx.Err() != nil || errors.Is(err, tributary.ErrCredentialExpired) || errors.Is(err, tributary.ErrInvalidConfig)
+	return ctx.Err() != nil || errors.Is(err, tributary.ErrCredentialExpired) || errors.Is(err, tributary.ErrInvalidConfig) ||
+		errors.Is(err, extract.ErrKeep)
 }
 
 // sendFolders sends the nodes of key's folders that the last document did

@@ -12,8 +12,12 @@ import (
 type levelAccess struct {
 	restricted bool
 	users      []string // e-mail addresses of the users listed
-	groups     []string // names of the groups listed
+	groups     []string // group ids of the groups listed
 }
+
+// groupID is the id access and group sync give a Confluence group:
+// "group:NAME", the form Jira uses for the groups of the same site.
+func groupID(name string) string { return "group:" + name }
 
 func readRestriction(r *apiRestriction) *levelAccess {
 	la := &levelAccess{}
@@ -31,15 +35,15 @@ func readRestriction(r *apiRestriction) *levelAccess {
 	if l := r.Restrictions.Group; l != nil {
 		for _, g := range l.Results {
 			la.restricted = true
-			la.groups = append(la.groups, g.Name)
+			la.groups = append(la.groups, groupID(g.Name))
 		}
 	}
 	return la
 }
 
 // spaceAccess returns who may read the space: the users (by visible
-// e-mail) and groups its read permission names, and public when anonymous
-// users may read it.
+// e-mail) and groups ("group:NAME") its read permission names, and public
+// when anonymous users may read it.
 func spaceAccess(sp *apiSpace) *tributary.ExternalAccess {
 	a := &tributary.ExternalAccess{}
 	for _, p := range sp.Permissions {
@@ -61,7 +65,7 @@ func spaceAccess(sp *apiSpace) *tributary.ExternalAccess {
 		}
 		if p.Subjects.Group != nil {
 			for _, g := range p.Subjects.Group.Results {
-				a.GroupIDs = append(a.GroupIDs, g.Name)
+				a.GroupIDs = append(a.GroupIDs, groupID(g.Name))
 			}
 		}
 	}

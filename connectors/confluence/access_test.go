@@ -49,7 +49,7 @@ func TestExternalAccess(t *testing.T) {
 				inherited++
 			}
 			assert.Equal(t, []string{"ana@example.com"}, d.ExternalAccess.UserEmails, p.Title)
-			assert.Equal(t, []string{"engineering"}, d.ExternalAccess.GroupIDs)
+			assert.Equal(t, []string{"group:engineering"}, d.ExternalAccess.GroupIDs)
 			assert.False(t, d.ExternalAccess.Public)
 			continue
 		}
@@ -61,7 +61,11 @@ func TestExternalAccess(t *testing.T) {
 			}
 		}
 		assert.ElementsMatch(t, want, d.ExternalAccess.UserEmails)
-		assert.Equal(t, sp.ReadGroups, d.ExternalAccess.GroupIDs)
+		var groups []string
+		for _, g := range sp.ReadGroups {
+			groups = append(groups, "group:"+g)
+		}
+		assert.Equal(t, groups, d.ExternalAccess.GroupIDs)
 		assert.Equal(t, sp.Anonymous, d.ExternalAccess.Public)
 	}
 	require.Positive(t, restricted)

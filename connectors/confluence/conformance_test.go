@@ -72,7 +72,14 @@ func conformanceHarness(flavor confluenceemu.Flavor, zone *time.Location, tz str
 		},
 		IDMatches: func(id string) bool { return strings.HasPrefix(id, prefix) },
 		Requests:  func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
-		Timeout:   time.Minute,
+		GroupsFault: func(t testing.TB) tributary.Connector {
+			c := open(t, true)
+			e := emus[len(emus)-1]
+			e.FailEvery("GET "+e.Prefix()+"/group/member", 1, emulator.Fault{Status: http.StatusBadGateway})
+			e.FailEvery("GET "+e.Prefix()+"/group/{groupName}/member", 1, emulator.Fault{Status: http.StatusBadGateway})
+			return c
+		},
+		Timeout: time.Minute,
 	}, &emus
 }
 

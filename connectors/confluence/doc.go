@@ -68,12 +68,19 @@
 // in order of update time, not of hierarchy.
 //
 // When the host asks for permissions, a page's ExternalAccess is its
-// space's read permission (users by e-mail, groups by name, public when
+// space's read permission (users by e-mail, groups as "group:NAME", public when
 // anonymous users may read the space) unless the page or one of its
 // ancestors carries a read restriction; then only the users and groups
 // named by every such restriction are admitted. Users whose e-mail is
 // hidden cannot be named and are left out, which admits fewer people,
 // never more.
+//
+// # Group sync
+//
+// Groups lists the site's groups as "group:NAME", the ids access names
+// (the form Jira gives the same site's groups), with their members'
+// visible e-mail addresses (none on Server and Data Center, whose API
+// shows no addresses). Probe reads one group and one member.
 //
 // # Reading order and checkpoints
 //

@@ -15,12 +15,13 @@ var _ tributary.Prober = (*Connector)(nil)
 // reads the first space (the first configured one, or else the first the
 // account can see, which takes the space list) with its permissions
 // expanded: Confluence leaves them out for an account that may not see
-// them (space admin), and documents would then admit no one. Group sync is
-// not offered yet, so it is not probed.
+// them (space admin), and documents would then admit no one. Group sync
+// reads one group and one of its members.
 func (c *Connector) Probe(ctx context.Context) []tributary.ProbeResult {
 	return []tributary.ProbeResult{
 		tributary.ProbeOf(tributary.CapIndexing, c.Validate(ctx)),
 		tributary.ProbeOf(tributary.CapAccessSync, c.probeAccess(ctx), "space admin (read space permissions)"),
+		c.probeGroups(ctx),
 	}
 }
 

@@ -30,7 +30,7 @@ func TestProbe(t *testing.T) {
 					f.emu.FailNext("GET /wiki/rest/api/space/{key}", 1000, emulator.Fault{Status: http.StatusServiceUnavailable})
 				}
 				got := tributary.Probe(t.Context(), c)
-				require.Len(t, got, 2)
+				require.Len(t, got, 3)
 				assert.Equal(t, tributary.CapAccessSync, got[1].Capability)
 				assert.Equal(t, tc.want, got[1].Status, "access sync: %v", got[1].Err)
 			})

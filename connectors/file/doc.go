@@ -34,22 +34,35 @@
 //
 // # What becomes a document
 //
-// Every regular file that passes the patterns and is not of a format that
-// carries no text (images, audio, video, executables, fonts, archive types
-// other than zip) is admitted. Its format is told by its extension, or by
-// its content (github.com/gabriel-vasile/mimetype) when the extension says
-// nothing: plain text and source code in any encoding (UTF-8, UTF-16 with
-// or without a byte-order mark, Latin-1 and Windows-1252, a charset named
-// by an HTML meta tag or an e-mail header), Markdown (titled by its first
-// heading), HTML (its visible text, titled by <title>), JSON, CSV and TSV
-// (table sections), PDF (a section per page), DOCX, PPTX (a section per
-// slide), XLSX (a table section per sheet), e-mail messages (.eml), and zip
-// archives, whose entries become documents of their own. An admitted file
-// that cannot be read — too large, unreadable, encrypted, malformed,
-// binary, of a format with no extractor — is reported as a
-// *tributary.Failure carrying the document's id and an error matching one
-// of ErrTooLarge, ErrEncrypted, ErrUndecodable, ErrUnsupported, or the
-// operating system's error. Nothing admitted is skipped silently.
+// Every regular file that passes the patterns is admitted. Its format is
+// told by its extension, or by its content (github.com/gabriel-vasile/mimetype)
+// when the extension says nothing: plain text and source code in any
+// encoding (UTF-8, UTF-16 with or without a byte-order mark, Latin-1 and
+// Windows-1252, a charset named by an HTML meta tag or an e-mail header),
+// Markdown (titled by its first heading), HTML (its visible text, titled
+// by <title>), JSON (with comments and trailing commas too, as in
+// tsconfig.json; an empty file is an empty text), CSV and TSV (table
+// sections), PDF (a section per page, words told apart by where their
+// glyphs stand), DOCX, PPTX (a section per slide), XLSX (a table section
+// per sheet), e-mail messages (.eml), and archives, whose entries become
+// documents of their own: zip, tar, and gzip streams (.gz, .tgz, .tar.gz;
+// a tar inside is walked as one archive, any other content is one entry
+// named after the file without .gz).
+//
+// Files that hold no text are skipped, not failed: those whose extension
+// names a format that carries none (images, audio, video, executables and
+// libraries, fonts, databases) without being read, unless an include
+// pattern names them; and any other file whose content, sniffed, is not
+// text (an executable without an extension, test data, a time-zone file).
+// Each skip is reported with tributary.ReportSkip, so a run counts it in
+// Progress.Skipped and says why at debug level.
+//
+// An admitted file that should have given text and could not — too large,
+// unreadable, encrypted, malformed, a file named as text that holds binary
+// — is reported as a *tributary.Failure carrying the document's id and an
+// error matching one of ErrTooLarge, ErrEncrypted, ErrUndecodable,
+// ErrUnsupported, or the operating system's error. Nothing admitted is
+// passed over silently.
 //
 // A per-folder side file, MetadataFile, sets a document's id, link, title,
 // owners, update time and tags; see MetadataFile for its format.
@@ -57,17 +70,27 @@
 // # Ids, links and times
 //
 // Document ids are file://NAME/PATH, and file://NAME/PATH!/ENTRY for an
-// entry of a zip archive at PATH (nested archives repeat "!/"). PATH is
+// entry of an archive at PATH (nested archives repeat "!/"). PATH is
 // the path below the root in Unicode NFC, with % ! # ? and control
 // characters percent-encoded, so ids are the same wherever the root is
 // mounted and on every operating system. A document links to its file (or
 // archive) as a file:// URL or under the root's link_base; PDF pages and
 // slides link to "#page=N" and "#slide=N" within it.
 //
-// UpdatedAt is the file's modification time, or its folder's side file's
-// when that is later (so a changed tag re-indexes the file); archive
-// entries take their archive's. Poll selects documents by that time in
-// the half-open window [start, end). CreatedAt is what the document says
+// UpdatedAt is when the file last changed: the later of its modification
+// time and its status-change time (ctime), which the system sets when the
+// file is written, created, copied in, renamed, linked or its permissions
+// change, and which no tool sets back; or its folder's side file's when
+// that is later (so a changed tag re-indexes the file). Archive entries
+// take their archive's. Poll selects documents by that time in the
+// half-open window [start, end), so a file copied in with an old
+// modification time (cp -p, tar x, rsync -t) is found by the next poll.
+// Status-change times are read on Linux and the BSDs; elsewhere the
+// modification time is the change time. A change of permissions over a
+// whole tree (chmod -R) makes every file changed; so does restoring a tree
+// from a backup, whose files then carry the restore's time. A folder moved
+// into the tree within one file system keeps its files' times, and is
+// found by a full run (--full), not by a poll. CreatedAt is what the document says
 // of itself (a PDF's or Office file's creation date, an e-mail's Date), or
 // zero.
 //
@@ -83,7 +106,11 @@
 // Folders are hierarchy nodes: documents name their folder's node id
 // (file://NAME/PATH/, with a trailing slash) as ParentID, and the
 // checkpoint stream and HandleEvent yield a folder's node, after its
-// parents', before the first document in it.
+// parents', before the first document in it. Where the host keeps the
+// connector's tributary.Values (the runner does with a ValueStore, such as
+// the command's state file), a folder's node that the sink took unchanged
+// in an earlier run is not yielded again, so a rerun sends only what
+// changed; a redelivery sends every node again.
 //
 // HandleEvent turns a file-system event (Event.Key = the path) into
 // upserts and deletions, and Watch produces such events from fsnotify.
@@ -97,7 +124,8 @@
 // Settings.Archive before anything is expanded — entry count, expanded
 // size of each entry and of the whole, compression ratio, nesting — and
 // refused whole as a Failure (ErrArchiveBounds) when over a bound, so a zip
-// bomb is never expanded; entries are bounded again while expanded, since
+// bomb is never expanded (a gzip stream, which declares no sizes, is
+// expanded once to measure it, stopping at its bounds); entries are bounded again while expanded, since
 // headers can lie. Entry names that are absolute or climb out with ".."
 // are refused (ErrUnsafeEntry). Encrypted entries are Failures.
 package file

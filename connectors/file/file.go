@@ -25,7 +25,7 @@ func init() {
 		DisplayName: "Local files",
 		Category:    tributary.CategoryStorage,
 		Description: "Indexes folders on a local or mounted file system: text, Markdown, HTML, " +
-			"JSON, CSV/TSV, PDF, Word, Excel, PowerPoint, e-mail (.eml) and zip archives, with " +
+			"JSON, CSV/TSV, PDF, Word, Excel, PowerPoint, e-mail (.eml), and zip, tar and gzip archives, with " +
 			"optional per-folder metadata files. Needs no credentials.",
 		DocURL: "https://pkg.go.dev/github.com/tributary-dev/tributary/connectors/file",
 	}, New))
@@ -63,9 +63,10 @@ type Settings struct {
 	MaxFileSize int64 `json:"max_file_size,omitempty" jsonschema:"minimum=0" jsonschema_description:"Largest file read in bytes (default 64 MiB)"`
 	// MaxDepth bounds how deep folders nest below a root. Default 64.
 	MaxDepth int `json:"max_depth,omitempty" jsonschema:"minimum=0" jsonschema_description:"Deepest folder nesting below a root (default 64)"`
-	// OpenArchives makes zip archives' entries documents of their own.
-	// When false, .zip files are not indexed at all. Default true.
-	OpenArchives bool `json:"open_archives" jsonschema:"default=true" jsonschema_description:"Index the entries of zip archives as documents"`
+	// OpenArchives makes the entries of zip, tar and gzip archives
+	// documents of their own. When false, archives are skipped. Default
+	// true.
+	OpenArchives bool `json:"open_archives" jsonschema:"default=true" jsonschema_description:"Index the entries of zip, tar and gzip archives as documents"`
 	// Archive bounds what one archive may hold; see ArchiveLimits.
 	Archive ArchiveLimits `json:"archive,omitzero" jsonschema_description:"Bounds on archives; an archive over one is refused"`
 }
@@ -84,7 +85,7 @@ type Root struct {
 	LinkBase string `json:"link_base,omitempty" jsonschema_description:"URL prefix documents link to instead of file:// URLs"`
 }
 
-// ArchiveLimits bounds a zip archive. An archive over any bound is refused
+// ArchiveLimits bounds an archive. An archive over any bound is refused
 // as a whole with one Failure, so a zip bomb is never expanded. Zero fields
 // take their defaults.
 type ArchiveLimits struct {

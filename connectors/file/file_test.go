@@ -1,13 +1,18 @@
 package file
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -20,8 +25,9 @@ import (
 
 func TestLoadFixtureTree(t *testing.T) {
 	tr := newTree(t)
-	r := load(t, tr.connector(t))
+	r, skips := loadSkips(t, tr.connector(t))
 	assert.Equal(t, tr.docs, r.ids())
+	assert.Equal(t, tr.skips, skips.ids(), "binary files and entries are skips, not failures")
 	for id, kind := range tr.failures {
 		f, ok := r.failures[id]
 		if assert.True(t, ok, "no failure for %s", id) {
@@ -480,4 +486,245 @@ func TestHiddenFilesExcludedByDefault(t *testing.T) {
 	c, err = New(Settings{Roots: []Root{{Path: root, Name: "r"}}, Exclude: []string{}}, Credentials{}, tributary.Env{})
 	require.NoError(t, err)
 	assert.Len(t, load(t, c).ids(), 5, "an empty exclude list indexes hidden files too")
+}
+
+func TestBinaryFilesAreSkippedBySniffing(t *testing.T) {
+	root := t.TempDir()
+	elf := []byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x3e\x00\x01\x00")
+	noise := make([]byte, 4096)
+	for i := range noise {
+		noise[i] = byte(i*7 + i/13)
+	}
+	writeFile(t, root, "testdata/exec", elf)                                                  // no extension: sniffed as an executable
+	writeFile(t, root, "testdata/table.golden", noise)                                        // unknown extension: sniffed as binary
+	writeFile(t, root, "zoneinfo/Europe/Paris", append([]byte("TZif2"), make([]byte, 40)...)) // a tz file
+	writeFile(t, root, "lib.so", elf)                                                         // skipped by name, never read
+	writeFile(t, root, "data/notes.dat", []byte("plain text in a .dat file\n"))
+	writeFile(t, root, "Cargo.lock", []byte("[[package]]\nname = \"x\"\n"))
+	writeFile(t, root, "broken.txt", append([]byte("text then "), 0, 1, 2, 3, 0, 0xff))
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	r, skips := loadSkips(t, c)
+	assert.Equal(t, []string{"file://r/Cargo.lock", "file://r/data/notes.dat"}, r.ids(), "text is sniffed, not skipped by name")
+	assert.Equal(t, []string{"file://r/lib.so", "file://r/testdata/exec", "file://r/testdata/table.golden", "file://r/zoneinfo/Europe/Paris"},
+		skips.ids())
+	assert.Contains(t, skips.skips["file://r/testdata/exec"], "application/x-executable")
+	assert.Contains(t, skips.skips["file://r/lib.so"], ".so")
+	require.Len(t, r.failures, 1, "a file named as text that holds none is a failure: %v", r.failures)
+	assert.ErrorIs(t, r.failures["file://r/broken.txt"], ErrUndecodable)
+
+	var slim []string
+	for sd, err := range c.LoadSlim(context.Background(), time.Time{}, time.Time{}) {
+		require.NoError(t, err)
+		slim = append(slim, sd.ID)
+	}
+	slices.Sort(slim)
+	assert.Equal(t, []string{"file://r/Cargo.lock", "file://r/broken.txt", "file://r/data/notes.dat"}, slim,
+		"slim lists what Load admits, and no skipped file")
+}
+
+func TestIncludeWinsOverSkipList(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "firmware/notes.bin", []byte("release notes kept in a .bin file\n"))
+	writeFile(t, root, "firmware/image.bin", []byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x3e\x00"))
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}, Include: []string{"**/*.bin"}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	r, skips := loadSkips(t, c)
+	assert.Equal(t, []string{"file://r/firmware/notes.bin"}, r.ids())
+	assert.Equal(t, []string{"file://r/firmware/image.bin"}, skips.ids(), "an included binary is read, and skipped by content")
+	assert.Empty(t, r.failures)
+}
+
+// passTick returns once the file system stamps status changes later than
+// after: its clock advances in ticks of a few milliseconds, so a change
+// made right after another may carry the same time. It changes a marker
+// file outside the root until the stamp moves.
+func passTick(t *testing.T, after time.Time) {
+	t.Helper()
+	marker := filepath.Join(t.TempDir(), "tick")
+	require.NoError(t, os.WriteFile(marker, nil, 0o644))
+	for range 1_000_000 {
+		fi, err := os.Stat(marker)
+		require.NoError(t, err)
+		if statusChange(fi).After(after) {
+			return
+		}
+		require.NoError(t, os.Chmod(marker, 0o644))
+	}
+	t.Fatal("the file system's status-change time never moved")
+}
+
+func ctimeOf(t *testing.T, p string) time.Time {
+	t.Helper()
+	fi, err := os.Stat(p)
+	require.NoError(t, err)
+	return statusChange(fi)
+}
+
+func TestPollFindsFilesWithOldModificationTimes(t *testing.T) {
+	if runtime.GOOS != "linux" && runtime.GOOS != "darwin" && runtime.GOOS != "freebsd" && runtime.GOOS != "netbsd" {
+		t.Skip("status-change times are read on Linux and the BSDs")
+	}
+	root := t.TempDir()
+	old := time.Date(2019, 5, 1, 8, 0, 0, 0, time.UTC)
+	write := func(rel, text string) {
+		writeFile(t, root, rel, []byte(text))
+		require.NoError(t, os.Chtimes(filepath.Join(root, rel), old, old))
+	}
+	write("old.txt", "indexed long ago")
+	write("sub/rename-me.txt", "renamed later")
+	write("sub/chmod-me.txt", "made read-only later")
+	last := ctimeOf(t, filepath.Join(root, "sub/chmod-me.txt"))
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	start := last.Add(time.Nanosecond) // the next poll window opens after the last change
+	assert.Empty(t, collect(t, c.Poll(context.Background(), start, time.Time{})).ids())
+
+	passTick(t, last)
+	write("copied.txt", "copied in with its old time, as cp -p does") // a new path, an old time
+	require.NoError(t, os.Rename(filepath.Join(root, "sub/rename-me.txt"), filepath.Join(root, "sub/renamed.txt")))
+	require.NoError(t, os.Chmod(filepath.Join(root, "sub/chmod-me.txt"), 0o444))
+	r := collect(t, c.Poll(context.Background(), start, time.Time{}))
+	assert.Equal(t, []string{"file://r/copied.txt", "file://r/sub/chmod-me.txt", "file://r/sub/renamed.txt"}, r.ids(),
+		"a file is changed when its ctime or mtime moved")
+	for id, d := range r.docs {
+		assert.False(t, d.UpdatedAt.Before(start), "%s: UpdatedAt is the change time, inside the window", id)
+	}
+	var slim []string
+	for sd, err := range c.LoadSlim(context.Background(), start, time.Time{}) {
+		require.NoError(t, err)
+		slim = append(slim, sd.ID)
+	}
+	assert.Equal(t, r.ids(), slim)
+	end := ctimeOf(t, filepath.Join(root, "copied.txt"))
+	assert.Empty(t, collect(t, c.Poll(context.Background(), start, end)).ids(), "a window that ends before the change leaves it out")
+	assert.Equal(t, ctimeOf(t, filepath.Join(root, "old.txt")), load(t, c).docs["file://r/old.txt"].UpdatedAt,
+		"UpdatedAt is the later of the modification and status-change times")
+}
+
+func gzipped(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, err := zw.Write(data)
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
+}
+
+// tarred makes a tar archive of name, content pairs; a name ending in "/"
+// is a folder, one starting with "->" a symbolic link.
+func tarred(t testing.TB, files ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for i := 0; i < len(files); i += 2 {
+		name, data := files[i], files[i+1]
+		h := &tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg}
+		switch {
+		case strings.HasSuffix(name, "/"):
+			h.Typeflag, h.Size = tar.TypeDir, 0
+		case strings.HasPrefix(name, "->"):
+			h.Name, h.Typeflag, h.Linkname, h.Size = name[2:], tar.TypeSymlink, data, 0
+		}
+		require.NoError(t, tw.WriteHeader(h))
+		if h.Typeflag == tar.TypeReg {
+			_, err := tw.Write([]byte(data))
+			require.NoError(t, err)
+		}
+	}
+	require.NoError(t, tw.Close())
+	return buf.Bytes()
+}
+
+func TestGzipAndTarArchives(t *testing.T) {
+	root := t.TempDir()
+	bundle := tarred(t, "bundle/", "", "bundle/a.md", "# Entry A\n", "bundle/sub/b.txt", "entry b",
+		"->bundle/link", "a.md", "../evil.txt", "climbs out", "bundle/pic.png", "png")
+	writeFile(t, root, "docs/changelog.txt.gz", gzipped(t, []byte("version 2: gzip is read\n")))
+	writeFile(t, root, "docs/bundle.tar.gz", gzipped(t, bundle))
+	writeFile(t, root, "docs/bundle.tgz", gzipped(t, bundle))
+	writeFile(t, root, "docs/plain.tar", tarred(t, "x.txt", "in a plain tar"))
+	writeFile(t, root, "docs/no-extension", gzipped(t, tarred(t, "y.txt", "sniffed as gzip, then tar")))
+	writeFile(t, root, "bombs/zeros.gz", gzipped(t, make([]byte, 16<<20)))
+	writeFile(t, root, "bombs/zeros.tar.gz", gzipped(t, tarred(t, "zeros", string(make([]byte, 16<<20)))))
+	writeFile(t, root, "bombs/huge.tar", tarred(t, "huge.txt", string(make([]byte, 2<<20))))
+	writeFile(t, root, "bombs/broken.gz", []byte("\x1f\x8b\x08\x00 not really gzip"))
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}, OpenArchives: true, Archive: ArchiveLimits{MaxEntrySize: 1 << 20}},
+		Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	r, skips := loadSkips(t, c)
+	want := []string{
+		"file://r/docs/bundle.tar.gz!/bundle/a.md", "file://r/docs/bundle.tar.gz!/bundle/sub/b.txt",
+		"file://r/docs/bundle.tgz!/bundle/a.md", "file://r/docs/bundle.tgz!/bundle/sub/b.txt",
+		"file://r/docs/changelog.txt.gz!/changelog.txt", "file://r/docs/no-extension!/y.txt", "file://r/docs/plain.tar!/x.txt",
+	}
+	assert.Equal(t, want, r.ids(), "%v", r.failures)
+	assert.Equal(t, "version 2: gzip is read\n", r.docs["file://r/docs/changelog.txt.gz!/changelog.txt"].Sections[0].Text)
+	assert.Equal(t, "Entry A", r.docs["file://r/docs/bundle.tar.gz!/bundle/a.md"].Title)
+	assert.Equal(t, []string{"file://r/docs/bundle.tar.gz!/bundle/pic.png", "file://r/docs/bundle.tgz!/bundle/pic.png"}, skips.ids())
+	for id, kind := range map[string]error{
+		"file://r/docs/bundle.tar.gz!/../evil.txt": ErrUnsafeEntry, "file://r/docs/bundle.tgz!/../evil.txt": ErrUnsafeEntry,
+		"file://r/bombs/zeros.gz": ErrArchiveBounds, "file://r/bombs/zeros.tar.gz": ErrArchiveBounds,
+		"file://r/bombs/huge.tar": ErrArchiveBounds, "file://r/bombs/broken.gz": ErrUndecodable,
+	} {
+		if assert.Contains(t, r.failures, id) {
+			assert.ErrorIs(t, r.failures[id], kind, id)
+		}
+	}
+	assert.Len(t, r.failures, 6, "%v", r.failures)
+
+	var slim []string
+	for sd, err := range c.LoadSlim(context.Background(), time.Time{}, time.Time{}) {
+		if err == nil {
+			slim = append(slim, sd.ID)
+		}
+	}
+	slices.Sort(slim)
+	assert.Equal(t, want, slim, "slim lists the same entries")
+
+	inc, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}, Include: []string{"docs/*.gz"}, OpenArchives: true}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"file://r/docs/bundle.tar.gz!/bundle/a.md", "file://r/docs/bundle.tar.gz!/bundle/sub/b.txt",
+		"file://r/docs/changelog.txt.gz!/changelog.txt"}, load(t, inc).ids(), "an include brings .gz files in")
+}
+
+func TestRerunSendsOnlyChangedNodes(t *testing.T) {
+	root := t.TempDir()
+	for _, p := range []string{"a/b/c.md", "a/d.md", "e.txt"} {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(root, p), []byte(p), 0o644))
+	}
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	var got []string
+	sink := tributary.SinkFunc(func(_ context.Context, b tributary.Batch) error {
+		for _, n := range b.Nodes {
+			got = append(got, "node "+n.ID)
+		}
+		for _, d := range b.Documents {
+			got = append(got, "doc "+d.ID)
+		}
+		return nil
+	})
+	// The lookback reaches back past every file, so each rerun reads them all again.
+	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, Lookback: time.Hour}
+	run := func(opts tributary.RunOptions) []string {
+		got = nil
+		_, err := r.Run(context.Background(), c, opts)
+		require.NoError(t, err)
+		slices.Sort(got)
+		return got
+	}
+	assert.Equal(t, []string{"doc file://r/a/b/c.md", "doc file://r/a/d.md", "doc file://r/e.txt",
+		"node file://r/", "node file://r/a/", "node file://r/a/b/"}, run(tributary.RunOptions{}))
+	assert.Empty(t, run(tributary.RunOptions{}), "a rerun over an unchanged tree sends nothing, folder nodes included")
+
+	passTick(t, ctimeOf(t, filepath.Join(root, "e.txt")))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "a/b/c.md"), []byte("changed"), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "a/new"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "a/new/f.md"), []byte("new"), 0o644))
+	assert.Equal(t, []string{"doc file://r/a/b/c.md", "doc file://r/a/new/f.md", "node file://r/a/new/"},
+		run(tributary.RunOptions{}), "only the new folder's node comes with the changed documents")
+	assert.Len(t, run(tributary.RunOptions{Redeliver: true}), 8, "a redelivery sends every node again")
 }

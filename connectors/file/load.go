@@ -19,8 +19,9 @@ func (c *Connector) Load(ctx context.Context) iter.Seq2[*tributary.Document, err
 }
 
 // Poll yields the documents of files that changed in [start, end): whose
-// modification time, or their folder's metadata side file's, lies in the
-// window. Archive entries take their archive's time.
+// change time (the later of modification and status-change time, see the
+// package documentation), or their folder's metadata side file's, lies in
+// the window. Archive entries take their archive's time.
 func (c *Connector) Poll(ctx context.Context, start, end time.Time) iter.Seq2[*tributary.Document, error] {
 	return func(yield func(*tributary.Document, error) bool) {
 		w := c.walker(ctx, start, end, func(it tributary.Item) bool {

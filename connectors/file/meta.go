@@ -110,7 +110,7 @@ type sideFile struct {
 // last changed.
 type folderMeta struct {
 	files   map[string]*FileMetadata
-	modTime time.Time
+	changed time.Time // see changeTime
 }
 
 func (m *folderMeta) lookup(name string) *FileMetadata {
@@ -153,7 +153,7 @@ func readSideFile(f *os.File) (*folderMeta, error) {
 		}
 		ids[m.ID] = name
 	}
-	return &folderMeta{files: sf.Files, modTime: st.ModTime().UTC()}, nil
+	return &folderMeta{files: sf.Files, changed: changeTime(st, time.Time{})}, nil
 }
 
 func strictJSON(b []byte, v any) error {

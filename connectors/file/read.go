@@ -45,21 +45,27 @@ func (s *source) failure(err error) *tributary.Failure {
 	return tributary.DocumentFailure(s.docID(), s.link, err)
 }
 
-// file handles one admitted regular file.
-func (w *walker) file(d *dirState, name, rel string, fi fs.FileInfo, open func() (io.ReadCloser, error)) error {
-	if !w.admit(rel) {
+// file handles one admitted regular file. linkChange is the
+// status-change time of the symbolic link it was reached through, or zero.
+func (w *walker) file(d *dirState, name, rel string, fi fs.FileInfo, linkChange time.Time, open func() (io.ReadCloser, error)) error {
+	ok, included := w.admit(rel)
+	if !ok {
 		return nil
 	}
 	r := d.root.cfg
 	src := &source{dir: d, root: r, id: docID(r.name, rel), sem: r.name + "/" + rel, name: name,
-		link: fileLink(r, rel), meta: d.meta.lookup(name), changed: fi.ModTime().UTC()}
-	if d.meta != nil && d.meta.modTime.After(src.changed) {
-		src.changed = d.meta.modTime
+		link: fileLink(r, rel), meta: d.meta.lookup(name), changed: changeTime(fi, linkChange)}
+	if d.meta != nil && d.meta.changed.After(src.changed) {
+		src.changed = d.meta.changed
 	}
 	if src.meta != nil && src.meta.Link != "" {
 		src.link = src.meta.Link
 	}
 	if !w.inWindow(src.changed) {
+		return w.done(d.root, rel)
+	}
+	if reason := w.skipByName(name); reason != "" && !included {
+		w.skip(src, reason)
 		return w.done(d.root, rel)
 	}
 	if err := w.readFile(src, fi, open); err != nil {
@@ -68,9 +74,26 @@ func (w *walker) file(d *dirState, name, rel string, fi fs.FileInfo, open func()
 	return w.done(d.root, rel)
 }
 
+// changeTime returns when a file last changed: the later of its
+// modification time and its status-change time (ctime), which the system
+// sets when the file is written, created, copied in, renamed or its
+// permissions change, and which no tool sets back. So a file copied in
+// with an old modification time (cp -p, tar x, rsync -t) changed when it
+// was copied. also is another status-change time to take into account
+// (the symbolic link's the file was reached through), or zero.
+func changeTime(fi fs.FileInfo, also time.Time) time.Time {
+	t := fi.ModTime().UTC()
+	for _, c := range []time.Time{statusChange(fi), also} {
+		if c.After(t) {
+			t = c
+		}
+	}
+	return t
+}
+
 func (w *walker) readFile(src *source, fi fs.FileInfo, open func() (io.ReadCloser, error)) error {
 	format := extract.FormatOf(src.name)
-	if w.slim && format != extract.FormatZip && format != extract.FormatUnknown {
+	if w.slim && !isArchive(format) && format != extract.FormatUnknown {
 		return w.emitSlim(src)
 	}
 	if fi.Size() > w.c.s.MaxFileSize {
@@ -89,7 +112,14 @@ func (w *walker) readFile(src *source, fi fs.FileInfo, open func() (io.ReadClose
 		if err != nil {
 			return w.fileFailure(src, fmt.Errorf("read: %w", err))
 		}
-		if format, _ = extract.Sniff(head); format != extract.FormatZip {
+		var mime string
+		format, mime = extract.Sniff(head)
+		switch format {
+		case extract.FormatUnknown:
+			w.skip(src, "binary content: "+mime)
+			return nil
+		case extract.FormatZip, extract.FormatTar, extract.FormatGzip:
+		default:
 			return w.emitSlim(src)
 		}
 	}
@@ -132,23 +162,33 @@ func readAll(f io.Reader, size, limit int64) ([]byte, error) {
 }
 
 // content turns the bytes of a file or archive entry into documents:
-// archives into their entries, everything else into one document.
+// archives (zip, tar, gzip) into their entries, everything else into one
+// document.
 func (w *walker) content(src *source, b []byte, format extract.Format, depth int, expanded *int64) error {
 	mime := ""
 	if format == extract.FormatUnknown {
 		format, mime = extract.Sniff(b[:min(len(b), sniffLen)])
 	}
 	switch {
-	case format == extract.FormatZip && !w.c.s.OpenArchives:
-		return w.fileFailure(src, fmt.Errorf("%w: zip archive, and open_archives is off", ErrUnsupported))
-	case format == extract.FormatZip:
-		return w.archive(src, b, depth, expanded)
+	case isArchive(format) && !w.c.s.OpenArchives:
+		w.skip(src, string(format)+" archive, and open_archives is off")
+		return nil
+	case isArchive(format):
+		return w.archive(src, b, format, depth, expanded)
 	case format == extract.FormatUnknown:
-		return w.fileFailure(src, fmt.Errorf("%w: %s", ErrUnsupported, mime))
+		// Content sniffing found no text: an executable, an image, a
+		// compiled or packed file whatever its name says.
+		w.skip(src, "binary content: "+mime)
+		return nil
 	case w.slim:
 		return w.emitSlim(src)
 	}
-	x, err := extract.Extract(format, b, "", w.c.lim)
+	lim := w.c.lim
+	lim.KeepImage = extract.KeepImages(w.ctx, src.docID())
+	x, err := extract.Extract(format, b, "", lim)
+	if errors.Is(err, extract.ErrKeep) {
+		return err // the run's blob storage failed, not the file
+	}
 	if err != nil {
 		return w.fileFailure(src, err)
 	}
@@ -156,6 +196,11 @@ func (w *walker) content(src *source, b []byte, format extract.Format, depth int
 		return err
 	}
 	return w.put(tributary.DocumentItem(w.document(src, x, format)))
+}
+
+// skip tells the run that src was passed over on purpose, and why.
+func (w *walker) skip(src *source, reason string) {
+	tributary.ReportSkip(w.ctx, src.docID(), reason)
 }
 
 func (w *walker) fileFailure(src *source, err error) error {

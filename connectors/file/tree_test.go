@@ -2,10 +2,12 @@ package file
 
 import (
 	"context"
+	"image/color"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,8 +19,10 @@ import (
 )
 
 // baseTime is the modification time of every fixture file, unless a test
-// sets another.
-var baseTime = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+// sets another. It lies in the future, after the files' status-change
+// times (when the test wrote them), which the connector takes as change
+// times when they are later.
+var baseTime = time.Date(2124, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // writeFile writes data at rel below root, making folders, with mtime
 // baseTime.
@@ -44,6 +48,7 @@ type tree struct {
 	root, outside string
 	docs          []string // ids Load yields as documents
 	failures      map[string]error
+	skips         []string // ids Load passes over and reports as skips
 }
 
 func newTree(t testing.TB) *tree {
@@ -63,12 +68,15 @@ func newTree(t testing.TB) *tree {
 	doc("README.md", []byte("# Team share\n\nWhere everything lives.\n"))
 	doc("docs/guide/intro.html", []byte(`<html><head><meta charset="windows-1252"><title>Intro</title></head><body><p>Caf`+"\xe9"+` and cr`+"\xe8"+`me</p></body></html>`))
 	doc("docs/config.json", []byte(`{"name": "service", "replicas": 3}`))
+	doc("docs/empty.json", nil)
+	doc("docs/tsconfig.json", []byte("{\n  // compiler settings\n  \"compilerOptions\": {\"strict\": true,},\n}\n"))
 	doc("data/people.csv", []byte("name,city\nAna,Lisboa\nZoë,Zürich\n"))
 	doc("data/metrics.tsv", []byte("day\tcount\nmon\t3\n"))
 	doc("reports/q1.pdf", fixture.PDF("Q1 report", "Revenue grew", "Costs fell"))
 	fail("reports/locked.pdf", fixture.EncryptedPDF(), ErrEncrypted)
 	doc("office/plan.docx", fixture.DOCX("Plan", "Ana", "Plan for 2024", "Hire two people"))
 	doc("office/deck.pptx", fixture.PPTX("Deck", "Welcome", "Agenda"))
+	doc("office/chart.docx", fixture.DOCXWithPicture("Sales by quarter", "Bar chart of sales", fixture.PNG(color.Black)))
 	doc("office/budget.xlsx", fixture.XLSX([]string{"Budget"}, map[string][][]string{"Budget": {{"item", "cost"}, {"desk", "300"}}}))
 	doc("mail/meeting.eml", fixture.EML("Réunion", "Ana <ana@example.com>", "ben@example.com"))
 	utf16, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte("Grüße aus Windows"))
@@ -80,10 +88,12 @@ func newTree(t testing.TB) *tree {
 	deep := strings.Repeat("level/", 20) + "deep.txt"
 	doc(deep, []byte("at the bottom"))
 	doc("notes", []byte("a file with no extension, sniffed as text\n"))
-	fail("blob", []byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x3e\x00\x01\x00"), ErrUnsupported)
+	writeFile(t, tr.root, "blob", []byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x3e\x00\x01\x00"))
+	tr.skips = append(tr.skips, docID("share", "blob"))
 	fail("broken.txt", append([]byte("text then "), 0, 1, 2, 3, 0, 0xff, 0xfe, 0), ErrUndecodable)
 	fail("bad.json", []byte(`{"unterminated": `), ErrUndecodable)
-	writeFile(t, tr.root, "photos/cat.png", []byte("\x89PNG\r\n\x1a\n"))           // not admitted
+	writeFile(t, tr.root, "photos/cat.png", []byte("\x89PNG\r\n\x1a\n")) // skipped by name
+	tr.skips = append(tr.skips, docID("share", "photos/cat.png"))
 	writeFile(t, tr.root, ".git/config", []byte("[core]\n"))                       // excluded by default
 	writeFile(t, tr.root, "node_modules/x/index.js", []byte("module.exports = 1")) // excluded by default
 
@@ -100,6 +110,7 @@ func newTree(t testing.TB) *tree {
 	tr.docs = append(tr.docs, entryID(bundle, "a.txt"), entryID(bundle, "sub/b.md"), entryID(entryID(bundle, "inner.zip"), "c.txt"))
 	tr.failures[entryID(bundle, "../evil.txt")] = ErrUnsafeEntry
 	tr.failures[entryID(bundle, "locked.txt")] = ErrEncrypted
+	tr.skips = append(tr.skips, entryID(bundle, "pic.png"))
 	fail("archives/bomb.zip", fixture.ZipBomb(16<<20), ErrArchiveBounds)
 
 	// Symbolic links: inside the root followed, out of it or in loops refused.
@@ -116,6 +127,7 @@ func newTree(t testing.TB) *tree {
 	tr.failures[docID("share", "links/loop-a")] = ErrSymlinkLoop
 	tr.failures[docID("share", "links/loop-b")] = ErrSymlinkLoop
 	slices.Sort(tr.docs)
+	slices.Sort(tr.skips)
 	return tr
 }
 
@@ -164,6 +176,42 @@ func collect(t testing.TB, seq func(func(*tributary.Document, error) bool)) resu
 		r.docs[d.ID] = d
 	}
 	return r
+}
+
+// skipMeter is a run's Meter that records the skips it is told of.
+type skipMeter struct {
+	mu    sync.Mutex
+	skips map[string]string // id to reason
+}
+
+func (m *skipMeter) Request()                    {}
+func (m *skipMeter) RateLimitWait(time.Duration) {}
+
+func (m *skipMeter) Skip(id, reason string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.skips == nil {
+		m.skips = map[string]string{}
+	}
+	m.skips[id] = reason
+}
+
+func (m *skipMeter) ids() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ids := make([]string, 0, len(m.skips))
+	for id := range m.skips {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// loadSkips loads c and returns what it yielded and the skips it reported.
+func loadSkips(t testing.TB, c *Connector) (result, *skipMeter) {
+	t.Helper()
+	m := &skipMeter{}
+	return collect(t, c.Load(tributary.WithMeter(context.Background(), m))), m
 }
 
 func load(t testing.TB, c *Connector) result {

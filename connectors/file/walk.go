@@ -1,6 +1,7 @@
 package file
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/extract"
 )
 
 // Error kinds of the failures this connector reports, besides those of
@@ -98,7 +100,10 @@ func (d *dirState) node() *tributary.HierarchyNode {
 }
 
 // sendNode yields the nodes of d and of the folders above it that were
-// not yielded yet, outermost first.
+// not yielded yet, outermost first. Where the host keeps the connector's
+// Values, a node the sink took unchanged in an earlier run is not yielded
+// again: a run's documents are only those that changed, and their folders
+// (and the folders above them) are known already.
 func (w *walker) sendNode(d *dirState) error {
 	if !w.nodes || d == nil || d.sent {
 		return nil
@@ -107,7 +112,26 @@ func (w *walker) sendNode(d *dirState) error {
 		return err
 	}
 	d.sent = true
-	return w.put(tributary.NodeItem(d.node()))
+	n := d.node()
+	values := tributary.ValuesFrom(w.ctx)
+	if values == nil {
+		return w.put(tributary.NodeItem(n))
+	}
+	key, memo := "node "+n.ID, nodeMemo(n)
+	if got, err := values.Get(w.ctx, []string{key}); err == nil && bytes.Equal(got[key], memo) {
+		return nil
+	}
+	if err := w.put(tributary.NodeItem(n)); err != nil {
+		return err
+	}
+	values.Put(key, memo) // stored once the sink has taken the node
+	return nil
+}
+
+// nodeMemo is what a folder's node is remembered by between runs: every
+// field the sink receives.
+func nodeMemo(n *tributary.HierarchyNode) []byte {
+	return []byte(strings.Join([]string{n.ParentID, n.Name, n.Link, string(n.Kind)}, "\x00"))
 }
 
 // put yields an item, unless the context is done (its error is returned)
@@ -234,14 +258,14 @@ func (w *walker) entry(d *dirState, name string, after []string) error {
 		return nil // removed since the folder was listed
 	}
 	if err != nil {
-		if after != nil || !w.admit(rel) {
+		if ok, _ := w.admit(rel); after != nil || !ok {
 			return nil
 		}
 		return w.failure(tributary.DocumentFailure(docID(d.root.cfg.name, rel), fileLink(d.root.cfg, rel), err))
 	}
 	switch {
 	case fi.Mode()&fs.ModeSymlink != 0:
-		return w.symlink(d, name, rel, after)
+		return w.symlink(d, name, rel, fi, after)
 	case fi.IsDir():
 		if w.excluded(rel) {
 			return nil
@@ -249,13 +273,14 @@ func (w *walker) entry(d *dirState, name string, after []string) error {
 		return w.descend(d, rel, filepath.Join(d.real, name), after,
 			func() (*os.Root, error) { return d.handle.OpenRoot(name) })
 	case fi.Mode().IsRegular() && after == nil:
-		return w.file(d, name, rel, fi, func() (io.ReadCloser, error) { return d.openFile(name) })
+		return w.file(d, name, rel, fi, time.Time{}, func() (io.ReadCloser, error) { return d.openFile(name) })
 	}
 	return nil // devices, sockets and pipes are not documents
 }
 
-// symlink follows a symbolic link when it stays inside the root.
-func (w *walker) symlink(d *dirState, name, rel string, after []string) error {
+// symlink follows a symbolic link when it stays inside the root. link is
+// the link's own information: a new link to an old file is a change.
+func (w *walker) symlink(d *dirState, name, rel string, link fs.FileInfo, after []string) error {
 	if w.excluded(rel) {
 		return nil
 	}
@@ -290,7 +315,7 @@ func (w *walker) symlink(d *dirState, name, rel string, after []string) error {
 		}
 		return w.descend(d, rel, target, after, func() (*os.Root, error) { return top.handle.OpenRoot(relReal) })
 	case fi.Mode().IsRegular() && after == nil:
-		return w.file(d, name, rel, fi, func() (io.ReadCloser, error) { return top.handle.Open(relReal) })
+		return w.file(d, name, rel, fi, statusChange(link), func() (io.ReadCloser, error) { return top.handle.Open(relReal) })
 	}
 	return nil
 }
@@ -362,40 +387,51 @@ func splitExcludes(patterns []string) (names []string, hidden bool, globs []stri
 	return names, hidden, globs
 }
 
-// admit reports whether a file's path is admitted: it matches an include
-// pattern (or there are none), no exclude pattern, and its extension is
-// not one of a format that holds no text (images, media, executables,
-// other archive types, and zips when archives are not opened).
-func (w *walker) admit(rel string) bool {
+// admit reports whether a file's path is admitted by the patterns: it
+// matches no exclude pattern and an include pattern (or there are none).
+// included reports that an include pattern named it, which wins over the
+// built-in skip list.
+func (w *walker) admit(rel string) (ok, included bool) {
 	if w.excluded(rel) {
-		return false
-	}
-	ext := strings.ToLower(path.Ext(rel))
-	if skipExtensions[ext] || (ext == ".zip" && !w.c.s.OpenArchives) {
-		return false
+		return false, false
 	}
 	if len(w.c.s.Include) == 0 {
-		return true
+		return true, false
 	}
 	for _, p := range w.c.s.Include {
 		if doublestar.MatchUnvalidated(p, rel) {
-			return true
+			return true, true
 		}
 	}
-	return false
+	return false, false
+}
+
+// skipByName returns why a file is passed over without being read, or ""
+// when it is to be read: its extension names a format that carries no text
+// (images, media, executables, fonts, databases), or an archive when
+// archives are not opened.
+func (w *walker) skipByName(name string) string {
+	ext := strings.ToLower(path.Ext(name))
+	switch {
+	case skipExtensions[ext]:
+		return "no text in a " + ext + " file"
+	case isArchive(extract.FormatOf(name)) && !w.c.s.OpenArchives:
+		return "archive, and open_archives is off"
+	}
+	return ""
 }
 
 // skipExtensions name formats that carry no text to index. Files with them
-// are not admitted (Load, Poll and LoadSlim all leave them out); files with
-// other unknown extensions are sniffed and reported as failures when they
-// are not text.
+// are skipped (and reported as skips) without being read, unless an include
+// pattern names them; files with other unknown extensions are sniffed, and
+// skipped when their content is not text.
 var skipExtensions = func() map[string]bool {
 	m := map[string]bool{}
 	for _, e := range strings.Fields(`.png .jpg .jpeg .gif .bmp .tif .tiff .ico .icns .webp .heic .avif .psd .raw
 		.mp3 .wav .flac .ogg .oga .m4a .aac .opus .mid .midi .mp4 .m4v .mov .avi .mkv .webm .wmv .flv
-		.exe .dll .so .dylib .o .a .lib .obj .class .pyc .pyo .wasm .bin .dat .syso .elf
-		.woff .woff2 .ttf .otf .eot .gz .tgz .bz2 .xz .zst .lz4 .7z .rar .tar .jar .war .iso .dmg .img
-		.db .sqlite .sqlite3 .mdb .pack .idx .lock .swp`) {
+		.exe .dll .so .dylib .o .a .lib .obj .class .pyc .pyo .wasm .bin .syso .elf
+		.woff .woff2 .ttf .otf .eot .bz2 .xz .zst .lz4 .7z .rar .jar .war .iso .dmg .img
+		.db .sqlite .sqlite3 .mdb .pack .idx .swp`) {
 		m[e] = true
 	}
 	return m

@@ -75,7 +75,12 @@ func conformanceHarness(faults func(*githubemu.Server)) (connectortest.Harness, 
 		Events:    conformanceEvents(probe),
 		IDMatches: idPattern.MatchString,
 		Requests:  func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
-		Synctest:  true,
+		GroupsFault: func(t testing.TB) tributary.Connector {
+			c := open(t, testToken)
+			emus[len(emus)-1].FailEvery("GET /orgs/{org}/teams/{team_slug}/members", 1, githubemu.BadGateway)
+			return c
+		},
+		Synctest: true,
 	}, &emus
 }
 

@@ -26,6 +26,7 @@ func init() {
 			"with their comments, labels and authors, read with a personal access token and kept " +
 			"current by polling or by webhook deliveries.",
 		DocURL: "https://pkg.go.dev/github.com/tributary-dev/tributary/connectors/github",
+		OAuth:  &OAuth,
 	}, New))
 }
 

@@ -19,6 +19,10 @@
 //     For an organization using SAML single sign-on, authorize the token for
 //     the organization.
 //
+// Instead of a token, a user may connect through a GitHub OAuth app (see
+// OAuth): "tributary auth github --config F" runs the consent and keeps the
+// granted token.
+//
 // Then configure:
 //
 //	settings:    {"repositories": ["octo-org/hello-world"], "owner": "octo-org"}
@@ -57,6 +61,15 @@
 // admit them. Members of an enterprise that may see an internal repository
 // are not listed either. When the token cannot list collaborators, the
 // repository is reported as a failure and its documents admit nobody.
+//
+// # Group sync
+//
+// Groups lists the teams of each organization that owns a configured
+// repository or is the configured owner, with the ids documents' access
+// names ("team:ORG/SLUG") and the public e-mail addresses of their members
+// (read from each member's profile: members without one are left out). It
+// needs read:org on a classic token, the Members organization permission
+// (read) on a fine-grained one; Probe names the one missing.
 //
 // # Reading order and checkpoints
 //

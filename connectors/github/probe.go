@@ -17,12 +17,15 @@ var _ tributary.Prober = (*Connector)(nil)
 // which needs push access to it: a classic token's "repo" scope, or a
 // fine-grained token with push rights on the repository. A classic token
 // is told from its X-OAuth-Scopes header, and the missing scope is named
-// accordingly. Group sync is not offered yet, so it is not probed. With
-// an owner and no repositories only indexing is probed.
+// accordingly. Group sync reads one team of the first organization among
+// the owners, and one member of it, which needs read:org (classic) or the
+// Members organization permission; it is reported only when an owner is
+// an organization. With an owner and no repositories access sync is not
+// probed.
 func (c *Connector) Probe(ctx context.Context) []tributary.ProbeResult {
 	results := []tributary.ProbeResult{tributary.ProbeOf(tributary.CapIndexing, c.Validate(ctx))}
 	if len(c.repos) == 0 {
-		return results
+		return append(results, c.probeGroups(ctx)...)
 	}
 	repo := c.repos[0]
 	missing := "push access to " + repo
@@ -36,7 +39,8 @@ func (c *Connector) Probe(ctx context.Context) []tributary.ProbeResult {
 	if err == nil {
 		_, err = c.probeGet(ctx, c.client.url(repoPath(repo)+"/teams", url.Values{"per_page": {"1"}}))
 	}
-	return append(results, tributary.ProbeOf(tributary.CapAccessSync, err, missing))
+	results = append(results, tributary.ProbeOf(tributary.CapAccessSync, err, missing))
+	return append(results, c.probeGroups(ctx)...)
 }
 
 // probeGet fetches one answer and reports whether the token is a classic

@@ -39,7 +39,7 @@ func TestProbe(t *testing.T) {
 					f.emu.FailNext("GET /repos/{owner}/{repo}/collaborators", 1000, githubemu.BadGateway)
 				}
 				got := tributary.Probe(t.Context(), c)
-				require.Len(t, got, 2)
+				require.Len(t, got, 3)
 				assert.Equal(t, tributary.ProbePassed, got[0].Status, "indexing: %v", got[0].Err)
 				assert.Equal(t, tributary.CapAccessSync, got[1].Capability)
 				assert.Equal(t, tc.want, got[1].Status, "access sync: %v", got[1].Err)

@@ -78,7 +78,14 @@ func conformanceHarness(deployment string, faults func(*jiraemu.Server)) (connec
 		},
 		IDMatches: idPattern.MatchString,
 		Requests:  func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
-		Timeout:   time.Minute,
+		GroupsFault: func(t testing.TB) tributary.Connector {
+			c := open(t, true)
+			for _, v := range []string{"2", "3"} {
+				emus[len(emus)-1].FailEvery("/rest/api/"+v+"/applicationrole", 1, emulator.Fault{Status: http.StatusBadGateway})
+			}
+			return c
+		},
+		Timeout: time.Minute,
 	}, &emus
 }
 

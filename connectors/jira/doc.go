@@ -98,6 +98,16 @@
 // needs the Administer Jira global permission; without it each project is
 // reported as a failure and its documents admit nobody.
 //
+// # Group sync
+//
+// Groups lists every group as "group:NAME" and every application role as
+// "application-role:KEY" (its members are those of its groups), with the
+// members' visible e-mail addresses, and "application-role:any" marked as
+// giving anyone access: every id access names. It needs the Browse users
+// and groups global permission (USER_PICKER) and Administer Jira for the
+// roles. Server lists groups through the group picker, at most 1,000; a
+// site with more fails with ErrNotSupported rather than listing part.
+//
 // # Rate limits
 //
 // Jira Cloud answers requests past its burst limits with 429 and

@@ -15,12 +15,14 @@ var _ tributary.Prober = (*Connector)(nil)
 // and Browse Projects on the configured projects). Access sync reads the
 // permission scheme of the first project (the first configured one, or
 // else the first the account can see, which takes the project list),
-// which needs the Administer Jira global permission. Group sync is not
-// offered yet, so it is not probed.
+// which needs the Administer Jira global permission. Group sync reads one
+// group and one of its members (Browse users and groups, USER_PICKER) and
+// the application roles (ADMINISTER).
 func (c *Connector) Probe(ctx context.Context) []tributary.ProbeResult {
 	return []tributary.ProbeResult{
 		tributary.ProbeOf(tributary.CapIndexing, c.Validate(ctx)),
 		tributary.ProbeOf(tributary.CapAccessSync, c.probeAccess(ctx), "ADMINISTER"),
+		c.probeGroups(ctx),
 	}
 }
 

@@ -46,7 +46,7 @@ func TestProbe(t *testing.T) {
 					f.emu.FailNext("GET /rest/api/3/project/{key}/permissionscheme", 1000, emulator.Fault{Status: http.StatusBadGateway})
 				}
 				got := tributary.Probe(t.Context(), c)
-				require.Len(t, got, 2)
+				require.Len(t, got, 3)
 				assert.Equal(t, tributary.CapAccessSync, got[1].Capability)
 				assert.Equal(t, tc.want, got[1].Status, "access sync: %v", got[1].Err)
 				if tc.want == tributary.ProbeFailed {

@@ -68,7 +68,12 @@ func (c *Connector) handle(ctx context.Context, ev tributary.Event, yield func(t
 	for _, n := range ancestors {
 		items = append(items, tributary.NodeItem(n))
 	}
-	items = append(items, c.item(d))
+	it, err := c.item(ctx, d)
+	if err != nil {
+		yield(tributary.Item{}, err)
+		return
+	}
+	items = append(items, it)
 	for _, it := range items {
 		if err := ctx.Err(); err != nil {
 			yield(tributary.Item{}, fmt.Errorf("%s: %w", op, err))

@@ -48,7 +48,8 @@ func (c *Connector) Refetch(ctx context.Context, ids []string) iter.Seq2[tributa
 				yield(tributary.Item{}, fmt.Errorf("%s: %w", op, err))
 				return
 			}
-			if !yield(c.item(d), nil) {
+			it, err := c.item(ctx, d)
+			if !yield(it, err) || err != nil {
 				return
 			}
 		}

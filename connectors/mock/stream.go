@@ -2,8 +2,10 @@ package mock
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
+	"path"
 	"slices"
 	"time"
 
@@ -114,7 +116,8 @@ func (c *Connector) items(ctx context.Context, pos position) iter.Seq2[tributary
 					yield(tributary.Item{}, fmt.Errorf("mock: list documents: %w", err))
 					return
 				}
-				if !yield(c.item(d), nil) {
+				it, err := c.item(ctx, d)
+				if !yield(it, err) || err != nil {
 					return
 				}
 			}
@@ -156,15 +159,32 @@ func yieldCheckpoint(pos position, yield func(tributary.Item, error) bool) bool 
 }
 
 // item returns the document as the caller's own copy, or its failure.
-func (c *Connector) item(d *tributary.Document) tributary.Item {
+// When ctx carries a BlobSink, each image section's bytes (its ImageURL, as
+// this source has no others) are kept as a blob the section references; a
+// store that fails ends the stream.
+func (c *Connector) item(ctx context.Context, d *tributary.Document) (tributary.Item, error) {
 	if c.fail[d.ID] {
-		return tributary.FailureItem(&tributary.Failure{DocumentID: d.ID, Link: link(d), Err: errContent})
+		return tributary.FailureItem(&tributary.Failure{DocumentID: d.ID, Link: link(d), Err: errContent}), nil
 	}
 	out := cloneDocument(d)
 	if !c.access {
 		out.ExternalAccess = nil
 	}
-	return tributary.DocumentItem(out)
+	for i, s := range out.Sections {
+		if s.Kind != tributary.SectionImage || s.ImageURL == "" {
+			continue
+		}
+		id, err := tributary.PutBlob(ctx, tributary.Blob{DocumentID: out.ID, Name: path.Base(s.ImageURL),
+			MediaType: "image/png", Data: []byte(s.ImageURL)})
+		switch {
+		case errors.Is(err, tributary.ErrBlobTooLarge):
+			tributary.ReportSkip(ctx, out.ID+"#"+s.ImageURL, err.Error())
+		case err != nil:
+			return tributary.Item{}, fmt.Errorf("mock: keep image: %w", err)
+		}
+		out.Sections[i].BlobID = id
+	}
+	return tributary.DocumentItem(out), nil
 }
 
 func link(d *tributary.Document) string {

@@ -3,6 +3,7 @@ package slack_test
 import (
 	"context"
 	"iter"
+	"net/http"
 	"slices"
 	"sync"
 	"testing"
@@ -86,7 +87,14 @@ func TestConformance(t *testing.T) {
 			defer mu.Unlock()
 			return srvs[len(srvs)-1].Count("*")
 		},
-		Events:   events,
+		Events: events,
+		GroupsFault: func(t testing.TB) tributary.Connector {
+			c := open(t, slackemu.BotToken)
+			mu.Lock()
+			defer mu.Unlock()
+			srvs[len(srvs)-1].FailEvery("/api/usergroups.users.list", 1, emulator.Fault{Status: http.StatusServiceUnavailable})
+			return c
+		},
 		Synctest: true,
 	})
 	faults := map[string]int{}

@@ -12,7 +12,9 @@
 //   - groups:read and groups:history, for private channels (only with
 //     include_private);
 //   - users:read, for authors' names, and users:read.email, for their
-//     e-mail addresses (owners, and who may see private channels).
+//     e-mail addresses (owners, and who may see private channels);
+//   - usergroups:read, for group sync (Groups lists user groups as
+//     "usergroup:ID" with their members' addresses).
 //
 // Install the app to the workspace and copy the "Bot User OAuth Token"
 // (xoxb-...) into the credentials' bot_token. A bot reads only the

@@ -14,12 +14,13 @@ var _ tributary.Prober = (*Connector)(nil)
 // and the configured channels). Access sync reads one page of users.list,
 // which needs users:read, and looks for the e-mail address of a person in
 // it, which needs users:read.email: without it documents would name no
-// one. A missing_scope answer names the scope Slack says is needed. Group
-// sync is not offered yet, so it is not probed.
+// one. Group sync reads usergroups.list, which needs usergroups:read. A
+// missing_scope answer names the scope Slack says is needed.
 func (c *Connector) Probe(ctx context.Context) []tributary.ProbeResult {
 	return []tributary.ProbeResult{
 		tributary.ProbeOf(tributary.CapIndexing, c.Validate(ctx)),
 		c.probeAccess(ctx),
+		c.probeGroups(ctx),
 	}
 }
 

@@ -45,7 +45,7 @@ func TestProbe(t *testing.T) {
 					srv.FailNext("/api/users.list", 1000, emulator.Fault{Status: http.StatusServiceUnavailable})
 				}
 				got := tributary.Probe(t.Context(), c)
-				require.Len(t, got, 2)
+				require.Len(t, got, 3)
 				wantIndex := tributary.ProbePassed
 				if tc.indexFails {
 					wantIndex = tributary.ProbeFailed

@@ -3,6 +3,7 @@ package confluenceemu
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 )
@@ -14,6 +15,9 @@ type User struct {
 	Username    string // Server and Data Center user name
 	DisplayName string
 	Email       string
+	// HideGroups refuses the user the group methods with 403, as a site
+	// that lets only administrators browse groups does.
+	HideGroups bool
 }
 
 // Space is a Confluence space with who may read it.
@@ -80,6 +84,8 @@ type Data struct {
 	Users  []*User
 	Spaces []*Space
 	Pages  []*Page
+	// Groups are the site's groups with their members.
+	Groups []*Group
 }
 
 // Space returns the space with the key, or nil.
@@ -144,6 +150,7 @@ func Generate(o GenerateOptions) *Data {
 		d.Users = append(d.Users, u)
 	}
 	g.users = d.Users
+	d.Groups = []*Group{{Name: "confluence-users", Users: slices.Clone(d.Users)}, {Name: "engineering", Users: slices.Clone(d.Users[:3])}}
 	for i := range o.Spaces {
 		s := &Space{ID: g.nextID(), Key: fmt.Sprintf("S%03d", i), Name: fmt.Sprintf("Space %d", i),
 			Description: fmt.Sprintf("Generated space number %d", i),

@@ -199,6 +199,9 @@ func (s *Server) routes() {
 		"GET " + p + "/content/{id}/child/comment":                s.comments,
 		"GET " + p + "/content/{id}/child/attachment":             s.attachments,
 		"GET " + p + "/content/{id}/restriction/byOperation/read": s.restrictions,
+		"GET " + p + "/group":                                     s.listGroups,
+		"GET " + p + "/group/member":                              s.groupMembers,
+		"GET " + p + "/group/{groupName}/member":                  s.groupMembers,
 	} {
 		s.Handle(pattern, s.serve(pattern, h))
 	}

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -12,30 +13,104 @@ import (
 )
 
 // JSON extracts a JSON document: its text as written, after checking that
-// it is well-formed JSON, or a sequence of JSON values such as JSON Lines
-// (a malformed file fails with ErrUndecodable). The title is a top-level
+// it is well-formed JSON, a sequence of JSON values such as JSON Lines, or
+// JSON with comments and trailing commas as configuration files write it
+// (tsconfig.json, VS Code settings). An empty file is an empty text; a
+// malformed one fails with ErrUndecodable. The title is a top-level
 // "title" or "name" string, when there is one.
 func JSON(b []byte, label string) (*Doc, error) {
 	s, err := DecodeText(b, label)
 	if err != nil {
 		return nil, err
 	}
-	if !json.Valid([]byte(s)) && !validJSONSequence(s) {
-		return nil, fmt.Errorf("%w: malformed JSON", ErrUndecodable)
+	plain := []byte(s)
+	switch {
+	case strings.TrimSpace(s) == "":
+		return textDoc("", s), nil
+	case json.Valid(plain) || validJSONSequence(s):
+	default:
+		plain = stripJSONC(plain)
+		if !json.Valid(plain) {
+			return nil, fmt.Errorf("%w: malformed JSON", ErrUndecodable)
+		}
 	}
+	return textDoc(jsonTitle(plain), s), nil
+}
+
+// jsonTitle returns the top-level "title" or "name" string of a JSON
+// object, or "".
+func jsonTitle(b []byte) string {
 	var top struct {
 		Title any `json:"title"`
 		Name  any `json:"name"`
 	}
-	var title string
-	if strings.HasPrefix(strings.TrimSpace(s), "{") && json.Unmarshal([]byte(s), &top) == nil {
-		for _, v := range []any{top.Title, top.Name} {
-			if t, ok := v.(string); ok && title == "" {
-				title = strings.TrimSpace(t)
-			}
+	if !bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) || json.Unmarshal(b, &top) != nil {
+		return ""
+	}
+	for _, v := range []any{top.Title, top.Name} {
+		if t, ok := v.(string); ok && strings.TrimSpace(t) != "" {
+			return strings.TrimSpace(t)
 		}
 	}
-	return textDoc(title, s), nil
+	return ""
+}
+
+// stripJSONC returns JSON with comments (// to the end of the line and
+// /* */) blanked out and commas before a closing bracket or brace
+// dropped, leaving strings as they are.
+func stripJSONC(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	comma := -1 // index in out of a comma that may be trailing
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c == '"':
+			j := i + 1
+			for j < len(b) && b[j] != '"' {
+				if b[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			j = min(j, len(b)-1)
+			out = append(out, b[i:j+1]...)
+			i, comma = j, -1
+			continue
+		case c == '/' && i+1 < len(b) && b[i+1] == '/':
+			for i < len(b) && b[i] != '\n' {
+				i++
+			}
+			out = append(out, '\n')
+			continue
+		case c == '/' && i+1 < len(b) && b[i+1] == '*':
+			end := bytes.Index(b[i+2:], []byte("*/"))
+			if end < 0 {
+				return append(out, b[i:]...) // unterminated: left malformed
+			}
+			out = append(out, ' ')
+			i += end + 3
+			continue
+		case c == ',' && !afterOpening(out):
+			comma = len(out)
+		case c == '}' || c == ']':
+			if comma >= 0 {
+				out[comma] = ' '
+			}
+			comma = -1
+		case c != ' ' && c != '\t' && c != '\n' && c != '\r':
+			comma = -1
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// afterOpening reports whether the last character of b other than white
+// space opens an object or array or is a comma, where a comma is no
+// trailing comma but an error.
+func afterOpening(b []byte) bool {
+	t := bytes.TrimRight(b, " \t\r\n")
+	return len(t) > 0 && (t[len(t)-1] == '{' || t[len(t)-1] == '[' || t[len(t)-1] == ',')
 }
 
 // validJSONSequence reports whether s holds one or more JSON values one

@@ -58,8 +58,13 @@ type Limits struct {
 	// document.xml, a PDF content stream), in bytes (default 64 MiB).
 	MaxPart int64
 	// MaxParts bounds the number of parts of a container format read (the
-	// slides of a PPTX), default 10,000.
+	// slides of a PPTX, the pictures of a DOCX), default 10,000.
 	MaxParts int
+	// KeepImage, when set, is given the bytes of each picture embedded in
+	// a DOCX or PPTX and returns the blob id its image section references
+	// (see tributary.BlobSink); an error stops the extraction. When nil,
+	// pictures are not read and documents have no image sections.
+	KeepImage func(Image) (blobID string, err error)
 }
 
 func (l Limits) maxText() int64 {

@@ -3,9 +3,12 @@ package extract_test
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -262,5 +265,105 @@ func TestNoPanicOnGarbage(t *testing.T) {
 				_, _ = extract.Extract(f, mangled[:i], "", extract.Limits{})
 			}
 		}
+	}
+}
+
+func TestJSONEmptyAndWithComments(t *testing.T) {
+	for _, empty := range []string{"", "  \n"} {
+		d, err := extract.JSON([]byte(empty), "")
+		require.NoError(t, err, "an empty JSON file is an empty text")
+		assert.Equal(t, empty, d.Sections[0].Text)
+	}
+	tsconfig := `{
+  /* Visit https://aka.ms/tsconfig.json to read more */
+  "name": "web // not a comment, /* nor this */",
+  "compilerOptions": {
+    "target": "ES2022", // trailing comment
+    "paths": {"@/*": ["src/*"],},
+  },
+}
+`
+	d, err := extract.JSON([]byte(tsconfig), "")
+	require.NoError(t, err, "JSON with comments and trailing commas is text")
+	assert.Equal(t, tsconfig, d.Sections[0].Text, "indexed as written")
+	assert.Equal(t, "web // not a comment, /* nor this */", d.Title)
+	for _, bad := range []string{`{"a": 1 /* unterminated`, `{"a": // cut`, `{,}`, `[1,,]`, `{"a" 1}`} {
+		_, err := extract.JSON([]byte(bad), "")
+		assert.ErrorIs(t, err, extract.ErrUndecodable, bad)
+	}
+}
+
+// meanWordLength is the mean length in runes of the space-separated words
+// of s.
+func meanWordLength(s string) float64 {
+	words := strings.Fields(s)
+	n := 0
+	for _, w := range words {
+		n += utf8.RuneCountInString(w)
+	}
+	return float64(n) / float64(max(len(words), 1))
+}
+
+func TestPDFWordSpacing(t *testing.T) {
+	// testdata/gauges.pdf is testdata/gauges.man typeset by groff -man -Tps
+	// and converted by Ghostscript's ps2pdf: two pages, word spaces made
+	// by moving the pen, bullets and ligatures.
+	b, err := os.ReadFile("testdata/gauges.pdf")
+	require.NoError(t, err)
+	d, err := extract.PDF(bytes.NewReader(b), int64(len(b)), extract.Limits{})
+	require.NoError(t, err)
+	require.Len(t, d.Sections, 2)
+	p1, p2 := d.Sections[0].Text, d.Sections[1].Text
+	for _, phrase := range []string{"This document describes how", "field notes on river gauges",
+		"• Check the staff gauge against the logger once a week.", "the regional flood forecast"} {
+		assert.Contains(t, p1, phrase)
+	}
+	assert.Contains(t, p2, "Questions about this procedure go to the hydrology desk.")
+	assert.Contains(t, p2, "by the fifth working day")
+	for _, s := range d.Sections {
+		assert.Less(t, meanWordLength(s.Text), 7.0, "words are spaced: %q", s.Text)
+		assert.NotContains(t, s.Text, "\ufffd")
+	}
+}
+
+func TestPDFWordSpacingOnARealManual(t *testing.T) {
+	// A 37-page pdfTeX manual that Debian ships; the check runs where it is
+	// installed.
+	const manual = "/usr/share/doc/libtasn1-doc/libtasn1.pdf"
+	b, err := os.ReadFile(manual)
+	if err != nil {
+		t.Skipf("%s is not installed", manual)
+	}
+	d, err := extract.PDF(bytes.NewReader(b), int64(len(b)), extract.Limits{})
+	require.NoError(t, err)
+	var all strings.Builder
+	for _, s := range d.Sections {
+		all.WriteString(s.Text + "\n")
+	}
+	assert.Less(t, meanWordLength(all.String()), 8.0)
+	assert.Contains(t, all.String(), "This document describes the Libtasn1 library that provides Abstract Syntax Notation One")
+	assert.Contains(t, all.String(), "• Distinguished Encoding Rules (DER) encoding support.",
+		"the bullet of TeX's symbol font is named by the font program")
+	assert.NotContains(t, all.String(), "\ufffd")
+	assert.Contains(t, all.String(), "“GNU Free Documentation License”")
+}
+
+// BenchmarkPDF extracts the committed two-page document and, where it is
+// installed, Debian's 37-page libtasn1 manual.
+func BenchmarkPDF(b *testing.B) {
+	for _, name := range []string{"testdata/gauges.pdf", "/usr/share/doc/libtasn1-doc/libtasn1.pdf"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		b.Run(filepath.Base(name), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := extract.PDF(bytes.NewReader(data), int64(len(data)), extract.Limits{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -12,8 +12,9 @@ import (
 // Format names a document format the package reads.
 type Format string
 
-// The formats. FormatZip is an archive: the package does not extract it,
-// since its entries are documents of their own; callers walk it.
+// The formats. FormatZip, FormatTar and FormatGzip (a gzip stream, which
+// may hold a tar archive) are archives: the package does not extract them,
+// since their entries are documents of their own; callers walk them.
 const (
 	FormatUnknown  Format = ""
 	FormatText     Format = "text"
@@ -28,6 +29,8 @@ const (
 	FormatPPTX     Format = "pptx"
 	FormatEML      Format = "eml"
 	FormatZip      Format = "zip"
+	FormatTar      Format = "tar"
+	FormatGzip     Format = "gzip"
 )
 
 var byExtension = map[string]Format{
@@ -35,7 +38,7 @@ var byExtension = map[string]Format{
 	".html": FormatHTML, ".htm": FormatHTML, ".xhtml": FormatHTML,
 	".json": FormatJSON, ".csv": FormatCSV, ".tsv": FormatTSV, ".tab": FormatTSV,
 	".pdf": FormatPDF, ".docx": FormatDOCX, ".xlsx": FormatXLSX, ".pptx": FormatPPTX,
-	".eml": FormatEML, ".zip": FormatZip,
+	".eml": FormatEML, ".zip": FormatZip, ".tar": FormatTar, ".gz": FormatGzip, ".tgz": FormatGzip,
 }
 
 // textExtensions are plain-text formats: prose, markup, configuration and
@@ -94,6 +97,10 @@ func Sniff(head []byte) (Format, string) {
 			return FormatCSV, m.String()
 		case mt.Is("text/tab-separated-values"):
 			return FormatTSV, m.String()
+		case mt.Is("application/gzip"):
+			return FormatGzip, m.String()
+		case mt.Is("application/x-tar"):
+			return FormatTar, m.String()
 		case mt.Is("application/zip") && mt == m:
 			// Only a plain zip is an archive: formats built on zip
 			// (OpenDocument, EPUB, JAR) are documents with no extractor.
@@ -108,8 +115,8 @@ func Sniff(head []byte) (Format, string) {
 }
 
 // Extract extracts b in format f. label is a charset name for the text
-// formats when one is known (an HTTP header's), or "". FormatZip and
-// FormatUnknown fail with ErrUnsupported.
+// formats when one is known (an HTTP header's), or "". The archive
+// formats and FormatUnknown fail with ErrUnsupported.
 func Extract(f Format, b []byte, label string, l Limits) (*Doc, error) {
 	if int64(len(b)) > l.maxPart() && f != FormatPDF && f != FormatDOCX && f != FormatXLSX && f != FormatPPTX && f != FormatEML {
 		return nil, fmt.Errorf("%w: %d bytes, over %d", ErrTooLarge, len(b), l.maxPart())

@@ -137,6 +137,14 @@ func DOCX(r io.ReaderAt, size int64, l Limits) (*Doc, error) {
 		d.Title = heading
 	}
 	d.Sections = []tributary.Section{{Kind: tributary.SectionText, Text: text}}
+	if l.KeepImage != nil {
+		var seen int
+		images, err := imageSections(z, "word/document.xml", b, "", l, &seen)
+		if err != nil {
+			return nil, err
+		}
+		d.Sections = append(d.Sections, images...)
+	}
 	return d, nil
 }
 
@@ -216,6 +224,7 @@ func PPTX(r io.ReaderAt, size int64, l Limits) (*Doc, error) {
 	if len(slides) > l.maxParts() {
 		return nil, fmt.Errorf("%w: PPTX has %d slides, over %d", ErrTooLarge, len(slides), l.maxParts())
 	}
+	var pictures int
 	for _, s := range slides {
 		b, err := readZipFile(s.f, l.maxPart())
 		if err != nil {
@@ -228,6 +237,13 @@ func PPTX(r io.ReaderAt, size int64, l Limits) (*Doc, error) {
 		n := strconv.Itoa(s.n)
 		d.Sections = append(d.Sections, tributary.Section{Kind: tributary.SectionText,
 			Link: "#slide=" + n, Heading: "Slide " + n, Text: text})
+		if l.KeepImage != nil {
+			images, err := imageSections(z, s.f.Name, b, "#slide="+n, l, &pictures)
+			if err != nil {
+				return nil, err
+			}
+			d.Sections = append(d.Sections, images...)
+		}
 	}
 	if len(d.Sections) == 0 {
 		return nil, fmt.Errorf("%w: PPTX has no slides", ErrUndecodable)

@@ -13,7 +13,9 @@ import (
 )
 
 // PDF extracts the text of a PDF document, one section per page (linked as
-// "#page=N"), with the title and author of its information dictionary. An
+// "#page=N"), with the title and author of its information dictionary.
+// Words and lines are told apart by the glyphs' positions (see pageText),
+// and ligature glyphs are spelled out. An
 // encrypted PDF that needs a password fails with ErrEncrypted; a malformed
 // one with ErrUndecodable. A PDF whose pages carry no text at all (a
 // scanned image) fails with ErrUndecodable too, since it would index as
@@ -36,25 +38,22 @@ func PDF(r io.ReaderAt, size int64, l Limits) (d *Doc, err error) {
 	}
 	d = &Doc{}
 	pdfInfo(pr.Trailer().Key("Info"), d)
-	pages := pr.NumPage()
-	if pages > l.maxParts() {
-		return nil, fmt.Errorf("%w: PDF has %d pages, over %d", ErrTooLarge, pages, l.maxParts())
+	if n := pr.NumPage(); n > l.maxParts() {
+		return nil, fmt.Errorf("%w: PDF has %d pages, over %d", ErrTooLarge, n, l.maxParts())
+	}
+	pages, err := pdfPages(pr.Trailer().Key("Root").Key("Pages"), l.maxParts())
+	if err != nil {
+		return nil, err
 	}
 	var total int64
 	var any bool
-	for i := 1; i <= pages; i++ {
-		p := pr.Page(i)
-		if p.V.IsNull() {
-			continue
-		}
+	fonts := map[string]*pdfFont{}
+	for n, page := range pages {
+		i, p := n+1, pdf.Page{V: page}
 		if err := pdfContentBound(p.V.Key("Contents"), l.maxPart()); err != nil {
 			return nil, fmt.Errorf("page %d: %w", i, err)
 		}
-		text, err := p.GetPlainText(nil)
-		if err != nil {
-			return nil, fmt.Errorf("%w: PDF page %d: %w", ErrUndecodable, i, err)
-		}
-		text = strings.TrimSpace(text)
+		text := pageText(p, fonts)
 		total += int64(len(text))
 		if total > l.maxText() {
 			return nil, fmt.Errorf("%w: PDF text over %d bytes", ErrTooLarge, l.maxText())
@@ -67,6 +66,38 @@ func PDF(r io.ReaderAt, size int64, l Limits) (d *Doc, err error) {
 		return nil, fmt.Errorf("%w: PDF has no text layer (scanned or empty)", ErrUndecodable)
 	}
 	return d, nil
+}
+
+// pdfPages returns the pages of a document in order, walking its page tree
+// from root. The tree is bounded: a malformed one whose nodes refer back to
+// themselves, or that nests past 64 levels, fails with ErrUndecodable
+// rather than being walked for ever, and more than limit pages fail with
+// ErrTooLarge.
+func pdfPages(root pdf.Value, limit int) ([]pdf.Value, error) {
+	var pages []pdf.Value
+	visits := 0
+	var walk func(v pdf.Value, depth int) error
+	walk = func(v pdf.Value, depth int) error {
+		visits++
+		switch {
+		case depth > 64 || visits > 2*limit+64:
+			return fmt.Errorf("%w: PDF page tree loops or nests too deep", ErrUndecodable)
+		case v.Key("Type").Name() == "Page":
+			if len(pages) == limit {
+				return fmt.Errorf("%w: PDF has over %d pages", ErrTooLarge, limit)
+			}
+			pages = append(pages, v)
+		case v.Key("Type").Name() == "Pages":
+			kids := v.Key("Kids")
+			for i := range kids.Len() {
+				if err := walk(kids.Index(i), depth+1); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return pages, walk(root, 0)
 }
 
 // pdfContentBound expands a page's content streams without keeping them,

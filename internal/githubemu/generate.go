@@ -103,7 +103,7 @@ func (g *generator) repo(owner *User, i int) *Repo {
 	}
 	r.CreatedAt = g.at()
 	r.Collaborators = []*User{g.people[0], g.people[1+i%(len(g.people)-1)]}
-	r.Teams = []Team{{ID: g.nextID(), Slug: "engineering", Name: "Engineering", Permission: "push"}}
+	r.Teams = []Team{{ID: g.nextID(), Slug: "engineering", Name: "Engineering", Permission: "push", Members: g.people[:3]}}
 	var last time.Time
 	for n := 1; n <= g.o.Items; n++ {
 		it := g.item(r, n)

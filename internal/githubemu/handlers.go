@@ -22,10 +22,14 @@ func (s *Server) getAuthUser(c *call, _ http.Header) (int, any) {
 }
 
 func classicScopes(p Permissions) string {
+	scopes := "public_repo"
 	if p.Private {
-		return "repo"
+		scopes = "repo"
 	}
-	return "public_repo"
+	if p.Members {
+		scopes += ", read:org"
+	}
+	return scopes
 }
 
 func (s *Server) getUser(c *call, _ http.Header) (int, any) {

@@ -35,12 +35,15 @@ func (u *User) NodeID() string {
 	return fmt.Sprintf("U_kgDO%08d", u.ID)
 }
 
-// Team is an organization team that has access to a repository.
+// Team is an organization team that has access to a repository. The
+// organization's teams are those its repositories name, once by slug.
 type Team struct {
 	ID         int64
 	Slug       string
 	Name       string
 	Permission string // pull, triage, push, maintain or admin
+	// Members are the team's members, listed without e-mail addresses.
+	Members []*User
 }
 
 // Label is an issue label.
@@ -138,11 +141,15 @@ type Permissions struct {
 	// Collaborators allows listing a repository's collaborators and teams
 	// (push access on GitHub).
 	Collaborators bool
+	// Members allows listing an organization's teams and their members
+	// (read:org for a classic token, the Members organization permission
+	// for a fine-grained one).
+	Members bool
 }
 
 // FullAccess returns what a classic token with the repo scope may read.
 func FullAccess() Permissions {
-	return Permissions{Issues: true, PullRequests: true, Private: true, Collaborators: true}
+	return Permissions{Issues: true, PullRequests: true, Private: true, Collaborators: true, Members: true}
 }
 
 // Token is an access token the emulator accepts.

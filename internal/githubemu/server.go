@@ -140,6 +140,8 @@ func (s *Server) routes() {
 		"GET /repos/{owner}/{repo}/collaborators":         s.listCollaborators,
 		"GET /repos/{owner}/{repo}/teams":                 s.listTeams,
 		"GET /rate_limit":                                 s.getRateLimit,
+		"GET /orgs/{org}/teams":                           s.listOrgTeams,
+		"GET /orgs/{org}/teams/{team_slug}/members":       s.listTeamMembers,
 	} {
 		s.Handle(pattern, s.serve(h))
 	}

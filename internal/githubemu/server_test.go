@@ -117,7 +117,7 @@ func TestAuthAndVisibility(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "private repositories are hidden")
 	resp = get(t, srv.URL+"/repos/acme/repo-002", "good", nil)
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.Equal(t, "repo", resp.Header.Get("X-OAuth-Scopes"))
+	assert.Equal(t, "repo, read:org", resp.Header.Get("X-OAuth-Scopes"))
 
 	resp = get(t, srv.URL+"/repos/acme/repo-000/collaborators", "public-only", &e)
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)

@@ -3,6 +3,7 @@ package jiraemu
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -48,6 +49,9 @@ func Generate(o GenerateOptions) *Data {
 		d.Users = append(d.Users, &User{AccountID: fmt.Sprintf("5b10a2844c20165700ede%03d", i), Name: first,
 			DisplayName: name, Email: first + "@example.com", HideEmail: i%2 == 1, TimeZone: o.TimeZone, Admin: i == 0})
 	}
+	d.Groups = []*Group{{Name: "devs", Users: slices.Clone(d.Users[2:4])}, {Name: "editors", Users: slices.Clone(d.Users[1:2])},
+		{Name: "jira-software-users", Users: slices.Clone(d.Users)}}
+	d.AppRoles = []*AppRole{{Key: "jira-software", Name: "Jira Software", Groups: []string{"jira-software-users"}}}
 	id := 10000
 	for p := range o.Projects {
 		key := projectKey(p)

@@ -33,6 +33,8 @@ type User struct {
 	// Admin may read permission schemes and project roles (Administer
 	// Jira); others are refused with 403.
 	Admin bool
+	// BrowseUsers grants the Browse users and groups global permission.
+	BrowseUsers bool
 }
 
 // Grant is one holder of a permission in a project's permission scheme.
@@ -102,6 +104,9 @@ type Comment struct {
 type Data struct {
 	Users    []*User
 	Projects []*Project
+	// Groups and AppRoles are the site's groups and application roles.
+	Groups   []*Group
+	AppRoles []*AppRole
 }
 
 // Project returns the project with the key, or nil.

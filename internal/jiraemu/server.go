@@ -158,9 +158,13 @@ func (s *Server) routes() {
 		s.Handle("GET "+p+"/permissionscheme/{id}/permission", s.serve(s.schemeGrants))
 		s.Handle("GET "+p+"/project/{key}/role/{id}", s.serve(s.projectRole))
 		s.Handle("GET "+p+"/user", s.serve(s.getUser))
+		s.Handle("GET "+p+"/group/member", s.serve(s.groupMembers))
+		s.Handle("GET "+p+"/applicationrole", s.serve(s.listAppRoles))
 	}
 	s.Handle("GET /rest/api/3/project/search", s.serve(s.searchProjects))
 	s.Handle("GET /rest/api/2/project", s.serve(s.listProjects))
+	s.Handle("GET /rest/api/3/group/bulk", s.serve(s.listGroupsBulk))
+	s.Handle("GET /rest/api/2/groups/picker", s.serve(s.pickGroups))
 	s.Handle("GET /rest/api/3/search/jql", s.serve(s.searchJQL))
 	s.Handle("POST /rest/api/3/search/jql", s.serve(s.searchJQL))
 	s.Handle("GET /rest/api/2/search", s.serve(s.searchOffset))

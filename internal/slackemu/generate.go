@@ -65,6 +65,9 @@ func Generate(c Config) *Workspace {
 			Email: fmt.Sprintf("user%d@example.com", i+1)})
 		members = append(members, id)
 	}
+	// One user group of every person, one of the first two.
+	w.AddUserGroup(UserGroup{ID: "S000000001", Name: "Staff", Handle: "staff", Users: members[1:]})
+	w.AddUserGroup(UserGroup{ID: "S000000002", Name: "Leads", Handle: "leads", Users: members[1:min(3, len(members))]})
 	for i := range c.Channels + c.Private {
 		private := i >= c.Channels
 		id, name := fmt.Sprintf("C%08d", i+1), fmt.Sprintf("channel-%d", i+1)

@@ -24,7 +24,7 @@ type Token struct {
 }
 
 // BotScopes are the scopes the connector's documentation asks for.
-var BotScopes = []string{"channels:history", "channels:read", "groups:history", "groups:read", "users:read", "users:read.email"}
+var BotScopes = []string{"channels:history", "channels:read", "groups:history", "groups:read", "users:read", "users:read.email", "usergroups:read"}
 
 // Tiers are Slack's documented per-method rate limits, in requests per
 // minute per token: Tier 2 is 20, Tier 3 is 50, Tier 4 is 100, and the
@@ -39,6 +39,8 @@ var Tiers = map[string]int{
 	"conversations.members": 100,
 	"users.info":            100,
 	"users.list":            20,
+	"usergroups.list":       20,
+	"usergroups.users.list": 20,
 }
 
 // NonMarketplaceTiers are the limits Slack applies since 2025 to apps
@@ -213,6 +215,8 @@ var methods = map[string]handler{
 	"users.info":            (*Server).usersInfo,
 	"users.list":            (*Server).usersList,
 	"chat.getPermalink":     (*Server).chatGetPermalink,
+	"usergroups.list":       (*Server).usergroupsList,
+	"usergroups.users.list": (*Server).usergroupsUsersList,
 }
 
 // serve runs with s.mu held. It returns the status, the body, and the

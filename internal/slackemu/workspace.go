@@ -94,6 +94,9 @@ type Workspace struct {
 	users    map[string]*User
 	userIDs  []string
 	channels []*channelData
+	// userGroups and noUserGroups: see usergroups.go.
+	userGroups   []UserGroup
+	noUserGroups bool
 }
 
 // NewWorkspace returns an empty workspace with the given subdomain.

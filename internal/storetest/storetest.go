@@ -36,6 +36,7 @@ func Run(t *testing.T, open Open) {
 		{"CheckpointCleared", testCheckpointCleared},
 		{"Inventory", testInventory},
 		{"InventoryChurn", testInventoryChurn},
+		{"AccessHash", testAccessHash},
 		{"InstancesApart", testInstancesApart},
 		{"MarkAndUnmarked", testMarkAndUnmarked},
 		{"MarkBeforeUpsert", testMarkBeforeUpsert},
@@ -197,6 +198,83 @@ func testInventory(t *testing.T, s tributary.Store) {
 	}
 	if n := count(t, s, inst); n != 2 {
 		t.Errorf("Count = %d, want 2", n)
+	}
+}
+
+// testAccessHash: an entry's access hash round-trips through Commit,
+// Lookup and Unmarked; an entry stored without one (as before stores kept
+// it) reads as empty; an upsert replaces it, with the content hash and
+// update time kept as given.
+func testAccessHash(t *testing.T, s tributary.Store) {
+	a := entry("a", t0, "ha")
+	a.AccessHash = "access-a"
+	commit(t, s, inst, tributary.Commit{Upserts: []tributary.InventoryEntry{a, entry("b", t0, "hb")}})
+	got, err := s.Lookup(t.Context(), inst, []string{"a", "b"})
+	if err != nil {
+		t.Fatalf("Lookup: %v", err)
+	}
+	if got["a"].AccessHash != "access-a" || got["a"].Hash != "ha" {
+		t.Errorf("entry a = %+v, want its access hash kept", got["a"])
+	}
+	if got["b"].AccessHash != "" {
+		t.Errorf("entry b = %+v, want no access hash", got["b"])
+	}
+	for e, err := range s.Unmarked(t.Context(), inst, 1) {
+		if err != nil {
+			t.Fatalf("Unmarked: %v", err)
+		}
+		if want := got[e.ID].AccessHash; e.AccessHash != want {
+			t.Errorf("Unmarked entry %s has access hash %q, want %q", e.ID, e.AccessHash, want)
+		}
+	}
+	b := got["b"]
+	b.AccessHash = "access-b"
+	a.AccessHash = "" // access no longer determined
+	commit(t, s, inst, tributary.Commit{Upserts: []tributary.InventoryEntry{b, a}})
+	got, err = s.Lookup(t.Context(), inst, []string{"a", "b"})
+	if err != nil {
+		t.Fatalf("Lookup: %v", err)
+	}
+	if e := got["b"]; e.AccessHash != "access-b" || e.Hash != "hb" || !e.UpdatedAt.Equal(t0) {
+		t.Errorf("entry b = %+v, want the new access hash with its hash and time kept", e)
+	}
+	if e := got["a"]; e.AccessHash != "" || e.Hash != "ha" {
+		t.Errorf("entry a = %+v, want its access hash cleared", e)
+	}
+
+	// A permission sync's Commit.Access sets the access hash alone, of
+	// entries the inventory holds, and leaves a queued retry queued.
+	commit(t, s, inst, tributary.Commit{Failures: []*tributary.Failure{{DocumentID: "b", Message: "unreadable"}}})
+	commit(t, s, inst, tributary.Commit{Access: []tributary.AccessEntry{{ID: "b", AccessHash: "access-b2"}, {ID: "never-delivered", AccessHash: "x"}}})
+	got, err = s.Lookup(t.Context(), inst, []string{"a", "b", "never-delivered"})
+	if err != nil {
+		t.Fatalf("Lookup: %v", err)
+	}
+	if e := got["b"]; e.AccessHash != "access-b2" || e.Hash != "hb" || !e.UpdatedAt.Equal(t0) {
+		t.Errorf("entry b after Commit.Access = %+v, want the new access hash with its hash and time kept", e)
+	}
+	if _, ok := got["never-delivered"]; ok {
+		t.Errorf("Commit.Access made an entry for an id the inventory did not hold")
+	}
+	if n := count(t, s, inst); n != 2 {
+		t.Errorf("Count = %d, want 2", n)
+	}
+	commit(t, s, inst, tributary.Commit{Access: []tributary.AccessEntry{{ID: "a", AccessHash: "first"}, {ID: "a", AccessHash: "last"}}})
+	got, err = s.Lookup(t.Context(), inst, []string{"a"})
+	if err != nil {
+		t.Fatalf("Lookup: %v", err)
+	}
+	if e := got["a"]; e.AccessHash != "last" {
+		t.Errorf("entry a after two hashes in one Commit.Access = %+v, want the last one", e)
+	}
+	if rs, ok := s.(tributary.RetryStore); ok {
+		queued, err := rs.Retries(t.Context(), inst, 10, 10)
+		if err != nil {
+			t.Fatalf("Retries: %v", err)
+		}
+		if len(queued) != 1 || queued[0].DocumentID != "b" {
+			t.Errorf("Retries after Commit.Access = %+v, want b still queued", queued)
+		}
 	}
 }
 

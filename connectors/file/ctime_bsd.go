@@ -1,0 +1,18 @@
+//go:build darwin || freebsd || netbsd
+
+package file
+
+import (
+	"io/fs"
+	"syscall"
+	"time"
+)
+
+// statusChange returns a file's status-change time (ctime), in UTC, or
+// zero when fi does not carry it.
+func statusChange(fi fs.FileInfo) time.Time {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return time.Unix(st.Ctimespec.Unix()).UTC()
+	}
+	return time.Time{}
+}
