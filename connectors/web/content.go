@@ -261,13 +261,7 @@ func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool
 		r.remember(e, res, "", false)
 		return true
 	}
-	updated := e.lastmod
-	if updated.IsZero() {
-		updated = res.lastMod
-	}
-	if updated.IsZero() && res.pdf != nil {
-		updated = res.pdf.Updated
-	}
+	updated := res.updated(e)
 	if !updated.IsZero() && !r.inWindow(updated) && res.memo == nil && !r.memoable(res) {
 		return true
 	}
@@ -276,6 +270,20 @@ func (r *run) commit(e entry, res result, yield func(tributary.Item, error) bool
 	}
 	r.remember(e, res, id, true) // after the yield: stored once the sink has the page
 	return true
+}
+
+// updated returns a fetched page's update time: the sitemap's lastmod,
+// else the Last-Modified header, else a PDF's own date; zero when none says.
+func (res *result) updated(e entry) time.Time {
+	switch {
+	case !e.lastmod.IsZero():
+		return e.lastmod
+	case !res.lastMod.IsZero():
+		return res.lastMod
+	case res.pdf != nil:
+		return res.pdf.Updated
+	}
+	return time.Time{}
 }
 
 // identify returns the id a fetched page is yielded under: its own key, or

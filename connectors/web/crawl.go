@@ -230,15 +230,9 @@ func (r *run) prepare(ctx context.Context) error {
 	if len(r.queue) == 0 && r.admitted > 0 {
 		return nil // resumed from the checkpoint at the end of a crawl
 	}
-	var sitemaps []string
-	if !r.c.s.IgnoreRobots {
-		data, err := r.fetchRobots(ctx)
-		if err != nil {
-			return err
-		}
-		r.robots = data.FindGroup(r.c.s.UserAgent)
-		r.c.applyCrawlDelay(r.robots.CrawlDelay)
-		sitemaps = data.Sitemaps
+	sitemaps, err := r.readRobots(ctx)
+	if err != nil {
+		return err
 	}
 	if len(r.queue) > 0 || r.admitted > 0 {
 		return nil // resumed: the frontier is the checkpoint's
@@ -250,6 +244,22 @@ func (r *run) prepare(ctx context.Context) error {
 	}
 	r.seed(sitemaps)
 	return nil
+}
+
+// readRobots reads robots.txt, unless the settings ignore it, into the
+// run's rules and the politeness limiter, and returns the sitemaps it
+// names.
+func (r *run) readRobots(ctx context.Context) ([]string, error) {
+	if r.c.s.IgnoreRobots {
+		return nil, nil
+	}
+	data, err := r.fetchRobots(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.robots = data.FindGroup(r.c.s.UserAgent)
+	r.c.applyCrawlDelay(r.robots.CrawlDelay)
+	return data.Sitemaps, nil
 }
 
 // seed puts the start URL (or, in sitemap mode at a site root, the sitemaps

@@ -147,4 +147,22 @@
 // crawl fetches them again. The connector is a tributary.WholePassConnector:
 // a tributary.Runner that resumes an interrupted crawl ends the run when
 // that crawl is done, rather than starting a second one for a new window.
+//
+// # Fetching failed pages again
+//
+// The connector is a tributary.Refetcher: the Runner fetches the pages
+// that failed in earlier runs again by id, one request each, through the
+// crawl's own path (robots.txt, read once per call, the address guard,
+// max_page_bytes, in-site redirects) and reading, so a page comes back as
+// the crawl would give it. An id off the site, not in the form of a page
+// id, or outside include and exclude is a Failure matching
+// tributary.ErrForeignURL; in single mode every id of the site is
+// answered from the start URL, and in sitemap mode the sitemaps are read
+// once per call, for the pages' lastmod and to tell whether they are
+// still listed. A page now under another id (a redirect, meta refresh or
+// canonical URL within the site) comes back under that id, followed by a
+// deletion of the old one. A page the crawl would no longer yield (410
+// Gone, a redirect off the site, noindex, disallowed by robots.txt, no
+// longer in the sitemaps) is a deletion; a 404, which a crawl reports as
+// a failure, stays a Failure, as do a 403 and a page that keeps failing.
 package web
