@@ -99,28 +99,39 @@ func (c *client) list(ctx context.Context, bucket, prefix, token, startAfter str
 // get reads the object as listed: size bytes with the listing's etag. A
 // body that arrives shorter than that (a connection cut mid-answer, an
 // answer that lies about its length) is fetched again. When the object
-// changed since it was listed (another ETag), its answer's own length
-// counts instead, up to limit bytes.
-func (c *client) get(ctx context.Context, bucket, key string, size int64, etag string, limit int64) ([]byte, error) {
+// changed since it was listed (another ETag), or was not listed (size
+// below zero), its answer's own length counts instead, up to limit bytes.
+// It returns the body and the object's last modification.
+func (c *client) get(ctx context.Context, bucket, key string, size int64, etag string, limit int64) ([]byte, time.Time, error) {
 	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
 	var b []byte
+	var modified time.Time
 	err := c.again(ctx, func() error {
 		out, err := c.s3.GetObject(ctx, in)
 		if err != nil {
 			return err
 		}
 		defer out.Body.Close()
-		want := size
+		modified = aws.ToTime(out.LastModified)
+		want, since := size, " since it was listed"
 		if got := aws.ToString(out.ETag); got != "" && etag != "" && got != etag && out.ContentLength != nil {
 			want = *out.ContentLength
 		}
+		if size < 0 {
+			since = ""
+			if want = limit; out.ContentLength != nil {
+				want = *out.ContentLength
+			}
+		}
 		if want > limit {
-			return fmt.Errorf("%w: %d bytes since it was listed, over max_object_size %d", extract.ErrTooLarge, want, limit)
+			return fmt.Errorf("%w: %d bytes%s, over max_object_size %d", extract.ErrTooLarge, want, since, limit)
 		}
 		b, err = readAll(out.Body, want)
 		switch {
 		case err != nil:
 			return err
+		case size < 0 && out.ContentLength == nil && int64(len(b)) <= limit:
+			return nil // no length announced: whatever came, within limit
 		case int64(len(b)) < want:
 			return fmt.Errorf("%w: %d of %d bytes", io.ErrUnexpectedEOF, len(b), want)
 		case int64(len(b)) > want:
@@ -129,12 +140,27 @@ func (c *client) get(ctx context.Context, bucket, key string, size int64, etag s
 		return nil
 	})
 	if errors.Is(err, extract.ErrTooLarge) {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if err != nil {
-		return nil, c.classify("get "+key, err)
+		return nil, time.Time{}, c.classify("get "+key, err)
 	}
-	return b, nil
+	return b, modified, nil
+}
+
+// head reads the listing's view of one object: its key, size, ETag and
+// last modification.
+func (c *client) head(ctx context.Context, bucket, key string) (types.Object, error) {
+	in := &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
+	var out *s3.HeadObjectOutput
+	err := c.again(ctx, func() (err error) {
+		out, err = c.s3.HeadObject(ctx, in)
+		return err
+	})
+	if err != nil {
+		return types.Object{}, c.classify("head "+key, err)
+	}
+	return types.Object{Key: aws.String(key), Size: out.ContentLength, ETag: out.ETag, LastModified: out.LastModified}, nil
 }
 
 // readAll reads r to its end, or to want+1 bytes, so that an object that

@@ -98,4 +98,16 @@
 // to three more times. Errors are classified: rejected keys are
 // ErrCredentialExpired, a refused listing ErrInsufficientPermissions, a
 // missing bucket ErrNotFound.
+//
+// # Fetching failed objects again
+//
+// The connector is a tributary.Refetcher: the Runner reads the objects
+// that failed in earlier runs again by id, a HeadObject and a GetObject
+// each (S3 has no batch read), through the same size limit, globs and
+// extraction as Load, the document after its folders' nodes. An id of
+// another source or bucket, or a key outside the prefixes or the globs,
+// is a Failure matching tributary.ErrForeignURL and costs no request. A
+// key the bucket no longer has is a deletion; a refused object stays a
+// Failure; rejected keys, a missing bucket or the end of the context end
+// the call.
 package blob

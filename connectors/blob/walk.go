@@ -201,14 +201,14 @@ func (r *run) deliver(f *fetched, token string) bool {
 // many run at once.
 func (r *run) fetch(ctx context.Context, f *fetched, o *types.Object) {
 	key := f.key
-	id, parent, link := r.c.docID(key), r.c.folderID(folderOf(key)), r.c.link(key)
+	id, link := r.c.docID(key), r.c.link(key)
 	fail := func(err error) { f.item = tributary.FailureItem(tributary.DocumentFailure(id, link, err)) }
 	size := aws.ToInt64(o.Size)
 	if size > r.c.s.MaxObjectSize {
 		fail(fmt.Errorf("%w: %d bytes, over max_object_size %d", ErrTooLarge, size, r.c.s.MaxObjectSize))
 		return
 	}
-	b, err := r.c.client.get(ctx, r.c.s.Bucket, key, size, aws.ToString(o.ETag), r.c.s.MaxObjectSize)
+	b, _, err := r.c.client.get(ctx, r.c.s.Bucket, key, size, aws.ToString(o.ETag), r.c.s.MaxObjectSize)
 	switch {
 	case errors.Is(err, ErrTooLarge):
 		fail(err)
@@ -223,6 +223,16 @@ func (r *run) fetch(ctx context.Context, f *fetched, o *types.Object) {
 		fail(err)
 		return
 	}
+	f.item, f.err = r.c.read(ctx, key, b, aws.ToTime(o.LastModified))
+}
+
+// read extracts an object's body into its document, or into a Failure
+// under its id when it cannot be; the error is one that ends the run.
+func (c *Connector) read(ctx context.Context, key string, b []byte, modified time.Time) (tributary.Item, error) {
+	id, parent, link := c.docID(key), c.folderID(folderOf(key)), c.link(key)
+	fail := func(err error) (tributary.Item, error) {
+		return tributary.FailureItem(tributary.DocumentFailure(id, link, err)), nil
+	}
 	format := extract.FormatOf(path.Base(key))
 	mime := ""
 	if format == extract.FormatUnknown {
@@ -230,24 +240,20 @@ func (r *run) fetch(ctx context.Context, f *fetched, o *types.Object) {
 	}
 	switch format {
 	case extract.FormatZip:
-		fail(fmt.Errorf("%w: zip archive; archives in buckets are not expanded yet", ErrUnsupported))
-		return
+		return fail(fmt.Errorf("%w: zip archive; archives in buckets are not expanded yet", ErrUnsupported))
 	case extract.FormatUnknown:
-		fail(fmt.Errorf("%w: %s", ErrUnsupported, mime))
-		return
+		return fail(fmt.Errorf("%w: %s", ErrUnsupported, mime))
 	}
-	lim := r.c.lim
+	lim := c.lim
 	lim.KeepImage = extract.KeepImages(ctx, id)
 	x, err := extract.Extract(format, b, "", lim)
 	if err != nil && terminal(ctx, err) {
-		f.err = err
-		return
+		return tributary.Item{}, err
 	}
 	if err != nil {
-		fail(err)
-		return
+		return fail(err)
 	}
-	f.item = tributary.DocumentItem(r.c.document(key, id, parent, link, aws.ToTime(o.LastModified).UTC(), format, x))
+	return tributary.DocumentItem(c.document(key, id, parent, link, modified.UTC(), format, x)), nil
 }
 
 // sniffLen is how many bytes tell a format.

@@ -70,12 +70,15 @@ func (s *Server) CreateBucket(name string) {
 	}
 }
 
-// Put stores an object whose LastModified is modified.
+// Put stores an object whose LastModified is modified, in listings and in
+// the Last-Modified header of its GetObject and HeadObject answers (as S3
+// gives it; gofakes3 keeps it in the object's metadata).
 func (s *Server) Put(bucket, key string, body []byte, modified time.Time) {
 	s.putMu.Lock()
 	defer s.putMu.Unlock()
 	s.clock.set(modified.UTC())
-	if _, err := s.backend.PutObject(bucket, key, map[string]string{}, bytes.NewReader(body), int64(len(body)), nil); err != nil {
+	meta := map[string]string{"Last-Modified": modified.UTC().Format(http.TimeFormat)}
+	if _, err := s.backend.PutObject(bucket, key, meta, bytes.NewReader(body), int64(len(body)), nil); err != nil {
 		panic(fmt.Sprintf("s3emu: put %s/%s: %v", bucket, key, err))
 	}
 }
