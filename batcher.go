@@ -215,8 +215,8 @@ func (b *Batcher) fail(ctx context.Context, f *Failure) error {
 	}
 	if b.FailureBudget >= 0 && b.tally.Failures > b.FailureBudget {
 		return fmt.Errorf("%w: %d, more than the %d allowed; to go on, raise the limit (Runner.MaxFailures, "+
-			"the command's --max-failures, -1 for none) or leave what fails out of the source's settings "+
-			"(the file connector's exclude patterns)", ErrTooManyFailures, b.tally.Failures, b.FailureBudget)
+			"the command's --max-failures, -1 for none) or leave what fails out through the source's settings "+
+			"(its exclude patterns or filters)", ErrTooManyFailures, b.tally.Failures, b.FailureBudget)
 	}
 	return b.flushIfFull(ctx)
 }
