@@ -31,6 +31,12 @@ var (
 	ErrRateLimited = errors.New("rate limited")
 	// ErrTransient: a server error or a network failure that may pass.
 	ErrTransient = errors.New("transient failure")
+	// ErrMalformedResponse: the source answered, but with something the
+	// connector cannot use: an object without a field it needs, or a
+	// listing that contradicts itself (a cursor repeated, "more" without a
+	// cursor). Asking again at once would get the same answer, so it is not
+	// transient and is not retried.
+	ErrMalformedResponse = errors.New("malformed response")
 )
 
 // Error carries detail about a failed operation. It matches both its Kind and
@@ -94,7 +100,7 @@ func Kind(err error) error {
 	for _, k := range []error{
 		ErrUnknownSource, ErrNotSupported, ErrInvalidConfig, ErrInvalidCheckpoint,
 		ErrCredentialExpired, ErrInsufficientPermissions, ErrNotFound,
-		ErrRateLimited, ErrTransient, ErrForeignURL,
+		ErrRateLimited, ErrTransient, ErrMalformedResponse, ErrForeignURL,
 	} {
 		if errors.Is(err, k) {
 			return k

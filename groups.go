@@ -46,7 +46,7 @@ type GroupSyncer interface {
 // Groups yields the groups of c through its Groups method, or
 // ErrNotSupported when c has none. It ends at the first error, which is the
 // last value yielded, and turns a group without an id into an
-// ErrTransient error (a malformed answer), so that a complete listing is
+// ErrMalformedResponse error, so that a complete listing is
 // one that ended without an error.
 func Groups(ctx context.Context, c Connector) iter.Seq2[ExternalGroup, error] {
 	gs, ok := c.(GroupSyncer)
@@ -56,7 +56,7 @@ func Groups(ctx context.Context, c Connector) iter.Seq2[ExternalGroup, error] {
 	return func(yield func(ExternalGroup, error) bool) {
 		for g, err := range gs.Groups(ctx) {
 			if err == nil && g.ID == "" {
-				err = NewError(string(c.Source())+": list groups", ErrTransient, errorString("a group without an id"))
+				err = NewError(string(c.Source())+": list groups", ErrMalformedResponse, errorString("a group without an id"))
 			}
 			if err != nil {
 				yield(ExternalGroup{}, err)

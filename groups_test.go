@@ -96,7 +96,8 @@ func TestGroups(t *testing.T) {
 	})
 	t.Run("a group without an id ends the listing", func(t *testing.T) {
 		ids, err := collectGroups(t, ctx, teamConnector{groups: []tributary.ExternalGroup{{ID: "a"}, {Name: "x"}, {ID: "c"}}})
-		assert.ErrorIs(t, err, tributary.ErrTransient)
+		assert.ErrorIs(t, err, tributary.ErrMalformedResponse)
+		assert.NotErrorIs(t, err, tributary.ErrTransient)
 		assert.Equal(t, []string{"a"}, ids)
 	})
 	t.Run("a cancelled listing is not complete", func(t *testing.T) {

@@ -59,7 +59,7 @@ func (c *client) link(next string) (string, error) {
 		abs = next
 	}
 	if !strings.HasPrefix(abs, c.api+"/") {
-		return "", tributary.NewError("confluence", tributary.ErrTransient,
+		return "", tributary.NewError("confluence", tributary.ErrMalformedResponse,
 			fmt.Errorf("next-page link %q is not under the REST API %s", next, c.api))
 	}
 	return abs, nil

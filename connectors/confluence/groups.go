@@ -44,7 +44,7 @@ func (c *Connector) Groups(ctx context.Context) iter.Seq2[tributary.ExternalGrou
 // group reads the members of the named group.
 func (c *Connector) group(ctx context.Context, name string) (tributary.ExternalGroup, error) {
 	if name == "" {
-		return tributary.ExternalGroup{}, tributary.NewError("confluence: list groups", tributary.ErrTransient,
+		return tributary.ExternalGroup{}, tributary.NewError("confluence: list groups", tributary.ErrMalformedResponse,
 			errors.New("a group without a name"))
 	}
 	g := tributary.ExternalGroup{ID: groupID(name), Name: name}

@@ -85,7 +85,7 @@ func (r *run) listing(sp *apiSpace, access *tributary.ExternalAccess, from posit
 		}
 		key := sha256.Sum256([]byte(at))
 		if (isLink && seen[key]) || n >= maxSearchPages {
-			return r.Fail(tributary.NewError("confluence: search pages of space "+sp.Key, tributary.ErrTransient,
+			return r.Fail(tributary.NewError("confluence: search pages of space "+sp.Key, tributary.ErrMalformedResponse,
 				fmt.Errorf("next link repeated or too many pages: %w", httpx.ErrPagination)))
 		}
 		seen[key] = true

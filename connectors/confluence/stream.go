@@ -121,7 +121,7 @@ func (c *Connector) spaceKeys(ctx context.Context) ([]string, error) {
 			return nil, fmt.Errorf("confluence: list spaces: %w", err)
 		}
 		if !spaceKey.MatchString(sp.Key) {
-			return nil, tributary.NewError("confluence: list spaces", tributary.ErrTransient,
+			return nil, tributary.NewError("confluence: list spaces", tributary.ErrMalformedResponse,
 				fmt.Errorf("space without a valid key: %q", sp.Key))
 		}
 		keys = append(keys, sp.Key)
@@ -147,7 +147,7 @@ func (r *run) space(key string, from position) bool {
 	case err != nil:
 		return r.Fail(fmt.Errorf("confluence: space %s: %w", key, err))
 	case sp.Key == "":
-		return r.Fail(tributary.NewError("confluence: space "+key, tributary.ErrTransient, errors.New("answer lacks the space key")))
+		return r.Fail(tributary.NewError("confluence: space "+key, tributary.ErrMalformedResponse, errors.New("answer lacks the space key")))
 	}
 	sp.Key = key
 	var access *tributary.ExternalAccess

@@ -2,6 +2,8 @@ package github
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -27,6 +29,30 @@ type apiRepo struct {
 	HasIssues  *bool     `json:"has_issues"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// check reports what the connector cannot do without: the full name it
+// builds every request from and the web address its ids are made of.
+func (r *apiRepo) check() error {
+	switch {
+	case r.FullName == "" && r.HTMLURL == "":
+		return errors.New("repository without full_name and html_url")
+	case r.FullName == "":
+		return fmt.Errorf("repository %s without full_name", r.HTMLURL)
+	case r.HTMLURL == "":
+		return fmt.Errorf("repository %s without html_url", r.FullName)
+	}
+	return nil
+}
+
+// nodeID is the id of the repository's hierarchy node: its GraphQL node_id,
+// or its web address where the server sends no node_id (some GitHub-
+// compatible servers and old GitHub Enterprise releases).
+func (r *apiRepo) nodeID() string {
+	if r.NodeID != "" {
+		return r.NodeID
+	}
+	return r.HTMLURL
 }
 
 type apiLabel struct {

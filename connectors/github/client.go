@@ -3,7 +3,6 @@ package github
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -67,7 +66,7 @@ func (c *client) pages(ctx context.Context, first string) iter.Seq2[httpx.Page[j
 	return func(yield func(httpx.Page[json.RawMessage], error) bool) {
 		for pg, err := range httpx.Link(ctx, c.http, first, httpx.Limits{}, rawItems) {
 			if err == nil && pg.Next != "" && !c.sameAPI(pg.Next) {
-				err = tributary.NewError("github", tributary.ErrTransient,
+				err = tributary.NewError("github", tributary.ErrMalformedResponse,
 					fmt.Errorf("next-page link leaves the API root %s", c.base))
 			}
 			if !yield(pg, err) || err != nil {
@@ -107,9 +106,8 @@ func (c *client) getRepo(ctx context.Context, fullName string) (*apiRepo, error)
 	if err := c.get(ctx, c.url("/repos/"+url.PathEscape(owner)+"/"+url.PathEscape(name), nil), &r); err != nil {
 		return nil, fmt.Errorf("get repository %s: %w", fullName, err)
 	}
-	if r.NodeID == "" || r.FullName == "" || r.HTMLURL == "" {
-		return nil, tributary.NewError("github: get repository "+fullName, tributary.ErrTransient,
-			errors.New("answer lacks node_id, full_name or html_url"))
+	if err := r.check(); err != nil {
+		return nil, tributary.NewError("github: get repository "+fullName, tributary.ErrMalformedResponse, err)
 	}
 	return &r, nil
 }

@@ -50,8 +50,11 @@
 // UpdatedAt are GitHub's created_at and updated_at. The primary owner is
 // the author's login and the secondary owners the assignees' (the listings
 // carry no email addresses).
-// ParentID is the repository's node_id, and each repository is yielded as
-// a hierarchy node before its documents.
+// ParentID is the repository's node_id (its html_url on a server that sends
+// no node_id), and each repository is yielded as a hierarchy node before its
+// documents. A repository answer without full_name or html_url is a
+// tributary.ErrMalformedResponse, not a transient error: asking again would
+// get the same answer.
 //
 // When the host asks for permissions, a public repository's documents are
 // public. A private or internal repository's documents admit the

@@ -90,7 +90,7 @@ func (c *Connector) decodeEvent(ev tributary.Event) (*webhookPayload, bool, erro
 	if pull {
 		p.Issue = p.PullRequest
 	}
-	if p.Issue == nil || p.Repository == nil || p.Repository.NodeID == "" || p.Repository.FullName == "" {
+	if p.Issue == nil || p.Repository == nil || p.Repository.check() != nil {
 		return nil, false, tributary.NewError("github: webhook", tributary.ErrInvalidConfig,
 			fmt.Errorf("%s delivery lacks the item or the repository", name))
 	}

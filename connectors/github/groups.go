@@ -86,7 +86,7 @@ func (c *Connector) organizations(ctx context.Context) ([]string, error) {
 // team reads the members of one team and their public e-mail addresses.
 func (c *Connector) team(ctx context.Context, org string, t *apiOrgTeam, emails map[string]string) (tributary.ExternalGroup, error) {
 	if t.Slug == "" {
-		return tributary.ExternalGroup{}, tributary.NewError("github: list teams", tributary.ErrTransient, errors.New("a team without a slug"))
+		return tributary.ExternalGroup{}, tributary.NewError("github: list teams", tributary.ErrMalformedResponse, errors.New("a team without a slug"))
 	}
 	g := tributary.ExternalGroup{ID: "team:" + org + "/" + t.Slug, Name: cmp.Or(t.Name, t.Slug)}
 	first := c.client.url("/orgs/"+url.PathEscape(org)+"/teams/"+url.PathEscape(t.Slug)+"/members",

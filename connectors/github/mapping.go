@@ -24,7 +24,7 @@ const (
 
 // repoNode returns the hierarchy node of a repository.
 func repoNode(r *apiRepo, access *tributary.ExternalAccess) *tributary.HierarchyNode {
-	return &tributary.HierarchyNode{ID: r.NodeID, Name: r.FullName, Link: r.HTMLURL,
+	return &tributary.HierarchyNode{ID: r.nodeID(), Name: r.FullName, Link: r.HTMLURL,
 		Kind: tributary.NodeRepository, ExternalAccess: access}
 }
 
@@ -67,7 +67,7 @@ func toDocument(repo *apiRepo, it *apiItem, pull bool, access *tributary.Externa
 		Metadata:   tributary.Metadata{},
 		UpdatedAt:  it.UpdatedAt.UTC(),
 		CreatedAt:  it.CreatedAt.UTC(),
-		ParentID:   repo.NodeID,
+		ParentID:   repo.nodeID(),
 	}
 	if it.User != nil && it.User.Login != "" {
 		d.PrimaryOwners = []tributary.Person{{DisplayName: it.User.Login}}

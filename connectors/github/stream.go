@@ -154,9 +154,8 @@ func (r *run) ownerRepos(pos position) {
 		if r.c.configured(repo.FullName) || (pos.Repo != "" && lessName(repo.FullName, pos.Repo)) {
 			continue
 		}
-		if repo.NodeID == "" || repo.FullName == "" || repo.HTMLURL == "" {
-			r.Fail(tributary.NewError("github: list repositories", tributary.ErrTransient,
-				errors.New("repository without node_id, full_name or html_url")))
+		if err := repo.check(); err != nil {
+			r.Fail(tributary.NewError("github: list repositories of "+r.c.settings.Owner, tributary.ErrMalformedResponse, err))
 			return
 		}
 		from := resumeAt(pos, repo.FullName)

@@ -70,7 +70,7 @@ func TestPagingNeverStopsEarlyAsSuccess(t *testing.T) {
 	})
 	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
 	require.Error(t, got.Err)
-	assert.ErrorIs(t, got.Err, tributary.ErrTransient)
+	assert.ErrorIs(t, got.Err, tributary.ErrMalformedResponse)
 	assert.Empty(t, got.Documents, "the suspect page is an error, never the whole listing")
 
 	// Server pages shorter than asked (Jira may cap maxResults) go on

@@ -129,7 +129,7 @@ func (c *Connector) groupNames(ctx context.Context) iter.Seq2[string, error] {
 				return
 			}
 			if len(page.Values) == 0 {
-				yield("", tributary.NewError("jira: list groups", tributary.ErrTransient, errors.New("an empty page that is not the last")))
+				yield("", tributary.NewError("jira: list groups", tributary.ErrMalformedResponse, errors.New("an empty page that is not the last")))
 				return
 			}
 			start += len(page.Values)
@@ -140,7 +140,7 @@ func (c *Connector) groupNames(ctx context.Context) iter.Seq2[string, error] {
 // yieldName yields a group's name, or an error for a group without one.
 func yieldName(yield func(string, error) bool, name string) bool {
 	if name == "" {
-		yield("", tributary.NewError("jira: list groups", tributary.ErrTransient, errors.New("a group without a name")))
+		yield("", tributary.NewError("jira: list groups", tributary.ErrMalformedResponse, errors.New("a group without a name")))
 		return false
 	}
 	return yield(name, nil)
@@ -166,7 +166,7 @@ func (c *Connector) members(ctx context.Context, groups []string) ([]string, err
 				break
 			}
 			if len(page.Values) == 0 {
-				return nil, tributary.NewError("jira: members of "+name, tributary.ErrTransient, errors.New("an empty page that is not the last"))
+				return nil, tributary.NewError("jira: members of "+name, tributary.ErrMalformedResponse, errors.New("an empty page that is not the last"))
 			}
 			start += len(page.Values)
 		}

@@ -91,7 +91,7 @@ func (c *Connector) commentSections(key string, comments []*apiComment) ([]tribu
 	out := make([]tributary.Section, 0, len(comments))
 	for _, cm := range comments {
 		if cm == nil || cm.ID == "" {
-			return nil, tributary.NewError("jira: comments of "+key, tributary.ErrTransient, errors.New("comment without id"))
+			return nil, tributary.NewError("jira: comments of "+key, tributary.ErrMalformedResponse, errors.New("comment without id"))
 		}
 		text, err := bodyText(cm.Body)
 		if err != nil {

@@ -56,5 +56,5 @@ func (c *Connector) searchPage(ctx context.Context, jql, token string, offset, s
 }
 
 func malformed(msg string) error {
-	return tributary.NewError("jira: search", tributary.ErrTransient, errors.New(msg))
+	return tributary.NewError("jira: search", tributary.ErrMalformedResponse, errors.New(msg))
 }

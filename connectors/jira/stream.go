@@ -465,7 +465,7 @@ func (r *run) comments(is *apiIssue) ([]tributary.Section, error) {
 			return r.c.commentSections(is.Key, all)
 		}
 		if len(pg.Comments) == 0 {
-			return nil, tributary.NewError("jira: comments", tributary.ErrTransient,
+			return nil, tributary.NewError("jira: comments", tributary.ErrMalformedResponse,
 				fmt.Errorf("empty page at %d of %d comments", start, pg.Total))
 		}
 	}

@@ -132,13 +132,13 @@ func (r *run) replies(ctx context.Context, ch conversation, ts string) ([]messag
 		next := page.Metadata.NextCursor
 		if next == "" {
 			if page.HasMore {
-				return nil, tributary.NewError("slack: read thread", tributary.ErrTransient,
+				return nil, tributary.NewError("slack: read thread", tributary.ErrMalformedResponse,
 					errors.New("conversations.replies says it has more but gave no cursor"))
 			}
 			return out, nil
 		}
 		if next == q.Get("cursor") {
-			return nil, tributary.NewError("slack: read thread", tributary.ErrTransient,
+			return nil, tributary.NewError("slack: read thread", tributary.ErrMalformedResponse,
 				errors.New("conversations.replies returned the same cursor twice"))
 		}
 		q.Set("cursor", next)

@@ -76,7 +76,7 @@ func (c *Connector) Groups(ctx context.Context) iter.Seq2[tributary.ExternalGrou
 // the listing (no_such_subteam) is left out.
 func (c *Connector) userGroup(ctx context.Context, ug userGroup, emails map[string]string) (tributary.ExternalGroup, bool, error) {
 	if ug.ID == "" {
-		return tributary.ExternalGroup{}, false, tributary.NewError("slack: list user groups", tributary.ErrTransient,
+		return tributary.ExternalGroup{}, false, tributary.NewError("slack: list user groups", tributary.ErrMalformedResponse,
 			errors.New("a user group without an id"))
 	}
 	var users userGroupUsers
@@ -119,7 +119,7 @@ func (c *Connector) memberEmails(ctx context.Context) (map[string]string, error)
 			return out, nil
 		}
 		if next == q.Get("cursor") {
-			return nil, tributary.NewError("slack: list users", tributary.ErrTransient,
+			return nil, tributary.NewError("slack: list users", tributary.ErrMalformedResponse,
 				errors.New("users.list returned the same cursor twice"))
 		}
 		q.Set("cursor", next)

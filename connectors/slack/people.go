@@ -84,7 +84,7 @@ func (r *run) listUsers(ctx context.Context) error {
 			break
 		}
 		if next == q.Get("cursor") {
-			return tributary.NewError("slack: list users", tributary.ErrTransient,
+			return tributary.NewError("slack: list users", tributary.ErrMalformedResponse,
 				fmt.Errorf("users.list returned the same cursor twice"))
 		}
 		q.Set("cursor", next)
@@ -127,7 +127,7 @@ func (r *run) access(ctx context.Context, ch conversation) (*tributary.ExternalA
 			break
 		}
 		if next == q.Get("cursor") {
-			return nil, tributary.NewError("slack: list members", tributary.ErrTransient,
+			return nil, tributary.NewError("slack: list members", tributary.ErrMalformedResponse,
 				fmt.Errorf("conversations.members returned the same cursor twice"))
 		}
 		q.Set("cursor", next)

@@ -211,10 +211,10 @@ func (r *run) nextPage(ch conversation, q url.Values, page history, before strin
 	op := "slack: read history of #" + ch.Name
 	switch next := page.Metadata.NextCursor; {
 	case next != "" && next == q.Get("cursor"):
-		return nil, tributary.NewError(op, tributary.ErrTransient,
+		return nil, tributary.NewError(op, tributary.ErrMalformedResponse,
 			errors.New("conversations.history returned the same cursor twice"))
 	case next == "" && len(page.Messages) == 0:
-		return nil, tributary.NewError(op, tributary.ErrTransient,
+		return nil, tributary.NewError(op, tributary.ErrMalformedResponse,
 			errors.New("conversations.history says it has more but returned no messages and no cursor"))
 	case next == "":
 		return r.historyQuery(ch, before), nil
@@ -398,7 +398,7 @@ func (c *Connector) channels(ctx context.Context) ([]conversation, []string, err
 			break
 		}
 		if next == q.Get("cursor") {
-			return nil, nil, tributary.NewError("slack: list channels", tributary.ErrTransient,
+			return nil, nil, tributary.NewError("slack: list channels", tributary.ErrMalformedResponse,
 				errors.New("conversations.list returned the same cursor twice"))
 		}
 		q.Set("cursor", next)

@@ -11,7 +11,7 @@ import (
 func (s *Server) urls(c *call) urls {
 	u := requestURL(c.r)
 	api := u.Scheme + "://" + u.Host + strings.TrimSuffix(u.Path, c.r.URL.Path)
-	return urls{api: api, web: s.opts.WebURL}
+	return urls{api: api, web: s.opts.WebURL, noNodeIDs: s.opts.NoNodeIDs}
 }
 
 func (s *Server) getAuthUser(c *call, _ http.Header) (int, any) {

@@ -31,7 +31,7 @@ type userJSON struct {
 
 type repoJSON struct {
 	ID            int64           `json:"id"`
-	NodeID        string          `json:"node_id"`
+	NodeID        string          `json:"node_id,omitempty"`
 	Name          string          `json:"name"`
 	FullName      string          `json:"full_name"`
 	Owner         simpleUser      `json:"owner"`
@@ -183,6 +183,8 @@ func strPtr(s string) *string {
 // urls builds the API and web addresses of objects.
 type urls struct {
 	api, web string
+	// noNodeIDs leaves node_id out of repositories (Options.NoNodeIDs).
+	noNodeIDs bool
 }
 
 func (u urls) user(x *User) simpleUser {
@@ -212,13 +214,17 @@ func (u urls) fullUser(x *User) userJSON {
 }
 
 func (u urls) repo(r *Repo, perm *repoPermission) repoJSON {
-	return repoJSON{
+	j := repoJSON{
 		ID: r.ID, NodeID: r.NodeID(), Name: r.Name, FullName: r.FullName(), Owner: u.user(r.Owner),
 		Private: r.Private, HTMLURL: u.web + "/" + r.FullName(), Description: strPtr(r.Description),
 		URL: u.api + "/repos/" + r.FullName(), Visibility: r.Visibility(), DefaultBranch: r.DefaultBranch,
 		HasIssues: !r.IssuesDisabled, CreatedAt: isoTimePtr(r.CreatedAt), UpdatedAt: isoTimePtr(r.UpdatedAt),
 		PushedAt: isoTimePtr(r.PushedAt), Permissions: perm,
 	}
+	if u.noNodeIDs {
+		j.NodeID = ""
+	}
+	return j
 }
 
 func (u urls) itemHTML(r *Repo, it *Item) string {

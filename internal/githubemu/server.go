@@ -34,6 +34,9 @@ type Options struct {
 	// creation order, to test that clients never trust an order they were
 	// not given.
 	IgnoreSort bool
+	// NoNodeIDs leaves node_id out of repository objects, as some
+	// GitHub-compatible servers do.
+	NoNodeIDs bool
 	// Clock tells the time; nil follows time.Now (a synctest bubble's fake
 	// clock inside one).
 	Clock emulator.Clock
