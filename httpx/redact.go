@@ -61,12 +61,23 @@ func redactQuery(q string) string {
 
 var (
 	urlPattern    = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"'<>]+`)
-	headerPattern = regexp.MustCompile(`(?i)\b(bearer|basic|token)\s+[A-Za-z0-9\-._~+/=]{8,}`)
+	headerPattern = regexp.MustCompile(`(?i)\b(bearer|basic|token)(\s+)([A-Za-z0-9\-._~+/=]{8,})`)
+	// shapePattern matches credentials by their published shapes wherever
+	// they stand: GitHub, GitLab, Slack, Notion, Atlassian, OpenAI-style and
+	// AWS access keys, Google OAuth tokens, and JWTs.
+	shapePattern = regexp.MustCompile(`\b(?:` +
+		`gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}|` +
+		`xox[abposr]-[A-Za-z0-9\-]{10,}|xapp-[A-Za-z0-9\-]{10,}|` +
+		`(?:secret|ntn)_[A-Za-z0-9]{30,}|ATATT[A-Za-z0-9_\-=]{20,}|sk-[A-Za-z0-9_\-]{20,}|` +
+		`(?:AKIA|ASIA)[A-Z0-9]{16}|ya29\.[A-Za-z0-9_\-]{20,}|` +
+		`eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*)`)
 )
 
-// RedactString removes from s every URL credential (userinfo, secret query
-// parameters), every "Bearer …"/"Basic …"/"token …" credential, and each of
-// the given known secret values.
+// RedactString removes from s each of the given known secret values, every
+// URL credential (userinfo, secret query parameters), every credential of a
+// known shape (a GitHub or Slack token, a JWT, an AWS access key id ...) and
+// what follows "Bearer", "Basic" or "token" when it looks like a
+// credential rather than a word (see credentialLike).
 func RedactString(s string, known ...string) string {
 	for _, k := range known {
 		if len(k) >= 4 {
@@ -80,7 +91,38 @@ func RedactString(s string, known ...string) string {
 		}
 		return RedactURL(u)
 	})
-	return headerPattern.ReplaceAllString(s, "$1 "+redactedText)
+	s = shapePattern.ReplaceAllString(s, redactedText)
+	return headerPattern.ReplaceAllStringFunc(s, func(m string) string {
+		sub := headerPattern.FindStringSubmatch(m)
+		if !credentialLike(sub[3]) {
+			return m
+		}
+		return sub[1] + sub[2] + redactedText
+	})
+}
+
+// credentialLike reports whether w, which follows "Bearer", "Basic" or
+// "token", is a credential rather than a word of the message ("Basic
+// authentication failed", "token expired_or_revoked"). Generated tokens
+// and base64 user:password pairs carry digits, mixed case or base64
+// punctuation; words and identifiers made only of lower-case letters and
+// - _ . are left alone unless they are long enough to be a secret anyway.
+func credentialLike(w string) bool {
+	if len(w) >= 40 {
+		return true
+	}
+	var lower, upper bool
+	for i, r := range w {
+		switch {
+		case r >= '0' && r <= '9', r == '+', r == '/', r == '=', r == '~':
+			return true
+		case r >= 'a' && r <= 'z':
+			lower = true
+		case r >= 'A' && r <= 'Z' && i > 0:
+			upper = true
+		}
+	}
+	return lower && upper
 }
 
 // redactedError presents an error with its secrets removed while keeping
