@@ -146,20 +146,23 @@ type file struct {
 
 // message is a message as history and replies return it.
 type message struct {
-	Type        string       `json:"type"`
-	Subtype     string       `json:"subtype"`
-	TS          string       `json:"ts"`
-	User        string       `json:"user"`
-	BotID       string       `json:"bot_id"`
-	Username    string       `json:"username"`
-	BotProfile  *botProfile  `json:"bot_profile"`
-	Text        string       `json:"text"`
-	ThreadTS    string       `json:"thread_ts"`
-	ReplyCount  int          `json:"reply_count"`
-	LatestReply string       `json:"latest_reply"`
-	Edited      *edited      `json:"edited"`
-	Files       []file       `json:"files"`
-	Attachments []attachment `json:"attachments"`
+	Type        string      `json:"type"`
+	Subtype     string      `json:"subtype"`
+	TS          string      `json:"ts"`
+	User        string      `json:"user"`
+	BotID       string      `json:"bot_id"`
+	Username    string      `json:"username"`
+	BotProfile  *botProfile `json:"bot_profile"`
+	Text        string      `json:"text"`
+	ThreadTS    string      `json:"thread_ts"`
+	ReplyCount  int         `json:"reply_count"`
+	LatestReply string      `json:"latest_reply"`
+	Edited      *edited     `json:"edited"`
+	// UserProfile is the author's profile as Slack embeds it in messages,
+	// also for members of other workspaces that users.info does not know.
+	UserProfile *messageProfile `json:"user_profile"`
+	Files       []file          `json:"files"`
+	Attachments []attachment    `json:"attachments"`
 }
 
 // attachment is a legacy message attachment, where bots often put their
@@ -191,6 +194,12 @@ type usersList struct {
 	Members []user `json:"members"`
 }
 
+type messageProfile struct {
+	DisplayName string `json:"display_name"`
+	RealName    string `json:"real_name"`
+	Name        string `json:"name"`
+}
+
 type user struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`
@@ -198,10 +207,12 @@ type user struct {
 	IsBot    bool   `json:"is_bot"`
 	Deleted  bool   `json:"deleted"`
 	Profile  struct {
-		RealName    string `json:"real_name"`
-		DisplayName string `json:"display_name"`
-		FirstName   string `json:"first_name"`
-		LastName    string `json:"last_name"`
-		Email       string `json:"email"`
+		RealName              string `json:"real_name"`
+		DisplayName           string `json:"display_name"`
+		RealNameNormalized    string `json:"real_name_normalized"`
+		DisplayNameNormalized string `json:"display_name_normalized"`
+		FirstName             string `json:"first_name"`
+		LastName              string `json:"last_name"`
+		Email                 string `json:"email"`
 	} `json:"profile"`
 }

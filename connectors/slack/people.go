@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/tributary-dev/tributary"
 )
@@ -15,6 +16,9 @@ type userRecord struct {
 	person  tributary.Person
 	bot     bool
 	deleted bool
+	// unknown says users.info did not know the user (a member of another
+	// workspace, or one removed): person holds only the id.
+	unknown bool
 }
 
 // person returns who wrote m: a workspace member from users.info, or the
@@ -31,6 +35,12 @@ func (r *run) person(ctx context.Context, m message) (tributary.Person, error) {
 		return tributary.Person{DisplayName: name}, nil
 	}
 	u, err := r.user(ctx, m.User)
+	if err == nil && u.unknown && m.UserProfile != nil {
+		p := m.UserProfile
+		if name := firstNonEmpty(p.DisplayName, p.RealName, p.Name); name != "" {
+			u.person.DisplayName = name
+		}
+	}
 	return u.person, err
 }
 
@@ -43,7 +53,7 @@ func (r *run) user(ctx context.Context, id string) (userRecord, error) {
 	var info userInfo
 	err := r.c.api.call(ctx, "users.info", url.Values{"user": {id}}, &info)
 	if slackCode(err) == "user_not_found" {
-		rec := userRecord{person: tributary.Person{DisplayName: id}, deleted: true}
+		rec := userRecord{person: tributary.Person{DisplayName: id}, deleted: true, unknown: true}
 		r.users[id] = rec
 		return rec, nil
 	}
@@ -56,7 +66,8 @@ func (r *run) user(ctx context.Context, id string) (userRecord, error) {
 }
 
 func recordOf(u user) userRecord {
-	name := firstNonEmpty(u.Profile.DisplayName, u.Profile.RealName, u.RealName, u.Name, u.ID)
+	name := firstNonEmpty(u.Profile.DisplayName, u.Profile.DisplayNameNormalized,
+		u.Profile.RealName, u.Profile.RealNameNormalized, u.RealName, u.Name, u.ID)
 	return userRecord{person: tributary.Person{DisplayName: name, FirstName: u.Profile.FirstName,
 		LastName: u.Profile.LastName, Email: u.Profile.Email}, bot: u.IsBot, deleted: u.Deleted}
 }
@@ -138,7 +149,7 @@ func (r *run) access(ctx context.Context, ch conversation) (*tributary.ExternalA
 
 func firstNonEmpty(s ...string) string {
 	for _, v := range s {
-		if v != "" {
+		if v = strings.TrimSpace(v); v != "" {
 			return v
 		}
 	}

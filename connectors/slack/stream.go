@@ -169,18 +169,19 @@ func (r *run) channel(ctx context.Context, ch conversation, before string) bool 
 	if err != nil {
 		return r.channelFailure(ch, err)
 	}
-	node := r.node(ch, access)
-	if !r.emit(tributary.NodeItem(node)) {
-		return false
-	}
 	q := r.historyQuery(ch, before)
-	for {
+	for nodeSent := false; ; nodeSent = true {
 		var page history
 		if err := r.c.api.call(ctx, "conversations.history", q, &page); err != nil {
 			return r.channelFailure(ch, err)
 		}
 		if err := checkOrder(page.Messages, before); err != nil {
 			r.fail(tributary.NewError("slack: read history of #"+ch.Name, nil, err))
+			return false
+		}
+		// The node comes once the channel proved readable, so that a
+		// channel the app may not read leaves a failure and no empty node.
+		if !nodeSent && !r.emit(tributary.NodeItem(r.node(ch, access))) {
 			return false
 		}
 		for _, m := range page.Messages {
@@ -376,8 +377,9 @@ func (c *Connector) channels(ctx context.Context) ([]conversation, []string, err
 	if c.settings.IncludePrivate {
 		types += ",private_channel"
 	}
-	q := url.Values{"types": {types}, "limit": {"200"},
-		"exclude_archived": {strconv.FormatBool(!c.settings.IncludeArchived && len(c.settings.Channels) == 0)}}
+	// Archived channels are listed too, so that those left out are named
+	// in the run's skips rather than missing without a word.
+	q := url.Values{"types": {types}, "limit": {"200"}, "exclude_archived": {"false"}}
 	want := map[string]bool{}
 	for _, ch := range c.settings.Channels {
 		want[normalizeChannel(ch)] = false
@@ -389,8 +391,11 @@ func (c *Connector) channels(ctx context.Context) ([]conversation, []string, err
 			return nil, nil, fmt.Errorf("slack: list channels: %w", err)
 		}
 		for _, ch := range page.Channels {
-			if pick(ch, want) {
+			switch read, why := c.pick(ch, want); {
+			case read:
 				out = append(out, ch)
+			case why != "":
+				c.skipChannel(ctx, ch, why)
 			}
 		}
 		next := page.Metadata.NextCursor
@@ -438,18 +443,33 @@ func (c *Connector) channelsByID(ctx context.Context) ([]conversation, []string,
 
 // pick reports whether to read ch: a configured channel (marking it found),
 // archived or not, or, when none are configured, any channel the app is a
-// member of (the list leaves archived ones out unless IncludeArchived).
-func pick(ch conversation, want map[string]bool) bool {
-	if len(want) == 0 {
-		return ch.IsMember
-	}
-	for _, key := range []string{ch.ID, ch.Name} {
-		if _, ok := want[key]; ok {
-			want[key] = true
-			return true
+// member of that is not archived (unless IncludeArchived). When it is not
+// read because of what the channel is, why says so; a channel that is
+// simply not among the configured ones has no reason.
+func (c *Connector) pick(ch conversation, want map[string]bool) (read bool, why string) {
+	if len(want) > 0 {
+		for _, key := range []string{ch.ID, ch.Name} {
+			if _, ok := want[key]; ok {
+				want[key] = true
+				return true, ""
+			}
 		}
+		return false, ""
 	}
-	return false
+	switch {
+	case ch.IsArchived && !c.settings.IncludeArchived:
+		return false, "archived (set include_archived to read archived channels)"
+	case !ch.IsMember:
+		return false, "the app is not a member (invite it with /invite @app in the channel)"
+	}
+	return true, ""
+}
+
+// skipChannel tells the run, and the log at info level, that ch is left
+// out and why.
+func (c *Connector) skipChannel(ctx context.Context, ch conversation, why string) {
+	c.env.Log().InfoContext(ctx, "slack: channel skipped", "channel", "#"+ch.Name, "id", ch.ID, "reason", why)
+	tributary.ReportSkip(ctx, "#"+ch.Name, why)
 }
 
 func normalizeChannel(s string) string {

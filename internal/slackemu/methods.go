@@ -1,6 +1,7 @@
 package slackemu
 
 import (
+	"cmp"
 	"encoding/base64"
 	"slices"
 	"strconv"
@@ -322,6 +323,10 @@ func (s *Server) messageObj(c *channelData, m Message, topLevel bool) obj {
 	o := obj{"type": "message", "ts": m.TS, "text": m.Text}
 	if m.User != "" {
 		o["user"] = m.User
+		// Slack embeds the author's profile in user messages.
+		if u := cmp.Or(m.Profile, s.ws.users[m.User]); u != nil && m.BotID == "" {
+			o["user_profile"] = obj{"display_name": u.DisplayName, "real_name": u.RealName, "name": u.Name}
+		}
 	}
 	if m.Subtype != "" {
 		o["subtype"] = m.Subtype

@@ -71,6 +71,10 @@ type Message struct {
 	Edited   *Edited
 	// Attachments are legacy message attachments, common in bot messages.
 	Attachments []Attachment
+	// Profile is the author's profile for an author the workspace does not
+	// know (a member of another workspace in a shared channel). Messages of
+	// known authors carry their profile from the workspace's users.
+	Profile *User
 }
 
 // Attachment is a legacy message attachment.
