@@ -6,12 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/fixture"
 )
 
@@ -231,4 +233,36 @@ func TestRefetchEndsWhenTheRootIsGone(t *testing.T) {
 	for _, err := range c.Refetch(ctx, []string{"file://r/a.txt"}) {
 		assert.ErrorIs(t, err, context.Canceled)
 	}
+}
+
+// The runner fetches a file that failed in one run again at the start of
+// a later one, through Refetch, although the poll's window does not hold
+// it.
+func TestRunnerFetchesFailedFilesAgain(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "ok.md", []byte("# Fine\n"))
+	writeFile(t, root, "sub/bad.json", []byte(`{"unterminated": `))
+	old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, rel := range []string{"ok.md", "sub/bad.json"} {
+		require.NoError(t, os.Chtimes(filepath.Join(root, filepath.FromSlash(rel)), old, old))
+	}
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
+	require.NoError(t, err)
+	now := time.Now().Add(time.Hour) // after every change time the test makes
+	sink := &connectortest.Sink{}
+	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, Now: func() time.Time { return now },
+		Retry: tributary.RetryPolicy{Backoff: time.Hour}}
+	res, err := r.Run(context.Background(), c, tributary.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Failures)
+	assert.Equal(t, []string{"file://r/ok.md"}, sink.IDs())
+
+	writeFile(t, root, "sub/bad.json", []byte(`{"fixed": true}`))
+	require.NoError(t, os.Chtimes(filepath.Join(root, "sub", "bad.json"), old, old))
+	sink.Reset()
+	now = now.Add(2 * time.Hour)
+	res, err = r.Run(context.Background(), c, tributary.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Retried)
+	assert.Equal(t, []string{"file://r/sub/bad.json"}, sink.IDs())
 }

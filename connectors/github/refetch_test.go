@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/emulator"
 	"github.com/tributary-dev/tributary/internal/githubemu"
 )
@@ -263,4 +264,36 @@ func paths(reqs []emulator.Request) []string {
 		out = append(out, r.Path)
 	}
 	return out
+}
+
+// The runner fetches an item that failed in one run again at the start of
+// a later one, through Refetch, although the poll's window does not hold
+// it.
+func TestRunnerFetchesFailedItemsAgain(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t, refetchGen, githubemu.Options{})
+		r0 := f.data.Repos[0]
+		it := firstItem(t, r0, func(it *githubemu.Item) bool { return !it.PR && len(it.Comments) > 0 })
+		comments := "/repos/acme/repo-000/issues/" + itoa(it.Number) + "/comments"
+		f.emu.FailEvery(comments, 1, githubemu.NotFound)
+		s := f.settings("acme/repo-000")
+		s.IncludeComments = true
+		c := f.connector(t, s, f.env())
+		now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+		sink := &connectortest.Sink{}
+		run := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, Now: func() time.Time { return now },
+			Retry: tributary.RetryPolicy{Backoff: time.Hour}}
+		res, err := run.Run(t.Context(), c, tributary.RunOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, 1, res.Failures)
+		assert.NotContains(t, sink.IDs(), itemURL("acme/repo-000", it))
+
+		f.emu.ClearFaults()
+		sink.Reset()
+		now = now.Add(2 * time.Hour)
+		res, err = run.Run(t.Context(), c, tributary.RunOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, 1, res.Retried)
+		assert.Equal(t, []string{itemURL("acme/repo-000", it)}, sink.IDs(), "fetched again, with its comments")
+	})
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectors/slack"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/slackemu"
 )
 
@@ -230,5 +231,35 @@ func TestRefetchEndsOnRejectedCredentials(t *testing.T) {
 			assert.NotContains(t, err.Error(), "xoxb-revoked")
 		}
 		assert.Equal(t, 1, errs, "the stream ends at the first rejected call")
+	})
+}
+
+// The runner fetches a thread that failed in one run again at the start
+// of a later one, through Refetch, although the poll's window does not
+// hold it.
+func TestRunnerFetchesFailedThreadsAgain(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ws := smallWorkspace()
+		f := newFixture(t, ws, nil)
+		thread := ws.TopLevel("C00000002")[4]
+		require.NotEmpty(t, ws.Replies("C00000002", thread.TS))
+		id := ws.Permalink("C00000002", thread.TS, "")
+		f.srv.BreakThread("C00000002", thread.TS, "thread_not_found")
+		now := t0.Add(30 * 24 * time.Hour)
+		sink := &connectortest.Sink{}
+		r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, Now: func() time.Time { return now },
+			Retry: tributary.RetryPolicy{Backoff: time.Hour}}
+		res, err := r.Run(t.Context(), f.c, tributary.RunOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, 1, res.Failures)
+		assert.NotContains(t, sink.IDs(), id)
+
+		f.srv.BreakThread("C00000002", thread.TS, "")
+		sink.Reset()
+		now = now.Add(2 * time.Hour)
+		res, err = r.Run(t.Context(), f.c, tributary.RunOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, 1, res.Retried)
+		assert.Equal(t, []string{id}, sink.IDs(), "fetched again, with its replies")
 	})
 }
