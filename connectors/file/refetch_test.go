@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -265,4 +266,28 @@ func TestRunnerFetchesFailedFilesAgain(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, res.Retried)
 	assert.Equal(t, []string{"file://r/sub/bad.json"}, sink.IDs())
+}
+
+// FuzzRefetchID: no id makes parseID panic, and an id it accepts names a
+// path below its root, never one that climbs out or is absolute.
+func FuzzRefetchID(f *testing.F) {
+	for _, s := range []string{"file://r/a.txt", "file://r/a.zip!/b/../c", "file://r/../x", "file://r//x", "file://r/%2e%2e",
+		"file://r/a%00", "file://r/100%25 done%21.txt", "file://r/caf\u00e9.txt", "file:///etc/passwd", "x"} {
+		f.Add(s)
+	}
+	root := f.TempDir()
+	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, id string) {
+		tg, err := c.parseID(id)
+		if err != nil {
+			assert.ErrorIs(t, err, tributary.ErrForeignURL)
+			return
+		}
+		assert.True(t, id == tg.fileID || strings.HasPrefix(id, tg.fileID+"!/"), "%q within %q", id, tg.fileID)
+		assert.False(t, filepath.IsAbs(tg.rel) || strings.HasPrefix(tg.rel, "/"), "%q", tg.rel)
+		for seg := range strings.SplitSeq(tg.rel, "/") {
+			assert.NotContains(t, []string{"", ".", ".."}, seg, "%q", tg.rel)
+		}
+	})
 }

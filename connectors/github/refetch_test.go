@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -295,5 +296,26 @@ func TestRunnerFetchesFailedItemsAgain(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, 1, res.Retried)
 		assert.Equal(t, []string{itemURL("acme/repo-000", it)}, sink.IDs(), "fetched again, with its comments")
+	})
+}
+
+// FuzzRefetchTarget: no id makes refetchTarget panic, and an id it
+// accepts names an item number of a configured repository.
+func FuzzRefetchTarget(f *testing.F) {
+	for _, s := range []string{"https://github.com/acme/repo-000/issues/1", "https://github.com/acme/repo-000/pull/2/files",
+		"https://github.com/acme/repo-000/issues/01", "https://github.com/acme//issues/1", "http://github.com/acme/repo-000/pull/9", "x"} {
+		f.Add(s)
+	}
+	c, err := New(Settings{BaseURL: testBase, Repositories: []string{"acme/repo-000"}, IncludeIssues: true, IncludePullRequests: true},
+		Credentials{Token: tributary.NewSecret(testToken)}, tributary.Env{})
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, id string) {
+		tg, err := c.refetchTarget(t.Context(), id)
+		if err != nil {
+			assert.ErrorIs(t, err, tributary.ErrForeignURL)
+			return
+		}
+		assert.Positive(t, tg.number)
+		assert.True(t, strings.EqualFold(tg.repo, "acme/repo-000"), "%q", tg.repo)
 	})
 }
