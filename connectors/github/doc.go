@@ -111,8 +111,9 @@
 // is not the html_url of an item of a configured repository (or of the
 // owner's) fails with ErrForeignURL without a request. An item deleted
 // (410), missing (404), transferred, or now left out by state,
-// include_pull_requests or include_issues is a deletion; a refusal (403)
-// or a failing read is a failure under its id.
+// include_pull_requests or include_issues is a deletion; a refusal (403),
+// a failing read, and a repository that answers 404 (deleted, or hidden
+// from the token: Load cannot tell either) are a failure under its id.
 //
 // # Webhooks
 //

@@ -22,11 +22,12 @@ var _ tributary.Refetcher = (*Connector)(nil)
 // An id is one of the connector's when it is the html_url of an issue or
 // pull request of a configured repository or of the configured owner's;
 // any other id is a Failure matching tributary.ErrForeignURL, without a
-// request. An item the source no longer has (404, 410: deleted, or its
-// repository gone), one that moved (transferred, or an issue that is a
-// pull request), and one the settings now leave out (its kind is not
-// read, the repository's issues are turned off, its state is not the
-// configured one) is a deletion. A refusal (403) or a failing read is a
+// request. An item the source no longer has (404, 410), one that moved
+// (transferred, or an issue that is a pull request), and one the settings
+// now leave out (its kind is not read, the repository's issues are turned
+// off, its state is not the configured one) is a deletion. A refusal
+// (403), a failing read and a repository that cannot be read (404 may
+// mean hidden from the token rather than deleted, as Load takes it) are a
 // Failure under the id. Rejected credentials, an exhausted rate limit and
 // the end of ctx end the stream.
 func (c *Connector) Refetch(ctx context.Context, ids []string) iter.Seq2[tributary.Item, error] {
@@ -84,9 +85,9 @@ func (rf *refetcher) one(id string) bool {
 	switch {
 	case !ok:
 		return false
-	case errors.Is(rr.err, tributary.ErrNotFound):
-		return rf.Yield(tributary.DeletionItem(id))
 	case rr.err != nil:
+		// As in Load, a repository that answers 404 may be deleted or
+		// only hidden from the token: its documents are not deleted.
 		return rf.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id, rr.err)))
 	case !t.pull && rr.repo.HasIssues != nil && !*rr.repo.HasIssues:
 		return rf.Yield(tributary.DeletionItem(id))

@@ -129,19 +129,26 @@ func TestRefetchDeletesWhatIsGoneOrLeftOut(t *testing.T) {
 		c := f.connector(t, s, f.env())
 		asIssue := "https://github.com/acme/repo-000/issues/" + itoa(pr.Number)
 		gone := []string{
-			itemURL(r0.FullName(), deleted),                   // 410 Gone
-			itemURL(r0.FullName(), missingPR),                 // 404
-			itemURL(r0.FullName(), closed),                    // not in the configured state
-			asIssue,                                           // a pull request asked for as an issue
-			itemURL(r2.FullName(), firstItem(t, r2, isPR)),    // its repository is gone
-			itemURL(r2.FullName(), firstItem(t, r2, isIssue)), // the repository is read once
+			itemURL(r0.FullName(), deleted),   // 410 Gone
+			itemURL(r0.FullName(), missingPR), // 404
+			itemURL(r0.FullName(), closed),    // not in the configured state
+			asIssue,                           // a pull request asked for as an issue
 		}
-		ans, _ := answers(t, c, append(gone, itemURL(r0.FullName(), open))...)
+		hidden := []string{ // the repository is gone, or hidden from the token
+			itemURL(r2.FullName(), firstItem(t, r2, isPR)),
+			itemURL(r2.FullName(), firstItem(t, r2, isIssue)),
+		}
+		ans, _ := answers(t, c, slices.Concat(gone, hidden, []string{itemURL(r0.FullName(), open)})...)
 		for _, id := range gone {
 			assert.Equal(t, id, ans[id].Deletion, "%s is a deletion: %+v", id, ans[id])
 		}
+		for _, id := range hidden {
+			if assert.NotNil(t, ans[id].Failure, "%s is a failure, as in Load: %+v", id, ans[id]) {
+				assert.ErrorIs(t, ans[id].Failure, tributary.ErrNotFound)
+			}
+		}
 		assert.NotNil(t, ans[itemURL(r0.FullName(), open)].Document)
-		assert.Equal(t, 1, f.emu.Count("/repos/acme/repo-002"))
+		assert.Equal(t, 1, f.emu.Count("/repos/acme/repo-002"), "the repository is read once")
 
 		// Issues turned off, and pull requests no longer read.
 		f.emu.Update(func(*githubemu.Data) { r0.IssuesDisabled = true })
