@@ -97,7 +97,8 @@ func (rf *refetcher) one(id string) error {
 	if err != nil {
 		return rf.fail(id, "", err)
 	}
-	w := rf.c.walker(rf.ctx, time.Time{}, time.Time{}, nil)
+	a := &answer{rf: rf, id: id, fileID: t.fileID}
+	w := rf.c.walker(rf.ctx, time.Time{}, time.Time{}, a.take)
 	w.nodes, w.noDescend = true, true
 	dirRel, name := path.Split(t.rel)
 	dirRel = strings.TrimSuffix(dirRel, "/")
@@ -127,8 +128,6 @@ func (rf *refetcher) one(id string) error {
 		return rf.fail(id, link, fmt.Errorf("open folder: %w", err))
 	}
 	defer d.close()
-	a := &answer{rf: rf, id: id, fileID: t.fileID}
-	w.emit = a.take
 	err = w.entry(d, name, nil)
 	switch {
 	case errors.Is(err, errStopped) && a.stopped:
@@ -286,7 +285,7 @@ func (c *Connector) parseID(id string) (target, error) {
 		}
 	}
 	if !found {
-		return target{}, foreign("no root is named " + strconvQuote(name))
+		return target{}, foreign(fmt.Sprintf("no root is named %q", name))
 	}
 	parts := strings.Split(p, "!/")
 	rel, ok := unescapeRel(parts[0])
@@ -321,5 +320,3 @@ func unescapeRel(s string) (string, bool) {
 	}
 	return rel, true
 }
-
-func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }

@@ -179,8 +179,10 @@ func TestRefetchFollowsTheSideFile(t *testing.T) {
 	c, err := New(Settings{Roots: []Root{{Path: root, Name: "r"}}}, Credentials{}, tributary.Env{})
 	require.NoError(t, err)
 	writeFile(t, root, "hr/"+MetadataFile, []byte(`{"files": {"handbook.md": {"id": "hr-handbook", "title": "Employee handbook"}, "other.md": {"title": "Other things"}}}`))
+	writeFile(t, root, "bad/x.md", []byte("# X\n"))
+	writeFile(t, root, "bad/"+MetadataFile, []byte(`{"files": {"x.md": {"titel": "typo"}}}`))
 	var order []string
-	for it, err := range c.Refetch(context.Background(), []string{"file://r/hr/handbook.md", "file://r/hr/other.md"}) {
+	for it, err := range c.Refetch(context.Background(), []string{"file://r/hr/handbook.md", "file://r/hr/other.md", "file://r/bad/x.md"}) {
 		require.NoError(t, err)
 		switch {
 		case it.Document != nil:
@@ -191,7 +193,8 @@ func TestRefetchFollowsTheSideFile(t *testing.T) {
 			t.Errorf("unexpected failure %v", it.Failure)
 		}
 	}
-	assert.Equal(t, []string{"doc hr-handbook Employee handbook", "del file://r/hr/handbook.md", "doc file://r/hr/other.md Other things"}, order)
+	assert.Equal(t, []string{"doc hr-handbook Employee handbook", "del file://r/hr/handbook.md", "doc file://r/hr/other.md Other things",
+		"doc file://r/bad/x.md X"}, order, "a malformed side file is passed over, as in Load")
 }
 
 func TestRefetchFailsWhatCannotBeRead(t *testing.T) {
