@@ -115,6 +115,20 @@
 // HandleEvent turns a file-system event (Event.Key = the path) into
 // upserts and deletions, and Watch produces such events from fsnotify.
 //
+// # Fetching failed documents again
+//
+// Refetch (tributary.Refetcher) reads the files whose fetch failed in an
+// earlier run again by id, with Load's own reading and extraction, after
+// their folders' nodes; an archive entry's id reads its archive again for
+// that entry. The id is mapped back to a path below its root (finding a
+// name stored in another Unicode form from its folder's listing); an id
+// of no configured root, with an empty, "." or ".." segment, not in the
+// form Load writes, or leading out of the root through a symbolic link,
+// fails with ErrForeignURL, and so does an id a side file set, which
+// names no path: the next run reads that file. A file or entry that is
+// gone, now excluded, or that Load would skip is a deletion; one that
+// fails again is a Failure under its id.
+//
 // # Safety
 //
 // Files are opened through os.Root handles, so nothing is read outside a

@@ -105,6 +105,19 @@
 // again and skips exactly what it had yielded. It never grows with the
 // repository.
 //
+// # Fetching failed documents again
+//
+// Refetch (tributary.Refetcher) reads the items whose fetch failed in an
+// earlier run again by id: one GET of the issue or pull request, plus its
+// comments when configured, and once per call each repository asked about
+// (and who may see it), so the document is the one Load gives. An id that
+// is not the html_url of an item of a configured repository (or of the
+// owner's) fails with ErrForeignURL without a request. An item deleted
+// (410), missing (404), transferred, or now left out by state,
+// include_pull_requests or include_issues is a deletion; a refusal (403),
+// a failing read, and a repository that answers 404 (deleted, or hidden
+// from the token: Load cannot tell either) are a failure under its id.
+//
 // # Webhooks
 //
 // HandleEvent takes deliveries of a repository or organization webhook

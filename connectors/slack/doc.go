@@ -90,6 +90,20 @@
 // fresh document of its thread, or the thread's deletion. The host answers
 // Slack's url_verification handshake itself.
 //
+// # Fetching failed documents again
+//
+// Refetch (tributary.Refetcher) reads the threads whose fetch failed in
+// an earlier run again by id, as a load reads them: the parent from
+// conversations.history (one call with latest and oldest at its ts), then
+// the thread's replies, after the channel's node; each channel asked
+// about is looked up once a call with conversations.info. An id that is
+// not a message permalink of the workspace in a channel the settings read
+// fails with ErrForeignURL. A deleted channel (channel_not_found), an
+// archived one no longer read, and a message history no longer has or a
+// load would leave out are deletions; a channel the app has left
+// (not_in_channel) and a read that keeps failing are failures under the
+// id.
+//
 // # Resuming
 //
 // Checkpoints hold the channel in progress and the ts of the oldest

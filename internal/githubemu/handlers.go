@@ -192,7 +192,7 @@ func (s *Server) listIssues(c *call, h http.Header) (int, any) {
 func (s *Server) selectItems(r *Repo, lq listQuery, kind func(*Item) bool) []*Item {
 	var out []*Item
 	for _, it := range r.Items {
-		if !kind(it) || (lq.state != "all" && it.State != lq.state) {
+		if it.Deleted || !kind(it) || (lq.state != "all" && it.State != lq.state) {
 			continue
 		}
 		if lq.hasSince && it.UpdatedAt.Before(lq.since) {
@@ -216,7 +216,7 @@ func (s *Server) listComments(c *call, h http.Header) (int, any) {
 		return forbidden("Resource not accessible by personal access token")
 	}
 	n, err := strconv.Atoi(c.r.PathValue("num"))
-	if err != nil || n < 1 || n > len(r.Items) {
+	if err != nil || n < 1 || n > len(r.Items) || r.Items[n-1].Deleted {
 		return notFound()
 	}
 	lq, _ := parseList(c.r.URL.Query(), []string{"created"}, "created", false)

@@ -82,6 +82,10 @@ type Item struct {
 	HeadRef   string
 	BaseRef   string
 	Comments  []Comment
+	// Deleted marks an issue deleted from its repository: it leaves the
+	// listings and GET answers 410 Gone, as on GitHub. Pull requests
+	// cannot be deleted on GitHub.
+	Deleted bool
 }
 
 // NodeID returns the item's GraphQL node id.

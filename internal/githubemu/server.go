@@ -139,6 +139,8 @@ func (s *Server) routes() {
 		"GET /repos/{owner}/{repo}":                       s.getRepo,
 		"GET /repos/{owner}/{repo}/pulls":                 s.listPulls,
 		"GET /repos/{owner}/{repo}/issues":                s.listIssues,
+		"GET /repos/{owner}/{repo}/issues/{num}":          s.getIssue,
+		"GET /repos/{owner}/{repo}/pulls/{num}":           s.getPull,
 		"GET /repos/{owner}/{repo}/issues/{num}/comments": s.listComments,
 		"GET /repos/{owner}/{repo}/collaborators":         s.listCollaborators,
 		"GET /repos/{owner}/{repo}/teams":                 s.listTeams,

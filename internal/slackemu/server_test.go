@@ -193,3 +193,14 @@ func TestRepliesAndPermalink(t *testing.T) {
 	assert.Equal(t, ws.Permalink("C00000001", got[2], parent.TS), r.Permalink)
 	assert.Contains(t, r.Permalink, "?thread_ts="+parent.TS+"&cid=C00000001")
 }
+
+func TestUpdateAndRemoveChannel(t *testing.T) {
+	w := Generate(Config{Channels: 2, Messages: 3})
+	require.NoError(t, w.UpdateChannel("C00000001", func(c *Channel) { c.Archived, c.ID = true, "C99999999" }))
+	require.True(t, w.Channels()[0].Archived)
+	require.Equal(t, "C00000001", w.Channels()[0].ID, "the id stays")
+	require.NoError(t, w.RemoveChannel("C00000002"))
+	require.Len(t, w.Channels(), 1)
+	require.Error(t, w.RemoveChannel("C00000002"))
+	require.Error(t, w.UpdateChannel("C00000002", func(*Channel) {}))
+}
