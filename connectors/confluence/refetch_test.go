@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/confluenceemu"
 	"github.com/tributary-dev/tributary/internal/emulator"
 )
@@ -215,4 +216,28 @@ func TestRefetchEndsOnRejectedCredentials(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, errs, "the stream ends at the first rejected request")
+}
+
+// The runner fetches a page that failed in one run again in the next,
+// through Refetch, and delivers it once its comments can be read.
+func TestRunnerFetchesFailedPagesAgain(t *testing.T) {
+	f := newFixture(t, refetchGen, confluenceemu.Options{})
+	c := f.connector(t, f.settings())
+	p := f.data.Pages[5]
+	f.emu.FailEvery("/wiki/rest/api/content/"+itoa(p.ID)+"/child/comment", 1, emulator.Fault{Status: http.StatusNotFound})
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	sink := &connectortest.Sink{}
+	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, Now: func() time.Time { return now },
+		Retry: tributary.RetryPolicy{Backoff: -1}}
+	_, err := r.Run(t.Context(), c, tributary.RunOptions{})
+	require.NoError(t, err)
+	require.NotContains(t, sink.IDs(), f.pageID(p), "its comments failed")
+
+	f.emu.ClearFaults()
+	now = now.Add(time.Hour)
+	sink.Reset()
+	res, err := r.Run(t.Context(), c, tributary.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Retried)
+	assert.Equal(t, []string{f.pageID(p)}, sink.IDs(), "the failed page, and nothing edited since")
 }

@@ -228,7 +228,7 @@ func (rf *refetcher) search(keys []string) (found, error) {
 		jql += " AND (" + rf.c.settings.JQL + ")"
 	}
 	fields := rf.fields()
-	if rf.c.env.WantPermissions {
+	if rf.c.env.WantPermissions && !slices.Contains(fields, "security") {
 		fields = append(fields, "security")
 	}
 	res := found{issues: map[string]*apiIssue{}, bad: map[string]error{}}

@@ -2,6 +2,7 @@ package jira
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/emulator"
 	"github.com/tributary-dev/tributary/internal/jiraemu"
 )
@@ -206,4 +208,34 @@ func TestRefetchEndsOnRejectedCredentials(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, errs, "the stream ends at the first rejected request")
+}
+
+// The runner fetches an issue that failed in one run again in the next,
+// through Refetch, and delivers it once its comments can be read.
+func TestRunnerFetchesFailedIssuesAgain(t *testing.T) {
+	f := newFixture(t, refetchGen, jiraemu.Options{EmbeddedComments: 1})
+	c := f.connector(t, f.settings(Cloud))
+	f.emu.Update(func(d *jiraemu.Data) { // more comments than the search carries
+		is := d.Issue("AAB-2")
+		for len(is.Comments) < 3 {
+			is.Comments = append(is.Comments, &jiraemu.Comment{ID: fmt.Sprint("99", len(is.Comments)), Author: d.Users[1],
+				Body: jiraemu.Doc(jiraemu.Paragraph(jiraemu.Text("more"))), Created: is.Created, Updated: is.Created})
+		}
+	})
+	f.emu.FailEvery("/rest/api/3/issue/AAB-2/comment", 1, jiraemu.NotFound)
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	sink := &connectortest.Sink{}
+	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, Now: func() time.Time { return now },
+		Retry: tributary.RetryPolicy{Backoff: -1}}
+	_, err := r.Run(t.Context(), c, tributary.RunOptions{})
+	require.NoError(t, err)
+	require.NotContains(t, sink.IDs(), browse("AAB-2"), "its comments failed")
+
+	f.emu.ClearFaults()
+	now = now.Add(time.Hour)
+	sink.Reset()
+	res, err := r.Run(t.Context(), c, tributary.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Retried)
+	assert.Equal(t, []string{browse("AAB-2")}, sink.IDs(), "the failed issue, and nothing edited since")
 }
