@@ -121,6 +121,18 @@
 // revoked credentials, exhausted rate limits and servers that keep failing
 // end the run, which resumes from its last checkpoint.
 //
+// # Fetching failed documents again
+//
+// Refetch reads the pages whose fetch failed again, by id, as Load reads
+// them. One CQL search, type=page AND id in (...), fetches up to 50 pages
+// at once; a Server /display/KEY/Title id is searched for by space and
+// title. A page missing from the search is read by id to tell why: a page
+// deleted, trashed or archived is a deletion, a refused one a failure
+// again. A page renamed or moved has a new id: it comes back under that id
+// (when the settings read its space) and the old id is a deletion. An id
+// of another site or of a space the settings do not read is a failure
+// matching tributary.ErrForeignURL.
+//
 // # Rate limits
 //
 // Confluence Cloud limits API-token traffic with burst limits it does not

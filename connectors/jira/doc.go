@@ -81,6 +81,17 @@
 // delivered with part of its content. A project that disappears or is
 // hidden during a run is a failure named by its node id.
 //
+// # Fetching failed documents again
+//
+// Refetch reads the issues whose fetch failed again, by id, as Load reads
+// them. One search, key in (...) AND the JQL filter, fetches up to 50 at
+// once; an issue missing from its answer is looked up by key to tell why.
+// An issue deleted, or that the filter no longer admits, is a deletion;
+// one moved to another project comes back under its new key (when the
+// settings read that project) and its old id is a deletion. A refused
+// issue is a failure again; an id of another site or of a project the
+// settings do not read is a failure matching tributary.ErrForeignURL.
+//
 // # Permissions
 //
 // With Env.WantPermissions set, each project's permission scheme is read

@@ -19,7 +19,7 @@ const (
 
 func (s *Server) contentJSON(r *http.Request, p *Page, expand []string) contentJSON {
 	id := strconv.FormatInt(p.ID, 10)
-	out := contentJSON{ID: id, Type: "page", Status: "current", Title: p.Title,
+	out := contentJSON{ID: id, Type: "page", Status: p.status(), Title: p.Title,
 		Links: linksJSON{WebUI: PageWebUI(s.opts.Flavor, p), Self: s.base(r) + "/rest/api/content/" + id}}
 	has := func(e string) bool { return slices.Contains(expand, e) }
 	if has("space") {
@@ -67,7 +67,8 @@ func (s *Server) search(r *http.Request, _ *User) (int, any) {
 	}
 	var hits []*Page
 	for _, p := range s.data.Pages {
-		if q.match("page", strconv.FormatInt(p.ID, 10), p.Space.Key, p.When) {
+		if p.status() == "current" && (len(q.titles) == 0 || slices.Contains(q.titles, p.Title)) &&
+			q.match("page", strconv.FormatInt(p.ID, 10), p.Space.Key, p.When) {
 			hits = append(hits, p)
 		}
 	}

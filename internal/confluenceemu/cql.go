@@ -18,6 +18,7 @@ type query struct {
 	types  []string // empty means any type
 	spaces []string // empty means any space
 	ids    []string // empty means any id
+	titles []string // empty means any title
 	// after and before bound lastmodified: when >= after (or > when
 	// afterStrict) and when < before (or <= when beforeIncl).
 	after, before           time.Time
@@ -208,6 +209,12 @@ func (p *parser) clause(q *query) error {
 			}
 		}
 		q.ids = append(q.ids, vals...)
+	case "title":
+		vals, err := p.values()
+		if err != nil {
+			return err
+		}
+		q.titles = append(q.titles, vals...)
 	case "lastmodified":
 		return p.dateClause(q)
 	default:

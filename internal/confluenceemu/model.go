@@ -68,6 +68,9 @@ type Page struct {
 	ReadGroups  []string
 	Comments    []*Comment
 	Attachments []*Attachment
+	// Status is "current" (or empty), "trashed" or "archived"; searches
+	// find current pages only.
+	Status string
 }
 
 // Ancestors returns the page's ancestors from the top of the space down.

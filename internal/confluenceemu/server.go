@@ -2,11 +2,12 @@
 // Cloud and of Confluence Server and Data Center, on the emulator kit, for
 // testing the Confluence connector offline.
 //
-// It serves content search by CQL (a subset: type, id, space, lastmodified and
-// ordering by lastmodified; anything else is refused with 400 like the real
+// It serves content search by CQL (a subset: type, id, space, title,
+// lastmodified and ordering by lastmodified; anything else is refused with 400 like the real
 // service), spaces with their read permissions, pages with storage-format
 // bodies, versions, history, ancestors, labels and read restrictions, and
-// page comments, attachments and restrictions. Cloud answers under /wiki
+// page comments, attachments and restrictions, and content by id (a
+// trashed page only when status asks for it, as Confluence answers). Cloud answers under /wiki
 // with cursor links in _links.next and takes an e-mail and API token over
 // basic authentication; Server answers at the root with start/limit offsets
 // (also linked from _links.next) and takes personal access tokens as
@@ -196,6 +197,7 @@ func (s *Server) routes() {
 		"GET " + p + "/space":                                     s.listSpaces,
 		"GET " + p + "/space/{key}":                               s.getSpace,
 		"GET " + p + "/content/search":                            s.search,
+		"GET " + p + "/content/{id}":                              s.getContent,
 		"GET " + p + "/content/{id}/child/comment":                s.comments,
 		"GET " + p + "/content/{id}/child/attachment":             s.attachments,
 		"GET " + p + "/content/{id}/restriction/byOperation/read": s.restrictions,

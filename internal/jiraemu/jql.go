@@ -278,7 +278,9 @@ func (c clause) matches(p *Project, is *Issue) bool {
 	case "project":
 		return c.oneOf(func(v string) bool { return strings.EqualFold(v, p.Key) || v == p.ID || strings.EqualFold(v, p.Name) })
 	case "key":
-		return c.oneOf(func(v string) bool { return strings.EqualFold(v, is.Key) })
+		return c.oneOf(func(v string) bool {
+			return strings.EqualFold(v, is.Key) || slices.ContainsFunc(is.FormerKeys, func(k string) bool { return strings.EqualFold(v, k) })
+		})
 	case "status":
 		return c.oneOf(func(v string) bool { return strings.EqualFold(v, is.Status) })
 	case "labels":

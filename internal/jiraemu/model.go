@@ -6,10 +6,12 @@
 // maxResults and total, plain-text bodies, bearer personal access tokens).
 //
 // Both versions serve /myself, the project listings, a project by key,
-// /mypermissions and an issue's paginated comments. Searches accept the
+// /mypermissions, an issue by key (a moved issue's old key still finds it)
+// and an issue's paginated comments. Searches accept the
 // subset of JQL the connector sends (project = and in, updated and created
 // compared with "yyyy/MM/dd HH:mm" dates read in the caller's time zone,
-// labels and status equality, AND, parentheses, ORDER BY updated, created
+// labels and status equality, key = and in (a key no issue has or had is
+// refused with 400, as Jira refuses it), AND, parentheses, ORDER BY updated, created
 // and key) and answer anything else with 400 and errorMessages, as Jira
 // does for JQL it cannot parse. Faults, rate limits (429 with Retry-After)
 // and the request log come from the emulator kit.
@@ -89,6 +91,9 @@ type Issue struct {
 	// SecurityLevel, when set, restricts the issue to the level's members.
 	SecurityLevel string
 	Comments      []*Comment
+	// FormerKeys are the keys the issue had before it was moved to
+	// another project; they still find it.
+	FormerKeys []string
 }
 
 // Comment is a comment on an issue.

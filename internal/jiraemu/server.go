@@ -154,6 +154,7 @@ func (s *Server) routes() {
 		s.Handle("GET "+p+"/project/{key}", s.serve(s.getProject))
 		s.Handle("GET "+p+"/mypermissions", s.serve(s.myPermissions))
 		s.Handle("GET "+p+"/issue/{key}/comment", s.serve(s.listComments))
+		s.Handle("GET "+p+"/issue/{key}", s.serve(s.getIssue))
 		s.Handle("GET "+p+"/project/{key}/permissionscheme", s.serve(s.projectScheme))
 		s.Handle("GET "+p+"/permissionscheme/{id}/permission", s.serve(s.schemeGrants))
 		s.Handle("GET "+p+"/project/{key}/role/{id}", s.serve(s.projectRole))
@@ -303,6 +304,10 @@ func (s *Server) search(c *call, jql string) ([]hit, int, any) {
 			st, v := badRequest("The value '" + name + "' does not exist for the field 'project'.")
 			return nil, st, v
 		}
+	}
+	if key, ok := s.unknownKey(q); ok {
+		st, v := badRequest("An issue with key '" + key + "' does not exist for field 'key'.")
+		return nil, st, v
 	}
 	var hits []hit
 	for _, p := range s.data.Projects {
