@@ -151,6 +151,7 @@ func (r *run) pages(pos position) bool {
 				continue
 			}
 			st.At = t
+			r.objects.put(key(o.ID), infoOf(&o))
 			past = past || !r.start.IsZero() && t.Before(r.start)
 			if o.Parent.Type == "database_id" || !r.inWindow(t) || o.deleted() {
 				continue
