@@ -2,6 +2,7 @@ package notion
 
 import (
 	"context"
+	"errors"
 
 	"github.com/tributary-dev/tributary"
 )
@@ -13,7 +14,7 @@ import (
 func (c *Connector) Probe(ctx context.Context) []tributary.ProbeResult {
 	err := c.Validate(ctx)
 	var missing []string
-	if err != nil && !terminal(err) && apiCode(err) == "restricted_resource" {
+	if errors.Is(err, tributary.ErrInsufficientPermissions) {
 		missing = []string{"Read content"}
 	}
 	return []tributary.ProbeResult{tributary.ProbeOf(tributary.CapIndexing, err, missing...)}
