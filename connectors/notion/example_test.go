@@ -14,7 +14,7 @@ import (
 // as a host does, and read the first pages of a workspace, each with its
 // sections. Here the workspace is an emulated Notion served in memory.
 func Example() {
-	data := notionemu.Generate(notionemu.GenerateOptions{Pages: 2, Databases: 1, Rows: 2, Seed: 1})
+	data := notionemu.Generate(notionemu.GenerateOptions{Pages: 1, Databases: 1, Rows: 2, Seed: 1})
 	emu := notionemu.New(data, notionemu.Options{})
 	emu.AddToken("ntn_example_secret")
 	defer emu.Close()
@@ -45,8 +45,7 @@ func Example() {
 		fmt.Printf("%s | %s | %q\n", d.Metadata.Get(notion.MetaType), d.Title, headings)
 	}
 	// Output:
-	// page | Page 2 | ["" "Overview" "Details"]
 	// page | Page 1 | ["" "Overview" "Details"]
-	// database_row | Task 1.2 | [""]
 	// database_row | Task 1.1 | [""]
+	// database_row | Task 1.2 | [""]
 }
