@@ -412,12 +412,15 @@ func (r *run) badObject(raw json.RawMessage, err error) bool {
 		Object string `json:"object"`
 		ID     string `json:"id"`
 	}
-	if json.Unmarshal(raw, &ref) == nil && ref.Object != "database" {
-		if id := pageID(ref.ID); id != "" {
+	entity := "notion:search"
+	if json.Unmarshal(raw, &ref) == nil && objectID.MatchString(ref.ID) {
+		if ref.Object != "database" {
+			id := pageID(ref.ID)
 			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id, err)))
 		}
+		entity = databaseNodeID(ref.ID)
 	}
-	f := tributary.EntityFailure("notion:result", "", err)
+	f := tributary.EntityFailure(entity, "", err)
 	f.MissedStart, f.MissedEnd = r.start, r.end
 	return r.Yield(tributary.FailureItem(f))
 }
