@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -237,4 +239,32 @@ func TestVersionHeader(t *testing.T) {
 	for _, r := range f.emu.Requests() {
 		assert.Equal(t, APIVersion, r.Header.Get("Notion-Version"), r.Path)
 	}
+}
+
+// Nested blocks are read to max_depth and no deeper; a synced block that
+// shows, through its original, a copy of itself is read once.
+func TestDepthLimitAndSyncedCycle(t *testing.T) {
+	f := newFixture(t, notionemu.GenerateOptions{Pages: 1, Plain: true, Seed: 60}, notionemu.Options{})
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	blk := func(id, typ, text string, children ...*notionemu.Block) *notionemu.Block {
+		return &notionemu.Block{ID: id, Type: typ, Text: text, Created: at, Edited: at, Children: children}
+	}
+	deep := blk("00000000-0000-4000-8000-000000000005", "toggle", "level 5")
+	for i := 4; i >= 1; i-- {
+		deep = blk(fmt.Sprintf("00000000-0000-4000-8000-00000000000%d", i), "toggle", fmt.Sprintf("level %d", i), deep)
+	}
+	original := blk("00000000-0000-4000-8000-0000000000a0", "synced_block", "")
+	loop := blk("00000000-0000-4000-8000-0000000000a1", "synced_block", "")
+	loop.SyncedFrom = original.ID
+	original.Children = []*notionemu.Block{blk("00000000-0000-4000-8000-0000000000a2", "paragraph", "synced text"), loop}
+	f.emu.Update(func(d *notionemu.Data) { d.Pages[0].Blocks = []*notionemu.Block{deep, original} })
+	s := f.settings()
+	s.MaxDepth = 3
+	got := collect(t.Context(), f.connector(t, s), time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	require.Len(t, got.Documents, 1)
+	body := text(got.Documents[0])
+	assert.Contains(t, body, "level 3")
+	assert.NotContains(t, body, "level 4")
+	assert.Equal(t, 1, strings.Count(body, "synced text"))
 }
