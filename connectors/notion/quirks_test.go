@@ -35,20 +35,17 @@ func TestRateLimitRetryAfter(t *testing.T) {
 		// A client faster than Notion allows meets the server's limit.
 		c, err := newConnector(s, f.credentials(), f.env(), options{retry: httpx.RetryPolicy{MaxAttempts: 10}, rate: 50})
 		require.NoError(t, err)
-		start := time.Now()
 		got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
 		require.NoError(t, got.Err)
 		assert.Equal(t, expectedIDs(f.data, time.Time{}, time.Time{}), got.IDs())
 		assert.Greater(t, f.emu.CountStatus(http.StatusTooManyRequests), 5)
+		limited := 0
 		for _, r := range f.emu.Requests() {
 			if r.Status == http.StatusTooManyRequests && r.Fault == "" {
-				goto limited
+				limited++
 			}
 		}
-		t.Error("the server's own limit never answered 429")
-	limited:
-		// Three a second on average: the run cannot have been faster.
-		assert.GreaterOrEqual(t, time.Since(start), time.Duration(len(f.emu.Requests())-5-f.emu.Faults())*time.Second/3/2)
+		assert.Positive(t, limited, "the server's own limit answered 429 too, not only the injected faults")
 		f.emu.Close()
 	})
 }
