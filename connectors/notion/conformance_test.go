@@ -99,3 +99,40 @@ func TestConformanceWithFaults(t *testing.T) {
 	}
 	t.Logf("%d faults injected", faults)
 }
+
+// TestConformanceInFakeTime runs the kit in synctest bubbles against an
+// emulator held to Notion's limit (three requests a second, bursts of
+// ten) that also answers every ninth request with 429 and Retry-After:
+// the client's default pace and retry policy, with their real waits,
+// deliver everything.
+func TestConformanceInFakeTime(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("runs the kit a third time; runs without -short and -race")
+	}
+	probe := notionemu.Generate(conformanceGen)
+	h, _ := conformanceHarness(nil)
+	h.Synctest = true
+	h.Timeout = 0
+	h.New = func(t testing.TB) tributary.Connector {
+		f := newFixture(t, conformanceGen, notionemu.Options{RateLimit: true, Burst: 10})
+		f.emu.FailEvery("/v1/blocks/"+probe.Pages[5].ID+"/children", 1, notionemu.NotFound)
+		f.emu.FailEvery("*", 9, notionemu.RateLimited)
+		s := f.settings()
+		s.RequestsPerSecond = 0 // Notion's three a second
+		c, err := New(s, f.credentials(), f.env())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	h.BadCredentials = func(t testing.TB) tributary.Connector {
+		f := newFixture(t, conformanceGen, notionemu.Options{RateLimit: true, Burst: 10})
+		c, err := New(f.settings(), Credentials{Token: tributary.NewSecret("ntn_revoked")}, f.env())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	h.Requests = nil
+	connectortest.Run(t, h)
+}
