@@ -232,8 +232,13 @@ func (r *run) databases(pos position) bool {
 		if next == "" {
 			return true
 		}
-		st = position{Phase: phaseDatabases, Cursor: next}
-		skipBefore = time.Time{}
+		// The next page starts after every database read so far; DBAt
+		// keeps the edit time of the last one for a refused cursor.
+		last := st.DBAt
+		if len(dbs) > 0 {
+			last = dbs[len(dbs)-1].LastEditedTime
+		}
+		st = position{Phase: phaseDatabases, Cursor: next, DBAt: last}
 		if !r.Checkpoint(st) {
 			return false
 		}
