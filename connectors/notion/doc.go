@@ -105,6 +105,10 @@
 // Reading a page costs one request per block that has children (and per
 // hundred children), so a workspace of rich pages reads at about one page
 // a second; a poll reads only the pages edited in its window.
+// Since Notion reports an edit at 10:05:40 as 10:05, a window starting at
+// 10:05:30 does not hold it although the window before may have ended
+// before the edit: keep the runner's lookback at a minute or more (its
+// default is five), so that consecutive windows overlap by that minute.
 // Search is Notion's and its index lags: a page shared with the
 // integration after its last edit, or indexed late, is found by the next
 // full run, not by a poll whose window it was edited before. Database rows whose database is not shared are not read.
