@@ -48,3 +48,23 @@ func TestRunnerResumesAfterACrashAndPollsEdits(t *testing.T) {
 	assert.ElementsMatch(t, edited, sink.IDs())
 	assert.Equal(t, 2, res.Documents)
 }
+
+// A page edited just after a window's end is reported at the minute
+// before it; the runner's lookback makes the next window reach back over
+// that minute, so the edit is delivered.
+func TestMinuteEditAfterWindowEndIsPolled(t *testing.T) {
+	f := newFixture(t, notionemu.GenerateOptions{Pages: 5, Plain: true, Seed: 41}, notionemu.Options{})
+	c := f.connector(t, f.settings())
+	now := time.Date(2026, 1, 1, 10, 5, 30, 0, time.UTC)
+	sink := &connectortest.Sink{}
+	r := &tributary.Runner{Store: &tributary.MemoryStore{}, Sink: sink, Now: func() time.Time { return now }}
+	_, err := r.Run(context.Background(), c, tributary.RunOptions{})
+	require.NoError(t, err)
+	edited := f.data.Pages[2]
+	f.emu.Update(func(*notionemu.Data) { edited.Edited = now.Add(10 * time.Second) }) // reported as 10:05
+	now = now.Add(90 * time.Second)
+	sink.Reset()
+	_, err = r.Run(context.Background(), c, tributary.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{docID(edited)}, sink.IDs())
+}
