@@ -45,7 +45,7 @@ func (r *run) content(o *apiObject) ([]tributary.Section, error) {
 // children reads the children of a page or block, page by page.
 func (rd *reader) children(id string, depth int) error {
 	cursor := ""
-	for {
+	for rd.blocks <= maxBlocks {
 		q := url.Values{"page_size": {strconv.Itoa(rd.r.c.settings.PageSize)}}
 		if cursor != "" {
 			q.Set("start_cursor", cursor)
@@ -72,6 +72,7 @@ func (rd *reader) children(id string, depth int) error {
 		}
 		cursor = next
 	}
+	return nil
 }
 
 // line adds a line of text to the section in progress.

@@ -265,3 +265,28 @@ func TestDepthLimitAndSyncedCycle(t *testing.T) {
 	assert.NotContains(t, body, "level 4")
 	assert.Equal(t, 1, strings.Count(body, "synced text"))
 }
+
+// A page of more than 20,000 blocks is read up to the limit and yielded
+// with what was read, not held whole.
+func TestBlockLimitPerPage(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("serves 20,050 blocks; runs without -short and -race")
+	}
+	f := newFixture(t, notionemu.GenerateOptions{Pages: 1, Plain: true, Seed: 61}, notionemu.Options{})
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	f.emu.Update(func(d *notionemu.Data) {
+		bs := make([]*notionemu.Block, maxBlocks+50)
+		for i := range bs {
+			bs[i] = &notionemu.Block{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Type: "paragraph",
+				Text: fmt.Sprintf("line %d", i), Created: at, Edited: at}
+		}
+		d.Pages[0].Blocks = bs
+	})
+	got := collect(t.Context(), f.connector(t, f.settings()), time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	require.Len(t, got.Documents, 1)
+	body := text(got.Documents[0])
+	assert.Equal(t, maxBlocks, strings.Count(body, "\n")+1)
+	assert.Contains(t, body, fmt.Sprintf("line %d", maxBlocks-1))
+	assert.NotContains(t, body, fmt.Sprintf("line %d", maxBlocks))
+}

@@ -309,9 +309,6 @@ func (r *run) database(db *apiObject, at position, cursor string, rowAt time.Tim
 	if !ok {
 		return false
 	}
-	if node == "" {
-		return true // reported already
-	}
 	from, retried := r.start, false
 	if !rowAt.IsZero() && cursor == "" {
 		from = rowAt
