@@ -45,3 +45,15 @@ func TestNoUserCapabilityLeavesOwnersOut(t *testing.T) {
 	}
 	assert.Equal(t, 1, f.emu.Count("GET /v1/users/{id}"))
 }
+
+// With user information but not e-mail addresses, owners carry names.
+func TestHiddenEmailsLeaveNames(t *testing.T) {
+	f := newFixture(t, notionemu.GenerateOptions{Pages: 3, Plain: true, Seed: 32}, notionemu.Options{HideEmails: true})
+	got := collect(t.Context(), f.connector(t, f.settings()), time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	for _, d := range got.Documents {
+		require.Len(t, d.PrimaryOwners, 1)
+		assert.NotEmpty(t, d.PrimaryOwners[0].DisplayName)
+		assert.Empty(t, d.PrimaryOwners[0].Email)
+	}
+}
