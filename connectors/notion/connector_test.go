@@ -93,3 +93,50 @@ func TestDatabaseRows(t *testing.T) {
 	assert.Equal(t, NodeDatabase, node.Kind)
 	assert.Equal(t, pageNodeID(db.Parent.ID), node.ParentID)
 }
+
+// A page's ParentID names its parent page's node; a page inside a toggle
+// is placed under the toggle's page. Every node comes before what names
+// it, each under its own parent.
+func TestHierarchyOfNestedPages(t *testing.T) {
+	f := newFixture(t, notionemu.GenerateOptions{Pages: 12, Plain: true, Seed: 3}, notionemu.Options{})
+	s := f.settings()
+	s.PageSize = 3
+	got := collect(t.Context(), f.connector(t, s), time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	docs := byID(got.Documents)
+	toggles := 0
+	for _, p := range f.data.Pages {
+		d := docs[docID(p)]
+		require.NotNil(t, d)
+		switch p.Parent.Type {
+		case notionemu.ParentWorkspace:
+			assert.Empty(t, d.ParentID)
+		case notionemu.ParentPage:
+			assert.Equal(t, pageNodeID(p.Parent.ID), d.ParentID)
+		case notionemu.ParentBlock:
+			toggles++
+			var holder *notionemu.Page
+			for _, q := range f.data.Pages {
+				for _, b := range q.Blocks {
+					if b.ID == p.Parent.ID {
+						holder = q
+					}
+				}
+			}
+			require.NotNil(t, holder)
+			assert.Equal(t, pageNodeID(holder.ID), d.ParentID)
+		}
+	}
+	assert.Positive(t, toggles)
+	for _, n := range got.Nodes {
+		var p *notionemu.Page
+		for _, q := range f.data.Pages {
+			if pageNodeID(q.ID) == n.ID {
+				p = q
+			}
+		}
+		require.NotNil(t, p, n.ID)
+		assert.Equal(t, p.Title, n.Name)
+		assert.Equal(t, docID(p), n.Link)
+	}
+}
