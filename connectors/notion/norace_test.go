@@ -1,0 +1,5 @@
+//go:build !race
+
+package notion
+
+const raceEnabled = false
