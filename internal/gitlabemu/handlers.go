@@ -125,8 +125,10 @@ func (s *Server) listProjectsWhere(c *call, h http.Header, keep func(*Project) b
 		}
 		slices.SortFunc(all, func(a, b *Project) int { return cmp.Compare(a.ID, b.ID) })
 		var err error
-		if pg, err = keysetProjects(h, c.r, all); err != nil {
-			return http.StatusMethodNotAllowed, map[string]string{"error": err.Error()}
+		if pg, err = keysetProjects(h, c.r, all); err == errNoKeyset {
+			return http.StatusMethodNotAllowed, map[string]string{"error": "Keyset pagination is not yet available for this type of request"}
+		} else if err != nil {
+			return badRequest(err.Error())
 		}
 	} else {
 		pq, err := parsePage(q)

@@ -90,13 +90,17 @@ func offsetPage[T any](h http.Header, r *http.Request, all []T, pq pageQuery) []
 	return pg
 }
 
+// errNoKeyset is the refusal of keyset pagination with another order than
+// by id.
+var errNoKeyset = errorf("keyset pagination is not yet available for this type of request")
+
 // keysetProjects serves keyset pagination over projects sorted by id: the
 // page after id_after (before id_before for sort=desc), with a Link
 // rel="next" carrying the last id of the page, and no totals.
 func keysetProjects(h http.Header, r *http.Request, all []*Project) ([]*Project, error) {
 	q := r.URL.Query()
 	if q.Get("order_by") != "id" {
-		return nil, fmt.Errorf("Keyset pagination is not yet available for this type of request")
+		return nil, errNoKeyset
 	}
 	pq, err := parsePage(q)
 	if err != nil {
