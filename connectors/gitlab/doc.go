@@ -55,7 +55,8 @@
 // request per member, cached per run); a hidden address is left out. A
 // confidential issue is open only to direct members who are Reporters or
 // above. Groups lists each of those groups with the members GitLab
-// counts, inherited ones included (members/all).
+// counts, inherited ones included (members/all); a group the token cannot
+// see (a private group a project is shared with) is listed without members.
 //
 // # Order and checkpoints
 //
