@@ -87,7 +87,19 @@ func New(data *Data, opts Options) *Server {
 }
 
 // WebURL returns the instance's address.
-func (s *Server) WebURL() string { return s.opts.WebURL }
+func (s *Server) WebURL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opts.WebURL
+}
+
+// SetWebURL changes the instance's address, such as to the one Start
+// returned, so that web addresses in answers point at the emulator.
+func (s *Server) SetWebURL(u string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.WebURL = strings.TrimSuffix(u, "/")
+}
 
 // AddToken makes the server accept token (sent as PRIVATE-TOKEN or as
 // "Authorization: Bearer") for t.
