@@ -163,11 +163,34 @@ func TestKeysetRefusedFallsBackToOffset(t *testing.T) {
 	assert.Zero(t, keyset.emu.CountStatus(http.StatusMethodNotAllowed))
 }
 
-// TestRateLimitWaitsOutRetryLater runs against a limit of 20 requests a
-// minute: GitLab's RateLimit-Reset is an epoch time and its 429 answer is
-// plain text "Retry later" with Retry-After; the run paces itself and
-// finishes with every document.
-func TestRateLimitWaitsOutRetryLater(t *testing.T) {
+// TestRateLimitRetryLaterIsWaitedOut: another client of the same token has
+// spent the minute's budget, so the run's first request is answered 429
+// "Retry later" (plain text) with Retry-After; the run waits it out.
+func TestRateLimitRetryLaterIsWaitedOut(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t, smallGen, gitlabemu.Options{RateLimit: 20})
+		other := f.emu.Client()
+		for range 20 {
+			req, _ := http.NewRequest(http.MethodGet, testBase+"/api/v4/user", nil)
+			req.Header.Set("PRIVATE-TOKEN", testToken)
+			resp, err := other.Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+		}
+		s := f.settings(nil, "acme/project-001")
+		c := f.connector(t, s, f.env())
+		got := collect(t.Context(), c, time.Time{}, time.Time{}, nil)
+		require.NoError(t, got.Err)
+		assert.Equal(t, f.expectedIDs(nil, []string{"acme/project-001"}, time.Time{}, time.Time{}), ids(got.Documents))
+		assert.Positive(t, f.emu.CountStatus(http.StatusTooManyRequests))
+	})
+}
+
+// TestRateLimitHeadersPaceTheRun runs against a limit of 20 requests a
+// minute: from RateLimit-Remaining and RateLimit-Reset (an epoch time on
+// GitLab, not a number of seconds) the run paces itself, finishing with
+// every document without ever being refused.
+func TestRateLimitHeadersPaceTheRun(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFixture(t, smallGen, gitlabemu.Options{RateLimit: 20})
 		c := f.connector(t, f.settings([]string{"acme/team-01"}), f.env())
@@ -176,6 +199,7 @@ func TestRateLimitWaitsOutRetryLater(t *testing.T) {
 		require.NoError(t, got.Err)
 		assert.Equal(t, f.expectedIDs([]string{"acme/team-01"}, nil, time.Time{}, time.Time{}), ids(got.Documents))
 		requests := len(f.emu.Requests())
+		assert.Zero(t, f.emu.CountStatus(http.StatusTooManyRequests))
 		assert.Greater(t, requests, 20)
 		assert.GreaterOrEqual(t, time.Since(start), time.Duration((requests-1)/20)*time.Minute-time.Second,
 			"the run waited for the budget's resets")

@@ -144,3 +144,20 @@ func TestPrivateProjectHidden(t *testing.T) {
 	resp, _ = get(t, c, api+"/projects/"+url.PathEscape(private.PathWithNamespace()), nil)
 	assert.Equal(t, 200, resp.StatusCode)
 }
+
+// TestTotalsLeftOutPastTenThousand: like GitLab, a listing of more than
+// 10,000 items has no X-Total, X-Total-Pages or rel="last", only the next
+// page's link.
+func TestTotalsLeftOutPastTenThousand(t *testing.T) {
+	d := Generate(GenerateOptions{Projects: 1, Issues: 10001, Seed: 2})
+	s := New(d, Options{})
+	s.AddToken(token, Token{User: d.Users[0], Scopes: ReadAPI()})
+	t.Cleanup(s.Close)
+	resp, _ := get(t, s.Client(), api+"/projects/acme%2Fproject-000/issues?per_page=100", nil)
+	require.Equal(t, 200, resp.StatusCode)
+	assert.Empty(t, resp.Header.Get("X-Total"))
+	assert.Empty(t, resp.Header.Get("X-Total-Pages"))
+	assert.Equal(t, "2", resp.Header.Get("X-Next-Page"))
+	assert.Contains(t, resp.Header.Get("Link"), `rel="next"`)
+	assert.NotContains(t, resp.Header.Get("Link"), `rel="last"`)
+}
