@@ -3,10 +3,13 @@ package googleemu
 import (
 	"bytes"
 	"cmp"
+	"crypto/md5"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tributary-dev/tributary/internal/emulator"
@@ -85,6 +88,7 @@ func (s *Server) fileJSON(f *File, c *call) map[string]any {
 	}
 	if !f.native() {
 		v["size"] = strconv.FormatInt(f.size(), 10)
+		v["md5Checksum"] = fmt.Sprintf("%x", md5.Sum(f.Content))
 	}
 	if f.MimeType == MimeShortcut {
 		det := map[string]any{"targetId": f.ShortcutTarget}
@@ -215,7 +219,8 @@ func (s *Server) visible(c *call) (*File, *Reason) {
 		r := notFound("File", id)
 		return nil, &r
 	}
-	if f.DriveID != "" && !boolParam(c, "supportsAllDrives") {
+	// files.export takes no supportsAllDrives: it reads any file it can see.
+	if f.DriveID != "" && !boolParam(c, "supportsAllDrives") && !strings.HasSuffix(c.r.URL.Path, "/export") {
 		r := notFound("File", id)
 		return nil, &r
 	}
@@ -313,12 +318,29 @@ func exportBody(f *File, target string) ([]byte, bool) {
 		}
 		return b.Bytes(), true
 	case f.MimeType == MimeSheet && target == MimeXLSX:
-		return workbook(f.Sheets), true
+		if f.xlsx == nil {
+			f.xlsx = workbook(f.Sheets)
+		}
+		return f.xlsx, true
 	}
 	return nil, false
 }
 
+// workbooks caches built workbooks by their sheets, for the process:
+// tests build many emulators of the same generated data.
+var workbooks sync.Map
+
 func workbook(sheets []Sheet) []byte {
+	key := fmt.Sprint(sheets)
+	if b, ok := workbooks.Load(key); ok {
+		return b.([]byte)
+	}
+	b := buildWorkbook(sheets)
+	workbooks.Store(key, b)
+	return b
+}
+
+func buildWorkbook(sheets []Sheet) []byte {
 	x := excelize.NewFile()
 	defer x.Close()
 	for i, sh := range sheets {
@@ -359,7 +381,7 @@ func (s *Server) listPermissions(c *call) (int, any) {
 			}
 		}
 	}
-	for _, p := range f.Permissions {
+	for _, p := range s.data.effective(f) {
 		perms = append(perms, permJSON(p))
 	}
 	page, next, err := emulator.CursorOf(c.r, perms, emulator.CursorParams{Cursor: "pageToken", Size: "pageSize", DefaultSize: 100, MaxSize: 100})

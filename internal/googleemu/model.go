@@ -116,6 +116,8 @@ type File struct {
 	Abusive        bool
 	NoDownload     bool
 	ExportTooLarge bool
+
+	xlsx []byte // the workbook export, built once until the file changes
 }
 
 // change is one entry of the change log.
@@ -167,7 +169,7 @@ func (d *Data) Add(f *File) {
 // change.
 func (d *Data) Touch(id string, t time.Time) {
 	if f := d.File(id); f != nil {
-		f.Modified = t
+		f.Modified, f.xlsx = t, nil
 		d.logChange(f)
 	}
 }
@@ -236,10 +238,36 @@ func (d *Data) inGroup(email, g string) bool {
 	return false
 }
 
-// granted reports whether a permission of f admits email.
-func (d *Data) granted(f *File, email string) bool {
+// granted reports whether a permission of f itself admits email (what
+// "shared with me" lists).
+func (d *Data) granted(f *File, email string) bool { return d.admits(f.Permissions, email) }
+
+// inherited reports whether a permission of f or of a folder above it
+// admits email, as folder sharing passes down to what the folder holds.
+func (d *Data) inherited(f *File, email string) bool {
+	for i := 0; f != nil && i < 64; i++ {
+		if d.admits(f.Permissions, email) {
+			return true
+		}
+		f = d.File(f.Parent)
+	}
+	return false
+}
+
+// effective returns f's permissions with those it inherits from the
+// folders above it.
+func (d *Data) effective(f *File) []Permission {
+	var out []Permission
+	for i := 0; f != nil && i < 64; i++ {
+		out = append(out, f.Permissions...)
+		f = d.File(f.Parent)
+	}
+	return out
+}
+
+func (d *Data) admits(perms []Permission, email string) bool {
 	_, dom, _ := strings.Cut(email, "@")
-	for _, p := range f.Permissions {
+	for _, p := range perms {
 		switch p.Type {
 		case "user":
 			if strings.EqualFold(p.EmailAddress, email) {
@@ -264,9 +292,9 @@ func (d *Data) canSee(f *File, email string) bool {
 		if sd := d.Drive(f.DriveID); sd != nil && slices.ContainsFunc(sd.Members, func(m string) bool { return strings.EqualFold(m, email) }) {
 			return true
 		}
-		return d.granted(f, email)
+		return d.inherited(f, email)
 	}
-	return strings.EqualFold(f.Owner, email) || d.granted(f, email)
+	return strings.EqualFold(f.Owner, email) || d.inherited(f, email)
 }
 
 // size is the size Drive reports for a binary file.
