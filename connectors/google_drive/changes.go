@@ -124,10 +124,16 @@ func (r *run) change(p pass, ch apiChange) bool {
 		return true
 	}
 	f := ch.File
-	if ch.Removed || f == nil || f.Trashed {
+	if ch.Removed || f == nil {
 		return r.removed(p, ch.FileID)
 	}
 	ours := p.kind == kindDrive && f.DriveID == p.key || p.kind == kindUser && f.DriveID == "" && owner(f) == p.key
+	if f.Trashed {
+		if !ours {
+			return true // its own drive's or owner's pass reports it
+		}
+		return r.Yield(tributary.DeletionItem(fileID(f.ID)))
+	}
 	if !ours {
 		if f.DriveID != p.key && p.kind == kindDrive && !r.elsewhere(pass{kind: kindFolder}, f) {
 			return r.removed(p, ch.FileID) // moved out of every drive read

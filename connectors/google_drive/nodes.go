@@ -55,7 +55,7 @@ func (r *run) ensureNode(p pass, folder string) bool {
 // known reports a node yielded lately, or the root of the shared drive
 // being read, whose node its pass yields first.
 func (r *run) known(p pass, id string) bool {
-	return r.nodes.has(id) || p.kind == kindDrive && id == folderNodeID(p.key)
+	return r.nodes.has(id) || p.kind == kindDrive && id == folderNodeID(p.key) && !r.refetching
 }
 
 func inChain(chain []*tributary.HierarchyNode, id string) bool {

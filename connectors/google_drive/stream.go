@@ -105,6 +105,9 @@ type run struct {
 	drives map[string]bool // shared drives read
 	nodes  *recent         // nodes yielded lately
 	values tributary.Values
+	// refetching says the stream answers Refetch: nodes are yielded even
+	// for a shared drive's root.
+	refetching bool
 }
 
 func (c *Connector) newRun(ctx context.Context, start, end time.Time, slim bool, yield func(tributary.Item, error) bool) *run {
