@@ -2,6 +2,7 @@ package googledrive
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -145,6 +146,16 @@ func classifyTokenError(ctx context.Context, err error, a actor) error {
 	re, ok := errors.AsType[*oauth2.RetrieveError](err)
 	if !ok {
 		return tributary.NewError(op, tributary.ErrTransient, errors.New(redactTokenError(err)))
+	}
+	if re.ErrorCode == "" && len(re.Body) > 0 {
+		// The JWT grant leaves Google's error body unparsed.
+		var body struct {
+			Error       string `json:"error"`
+			Description string `json:"error_description"`
+		}
+		if json.Unmarshal(re.Body, &body) == nil {
+			re.ErrorCode, re.ErrorDescription = body.Error, body.Description
+		}
 	}
 	kind := tributary.ErrCredentialExpired
 	switch {

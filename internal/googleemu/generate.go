@@ -29,6 +29,9 @@ type GenerateOptions struct {
 	Start time.Time
 	Span  time.Duration
 	Seed  uint64
+	// Light makes only Google Docs and text files, which are cheap to
+	// serve, for scale tests.
+	Light bool
 }
 
 // Generate returns a domain with users, groups, shared drives, folders and
@@ -86,14 +89,14 @@ func Generate(o GenerateOptions) *Data {
 			folders = append(folders, f.ID)
 		}
 		for k := range o.FilesPerDrive {
-			f := genFile(rng, newID(), k, stamp)
+			f := genFile(rng, newID(), kind(o, k), stamp)
 			f.DriveID, f.Parent = sd.ID, folders[k%len(folders)]
 			d.Files = append(d.Files, f)
 		}
 	}
 	for ui, u := range d.Users {
 		for k := range o.FilesPerUser {
-			f := genFile(rng, newID(), k+ui, stamp)
+			f := genFile(rng, newID(), kind(o, k+ui), stamp)
 			f.Owner = u.Email
 			switch k % 5 {
 			case 1:
@@ -110,6 +113,15 @@ func Generate(o GenerateOptions) *Data {
 	}
 	d.index()
 	return d
+}
+
+// kind picks the k-th file's kind: every kind, or with Light Docs and
+// text files only.
+func kind(o GenerateOptions, k int) int {
+	if o.Light && k%6 > 0 && k%6 < 3 {
+		return k + 3
+	}
+	return k
 }
 
 // genFile makes the k-th file: a Doc, Sheet, Slides, text, Markdown or CSV.
