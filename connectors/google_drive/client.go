@@ -103,7 +103,8 @@ func guardedBase(env tributary.Env) http.RoundTripper {
 type quotaTransport struct{ next http.RoundTripper }
 
 // rateReasons are the reasons of Drive's 403 rate-limit answers.
-var rateReasons = map[string]bool{"userRateLimitExceeded": true, "rateLimitExceeded": true, "sharingRateLimitExceeded": true}
+var rateReasons = map[string]bool{"userRateLimitExceeded": true, "rateLimitExceeded": true, "sharingRateLimitExceeded": true,
+	"dailyLimitExceeded": true}
 
 func (t quotaTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)

@@ -190,6 +190,16 @@ func (d *Data) Delete(id string) {
 	}
 }
 
+// Move puts a file in another folder (and shared drive, or My Drive when
+// driveID is empty) without touching its modification time, and records
+// a change, as Drive does.
+func (d *Data) Move(id, driveID, parent string) {
+	if f := d.File(id); f != nil {
+		f.DriveID, f.Parent = driveID, parent
+		d.logChange(f)
+	}
+}
+
 // SetPermissions replaces a file's sharing without touching its content
 // or modification time, and records a change, as Drive does.
 func (d *Data) SetPermissions(id string, ps []Permission) {
