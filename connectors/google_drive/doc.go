@@ -41,8 +41,10 @@
 // my_drive_emails (empty: every active user), shared_drive_ids (empty:
 // every shared drive the reader belongs to), folder_ids (read with
 // everything under them), include_shared_with_me, anyone_with_link_is_public,
-// max_file_size (20 MiB), page_size (100, at most 1000) and api_url (for a
-// proxy or an emulator).
+// max_file_size (20 MiB), concurrency (files read at once, 8; at most
+// twice as many are held ahead of the one being yielded, so memory is
+// bounded by that many files' text), page_size (100, at most 1000) and
+// api_url (for a proxy or an emulator).
 //
 // # Documents
 //

@@ -12,52 +12,6 @@ import (
 	"github.com/tributary-dev/tributary/internal/extract"
 )
 
-// document maps a file and yields its parent nodes and then its document,
-// with its content unless the stream is slim. A file whose content cannot
-// be read is a failure under its document's id.
-func (r *run) document(p pass, f *apiFile) bool {
-	id := fileID(f.ID)
-	if why := r.c.skipReason(f); why != "" {
-		tributary.ReportSkip(r.ctx, id, why)
-		return true
-	}
-	d := r.c.toDocument(f)
-	if len(f.Parents) > 0 && driveID.MatchString(f.Parents[0]) {
-		d.ParentID = folderNodeID(f.Parents[0])
-		if !r.slim {
-			if !r.ensureNode(p, f.Parents[0]) {
-				return false
-			}
-			if !r.known(p, d.ParentID) {
-				d.ParentID = "" // the parent could not be read
-			}
-		}
-	}
-	if r.c.env.WantPermissions {
-		a, err := r.c.access(r.in(p, ScopeDriveReadonly), f, p.reader)
-		if err != nil {
-			if terminal(err) {
-				return r.Fail(fmt.Errorf("google_drive: permissions of %s: %w", f.ID, err))
-			}
-			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id, fmt.Errorf("google_drive: permissions: %w", err))))
-		}
-		d.ExternalAccess = a
-	}
-	if !r.slim {
-		sections, err := r.c.content(r.in(p, ScopeDriveReadonly), f, d.Sections[0].Link)
-		if err != nil {
-			if terminal(err) {
-				return r.Fail(fmt.Errorf("google_drive: content of %s: %w", f.ID, err))
-			}
-			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, d.Sections[0].Link, fmt.Errorf("google_drive: content: %w", err))))
-		}
-		if len(sections) > 0 {
-			d.Sections = sections
-		}
-	}
-	return r.Yield(tributary.DocumentItem(d))
-}
-
 // toDocument maps a file's metadata; its one section is empty until the
 // content is read.
 func (c *Connector) toDocument(f *apiFile) *tributary.Document {

@@ -101,10 +101,8 @@ func (r *run) folderFiles(p pass, pos *position) step {
 		if err := r.c.client.get(r.in(p, ScopeDriveReadonly), join(r.c.client.drive, "/files", q), &pg); err != nil {
 			return r.folderFailed(top.Folder, fmt.Errorf("google_drive: list folder %s: %w", top.Folder, err))
 		}
-		for _, raw := range pg.Files {
-			if !r.rawFile(p, raw) {
-				return stepStop
-			}
+		if !r.page(p, pg.Files) {
+			return stepStop
 		}
 		if pg.NextPageToken == "" || pg.NextPageToken == top.Token {
 			top.Token, top.Folders = "", true

@@ -2,7 +2,6 @@ package googledrive
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -367,10 +366,8 @@ func (r *run) flat(p pass, pos *position) bool {
 		if err := r.c.client.get(r.in(p, ScopeDriveReadonly), join(r.c.client.drive, "/files", q), &pg); err != nil {
 			return r.passFailed(p, fmt.Errorf("google_drive: list files of %s: %w", p.id(), err))
 		}
-		for _, raw := range pg.Files {
-			if !r.rawFile(p, raw) {
-				return false
-			}
+		if !r.page(p, pg.Files) {
+			return false
 		}
 		if pg.NextPageToken == "" {
 			pos.Token = ""
@@ -384,29 +381,6 @@ func (r *run) flat(p pass, pos *position) bool {
 			return false
 		}
 	}
-}
-
-// rawFile decodes and handles one listed file.
-func (r *run) rawFile(p pass, raw rawFile) bool {
-	var f apiFile
-	if err := json.Unmarshal(raw, &f); err != nil || f.ID == "" || f.ModifiedTime.IsZero() {
-		if err == nil {
-			err = errors.New("file lacks id or modifiedTime")
-		}
-		err = fmt.Errorf("google_drive: malformed file: %w", err)
-		var ref struct {
-			ID string `json:"id"`
-		}
-		if json.Unmarshal(raw, &ref) == nil && driveID.MatchString(ref.ID) {
-			id := fileID(ref.ID)
-			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id, err)))
-		}
-		id := r.entityID(p)
-		f := tributary.EntityFailure(id, id, err)
-		f.MissedStart, f.MissedEnd = r.start, r.end
-		return r.Yield(tributary.FailureItem(f))
-	}
-	return r.file(p, &f)
 }
 
 // inWindow reports whether t lies in [start, end).
@@ -434,49 +408,6 @@ func (r *run) elsewhere(p pass, f *apiFile) bool {
 	}
 	o := owner(f)
 	return o != "" && r.users[o]
-}
-
-// file handles one listed file.
-func (r *run) file(p pass, f *apiFile) bool {
-	if f.Trashed || f.MimeType == mimeFolder || !r.inWindow(f.ModifiedTime) || r.elsewhere(p, f) {
-		return true
-	}
-	if f.MimeType == mimeShortcut {
-		return r.shortcut(p, f)
-	}
-	return r.document(p, f)
-}
-
-// shortcut follows a shortcut once, to a file that no pass reads on its
-// own. A shortcut to a shortcut (a chain or a loop) is a failure; one to
-// a folder, or to a file gone, is skipped.
-func (r *run) shortcut(p pass, s *apiFile) bool {
-	id := fileID(s.ID)
-	if s.ShortcutDetails == nil || !driveID.MatchString(s.ShortcutDetails.TargetID) {
-		tributary.ReportSkip(r.ctx, id, "shortcut without a target")
-		return true
-	}
-	t, err := r.c.getFile(r.in(p, ScopeDriveReadonly), s.ShortcutDetails.TargetID)
-	switch {
-	case errors.Is(err, tributary.ErrNotFound), errors.Is(err, tributary.ErrInsufficientPermissions):
-		tributary.ReportSkip(r.ctx, id, "shortcut to a file the reader cannot see")
-		return true
-	case err != nil && terminal(err):
-		return r.Fail(fmt.Errorf("google_drive: follow shortcut %s: %w", s.ID, err))
-	case err != nil:
-		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id, fmt.Errorf("google_drive: follow shortcut: %w", err))))
-	case t.MimeType == mimeShortcut && r.slim:
-		return true // the load reports it
-	case t.MimeType == mimeShortcut:
-		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id,
-			fmt.Errorf("google_drive: shortcut %s points at shortcut %s: shortcuts are followed once", s.ID, t.ID))))
-	case t.MimeType == mimeFolder:
-		tributary.ReportSkip(r.ctx, id, "shortcut to a folder")
-		return true
-	case t.Trashed || r.elsewhere(pass{kind: kindFolder}, t):
-		return true // another pass reads it, or it is in the trash
-	}
-	return r.document(p, t)
 }
 
 // getFile reads one file's metadata.
