@@ -24,9 +24,10 @@ import (
 // client reads the Drive and Directory APIs through the shared HTTP stack.
 type client struct {
 	http  *httpx.Client
-	drive string // API root + /drive/v3
-	admin string // API root + /admin/directory/v1
-	mode  string // service_account, oauth or token
+	sa    *delegated // the service account's tokens, nil for OAuth credentials
+	drive string     // API root + /drive/v3
+	admin string     // API root + /admin/directory/v1
+	mode  string     // service_account, oauth or token
 }
 
 // newClient builds the client. Drive answers over-quota requests with 403
@@ -40,13 +41,14 @@ func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.Retry
 	inner.HTTPClient = &http.Client{Transport: base}
 	tokenURI := c.TokenURI
 	var auth httpx.Auth
+	var sa *delegated
 	switch c.mode() {
 	case "service_account":
 		d, err := newDelegated([]byte(c.ServiceAccountKey.Reveal()), &http.Client{Transport: base, Timeout: time.Minute}, tokenURI)
 		if err != nil {
 			return nil, err
 		}
-		auth = d
+		auth, sa = d, d
 	case "oauth":
 		if tokenURI == "" {
 			tokenURI = DefaultTokenURI
@@ -67,7 +69,7 @@ func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.Retry
 	if err != nil {
 		return nil, err
 	}
-	return &client{http: hc, drive: s.api() + "/drive/v3", admin: s.api() + "/admin/directory/v1", mode: c.mode()}, nil
+	return &client{http: hc, sa: sa, drive: s.api() + "/drive/v3", admin: s.api() + "/admin/directory/v1", mode: c.mode()}, nil
 }
 
 // guardedBase returns the host's transport with the address guard applied

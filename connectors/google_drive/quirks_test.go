@@ -116,3 +116,17 @@ func TestPollFindsAFileMovedInThroughTheChangesAPI(t *testing.T) {
 	require.Contains(t, sink.docs, fileID(outside.ID))
 	require.Empty(t, sink.deletions)
 }
+
+// A listed user the service account may not act as (not in the domain,
+// or suspended) fails that user's passes, not the run.
+func TestUnknownUserFailsItsPassOnly(t *testing.T) {
+	f := newFixture(t, conformanceGen, googleemu.Options{})
+	s := f.settings()
+	s.MyDriveEmails = []string{"ghost@acme.test", f.data.Users[1].Email}
+	got := collect(t.Context(), f.connector(t, s), time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	require.Len(t, got.Failures, 1)
+	require.Equal(t, "mailto:ghost@acme.test", got.Failures[0].EntityID)
+	require.ErrorIs(t, got.Failures[0], tributary.ErrCredentialExpired)
+	require.NotEmpty(t, got.Documents)
+}

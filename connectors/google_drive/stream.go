@@ -278,13 +278,26 @@ func (r *run) entityID(p pass) string {
 // as, is a failure of that pass, and the stream goes on; anything else
 // ends the stream, to resume from the last checkpoint.
 func (r *run) passFailed(p pass, err error) bool {
-	if !errors.Is(err, tributary.ErrNotFound) && !errors.Is(err, tributary.ErrInsufficientPermissions) {
+	if !errors.Is(err, tributary.ErrNotFound) && !errors.Is(err, tributary.ErrInsufficientPermissions) && !r.userRefused(p, err) {
 		return r.Fail(err)
 	}
 	id := r.entityID(p)
 	f := tributary.EntityFailure(id, id, err)
 	f.MissedStart, f.MissedEnd = r.start, r.end
 	return r.Yield(tributary.FailureItem(f))
+}
+
+// userRefused reports a service account refused a token for the user a
+// pass acts as (a user deleted or suspended since the listing, an address
+// outside the domain) while its key still works for the administrator:
+// that user's pass fails, not the run.
+func (r *run) userRefused(p pass, err error) bool {
+	sa := r.c.client.sa
+	if sa == nil || !errors.Is(err, tributary.ErrCredentialExpired) || p.reader == "" || p.reader == r.c.settings.AdminEmail {
+		return false
+	}
+	_, adminErr := sa.token(r.ctx, actor{subject: r.c.settings.AdminEmail, scope: ScopeDriveReadonly})
+	return adminErr == nil
 }
 
 // driveNode yields a shared drive's node.
