@@ -115,6 +115,9 @@
 //
 // # Limits
 //
+// A run keeps the addresses of the users and the ids of the shared drives
+// it reads (the size of the directory, never of the drives' contents), and
+// group sync keeps each domain's user addresses while it lists them.
 // Files from outside the domain reached through several users'
 // shared-with-me are yielded once per such user in a run (same id, so the
 // index holds one). A shortcut's target is found by a window when the

@@ -79,12 +79,14 @@ func TestRateLimit403sAreRetriedNeverFailures(t *testing.T) {
 }
 
 // Known failure: a file seen through several users or drives. A file
-// Ana owns and shared with Bo (read through Bo's shared-with-me too), a
-// shortcut to it in the shared drive, and a partner folder reached both as
-// a listed folder and as shared with Ana, are each one document.
+// Ana owns and shared with Bo (read through Bo's shared-with-me too) with
+// a shortcut to it in a shared drive, a file of one shared drive with a
+// shortcut to it in another and its folder listed too, and a partner
+// folder reached both as a listed folder and as shared with Ana, are each
+// one document.
 func TestFileSeenTwiceIsOneDocument(t *testing.T) {
 	f, s := specialFixture(t)
-	var shared *googleemu.File
+	var shared, inDrive *googleemu.File
 	f.emu.Update(func(d *googleemu.Data) {
 		for _, fl := range d.Files {
 			if fl.Owner == d.Users[0].Email && len(fl.Permissions) > 0 && fl.Permissions[0].Type == "user" {
@@ -94,8 +96,24 @@ func TestFileSeenTwiceIsOneDocument(t *testing.T) {
 		}
 		d.Add(&googleemu.File{ID: "1ShortToShared", Name: "link", MimeType: googleemu.MimeShortcut, DriveID: d.Drives[0].ID,
 			Parent: d.Drives[0].ID, ShortcutTarget: shared.ID, Created: shared.Created, Modified: shared.Modified})
+		// A second shared drive holding a shortcut to a file of the first.
+		second := &googleemu.SharedDrive{ID: "0ASecondDrive", Name: "Second", Members: d.Drives[0].Members}
+		d.Drives = append(d.Drives, second)
+		for _, fl := range d.Files {
+			if fl.DriveID == d.Drives[0].ID && fl.MimeType != googleemu.MimeFolder && fl.MimeType != googleemu.MimeShortcut && inDrive == nil {
+				inDrive = fl
+			}
+		}
+		d.Add(&googleemu.File{ID: "1ShortAcross", Name: "across", MimeType: googleemu.MimeShortcut, DriveID: second.ID,
+			Parent: second.ID, ShortcutTarget: inDrive.ID, Created: inDrive.Created, Modified: inDrive.Modified})
 	})
 	require.NotNil(t, shared)
+	// The first drive's folders are listed too: their files are the drive's.
+	for _, fl := range f.data.Files {
+		if fl.DriveID == f.data.Drives[0].ID && fl.MimeType == googleemu.MimeFolder {
+			s.FolderIDs = append(s.FolderIDs, fl.ID)
+		}
+	}
 	got := collect(t.Context(), f.connector(t, s), time.Time{}, time.Time{}, nil)
 	require.NoError(t, got.Err)
 	all := ids(got.Documents)
@@ -107,6 +125,7 @@ func TestFileSeenTwiceIsOneDocument(t *testing.T) {
 		require.Equal(t, 1, n, "%s yielded %d times", id, n)
 	}
 	require.Equal(t, 1, seen[fileID(shared.ID)])
+	require.Equal(t, 1, seen[fileID(inDrive.ID)])
 	require.Equal(t, 1, seen[fileID("1ExtFileA")])
 }
 
