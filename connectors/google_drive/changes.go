@@ -97,7 +97,19 @@ func (r *run) changes(p pass, pos position) bool {
 	for {
 		q.Set("pageToken", pos.Changes)
 		var pg changeList
-		if err := r.c.client.get(r.in(p, ScopeDriveReadonly), join(r.c.client.drive, "/changes", q), &pg); err != nil {
+		err := r.c.client.get(r.in(p, ScopeDriveReadonly), join(r.c.client.drive, "/changes", q), &pg)
+		if badRequest(err) {
+			// A token Drive no longer takes: start again from now. The
+			// deletions in between are missed; a prune finds them.
+			r.c.env.Log().Warn("google_drive: changes token refused; reading changes from now on", "pass", p.id())
+			tok, err := r.startToken(p)
+			if err != nil {
+				return r.passFailed(p, fmt.Errorf("google_drive: changes of %s: %w", p.id(), err))
+			}
+			r.values.Put(key, []byte(tok))
+			return true
+		}
+		if err != nil {
 			return r.passFailed(p, fmt.Errorf("google_drive: changes of %s: %w", p.id(), err))
 		}
 		for _, ch := range pg.Changes {

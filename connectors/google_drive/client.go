@@ -211,3 +211,10 @@ func terminal(err error) bool {
 	return errors.Is(err, tributary.ErrCredentialExpired) || errors.Is(err, tributary.ErrRateLimited) ||
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
+
+// badRequest reports a 400 answer: a page token Drive no longer takes,
+// among others.
+func badRequest(err error) bool {
+	se, ok := errors.AsType[*httpx.StatusError](err)
+	return ok && se.StatusCode == http.StatusBadRequest
+}

@@ -98,7 +98,13 @@ func (r *run) folderFiles(p pass, pos *position) step {
 			q.Set("pageToken", top.Token)
 		}
 		var pg fileList
-		if err := r.c.client.get(r.in(p, ScopeDriveReadonly), join(r.c.client.drive, "/files", q), &pg); err != nil {
+		err := r.c.client.get(r.in(p, ScopeDriveReadonly), join(r.c.client.drive, "/files", q), &pg)
+		if badRequest(err) && top.Token != "" {
+			top.Token = "" // refused: list the folder's files again
+			q.Del("pageToken")
+			continue
+		}
+		if err != nil {
 			return r.folderFailed(top.Folder, fmt.Errorf("google_drive: list folder %s: %w", top.Folder, err))
 		}
 		if !r.page(p, pg.Files) {
@@ -126,7 +132,13 @@ func (r *run) subfolders(p pass, pos *position) step {
 			q.Set("pageToken", top.Token)
 		}
 		var pg fileList
-		if err := r.c.client.get(r.in(p, ScopeDriveReadonly), join(r.c.client.drive, "/files", q), &pg); err != nil {
+		err := r.c.client.get(r.in(p, ScopeDriveReadonly), join(r.c.client.drive, "/files", q), &pg)
+		if badRequest(err) && top.Token != "" {
+			top.Token, top.After = "", "" // refused: walk the subfolders again
+			q.Del("pageToken")
+			continue
+		}
+		if err != nil {
 			return r.folderFailed(top.Folder, fmt.Errorf("google_drive: list subfolders of %s: %w", top.Folder, err))
 		}
 		skipping := top.After != ""

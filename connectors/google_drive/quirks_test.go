@@ -130,3 +130,18 @@ func TestUnknownUserFailsItsPassOnly(t *testing.T) {
 	require.ErrorIs(t, got.Failures[0], tributary.ErrCredentialExpired)
 	require.NotEmpty(t, got.Documents)
 }
+
+// A page token Drive no longer takes (from an old checkpoint) lists the
+// pass again from its start: everything arrives, some twice.
+func TestRefusedPageTokenListsThePassAgain(t *testing.T) {
+	f := newFixture(t, googleemu.GenerateOptions{Users: 1, SharedDrives: 1, FilesPerDrive: 12, Light: true, Seed: 2}, googleemu.Options{})
+	s := f.settings()
+	s.PageSize = 5
+	s.IncludeMyDrives = false
+	c := f.connector(t, s)
+	cp, err := tributary.EncodeCheckpoint(checkpointKind, checkpointVersion, position{Pass: "0:" + f.data.Drives[0].ID, Token: "stale-token"})
+	require.NoError(t, err)
+	got := collect(t.Context(), c, time.Time{}, time.Time{}, cp)
+	require.NoError(t, got.Err)
+	require.Len(t, got.Documents, 12)
+}

@@ -376,7 +376,16 @@ func (r *run) flat(p pass, pos *position) bool {
 			q.Set("pageToken", pos.Token)
 		}
 		var pg fileList
-		if err := r.c.client.get(r.in(p, ScopeDriveReadonly), join(r.c.client.drive, "/files", q), &pg); err != nil {
+		err := r.c.client.get(r.in(p, ScopeDriveReadonly), join(r.c.client.drive, "/files", q), &pg)
+		if badRequest(err) && pos.Token != "" {
+			// A page token Drive no longer takes: list the pass again from
+			// its start, repeating what was read, losing nothing.
+			r.c.env.Log().Warn("google_drive: page token refused; listing the pass again", "pass", p.id())
+			pos.Token = ""
+			q.Del("pageToken")
+			continue
+		}
+		if err != nil {
 			return r.passFailed(p, fmt.Errorf("google_drive: list files of %s: %w", p.id(), err))
 		}
 		if !r.page(p, pg.Files) {
