@@ -35,8 +35,9 @@ type Settings struct {
 	IncludeSharedDrives bool `json:"include_shared_drives" jsonschema:"title=Shared drives,description=Read shared drives,default=true"`
 	// SharedDriveIDs lists shared drives by id (the last part of
 	// https://drive.google.com/drive/folders/ID); empty means every shared
-	// drive the reader is a member of.
-	SharedDriveIDs []string `json:"shared_drive_ids,omitempty" jsonschema:"title=Shared drive ids,description=Ids of shared drives to read; empty reads every one the reader belongs to"`
+	// drive of the domain (a service account) or every one the user
+	// belongs to (OAuth credentials).
+	SharedDriveIDs []string `json:"shared_drive_ids,omitempty" jsonschema:"title=Shared drive ids,description=Ids of shared drives to read; empty reads every one of the domain (service account) or of the user"`
 	// FolderIDs lists folders read with everything under them.
 	FolderIDs []string `json:"folder_ids,omitempty" jsonschema:"title=Folder ids,description=Ids of folders read recursively"`
 	// IncludeSharedWithMe reads the files others shared with each user

@@ -103,8 +103,12 @@ func (c *Connector) Validate(ctx context.Context) error {
 	if err := c.client.get(actx, join(c.client.drive, "/about", url.Values{"fields": {"user(emailAddress)"}}), &about); err != nil {
 		return fmt.Errorf("google_drive: validate credentials: %w", err)
 	}
+	dq := url.Values{"fields": {"id"}}
+	if c.client.mode == "service_account" {
+		dq.Set("useDomainAdminAccess", "true") // the administrator need not be a member
+	}
 	for _, id := range sortedIDs(c.settings.SharedDriveIDs) {
-		if err := c.client.get(actx, join(c.client.drive, "/drives/"+url.PathEscape(id), url.Values{"fields": {"id"}}), &apiDrive{}); err != nil {
+		if err := c.client.get(actx, join(c.client.drive, "/drives/"+url.PathEscape(id), dq), &apiDrive{}); err != nil {
 			return fmt.Errorf("google_drive: validate shared drive %s: %w", id, err)
 		}
 	}

@@ -20,9 +20,10 @@
 // credentials service_account_key and an administrator's address as
 // settings admin_email: the connector acts as each user to read that
 // user's My Drive and shared-with-me files, and as the administrator to
-// list users and groups and to read shared drives and folders, so the
-// administrator must be a member of every shared drive to read (or list
-// the drives' ids in shared_drive_ids and add the administrator to them).
+// list users, groups and every shared drive of the domain, and to read
+// shared drives and folders; a shared drive the administrator is not a
+// member of is read as the first of its members (found through the
+// drive's permissions with useDomainAdminAccess).
 // Each request asks only for the one scope it needs, so a delegation
 // lacking group.readonly still indexes; Probe names what is missing.
 //
@@ -39,7 +40,8 @@
 // (https://drive.google.com/drive/folders/ID). Settings:
 // include_my_drives and include_shared_drives (both on by default),
 // my_drive_emails (empty: every active user), shared_drive_ids (empty:
-// every shared drive the reader belongs to), folder_ids (read with
+// every shared drive of the domain with a service account, those the user
+// belongs to with OAuth credentials), folder_ids (read with
 // everything under them), include_shared_with_me, anyone_with_link_is_public,
 // max_file_size (20 MiB), concurrency (files read at once, 8; at most
 // twice as many are held ahead of the one being yielded, so memory is
@@ -121,8 +123,7 @@
 // Files from outside the domain reached through several users'
 // shared-with-me are yielded once per such user in a run (same id, so the
 // index holds one). A shortcut's target is found by a window when the
-// shortcut itself changed in it. Members of a shared drive the
-// administrator does not belong to cannot be read. With a service account,
+// shortcut itself changed in it. With a service account,
 // Refetch looks for a file as the administrator and then as up to 100
 // users.
 package googledrive

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/httpx"
 	"github.com/tributary-dev/tributary/internal/googleemu"
 )
@@ -144,4 +145,37 @@ func TestRefusedPageTokenListsThePassAgain(t *testing.T) {
 	got := collect(t.Context(), c, time.Time{}, time.Time{}, cp)
 	require.NoError(t, got.Err)
 	require.Len(t, got.Documents, 12)
+}
+
+// A shared drive the administrator is not a member of is read as one of
+// its members, found through the drive's permissions with
+// useDomainAdminAccess.
+func TestSharedDriveWithoutTheAdministratorIsReadAsAMember(t *testing.T) {
+	f := newFixture(t, googleemu.GenerateOptions{Users: 3, SharedDrives: 2, FilesPerDrive: 4, Light: true, Seed: 4}, googleemu.Options{})
+	f.emu.Update(func(d *googleemu.Data) { d.Drives[1].Members = []string{d.Users[2].Email} })
+	s := f.settings()
+	s.IncludeMyDrives = false
+	c := f.connector(t, s)
+	listed := s
+	listed.SharedDriveIDs = []string{f.data.Drives[1].ID}
+	require.NoError(t, f.connector(t, listed).Validate(t.Context()))
+	got := collect(t.Context(), c, time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	require.Empty(t, got.Failures)
+	require.Len(t, got.Documents, 8)
+	var names []string
+	for _, n := range got.Nodes {
+		names = append(names, n.Name)
+	}
+	require.Contains(t, names, "Team drive 2")
+
+	var failed []string
+	for _, fl := range f.data.Files {
+		if fl.DriveID == f.data.Drives[1].ID {
+			failed = append(failed, fileID(fl.ID))
+		}
+	}
+	again := connectortest.Collect(c.Refetch(t.Context(), failed))
+	require.NoError(t, again.Err)
+	require.Len(t, again.Documents, len(failed))
 }

@@ -96,7 +96,7 @@ func (r *run) refetchOne(id string, readers *[]string) bool {
 	p := pass{kind: kindFolder, key: fid, reader: reader}
 	switch {
 	case f.DriveID != "" && r.drives[f.DriveID]:
-		p = pass{kind: kindDrive, key: f.DriveID, reader: admin}
+		p = pass{kind: kindDrive, key: f.DriveID, reader: reader}
 		if !r.nodes.has(folderNodeID(f.DriveID)) && !r.driveNode(p) {
 			return false
 		}

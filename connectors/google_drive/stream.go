@@ -206,6 +206,9 @@ func (c *Connector) driveIDs(ctx context.Context, reader string) ([]string, erro
 	var ids []string
 	for token := ""; ; {
 		q := url.Values{"pageSize": {"100"}, "fields": {"nextPageToken,drives(id,name)"}}
+		if c.client.mode == "service_account" {
+			q.Set("useDomainAdminAccess", "true") // every shared drive of the domain
+		}
 		if token != "" {
 			q.Set("pageToken", token)
 		}
@@ -252,6 +255,11 @@ func (c *Connector) userList(ctx context.Context, admin, me string) ([]string, e
 func (r *run) pass(p pass, pos position) bool {
 	switch p.kind {
 	case kindDrive:
+		reader, err := r.c.driveReader(r.ctx, p.key)
+		if err != nil {
+			return r.passFailed(p, fmt.Errorf("google_drive: read shared drive %s: %w", p.key, err))
+		}
+		p.reader = reader
 		if !r.driveNode(p) {
 			return false
 		}
@@ -300,10 +308,59 @@ func (r *run) userRefused(p pass, err error) bool {
 	return adminErr == nil
 }
 
+// driveReader returns whom a service account acts as to read a shared
+// drive: the administrator when a member, else the first of its members
+// (permissions.list on the drive, as the administrator with
+// useDomainAdminAccess) that is a user of the domain. With OAuth
+// credentials the consenting user reads.
+func (c *Connector) driveReader(ctx context.Context, id string) (string, error) {
+	admin := c.settings.AdminEmail
+	if c.client.mode != "service_account" {
+		return "", nil
+	}
+	actx := as(ctx, admin, ScopeDriveReadonly)
+	var probe fileList
+	q := url.Values{"corpora": {"drive"}, "driveId": {id}, "includeItemsFromAllDrives": {"true"}, "supportsAllDrives": {"true"},
+		"pageSize": {"1"}, "fields": {"files(id)"}}
+	err := c.client.get(actx, join(c.client.drive, "/files", q), &probe)
+	if !hidden(err) {
+		return admin, err
+	}
+	var members []string
+	for token := ""; ; {
+		q := url.Values{"supportsAllDrives": {"true"}, "useDomainAdminAccess": {"true"}, "pageSize": {"100"},
+			"fields": {"nextPageToken,permissions(type,emailAddress)"}}
+		if token != "" {
+			q.Set("pageToken", token)
+		}
+		var pg permissionList
+		if err := c.client.get(actx, join(c.client.drive, "/files/"+url.PathEscape(id)+"/permissions", q), &pg); err != nil {
+			return "", err
+		}
+		for _, p := range pg.Permissions {
+			if p.Type == "user" && isEmail(p.EmailAddress) {
+				members = append(members, p.EmailAddress)
+			}
+		}
+		if pg.NextPageToken == "" || pg.NextPageToken == token {
+			break
+		}
+		token = pg.NextPageToken
+	}
+	if len(members) == 0 {
+		return "", tributary.NewError("google_drive: read shared drive "+id, tributary.ErrInsufficientPermissions,
+			errors.New("the drive has no member to read it as"))
+	}
+	return sortedLower(members)[0], nil
+}
+
 // driveNode yields a shared drive's node.
 func (r *run) driveNode(p pass) bool {
 	var d apiDrive
 	q := url.Values{"fields": {"id,name"}}
+	if r.c.client.mode == "service_account" && p.reader == r.c.settings.AdminEmail {
+		q.Set("useDomainAdminAccess", "true")
+	}
 	if err := r.c.client.get(r.in(p, ScopeDriveReadonly), join(r.c.client.drive, "/drives/"+url.PathEscape(p.key), q), &d); err != nil {
 		return r.passFailed(p, fmt.Errorf("google_drive: read shared drive %s: %w", p.key, err))
 	}

@@ -366,6 +366,9 @@ func (s *Server) listPermissions(c *call) (int, any) {
 	if !c.has(driveScopes...) {
 		return 0, insufficientScopes()
 	}
+	if sd := s.data.Drive(c.r.PathValue("id")); sd != nil && boolParam(c, "supportsAllDrives") {
+		return s.driveMembers(c, sd)
+	}
 	f, bad := s.visible(c)
 	if bad != nil {
 		return 0, *bad
@@ -383,6 +386,28 @@ func (s *Server) listPermissions(c *call) (int, any) {
 	}
 	for _, p := range s.data.effective(f) {
 		perms = append(perms, permJSON(p))
+	}
+	page, next, err := emulator.CursorOf(c.r, perms, emulator.CursorParams{Cursor: "pageToken", Size: "pageSize", DefaultSize: 100, MaxSize: 100})
+	if err != nil {
+		return 0, invalid("Invalid Value")
+	}
+	v := map[string]any{"kind": "drive#permissionList", "permissions": page}
+	if next != "" {
+		v["nextPageToken"] = next
+	}
+	return masked(c, v)
+}
+
+// driveMembers lists a shared drive's members as its permissions, to a
+// member or, with useDomainAdminAccess, to an administrator.
+func (s *Server) driveMembers(c *call, sd *SharedDrive) (int, any) {
+	u := s.data.User(c.caller)
+	if !s.member(sd.ID, c.caller) && !(boolParam(c, "useDomainAdminAccess") && u != nil && u.Admin) {
+		return 0, notFound("Shared drive", sd.ID)
+	}
+	var perms []any
+	for _, m := range sd.Members {
+		perms = append(perms, permJSON(Permission{ID: "member-" + m, Type: "user", Role: "organizer", EmailAddress: m}))
 	}
 	page, next, err := emulator.CursorOf(c.r, perms, emulator.CursorParams{Cursor: "pageToken", Size: "pageSize", DefaultSize: 100, MaxSize: 100})
 	if err != nil {
@@ -432,7 +457,11 @@ func (s *Server) getDrive(c *call) (int, any) {
 	}
 	id := c.r.PathValue("id")
 	sd := s.data.Drive(id)
-	if sd == nil || !(s.member(id, c.caller) || boolParam(c, "useDomainAdminAccess") && s.data.User(c.caller) != nil && s.data.User(c.caller).Admin) {
+	u := s.data.User(c.caller)
+	if boolParam(c, "useDomainAdminAccess") && (u == nil || !u.Admin) {
+		return 0, forbidden("The user does not have sufficient permissions for this operation.")
+	}
+	if sd == nil || !(s.member(id, c.caller) || boolParam(c, "useDomainAdminAccess")) {
 		return 0, notFound("Shared drive", id)
 	}
 	return masked(c, driveJSON(sd))
