@@ -1,0 +1,5 @@
+//go:build !race
+
+package googledrive
+
+const raceEnabled = false
