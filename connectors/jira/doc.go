@@ -67,14 +67,17 @@
 // the run, which moves to the end of the order, cannot shift an unread
 // issue past the reader. A token that has expired by the time a checkpoint
 // is resumed is answered with 400; the search then starts again from the
-// checkpoint's cursor. Restarts rely on Jira honouring ORDER BY updated
-// ASC, key ASC, which JQL guarantees; every page is checked, and a search
-// found out of order is read to its end page by page with no skipping, or,
-// when it has already skipped issues on the strength of its order, read
-// again from the window's start (issues then arrive twice, never not at
-// all). A search page that says more follow but gives no
-// way to reach them ends the run with an error rather than being taken for
-// the last page.
+// checkpoint's cursor. Restarts rely on Jira honouring ORDER BY updated,
+// which JQL guarantees, and not on the order of ties: the checkpoint keeps
+// the keys passed at the cursor's exact update time (up to 50; a longer tie
+// is delivered again, never lost), so issues updated at one instant cost
+// nothing extra in whatever order the server gives them. Every page is
+// checked, and a search found out of update-time order is read to its end
+// page by page with no skipping, or, when it has already skipped issues on
+// the strength of its order, read again from the window's start (issues
+// then arrive twice, never not at all). A search page that says more
+// follow but gives no way to reach them ends the run with an error rather
+// than being taken for the last page.
 //
 // An issue that does not decode, or whose comments cannot all be read, is
 // a *tributary.Failure whose id is the issue's browse URL; it is never

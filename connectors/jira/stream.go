@@ -30,10 +30,16 @@ type position struct {
 	// start, or the update time of an issue already passed); zero means
 	// none.
 	From time.Time `json:"from,omitzero"`
-	// Cursor and Key are the update time and key of the last issue passed:
-	// a resumed search skips every issue at or before them.
+	// Cursor is the update time of the last issue passed, and Tied the
+	// keys of the issues passed that were updated at exactly that time
+	// (Key is the first of them, as older checkpoints hold it). A resumed
+	// search skips every issue updated before Cursor and the tied ones;
+	// it does not rely on the order the server gives ties, which is not
+	// always key order. Tied holds at most maxTied keys: a tie longer than
+	// that is delivered again on a restart, never lost.
 	Cursor time.Time `json:"cursor,omitzero"`
 	Key    string    `json:"key,omitempty"`
+	Tied   []string  `json:"tied,omitempty"`
 	// Token (Cloud) or Offset (Server) is where the next page of the
 	// search starts.
 	Token  string `json:"token,omitempty"`
@@ -41,6 +47,32 @@ type position struct {
 	// Unsorted says the search was found out of order: it is then read to
 	// its end page by page, with no skipping by Cursor.
 	Unsorted bool `json:"unsorted,omitempty"`
+}
+
+// maxTied bounds position.Tied, and with it the checkpoint.
+const maxTied = 50
+
+// passed reports whether the issue (key, updated at t) was passed by the
+// cursor.
+func (p *position) passed(t time.Time, key string) bool {
+	if p.Cursor.IsZero() {
+		return false
+	}
+	if c := t.Compare(p.Cursor); c != 0 {
+		return c < 0
+	}
+	return key == p.Key || slices.Contains(p.Tied, key)
+}
+
+// pass moves the cursor past the issue (key, updated at t).
+func (p *position) pass(t time.Time, key string) {
+	if !t.Equal(p.Cursor) || p.Key == "" {
+		p.Cursor, p.Key, p.Tied = t, key, nil
+		return
+	}
+	if len(p.Tied) < maxTied-1 {
+		p.Tied = append(p.Tied, key)
+	}
 }
 
 func decodePosition(cp tributary.Checkpoint) (position, error) {
@@ -349,7 +381,9 @@ func (r *run) page(key string, raws []json.RawMessage, st *position, prev *mark,
 			continue
 		}
 		upd := is.Fields.Updated.Time
-		if !st.Unsorted && !prev.t.IsZero() && !before(prev.t, prev.key, upd, is.Key) {
+		// Only the update time's order is relied on: ties come in the
+		// server's order, which need not be key order.
+		if !st.Unsorted && upd.Before(prev.t) {
 			r.c.env.Log().Warn("jira: search not sorted by update time; reading it to the end", "project", key, "again", *relied)
 			if *relied {
 				return true, true
@@ -358,11 +392,11 @@ func (r *run) page(key string, raws []json.RawMessage, st *position, prev *mark,
 		}
 		*prev = mark{upd, is.Key}
 		if !st.Unsorted {
-			if !st.Cursor.IsZero() && !before(st.Cursor, st.Key, upd, is.Key) {
+			if st.passed(upd, is.Key) {
 				*relied = true
 				continue // passed already: a restarted search re-reads its first minute
 			}
-			st.Cursor, st.Key = upd, is.Key
+			st.pass(upd, is.Key)
 		}
 		if !r.inWindow(upd) {
 			continue
@@ -374,25 +408,7 @@ func (r *run) page(key string, raws []json.RawMessage, st *position, prev *mark,
 	return true, false
 }
 
-// before reports whether (t, key) sorts strictly before (ct, ckey) in the
-// order updated ASC, key ASC.
-func before(t time.Time, key string, ct time.Time, ckey string) bool {
-	if c := t.Compare(ct); c != 0 {
-		return c < 0
-	}
-	return compareKeys(key, ckey) < 0
-}
-
-// compareKeys orders issue keys by project, then number, as ORDER BY key.
-func compareKeys(a, b string) int {
-	pa, na := splitKey(a)
-	pb, nb := splitKey(b)
-	if pa != pb {
-		return strings.Compare(pa, pb)
-	}
-	return na - nb
-}
-
+// splitKey parts an issue key into its project key and number.
 func splitKey(k string) (string, int) {
 	i := strings.LastIndexByte(k, '-')
 	if i < 0 {

@@ -334,11 +334,15 @@ type hit struct {
 }
 
 // sortHits orders hits as the query asks, ties broken by key; a query with
-// no ORDER BY is answered in key order.
-func (q *query) sortHits(hits []hit) {
+// no ORDER BY is answered in key order. otherTies breaks ties of the fields
+// before key in descending key order instead (Options.OtherTieOrder).
+func (q *query) sortHits(hits []hit, otherTies bool) {
 	order := q.order
 	if len(order) == 0 {
 		order = []orderBy{{field: "key"}}
+	}
+	if i := slices.IndexFunc(order, func(o orderBy) bool { return o.field == "key" }); otherTies && i > 0 {
+		order = append(order[:i:i], orderBy{field: "key", desc: true})
 	}
 	slices.SortStableFunc(hits, func(a, b hit) int {
 		for _, o := range order {

@@ -24,6 +24,11 @@ type Options struct {
 	// IgnoreOrder makes searches ignore ORDER BY and answer in key order, to
 	// test that clients never trust an order they were not given.
 	IgnoreOrder bool
+	// OtherTieOrder makes searches break ties of their ORDER BY fields other
+	// than key in descending key order, whatever the query asks after them,
+	// as a server whose tie order is not the client's (one that breaks
+	// ties by internal id, say).
+	OtherTieOrder bool
 	// EmbeddedComments is how many comments the search's comment field
 	// carries before the client must page /comment; 20 when zero.
 	EmbeddedComments int
@@ -321,9 +326,9 @@ func (s *Server) search(c *call, jql string) ([]hit, int, any) {
 		}
 	}
 	if s.opts.IgnoreOrder {
-		(&query{}).sortHits(hits)
+		(&query{}).sortHits(hits, false)
 	} else {
-		q.sortHits(hits)
+		q.sortHits(hits, s.opts.OtherTieOrder)
 	}
 	return hits, 0, nil
 }
