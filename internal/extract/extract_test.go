@@ -40,6 +40,8 @@ func TestDecodeText(t *testing.T) {
 		{"latin-1 guessed", "", "Grüße, café", latin1},
 		{"windows-1252 guessed", "", s, cp1252},
 		{"shift_jis labelled", "shift_jis", "日本語のテキスト", sjis},
+		{"NUL padding at the end", "", "44,44,POWERON", []byte("44,44,POWERON\x00")},
+		{"NUL padding of a fixed-size record", "", s, append([]byte(s), make([]byte, 64)...)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := extract.DecodeText(tc.in, tc.label)
@@ -49,6 +51,8 @@ func TestDecodeText(t *testing.T) {
 	}
 	_, err := extract.DecodeText([]byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x3e\x00"), "")
 	assert.ErrorIs(t, err, extract.ErrUndecodable)
+	_, err = extract.DecodeText([]byte("text\x00then more text"), "")
+	assert.ErrorIs(t, err, extract.ErrUndecodable, "a NUL inside the text is binary")
 }
 
 func TestMarkdownTitle(t *testing.T) {

@@ -17,13 +17,17 @@ import (
 // standard knows; then valid UTF-8 is taken as it is; UTF-16 without a mark
 // is recognised by its zero bytes; anything else that does not look binary
 // is read as Windows-1252, the superset of Latin-1 that the web and older
-// editors use. Binary content (NUL bytes, many control characters) fails
-// with ErrUndecodable.
+// editors use. NUL bytes that only pad the end (as fixed-size records and
+// C strings leave them) are dropped. Binary content (NUL bytes elsewhere,
+// many control characters) fails with ErrUndecodable.
 func DecodeText(b []byte, label string) (string, error) {
 	if enc, rest := bomEncoding(b); enc != nil {
 		return decodeWith(enc, rest, "utf-16")
 	}
 	b = bytes.TrimPrefix(b, utf8BOM)
+	if bytes.IndexByte(b, 0) >= 0 && utf16Guess(b) == nil {
+		b = bytes.TrimRight(b, "\x00")
+	}
 	if label != "" {
 		if enc, name := charset.Lookup(label); enc != nil && name != "utf-8" {
 			return decodeWith(enc, b, name)
