@@ -69,7 +69,7 @@
 // is resumed is answered with 400; the search then starts again from the
 // checkpoint's cursor. Restarts rely on Jira honouring ORDER BY updated,
 // which JQL guarantees, and not on the order of ties: the checkpoint keeps
-// the keys passed at the cursor's exact update time (up to 50; a longer tie
+// the keys passed at the cursor's exact update time (up to 20; a longer tie
 // is delivered again, never lost), so issues updated at one instant cost
 // nothing extra in whatever order the server gives them. Every page is
 // checked, and a search found out of update-time order is read to its end

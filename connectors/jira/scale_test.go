@@ -33,5 +33,8 @@ func TestTenThousandIssuesKeepMemoryAndCheckpointsFlat(t *testing.T) {
 	small, big := scaleRun(t, 4, 250), scaleRun(t, 4, 2500)
 	require.Equal(t, 1000, small.Documents)
 	require.Equal(t, 10000, big.Documents)
-	connectortest.CheckFlat(t, small, big, connectortest.Flat{MaxCheckpoint: 512, CheckpointSlack: 8, HeapSlack: 4 << 20})
+	// The checkpoint keeps the keys of issues tied at the cursor's update
+	// time (at most maxTied): a larger site has more ties, which may add a
+	// key or two, never more than the bound.
+	connectortest.CheckFlat(t, small, big, connectortest.Flat{MaxCheckpoint: 512, CheckpointSlack: 32, HeapSlack: 4 << 20})
 }

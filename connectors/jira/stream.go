@@ -50,7 +50,7 @@ type position struct {
 }
 
 // maxTied bounds position.Tied, and with it the checkpoint.
-const maxTied = 50
+const maxTied = 20
 
 // passed reports whether the issue (key, updated at t) was passed by the
 // cursor.
