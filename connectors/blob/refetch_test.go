@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
@@ -19,30 +20,10 @@ import (
 // that every id is answered once and that folder nodes come first.
 func answers(t *testing.T, c *Connector, ids ...string) (map[string]tributary.Item, []string) {
 	t.Helper()
-	got := map[string]tributary.Item{}
-	var nodes []string
-	for it, err := range c.Refetch(t.Context(), ids) {
-		require.NoError(t, err)
-		var id string
-		switch {
-		case it.Node != nil:
-			nodes = append(nodes, it.Node.ID)
-			continue
-		case it.Document != nil:
-			id = it.Document.ID
-		case it.Deletion != "":
-			id = it.Deletion
-		case it.Failure != nil:
-			id = it.Failure.DocumentID
-		default:
-			t.Fatalf("unexpected item %+v", it)
-		}
-		_, seen := got[id]
-		require.False(t, seen, "%s answered twice", id)
-		got[id] = it
-	}
+	r := connectortest.CollectRefetch(t, t.Context(), c, ids...)
+	got := r.Once(t, ids...)
 	require.Len(t, got, len(ids))
-	return got, nodes
+	return got, r.Nodes
 }
 
 func TestRefetchReadsObjectsAsLoadDoes(t *testing.T) {

@@ -22,28 +22,9 @@ var refetchGen = confluenceemu.GenerateOptions{Spaces: 3, Pages: 6, Comments: 2,
 // nodes, each checked to come before what lies under it.
 func refetched(t *testing.T, c *Connector, ids ...string) (map[string][]tributary.Item, []string) {
 	t.Helper()
-	got := map[string][]tributary.Item{}
-	var nodes []string
-	for it, err := range c.Refetch(t.Context(), ids) {
-		require.NoError(t, err)
-		switch {
-		case it.Node != nil:
-			if it.Node.ParentID != "" {
-				assert.Contains(t, nodes, it.Node.ParentID, "node %s after its parent", it.Node.ID)
-			}
-			nodes = append(nodes, it.Node.ID)
-		case it.Document != nil:
-			assert.Contains(t, nodes, it.Document.ParentID, "%s after its parent", it.Document.ID)
-			got[it.Document.ID] = append(got[it.Document.ID], it)
-		case it.Deletion != "":
-			got[it.Deletion] = append(got[it.Deletion], it)
-		case it.Failure != nil:
-			got[it.Failure.DocumentID] = append(got[it.Failure.DocumentID], it)
-		default:
-			t.Fatalf("unexpected item %+v", it)
-		}
-	}
-	return got, nodes
+	r := connectortest.CollectRefetch(t, t.Context(), c, ids...)
+	r.Parented(t)
+	return r.ByID, r.Nodes
 }
 
 func (f *fixture) pageID(p *confluenceemu.Page) string {

@@ -18,39 +18,15 @@ import (
 	"github.com/tributary-dev/tributary/internal/fixture"
 )
 
-// refetched ranges over a Refetch call, checking that every document
-// comes after its folder's node; it returns the answers by id (a
-// document under another id than asked is kept under its own) and the
-// node ids in order.
+// refetched ranges over a Refetch call, checking that every asked id is
+// answered once and every document comes after its folder's node; it
+// returns the answers by id (a document under another id than asked is
+// kept under its own) and the node ids in order.
 func refetched(t *testing.T, c *Connector, ids ...string) (map[string]tributary.Item, []string) {
 	t.Helper()
-	got := map[string]tributary.Item{}
-	var nodes []string
-	for it, err := range c.Refetch(context.Background(), ids) {
-		require.NoError(t, err)
-		var id string
-		switch {
-		case it.Node != nil:
-			nodes = append(nodes, it.Node.ID)
-			continue
-		case it.Document != nil:
-			id = it.Document.ID
-			assert.Contains(t, nodes, it.Document.ParentID, "%s before its folder's node", id)
-		case it.Deletion != "":
-			id = it.Deletion
-		case it.Failure != nil:
-			id = it.Failure.DocumentID
-		default:
-			t.Fatalf("unexpected item %+v", it)
-		}
-		_, seen := got[id]
-		require.False(t, seen, "%s answered twice", id)
-		got[id] = it
-	}
-	for _, id := range ids {
-		require.Contains(t, got, id, "%s is answered", id)
-	}
-	return got, nodes
+	r := connectortest.CollectRefetch(t, context.Background(), c, ids...)
+	r.Parented(t)
+	return r.Once(t, ids...), r.Nodes
 }
 
 func TestRefetchReadsFilesAsLoadDoes(t *testing.T) {

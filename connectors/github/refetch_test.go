@@ -20,36 +20,16 @@ import (
 
 var refetchGen = githubemu.GenerateOptions{Repos: 3, Items: 30, PullShare: 0.4, PrivateEvery: 2, Comments: 3, Seed: 5}
 
-// answers ranges over a Refetch call, checking that every id is answered
-// once and that each document comes after its repository's node; it
-// returns the answers by id and the node ids in order.
+// answers ranges over a Refetch call: each id answered once, each
+// document after its repository's node; it returns the answers by id and
+// the node ids in order.
 func answers(t *testing.T, c *Connector, ids ...string) (map[string]tributary.Item, []string) {
 	t.Helper()
-	got := map[string]tributary.Item{}
-	var nodes []string
-	for it, err := range c.Refetch(t.Context(), ids) {
-		require.NoError(t, err)
-		var id string
-		switch {
-		case it.Node != nil:
-			nodes = append(nodes, it.Node.ID)
-			continue
-		case it.Document != nil:
-			id = it.Document.ID
-			assert.Contains(t, nodes, it.Document.ParentID, "%s before its repository's node", id)
-		case it.Deletion != "":
-			id = it.Deletion
-		case it.Failure != nil:
-			id = it.Failure.DocumentID
-		default:
-			t.Fatalf("unexpected item %+v", it)
-		}
-		_, seen := got[id]
-		require.False(t, seen, "%s answered twice", id)
-		got[id] = it
-	}
+	r := connectortest.CollectRefetch(t, t.Context(), c, ids...)
+	r.Parented(t)
+	got := r.Once(t, ids...)
 	require.Len(t, got, len(ids))
-	return got, nodes
+	return got, r.Nodes
 }
 
 // firstItem returns the first item of the repository that pick accepts.

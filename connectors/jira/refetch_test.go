@@ -20,30 +20,14 @@ var refetchGen = jiraemu.GenerateOptions{Projects: 3, Issues: 6, Comments: 2, Ti
 
 func browse(key string) string { return testSite + "/browse/" + key }
 
-// refetched ranges over a Refetch call: the answer under each id (every
+// refetched ranges over a Refetch call: the answers under each id (every
 // document, deletion and failure, in order) and the nodes yielded, each
 // before the documents under it.
 func refetched(t *testing.T, c *Connector, ids ...string) (map[string][]tributary.Item, []string) {
 	t.Helper()
-	got := map[string][]tributary.Item{}
-	var nodes []string
-	for it, err := range c.Refetch(t.Context(), ids) {
-		require.NoError(t, err)
-		switch {
-		case it.Node != nil:
-			nodes = append(nodes, it.Node.ID)
-		case it.Document != nil:
-			assert.Contains(t, nodes, it.Document.ParentID, "%s after its project's node", it.Document.ID)
-			got[it.Document.ID] = append(got[it.Document.ID], it)
-		case it.Deletion != "":
-			got[it.Deletion] = append(got[it.Deletion], it)
-		case it.Failure != nil:
-			got[it.Failure.DocumentID] = append(got[it.Failure.DocumentID], it)
-		default:
-			t.Fatalf("unexpected item %+v", it)
-		}
-	}
-	return got, nodes
+	r := connectortest.CollectRefetch(t, t.Context(), c, ids...)
+	r.Parented(t)
+	return r.ByID, r.Nodes
 }
 
 // loaded returns the documents Load gives, by id.

@@ -16,36 +16,16 @@ import (
 	"github.com/tributary-dev/tributary/internal/slackemu"
 )
 
-// refetched ranges over a Refetch call, checking that every id is
-// answered once and that each document comes after its channel's node;
-// it returns the answers by id and the node ids in order.
+// refetched ranges over a Refetch call: each id answered once, each
+// document after its channel's node; it returns the answers by id and the
+// node ids in order.
 func refetched(t *testing.T, c *slack.Connector, ids ...string) (map[string]tributary.Item, []string) {
 	t.Helper()
-	got := map[string]tributary.Item{}
-	var nodes []string
-	for it, err := range c.Refetch(t.Context(), ids) {
-		require.NoError(t, err)
-		var id string
-		switch {
-		case it.Node != nil:
-			nodes = append(nodes, it.Node.ID)
-			continue
-		case it.Document != nil:
-			id = it.Document.ID
-			assert.Contains(t, nodes, it.Document.ParentID, "%s before its channel's node", id)
-		case it.Deletion != "":
-			id = it.Deletion
-		case it.Failure != nil:
-			id = it.Failure.DocumentID
-		default:
-			t.Fatalf("unexpected item %+v", it)
-		}
-		_, seen := got[id]
-		require.False(t, seen, "%s answered twice", id)
-		got[id] = it
-	}
+	r := connectortest.CollectRefetch(t, t.Context(), c, ids...)
+	r.Parented(t)
+	got := r.Once(t, ids...)
 	require.Len(t, got, len(ids))
-	return got, nodes
+	return got, r.Nodes
 }
 
 func TestRefetchBuildsDocumentsAsLoadDoes(t *testing.T) {
