@@ -16,8 +16,16 @@ import (
 )
 
 // ErrPagination is the cause of a listing stopped because the API led it
-// astray: a cursor or a page came back again, or the page cap was reached.
+// astray: a cursor or a page came back again, a next link left the API, or
+// the page cap was reached. Such errors also match
+// tributary.ErrMalformedResponse: asking again would be led astray again.
 var ErrPagination = errors.New("pagination stopped")
+
+// astray returns a listing error with cause ErrPagination.
+func astray(format string, args ...any) error {
+	return tributary.NewError("", tributary.ErrMalformedResponse,
+		fmt.Errorf(format+": %w", append(args, ErrPagination)...))
+}
 
 // DefaultMaxPages is the page cap when Limits.MaxPages is zero.
 const DefaultMaxPages = 100_000
@@ -35,6 +43,11 @@ type Limits struct {
 	ShortPageIsLast bool
 	// PageSize is the page size asked for, used by ShortPageIsLast.
 	PageSize int
+	// Within, when set, is the URL prefix (an API root with its trailing
+	// slash) that every next link Link follows must start with, so that
+	// the credentials never leave the API; a link outside it stops the
+	// listing with ErrPagination.
+	Within string
 }
 
 // Page is one page of a listing.
@@ -122,7 +135,10 @@ func Link[B, T any](ctx context.Context, c *Client, rawURL string, lim Limits, i
 			return page, "", nil
 		}
 		if u, err := url.Parse(next); err != nil || u.Host != req.URL.Host {
-			return nil, "", fmt.Errorf("next link %s leaves %s: %w", c.redact(next), req.URL.Host, ErrPagination)
+			return nil, "", astray("next link %s leaves %s", c.redact(next), req.URL.Host)
+		}
+		if lim.Within != "" && !strings.HasPrefix(next, lim.Within) {
+			return nil, "", astray("next link %s leaves the API root %s", c.redact(next), lim.Within)
 		}
 		return page, next, nil
 	})
@@ -148,7 +164,7 @@ func paginate[T any](ctx context.Context, start string, lim Limits,
 				return
 			}
 			if n > maxPages {
-				yield(Page[T]{At: at}, fmt.Errorf("more than %d pages: %w", maxPages, ErrPagination))
+				yield(Page[T]{At: at}, astray("more than %d pages", maxPages))
 				return
 			}
 			items, next, err := step(ctx, at)
@@ -174,7 +190,7 @@ func checkPage[T any](items []T, next string, last *[32]byte, seen map[[32]byte]
 	if next != "" {
 		key := sha256.Sum256([]byte(next))
 		if seen[key] {
-			return fmt.Errorf("the API returned position %q again: %w", shorten(next), ErrPagination)
+			return astray("the API returned position %q again", shorten(next))
 		}
 		seen[key] = true
 	}
@@ -187,7 +203,7 @@ func checkPage[T any](items []T, next string, last *[32]byte, seen map[[32]byte]
 	}
 	sum := sha256.Sum256(b)
 	if sum == *last {
-		return fmt.Errorf("the API returned the same page twice: %w", ErrPagination)
+		return astray("the API returned the same page twice")
 	}
 	*last = sum
 	return nil

@@ -150,6 +150,16 @@ func TestLinkPagination(t *testing.T) {
 
 	_, _, err = collect(httpx.Link(t.Context(), c, "https://api.test/items?evil=1", httpx.Limits{}, all))
 	assert.ErrorIs(t, err, httpx.ErrPagination)
+	assert.ErrorIs(t, err, tributary.ErrMalformedResponse, "led astray, not transient")
+	assert.NotErrorIs(t, err, tributary.ErrTransient)
+
+	// Within keeps the listing under an API root on the same host.
+	_, _, err = collect(httpx.Link(t.Context(), c, "https://api.test/items", httpx.Limits{Within: "https://api.test/v3/"}, all))
+	assert.ErrorIs(t, err, httpx.ErrPagination)
+	assert.ErrorIs(t, err, tributary.ErrMalformedResponse)
+	assert.ErrorContains(t, err, "leaves the API root https://api.test/v3/")
+	_, _, err = collect(httpx.Link(t.Context(), c, "https://api.test/items", httpx.Limits{Within: "https://api.test/"}, all))
+	assert.NoError(t, err)
 }
 
 func TestNextLink(t *testing.T) {

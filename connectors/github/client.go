@@ -63,17 +63,7 @@ func (c *client) get(ctx context.Context, rawURL string, v any) error {
 // API root ends the listing with an error, so that the token never follows
 // it.
 func (c *client) pages(ctx context.Context, first string) iter.Seq2[httpx.Page[json.RawMessage], error] {
-	return func(yield func(httpx.Page[json.RawMessage], error) bool) {
-		for pg, err := range httpx.Link(ctx, c.http, first, httpx.Limits{}, rawItems) {
-			if err == nil && pg.Next != "" && !c.sameAPI(pg.Next) {
-				err = tributary.NewError("github", tributary.ErrMalformedResponse,
-					fmt.Errorf("next-page link leaves the API root %s", c.base))
-			}
-			if !yield(pg, err) || err != nil {
-				return
-			}
-		}
-	}
+	return httpx.Link(ctx, c.http, first, httpx.Limits{Within: c.base + "/"}, rawItems)
 }
 
 func rawItems(b *[]json.RawMessage) []json.RawMessage { return *b }

@@ -8,7 +8,6 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
@@ -70,26 +69,10 @@ func (c *client) get(ctx context.Context, rawURL string, v any) error {
 // the page. A next link outside the API root ends the listing with an
 // error, so that the token never follows it.
 func (c *client) pages(ctx context.Context, first string) iter.Seq2[httpx.Page[json.RawMessage], error] {
-	return func(yield func(httpx.Page[json.RawMessage], error) bool) {
-		for pg, err := range httpx.Link(ctx, c.http, first, httpx.Limits{}, rawItems) {
-			if err == nil && pg.Next != "" && !c.sameAPI(pg.Next) {
-				err = tributary.NewError("gitlab", tributary.ErrTransient,
-					fmt.Errorf("next-page link leaves the API root %s", c.api))
-			}
-			if !yield(pg, err) || err != nil {
-				return
-			}
-		}
-	}
+	return httpx.Link(ctx, c.http, first, httpx.Limits{Within: c.api + "/"}, rawItems)
 }
 
 func rawItems(b *[]json.RawMessage) []json.RawMessage { return *b }
-
-// sameAPI reports whether rawURL lies under the API root, so that neither
-// a Link header nor a stored checkpoint can send the token elsewhere.
-func (c *client) sameAPI(rawURL string) bool {
-	return strings.HasPrefix(rawURL, c.api+"/")
-}
 
 // decodeItems decodes a page of objects that carry nothing to fail on one
 // by one (projects, members, notes).
