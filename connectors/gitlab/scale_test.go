@@ -18,6 +18,9 @@ import (
 func scaleRun(t *testing.T, items int) connectortest.Measurement {
 	f := newFixture(t, gitlabemu.GenerateOptions{Projects: 4, Issues: items * 7 / 10, MergeRequests: items * 3 / 10, Notes: 1, Seed: 11},
 		gitlabemu.Options{RateLimit: 1 << 30})
+	// The emulator's request log is the fixture's memory, not the
+	// connector's: keep it short.
+	f.emu.LimitLog(100)
 	c := f.connector(t, f.settings([]string{"acme"}), f.env())
 	return connectortest.Measure(t, c.LoadFromCheckpoint(context.Background(), time.Time{}, time.Time{}, nil), 5)
 }

@@ -44,8 +44,10 @@ type Server struct {
 	mu     sync.Mutex
 	faults []*rule
 	log    []*Request
-	real   *httptest.Server
-	mem    *memServer
+	// logLimit, when positive, bounds the log (LimitLog).
+	logLimit int
+	real     *httptest.Server
+	mem      *memServer
 }
 
 // Request is one entry of the request log.
@@ -215,6 +217,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	sw := &statusWriter{ResponseWriter: w}
 	s.mu.Lock()
+	if s.logLimit > 0 && len(s.log) >= 2*s.logLimit {
+		n := copy(s.log, s.log[len(s.log)-s.logLimit:])
+		clear(s.log[n:])
+		s.log = s.log[:n]
+	}
 	s.log = append(s.log, e) // logged on arrival, so requests in flight count
 	s.mu.Unlock()
 	defer func() {
@@ -276,6 +283,15 @@ func (s *Server) Faults() int {
 		}
 	}
 	return n
+}
+
+// LimitLog keeps only about the last n requests in the log (at least n,
+// fewer than 2n), so that a run of many requests, measured for its memory,
+// does not measure the log. Zero, the default, keeps every request.
+func (s *Server) LimitLog(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.logLimit = max(n, 0)
 }
 
 // ResetLog empties the request log.

@@ -388,3 +388,21 @@ func TestLogKeepsBodiesAndLinksKeepHTTPS(t *testing.T) {
 		assert.Contains(t, resp.Header.Get("Link"), `<https://api.test/numbers?page=2>; rel="next"`)
 	})
 }
+
+// A limited log keeps the latest requests, at least as many as asked and
+// fewer than twice that, in order.
+func TestLimitLog(t *testing.T) {
+	s := newNumbers(1, emulator.Options{})
+	defer s.Close()
+	s.LimitLog(3)
+	for i := range 20 {
+		resp, err := s.Client().Get(fmt.Sprintf("https://emulator.test/health?i=%d", i))
+		require.NoError(t, err)
+		resp.Body.Close()
+	}
+	log := s.Requests()
+	assert.GreaterOrEqual(t, len(log), 3)
+	assert.Less(t, len(log), 6)
+	assert.Equal(t, "i=19", log[len(log)-1].Query)
+	assert.Equal(t, fmt.Sprintf("i=%d", 20-len(log)), log[0].Query)
+}
