@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -26,6 +28,12 @@ type OAuth struct {
 	TokenURL string `json:"token_url"`
 	// Scopes are asked for at consent.
 	Scopes []string `json:"scopes,omitempty"`
+	// AuthParams are further parameters of the authorization URL that the
+	// provider needs, such as Google's access_type=offline and
+	// prompt=consent for a refresh token. They cannot replace the flow's
+	// own (client_id, redirect_uri, response_type, scope, state and the
+	// PKCE challenge).
+	AuthParams map[string]string `json:"auth_params,omitempty"`
 	// Endpoints, when set, returns the endpoints for a configuration's
 	// settings, for providers that run on the customer's host (GitHub
 	// Enterprise Server); it fails with ErrInvalidConfig on bad settings.
@@ -35,12 +43,19 @@ type OAuth struct {
 	Credentials func(t OAuthToken) (json.RawMessage, error) `json:"-"`
 }
 
-// OAuthToken is what the token endpoint granted.
+// OAuthToken is what the token endpoint granted, with the client it was
+// granted to and the endpoint that granted it: credentials that refresh
+// the token themselves (Google's) keep all three.
 type OAuthToken struct {
 	AccessToken  Secret
 	RefreshToken Secret // empty when the provider issues none
 	Expiry       time.Time
 	Scope        string
+	// ClientID and ClientSecret are the client's; TokenURL is the token
+	// endpoint the code was exchanged at.
+	ClientID     string
+	ClientSecret Secret
+	TokenURL     string
 }
 
 // OAuthClient is the application registered with the provider.
@@ -62,6 +77,7 @@ var ErrOAuthState = errors.New("oauth state does not match the request")
 // Exchange succeeds at most once.
 type OAuthFlow struct {
 	cfg      oauth2.Config
+	params   []oauth2.AuthCodeOption
 	build    func(OAuthToken) (json.RawMessage, error)
 	state    string
 	verifier string
@@ -100,7 +116,15 @@ func StartOAuth(r Registration, settings json.RawMessage, client OAuthClient) (*
 	if err := errors.Join(errs...); err != nil {
 		return nil, &Error{Op: op, Kind: ErrInvalidConfig, Err: err}
 	}
+	var params []oauth2.AuthCodeOption
+	for _, k := range slices.Sorted(maps.Keys(o.AuthParams)) {
+		if flowParams[k] {
+			return nil, &Error{Op: op, Kind: ErrInvalidConfig, Err: fmt.Errorf("source %q: auth param %q is the flow's own", r.Source, k)}
+		}
+		params = append(params, oauth2.SetAuthURLParam(k, o.AuthParams[k]))
+	}
 	return &OAuthFlow{
+		params: params,
 		cfg: oauth2.Config{ClientID: client.ID, ClientSecret: client.Secret.Reveal(), RedirectURL: client.RedirectURL,
 			Scopes: o.Scopes, Endpoint: oauth2.Endpoint{AuthURL: authURL, TokenURL: tokenURL}},
 		build:    o.Credentials,
@@ -112,8 +136,13 @@ func StartOAuth(r Registration, settings json.RawMessage, client OAuthClient) (*
 // AuthorizationURL is the URL the user opens to consent, carrying the
 // flow's state and its S256 PKCE challenge.
 func (f *OAuthFlow) AuthorizationURL() string {
-	return f.cfg.AuthCodeURL(f.state, oauth2.S256ChallengeOption(f.verifier))
+	return f.cfg.AuthCodeURL(f.state, append(slices.Clip(f.params), oauth2.S256ChallengeOption(f.verifier))...)
 }
+
+// flowParams are the authorization URL's parameters that the flow sets
+// itself.
+var flowParams = map[string]bool{"client_id": true, "redirect_uri": true, "response_type": true, "scope": true,
+	"state": true, "code_challenge": true, "code_challenge_method": true}
 
 // Exchange trades the code the provider sent back for a token and returns
 // the source's credentials built from it. state is the one the provider
@@ -143,7 +172,8 @@ func (f *OAuthFlow) Exchange(ctx context.Context, client *http.Client, state, co
 	}
 	f.used = true
 	scope, _ := t.Extra("scope").(string)
-	creds, err := f.build(OAuthToken{AccessToken: NewSecret(t.AccessToken), RefreshToken: NewSecret(t.RefreshToken), Expiry: t.Expiry, Scope: scope})
+	creds, err := f.build(OAuthToken{AccessToken: NewSecret(t.AccessToken), RefreshToken: NewSecret(t.RefreshToken), Expiry: t.Expiry, Scope: scope,
+		ClientID: f.cfg.ClientID, ClientSecret: NewSecret(f.cfg.ClientSecret), TokenURL: f.cfg.Endpoint.TokenURL})
 	if err != nil {
 		return nil, &Error{Op: op, Err: fmt.Errorf("build credentials: %w", err)}
 	}

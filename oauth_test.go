@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -110,4 +111,44 @@ func stateOf(t *testing.T, f *tributary.OAuthFlow) string {
 	u, err := url.Parse(f.AuthorizationURL())
 	require.NoError(t, err)
 	return u.Query().Get("state")
+}
+
+// A provider's own authorization parameters reach the URL, and the token
+// the credentials are built from names the client and the endpoint that
+// granted it, so that credentials can refresh it themselves.
+func TestOAuthAuthParamsAndClient(t *testing.T) {
+	srv := oauthemu.New("app", "app-secret", time.Hour) // tokens that expire come with a refresh token
+	defer srv.Close()
+	reg := oauthRegistration(srv)
+	reg.OAuth.AuthParams = map[string]string{"access_type": "offline", "prompt": "consent"}
+	var got tributary.OAuthToken
+	reg.OAuth.Credentials = func(t tributary.OAuthToken) (json.RawMessage, error) {
+		got = t
+		return json.Marshal(map[string]string{"token": t.AccessToken.Reveal()})
+	}
+	f, err := tributary.StartOAuth(reg, nil, tributary.OAuthClient{
+		ID: "app", Secret: tributary.NewSecret("app-secret"), RedirectURL: "http://127.0.0.1:1/callback"})
+	require.NoError(t, err)
+	u, err := url.Parse(f.AuthorizationURL())
+	require.NoError(t, err)
+	assert.Equal(t, "offline", u.Query().Get("access_type"))
+	assert.Equal(t, "consent", u.Query().Get("prompt"))
+	assert.Equal(t, "S256", u.Query().Get("code_challenge_method"), "the flow's own parameters stay")
+
+	state, code := consent(t, srv, f)
+	_, err = f.Exchange(t.Context(), srv.Client(), state, code)
+	require.NoError(t, err)
+	assert.Equal(t, "app", got.ClientID)
+	assert.Equal(t, "app-secret", got.ClientSecret.Reveal())
+	assert.Equal(t, srv.URL()+oauthemu.TokenPath, got.TokenURL)
+	assert.False(t, got.RefreshToken.IsZero(), "the server grants a refresh token")
+
+	t.Run("a parameter of the flow's own is refused", func(t *testing.T) {
+		reg := oauthRegistration(srv)
+		reg.OAuth.AuthParams = map[string]string{"state": "fixed"}
+		_, err := tributary.StartOAuth(reg, nil, tributary.OAuthClient{
+			ID: "app", Secret: tributary.NewSecret("app-secret"), RedirectURL: "http://127.0.0.1:1/callback"})
+		require.ErrorIs(t, err, tributary.ErrInvalidConfig)
+		assert.ErrorContains(t, err, `"state"`)
+	})
 }

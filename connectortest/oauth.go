@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/internal/oauthemu"
@@ -28,7 +29,8 @@ type OAuthHarness struct {
 
 // TestOAuth checks a source's OAuth declaration against an emulated
 // authorization server (package oauthemu semantics: authorization code
-// with S256 PKCE): the declaration names a provider and https endpoints;
+// with S256 PKCE, granting expiring access tokens with refresh tokens):
+// the declaration names a provider and https endpoints;
 // the authorization URL goes to the server with the declared scopes, the
 // client, the state and an S256 challenge; the granted token becomes
 // credentials that hold it in plain text and that the source opens with;
@@ -50,7 +52,7 @@ func checkOAuth(t testing.TB, h *OAuthHarness) {
 	if !checkOAuthDeclaration(t, reg.OAuth) {
 		return
 	}
-	srv := oauthemu.New(oauthClientID, oauthClientSecret, 0)
+	srv := oauthemu.New(oauthClientID, oauthClientSecret, time.Hour) // expiring tokens, granted with a refresh token
 	defer srv.Close()
 	settings := h.Settings(srv.URL())
 	if reg.OAuth.Endpoints == nil {

@@ -25,6 +25,7 @@ func init() {
 			"read with a service account using domain-wide delegation or with one user's OAuth consent, " +
 			"kept current by polling, with sharing as access and Google groups.",
 		DocURL: "https://pkg.go.dev/github.com/tributary-dev/tributary/connectors/google_drive",
+		OAuth:  &OAuth,
 	}, New))
 }
 

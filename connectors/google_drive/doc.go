@@ -34,7 +34,9 @@
 // connector reads that user's My Drive, the shared drives the user belongs
 // to, and what others shared with them; my_drive_emails is refused, since
 // reading other users needs delegation. A bare access_token works too,
-// until it expires.
+// until it expires. "tributary auth google_drive --config F --client-id
+// ID" runs the consent (an OAuth client of type "Desktop app"; see OAuth)
+// and keeps these credentials for "tributary run".
 //
 // Shared drive and folder ids are the last part of their URLs
 // (https://drive.google.com/drive/folders/ID). Settings:
