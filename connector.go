@@ -115,13 +115,25 @@ func wholePass(c Connector) bool {
 	return ok && w.WholePass()
 }
 
-// Capabilities lists what a connector can do.
+// Capabilities lists what a connector can do: its ways of reading
+// documents, and the optional capabilities a host may use beside them.
 type Capabilities struct {
 	Load       bool `json:"load"`
 	Poll       bool `json:"poll"`
 	Slim       bool `json:"slim"`
 	Event      bool `json:"event"`
 	Checkpoint bool `json:"checkpoint"`
+	// Groups: the connector lists the source's groups (GroupSyncer).
+	Groups bool `json:"groups"`
+	// Refetch: the connector fetches failed documents again by id
+	// (Refetcher).
+	Refetch bool `json:"refetch"`
+	// Probe: the connector says per capability whether its credentials
+	// allow it (Prober).
+	Probe bool `json:"probe"`
+	// NormalizeURL: the connector maps a pasted URL to a document id
+	// (URLNormalizer).
+	NormalizeURL bool `json:"normalize_url"`
 }
 
 // CapabilitiesOf returns the capabilities c implements directly.
@@ -131,16 +143,22 @@ func CapabilitiesOf(c Connector) Capabilities {
 	_, slim := c.(SlimConnector)
 	_, event := c.(EventConnector)
 	_, cp := c.(CheckpointConnector)
-	return Capabilities{Load: load, Poll: poll, Slim: slim, Event: event, Checkpoint: cp}
+	_, groups := c.(GroupSyncer)
+	_, refetch := c.(Refetcher)
+	_, probe := c.(Prober)
+	_, normalize := c.(URLNormalizer)
+	return Capabilities{Load: load, Poll: poll, Slim: slim, Event: event, Checkpoint: cp,
+		Groups: groups, Refetch: refetch, Probe: probe, NormalizeURL: normalize}
 }
 
-// String lists the capabilities, such as "load,poll,slim".
+// String lists the capabilities, such as "load,poll,slim,groups".
 func (c Capabilities) String() string {
 	var names []string
 	for _, x := range []struct {
 		ok   bool
 		name string
-	}{{c.Load, "load"}, {c.Poll, "poll"}, {c.Slim, "slim"}, {c.Event, "event"}, {c.Checkpoint, "checkpoint"}} {
+	}{{c.Load, "load"}, {c.Poll, "poll"}, {c.Slim, "slim"}, {c.Event, "event"}, {c.Checkpoint, "checkpoint"},
+		{c.Groups, "groups"}, {c.Refetch, "refetch"}, {c.Probe, "probe"}, {c.NormalizeURL, "normalize_url"}} {
 		if x.ok {
 			names = append(names, x.name)
 		}

@@ -296,7 +296,7 @@ func TestBrokenConfiguration(t *testing.T) {
 func TestFileSourceListed(t *testing.T) {
 	res := newEnv(t).run("sources")
 	require.Equal(t, exitOK, res.code, res.stderr)
-	assert.Regexp(t, `(?m)^file\s+storage\s+load,poll,slim,event,checkpoint\s+\S`, res.stdout)
+	assert.Regexp(t, `(?m)^file\s+storage\s+load,poll,slim,event,checkpoint,refetch,probe,normalize_url\s+\S`, res.stdout)
 }
 
 func TestSlimListsWhatRunDelivers(t *testing.T) {

@@ -156,7 +156,7 @@ func TestSourcesAndSpec(t *testing.T) {
 	e := newEnv(t)
 	res := e.run("sources")
 	require.Equal(t, exitOK, res.code, res.stderr)
-	assert.Regexp(t, `(?m)^mock_connector\s+\S+\s+load,poll,slim,event,checkpoint\s+\S`, res.stdout)
+	assert.Regexp(t, `(?m)^mock_connector\s+\S+\s+load,poll,slim,event,checkpoint,groups,refetch,probe,normalize_url\s+\S`, res.stdout)
 
 	res = e.run("sources", "--json")
 	require.Equal(t, exitOK, res.code, res.stderr)

@@ -368,7 +368,7 @@ func TestDecodeSettings(t *testing.T) {
 	c, err := reg.Factory(tributary.Params{Settings: []byte(`{"roots": [{"path": "/tmp"}]}`)})
 	require.NoError(t, err)
 	assert.True(t, c.(*Connector).s.OpenArchives, "open_archives defaults to true")
-	assert.Equal(t, tributary.Capabilities{Load: true, Poll: true, Slim: true, Event: true, Checkpoint: true}, reg.Capabilities)
+	assert.Equal(t, tributary.Capabilities{Load: true, Poll: true, Slim: true, Event: true, Checkpoint: true, Refetch: true, Probe: true, NormalizeURL: true}, reg.Capabilities)
 }
 
 func TestCancelAndEarlyBreak(t *testing.T) {

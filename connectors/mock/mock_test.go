@@ -80,7 +80,7 @@ func TestConformanceUnpaged(t *testing.T) {
 func TestRegistry(t *testing.T) {
 	reg, err := tributary.Lookup(mock.Source)
 	require.NoError(t, err)
-	assert.Equal(t, tributary.Capabilities{Load: true, Poll: true, Slim: true, Event: true, Checkpoint: true}, reg.Capabilities)
+	assert.Equal(t, tributary.Capabilities{Load: true, Poll: true, Slim: true, Event: true, Checkpoint: true, Groups: true, Refetch: true, Probe: true, NormalizeURL: true}, reg.Capabilities)
 
 	settings, err := json.Marshal(mock.Sample(2))
 	require.NoError(t, err)

@@ -72,5 +72,5 @@ func Example_registry() {
 	// settings.url: must be an http or https URL
 	// settings.mode: must be single, crawl or sitemap, not "spider"
 	// settings.max_pages: must be between 1 and 100000
-	// web load,poll,slim,checkpoint
+	// web load,poll,slim,checkpoint,refetch,probe,normalize_url
 }

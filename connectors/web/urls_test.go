@@ -184,7 +184,7 @@ func TestSettingsProblems(t *testing.T) {
 	if w := c.(*Connector); w.s.Mode != ModeCrawl || w.s.MaxPages != 1000 || w.s.RequestsPerSecond != 2 {
 		t.Errorf("defaults not applied: %+v", w.s)
 	}
-	if caps := tributary.CapabilitiesOf(c).String(); caps != "load,poll,slim,checkpoint" {
+	if caps := tributary.CapabilitiesOf(c).String(); caps != "load,poll,slim,checkpoint,refetch,probe,normalize_url" {
 		t.Errorf("capabilities %s", caps)
 	}
 }
