@@ -71,6 +71,10 @@
 // the listing, that time and the iids read at it: its size does not grow
 // with the source.
 //
+// NormalizeURL maps a pasted address of an issue, merge request or wiki
+// page (with a #note fragment, a query, a merge request tab such as
+// /diffs, or GitLab's older routes without "/-/") to its document id.
+//
 // # Limits
 //
 // Wiki pages have no update time in the REST API, so polls with a start

@@ -114,48 +114,54 @@ func (r *run) refetchOne(id string, rf ref, p *apiProject, pa *projectAccess) bo
 }
 
 // refOf maps a document id to what it names, refusing ids that Load would
-// not yield.
+// not yield with tributary.ErrForeignURL.
 func (c *Connector) refOf(id string) (ref, error) {
-	foreign := func(why string) (ref, error) {
+	rf, why, _ := c.parseRef(id)
+	if why != "" {
 		return ref{}, tributary.NewError("gitlab: refetch", tributary.ErrForeignURL, fmt.Errorf("%s: %s", id, why))
 	}
+	return rf, nil
+}
+
+// parseRef maps a document id to what it names, or says why Load would not
+// yield it; shape tells an id that names no issue, merge request or wiki
+// page from one outside the settings.
+func (c *Connector) parseRef(id string) (rf ref, why string, shape bool) {
 	rest, ok := strings.CutPrefix(id, c.client.web+"/")
 	if !ok {
-		return foreign("not a document of " + c.client.web)
+		return ref{}, "not a document of " + c.client.web, false
 	}
 	project, tail, ok := strings.Cut(rest, "/-/")
 	project = lower(project)
 	if !ok || !validPath(project, 2) {
-		return foreign("not an issue, merge request or wiki page address")
-	}
-	if !c.inScope(project) {
-		return foreign("outside the configured groups and projects")
+		return ref{}, "not an issue, merge request or wiki page address", true
 	}
 	kind, what, _ := strings.Cut(tail, "/")
-	rf := ref{project: project, kind: kind}
+	rf = ref{project: project, kind: kind}
 	switch kind {
 	case kindIssues, kindMRs:
 		n, err := strconv.ParseInt(what, 10, 64)
 		if err != nil || n <= 0 || strconv.FormatInt(n, 10) != what {
-			return foreign("not an issue or merge request number")
+			return ref{}, "not an issue or merge request number", true
 		}
 		rf.iid = n
-		if (kind == kindIssues && !c.settings.IncludeIssues) || (kind == kindMRs && !c.settings.IncludeMergeRequests) {
-			return foreign("of a kind the settings do not read")
-		}
 	case kindWiki:
 		slug, err := url.PathUnescape(what)
 		if err != nil || slug == "" {
-			return foreign("not a wiki page address")
+			return ref{}, "not a wiki page address", true
 		}
 		rf.slug = slug
-		if !c.settings.IncludeWiki {
-			return foreign("of a kind the settings do not read")
-		}
 	default:
-		return foreign("not an issue, merge request or wiki page address")
+		return ref{}, "not an issue, merge request or wiki page address", true
 	}
-	return rf, nil
+	switch {
+	case !c.inScope(project):
+		return ref{}, "outside the configured groups and projects", false
+	case (kind == kindIssues && !c.settings.IncludeIssues) || (kind == kindMRs && !c.settings.IncludeMergeRequests) ||
+		(kind == kindWiki && !c.settings.IncludeWiki):
+		return ref{}, "of a kind the settings do not read", false
+	}
+	return rf, "", false
 }
 
 // inScope reports whether a project's path is configured or lies in a
