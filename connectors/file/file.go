@@ -13,6 +13,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/archive"
 	"github.com/tributary-dev/tributary/internal/extract"
 )
 
@@ -35,11 +36,11 @@ func init() {
 const (
 	DefaultMaxFileSize  = 64 << 20
 	DefaultMaxDepth     = 64
-	DefaultMaxEntries   = 10_000
-	DefaultMaxExpanded  = 1 << 30
-	DefaultMaxEntrySize = 64 << 20
-	DefaultArchiveDepth = 2
-	DefaultMaxRatio     = 100
+	DefaultMaxEntries   = archive.DefaultMaxEntries
+	DefaultMaxExpanded  = archive.DefaultMaxExpanded
+	DefaultMaxEntrySize = archive.DefaultMaxEntrySize
+	DefaultArchiveDepth = archive.DefaultMaxDepth
+	DefaultMaxRatio     = archive.DefaultMaxRatio
 )
 
 // DefaultExclude is what Settings.Exclude holds when it is not set: hidden
@@ -87,22 +88,8 @@ type Root struct {
 
 // ArchiveLimits bounds an archive. An archive over any bound is refused
 // as a whole with one Failure, so a zip bomb is never expanded. Zero fields
-// take their defaults.
-type ArchiveLimits struct {
-	// MaxEntries bounds the entries of one archive (default 10,000).
-	MaxEntries int `json:"max_entries,omitempty" jsonschema:"minimum=0" jsonschema_description:"Most entries in one archive (default 10000)"`
-	// MaxExpanded bounds the total expanded size of an archive with every
-	// archive nested in it, in bytes (default 1 GiB).
-	MaxExpanded int64 `json:"max_expanded,omitempty" jsonschema:"minimum=0" jsonschema_description:"Most bytes one archive expands to, nested archives included (default 1 GiB)"`
-	// MaxEntrySize bounds one entry's expanded size, in bytes (default 64 MiB).
-	MaxEntrySize int64 `json:"max_entry_size,omitempty" jsonschema:"minimum=0" jsonschema_description:"Most bytes one entry expands to (default 64 MiB)"`
-	// MaxDepth bounds archives nested in archives (default 2: an archive
-	// inside an archive is opened, one more level is not).
-	MaxDepth int `json:"max_depth,omitempty" jsonschema:"minimum=0" jsonschema_description:"Deepest nesting of archives in archives (default 2)"`
-	// MaxRatio bounds an entry's expanded size over its compressed size
-	// (default 100).
-	MaxRatio int `json:"max_ratio,omitempty" jsonschema:"minimum=0" jsonschema_description:"Largest expansion ratio of an entry over 1 MiB (default 100)"`
-}
+// take their defaults. The blob connectors take the same limits.
+type ArchiveLimits = archive.Limits
 
 // Credentials of the file connector: none. Files are read with the
 // permissions of the process.
@@ -146,8 +133,7 @@ func (s *Settings) Validate() error {
 			}
 		}
 	}
-	if s.MaxFileSize < 0 || s.MaxDepth < 0 || s.Archive.MaxEntries < 0 || s.Archive.MaxExpanded < 0 ||
-		s.Archive.MaxEntrySize < 0 || s.Archive.MaxDepth < 0 || s.Archive.MaxRatio < 0 {
+	if s.MaxFileSize < 0 || s.MaxDepth < 0 || s.Archive.Negative() {
 		errs = append(errs, tributary.InvalidField("", "sizes, depths and limits must not be negative"))
 	}
 	return errors.Join(errs...)
@@ -181,20 +167,8 @@ func (s Settings) withDefaults() Settings {
 	if s.Exclude == nil {
 		s.Exclude = DefaultExclude
 	}
-	a := &s.Archive
-	a.MaxEntries = cmpOr(a.MaxEntries, DefaultMaxEntries)
-	a.MaxExpanded = cmpOr(a.MaxExpanded, DefaultMaxExpanded)
-	a.MaxEntrySize = cmpOr(a.MaxEntrySize, DefaultMaxEntrySize)
-	a.MaxDepth = cmpOr(a.MaxDepth, DefaultArchiveDepth)
-	a.MaxRatio = cmpOr(a.MaxRatio, DefaultMaxRatio)
+	s.Archive = s.Archive.WithDefaults()
 	return s
-}
-
-func cmpOr[T int | int64](v, def T) T {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // Connector reads files under its roots. It is safe for concurrent use.

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path"
 	"strings"
 	"time"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/archive"
 	"github.com/tributary-dev/tributary/internal/extract"
 )
 
@@ -93,7 +93,7 @@ func changeTime(fi fs.FileInfo, also time.Time) time.Time {
 
 func (w *walker) readFile(src *source, fi fs.FileInfo, open func() (io.ReadCloser, error)) error {
 	format := extract.FormatOf(src.name)
-	if w.slim && !isArchive(format) && format != extract.FormatUnknown {
+	if w.slim && !archive.IsArchive(format) && format != extract.FormatUnknown {
 		return w.emitSlim(src)
 	}
 	if fi.Size() > w.c.s.MaxFileSize {
@@ -170,10 +170,10 @@ func (w *walker) content(src *source, b []byte, format extract.Format, depth int
 		format, mime = extract.Sniff(b[:min(len(b), sniffLen)])
 	}
 	switch {
-	case isArchive(format) && !w.c.s.OpenArchives:
+	case archive.IsArchive(format) && !w.c.s.OpenArchives:
 		w.skip(src, string(format)+" archive, and open_archives is off")
 		return nil
-	case isArchive(format):
+	case archive.IsArchive(format):
 		return w.archive(src, b, format, depth, expanded)
 	case format == extract.FormatUnknown:
 		// Content sniffing found no text: an executable, an image, a
@@ -257,23 +257,4 @@ func applyMetadata(d *tributary.Document, m *FileMetadata) {
 	for k, vs := range m.Tags {
 		d.Metadata.Add(k, vs...)
 	}
-}
-
-// entryName checks an archive entry's name and returns it cleaned: slash
-// separated, relative, with no "." or ".." segments.
-func entryName(name string) (string, error) {
-	n := strings.ReplaceAll(name, "\\", "/")
-	if strings.HasPrefix(n, "/") || (len(n) > 1 && n[1] == ':') {
-		return "", fmt.Errorf("%w: %q is absolute", ErrUnsafeEntry, name)
-	}
-	for _, seg := range strings.Split(n, "/") {
-		if seg == ".." {
-			return "", fmt.Errorf("%w: %q climbs out of the archive", ErrUnsafeEntry, name)
-		}
-	}
-	clean := path.Clean(n)
-	if clean == "." || clean == "" {
-		return "", fmt.Errorf("%w: %q is empty", ErrUnsafeEntry, name)
-	}
-	return clean, nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/archive"
 	"github.com/tributary-dev/tributary/internal/extract"
 )
 
@@ -30,9 +31,9 @@ var (
 	ErrSymlinkLoop = errors.New("symbolic link loop")
 	// ErrUnsafeEntry: an archive entry's name is absolute or climbs out of
 	// the archive with "..".
-	ErrUnsafeEntry = errors.New("unsafe archive entry name")
+	ErrUnsafeEntry = archive.ErrUnsafeEntry
 	// ErrArchiveBounds: an archive is over one of its ArchiveLimits.
-	ErrArchiveBounds = errors.New("archive over its bounds")
+	ErrArchiveBounds = archive.ErrBounds
 	// ErrTooDeep: folders nest deeper than Settings.MaxDepth.
 	ErrTooDeep = errors.New("folders nest too deep")
 )
@@ -415,7 +416,7 @@ func (w *walker) skipByName(name string) string {
 	switch {
 	case skipExtensions[ext]:
 		return "no text in a " + ext + " file"
-	case isArchive(extract.FormatOf(name)) && !w.c.s.OpenArchives:
+	case archive.IsArchive(extract.FormatOf(name)) && !w.c.s.OpenArchives:
 		return "archive, and open_archives is off"
 	}
 	return ""
