@@ -27,7 +27,7 @@ func TestLoadFixtureTree(t *testing.T) {
 	tr := newTree(t)
 	r, skips := loadSkips(t, tr.connector(t))
 	assert.Equal(t, tr.docs, r.ids())
-	assert.Equal(t, tr.skips, skips.ids(), "binary files and entries are skips, not failures")
+	assert.Equal(t, tr.skips, skips.IDs(), "binary files and entries are skips, not failures")
 	for id, kind := range tr.failures {
 		f, ok := r.failures[id]
 		if assert.True(t, ok, "no failure for %s", id) {
@@ -507,9 +507,9 @@ func TestBinaryFilesAreSkippedBySniffing(t *testing.T) {
 	r, skips := loadSkips(t, c)
 	assert.Equal(t, []string{"file://r/Cargo.lock", "file://r/data/notes.dat"}, r.ids(), "text is sniffed, not skipped by name")
 	assert.Equal(t, []string{"file://r/lib.so", "file://r/testdata/exec", "file://r/testdata/table.golden", "file://r/zoneinfo/Europe/Paris"},
-		skips.ids())
-	assert.Contains(t, skips.skips["file://r/testdata/exec"], "application/x-executable")
-	assert.Contains(t, skips.skips["file://r/lib.so"], ".so")
+		skips.IDs())
+	assert.Contains(t, skips.Reasons()["file://r/testdata/exec"], "application/x-executable")
+	assert.Contains(t, skips.Reasons()["file://r/lib.so"], ".so")
 	require.Len(t, r.failures, 1, "a file named as text that holds none is a failure: %v", r.failures)
 	assert.ErrorIs(t, r.failures["file://r/broken.txt"], ErrUndecodable)
 
@@ -531,7 +531,7 @@ func TestIncludeWinsOverSkipList(t *testing.T) {
 	require.NoError(t, err)
 	r, skips := loadSkips(t, c)
 	assert.Equal(t, []string{"file://r/firmware/notes.bin"}, r.ids())
-	assert.Equal(t, []string{"file://r/firmware/image.bin"}, skips.ids(), "an included binary is read, and skipped by content")
+	assert.Equal(t, []string{"file://r/firmware/image.bin"}, skips.IDs(), "an included binary is read, and skipped by content")
 	assert.Empty(t, r.failures)
 }
 
@@ -662,7 +662,7 @@ func TestGzipAndTarArchives(t *testing.T) {
 	assert.Equal(t, want, r.ids(), "%v", r.failures)
 	assert.Equal(t, "version 2: gzip is read\n", r.docs["file://r/docs/changelog.txt.gz!/changelog.txt"].Sections[0].Text)
 	assert.Equal(t, "Entry A", r.docs["file://r/docs/bundle.tar.gz!/bundle/a.md"].Title)
-	assert.Equal(t, []string{"file://r/docs/bundle.tar.gz!/bundle/pic.png", "file://r/docs/bundle.tgz!/bundle/pic.png"}, skips.ids())
+	assert.Equal(t, []string{"file://r/docs/bundle.tar.gz!/bundle/pic.png", "file://r/docs/bundle.tgz!/bundle/pic.png"}, skips.IDs())
 	for id, kind := range map[string]error{
 		"file://r/docs/bundle.tar.gz!/../evil.txt": ErrUnsafeEntry, "file://r/docs/bundle.tgz!/../evil.txt": ErrUnsafeEntry,
 		"file://r/bombs/zeros.gz": ErrArchiveBounds, "file://r/bombs/zeros.tar.gz": ErrArchiveBounds,

@@ -7,12 +7,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/fixture"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
@@ -178,40 +178,11 @@ func collect(t testing.TB, seq func(func(*tributary.Document, error) bool)) resu
 	return r
 }
 
-// skipMeter is a run's Meter that records the skips it is told of.
-type skipMeter struct {
-	mu    sync.Mutex
-	skips map[string]string // id to reason
-}
-
-func (m *skipMeter) Request()                    {}
-func (m *skipMeter) RateLimitWait(time.Duration) {}
-
-func (m *skipMeter) Skip(id, reason string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.skips == nil {
-		m.skips = map[string]string{}
-	}
-	m.skips[id] = reason
-}
-
-func (m *skipMeter) ids() []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	ids := make([]string, 0, len(m.skips))
-	for id := range m.skips {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
-}
-
 // loadSkips loads c and returns what it yielded and the skips it reported.
-func loadSkips(t testing.TB, c *Connector) (result, *skipMeter) {
+func loadSkips(t testing.TB, c *Connector) (result, *connectortest.Skips) {
 	t.Helper()
-	m := &skipMeter{}
-	return collect(t, c.Load(tributary.WithMeter(context.Background(), m))), m
+	m := &connectortest.Skips{}
+	return collect(t, c.Load(m.In(context.Background()))), m
 }
 
 func load(t testing.TB, c *Connector) result {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -14,22 +13,9 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectors/slack"
+	"github.com/tributary-dev/tributary/connectortest"
 	"github.com/tributary-dev/tributary/internal/slackemu"
 )
-
-// skips is a run's Meter that records what it is told was skipped.
-type skips struct {
-	mu  sync.Mutex
-	why map[string]string
-}
-
-func (m *skips) Request()                    {}
-func (m *skips) RateLimitWait(time.Duration) {}
-func (m *skips) Skip(id, reason string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.why[id] = reason
-}
 
 // Channels left out of a workspace-wide run are named, each with its
 // reason, in the run's skips and in the log at info level.
@@ -42,13 +28,13 @@ func TestSkippedChannelsAreReported(t *testing.T) {
 		f := newFixture(t, ws, func(_ *slack.Settings, env *tributary.Env) {
 			env.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 		})
-		m := &skips{why: map[string]string{}}
-		got := collect(tributary.WithMeter(t.Context(), m), f.c, time.Time{}, time.Time{}, nil)
+		m := &connectortest.Skips{}
+		got := collect(m.In(t.Context()), f.c, time.Time{}, time.Time{}, nil)
 		require.NoError(t, got.Err)
 		assert.Empty(t, got.Failures)
-		require.Len(t, m.why, 2, "%v", m.why)
-		assert.Contains(t, m.why["#old"], "include_archived")
-		assert.Contains(t, m.why["#elsewhere"], "/invite")
+		require.Len(t, m.Reasons(), 2, "%v", m.Reasons())
+		assert.Contains(t, m.Reasons()["#old"], "include_archived")
+		assert.Contains(t, m.Reasons()["#elsewhere"], "/invite")
 		for _, name := range []string{"#old", "#elsewhere"} {
 			assert.Contains(t, logs.String(), "channel="+name)
 		}
@@ -56,9 +42,9 @@ func TestSkippedChannelsAreReported(t *testing.T) {
 
 		// Read, archived channels are no longer skips.
 		f = newFixture(t, ws, func(s *slack.Settings, _ *tributary.Env) { s.IncludeArchived = true })
-		m = &skips{why: map[string]string{}}
-		require.NoError(t, collect(tributary.WithMeter(t.Context(), m), f.c, time.Time{}, time.Time{}, nil).Err)
-		assert.Equal(t, []string{"#elsewhere"}, keys(m.why))
+		m = &connectortest.Skips{}
+		require.NoError(t, collect(m.In(t.Context()), f.c, time.Time{}, time.Time{}, nil).Err)
+		assert.Equal(t, []string{"#elsewhere"}, m.IDs())
 	})
 }
 
@@ -80,14 +66,6 @@ func TestUnreadableConfiguredChannelHasNoNode(t *testing.T) {
 		}
 		assert.NotEmpty(t, got.Documents)
 	})
-}
-
-func keys(m map[string]string) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 // Section headings name people: the display name, else the real name, else
