@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
@@ -146,6 +147,30 @@ func (c *client) get(ctx context.Context, bucket, key string, size int64, etag s
 		return nil, time.Time{}, c.classify("get "+key, err)
 	}
 	return b, modified, nil
+}
+
+// first reads at most n bytes from the start of an object (a ranged
+// GetObject), enough to tell its format by content. A service that ignores
+// the range sends the whole body, of which only n bytes are read.
+func (c *client) first(ctx context.Context, bucket, key string, n int64) ([]byte, error) {
+	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Range: aws.String(fmt.Sprintf("bytes=0-%d", n-1))}
+	var b []byte
+	err := c.again(ctx, func() error {
+		out, err := c.s3.GetObject(ctx, in)
+		if err != nil {
+			return err
+		}
+		defer out.Body.Close()
+		b, err = io.ReadAll(io.LimitReader(out.Body, n))
+		return err
+	})
+	if re, ok := errors.AsType[*smithyhttp.ResponseError](err); ok && re.HTTPStatusCode() == http.StatusRequestedRangeNotSatisfiable {
+		return nil, nil // an empty object
+	}
+	if err != nil {
+		return nil, c.classify("get "+key, err)
+	}
+	return b, nil
 }
 
 // head reads the listing's view of one object: its key, size, ETag and

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/archive"
 )
 
 // Defaults for Settings fields left zero.
@@ -59,6 +60,23 @@ type Settings struct {
 	Concurrency int `json:"concurrency,omitempty" jsonschema:"title=Concurrency,description=Objects read at once,minimum=1,maximum=64,default=8"`
 	// PageSize is the listing page size, at most 1000 (S3's maximum).
 	PageSize int `json:"page_size,omitempty" jsonschema:"title=Page size,minimum=1,maximum=1000,default=1000"`
+	// OpenArchives indexes the entries of zip and tar archives and gzip
+	// streams as documents of their own (ARCHIVE-ID!/ENTRY); when off,
+	// archives are left out. On by default (see SetDefaults).
+	OpenArchives bool `json:"open_archives" jsonschema:"title=Open archives,description=Index the entries of zip and tar archives and gzip streams,default=true"`
+	// Archive bounds what one archive may hold; an archive over a bound is
+	// refused whole with one Failure, so a zip bomb is never expanded.
+	Archive ArchiveLimits `json:"archive,omitzero" jsonschema:"title=Archive limits,description=Bounds on archives; an archive over one is refused"`
+}
+
+// ArchiveLimits bounds an archive, as the file connector's do. Zero
+// fields take their defaults.
+type ArchiveLimits = archive.Limits
+
+// SetDefaults fills the defaults that are not zero values before a
+// configuration is decoded over them.
+func (s *Settings) SetDefaults() {
+	s.OpenArchives = true
 }
 
 // Credentials hold an access key pair: AWS IAM access keys, R2 API tokens'
@@ -124,6 +142,9 @@ func (s *Settings) validate(source tributary.DocumentSource) error {
 	if s.MaxObjectSize < 0 {
 		bad("max_object_size", "must not be negative")
 	}
+	if s.Archive.Negative() {
+		bad("archive", "limits must not be negative")
+	}
 	if s.Concurrency < 0 || s.Concurrency > 64 {
 		bad("concurrency", "must be between 1 and 64")
 	}
@@ -186,6 +207,7 @@ func (s Settings) resolved(source tributary.DocumentSource) Settings {
 	s.MaxObjectSize = cmpOr(s.MaxObjectSize, DefaultMaxObjectSize)
 	s.PageSize = cmpOr(s.PageSize, DefaultPageSize)
 	s.Concurrency = cmpOr(s.Concurrency, DefaultConcurrency)
+	s.Archive = s.Archive.WithDefaults()
 	return s
 }
 

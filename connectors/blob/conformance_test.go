@@ -30,15 +30,25 @@ func conformanceObjects() (objs []object, docs, failures []string, windows []con
 	add("guide/setup/data.json", `{"name": "setup", "steps": 3}`, t2)
 	add("reports/q1.csv", "quarter,revenue\nq1,10\n", t2)
 	add("reports/untitled", "plain words without an extension", t2)
-	add("empty/", "", baseTime)            // a folder marker
-	add("tmp/scratch.txt", "left out", t2) // excluded
-	add("images/logo.png", pngHeader, baseTime)
+	add("empty/", "", baseTime)                 // a folder marker
+	add("tmp/scratch.txt", "left out", t2)      // excluded
+	add("images/logo.png", pngHeader, baseTime) // binary content: left out
+	add("images/photo", pngHeader, baseTime)    // told by content alone
 	add("archives/bundle.zip", "PK\x03\x04"+strings.Repeat("\x00", 26), baseTime)
+	add("archives/docs.zip", string(zipOf(archiveEntries{
+		{"a.txt", "Alpha entry."}, {"sub/b.md", "# Beta\n\nEntry."}, {"logo.png", pngHeader},
+		{"inner.zip", string(zipOf(archiveEntries{{"c.txt", "Gamma, nested."}}))},
+	})), baseTime)
+	add("archives/notes.tar.gz", string(tgzOf(archiveEntries{{"n.txt", "A note in a tarball."}})), baseTime)
 	add("big/huge.txt", strings.Repeat("x", 5000), baseTime)
 	for _, o := range objs {
 		switch {
-		case o.key == "empty/" || strings.HasPrefix(o.key, "tmp/"):
-		case strings.HasPrefix(o.key, "images/"), strings.HasPrefix(o.key, "archives/"), strings.HasPrefix(o.key, "big/"):
+		case o.key == "empty/" || strings.HasPrefix(o.key, "tmp/") || strings.HasPrefix(o.key, "images/"):
+		case o.key == "archives/docs.zip":
+			docs = append(docs, id(o.key)+"!/a.txt", id(o.key)+"!/inner.zip!/c.txt", id(o.key)+"!/sub/b.md")
+		case o.key == "archives/notes.tar.gz":
+			docs = append(docs, id(o.key)+"!/n.txt")
+		case strings.HasPrefix(o.key, "archives/"), strings.HasPrefix(o.key, "big/"):
 			failures = append(failures, id(o.key))
 		default:
 			docs = append(docs, id(o.key))

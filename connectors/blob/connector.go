@@ -27,7 +27,7 @@ var Sources = []tributary.DocumentSource{tributary.SourceS3, tributary.SourceR2,
 var (
 	ErrEncrypted   = extract.ErrEncrypted   // password-protected or encrypted
 	ErrUndecodable = extract.ErrUndecodable // malformed, or not text in a known encoding
-	ErrUnsupported = extract.ErrUnsupported // a format with no text extractor, or an archive
+	ErrUnsupported = extract.ErrUnsupported // a format with no text extractor
 	ErrTooLarge    = extract.ErrTooLarge    // over max_object_size or an extraction bound
 )
 
@@ -102,7 +102,7 @@ func NewFor(source tributary.DocumentSource, s Settings, c Credentials, env trib
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	return &Connector{source: source, s: s, client: cl, prefixes: minimalPrefixes(s.Prefixes),
-		lim:  extract.Limits{MaxText: s.MaxObjectSize * 4, MaxPart: s.MaxObjectSize * 4},
+		lim:  extract.Limits{MaxText: s.MaxObjectSize * 4, MaxPart: max(s.MaxObjectSize*4, s.Archive.MaxEntrySize)},
 		base: scheme(source) + s.Bucket + "/"}, nil
 }
 
@@ -222,9 +222,11 @@ func (c *Connector) Poll(ctx context.Context, start, end time.Time) iter.Seq2[*t
 }
 
 // LoadSlim yields the ids of exactly the documents and Failures
-// LoadFromCheckpoint would yield for [start, end), from the listing alone:
-// no object is downloaded. Any error ends the listing with an error, so
-// that pruning never acts on an incomplete listing.
+// LoadFromCheckpoint would yield for [start, end): from the listing alone
+// for objects whose extension tells their format, from the first bytes of
+// those whose extension does not, and from the entry list of archives. Any
+// error ends the listing with an error, so that pruning never acts on an
+// incomplete listing.
 func (c *Connector) LoadSlim(ctx context.Context, start, end time.Time) iter.Seq2[tributary.SlimDocument, error] {
 	return tributary.StrictSlim(string(c.source)+": slim listing", func(yield func(tributary.Item, error) bool) {
 		r := &run{c: c, ctx: ctx, start: start, end: end, slim: true}

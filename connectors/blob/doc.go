@@ -54,14 +54,30 @@
 // e-mail (.eml). The format is told by the key's extension, or by the
 // object's first bytes. Keys ending in "/" (folder markers) are not
 // documents. An object over max_object_size (64 MiB by default, known from
-// the listing, so it is never downloaded), of a format with no text, or
-// that cannot be decoded is a *tributary.Failure under its document id
-// (ErrTooLarge, ErrUnsupported, ErrUndecodable, ErrEncrypted). Zip
-// archives in buckets are not expanded yet: each is a Failure with
-// ErrUnsupported.
+// the listing, so it is never downloaded) or that cannot be decoded is a
+// *tributary.Failure under its document id (ErrTooLarge, ErrUndecodable,
+// ErrEncrypted). An object with no text (an image, an executable, whatever
+// its name says) is left out and reported as a skip, as the file
+// connector does.
+//
+// Zip and tar archives and gzip streams are opened (open_archives, on by
+// default): each entry is a document of its own, id ARCHIVE-ID!/ENTRY,
+// under the archive's folder with the archive's LastModified, and archives
+// inside archives are opened in turn. The archive limits (archive:
+// max_entries, max_expanded, max_entry_size, max_depth and max_ratio, the
+// file connector's, with its defaults) are checked before anything is
+// expanded, and an archive over one is refused whole with one Failure
+// under its id (ErrArchiveBounds), so a zip bomb is never expanded. An
+// archive's entries are expanded one at a time when it is delivered, so
+// memory holds the archive and one entry.
+//
+// The slim listing reads no object whose extension tells its format, the
+// first 3 KiB (a ranged GET) of one whose extension does not, and archives
+// whole, to list their entries: it admits exactly what Load does.
 //
 // Ids are s3://BUCKET/KEY (r2://, gs:// and oci:// for the other sources)
-// with % # ? and control characters percent-encoded; they stay the same as
+// with % # ? and control characters percent-encoded, and "!/" as "%21/"
+// so that it only ever separates an archive from its entry; they stay the same as
 // long as the key does. The folders of the keys ("guides/setup/" in
 // guides/setup/install.md) are hierarchy nodes with ids of the same form
 // ending in "/", under the bucket's node s3://BUCKET/, each sent before

@@ -1,6 +1,10 @@
 package blob
 
 import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"net/http"
 	"testing"
@@ -44,8 +48,10 @@ func newFixture(t testing.TB, objs []object) *fixture {
 	return &fixture{emu: emu}
 }
 
+// settings read the fixture's bucket, opening archives as a decoded
+// configuration does by default.
 func (f *fixture) settings() Settings {
-	return Settings{Bucket: testBucket, Endpoint: "https://s3.emulator.test", PathStyle: true}
+	return Settings{Bucket: testBucket, Endpoint: "https://s3.emulator.test", PathStyle: true, OpenArchives: true}
 }
 
 func (f *fixture) env() tributary.Env {
@@ -68,3 +74,41 @@ func (f *fixture) connector(t testing.TB, s Settings) *Connector {
 func id(key string) string { return "s3://" + testBucket + "/" + key }
 
 func itoa(i int) string { return fmt.Sprint(i) }
+
+// archiveEntries are the entries of an archive a test builds, in order.
+type archiveEntries []struct{ name, body string }
+
+// zipOf returns a zip archive of entries.
+func zipOf(entries archiveEntries) []byte {
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	for _, e := range entries {
+		w, err := z.Create(e.name)
+		if err != nil {
+			panic(err)
+		}
+		_, _ = w.Write([]byte(e.body))
+	}
+	if err := z.Close(); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+// tgzOf returns a gzip-compressed tar archive of entries.
+func tgzOf(entries archiveEntries) []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	tw := tar.NewWriter(zw)
+	for _, e := range entries {
+		_ = tw.WriteHeader(&tar.Header{Name: e.name, Mode: 0o644, Size: int64(len(e.body)), Typeflag: tar.TypeReg, ModTime: baseTime})
+		_, _ = tw.Write([]byte(e.body))
+	}
+	if err := tw.Close(); err != nil {
+		panic(err)
+	}
+	if err := zw.Close(); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/archive"
 	"github.com/tributary-dev/tributary/internal/extract"
 )
 
@@ -98,15 +99,20 @@ func (r *run) yield(it tributary.Item) bool {
 const maxInFlight = 64 << 20
 
 // fetched is what reading one object came to: an item (its document or
-// Failure), nothing (deleted since it was listed), or an error that ends
-// the run.
+// Failure, or its id in the slim listing), an archive to open when it is
+// delivered, content left out (skip says why), nothing (gone: deleted
+// since it was listed), or an error that ends the run.
 type fetched struct {
-	key  string
-	cost int64
-	item tributary.Item
-	skip bool
-	err  error
-	done chan struct{}
+	key     string
+	cost    int64
+	src     source
+	item    tributary.Item
+	archive []byte
+	format  extract.Format
+	skip    string
+	gone    bool
+	err     error
+	done    chan struct{}
 }
 
 // page handles the objects of one listing page: those admitted are read up
@@ -139,13 +145,7 @@ func (r *run) page(objs []types.Object, after, token string) bool {
 		if key <= after || !r.admits(key, o) {
 			continue
 		}
-		if r.slim {
-			if !r.yield(tributary.DocumentItem(&tributary.Document{ID: r.c.docID(key), Source: r.c.source, ParentID: r.c.folderID(folderOf(key))})) {
-				return false
-			}
-			continue
-		}
-		cost := min(aws.ToInt64(o.Size), r.c.s.MaxObjectSize+1) // objects over the limit are not read
+		cost := r.cost(key, o)
 		for len(queue) > 0 && (len(queue) >= r.c.s.Concurrency || inFlight+cost > maxInFlight) {
 			if !next() {
 				return false
@@ -178,16 +178,40 @@ func (r *run) admits(key string, o *types.Object) bool {
 	return (r.start.IsZero() || !modified.Before(r.start)) && (r.end.IsZero() || modified.Before(r.end))
 }
 
+// cost is how many bytes reading an object holds: none when the slim
+// listing tells it by name, its first bytes when it tells it by content,
+// else the whole object (objects over the limit are not read).
+func (r *run) cost(key string, o *types.Object) int64 {
+	size := min(aws.ToInt64(o.Size), r.c.s.MaxObjectSize+1)
+	if !r.slim {
+		return size
+	}
+	switch format := extract.FormatOf(path.Base(key)); {
+	case archive.IsArchive(format):
+		return size
+	case format == extract.FormatUnknown:
+		return min(size, sniffLen)
+	}
+	return 0
+}
+
 // deliver yields what reading an object came to, after the nodes of its
 // folders.
 func (r *run) deliver(f *fetched, token string) bool {
 	switch {
 	case f.err != nil:
 		return r.Fail(f.err)
-	case f.skip:
+	case f.gone:
 		// Deleted since it was listed; the next listing leaves it out.
 		tributary.ReportSkip(r.ctx, r.c.docID(f.key), "deleted while read")
-	case !r.sendFolders(f.key) || !r.yield(f.item):
+	case f.skip != "":
+		tributary.ReportSkip(r.ctx, f.src.id, f.skip)
+	case f.archive != nil:
+		var expanded int64
+		if !r.archive(f.src, f.archive, f.format, 0, &expanded) {
+			return false
+		}
+	case !r.emit(f.key, f.item):
 		return false
 	}
 	r.last = f.key
@@ -197,63 +221,70 @@ func (r *run) deliver(f *fetched, token string) bool {
 	return true
 }
 
-// fetch reads and extracts one object into f. It yields nothing, so that
-// many run at once.
+// fetch reads one object into f: its document or Failure, its format and
+// bytes when it is an archive (opened when it is delivered, one entry at a
+// time), or why it is left out. The slim listing reads nothing of an
+// object whose name tells its format, and only the first bytes of one
+// whose name does not. fetch yields nothing, so that many run at once.
 func (r *run) fetch(ctx context.Context, f *fetched, o *types.Object) {
 	key := f.key
-	id, link := r.c.docID(key), r.c.link(key)
-	fail := func(err error) { f.item = tributary.FailureItem(tributary.DocumentFailure(id, link, err)) }
-	size := aws.ToInt64(o.Size)
-	if size > r.c.s.MaxObjectSize {
-		fail(fmt.Errorf("%w: %d bytes, over max_object_size %d", ErrTooLarge, size, r.c.s.MaxObjectSize))
+	f.src = r.c.objectSource(key, aws.ToTime(o.LastModified).UTC())
+	format := extract.FormatOf(f.src.name)
+	if r.slim && format != extract.FormatUnknown && !archive.IsArchive(format) {
+		f.item = r.c.slimItem(f.src)
 		return
 	}
-	b, _, err := r.c.client.get(ctx, r.c.s.Bucket, key, size, aws.ToString(o.ETag), r.c.s.MaxObjectSize)
+	size := aws.ToInt64(o.Size)
+	if size > r.c.s.MaxObjectSize {
+		f.item = r.contentFailure(f.src, fmt.Errorf("%w: %d bytes, over max_object_size %d", ErrTooLarge, size, r.c.s.MaxObjectSize))
+		return
+	}
+	var b []byte
+	var err error
+	if r.slim && format == extract.FormatUnknown {
+		b, err = r.c.client.first(ctx, r.c.s.Bucket, key, sniffLen)
+		if err == nil {
+			if format, _ = extract.Sniff(b); !archive.IsArchive(format) {
+				if _, f.skip = r.c.kindOf(format, b); f.skip == "" {
+					f.item = r.c.slimItem(f.src)
+				}
+				return
+			}
+		}
+	}
+	if err == nil {
+		b, _, err = r.c.client.get(ctx, r.c.s.Bucket, key, size, aws.ToString(o.ETag), r.c.s.MaxObjectSize)
+	}
 	switch {
 	case errors.Is(err, ErrTooLarge):
-		fail(err)
+		f.item = r.contentFailure(f.src, err)
 		return
 	case errors.Is(err, tributary.ErrNotFound):
-		f.skip = true
+		f.gone = true
 		return
 	case err != nil && terminal(ctx, err):
 		f.err = err
 		return
 	case err != nil:
-		fail(err)
+		f.item = tributary.FailureItem(tributary.DocumentFailure(f.src.id, f.src.link, err))
 		return
 	}
-	f.item, f.err = r.c.read(ctx, key, b, aws.ToTime(o.LastModified))
+	r.read(ctx, f, b, format)
 }
 
-// read extracts an object's body into its document, or into a Failure
-// under its id when it cannot be; the error is one that ends the run.
-func (c *Connector) read(ctx context.Context, key string, b []byte, modified time.Time) (tributary.Item, error) {
-	id, parent, link := c.docID(key), c.folderID(folderOf(key)), c.link(key)
-	fail := func(err error) (tributary.Item, error) {
-		return tributary.FailureItem(tributary.DocumentFailure(id, link, err)), nil
+// read tells the bytes b of f's object apart and extracts them, or keeps
+// them to open as an archive.
+func (r *run) read(ctx context.Context, f *fetched, b []byte, format extract.Format) {
+	format, f.skip = r.c.kindOf(format, b)
+	switch {
+	case f.skip != "":
+	case archive.IsArchive(format):
+		f.archive, f.format = b, format
+	case r.slim:
+		f.item = r.c.slimItem(f.src)
+	default:
+		f.item, f.err = r.c.extractItem(ctx, f.src, b, format)
 	}
-	format := extract.FormatOf(path.Base(key))
-	mime := ""
-	if format == extract.FormatUnknown {
-		format, mime = extract.Sniff(b[:min(len(b), sniffLen)])
-	}
-	switch format {
-	case extract.FormatZip:
-		return fail(fmt.Errorf("%w: zip archive; archives in buckets are not expanded yet", ErrUnsupported))
-	case extract.FormatUnknown:
-		return fail(fmt.Errorf("%w: %s", ErrUnsupported, mime))
-	}
-	lim := c.lim
-	lim.KeepImage = extract.KeepImages(ctx, id)
-	x, err := extract.Extract(format, b, "", lim)
-	if err != nil && terminal(ctx, err) {
-		return tributary.Item{}, err
-	}
-	if err != nil {
-		return fail(err)
-	}
-	return tributary.DocumentItem(c.document(key, id, parent, link, modified.UTC(), format, x)), nil
 }
 
 // sniffLen is how many bytes tell a format.
@@ -315,7 +346,8 @@ func (c *Connector) node(folder string) *tributary.HierarchyNode {
 
 // docID is the id of the object at key: the bucket's base and the key,
 // with % # ? and control characters percent-encoded, so that ids stay
-// parseable as URLs and stable across runs.
+// parseable as URLs and stable across runs, and "!/" as "%21/", so that
+// "!/" only ever separates an archive from its entry.
 func (c *Connector) docID(key string) string { return c.base + escapeKey(key) }
 
 // folderID is the id of the folder node of a prefix ending in "/", or of
@@ -326,7 +358,7 @@ func escapeKey(key string) string {
 	var b strings.Builder
 	for i := 0; i < len(key); i++ {
 		ch := key[i]
-		if ch == '%' || ch == '#' || ch == '?' || ch < 0x20 || ch == 0x7f {
+		if ch == '%' || ch == '#' || ch == '?' || ch < 0x20 || ch == 0x7f || (ch == '!' && strings.HasPrefix(key[i+1:], "/")) {
 			fmt.Fprintf(&b, "%%%02X", ch)
 			continue
 		}
@@ -358,15 +390,15 @@ func (c *Connector) link(key string) string {
 	return u.Scheme + "://" + c.s.Bucket + "." + u.Host + "/" + p
 }
 
-func (c *Connector) document(key, id, parent, link string, modified time.Time, format extract.Format, x *extract.Doc) *tributary.Document {
+func (c *Connector) document(src source, format extract.Format, x *extract.Doc) *tributary.Document {
 	d := &tributary.Document{
-		ID: id, Source: c.source, SemanticID: c.s.Bucket + "/" + key,
+		ID: src.id, Source: c.source, SemanticID: src.sem,
 		Title: x.Title, Sections: x.Sections, Metadata: x.Metadata,
-		UpdatedAt: modified, CreatedAt: x.Created, ParentID: parent,
+		UpdatedAt: src.modified, CreatedAt: x.Created, ParentID: c.folderID(folderOf(src.key)),
 		PrimaryOwners: x.Authors, SecondaryOwners: x.Recipients,
 	}
 	if d.Title == "" {
-		d.Title = path.Base(key)
+		d.Title = src.name
 	}
 	if d.Metadata == nil {
 		d.Metadata = tributary.Metadata{}
@@ -376,9 +408,9 @@ func (c *Connector) document(key, id, parent, link string, modified time.Time, f
 	for i := range d.Sections {
 		s := &d.Sections[i]
 		if strings.HasPrefix(s.Link, "#") {
-			s.Link = link + s.Link
+			s.Link = src.link + s.Link
 		} else {
-			s.Link = link
+			s.Link = src.link
 		}
 	}
 	return d
