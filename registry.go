@@ -43,6 +43,13 @@ type Env struct {
 	// rotated OAuth refresh token). It is called before the new credentials
 	// are used; if it fails, they are not used. Nil means not persisted.
 	SaveCredentials func(ctx context.Context, credentials json.RawMessage) error
+	// Credentials, when set, is the provider the configuration's
+	// credentials came from (Params.Credentials is what it held when the
+	// connector was opened). A connector whose tokens expire refreshes
+	// through its Refresh, under the provider's lock, rather than saving
+	// through SaveCredentials, so that the workers and processes sharing
+	// it spend a rotating refresh token once and all take the new one.
+	Credentials CredentialsProvider
 	// WantPermissions asks connectors to fill documents' ExternalAccess
 	// where the source exposes who may see them.
 	WantPermissions bool

@@ -193,6 +193,7 @@ func (a *app) open(source string, o *options) (*session, error) {
 				red.add(secretValues(creds, reg)...)
 				return ref.save(ctx, creds, instance)
 			},
+			Credentials: &learning{CredentialsProvider: ref, learn: func(creds json.RawMessage) { red.add(secretValues(creds, reg)...) }},
 		},
 	})
 	if err != nil {

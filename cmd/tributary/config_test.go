@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -385,4 +387,60 @@ func BenchmarkLoadConfigJSON(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// Two runs of one instance at once refresh a rotating token once: the
+// refreshed credentials are their shared provider, locked across
+// processes, and both take the new token.
+func TestRefreshedCredentialsRefreshOnce(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.db")
+	configured := json.RawMessage(`{"refresh_token":"r0"}`)
+	var calls atomic.Int32
+	var wg sync.WaitGroup
+	got := make([]json.RawMessage, 4)
+	runs := make([]*refreshed, len(got))
+	stale := make([]json.RawMessage, len(got))
+	for i := range runs { // each run found the token it started with wanting
+		runs[i] = newRefreshed(state, "test:/cfg.yaml", configured)
+		var err error
+		stale[i], err = runs[i].Credentials(t.Context())
+		require.NoError(t, err)
+	}
+	for i, p := range runs {
+		wg.Go(func() {
+			var err error
+			got[i], err = p.Refresh(t.Context(), stale[i], func(context.Context, json.RawMessage) (json.RawMessage, error) {
+				calls.Add(1)
+				return json.RawMessage(`{"refresh_token":"r1"}`), nil
+			})
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, int32(1), calls.Load())
+	for _, g := range got {
+		assert.JSONEq(t, `{"refresh_token":"r1"}`, string(g))
+	}
+	again, ok, err := newRefreshed(state, "test:/cfg.yaml", configured).load()
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.JSONEq(t, `{"refresh_token":"r1"}`, string(again))
+}
+
+// Credentials refreshed before they had a file per configured credentials
+// are still found, and only for the credentials they were refreshed from.
+func TestRefreshedCredentialsOfEarlierVersions(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.db")
+	configured := json.RawMessage(`{"refresh_token":"r0"}`)
+	r := newRefreshed(state, "test:/cfg.yaml", configured)
+	b, err := json.Marshal(legacyFile{Instance: "test:/cfg.yaml", Base: r.base, Credentials: json.RawMessage(`{"refresh_token":"r7"}`)})
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Dir(r.legacy), 0o700))
+	require.NoError(t, os.WriteFile(r.legacy, b, 0o600))
+	got, err := r.Credentials(t.Context())
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"refresh_token":"r7"}`, string(got))
+	got, err = newRefreshed(state, "test:/cfg.yaml", json.RawMessage(`{"refresh_token":"pasted"}`)).Credentials(t.Context())
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"refresh_token":"pasted"}`, string(got))
 }

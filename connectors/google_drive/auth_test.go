@@ -1,6 +1,7 @@
 package googledrive
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
 	"time"
@@ -78,4 +79,37 @@ func TestErrorsCarryNoSecrets(t *testing.T) {
 	require.ErrorIs(t, err, tributary.ErrCredentialExpired)
 	require.NotContains(t, err.Error(), "PRIVATE KEY")
 	require.Contains(t, err.Error(), "nobody@acme.test")
+}
+
+// Connectors sharing a credentials provider (workers of one user's
+// consent) refresh the access token once between them, and the provider
+// holds the new one.
+func TestSharedCredentialsRefreshOnce(t *testing.T) {
+	f := newFixture(t, conformanceGen, googleemu.Options{})
+	f.emu.AddRefreshToken("client-1.apps.googleusercontent.com", "client-secret-1", "1//refresh-ana", f.admin(), googleemu.ScopeDriveReadonly)
+	s := f.settings()
+	s.AdminEmail = ""
+	raw := json.RawMessage(`{"client_id":"client-1.apps.googleusercontent.com","client_secret":"client-secret-1","refresh_token":"1//refresh-ana"}`)
+	shared := tributary.NewMemoryCredentials(raw)
+	var cr Credentials
+	require.NoError(t, json.Unmarshal(raw, &cr))
+	env := f.env()
+	env.Credentials = shared
+	for range 3 {
+		c, err := newConnector(s, cr, env, fastRetry)
+		require.NoError(t, err)
+		require.NoError(t, c.Validate(t.Context()))
+	}
+	require.Equal(t, 1, f.emu.TokensIssued(), "the second and third connector take the token the first refreshed")
+	now, err := shared.Credentials(t.Context())
+	require.NoError(t, err)
+	var held struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+		ClientID     string `json:"client_id"`
+	}
+	require.NoError(t, json.Unmarshal(now, &held))
+	require.NotEmpty(t, held.AccessToken)
+	require.Equal(t, "1//refresh-ana", held.RefreshToken)
+	require.Equal(t, "client-1.apps.googleusercontent.com", held.ClientID, "the other fields stay")
 }

@@ -55,6 +55,11 @@ func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.Retry
 		}
 		cfg := &oauth2.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret.Reveal(),
 			Endpoint: oauth2.Endpoint{TokenURL: tokenURI, AuthStyle: oauth2.AuthStyleInParams}}
+		if env.Credentials != nil {
+			// Shared with other workers: refresh under the provider's lock.
+			auth = httpx.SharedRefreshToken(cfg, env.Credentials, tokenCodec)
+			break
+		}
 		tok := &oauth2.Token{AccessToken: c.AccessToken.Reveal(), RefreshToken: c.RefreshToken.Reveal()}
 		creds := *c
 		auth = httpx.RefreshToken(cfg, tok, httpx.SaveTo(env, func(t *oauth2.Token) any {
@@ -70,6 +75,35 @@ func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.Retry
 		return nil, err
 	}
 	return &client{http: hc, sa: sa, drive: s.api() + "/drive/v3", admin: s.api() + "/admin/directory/v1", mode: c.mode()}, nil
+}
+
+// tokenCodec reads the OAuth token out of one user's credentials and puts
+// a refreshed one in, keeping every other field as it was.
+var tokenCodec = httpx.TokenCodec{
+	Token: func(creds json.RawMessage) (*oauth2.Token, error) {
+		var c struct {
+			AccessToken  string `json:"access_token"`
+			RefreshToken string `json:"refresh_token"`
+		}
+		if err := json.Unmarshal(creds, &c); err != nil {
+			return nil, fmt.Errorf("credentials: %w", err)
+		}
+		if c.RefreshToken == "" {
+			return nil, errors.New("credentials hold no refresh_token")
+		}
+		return &oauth2.Token{AccessToken: c.AccessToken, RefreshToken: c.RefreshToken}, nil
+	},
+	Credentials: func(creds json.RawMessage, t *oauth2.Token) (json.RawMessage, error) {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(creds, &m); err != nil {
+			return nil, fmt.Errorf("credentials: %w", err)
+		}
+		for k, v := range map[string]string{"access_token": t.AccessToken, "refresh_token": t.RefreshToken} {
+			b, _ := json.Marshal(v)
+			m[k] = b
+		}
+		return json.Marshal(m)
+	},
 }
 
 // guardedBase returns the host's transport with the address guard applied
