@@ -84,10 +84,10 @@ func (s *Server) Webhook(ev WebhookEvent, secret string) (http.Header, []byte) {
 		case ev.Comment != nil:
 			cm := ev.Comment
 			id := strconv.FormatInt(cm.ID, 10)
+			link := site + PageWebUI(s.opts.Flavor, p) + "?focusedCommentId=" + id + "#comment-" + id
 			payload["comment"] = map[string]any{"id": cm.ID, "contentType": "comment", "spaceKey": p.Space.Key,
-				"self":         site + PageWebUI(s.opts.Flavor, p) + "?focusedCommentId=" + id + "#comment-" + id,
-				"creationDate": cm.Created.UnixMilli(), "modificationDate": cm.Created.UnixMilli(), "version": 1,
-				"creatorAccountId": accountOf(cm.Author), "parent": content}
+				"self": link, "creationDate": cm.Created.UnixMilli(), "modificationDate": cm.Created.UnixMilli(),
+				"version": 1, "creatorAccountId": accountOf(cm.Author), "parent": content}
 		case strings.HasPrefix(ev.Name, "blog"):
 			content["contentType"] = "blogpost"
 			payload["blog"] = content

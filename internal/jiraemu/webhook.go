@@ -80,6 +80,7 @@ func (s *Server) Webhook(ev WebhookEvent, secret string) (http.Header, []byte) {
 		if ev.Comment != nil {
 			cm := c.commentJSON(is, ev.Comment)
 			cm["body"] = (&call{}).body(ev.Comment.Body)
+			cm["self"] = c.base + "/rest/api/2/issue/" + is.ID + "/comment/" + ev.Comment.ID
 			payload["comment"] = cm
 		}
 		if ev.Name == IssueUpdated {
