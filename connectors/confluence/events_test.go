@@ -2,7 +2,9 @@ package confluence
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -95,7 +97,7 @@ func (rc *receiver) deliver(t *testing.T, f *fixture, ev confluenceemu.WebhookEv
 	return rc.send(t, f.webhook(ev, testWebhookSecret))
 }
 
-func webhookConnector(t *testing.T, f *fixture, s Settings) *Connector {
+func webhookConnector(t testing.TB, f *fixture, s Settings) *Connector {
 	t.Helper()
 	cr := f.credentials()
 	cr.WebhookSecret = tributary.NewSecret(testWebhookSecret)
@@ -414,4 +416,22 @@ func conformanceEvents(f *fixture) []connectortest.Event {
 		events = append(events, e)
 	}
 	return events
+}
+
+// The webhook secret is a secret in the registry's schema and never shows
+// in the connector's printed form.
+func TestWebhookSecretIsSecret(t *testing.T) {
+	r, err := tributary.Lookup(Source)
+	require.NoError(t, err)
+	assert.True(t, r.Capabilities.Event)
+	var creds struct {
+		Properties map[string]map[string]any `json:"properties"`
+	}
+	require.NoError(t, json.Unmarshal(r.CredentialsSchema(), &creds))
+	assert.Equal(t, true, creds.Properties["webhook_secret"]["x-secret"])
+	cr := Credentials{WebhookSecret: tributary.NewSecret(testWebhookSecret)}
+	out, err := json.Marshal(cr)
+	require.NoError(t, err)
+	assert.NotContains(t, string(out), testWebhookSecret)
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", cr, cr, cr), testWebhookSecret)
 }

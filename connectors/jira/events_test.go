@@ -2,7 +2,9 @@ package jira
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -80,7 +82,7 @@ func (rc *receiver) send(t *testing.T, h http.Header, body []byte) ([]tributary.
 	return rc.items, rc.err
 }
 
-func webhookConnector(t *testing.T, f *fixture, s Settings) *Connector {
+func webhookConnector(t testing.TB, f *fixture, s Settings) *Connector {
 	t.Helper()
 	cr := f.credentials(s.Deployment)
 	cr.WebhookSecret = tributary.NewSecret(testWebhookSecret)
@@ -367,4 +369,22 @@ func conformanceEvents(d *jiraemu.Data) []connectortest.Event {
 		events = append(events, ev)
 	}
 	return events
+}
+
+// The webhook secret is a secret in the registry's schema and never shows
+// in the connector's printed form.
+func TestWebhookSecretIsSecret(t *testing.T) {
+	r, err := tributary.Lookup(Source)
+	require.NoError(t, err)
+	assert.True(t, r.Capabilities.Event)
+	var creds struct {
+		Properties map[string]map[string]any `json:"properties"`
+	}
+	require.NoError(t, json.Unmarshal(r.CredentialsSchema(), &creds))
+	assert.Equal(t, true, creds.Properties["webhook_secret"]["x-secret"])
+	cr := Credentials{WebhookSecret: tributary.NewSecret(testWebhookSecret)}
+	out, err := json.Marshal(cr)
+	require.NoError(t, err)
+	assert.NotContains(t, string(out), testWebhookSecret)
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", cr, cr, cr), testWebhookSecret)
 }
