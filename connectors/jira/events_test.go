@@ -172,7 +172,7 @@ func TestWebhookDeletionIsNeverUndone(t *testing.T) {
 }
 
 func TestWebhookMovedIssue(t *testing.T) {
-	for _, c := range []struct {
+	for i, c := range []struct {
 		projects []string
 		want     string // the document, if any
 		deleted  string
@@ -180,9 +180,11 @@ func TestWebhookMovedIssue(t *testing.T) {
 		{[]string{"AAA", "AAB"}, "AAB-6", "AAA-3"},
 		{[]string{"AAA"}, "", "AAA-3"},
 		{[]string{"AAB"}, "AAB-6", ""},
+		{nil, "AAB-6", "AAA-3"},
 	} {
+		deployment := []string{Cloud, Server}[i%2]
 		f := newFixture(t, eventGen, jiraemu.Options{})
-		rc := newReceiver(t, webhookConnector(t, f, f.settings(Cloud, c.projects...)))
+		rc := newReceiver(t, webhookConnector(t, f, f.settings(deployment, c.projects...)))
 		var moved *jiraemu.Issue
 		f.emu.Update(func(d *jiraemu.Data) { moved = d.MoveIssue("AAA-3", "AAB") })
 		require.Equal(t, "AAB-6", moved.Key)
