@@ -169,8 +169,10 @@
 // one. The items of two deliveries handled at the same time may reach the
 // index in either order, so a host should handle one site's deliveries
 // one at a time. A page renamed between two deliveries leaves its older
-// id, which no payload names, to the next pruning; a delivery lost on the
-// way is made good by the next poll.
+// id, which no payload names, to the next pruning. A delivery lost on the
+// way is made good by the next poll for an edit and by the next pruning
+// for a removal; a lost comment event only by the page's next edit or a
+// full load, since a comment does not change the page's version.
 //
 // # Rate limits
 //

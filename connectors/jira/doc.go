@@ -102,8 +102,8 @@
 // webhook with the receiver's URL, generates (or enters) a secret, and
 // ticks Issue created, updated and deleted and Comment created, updated
 // and deleted; a JQL filter such as project in (ENG, OPS) keeps other
-// projects' events away. (The REST API, POST /rest/webhooks/1.0/webhook,
-// registers the same with a "secret" field.) Set
+// projects' events away. (An administrator may also register it through
+// the REST API, POST /rest/webhooks/1.0/webhook.) Set
 // credentials.webhook_secret to that secret: Jira then signs each body
 // with HMAC-SHA256 in X-Hub-Signature (sha256=HEX), and a delivery that
 // is unsigned or does not match is refused with ErrInsufficientPermissions
@@ -130,7 +130,8 @@
 // so a deletion is final. The items of two deliveries handled at the same
 // time may reach the index in either order, so a host should handle one
 // site's deliveries one at a time. A delivery lost on the way is made good
-// by the next poll.
+// by the next poll (a comment changes its issue's update time), or for a
+// deletion by the next pruning.
 //
 // # Permissions
 //
