@@ -123,6 +123,9 @@ type Credentials struct {
 	APIToken tributary.Secret `json:"api_token,omitempty" jsonschema:"title=API token,description=API token from id.atlassian.com (Cloud)"`
 	// PersonalAccessToken is a Server or Data Center personal access token.
 	PersonalAccessToken tributary.Secret `json:"personal_access_token,omitempty" jsonschema:"title=Personal access token,description=Personal access token (Server and Data Center 7.9 and later)"`
+	// WebhookSecret is the secret of the webhook whose deliveries
+	// HandleEvent verifies; needed only for webhooks.
+	WebhookSecret tributary.Secret `json:"webhook_secret,omitempty" jsonschema:"title=Webhook secret,description=Secret of the webhook whose deliveries are handled (only for webhooks)"`
 }
 
 // Validate reports credentials that are missing or mixed.

@@ -44,6 +44,7 @@ func conformanceHarness(flavor confluenceemu.Flavor, zone *time.Location, tz str
 		env := f.env()
 		env.WantPermissions = true
 		cred := f.credentials()
+		cred.WebhookSecret = tributary.NewSecret(testWebhookSecret)
 		if !good {
 			cred = Credentials{Email: testEmail, APIToken: tributary.NewSecret("revoked")}
 			if flavor == confluenceemu.DataCenter {
@@ -71,6 +72,7 @@ func conformanceHarness(flavor confluenceemu.Flavor, zone *time.Location, tz str
 			window(times[0], times[len(times)/3]),
 		},
 		IDMatches: func(id string) bool { return strings.HasPrefix(id, prefix) },
+		Events:    conformanceEvents(probe),
 		Requests:  func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
 		GroupsFault: func(t testing.TB) tributary.Connector {
 			c := open(t, true)

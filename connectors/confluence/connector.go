@@ -24,7 +24,8 @@ func init() {
 		DisplayName: "Confluence",
 		Category:    tributary.CategoryWiki,
 		Description: "Pages of Confluence Cloud, Server or Data Center spaces, with their comments, labels, " +
-			"authors and page restrictions, read with an API token or a personal access token.",
+			"authors and page restrictions, read with an API token or a personal access token and kept " +
+			"current by polling or by webhook deliveries.",
 		DocURL: "https://pkg.go.dev/github.com/tributary-dev/tributary/connectors/confluence",
 	}, New))
 }
@@ -36,6 +37,8 @@ type Connector struct {
 	client   *client
 	zone     *time.Location // the configured zone for CQL dates; nil when not set
 	spaces   []string       // configured space keys, sorted, without duplicates
+	// webhookSecret verifies webhook deliveries.
+	webhookSecret tributary.Secret
 
 	// detected caches the zone found by probing when none is configured.
 	mu         sync.Mutex
@@ -46,6 +49,7 @@ type Connector struct {
 var (
 	_ tributary.CheckpointConnector = (*Connector)(nil)
 	_ tributary.SlimConnector       = (*Connector)(nil)
+	_ tributary.EventConnector      = (*Connector)(nil)
 )
 
 // New returns a connector for the settings and credentials. It checks them
@@ -70,7 +74,7 @@ func newConnector(s Settings, c Credentials, env tributary.Env, retry httpx.Retr
 	if err != nil {
 		return nil, fmt.Errorf("confluence: new connector: %w", err)
 	}
-	conn := &Connector{settings: s, env: env, client: cl, spaces: sortedKeys(s.Spaces)}
+	conn := &Connector{settings: s, env: env, client: cl, spaces: sortedKeys(s.Spaces), webhookSecret: c.WebhookSecret}
 	if s.TimeZone != "" {
 		conn.zone, _ = time.LoadLocation(s.TimeZone) // checked by Validate
 	}

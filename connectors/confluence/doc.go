@@ -133,6 +133,47 @@
 // of another site or of a space the settings do not read is a failure
 // matching tributary.ErrForeignURL.
 //
+// # Webhooks
+//
+// HandleEvent takes the deliveries of a Confluence Server or Data Center
+// webhook (7.7 and later). To register one, a Confluence administrator
+// opens Administration > General configuration > Webhooks, creates a
+// webhook with the receiver's URL and a secret (up to 255 characters),
+// and ticks the page events (created, updated, moved, trashed, restored,
+// removed) and comment events (created, updated, removed); POST
+// /rest/api/webhooks with configuration.secret registers the same. Set
+// credentials.webhook_secret to that secret: Confluence then signs each
+// body with HMAC-SHA256 in X-Hub-Signature (sha256=HEX), and a delivery
+// that is unsigned or does not match is refused with
+// ErrInsufficientPermissions before anything is read. Without
+// webhook_secret every delivery is refused with ErrInvalidConfig.
+// Confluence Cloud has no such site webhooks: its webhooks belong to apps
+// and are authenticated with a JWT, which HandleEvent does not check, so
+// Cloud deliveries are handled only when something in front verifies them
+// and signs the body with the secret as Data Center does; the event name
+// then goes in Event.Name, since Cloud payloads do not carry it.
+//
+// Each page or comment event makes the connector read the page by id
+// (any status): a current page of a space the settings read yields its
+// space's and ancestors' nodes and its document, as Load gives them; a
+// page trashed, archived or gone yields the deletion of its id; and when
+// the id the payload implies (its space and title) is no longer the
+// page's, because it was renamed or moved, that id is deleted too. Blog
+// posts (which the connector does not read), attachments, labels, spaces
+// and pages of spaces the settings do not read yield nothing.
+//
+// What is guaranteed: neither documents nor deletions come from a payload
+// alone, so a delivery retried, replayed or arriving out of order yields
+// the page as it is when handled; a late page_trashed does not remove a
+// restored page, and a late page_updated does not bring back a trashed
+// one. The items of two deliveries handled at the same time may reach the
+// index in either order, so a host should handle one site's deliveries
+// one at a time. A page renamed between two deliveries leaves its older
+// id, which no payload names, to the next pruning. A delivery lost on the
+// way is made good by the next poll for an edit and by the next pruning
+// for a removal; a lost comment event only by the page's next edit or a
+// full load, since a comment does not change the page's version.
+//
 // # Rate limits
 //
 // Confluence Cloud limits API-token traffic with burst limits it does not

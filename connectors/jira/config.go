@@ -101,6 +101,9 @@ type Credentials struct {
 	APIToken tributary.Secret `json:"api_token,omitempty" jsonschema:"title=API token,description=API token from id.atlassian.com (Cloud)"`
 	// PersonalAccessToken is a personal access token (Server and Data Center).
 	PersonalAccessToken tributary.Secret `json:"personal_access_token,omitempty" jsonschema:"title=Personal access token,description=Personal access token (Server and Data Center)"`
+	// WebhookSecret is the secret of the admin webhook whose deliveries
+	// HandleEvent verifies; needed only for webhooks.
+	WebhookSecret tributary.Secret `json:"webhook_secret,omitempty" jsonschema:"title=Webhook secret,description=Secret of the admin webhook whose deliveries are handled (only for webhooks)"`
 }
 
 // validateFor reports the credentials missing for the deployment.

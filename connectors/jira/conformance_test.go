@@ -51,6 +51,7 @@ func conformanceHarness(deployment string, faults func(*jiraemu.Server)) (connec
 		s := f.settings(deployment, "AAA", "AAB")
 		s.PageSize = 4
 		cr := f.credentials(deployment)
+		cr.WebhookSecret = tributary.NewSecret(testWebhookSecret)
 		if !good {
 			cr.APIToken, cr.PersonalAccessToken = tributary.NewSecret("revoked"), tributary.NewSecret("revoked")
 		}
@@ -77,6 +78,7 @@ func conformanceHarness(deployment string, faults func(*jiraemu.Server)) (connec
 			window(times[len(times)/2].Add(-30*time.Second), time.Time{}),
 		},
 		IDMatches: idPattern.MatchString,
+		Events:    conformanceEvents(probe),
 		Requests:  func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
 		GroupsFault: func(t testing.TB) tributary.Connector {
 			c := open(t, true)

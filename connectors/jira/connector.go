@@ -22,7 +22,7 @@ func init() {
 		Category:    tributary.CategoryTicketing,
 		Description: "Issues of Jira Cloud, Server or Data Center projects, with their descriptions, " +
 			"comments, people, status and labels, read with an API token (Cloud) or a personal " +
-			"access token (Server and Data Center) and kept current by polling.",
+			"access token (Server and Data Center) and kept current by polling or by webhook deliveries.",
 		DocURL: "https://pkg.go.dev/github.com/tributary-dev/tributary/connectors/jira",
 	}, New))
 }
@@ -33,11 +33,14 @@ type Connector struct {
 	env      tributary.Env
 	client   *client
 	projects []string // configured keys, sorted; empty means every visible project
+	// webhookSecret verifies webhook deliveries.
+	webhookSecret tributary.Secret
 }
 
 var (
 	_ tributary.CheckpointConnector = (*Connector)(nil)
 	_ tributary.SlimConnector       = (*Connector)(nil)
+	_ tributary.EventConnector      = (*Connector)(nil)
 )
 
 // New returns a connector for the settings and credentials. It checks them
@@ -60,7 +63,7 @@ func newConnector(s Settings, c Credentials, env tributary.Env, retry httpx.Retr
 	if err != nil {
 		return nil, fmt.Errorf("jira: new connector: %w", err)
 	}
-	return &Connector{settings: s, env: env, client: cl, projects: s.projectKeys()}, nil
+	return &Connector{settings: s, env: env, client: cl, projects: s.projectKeys(), webhookSecret: c.WebhookSecret}, nil
 }
 
 // Source returns SourceJira.

@@ -95,6 +95,44 @@
 // issue is a failure again; an id of another site or of a project the
 // settings do not read is a failure matching tributary.ErrForeignURL.
 //
+// # Webhooks
+//
+// HandleEvent takes the deliveries of an admin webhook. To register one,
+// a Jira administrator opens Settings > System > WebHooks, creates a
+// webhook with the receiver's URL, generates (or enters) a secret, and
+// ticks Issue created, updated and deleted and Comment created, updated
+// and deleted; a JQL filter such as project in (ENG, OPS) keeps other
+// projects' events away. (An administrator may also register it through
+// the REST API, POST /rest/webhooks/1.0/webhook.) Set
+// credentials.webhook_secret to that secret: Jira then signs each body
+// with HMAC-SHA256 in X-Hub-Signature (sha256=HEX), and a delivery that
+// is unsigned or does not match is refused with ErrInsufficientPermissions
+// before anything is read. Without webhook_secret every delivery is
+// refused with ErrInvalidConfig. Webhooks that apps register (dynamic
+// webhooks of OAuth and Connect apps) are authenticated with a JWT
+// instead and are not handled.
+//
+// The host hands HandleEvent the request's headers and raw body, the
+// event named by the payload's webhookEvent (Event.Name when it has
+// none). An issue created or updated, or a comment event, yields what
+// Refetch yields for the issue, read afresh: the project's node and the
+// document, or the issue's deletion when Jira no longer has it or the JQL
+// filter no longer admits it; an issue moved from a project the settings
+// read also deletes its old id. An issue deleted is a deletion, with no
+// request. Other events (worklogs, links, sprints, versions) and issues
+// of projects the settings do not read yield nothing.
+//
+// What is guaranteed: no document comes from a payload, so a delivery
+// retried by Jira (X-Atlassian-Webhook-Retry), replayed or arriving after
+// a later one yields the issue as it is when handled, and an issue
+// deleted before then yields its deletion: a late delivery never brings a
+// deleted issue back. Jira never gives a deleted issue's key to another,
+// so a deletion is final. The items of two deliveries handled at the same
+// time may reach the index in either order, so a host should handle one
+// site's deliveries one at a time. A delivery lost on the way is made good
+// by the next poll (a comment changes its issue's update time), or for a
+// deletion by the next pruning.
+//
 // # Permissions
 //
 // With Env.WantPermissions set, each project's permission scheme is read
