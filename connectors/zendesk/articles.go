@@ -86,39 +86,35 @@ func (r *run) articlePage(locale string, t *tree, raws []json.RawMessage) bool {
 		}
 	}
 	for i := range arts {
-		a := &arts[i]
-		id := articleID(r.c.client.site, locale, a.ID)
-		if a.UpdatedAt.IsZero() || a.CreatedAt.IsZero() {
-			if !r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, a.HTMLURL, malformed("list articles", "an article without its times")))) {
-				return false
-			}
+		if !r.inWindow(arts[i].UpdatedAt) && !arts[i].UpdatedAt.IsZero() {
 			continue
 		}
-		if !r.inWindow(a.UpdatedAt) {
-			continue
-		}
-		parent, ok := r.sectionNodes(locale, t, a.SectionID)
-		if !ok {
-			return false
-		}
-		if lookup != nil {
-			if !r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, a.HTMLURL, lookup))) {
-				return false
-			}
-			continue
-		}
-		d, err := r.articleDoc(locale, a, id, parent, t)
-		if err != nil {
-			if !r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, a.HTMLURL, err))) {
-				return false
-			}
-			continue
-		}
-		if !r.Yield(tributary.DocumentItem(d)) {
+		if !r.article(locale, t, &arts[i], lookup) {
 			return false
 		}
 	}
 	return true
+}
+
+// article yields the article's nodes and document, or a Failure under its
+// id: lookup is the error of looking its author up, if any.
+func (r *run) article(locale string, t *tree, a *apiArticle, lookup error) bool {
+	id := articleID(r.c.client.site, locale, a.ID)
+	if a.UpdatedAt.IsZero() || a.CreatedAt.IsZero() {
+		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, a.HTMLURL, malformed("list articles", "an article without its times"))))
+	}
+	parent, ok := r.sectionNodes(locale, t, a.SectionID)
+	if !ok {
+		return false
+	}
+	if lookup != nil {
+		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, a.HTMLURL, lookup)))
+	}
+	d, err := r.articleDoc(locale, a, id, parent, t)
+	if err != nil {
+		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, a.HTMLURL, err)))
+	}
+	return r.Yield(tributary.DocumentItem(d))
 }
 
 func articleID(site, locale string, id int64) string {
