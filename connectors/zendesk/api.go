@@ -103,3 +103,21 @@ type apiComment struct {
 	Public    bool      `json:"public"`
 	CreatedAt time.Time `json:"created_at"`
 }
+
+type apiSegment struct {
+	ID       int64    `json:"id"`
+	Name     string   `json:"name"`
+	UserType string   `json:"user_type"`
+	GroupIDs []int64  `json:"group_ids"`
+	OrgIDs   []int64  `json:"organization_ids"`
+	Tags     []string `json:"tags"`
+}
+
+type apiGroup struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+type apiMembership struct {
+	UserID int64 `json:"user_id"`
+}

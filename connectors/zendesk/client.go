@@ -116,3 +116,38 @@ func (c *client) cursorPage(op string, raw map[string]json.RawMessage, name, aft
 	}
 	return items, page.Meta.AfterCursor, nil
 }
+
+// each reads every page of a cursor listing and hands each item to fn,
+// stopping at the first error.
+func (c *client) each(ctx context.Context, op, path string, q url.Values, name string, fn func(json.RawMessage) error) error {
+	after := ""
+	for {
+		q2 := url.Values{"page[size]": {"100"}}
+		for k, v := range q {
+			q2[k] = v
+		}
+		if after != "" {
+			q2.Set("page[after]", after)
+		}
+		var raw map[string]json.RawMessage
+		if err := c.get(ctx, c.url(path, q2), &raw); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		items, next, err := c.cursorPage(op, raw, name, after)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			if err := fn(it); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		after = next
+	}
+}

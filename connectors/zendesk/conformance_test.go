@@ -67,7 +67,12 @@ func conformanceHarness(faults func(*zendeskemu.Server)) (connectortest.Harness,
 		},
 		IDMatches: idPattern.MatchString,
 		Requests:  func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
-		Synctest:  true,
+		GroupsFault: func(t testing.TB) tributary.Connector {
+			c := open(t, testToken)
+			emus[len(emus)-1].FailEvery("GET /api/v2/groups/{id}/memberships", 1, zendeskemu.BadGateway)
+			return c
+		},
+		Synctest: true,
 	}, &emus
 }
 
