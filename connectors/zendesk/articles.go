@@ -73,7 +73,7 @@ func (r *run) articlePage(locale string, t *tree, raws []json.RawMessage) bool {
 		if err := json.Unmarshal(raw, &a); err != nil || a.ID == 0 {
 			return r.Fail(malformed("list articles", "an article without an id"))
 		}
-		if !a.Draft || r.c.settings.IncludeDrafts {
+		if (!a.Draft || r.c.settings.IncludeDrafts) && (a.UpdatedAt.IsZero() || r.inWindow(a.UpdatedAt)) {
 			arts = append(arts, a)
 			authors = append(authors, a.AuthorID)
 		}
@@ -86,9 +86,6 @@ func (r *run) articlePage(locale string, t *tree, raws []json.RawMessage) bool {
 		}
 	}
 	for i := range arts {
-		if !r.inWindow(arts[i].UpdatedAt) && !arts[i].UpdatedAt.IsZero() {
-			continue
-		}
 		if !r.article(locale, t, &arts[i], lookup) {
 			return false
 		}

@@ -69,7 +69,9 @@ func (r *run) ticketPage(raws []json.RawMessage) bool {
 			return r.Fail(malformed("export tickets", "a ticket without an id"))
 		}
 		ts = append(ts, t)
-		ids = append(ids, t.RequesterID, t.AssigneeID)
+		if t.Status != "deleted" && r.inWindow(t.UpdatedAt) {
+			ids = append(ids, t.RequesterID, t.AssigneeID)
+		}
 	}
 	var lookup error
 	if !r.slim {
