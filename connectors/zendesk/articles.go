@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/internal/extract"
@@ -39,21 +40,39 @@ func (r *run) readTree(locale string) (*tree, bool) {
 }
 
 // articles yields the articles of a locale updated in the window, from
-// the page after the cursor, with a checkpoint after each page.
+// the page after the cursor, with a checkpoint after each page. A load
+// reads them oldest first, so that an article edited meanwhile moves
+// behind the reader and is read again, never skipped. A poll of a window
+// that ended before the run began reads them newest first and stops after
+// a page that, in order, reaches back past the window's start: an edit
+// made meanwhile is later than the window and belongs to the next one.
 func (r *run) articles(locale, after string) bool {
 	t, ok := r.readTree(locale)
 	if !ok {
 		return false
 	}
-	q := url.Values{"sort_by": {"updated_at"}, "sort_order": {"asc"}}
+	order := r.articleOrder()
+	q := url.Values{"sort_by": {"updated_at"}, "sort_order": {order}}
 	path := "/help_center/" + url.PathEscape(locale) + "/articles"
+	var last time.Time // the update time of the last article read, newest first
+	inOrder := true
 	for {
 		raws, next, ok := r.listPage("list articles", path, q, "articles", after)
 		if !ok {
 			return false
 		}
-		if !r.articlePage(locale, t, raws) {
+		arts, ok := r.decodeArticles(raws)
+		if !ok || !r.articlePage(locale, t, arts) {
 			return false
+		}
+		if order == "desc" {
+			for _, a := range arts {
+				inOrder = inOrder && !a.UpdatedAt.IsZero() && (last.IsZero() || !a.UpdatedAt.After(last))
+				last = a.UpdatedAt
+			}
+			if inOrder && len(arts) > 0 && last.Before(r.start) {
+				return true
+			}
 		}
 		if next == "" {
 			return true
@@ -65,14 +84,35 @@ func (r *run) articles(locale, after string) bool {
 	}
 }
 
-func (r *run) articlePage(locale string, t *tree, raws []json.RawMessage) bool {
+// articleOrder is the order articles are read in for the window: "desc"
+// for a window with a start that ended before the run began, else "asc".
+// A resumed run decides alike, so its cursor reads on in the same order.
+func (r *run) articleOrder() string {
+	if !r.start.IsZero() && !r.end.IsZero() && !r.end.After(r.began) {
+		return "desc"
+	}
+	return "asc"
+}
+
+// decodeArticles reads a page of articles; one without an id makes the
+// listing malformed.
+func (r *run) decodeArticles(raws []json.RawMessage) ([]apiArticle, bool) {
 	arts := make([]apiArticle, 0, len(raws))
-	var authors []int64
 	for _, raw := range raws {
 		var a apiArticle
 		if err := json.Unmarshal(raw, &a); err != nil || a.ID == 0 {
-			return r.Fail(malformed("list articles", "an article without an id"))
+			return nil, r.Fail(malformed("list articles", "an article without an id"))
 		}
+		arts = append(arts, a)
+	}
+	return arts, true
+}
+
+// articlePage yields the page's articles in the window.
+func (r *run) articlePage(locale string, t *tree, page []apiArticle) bool {
+	arts := make([]apiArticle, 0, len(page))
+	var authors []int64
+	for _, a := range page {
 		if (!a.Draft || r.c.settings.IncludeDrafts) && (a.UpdatedAt.IsZero() || r.inWindow(a.UpdatedAt)) {
 			arts = append(arts, a)
 			authors = append(authors, a.AuthorID)

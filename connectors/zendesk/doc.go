@@ -33,9 +33,12 @@
 //
 // Articles: GET /api/v2/help_center/{locale}/categories and /sections
 // (once per run and locale), then /api/v2/help_center/{locale}/articles
-// sorted by updated_at, oldest first, in cursor pages (page[size],
-// page[after]). An article edited during a run moves behind the reader, so
-// nothing is skipped. Each translation is a document with the id
+// sorted by updated_at in cursor pages (page[size], page[after]). A load
+// reads oldest first, so an article edited during the run moves behind
+// the reader and nothing is skipped. A poll of a window that ended before
+// the run began reads newest first and stops after the page that reaches
+// back past the window's start (an edit made meanwhile belongs to a later
+// window); a listing found out of order is read to its end. Each translation is a document with the id
 // https://SUBDOMAIN.zendesk.com/hc/{locale}/articles/{id} (no title slug,
 // which changes with the title), its HTML body as text split at headings
 // with links to their anchors, the author as owner, labels, section and

@@ -3,6 +3,7 @@ package zendesk
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"testing"
 	"testing/synctest"
@@ -188,4 +189,46 @@ func TestValidateClassifiesRoles(t *testing.T) {
 	err = open(s, Credentials{Email: adminEmail, APIToken: tributary.NewSecret("wrong-token-123")}).Validate(t.Context())
 	require.ErrorIs(t, err, tributary.ErrCredentialExpired)
 	assert.NotContains(t, err.Error(), "wrong-token-123")
+}
+
+// A poll of a past window reads articles newest first and stops after the
+// page that reaches back past the window's start; when the listing comes
+// out of order it reads on to the end, and the window's articles are the
+// same either way.
+func TestPollStopsArticlesAtTheWindowStart(t *testing.T) {
+	gen := smallGen
+	gen.Tickets = 0
+	for _, ignore := range []bool{false, true} {
+		f := newFixture(t, gen, zendeskemu.Options{IgnoreSort: ignore})
+		s := f.settings()
+		s.IncludeTickets, s.PageSize = false, 3
+		c := f.connector(t, s, f.env())
+		if ignore { // the newest article (by id) takes the oldest's time: the first page is out of order
+			var en []*zendeskemu.Article
+			for _, a := range f.data.Articles {
+				if a.Locale == "en-us" {
+					en = append(en, a)
+				}
+			}
+			first, last := en[0], en[len(en)-1]
+			first.UpdatedAt, last.UpdatedAt = last.UpdatedAt, first.UpdatedAt
+		}
+		var times []time.Time
+		for _, a := range f.data.Articles {
+			if a.Locale == "en-us" {
+				times = append(times, a.UpdatedAt)
+			}
+		}
+		slices.SortFunc(times, time.Time.Compare)
+		start, end := times[len(times)-5], times[len(times)-1]
+		got := collect(t.Context(), c, start, end, nil)
+		require.NoError(t, got.Err)
+		assert.Equal(t, f.expectedIDs(s, start, end), ids(got.Documents), "ignore sort %v", ignore)
+		pages := f.emu.Count("GET /api/v2/help_center/{locale}/articles")
+		if ignore {
+			assert.Equal(t, (len(times)+2)/3, pages, "an unordered listing is read to its end")
+		} else {
+			assert.LessOrEqual(t, pages, 3, "the listing stops past the window's start")
+		}
+	}
 }

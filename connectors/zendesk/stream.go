@@ -54,6 +54,7 @@ type run struct {
 	ctx        context.Context
 	start, end time.Time
 	slim       bool
+	began      time.Time // when the run started
 	*tributary.Yielder
 
 	people    *people
@@ -62,7 +63,7 @@ type run struct {
 }
 
 func (c *Connector) newRun(ctx context.Context, yield func(tributary.Item, error) bool, start, end time.Time, slim bool) *run {
-	return &run{c: c, ctx: ctx, start: start.UTC(), end: end.UTC(), slim: slim,
+	return &run{c: c, ctx: ctx, start: start.UTC(), end: end.UTC(), slim: slim, began: time.Now(),
 		Yielder: tributary.NewYielder(ctx, yield, checkpointKind, checkpointVersion),
 		people:  newPeople(c.client), nodes: map[string]bool{}}
 }

@@ -26,6 +26,10 @@ type Options struct {
 	ExportsPerMinute int
 	// MaxExportPage bounds the tickets per export page; zero means 1000.
 	MaxExportPage int
+	// IgnoreSort answers article listings in id order (reversed for
+	// sort_order=desc) whatever field they sort by,
+	// to test that clients never trust an order blindly.
+	IgnoreSort bool
 	// Latency delays every answer.
 	Latency time.Duration
 	// Clock tells the time; nil follows time.Now.
@@ -577,7 +581,11 @@ func (s *Server) listArticles(r *http.Request, u *User) (int, any) {
 		return notFound()
 	}
 	keyOf := func(a *Article) key { return key{0, a.ID} }
-	switch r.URL.Query().Get("sort_by") {
+	sortBy := r.URL.Query().Get("sort_by")
+	if s.opts.IgnoreSort {
+		sortBy = ""
+	}
+	switch sortBy {
 	case "updated_at":
 		keyOf = func(a *Article) key { return key{a.UpdatedAt.UnixNano(), a.ID} }
 	case "created_at":
