@@ -26,6 +26,10 @@ type Settings struct {
 	Locales []string `json:"locales,omitempty" jsonschema:"title=Locales,description=Help Center locales to read such as en-us and de,default=en-us"`
 	// IncludeDrafts reads draft articles too (visible to agents only).
 	IncludeDrafts bool `json:"include_drafts,omitempty" jsonschema:"title=Drafts,description=Read draft articles too"`
+	// IncludeComments reads each ticket's comments as its sections (one
+	// request or more per ticket); true by default. Without them a ticket
+	// is its subject and description.
+	IncludeComments bool `json:"include_comments" jsonschema:"title=Comments,description=Read ticket comments (one more request per ticket),default=true"`
 	// IncludePrivateComments adds internal notes to tickets; true by
 	// default (tickets are visible to agents only).
 	IncludePrivateComments bool `json:"include_private_comments" jsonschema:"title=Internal notes,description=Add internal (private) comments to tickets,default=true"`
@@ -53,6 +57,7 @@ const (
 func (s *Settings) SetDefaults() {
 	s.IncludeArticles = true
 	s.IncludeTickets = true
+	s.IncludeComments = true
 	s.IncludePrivateComments = true
 	s.Locales = []string{DefaultLocale}
 	s.PageSize = DefaultPageSize

@@ -1,6 +1,7 @@
 package zendesk
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -64,4 +65,43 @@ func TestLoadArticlesAndTickets(t *testing.T) {
 			assert.True(t, seen[it.Document.ParentID], it.Document.ID)
 		}
 	}
+}
+
+func TestTicketsWithoutComments(t *testing.T) {
+	f := newFixture(t, smallGen, zendeskemu.Options{})
+	s := f.settings()
+	s.IncludeArticles, s.IncludeComments = false, false
+	c := f.connector(t, s, f.env())
+	got := collect(t.Context(), c, time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	assert.Equal(t, f.expectedIDs(s, time.Time{}, time.Time{}), ids(got.Documents))
+	assert.Zero(t, f.emu.Count("GET /api/v2/tickets/{id}/comments"))
+	for _, d := range got.Documents {
+		require.Len(t, d.Sections, 1)
+		assert.Contains(t, d.Sections[0].Text, "does not work")
+	}
+}
+
+func TestPrivateCommentsLeftOut(t *testing.T) {
+	gen := smallGen
+	gen.Comments = 5 // the fourth is an internal note
+	f := newFixture(t, gen, zendeskemu.Options{})
+	s := f.settings()
+	s.IncludeArticles = false
+	c := f.connector(t, s, f.env())
+	count := func(c *Connector) (notes int) {
+		got := collect(t.Context(), c, time.Time{}, time.Time{}, nil)
+		require.NoError(t, got.Err)
+		for _, d := range got.Documents {
+			for _, sec := range d.Sections {
+				if strings.HasSuffix(sec.Heading, "(internal note)") {
+					notes++
+				}
+			}
+		}
+		return notes
+	}
+	require.Positive(t, count(c))
+	s.IncludePrivateComments = false
+	assert.Zero(t, count(f.connector(t, s, f.env())))
 }

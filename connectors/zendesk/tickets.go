@@ -146,9 +146,12 @@ func (r *run) ticketDoc(t *apiTicket, id string) (*tributary.Document, error) {
 	if r.slim {
 		return d, nil
 	}
-	comments, err := r.comments(t.ID)
-	if err != nil {
-		return nil, err
+	var comments []apiComment
+	if r.c.settings.IncludeComments {
+		var err error
+		if comments, err = r.comments(t.ID); err != nil {
+			return nil, err
+		}
 	}
 	for _, c := range comments {
 		if !c.Public && !r.c.settings.IncludePrivateComments {
