@@ -25,7 +25,7 @@ var idPattern = regexp.MustCompile(`^http://zendesk\.test/(hc/[a-z-]+/articles/\
 // testing/synctest bubble with its own emulator, served in memory, so the
 // HTTP stack's real backoff, the emulator's Retry-After and the export's
 // ten requests a minute pass in fake time.
-func conformanceHarness(faults func(*zendeskemu.Server)) (connectortest.Harness, *[]*zendeskemu.Server) {
+func conformanceHarness(opts zendeskemu.Options, faults func(*zendeskemu.Server)) (connectortest.Harness, *[]*zendeskemu.Server) {
 	ref := &fixture{data: zendeskemu.Generate(conformanceGen)}
 	s := ref.settings("en-us", "fr")
 	s.PageSize = 3
@@ -37,7 +37,7 @@ func conformanceHarness(faults func(*zendeskemu.Server)) (connectortest.Harness,
 	}
 	var emus []*zendeskemu.Server
 	open := func(t testing.TB, token string) tributary.Connector {
-		f := newFixture(t, conformanceGen, zendeskemu.Options{})
+		f := newFixture(t, conformanceGen, opts)
 		f.emu.FailEvery("/api/v2/tickets/2/comments", 1, zendeskemu.NotFound)
 		if faults != nil {
 			faults(f.emu)
@@ -77,15 +77,16 @@ func conformanceHarness(faults func(*zendeskemu.Server)) (connectortest.Harness,
 }
 
 func TestConformance(t *testing.T) {
-	h, _ := conformanceHarness(nil)
+	h, _ := conformanceHarness(zendeskemu.Options{}, nil)
 	connectortest.Run(t, h)
 }
 
 // TestConformanceWithFaults runs the kit with the emulator failing about
 // one request in four: 429s naming a Retry-After, 500s and 502s, reset
-// connections and truncated bodies. Every document still arrives.
+// connections and truncated bodies, under a plan's limit of 100 requests
+// a minute besides the export's ten. Every document still arrives.
 func TestConformanceWithFaults(t *testing.T) {
-	h, emus := conformanceHarness(func(s *zendeskemu.Server) {
+	h, emus := conformanceHarness(zendeskemu.Options{RequestsPerMinute: 100}, func(s *zendeskemu.Server) {
 		for k, fault := range map[int]emulator.Fault{11: {Status: http.StatusTooManyRequests, RetryAfter: 10 * time.Second},
 			13: emulator.ConnectionReset, 17: emulator.TruncatedBody, 19: emulator.InternalError, 23: zendeskemu.BadGateway} {
 			s.FailEvery("*", k, fault)
@@ -93,14 +94,19 @@ func TestConformanceWithFaults(t *testing.T) {
 	})
 	connectortest.Run(t, h)
 	faults := map[string]int{}
-	total := 0
+	total, limited := 0, 0
 	for _, e := range *emus {
 		for _, r := range e.Requests() {
 			if r.Fault != "" {
 				faults[r.Fault]++
 				total++
+			} else if r.Status == http.StatusTooManyRequests {
+				limited++
 			}
 		}
+	}
+	if limited == 0 {
+		t.Error("the rate limits never refused a request")
 	}
 	if total < 100 {
 		t.Errorf("only %d faults were injected", total)
@@ -110,5 +116,5 @@ func TestConformanceWithFaults(t *testing.T) {
 			t.Errorf("fault %s never happened", f)
 		}
 	}
-	t.Logf("faults injected: %v", faults)
+	t.Logf("faults injected: %v; refused by the rate limits: %d", faults, limited)
 }
