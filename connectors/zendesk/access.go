@@ -37,14 +37,18 @@ func (r *run) articleAccess(a *apiArticle) *tributary.ExternalAccess {
 	return &tributary.ExternalAccess{GroupIDs: []string{GroupAgents, segmentID(*a.UserSegmentID)}}
 }
 
-// ticketAccess is who may see a ticket: the agents, and by name the group
-// it is assigned to, for accounts that restrict agents to their groups'
-// tickets. Nil when permissions were not asked for.
+// ticketAccess is who may see a ticket: its requester (in the Help
+// Center's requests), the agents, and by name the group it is assigned
+// to, for accounts that restrict agents to their groups' tickets. Nil
+// when permissions were not asked for.
 func (r *run) ticketAccess(t *apiTicket) *tributary.ExternalAccess {
 	if !r.c.env.WantPermissions {
 		return nil
 	}
 	a := &tributary.ExternalAccess{GroupIDs: []string{GroupAgents}}
+	if p := r.people.get(t.RequesterID); p != nil && p.Email != "" {
+		a.UserEmails = []string{p.Email}
+	}
 	if t.GroupID != 0 {
 		a.GroupIDs = append(a.GroupIDs, groupID(t.GroupID))
 	}

@@ -51,6 +51,7 @@ func TestLoadArticlesAndTickets(t *testing.T) {
 	assert.Equal(t, f.data.User(tk.RequesterID).Email, doc.PrimaryOwners[0].Email)
 	assert.Equal(t, f.data.User(tk.AssigneeID).Email, doc.SecondaryOwners[0].Email)
 	assert.Equal(t, []string{GroupAgents, groupID(tk.GroupID)}, doc.ExternalAccess.GroupIDs)
+	assert.Equal(t, []string{f.data.User(tk.RequesterID).Email}, doc.ExternalAccess.UserEmails)
 	assert.Equal(t, testBase+"/agent/tickets", doc.ParentID)
 
 	// Nodes come before their children: categories, then sections.

@@ -70,8 +70,9 @@
 //
 // With Env.WantPermissions, an article no user segment restricts is
 // public; a restricted one is open to "agents" and "segment:ID"; a draft to
-// "agents". A ticket is open to "agents" and, when assigned to a group,
-// "group:ID" (for accounts that restrict agents to their groups' tickets).
+// "agents". A ticket is open to its requester's e-mail, "agents" and, when
+// assigned to a group, "group:ID" (for accounts that restrict agents to
+// their groups' tickets).
 // Groups lists these: the agents and admins, each Zendesk group with its
 // members, and each user segment: signed-in users give anyone access, a
 // staff segment holds the agents, a segment restricted to groups their

@@ -70,11 +70,14 @@ func (r *run) ticketPage(raws []json.RawMessage) bool {
 		}
 		ts = append(ts, t)
 		if t.Status != "deleted" && r.inWindow(t.UpdatedAt) {
-			ids = append(ids, t.RequesterID, t.AssigneeID)
+			ids = append(ids, t.RequesterID)
+			if !r.slim {
+				ids = append(ids, t.AssigneeID)
+			}
 		}
 	}
 	var lookup error
-	if !r.slim {
+	if !r.slim || r.c.env.WantPermissions { // the requester may see the ticket
 		lookup = r.people.want(r.ctx, ids...)
 		if lookup != nil && terminal(lookup) {
 			return r.Fail(fmt.Errorf("zendesk: %w", lookup))
