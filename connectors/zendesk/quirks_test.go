@@ -232,3 +232,33 @@ func TestPollStopsArticlesAtTheWindowStart(t *testing.T) {
 		}
 	}
 }
+
+// A checkpoint that no longer fits the settings (a locale or the tickets
+// left out since) is refused rather than read past.
+func TestCheckpointOfOtherSettings(t *testing.T) {
+	f := newFixture(t, smallGen, zendeskemu.Options{})
+	s := f.settings("en-us", "de")
+	s.PageSize, s.ExportPageSize = 3, 3
+	c := f.connector(t, s, f.env())
+	got := collect(t.Context(), c, time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	var inDE, inTickets tributary.Checkpoint
+	for _, cp := range got.Checkpoints {
+		pos, err := decodePosition(cp)
+		require.NoError(t, err)
+		if pos.Locale == "de" && inDE == nil {
+			inDE = cp
+		}
+		if pos.Phase == phaseTickets && pos.After != "" && inTickets == nil {
+			inTickets = cp
+		}
+	}
+	require.NotNil(t, inDE)
+	require.NotNil(t, inTickets)
+	s.Locales, s.IncludeTickets = []string{"en-us"}, false
+	other := f.connector(t, s, f.env())
+	for _, cp := range []tributary.Checkpoint{inDE, inTickets} {
+		got := collect(t.Context(), other, time.Time{}, time.Time{}, cp)
+		assert.ErrorIs(t, got.Err, tributary.ErrInvalidCheckpoint)
+	}
+}

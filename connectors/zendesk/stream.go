@@ -97,6 +97,11 @@ func (r *run) all(pos position) {
 		}
 	}
 	if pos.Phase == phaseTickets {
+		if !s.IncludeTickets {
+			r.Fail(tributary.NewError("zendesk: resume", tributary.ErrInvalidCheckpoint,
+				errString("the checkpoint reads tickets, which the settings no longer include")))
+			return
+		}
 		if !r.tickets(pos.After) {
 			return
 		}
