@@ -66,12 +66,18 @@ func (c *client) get(ctx context.Context, rawURL string, v any) error {
 }
 
 // next checks a next link of a cursor listing: it must stay under the API
-// root, or the listing is malformed.
+// root (of the account's address, or of its zendesk.com subdomain for an
+// account on a host of its own), or the listing is malformed. The
+// connector pages by after_cursor and never follows the link.
 func (c *client) next(op, link string) error {
-	if !strings.HasPrefix(link, c.api+"/") {
-		return malformed(op, "next link "+httpx.RedactString(link)+" leaves the API root")
+	if strings.HasPrefix(link, c.api+"/") {
+		return nil
 	}
-	return nil
+	if u, err := url.Parse(link); err == nil && u.Scheme == "https" && strings.HasSuffix(u.Host, ".zendesk.com") &&
+		strings.HasPrefix(u.Path, "/api/v2/") {
+		return nil
+	}
+	return malformed(op, "next link "+httpx.RedactString(link)+" leaves the API root")
 }
 
 // terminal reports errors that will fail every following request too: the
