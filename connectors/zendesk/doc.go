@@ -88,7 +88,10 @@
 // ticket (more past a hundred comments): a first load of 10,000 tickets
 // at 200 requests a minute takes most of an hour; include_comments=false
 // reads tickets as their subject and description alone, from the export's
-// pages of 1,000. Article deletions are not in
+// pages of 1,000. The export leaves out the last minute: a window that
+// ends less than a minute before its run misses the tickets changed in
+// that minute unless the next window reaches back over it, as the
+// runner's default lookback of five minutes does. Article deletions are not in
 // any export: pruning (LoadSlim) finds them. Refetch reads single
 // articles and tickets again by id.
 package zendesk
