@@ -16,10 +16,13 @@ const (
 	groupPrefix = "group:"
 	// segmentPrefix names a Help Center user segment: "segment:123".
 	segmentPrefix = "segment:"
+	// orgPrefix names an organization: "organization:123".
+	orgPrefix = "organization:"
 )
 
 func groupID(id int64) string   { return groupPrefix + strconv.FormatInt(id, 10) }
 func segmentID(id int64) string { return segmentPrefix + strconv.FormatInt(id, 10) }
+func orgID(id int64) string     { return orgPrefix + strconv.FormatInt(id, 10) }
 
 // articleAccess is who may see an article: everyone when no user segment
 // restricts it; otherwise the segment's members and the agents; a draft
@@ -38,9 +41,11 @@ func (r *run) articleAccess(a *apiArticle) *tributary.ExternalAccess {
 }
 
 // ticketAccess is who may see a ticket: its requester (in the Help
-// Center's requests), the agents, and by name the group it is assigned
-// to, for accounts that restrict agents to their groups' tickets. Nil
-// when permissions were not asked for.
+// Center's requests), the agents, by name the group it is assigned to,
+// for accounts that restrict agents to their groups' tickets, and the
+// requester's organization, whose members see it when the organization
+// shares its tickets (Groups lists nobody in one that does not). Nil when
+// permissions were not asked for.
 func (r *run) ticketAccess(t *apiTicket) *tributary.ExternalAccess {
 	if !r.c.env.WantPermissions {
 		return nil
@@ -51,6 +56,9 @@ func (r *run) ticketAccess(t *apiTicket) *tributary.ExternalAccess {
 	}
 	if t.GroupID != 0 {
 		a.GroupIDs = append(a.GroupIDs, groupID(t.GroupID))
+	}
+	if t.OrganizationID != 0 {
+		a.GroupIDs = append(a.GroupIDs, orgID(t.OrganizationID))
 	}
 	return a
 }

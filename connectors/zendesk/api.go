@@ -121,3 +121,9 @@ type apiGroup struct {
 type apiMembership struct {
 	UserID int64 `json:"user_id"`
 }
+
+type apiOrganization struct {
+	ID            int64  `json:"id"`
+	Name          string `json:"name"`
+	SharedTickets bool   `json:"shared_tickets"`
+}

@@ -50,7 +50,11 @@ func TestLoadArticlesAndTickets(t *testing.T) {
 	assert.Equal(t, tk.Description, doc.Sections[0].Text)
 	assert.Equal(t, f.data.User(tk.RequesterID).Email, doc.PrimaryOwners[0].Email)
 	assert.Equal(t, f.data.User(tk.AssigneeID).Email, doc.SecondaryOwners[0].Email)
-	assert.Equal(t, []string{GroupAgents, groupID(tk.GroupID)}, doc.ExternalAccess.GroupIDs)
+	wantGroups := []string{GroupAgents, groupID(tk.GroupID)}
+	if tk.OrganizationID != 0 {
+		wantGroups = append(wantGroups, orgID(tk.OrganizationID))
+	}
+	assert.Equal(t, wantGroups, doc.ExternalAccess.GroupIDs)
 	assert.Equal(t, []string{f.data.User(tk.RequesterID).Email}, doc.ExternalAccess.UserEmails)
 	assert.Equal(t, testBase+"/agent/tickets", doc.ParentID)
 

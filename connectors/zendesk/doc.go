@@ -70,11 +70,13 @@
 //
 // With Env.WantPermissions, an article no user segment restricts is
 // public; a restricted one is open to "agents" and "segment:ID"; a draft to
-// "agents". A ticket is open to its requester's e-mail, "agents" and, when
-// assigned to a group, "group:ID" (for accounts that restrict agents to
-// their groups' tickets).
-// Groups lists these: the agents and admins, each Zendesk group with its
-// members, and each user segment: signed-in users give anyone access, a
+// "agents". A ticket is open to its requester's e-mail, "agents", when
+// assigned to a group "group:ID" (for accounts that restrict agents to
+// their groups' tickets), and when its requester belongs to an
+// organization "organization:ID". Groups lists these: the agents and
+// admins, each Zendesk group with its members, each organization with its
+// users when it shares tickets among them (else with nobody), and each
+// user segment: signed-in users give anyone access, a
 // staff segment holds the agents, a segment restricted to groups their
 // members; one restricted by organization or tag lists nobody.
 //

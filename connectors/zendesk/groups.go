@@ -17,8 +17,10 @@ var _ tributary.GroupSyncer = (*Connector)(nil)
 
 // Groups yields the groups that documents' ExternalAccess names:
 // GroupAgents (every agent and admin), each Zendesk group of agents
-// ("group:ID") with its members, and, when articles are read, each Help
-// Center user segment ("segment:ID"). A segment of all signed-in users
+// ("group:ID") with its members, when tickets are read each organization
+// ("organization:ID") with its users if it shares its tickets among them,
+// and, when articles are read, each Help Center user segment
+// ("segment:ID"). A segment of all signed-in users
 // gives anyone access; a staff segment holds the agents; a segment
 // restricted to groups holds their members. A segment that also
 // restricts by organization or tag lists no members, since telling who
@@ -58,6 +60,9 @@ func (c *Connector) Groups(ctx context.Context) iter.Seq2[tributary.ExternalGrou
 				return
 			}
 		}
+		if c.settings.IncludeTickets && !c.organizations(ctx, yield) {
+			return
+		}
 		if !c.settings.IncludeArticles {
 			return
 		}
@@ -85,6 +90,52 @@ func (c *Connector) Groups(ctx context.Context) iter.Seq2[tributary.ExternalGrou
 			}
 		}
 	}
+}
+
+// organizations yields a group per organization ("organization:ID"): its
+// users when it shares its tickets among them, else nobody. They are
+// listed a page at a time, as an account may hold many; it reports
+// whether the listing went on to its end.
+func (c *Connector) organizations(ctx context.Context, yield func(tributary.ExternalGroup, error) bool) bool {
+	stopped := errString("stopped")
+	err := c.client.each(ctx, "list organizations", "/organizations", nil, "organizations", func(raw json.RawMessage) error {
+		var o apiOrganization
+		if err := json.Unmarshal(raw, &o); err != nil || o.ID == 0 {
+			return malformed("list organizations", "an organization without an id")
+		}
+		g := tributary.ExternalGroup{ID: orgID(o.ID), Name: o.Name}
+		if o.SharedTickets {
+			var err error
+			if g.MemberEmails, err = c.organizationEmails(ctx, o.ID); err != nil {
+				return err
+			}
+		}
+		if !yield(g, nil) {
+			return stopped
+		}
+		return nil
+	})
+	if err != nil && err != stopped {
+		yield(tributary.ExternalGroup{}, fmt.Errorf("zendesk: list groups: %w", err))
+	}
+	return err == nil
+}
+
+// organizationEmails lists the e-mails of an organization's users.
+func (c *Connector) organizationEmails(ctx context.Context, id int64) ([]string, error) {
+	var emails []string
+	path := "/organizations/" + strconv.FormatInt(id, 10) + "/users"
+	err := c.client.each(ctx, "list organization users", path, nil, "users", func(raw json.RawMessage) error {
+		var u apiUser
+		if err := json.Unmarshal(raw, &u); err != nil {
+			return malformed("list organization users", "a user does not decode")
+		}
+		if u.Email != "" {
+			emails = append(emails, u.Email)
+		}
+		return nil
+	})
+	return sortedUnique(emails), err
 }
 
 func (c *Connector) segmentGroup(ctx context.Context, s apiSegment, agents []string) (tributary.ExternalGroup, error) {

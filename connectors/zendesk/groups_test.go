@@ -24,7 +24,9 @@ func TestGroupsNameEveryAccessGroup(t *testing.T) {
 	assert.Equal(t, []string{"user2@example.com", "user3@example.com"}, got["group:201"].MemberEmails)
 	assert.True(t, got["segment:300"].GivesAnyoneAccess)
 	assert.Equal(t, []string{"user2@example.com", "user3@example.com"}, got["segment:301"].MemberEmails)
-	assert.Len(t, got, 5)
+	assert.Equal(t, []string{"user4@example.com", "user5@example.com"}, got["organization:400"].MemberEmails)
+	assert.Empty(t, got["organization:401"].MemberEmails, "an organization that does not share its tickets")
+	assert.Len(t, got, 7)
 }
 
 func TestProbe(t *testing.T) {

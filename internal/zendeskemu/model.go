@@ -1,8 +1,8 @@
 // Package zendeskemu emulates the parts of the Zendesk API that the
 // Zendesk connector reads: the Help Center's categories, sections,
 // articles and user segments, the incremental ticket export (cursor based,
-// with deleted tickets), ticket comments, users, and groups with their
-// memberships. It serves the real paths and JSON shapes, authenticates
+// with deleted tickets), ticket comments, users, groups with their
+// memberships, and organizations with their users. It serves the real paths and JSON shapes, authenticates
 // with an API token over basic authentication ("{email}/token:{token}")
 // or an OAuth bearer token, pages with Zendesk's cursor pagination
 // (page[size], page[after], meta.has_more, links.next), answers 429 with
@@ -13,6 +13,7 @@ package zendeskemu
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 )
 
@@ -37,6 +38,15 @@ type Group struct {
 	Name    string
 	Members []int64 // user ids
 	Deleted bool
+}
+
+// Organization is a customer organization. With SharedTickets its
+// members see each other's tickets in the Help Center.
+type Organization struct {
+	ID            int64
+	Name          string
+	SharedTickets bool
+	Members       []int64 // user ids
 }
 
 // Segment is a Help Center user segment, which restricts who sees an
@@ -129,13 +139,14 @@ func (t *Ticket) generated() time.Time {
 
 // Data is one Zendesk account.
 type Data struct {
-	Users      []*User
-	Groups     []*Group
-	Segments   []*Segment
-	Categories []*Category
-	Sections   []*Section
-	Articles   []*Article
-	Tickets    []*Ticket
+	Users         []*User
+	Groups        []*Group
+	Organizations []*Organization
+	Segments      []*Segment
+	Categories    []*Category
+	Sections      []*Section
+	Articles      []*Article
+	Tickets       []*Ticket
 }
 
 // User returns the user with id, or nil.
@@ -202,6 +213,8 @@ func Generate(o GenerateOptions) *Data {
 		d.Users = append(d.Users, &User{ID: id, Name: fmt.Sprintf("User %d", i), Email: fmt.Sprintf("user%d@example.com", i), Role: role})
 	}
 	d.Groups = []*Group{{ID: 200, Name: "Support", Members: []int64{1000, 1001, 1002}}, {ID: 201, Name: "Billing", Members: []int64{1002, 1003}}}
+	d.Organizations = []*Organization{{ID: 400, Name: "Acme Corp", SharedTickets: true, Members: []int64{1004, 1005}},
+		{ID: 401, Name: "Private Ltd", Members: []int64{1006}}}
 	d.Segments = []*Segment{{ID: 300, Name: "Signed-in users", UserType: "signed_in_users"}, {ID: 301, Name: "Billing agents", UserType: "staff", GroupIDs: []int64{201}}}
 	var id int64 = 5000
 	n := 0
@@ -247,6 +260,11 @@ func Generate(o GenerateOptions) *Data {
 			Priority: "normal", Type: "question", RequesterID: d.Users[4+rng.IntN(3)].ID, SubmitterID: 0,
 			Tags: []string{"tag" + fmt.Sprint(i%3)}, CreatedAt: created}
 		t.SubmitterID = t.RequesterID
+		for _, o := range d.Organizations {
+			if slices.Contains(o.Members, t.RequesterID) {
+				t.OrganizationID = o.ID
+			}
+		}
 		if i%3 != 0 {
 			t.AssigneeID, t.GroupID = d.Users[1+i%3].ID, d.Groups[i%2].ID
 		}

@@ -162,6 +162,8 @@ func (s *Server) routes() {
 	s.handle("/api/v2/users", s.listUsers)
 	s.handle("/api/v2/groups", s.listGroups)
 	s.handle("/api/v2/groups/{id}/memberships", s.listMemberships)
+	s.handle("/api/v2/organizations", s.listOrganizations)
+	s.handle("/api/v2/organizations/{id}/users", s.listOrganizationUsers)
 	s.handle("/api/v2/tickets/{id}", s.getTicket)
 	s.handle("/api/v2/tickets/{id}/comments", s.listComments)
 	s.Handle("GET /api/v2/incremental/tickets/cursor", s.exportTickets)
@@ -359,6 +361,34 @@ func (s *Server) listMemberships(r *http.Request, u *User) (int, any) {
 			return cursorPage(r, "group_memberships", ms, func(m membership) key { return key{0, m.user} }, func(m membership) any {
 				return map[string]any{"id": m.group*1_000_000 + m.user, "group_id": m.group, "user_id": m.user}
 			})
+		}
+	}
+	return notFound()
+}
+
+func (s *Server) listOrganizations(r *http.Request, u *User) (int, any) {
+	if !staff(u) {
+		return forbidden()
+	}
+	return cursorPage(r, "organizations", s.data.Organizations, func(o *Organization) key { return key{0, o.ID} }, func(o *Organization) any {
+		return map[string]any{"id": o.ID, "name": o.Name, "shared_tickets": o.SharedTickets, "shared_comments": o.SharedTickets}
+	})
+}
+
+func (s *Server) listOrganizationUsers(r *http.Request, u *User) (int, any) {
+	if !staff(u) {
+		return forbidden()
+	}
+	id, ok := pathID(r)
+	for _, o := range s.data.Organizations {
+		if ok && o.ID == id {
+			var users []*User
+			for _, m := range o.Members {
+				if x := s.data.User(m); x != nil {
+					users = append(users, x)
+				}
+			}
+			return cursorPage(r, "users", users, func(x *User) key { return key{0, x.ID} }, s.userJSON)
 		}
 	}
 	return notFound()
