@@ -14,8 +14,8 @@ var _ tributary.Prober = (*Connector)(nil)
 // Probe reports what the credentials allow. Indexing is Validate: the
 // user's role must be admin to export tickets, agent or admin to read the
 // Help Center's restricted content. Access sync reads one user segment
-// (when articles are read), group sync one group and one agent; both need
-// an agent or admin.
+// (when articles are read), group sync one group, one agent and (when
+// tickets are read) one organization; both need an agent or admin.
 func (c *Connector) Probe(ctx context.Context) []tributary.ProbeResult {
 	results := []tributary.ProbeResult{tributary.ProbeOf(tributary.CapIndexing, c.Validate(ctx), "admin")}
 	var err error
@@ -28,6 +28,9 @@ func (c *Connector) Probe(ctx context.Context) []tributary.ProbeResult {
 	}
 	if err == nil {
 		err = c.probeOne(ctx, "/users", url.Values{"role[]": {"agent", "admin"}})
+	}
+	if err == nil && c.settings.IncludeTickets {
+		err = c.probeOne(ctx, "/organizations", nil)
 	}
 	return append(results, tributary.ProbeOf(tributary.CapGroupSync, err, "agent"))
 }
