@@ -20,4 +20,5 @@ import (
 	_ "github.com/tributary-dev/tributary/connectors/notion"
 	_ "github.com/tributary-dev/tributary/connectors/slack"
 	_ "github.com/tributary-dev/tributary/connectors/web"
+	_ "github.com/tributary-dev/tributary/connectors/zendesk"
 )

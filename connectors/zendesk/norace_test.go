@@ -1,0 +1,5 @@
+//go:build !race
+
+package zendesk
+
+const raceEnabled = false
