@@ -257,7 +257,7 @@ func (s *Server) listMembers(c *call) (int, any) {
 	}
 	showEmail := byEmail && strings.Contains(q.Get("fields"), "values.user.email")
 	m := s.m(c.r)
-	return paged(c.r, users, 50, 100, func(u *User) map[string]any {
+	return paged(c.r, s.opts.NextLinkBase, users, 50, 100, func(u *User) map[string]any {
 		return map[string]any{"type": "workspace_membership", "user": m.user(u, showEmail), "workspace": m.workspace(w),
 			"links": map[string]href{"self": {m.api + "/workspaces/" + w.Slug + "/members/" + u.UUID}}}
 	})
@@ -279,7 +279,7 @@ func (s *Server) listRepoPermissions(c *call) (int, any) {
 		return notFound("Repository")
 	}
 	m := s.m(c.r)
-	return paged(c.r, r.Permissions, 10, 100, func(p Permission) map[string]any {
+	return paged(c.r, s.opts.NextLinkBase, r.Permissions, 10, 100, func(p Permission) map[string]any {
 		return map[string]any{"type": "repository_permission", "permission": p.Level, "user": m.user(p.User, false),
 			"repository": map[string]any{"type": "repository", "full_name": r.FullName(), "uuid": r.UUID, "name": r.Name}}
 	})
@@ -319,7 +319,7 @@ func (s *Server) listRepositories(c *call) (int, any) {
 		return badRequest(err.Error())
 	}
 	m := s.m(c.r)
-	return paged(c.r, repos, 10, 100, m.repository)
+	return paged(c.r, s.opts.NextLinkBase, repos, 10, 100, m.repository)
 }
 
 func (s *Server) getRepository(c *call) (int, any) {
@@ -369,7 +369,7 @@ func (s *Server) listPullRequests(c *call) (int, any) {
 		return badRequest(err.Error())
 	}
 	m := s.m(c.r)
-	return paged(c.r, prs, 10, 50, func(p *PullRequest) pullRequestJSON { return m.pullRequest(r, p) })
+	return paged(c.r, s.opts.NextLinkBase, prs, 10, 50, func(p *PullRequest) pullRequestJSON { return m.pullRequest(r, p) })
 }
 
 func (s *Server) getPullRequest(c *call) (int, any) {
@@ -404,5 +404,5 @@ func (s *Server) listComments(c *call) (int, any) {
 		return badRequest(err.Error())
 	}
 	m := s.m(c.r)
-	return paged(c.r, cs, 10, 100, func(cm *Comment) commentJSON { return m.comment(r, p, cm) })
+	return paged(c.r, s.opts.NextLinkBase, cs, 10, 100, func(cm *Comment) commentJSON { return m.comment(r, p, cm) })
 }

@@ -43,13 +43,13 @@ func parseQuery(q string) ([]clause, error) {
 	for _, part := range regexp.MustCompile(`(?i)\s+AND\s+`).Split(q, -1) {
 		m := clausePattern.FindStringSubmatch(part)
 		if m == nil {
-			return nil, fmt.Errorf("Invalid query: %q", part)
+			return nil, fmt.Errorf("invalid query: %q", part)
 		}
 		c := clause{field: m[1], op: strings.ToUpper(strings.TrimSpace(m[2]))}
 		if c.op == "IN" {
 			list := strings.TrimSpace(m[3])
 			if !strings.HasPrefix(list, "(") || !strings.HasSuffix(list, ")") {
-				return nil, fmt.Errorf("Invalid query: %q", part)
+				return nil, fmt.Errorf("invalid query: %q", part)
 			}
 			for v := range strings.SplitSeq(list[1:len(list)-1], ",") {
 				c.values = append(c.values, unquote(strings.TrimSpace(v)))
@@ -75,7 +75,7 @@ func matches(cs []clause, get fieldValue) (bool, error) {
 	for _, c := range cs {
 		have, ok := get(c.field)
 		if !ok {
-			return false, fmt.Errorf("Invalid field name: %s", c.field)
+			return false, fmt.Errorf("invalid field name: %s", c.field)
 		}
 		var cmpr int
 		switch h := have.(type) {
@@ -83,14 +83,14 @@ func matches(cs []clause, get fieldValue) (bool, error) {
 			t, err := time.Parse(time.RFC3339Nano, c.values[0])
 			if err != nil {
 				if t, err = time.Parse(time.DateOnly, c.values[0]); err != nil {
-					return false, fmt.Errorf("Invalid datetime: %s", c.values[0])
+					return false, fmt.Errorf("invalid datetime: %s", c.values[0])
 				}
 			}
 			cmpr = h.Compare(t)
 		case int64:
 			n, err := strconv.ParseInt(c.values[0], 10, 64)
 			if err != nil {
-				return false, fmt.Errorf("Invalid number: %s", c.values[0])
+				return false, fmt.Errorf("invalid number: %s", c.values[0])
 			}
 			cmpr = cmp.Compare(h, n)
 		case string:
@@ -123,7 +123,7 @@ func matches(cs []clause, get fieldValue) (bool, error) {
 		case "<=":
 			ok = cmpr <= 0
 		default:
-			return false, fmt.Errorf("Invalid operator %s for %s", c.op, c.field)
+			return false, fmt.Errorf("invalid operator %s for %s", c.op, c.field)
 		}
 		if !ok {
 			return false, nil
@@ -154,7 +154,7 @@ func filterSort[T any](r *http.Request, items []T, get func(T) fieldValue, sorta
 	if s := q.Get("sort"); s != "" {
 		field, desc := strings.CutPrefix(s, "-")
 		if !slices.Contains(sortable, field) {
-			return nil, fmt.Errorf("Invalid sort field: %s", field)
+			return nil, fmt.Errorf("invalid sort field: %s", field)
 		}
 		slices.SortStableFunc(out, func(a, b T) int {
 			va, _ := get(a)(field)
@@ -185,7 +185,7 @@ func compareValues(a, b any) int {
 // Bitbucket's paging object: values, pagelen, size, page, and next and
 // previous links (absolute, under the API root). pagelen larger than
 // maxLen is clamped.
-func paged[T, J any](r *http.Request, items []T, defLen, maxLen int, conv func(T) J) (int, any) {
+func paged[T, J any](r *http.Request, nextBase string, items []T, defLen, maxLen int, conv func(T) J) (int, any) {
 	q := r.URL.Query()
 	pagelen, page := defLen, 1
 	if v := q.Get("pagelen"); v != "" {
@@ -209,7 +209,7 @@ func paged[T, J any](r *http.Request, items []T, defLen, maxLen int, conv func(T
 	}
 	body := map[string]any{"pagelen": pagelen, "size": len(items), "page": page, "values": values}
 	link := func(n int) string {
-		u, _ := url.Parse(emulator.BaseURL(r) + r.URL.EscapedPath())
+		u, _ := url.Parse(cmp.Or(nextBase, emulator.BaseURL(r)) + r.URL.EscapedPath())
 		nq := r.URL.Query()
 		nq.Set("page", strconv.Itoa(n))
 		u.RawQuery = nq.Encode()

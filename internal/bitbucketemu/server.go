@@ -32,6 +32,9 @@ type Options struct {
 	// RetryAfter adds a Retry-After header (seconds until a request fits
 	// the budget again) to 429 answers, which Bitbucket does not promise.
 	RetryAfter bool
+	// NextLinkBase, when set, replaces the scheme and host of next and
+	// previous links, to test a client against links that lead elsewhere.
+	NextLinkBase string
 	// Clock tells the time; nil follows time.Now (a synctest bubble's fake
 	// clock inside one).
 	Clock emulator.Clock
