@@ -149,3 +149,5 @@ func terminal(err error) bool {
 func hidden(err error) bool {
 	return errors.Is(err, tributary.ErrNotFound) || errors.Is(err, tributary.ErrInsufficientPermissions)
 }
+
+func isNotFound(err error) bool { return errors.Is(err, tributary.ErrNotFound) }

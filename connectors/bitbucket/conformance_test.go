@@ -18,7 +18,7 @@ import (
 // pull requests in every state, comments (deleted, inline and replies
 // among them), ties of update times, and small pages so that there are
 // many checkpoints.
-var conformanceGen = bitbucketemu.GenerateOptions{Workspaces: 2, Repositories: 3, PullRequests: 9, Comments: 3, PrivateEvery: 2, Seed: 8}
+var conformanceGen = bitbucketemu.GenerateOptions{Workspaces: 2, Repositories: 3, PullRequests: 7, Comments: 2, PrivateEvery: 2, Seed: 8}
 
 var (
 	conformanceWorkspaces = []string{"acme"}
