@@ -14,11 +14,11 @@ import (
 )
 
 // conformanceGen is the fixture every conformance check gets a fresh copy
-// of: two workspaces of three repositories, every other one private, with
+// of: two workspaces of two repositories, every other one private, with
 // pull requests in every state, comments (deleted, inline and replies
 // among them), ties of update times, and small pages so that there are
 // many checkpoints.
-var conformanceGen = bitbucketemu.GenerateOptions{Workspaces: 2, Repositories: 3, PullRequests: 7, Comments: 2, PrivateEvery: 2, Seed: 8}
+var conformanceGen = bitbucketemu.GenerateOptions{Workspaces: 2, Repositories: 2, PullRequests: 8, Comments: 2, PrivateEvery: 2, Seed: 8}
 
 var (
 	conformanceWorkspaces = []string{"acme"}
@@ -55,7 +55,7 @@ func conformanceHarness(faults func(*bitbucketemu.Server)) (connectortest.Harnes
 		}
 		emus = append(emus, f.emu)
 		s := f.settings(conformanceWorkspaces, conformanceRepos...)
-		s.PageLen = 3
+		s.PageLen = 4
 		s.MemberEmails = []string{"ana@example.com", "bo@example.com", "chen@example.com", "nobody@example.com"}
 		env := f.env()
 		env.WantPermissions = true

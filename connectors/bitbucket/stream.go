@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/httpx"
 )
 
 // The phases of a stream: the configured repositories, then the
@@ -315,15 +316,21 @@ func (r *run) listing(repo *apiRepository, pos position, ra *repoAccess) bool {
 		cursor, tied, next = r.start, nil, ""
 	}
 	l := &lister{run: r, repo: repo, ra: ra, unsorted: unsorted}
-	for {
+	var before string // the URL of the page before, to catch a listing that loops
+	for pages := 1; ; pages++ {
 		u := next
 		if u == "" {
 			u = r.listURL(repo, cursor)
 		}
 		items, nextLink, err := r.c.client.page(r.ctx, u)
+		if err == nil && ((nextLink != "" && nextLink == before) || pages > httpx.DefaultMaxPages) {
+			err = tributary.NewError("bitbucket", tributary.ErrMalformedResponse,
+				fmt.Errorf("the listing leads back to a page read already: %w", httpx.ErrPagination))
+		}
 		if err != nil {
 			return r.listingFailed(repo, err)
 		}
+		before = u
 		last, atLast, ok := l.page(items, cursor, tied)
 		if !ok {
 			return false
