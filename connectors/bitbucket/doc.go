@@ -43,6 +43,10 @@
 // display names only); metadata with the workspace, repository, project
 // key, state, number, author, reviewers and branches.
 //
+// NormalizeURL maps any address of a pull request (a tab such as /diff, a
+// title slug, a query or a #comment-N fragment) to its id, and Refetch
+// reads pull requests again by id.
+//
 // Before a repository's documents come hierarchy nodes: the workspace's
 // (https://bitbucket.org/acme), then the repository's (its web address),
 // which documents name as their parent.
