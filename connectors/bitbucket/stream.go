@@ -289,7 +289,8 @@ func (r *run) listURL(repo *apiRepository, cursor time.Time) string {
 	return r.c.client.url("/repositories/"+url.PathEscape(ws)+"/"+url.PathEscape(slug)+"/pullrequests", q)
 }
 
-func bqlTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z07:00") }
+// bqlTime writes a time as Bitbucket does, with microseconds and +00:00.
+func bqlTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000-07:00") }
 
 func ceilMicro(t time.Time) time.Time {
 	if tr := t.Truncate(time.Microsecond); !tr.Equal(t) {
