@@ -102,7 +102,8 @@
 // to /2.0/repositories, more for large paid workspaces, over a rolling
 // hour. Its 429 answers name no wait, and app passwords' answers carry no
 // rate-limit headers (access tokens' carry X-RateLimit-Limit and
-// X-RateLimit-NearLimit but not a count remaining), so the connector
+// X-RateLimit-NearLimit but no count remaining, nor when the rolling
+// window frees a request, so they are not paced by), so the connector
 // backs off, doubling from half a second to two minutes, for up to ten
 // minutes per request; past that the run ends with ErrRateLimited and the
 // next run resumes from the last checkpoint. A run costs a request per
