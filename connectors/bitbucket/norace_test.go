@@ -1,0 +1,5 @@
+//go:build !race
+
+package bitbucket
+
+const raceEnabled = false
