@@ -65,8 +65,8 @@ type Mailbox struct {
 	messages []*Message
 	byID     map[string]*Message
 	history  []historyRecord
-	// historyID is the mailbox's current history id; history older than
-	// oldest is gone, and listing it answers 404.
+	// historyID is the mailbox's current history id; history from an id
+	// before oldest is gone, and listing it answers 404.
 	historyID, oldest uint64
 	seq               uint64
 }
@@ -181,10 +181,11 @@ func (mb *Mailbox) RemoveLabels(threadID string, labels ...string) {
 }
 
 // ExpireHistory forgets the history recorded so far, as Gmail keeps it
-// for a limited time: a history listing from an older id answers 404.
+// for a limited time: a history listing from an id older than the
+// current one answers 404.
 func (mb *Mailbox) ExpireHistory() {
 	mb.history = nil
-	mb.oldest = mb.historyID + 1
+	mb.oldest = mb.historyID
 }
 
 // HistoryID returns the mailbox's current history id.
