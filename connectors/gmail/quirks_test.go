@@ -1,0 +1,174 @@
+package gmail
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
+	"github.com/tributary-dev/tributary/internal/googleemu"
+)
+
+// Gmail's per-user quota answers 403 userRateLimitExceeded and
+// rateLimitExceeded without Retry-After, and 429: all are retried, none is
+// a failure or a missing permission.
+func TestRateLimit403sAreRetried(t *testing.T) {
+	f := newFixture(t, generate(2, 6, true), googleemu.Options{})
+	c := f.connector(t, f.settings())
+	f.emu.FailNextReason("GET /gmail/v1/users/{userId}/threads/{id}", 3, googleemu.UserRateLimitExceeded)
+	f.emu.FailNextReason("GET /gmail/v1/users/{userId}/threads", 2, googleemu.RateLimitExceeded)
+	f.emu.FailNextReason("GET /gmail/v1/users/{userId}/profile", 1, googleemu.TooManyRequests)
+	got := collect(t.Context(), c, time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	require.Empty(t, got.Failures)
+	require.Len(t, got.Documents, len(expectedIDs(f.data, nil, time.Time{}, time.Time{})))
+}
+
+// The MIME forms of the generated mailbox come out as text: base64 and
+// quoted-printable bodies in UTF-8 and Latin-1, HTML reduced to its text,
+// the plain alternative preferred, attachments named and, when asked,
+// extracted after their message (a CSV as a table).
+func TestMessagesAreDecoded(t *testing.T) {
+	f := newFixture(t, generate(1, 8, false), googleemu.Options{})
+	s := f.settings()
+	s.IncludeAttachments = true
+	got := collect(t.Context(), f.connector(t, s), time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	require.Empty(t, got.Failures)
+	var all strings.Builder
+	var attachments []string
+	tables := 0
+	for _, d := range got.Documents {
+		require.NotEmpty(t, d.PrimaryOwners)
+		require.Equal(t, []string{f.admin()}, d.ExternalAccess.UserEmails)
+		require.Equal(t, mailboxNodeID(f.admin()), d.ParentID)
+		attachments = append(attachments, d.Metadata["attachments"]...)
+		for _, sec := range d.Sections {
+			all.WriteString(sec.Text + "\n")
+			if sec.Kind == tributary.SectionTable {
+				tables++
+			}
+		}
+	}
+	text := all.String()
+	for _, want := range []string{"Café résumé", "naïve ünïcode", "HTML message 0 of thread 3.", "Attached notes of thread 5.",
+		"Message 0 of thread 4."} {
+		require.Contains(t, text, want)
+	}
+	require.NotContains(t, text, "Alternative HTML", "the plain alternative is read")
+	require.NotContains(t, text, "<b>")
+	require.NotContains(t, text, "=E9", "quoted-printable decoded")
+	require.Contains(t, attachments, "notes-5.txt")
+	require.Contains(t, attachments, "figures-6.csv")
+	require.Positive(t, tables)
+	require.NotContains(t, text, "thread 7", "spam left out")
+}
+
+// An attachment over max_attachment_size is named, reported as a skip,
+// and never downloaded.
+func TestLargeAttachmentsAreNotRead(t *testing.T) {
+	f := newFixture(t, generate(1, 8, false), googleemu.Options{})
+	s := f.settings()
+	s.IncludeAttachments = true
+	s.MaxAttachmentSize = 8
+	got := collect(t.Context(), f.connector(t, s), time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	require.Zero(t, f.emu.Count("GET /gmail/v1/users/{userId}/messages/{id}/attachments/{aid}"))
+	named := 0
+	for _, d := range got.Documents {
+		named += len(d.Metadata["attachments"])
+		for _, sec := range d.Sections {
+			require.NotContains(t, sec.Text, "Attached notes")
+		}
+	}
+	require.Positive(t, named)
+}
+
+// A mailbox that cannot be read (an address the service account may not
+// act as) is a failure under the mailbox's node id; the other mailboxes
+// are read.
+func TestUnreadableMailboxIsAFailure(t *testing.T) {
+	f := newFixture(t, generate(2, 4, true), googleemu.Options{})
+	s := f.settings()
+	s.UserEmails = []string{f.admin(), "ghost@acme.test"}
+	got := collect(t.Context(), f.connector(t, s), time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	require.Len(t, got.Failures, 1)
+	require.Equal(t, mailboxNodeID("ghost@acme.test"), got.Failures[0].EntityID)
+	require.NotEmpty(t, got.Documents)
+}
+
+// OAuth credentials read the consenting user's mailbox as "me".
+func TestOAuthReadsOneMailbox(t *testing.T) {
+	f := newFixture(t, generate(2, 4, true), googleemu.Options{})
+	bo := f.data.Users[1].Email
+	f.emu.AddRefreshToken("cid", "csecret", "1//refresh", bo, googleemu.ScopeGmailReadonly)
+	var s Settings
+	s.SetDefaults()
+	c, err := newConnector(s, Credentials{ClientID: "cid", ClientSecret: tributary.NewSecret("csecret"), RefreshToken: tributary.NewSecret("1//refresh")},
+		f.env(), fastRetry)
+	require.NoError(t, err)
+	require.NoError(t, c.Validate(t.Context()))
+	got := collect(t.Context(), c, time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	require.NotEmpty(t, got.Documents)
+	for _, d := range got.Documents {
+		require.True(t, strings.HasPrefix(d.ID, mailboxNodeID(bo)), d.ID)
+	}
+
+	f.emu.Revoke("1//refresh")
+	f.emu.ExpireTokens()
+	c, err = newConnector(s, Credentials{ClientID: "cid", ClientSecret: tributary.NewSecret("csecret"), RefreshToken: tributary.NewSecret("1//refresh")},
+		f.env(), fastRetry)
+	require.NoError(t, err)
+	require.ErrorIs(t, c.Validate(t.Context()), tributary.ErrCredentialExpired)
+}
+
+// A listing that hands back the page token it was given would never end:
+// it is ErrMalformedResponse, not retried as transient.
+func TestRepeatedPageTokenIsMalformed(t *testing.T) {
+	h := http.NewServeMux()
+	h.HandleFunc("GET /gmail/v1/users/me/profile", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte(`{"emailAddress":"ana@acme.test","historyId":"12"}`))
+	})
+	h.HandleFunc("GET /gmail/v1/users/me/labels", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte(`{"labels":[]}`)) })
+	h.HandleFunc("GET /gmail/v1/users/me/threads", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte(`{"threads":[],"nextPageToken":"same"}`))
+	})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	var s Settings
+	s.SetDefaults()
+	s.APIURL = srv.URL
+	c, err := newConnector(s, Credentials{AccessToken: tributary.NewSecret("ya29.x")}, tributary.Env{AllowPrivateNetwork: true}, fastRetry)
+	require.NoError(t, err)
+	got := collect(t.Context(), c, time.Time{}, time.Time{}, nil)
+	require.ErrorIs(t, got.Err, tributary.ErrMalformedResponse)
+	require.False(t, errors.Is(got.Err, tributary.ErrTransient))
+}
+
+// Refetch answers each id: a thread with its mailbox's node first, a
+// thread deleted since as a deletion, a thread of a mailbox not read as a
+// deletion, and an id of another source as a failure.
+func TestRefetch(t *testing.T) {
+	f := newFixture(t, generate(2, 4, false), googleemu.Options{})
+	s := f.settings()
+	s.UserEmails = []string{f.admin()}
+	c := f.connector(t, s)
+	threads := visibleThreads(f.data.Mailbox(f.admin()))
+	f.emu.Update(func(d *googleemu.Data) { d.Mailbox(f.admin()).DeleteThread(threads[1]) })
+	keep, gone := threadID(f.admin(), threads[0]), threadID(f.admin(), threads[1])
+	other := threadID(f.data.Users[1].Email, visibleThreads(f.data.Mailbox(f.data.Users[1].Email))[0])
+	r := connectortest.CollectRefetch(t, t.Context(), c, keep, gone, other, "https://drive.google.com/file/d/x/view")
+	require.Equal(t, []string{mailboxNodeID(f.admin())}, r.Nodes)
+	require.NotNil(t, r.ByID[keep][0].Document)
+	require.Equal(t, gone, r.ByID[gone][0].Deletion)
+	require.Equal(t, other, r.ByID[other][0].Deletion)
+	require.NotNil(t, r.ByID["https://drive.google.com/file/d/x/view"][0].Failure)
+}
