@@ -17,10 +17,10 @@ import (
 var idPattern = regexp.MustCompile(`^https://mail\.google\.com/mail/u/[^/#]+@[^/#]+/#all/[0-9a-f]+$`)
 
 // conformanceData is the fixture every conformance check gets a fresh
-// copy of: three mailboxes of twelve threads each, in every MIME form,
+// copy of: three mailboxes of ten threads each, in every MIME form,
 // with a delegate, and small pages so that there are many checkpoints.
 func conformanceData() *googleemu.Data {
-	d := generate(3, 12, false)
+	d := generate(3, 10, false)
 	d.Mailbox(d.Users[2].Email).Delegates = []string{d.Users[0].Email}
 	return d
 }

@@ -69,7 +69,7 @@ func GenerateMail(d *Data, o MailOptions) {
 				switch {
 				case !o.Light && k%16 == 7:
 					labels = []string{LabelSpam}
-				case !o.Light && k%16 == 15:
+				case !o.Light && k%16 == 9:
 					labels = append(labels, LabelTrash)
 				case k%5 == 0:
 					labels = append(labels, "Label_1")
