@@ -172,3 +172,38 @@ func TestRefetch(t *testing.T) {
 	require.Equal(t, other, r.ByID[other][0].Deletion)
 	require.NotNil(t, r.ByID["https://drive.google.com/file/d/x/view"][0].Failure)
 }
+
+// With include_delegates, a mailbox's accepted delegates may read its
+// threads; Probe names gmail.settings.basic when the delegation lacks it.
+func TestDelegatesJoinAccess(t *testing.T) {
+	d := generate(2, 3, true)
+	bo := d.Users[1].Email
+	d.Mailbox(bo).Delegates = []string{"Assistant@acme.test"}
+	f := newFixture(t, d, googleemu.Options{})
+	s := f.settings()
+	s.IncludeDelegates = true
+	got := collect(t.Context(), f.connector(t, s), time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	for _, doc := range got.Documents {
+		if doc.Metadata.Get("mailbox") == bo {
+			require.Equal(t, []string{"assistant@acme.test", bo}, doc.ExternalAccess.UserEmails)
+		} else {
+			require.Equal(t, []string{f.admin()}, doc.ExternalAccess.UserEmails)
+		}
+	}
+	for _, p := range f.connector(t, s).Probe(t.Context()) {
+		require.Equal(t, tributary.ProbePassed, p.Status, "%+v", p)
+	}
+
+	narrow := newFixture(t, generate(1, 1, true), googleemu.Options{})
+	narrow.key = narrow.emu.AddServiceAccount("narrow@emulated-project.iam.gserviceaccount.com", DefaultTokenURI,
+		googleemu.ScopeGmailReadonly, googleemu.ScopeUserReadonly)
+	s = narrow.settings()
+	s.IncludeDelegates = true
+	results := narrow.connector(t, s).Probe(t.Context())
+	require.Equal(t, tributary.CapIndexing, results[0].Capability)
+	require.Equal(t, tributary.ProbePassed, results[0].Status)
+	require.Equal(t, tributary.CapAccessSync, results[1].Capability)
+	require.Equal(t, tributary.ProbeFailed, results[1].Status)
+	require.Contains(t, results[1].Missing, ScopeGmailSettings)
+}
