@@ -48,7 +48,9 @@
 // account) and THREAD_ID the API's thread id, which Gmail's web interface
 // takes in #all/ links. Its parent is the mailbox's node,
 // https://mail.google.com/mail/u/USER/ (kind "mailbox"), yielded before
-// the mailbox's threads.
+// the mailbox's threads. NormalizeURL maps the links a browser shows
+// (#inbox/ID, #label/NAME/ID, #search/QUERY/ID, a reply's message id) to
+// the thread's document id, reading a message's thread with one request.
 //
 // Messages in the spam or the trash are left out; a thread with no other
 // message is no document. Each message left is one section, linked to the

@@ -207,3 +207,38 @@ func TestDelegatesJoinAccess(t *testing.T) {
 	require.Equal(t, tributary.ProbeFailed, results[1].Status)
 	require.Contains(t, results[1].Missing, ScopeGmailSettings)
 }
+
+func TestNormalizeURL(t *testing.T) {
+	f := newFixture(t, generate(1, 4, true), googleemu.Options{})
+	email := f.admin()
+	mb := f.data.Mailbox(email)
+	thread := visibleThreads(mb)[0]
+	var reply string
+	f.emu.Update(func(d *googleemu.Data) {
+		reply = mb.Add(thread, time.Now(), googleemu.Mail{From: email, To: []string{"x@vendor.test"}, Subject: "Re", Date: time.Now(), Text: "r"}.Build()).ID
+	})
+	s := f.settings()
+	s.UserEmails = []string{email}
+	c := f.connector(t, s)
+	want := threadID(email, thread)
+	for _, link := range []string{
+		"https://mail.google.com/mail/u/" + email + "/#inbox/" + thread,
+		"https://mail.google.com/mail/u/" + strings.ToUpper(email) + "/#label/Projects/" + thread,
+		"https://mail.google.com/mail/u/" + email + "/#search/budget/" + reply,
+		"https://mail.google.com/mail/u/" + email + "/#all/" + reply,
+	} {
+		got, err := c.NormalizeURL(t.Context(), link)
+		require.NoError(t, err, link)
+		require.Equal(t, want, got, link)
+	}
+	for link, kind := range map[string]error{
+		"https://drive.google.com/file/d/x/view":                                   tributary.ErrForeignURL,
+		"https://mail.google.com/mail/u/bo@acme.test/#inbox/" + thread:             tributary.ErrForeignURL,
+		"https://mail.google.com/mail/u/0/#inbox/" + thread:                        tributary.ErrNotSupported,
+		"https://mail.google.com/mail/u/" + email + "/#inbox":                      tributary.ErrNotSupported,
+		"https://mail.google.com/mail/u/" + email + "/#inbox/FMfcgzQXJWDsKmlbMbyK": tributary.ErrNotSupported,
+	} {
+		_, err := c.NormalizeURL(t.Context(), link)
+		require.ErrorIs(t, err, kind, link)
+	}
+}
