@@ -35,8 +35,10 @@
 // consenting user), include_attachments (off: attachments are only named
 // in the metadata), max_attachment_size (10 MiB; a larger attachment is
 // named and reported as a skip, never downloaded), include_delegates,
-// page_size (threads per listing page, 100, at most 500) and api_url (for
-// a proxy or an emulator).
+// concurrency (threads read at once, 4, at most 16; at most twice as many
+// are held ahead of the one being yielded), page_size (threads per
+// listing page, 100, at most 500) and api_url (for a proxy or an
+// emulator).
 //
 // # Documents
 //
@@ -111,7 +113,7 @@
 // under its document id; a mailbox that cannot be read (a user without
 // Gmail, one the service account may not act as) is a failure under the
 // mailbox's node id, and the run goes on. Threads are read one request
-// each, one at a time, and attachments one request each; chats are not
+// each, concurrency at a time, attachments one request each; chats are not
 // read separately (they are threads of the mailbox when the account keeps
 // them).
 package gmail

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/tributary-dev/tributary"
@@ -64,17 +65,16 @@ func (r *run) history(mb *mailbox, pos position) bool {
 		if err != nil {
 			return r.passFailed(mb, fmt.Errorf("gmail: history of %s: %w", mb.email, err))
 		}
-		seen := map[string]bool{}
+		var ids []string
 		for _, h := range pg.History {
 			for _, m := range h.Messages {
-				if m.ThreadID == "" || seen[m.ThreadID] {
-					continue
-				}
-				seen[m.ThreadID] = true
-				if !r.thread(mb, m.ThreadID, fromHistory) {
-					return false
+				if m.ThreadID != "" && !slices.Contains(ids, m.ThreadID) {
+					ids = append(ids, m.ThreadID)
 				}
 			}
+		}
+		if !r.threads(mb, ids, fromHistory) {
+			return false
 		}
 		if pg.NextPageToken == "" {
 			if _, err := strconv.ParseUint(pg.HistoryID, 10, 64); err != nil {

@@ -55,7 +55,7 @@ func (c *Connector) Refetch(ctx context.Context, ids []string) iter.Seq2[tributa
 				}
 				open[email] = mb
 			}
-			if !r.thread(mb, tid, fromRefetch) {
+			if !r.emit(r.prepare(ctx, mb, tid, fromRefetch)) {
 				return
 			}
 		}

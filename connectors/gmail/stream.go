@@ -321,10 +321,12 @@ func (r *run) list(mb *mailbox, pos *position) bool {
 		if err != nil {
 			return r.passFailed(mb, fmt.Errorf("gmail: list threads of %s: %w", mb.email, err))
 		}
+		ids := make([]string, 0, len(pg.Threads))
 		for _, t := range pg.Threads {
-			if !r.thread(mb, t.ID, fromListing) {
-				return false
-			}
+			ids = append(ids, t.ID)
+		}
+		if !r.threads(mb, ids, fromListing) {
+			return false
 		}
 		if pg.NextPageToken == "" {
 			return true

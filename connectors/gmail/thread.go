@@ -1,6 +1,7 @@
 package gmail
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tributary-dev/tributary"
@@ -26,56 +29,140 @@ const (
 	fromRefetch
 )
 
-// thread reads one thread and yields what it is for the stream: its
+// outcome is what reading one thread came to, found ahead of its turn by
+// a worker; emit yields it, in listing order.
+type outcome struct {
+	doc      *tributary.Document
+	deletion string
+	failure  *tributary.Failure
+	err      error // ends the stream
+}
+
+// threads reads the threads of one page, up to Concurrency at a time and
+// at most twice that many ahead of the one being yielded, and yields them
+// in order. No worker outlives the call.
+func (r *run) threads(mb *mailbox, ids []string, why int) bool {
+	n := min(r.c.settings.Concurrency, len(ids))
+	if n <= 1 {
+		for _, id := range ids {
+			if !r.emit(r.prepare(r.ctx, mb, id, why)) {
+				return false
+			}
+		}
+		return true
+	}
+	ctx, cancel := context.WithCancel(r.ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait() // after cancel, which is deferred last and so runs first
+	defer cancel()
+	outs := make([]outcome, len(ids))
+	done := make([]chan struct{}, len(ids))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	ahead := make(chan struct{}, 2*n) // a slot per thread read but not yet yielded
+	var next atomic.Int64
+	for range n {
+		wg.Go(func() {
+			for {
+				select {
+				case ahead <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+				i := int(next.Add(1) - 1)
+				if i >= len(ids) {
+					return
+				}
+				outs[i] = r.prepare(ctx, mb, ids[i], why)
+				close(done[i])
+			}
+		})
+	}
+	for i := range ids {
+		select {
+		case <-done[i]:
+		case <-r.ctx.Done():
+			return r.Fail(r.ctx.Err())
+		}
+		if !r.emit(outs[i]) {
+			return false
+		}
+		outs[i] = outcome{} // the document is the consumer's now
+		<-ahead
+	}
+	return true
+}
+
+// emit yields an outcome.
+func (r *run) emit(o outcome) bool {
+	switch {
+	case o.err != nil:
+		if ctxErr := r.ctx.Err(); ctxErr != nil {
+			return r.Fail(ctxErr)
+		}
+		return r.Fail(o.err)
+	case o.failure != nil:
+		return r.Yield(tributary.FailureItem(o.failure))
+	case o.deletion != "":
+		return r.Yield(tributary.DeletionItem(o.deletion))
+	case o.doc != nil:
+		return r.Yield(tributary.DocumentItem(o.doc))
+	}
+	return true
+}
+
+// prepare reads one thread and works out what it is for the stream: its
 // document, a deletion, a failure, or nothing.
-func (r *run) thread(mb *mailbox, id string, why int) bool {
+func (r *run) prepare(ctx context.Context, mb *mailbox, id string, why int) outcome {
 	docID := threadID(mb.email, id)
+	failed := func(err error) outcome { return outcome{failure: tributary.DocumentFailure(docID, docID, err)} }
 	if !gmailID.MatchString(id) {
-		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(docID, docID,
-			tributary.NewError("gmail: read thread", tributary.ErrMalformedResponse, fmt.Errorf("listing named a bad thread id %q", id)))))
+		return failed(tributary.NewError("gmail: read thread", tributary.ErrMalformedResponse, fmt.Errorf("bad thread id %q", id)))
 	}
 	fields, format := fullFields, "full"
 	if r.slim {
 		fields, format = minimalFields, "minimal"
 	}
+	actx := as(ctx, mb.reader, ScopeGmailReadonly)
 	var t apiThread
-	err := r.c.client.get(r.in(mb, ScopeGmailReadonly), join(r.c.client.gmail, "/me/threads/"+url.PathEscape(id),
+	err := r.c.client.get(actx, join(r.c.client.gmail, "/me/threads/"+url.PathEscape(id),
 		url.Values{"format": {format}, "fields": {fields}}), &t)
 	switch {
 	case errors.Is(err, tributary.ErrNotFound) && why == fromListing:
-		return true // deleted since the listing; its history tells
+		return outcome{} // deleted since the listing; its history tells
 	case errors.Is(err, tributary.ErrNotFound):
-		return r.Yield(tributary.DeletionItem(docID))
+		return outcome{deletion: docID}
 	case err != nil && terminal(err):
-		return r.Fail(fmt.Errorf("gmail: read thread %s of %s: %w", id, mb.email, err))
+		return outcome{err: fmt.Errorf("gmail: read thread %s of %s: %w", id, mb.email, err)}
 	case err != nil:
-		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(docID, docID, fmt.Errorf("gmail: read thread: %w", err))))
+		return failed(fmt.Errorf("gmail: read thread: %w", err))
 	}
 	kept, first, last, err := keptMessages(&t, id)
 	if err != nil {
-		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(docID, docID, err)))
+		return failed(err)
 	}
 	switch {
 	case len(kept) == 0 && why == fromListing:
-		return true
+		return outcome{}
 	case len(kept) == 0:
-		return r.Yield(tributary.DeletionItem(docID)) // all in the spam or the trash
+		return outcome{deletion: docID} // all in the spam or the trash
 	case why == fromListing && !r.inWindow(last):
-		return true
+		return outcome{}
 	case why == fromHistory && !last.Before(r.start):
-		return true // the window's listing yields it, or a later window's
+		return outcome{} // the window's listing yields it, or a later window's
 	}
 	d := &tributary.Document{ID: docID, Source: Source, CreatedAt: first, UpdatedAt: last,
 		ParentID: mailboxNodeID(mb.email), ExternalAccess: cloneAccess(mb.access)}
 	if !r.slim {
-		if err := r.fill(mb, d, kept); err != nil {
+		if err := r.fill(actx, mb, d, kept); err != nil {
 			if terminal(err) {
-				return r.Fail(fmt.Errorf("gmail: read thread %s of %s: %w", id, mb.email, err))
+				return outcome{err: fmt.Errorf("gmail: read thread %s of %s: %w", id, mb.email, err)}
 			}
-			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(docID, docID, fmt.Errorf("gmail: read thread: %w", err))))
+			return failed(fmt.Errorf("gmail: read thread: %w", err))
 		}
 	}
-	return r.Yield(tributary.DocumentItem(d))
+	return outcome{doc: d}
 }
 
 // keptMessages returns the messages of a thread outside the spam and the
@@ -109,7 +196,7 @@ func keptMessages(t *apiThread, id string) (kept []apiMessage, first, last time.
 // fill maps a thread's messages: one section each (its headers and text),
 // the attachments' text after it when asked, senders as primary owners
 // and recipients as secondary ones, labels as metadata.
-func (r *run) fill(mb *mailbox, d *tributary.Document, msgs []apiMessage) error {
+func (r *run) fill(ctx context.Context, mb *mailbox, d *tributary.Document, msgs []apiMessage) error {
 	d.Metadata = tributary.Metadata{}
 	d.Metadata.Add("mailbox", mb.email)
 	d.Metadata.Add("thread_id", strings.TrimPrefix(d.ID, threadID(mb.email, "")))
@@ -139,7 +226,7 @@ func (r *run) fill(mb *mailbox, d *tributary.Document, msgs []apiMessage) error 
 				d.SecondaryOwners = append(d.SecondaryOwners, p)
 			}
 		}
-		w := &walker{r: r, mb: mb, msg: m.ID, link: messageLink(mb.email, m.ID)}
+		w := &walker{r: r, ctx: ctx, msg: m.ID, link: messageLink(mb.email, m.ID)}
 		if err := w.walk(m.Payload, 0); err != nil {
 			return err
 		}
@@ -218,7 +305,7 @@ func addresses(v string) []tributary.Person {
 // walker collects the text of one message's MIME parts.
 type walker struct {
 	r        *run
-	mb       *mailbox
+	ctx      context.Context // acting as the mailbox's owner
 	msg      string
 	link     string
 	texts    []string
@@ -310,7 +397,7 @@ func (w *walker) body(p *apiPart) ([]byte, error) {
 	}
 	var ab attachmentBody
 	u := join(w.r.c.client.gmail, "/me/messages/"+url.PathEscape(w.msg)+"/attachments/"+url.PathEscape(p.Body.AttachmentID), nil)
-	if err := w.r.c.client.get(w.r.in(w.mb, ScopeGmailReadonly), u, &ab); err != nil {
+	if err := w.r.c.client.get(w.ctx, u, &ab); err != nil {
 		return nil, err
 	}
 	return decodeData(ab.Data)
@@ -336,7 +423,7 @@ func (w *walker) attachment(p *apiPart) error {
 		return nil
 	}
 	if p.Body.Size > s.MaxAttachmentSize {
-		tributary.ReportSkip(w.r.ctx, w.link+"/"+p.PartID, fmt.Sprintf("attachment %q larger than max_attachment_size (%d bytes)", name, s.MaxAttachmentSize))
+		tributary.ReportSkip(w.ctx, w.link+"/"+p.PartID, fmt.Sprintf("attachment %q larger than max_attachment_size (%d bytes)", name, s.MaxAttachmentSize))
 		return nil
 	}
 	format := extract.FormatOf(name)
