@@ -1,7 +1,9 @@
 package googleemu
 
 import (
+	"bytes"
 	"errors"
+	"mime"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -105,8 +107,8 @@ func mailTerm(tok string, mb *Mailbox) (func(*Message) bool, error) {
 		h := map[string]string{"from": "From", "to": "To", "subject": "Subject"}[strings.ToLower(op)]
 		want := strings.ToLower(val)
 		return func(m *Message) bool {
-			msg, err := mail.ReadMessage(strings.NewReader(string(m.Raw)))
-			return err == nil && strings.Contains(strings.ToLower(msg.Header.Get(h)), want)
+			msg, err := mail.ReadMessage(bytes.NewReader(m.Raw))
+			return err == nil && strings.Contains(strings.ToLower(decodeWords(msg.Header.Get(h))), want)
 		}, nil
 	}
 	return textTerm(tok), nil
@@ -119,7 +121,7 @@ func textTerm(word string) func(*Message) bool {
 		subject := ""
 		for _, h := range p.headers {
 			if h[0] == "Subject" {
-				subject = h[1]
+				subject = decodeWords(h[1])
 			}
 		}
 		return strings.Contains(strings.ToLower(subject+"\n"+p.text()), want)
@@ -137,4 +139,12 @@ func queryTime(v string) (time.Time, error) {
 		return time.Date(y, time.Month(mo), d, 0, 0, 0, 0, pacific), nil
 	}
 	return time.Time{}, errors.New("bad date " + strconv.Quote(v))
+}
+
+// decodeWords decodes a header's RFC 2047 encoded words.
+func decodeWords(v string) string {
+	if s, err := new(mime.WordDecoder).DecodeHeader(v); err == nil {
+		return s
+	}
+	return v
 }

@@ -52,6 +52,17 @@ func TestGmailThreadsListing(t *testing.T) {
 	require.Equal(t, 200, code)
 	require.NotEmpty(t, v["threads"])
 
+	// Subjects are searched decoded; labels by id or, in q, by name.
+	code, v = get(t, c, "tok-ana", "/gmail/v1/users/me/threads", url.Values{"q": {`subject:"thread 3 about"`}})
+	require.Equal(t, 200, code)
+	require.Len(t, v["threads"], 1)
+	code, v = get(t, c, "tok-ana", "/gmail/v1/users/me/threads", url.Values{"labelIds": {"Label_1"}})
+	require.Equal(t, 200, code)
+	byID := len(v["threads"].([]any))
+	code, v = get(t, c, "tok-ana", "/gmail/v1/users/me/threads", url.Values{"q": {"label:projects"}})
+	require.Equal(t, 200, code)
+	require.Len(t, v["threads"], byID)
+
 	code, v = get(t, c, "tok-meta", "/gmail/v1/users/me/threads", url.Values{"q": {"after:1"}})
 	require.Equal(t, 403, code, "the metadata scope takes no q: %v", v)
 	code, _ = get(t, c, "tok-ana", "/gmail/v1/users/"+d.Users[1].Email+"/threads", nil)
