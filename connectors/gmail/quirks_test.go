@@ -102,6 +102,14 @@ func TestUnreadableMailboxIsAFailure(t *testing.T) {
 	require.Len(t, got.Failures, 1)
 	require.Equal(t, mailboxNodeID("ghost@acme.test"), got.Failures[0].EntityID)
 	require.NotEmpty(t, got.Documents)
+
+	// Refetch answers each of its threads with a failure under its id.
+	ids := []string{threadID("ghost@acme.test", "18a0"), threadID("ghost@acme.test", "18a1")}
+	r := connectortest.CollectRefetch(t, t.Context(), f.connector(t, s), ids...)
+	for _, id := range ids {
+		require.Len(t, r.ByID[id], 1)
+		require.Equal(t, id, r.ByID[id][0].Failure.DocumentID)
+	}
 }
 
 // OAuth credentials read the consenting user's mailbox as "me".

@@ -15,7 +15,8 @@ var _ tributary.Refetcher = (*Connector)(nil)
 // Refetch reads threads again by document id, each after its mailbox's
 // node. A thread gone, left with every message in the spam or the trash,
 // or of a mailbox that is not read, is a deletion; an id that is not a
-// Gmail thread URL is a failure.
+// Gmail thread URL, or of a mailbox that cannot be read, is a failure
+// under the id.
 func (c *Connector) Refetch(ctx context.Context, ids []string) iter.Seq2[tributary.Item, error] {
 	return func(yield func(tributary.Item, error) bool) {
 		r := c.newRun(tributary.WithValues(ctx, nil), time.Time{}, time.Time{}, false, yield)
@@ -29,6 +30,7 @@ func (c *Connector) Refetch(ctx context.Context, ids []string) iter.Seq2[tributa
 			return
 		}
 		open := map[string]*mailbox{}
+		broken := map[string]error{}
 		for _, id := range ids {
 			email, tid, ok := parseThreadID(id)
 			if !ok {
@@ -45,15 +47,26 @@ func (c *Connector) Refetch(ctx context.Context, ids []string) iter.Seq2[tributa
 				continue
 			}
 			mb := open[email]
-			if mb == nil {
+			if mb == nil && broken[email] == nil {
 				mb = c.mailboxOf(email)
-				if !r.open(mb) {
-					if r.Stopped() {
+				if err := r.prepareMailbox(mb); err != nil {
+					if terminal(err) {
+						r.Fail(err)
 						return
 					}
-					continue // the mailbox's failure is reported
+					broken[email], mb = err, nil
+				} else {
+					open[email] = mb
+					if !r.node(mb) {
+						return
+					}
 				}
-				open[email] = mb
+			}
+			if err := broken[email]; err != nil {
+				if !r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id, err))) {
+					return
+				}
+				continue
 			}
 			if !r.emit(r.prepare(ctx, mb, tid, fromRefetch)) {
 				return

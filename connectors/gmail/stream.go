@@ -194,25 +194,42 @@ func (r *run) pass(mb *mailbox, pos position) bool {
 	return r.history(mb, pos)
 }
 
-// open reads what every thread of the mailbox needs (its labels' names,
-// its delegates) and yields its node. It reports false when the mailbox
-// cannot be read, after a failure or the end of the stream.
+// open reads what every thread of the mailbox needs and yields its node.
+// It reports false when the mailbox cannot be read, after a failure or
+// the end of the stream.
 func (r *run) open(mb *mailbox) bool {
+	if err := r.prepareMailbox(mb); err != nil {
+		return r.passFailed(mb, err) && false
+	}
+	return r.slim || r.node(mb)
+}
+
+// node yields the mailbox's node.
+func (r *run) node(mb *mailbox) bool {
+	id := mailboxNodeID(mb.email)
+	return r.Yield(tributary.NodeItem(&tributary.HierarchyNode{ID: id, Name: mb.email, Link: id, Kind: NodeMailbox,
+		ExternalAccess: cloneAccess(mb.access)}))
+}
+
+// prepareMailbox reads who may read the mailbox's threads (its owner, and
+// its delegates when asked) and, unless the stream is slim, its labels'
+// names.
+func (r *run) prepareMailbox(mb *mailbox) error {
 	a := &tributary.ExternalAccess{UserEmails: []string{mb.email}}
 	if r.c.settings.IncludeDelegates {
 		ds, err := r.c.delegates(r.in(mb, ScopeGmailSettings))
 		if err != nil {
-			return r.passFailed(mb, fmt.Errorf("gmail: delegates of %s: %w", mb.email, err)) && false
+			return fmt.Errorf("gmail: delegates of %s: %w", mb.email, err)
 		}
 		a.UserEmails = sortedLower(append(a.UserEmails, ds...))
 	}
 	mb.access = a
 	if r.slim {
-		return true
+		return nil
 	}
 	var ll labelList
 	if err := r.c.client.get(r.in(mb, ScopeGmailReadonly), join(r.c.client.gmail, "/me/labels", url.Values{"fields": {"labels(id,name,type)"}}), &ll); err != nil {
-		return r.passFailed(mb, fmt.Errorf("gmail: labels of %s: %w", mb.email, err)) && false
+		return fmt.Errorf("gmail: labels of %s: %w", mb.email, err)
 	}
 	mb.labels = map[string]string{}
 	for _, l := range ll.Labels {
@@ -220,9 +237,7 @@ func (r *run) open(mb *mailbox) bool {
 			mb.labels[l.ID] = l.Name
 		}
 	}
-	id := mailboxNodeID(mb.email)
-	return r.Yield(tributary.NodeItem(&tributary.HierarchyNode{ID: id, Name: mb.email, Link: id, Kind: NodeMailbox,
-		ExternalAccess: cloneAccess(a)}))
+	return nil
 }
 
 // NodeMailbox is the kind of a mailbox's node.
