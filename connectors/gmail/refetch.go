@@ -50,7 +50,7 @@ func (c *Connector) Refetch(ctx context.Context, ids []string) iter.Seq2[tributa
 			if mb == nil && broken[email] == nil {
 				mb = c.mailboxOf(email)
 				if err := r.prepareMailbox(mb); err != nil {
-					if terminal(err) {
+					if terminal(err) && !r.userRefused(mb, err) {
 						r.Fail(err)
 						return
 					}
