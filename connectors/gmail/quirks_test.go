@@ -250,3 +250,44 @@ func TestNormalizeURL(t *testing.T) {
 		require.ErrorIs(t, err, kind, link)
 	}
 }
+
+// A thread answered without its id, or with a message without its time,
+// is a failure under the thread's id, classified ErrMalformedResponse;
+// the other threads arrive.
+func TestMalformedThreadIsAFailure(t *testing.T) {
+	h := http.NewServeMux()
+	h.HandleFunc("GET /gmail/v1/users/me/profile", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte(`{"emailAddress":"ana@acme.test","historyId":"12"}`))
+	})
+	h.HandleFunc("GET /gmail/v1/users/me/labels", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte(`{"labels":[]}`)) })
+	h.HandleFunc("GET /gmail/v1/users/me/threads", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte(`{"threads":[{"id":"a1"},{"id":"b2"},{"id":"c3"}]}`))
+	})
+	h.HandleFunc("GET /gmail/v1/users/me/threads/{id}", func(w http.ResponseWriter, r *http.Request) {
+		switch r.PathValue("id") {
+		case "a1":
+			w.Write([]byte(`{"messages":[]}`))
+		case "b2":
+			w.Write([]byte(`{"id":"b2","messages":[{"id":"b2","labelIds":["INBOX"]}]}`))
+		default:
+			w.Write([]byte(`{"id":"c3","messages":[{"id":"c3","labelIds":["INBOX"],"internalDate":"1700000000000",
+				"payload":{"mimeType":"text/plain","headers":[{"name":"Subject","value":"ok"}],"body":{"size":2,"data":"aGk"}}}]}`))
+		}
+	})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	var s Settings
+	s.SetDefaults()
+	s.APIURL = srv.URL
+	c, err := newConnector(s, Credentials{AccessToken: tributary.NewSecret("ya29.x")}, tributary.Env{AllowPrivateNetwork: true}, fastRetry)
+	require.NoError(t, err)
+	got := collect(t.Context(), c, time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	require.Len(t, got.Failures, 2)
+	for _, f := range got.Failures {
+		require.ErrorIs(t, f, tributary.ErrMalformedResponse)
+	}
+	require.Len(t, got.Documents, 1)
+	require.Equal(t, "ok", got.Documents[0].Title)
+	require.Contains(t, got.Documents[0].Sections[0].Text, "hi")
+}

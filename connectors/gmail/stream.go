@@ -199,7 +199,8 @@ func (r *run) pass(mb *mailbox, pos position) bool {
 // the end of the stream.
 func (r *run) open(mb *mailbox) bool {
 	if err := r.prepareMailbox(mb); err != nil {
-		return r.passFailed(mb, err) && false
+		r.passFailed(mb, err) // a failure, or the end of the stream
+		return false
 	}
 	return r.slim || r.node(mb)
 }
