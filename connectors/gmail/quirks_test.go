@@ -291,3 +291,34 @@ func TestMalformedThreadIsAFailure(t *testing.T) {
 	require.Equal(t, "ok", got.Documents[0].Title)
 	require.Contains(t, got.Documents[0].Sections[0].Text, "hi")
 }
+
+// A page token Gmail no longer takes (400) lists the mailbox again from
+// its start: threads repeat, none is lost.
+func TestRefusedPageTokenListsAgain(t *testing.T) {
+	f := newFixture(t, generate(1, 12, true), googleemu.Options{})
+	s := f.settings()
+	s.PageSize = 5
+	c := f.connector(t, s)
+	seen := map[string]int{}
+	armed := false
+	for it, err := range c.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, nil) {
+		require.NoError(t, err)
+		require.Nil(t, it.Failure)
+		if it.Document != nil {
+			seen[it.Document.ID]++
+		}
+		if it.Checkpoint != nil && !armed {
+			armed = true
+			f.emu.FailNextReason("GET /gmail/v1/users/{userId}/threads", 1, googleemu.Reason{Status: http.StatusBadRequest,
+				Domain: "global", Reason: "invalidArgument", Message: "Invalid pageToken"})
+		}
+	}
+	require.True(t, armed)
+	want := expectedIDs(f.data, nil, time.Time{}, time.Time{})
+	require.Len(t, seen, len(want))
+	repeated := 0
+	for _, n := range seen {
+		repeated += n - 1
+	}
+	require.Equal(t, 5, repeated, "the first page again")
+}

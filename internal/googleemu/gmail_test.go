@@ -99,6 +99,11 @@ func TestGmailThreadPayloadAndAttachments(t *testing.T) {
 	b, _ = base64.URLEncoding.DecodeString(v["data"].(string))
 	require.Equal(t, "attached", string(b))
 
+	code, v = get(t, c, "tok-ana", "/gmail/v1/users/me/messages/"+m.ID, url.Values{"format": {"raw"}})
+	require.Equal(t, 200, code)
+	b, _ = base64.URLEncoding.DecodeString(v["raw"].(string))
+	require.Equal(t, raw, b)
+
 	code, _ = get(t, c, "tok-meta", "/gmail/v1/users/me/threads/"+m.ThreadID, url.Values{"format": {"full"}})
 	require.Equal(t, 403, code)
 	code, _ = get(t, c, "tok-ana", "/gmail/v1/users/me/threads/ffff", nil)
