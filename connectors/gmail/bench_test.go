@@ -27,7 +27,7 @@ func BenchmarkLoad(b *testing.B) {
 	key := emu.AddServiceAccount(testAccount, url+googleemu.TokenPath, allScopes...)
 	var s Settings
 	s.SetDefaults()
-	s.APIURL, s.AdminEmail, s.IncludeAttachments = url, data.Users[0].Email, true
+	s.APIURL, s.AdminEmail, s.IncludeAttachments, s.RequestsPerSecond = url, data.Users[0].Email, true, 10000
 	c, err := New(s, Credentials{ServiceAccountKey: tributary.NewSecret(string(key))}, tributary.Env{AllowPrivateNetwork: true})
 	if err != nil {
 		b.Fatal(err)

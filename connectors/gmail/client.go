@@ -65,7 +65,8 @@ func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.Retry
 	}
 	// An attachment arrives base64-encoded in JSON: a third larger.
 	hc, err := httpx.New(httpx.Options{Env: inner, Name: "gmail", Auth: auth, UserAgent: "tributary-gmail-connector",
-		Retry: retry, MaxBodyBytes: max(s.MaxAttachmentSize/3*4+(1<<20), 64<<20)})
+		Retry: retry, MaxBodyBytes: max(s.MaxAttachmentSize/3*4+(1<<20), 64<<20),
+		RateLimit: httpx.RateLimit{PerSecond: s.RequestsPerSecond, Burst: s.Concurrency}})
 	if err != nil {
 		return nil, err
 	}

@@ -43,6 +43,10 @@ type Settings struct {
 	// yielded. Gmail's per-user quota allows about 25 thread reads a
 	// second.
 	Concurrency int `json:"concurrency,omitempty" jsonschema:"title=Concurrency,description=Threads read at once,minimum=1,maximum=16,default=4"`
+	// RequestsPerSecond is the client's pace; 20 by default, under Gmail's
+	// per-user quota of 250 units a second (a thread read costs 10), since
+	// one mailbox is read at a time.
+	RequestsPerSecond float64 `json:"requests_per_second,omitempty" jsonschema:"title=Requests per second,description=Client-side pace of requests,minimum=0.1,maximum=10000,default=20"`
 	// PageSize is the number of threads per listing page, at most 500.
 	PageSize int `json:"page_size,omitempty" jsonschema:"title=Page size,minimum=1,maximum=500,default=100"`
 	// APIURL is the root of the Gmail and Directory APIs, for a proxy or an
@@ -56,6 +60,7 @@ func (s *Settings) SetDefaults() {
 	s.MaxAttachmentSize = 10 << 20
 	s.PageSize = 100
 	s.Concurrency = 4
+	s.RequestsPerSecond = 20
 	s.APIURL = DefaultAPIURL
 }
 
@@ -71,6 +76,9 @@ func (s *Settings) Validate() error {
 	}
 	if s.Concurrency == 0 {
 		s.Concurrency = 4
+	}
+	if s.RequestsPerSecond == 0 {
+		s.RequestsPerSecond = 20
 	}
 	if s.APIURL == "" {
 		s.APIURL = DefaultAPIURL
@@ -88,6 +96,9 @@ func (s *Settings) Validate() error {
 	}
 	if s.Concurrency < 1 || s.Concurrency > 16 {
 		errs = append(errs, tributary.InvalidField("concurrency", "must be between 1 and 16"))
+	}
+	if !(s.RequestsPerSecond >= 0.1 && s.RequestsPerSecond <= 10000) {
+		errs = append(errs, tributary.InvalidField("requests_per_second", "must be between 0.1 and 10000"))
 	}
 	if s.PageSize < 1 || s.PageSize > 500 {
 		errs = append(errs, tributary.InvalidField("page_size", "must be between 1 and 500"))

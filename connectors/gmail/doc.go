@@ -36,9 +36,10 @@
 // in the metadata), max_attachment_size (10 MiB; a larger attachment is
 // named and reported as a skip, never downloaded), include_delegates,
 // concurrency (threads read at once, 4, at most 16; at most twice as many
-// are held ahead of the one being yielded), page_size (threads per
-// listing page, 100, at most 500) and api_url (for a proxy or an
-// emulator).
+// are held ahead of the one being yielded), requests_per_second (the
+// client's pace, 20: within one user's quota, as one mailbox is read at
+// a time), page_size (threads per listing page, 100, at most 500) and
+// api_url (for a proxy or an emulator).
 //
 // # Documents
 //

@@ -50,6 +50,7 @@ func (f *fixture) settings() Settings {
 	var s Settings
 	s.SetDefaults()
 	s.AdminEmail = f.admin()
+	s.RequestsPerSecond = 10000 // the emulator has no quota
 	return s
 }
 
