@@ -14,6 +14,7 @@ import (
 	_ "github.com/tributary-dev/tributary/connectors/file"
 	_ "github.com/tributary-dev/tributary/connectors/github"
 	_ "github.com/tributary-dev/tributary/connectors/gitlab"
+	_ "github.com/tributary-dev/tributary/connectors/gmail"
 	_ "github.com/tributary-dev/tributary/connectors/google_drive"
 	_ "github.com/tributary-dev/tributary/connectors/imap"
 	_ "github.com/tributary-dev/tributary/connectors/jira"

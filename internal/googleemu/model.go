@@ -5,7 +5,11 @@
 // and changes.list), the Admin SDK Directory API (/admin/directory/v1:
 // users.list, groups.list, members.list) and the OAuth 2.0 token endpoint
 // (/token: the refresh-token grant, and the JWT bearer grant a service
-// account signs, with domain-wide delegation through its sub claim).
+// account signs, with domain-wide delegation through its sub claim), and
+// Gmail v1 (/gmail/v1/users/{userId}: profile, labels.list, threads.list
+// with the q operators the connectors use, threads.get and messages.get
+// in their formats, attachments.get, history.list and
+// settings.delegates.list; see gmail.go).
 //
 // Access tokens carry scopes: a request whose token lacks the scope its
 // method needs is refused with 403 insufficientPermissions, as Google does.
@@ -135,6 +139,8 @@ type Data struct {
 	Groups []*Group
 	Drives []*SharedDrive
 	Files  []*File
+	// Mailboxes are the users' Gmail mailboxes by lower-cased address.
+	Mailboxes map[string]*Mailbox
 
 	byID    map[string]*File
 	changes []change

@@ -125,6 +125,7 @@ func New(data *Data, opts Options) *Server {
 	data.now = s.Now
 	s.driveRoutes()
 	s.adminRoutes()
+	s.gmailRoutes()
 	s.oauthRoutes()
 	s.Handle("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, Reason{Status: http.StatusNotFound, Domain: "global", Reason: "notFound", Message: "Not Found"})

@@ -1,0 +1,5 @@
+//go:build !race
+
+package gmail
+
+const raceEnabled = false
