@@ -61,9 +61,10 @@ type Limits struct {
 	// slides of a PPTX, the pictures of a DOCX), default 10,000.
 	MaxParts int
 	// KeepImage, when set, is given the bytes of each picture embedded in
-	// a DOCX or PPTX and returns the blob id its image section references
-	// (see tributary.BlobSink); an error stops the extraction. When nil,
-	// pictures are not read and documents have no image sections.
+	// a DOCX, PPTX or PDF and returns the blob id its image section
+	// references (see tributary.BlobSink); an error stops the extraction.
+	// When nil, pictures are not read and documents have no image
+	// sections.
 	KeepImage func(Image) (blobID string, err error)
 }
 
