@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -106,6 +107,7 @@ func TestCredentialsRefreshWaiterHonoursContext(t *testing.T) {
 		})
 		waited <- err
 	}()
+	waitForLockWaiter(t, url)
 	cancel()
 	require.Error(t, <-waited)
 	close(release)
@@ -175,4 +177,23 @@ func TestMigrateFromVersion4(t *testing.T) {
 	got, err := p.Credentials(t.Context())
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"token":"t"}`, string(got))
+}
+
+// waitForLockWaiter returns once a session of the test server waits for a
+// lock (the second Refresh, on the row the first holds).
+func waitForLockWaiter(t *testing.T, url string) {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), url)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	for range 6000 { // a bound on a broken build, not a timing assertion
+		var n int
+		require.NoError(t, conn.QueryRow(t.Context(),
+			`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`).Scan(&n))
+		if n > 0 {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal("no Refresh waited for the lock")
 }

@@ -15,8 +15,10 @@ import (
 // PDF extracts the text of a PDF document, one section per page (linked as
 // "#page=N"), with the title and author of its information dictionary.
 // With l.KeepImage set, each image a page draws follows its text section
-// as an image section (see pdfImageSections for the kinds kept), once per
-// document, however many pages draw it.
+// as an image section, once per document however many pages draw it: a
+// JPEG or JPEG 2000 stream as it is, Flate-compressed 8-bit gray or RGB
+// samples as a PNG; other images, images over l.MaxPart bytes, those past
+// l.MaxParts, and every image of an encrypted PDF are passed over.
 // Words and lines are told apart by the glyphs' positions (see pageText),
 // and ligature glyphs are spelled out. An
 // encrypted PDF that needs a password fails with ErrEncrypted; a malformed
