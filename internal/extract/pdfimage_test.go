@@ -60,16 +60,43 @@ func deflate(b []byte) []byte {
 	return z.Bytes()
 }
 
-// pngRows filters each row with the Up filter, as a PDF writer using
-// /Predictor 15 may.
-func pngRows(samples []byte, stride int) []byte {
+// pngRows filters row y of samples (of bpp-byte pixels) with PNG filter
+// y%5 (None, Sub, Up, Average, Paeth), as a PDF writer using /Predictor
+// 15 may.
+func pngRows(samples []byte, stride, bpp int) []byte {
 	var out []byte
 	prev := make([]byte, stride)
 	for y := 0; y < len(samples)/stride; y++ {
 		row := samples[y*stride : (y+1)*stride]
-		out = append(out, 2)
+		kind := byte(y % 5)
+		out = append(out, kind)
 		for i := range row {
-			out = append(out, row[i]-prev[i])
+			var a, b, c byte
+			if i >= bpp {
+				a, c = row[i-bpp], prev[i-bpp]
+			}
+			b = prev[i]
+			var pred byte
+			switch kind {
+			case 1:
+				pred = a
+			case 2:
+				pred = b
+			case 3:
+				pred = byte((int(a) + int(b)) / 2)
+			case 4:
+				p := int(a) + int(b) - int(c)
+				pa, pb, pc := max(p-int(a), int(a)-p), max(p-int(b), int(b)-p), max(p-int(c), int(c)-p)
+				switch {
+				case pa <= pb && pa <= pc:
+					pred = a
+				case pb <= pc:
+					pred = b
+				default:
+					pred = c
+				}
+			}
+			out = append(out, row[i]-pred)
 		}
 		prev = row
 	}
@@ -110,7 +137,7 @@ func imagesPDF(t testing.TB) (pdf, jpg []byte, rgb, gray [][3]uint8) {
 		{dict: "<< /Type /XObject /Subtype /Image /Width 4 /Height 4 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode >>", stream: jpg},
 		{dict: "<< /Type /XObject /Subtype /Image /Width 3 /Height 2 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode >>", stream: deflate(rgbSamples)},
 		{dict: "<< /Type /XObject /Subtype /Image /Width 2 /Height 3 /ColorSpace [/ICCBased 16 0 R] /BitsPerComponent 8 /Filter [/FlateDecode] " +
-			"/DecodeParms [<< /Predictor 15 /Colors 1 /Columns 2 >>] >>", stream: deflate(pngRows(graySamples, 2))},
+			"/DecodeParms [<< /Predictor 15 /Colors 1 /Columns 2 >>] >>", stream: deflate(pngRows(graySamples, 2, 1))},
 		{dict: "<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /JPXDecode >>", stream: []byte("\x00\x00\x00\x0cjP  \r\n\x87\nfake")},
 		{dict: "<< /Type /XObject /Subtype /Image /Width 8 /Height 1 /ImageMask true /BitsPerComponent 1 /Filter /FlateDecode >>", stream: deflate([]byte{0xF0})},
 		{dict: "<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace [/Indexed /DeviceRGB 0 <FF0000>] /BitsPerComponent 8 /Filter /FlateDecode >>", stream: deflate([]byte{0})},
@@ -253,4 +280,92 @@ func TestPDFImagesMalformed(t *testing.T) {
 			assert.Contains(t, d.Sections[0].Text, "Words")
 		})
 	}
+}
+
+// idat returns the zlib stream of a PNG's image data: rows each led by
+// the filter the encoder chose for it, as a PDF's /Predictor 15 holds.
+func idat(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var out []byte
+	for b = b[8:]; len(b) >= 12; {
+		n := int(b[0])<<24 | int(b[1])<<16 | int(b[2])<<8 | int(b[3])
+		if string(b[4:8]) == "IDAT" {
+			out = append(out, b[8:8+n]...)
+		}
+		b = b[12+n:]
+	}
+	return out
+}
+
+// Rows filtered with every PNG filter (the encoder picks the best for
+// each row of a noisy picture) are undone exactly.
+func TestPDFImagePNGPredictors(t *testing.T) {
+	const w, h = 23, 17
+	src := image.NewNRGBA(image.Rect(0, 0, w, h))
+	seed := uint32(7)
+	for i := range src.Pix {
+		seed = seed*1664525 + 1013904223
+		switch {
+		case i%4 == 3:
+			src.Pix[i] = 0xFF // opaque, so encoded as RGB
+		case i%64 < 20: // smooth stretches, where Sub, Up and Paeth win
+			src.Pix[i] = byte(i / 7)
+		default:
+			src.Pix[i] = byte(seed >> 24)
+		}
+	}
+	var enc bytes.Buffer
+	require.NoError(t, png.Encode(&enc, src))
+	b := buildPDF([]pdfObject{
+		{dict: "<< /Type /Catalog /Pages 2 0 R >>"},
+		{dict: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"},
+		{dict: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 6 0 R >> /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>"},
+		{dict: "<< >>", stream: []byte("BT /F1 12 Tf 72 720 Td (Words) Tj ET /Im1 Do")},
+		{dict: fmt.Sprintf("<< /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode "+
+			"/DecodeParms << /Predictor 15 /Colors 3 /BitsPerComponent 8 /Columns %d >> >>", w, h, w), stream: idat(t, enc.Bytes())},
+		{dict: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"},
+	})
+	var got []byte
+	_, err := extract.PDF(bytes.NewReader(b), int64(len(b)), extract.Limits{KeepImage: func(im extract.Image) (string, error) {
+		got = im.Data
+		return "x", nil
+	}})
+	require.NoError(t, err)
+	require.NotNil(t, got)
+	img, err := png.Decode(bytes.NewReader(got))
+	require.NoError(t, err)
+	for y := range h {
+		for x := range w {
+			require.Equal(t, src.NRGBAAt(x, y), color.NRGBAModel.Convert(img.At(x, y)), "pixel %d,%d", x, y)
+		}
+	}
+}
+
+// Each PNG filter, over RGB pixels, is undone exactly.
+func TestPDFImageEveryPNGFilter(t *testing.T) {
+	const w, h = 5, 10
+	samples := make([]byte, w*h*3)
+	for i := range samples {
+		samples[i] = byte(i*37 + i*i)
+	}
+	b := buildPDF([]pdfObject{
+		{dict: "<< /Type /Catalog /Pages 2 0 R >>"},
+		{dict: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"},
+		{dict: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 6 0 R >> /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>"},
+		{dict: "<< >>", stream: []byte("BT /F1 12 Tf 72 720 Td (Words) Tj ET /Im1 Do")},
+		{dict: fmt.Sprintf("<< /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode "+
+			"/DecodeParms << /Predictor 15 /Colors 3 /Columns %d >> >>", w, h, w), stream: deflate(pngRows(samples, w*3, 3))},
+		{dict: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"},
+	})
+	var got []byte
+	_, err := extract.PDF(bytes.NewReader(b), int64(len(b)), extract.Limits{KeepImage: func(im extract.Image) (string, error) {
+		got = im.Data
+		return "x", nil
+	}})
+	require.NoError(t, err)
+	var want [][3]uint8
+	for i := 0; i < len(samples); i += 3 {
+		want = append(want, [3]uint8{samples[i], samples[i+1], samples[i+2]})
+	}
+	assert.Equal(t, want, decodePNG(t, got))
 }
