@@ -69,8 +69,7 @@ func (d *Dir) PutBlob(ctx context.Context, b tributary.Blob) (string, error) {
 	if err := d.mkdir(); err != nil {
 		return "", fmt.Errorf("blobdir: %w", err)
 	}
-	sum := sha256.Sum256(b.Data)
-	id := hex.EncodeToString(sum[:]) + extension(b)
+	id := ID(b)
 	final := filepath.Join(d.path, id)
 	if _, err := os.Stat(final); err == nil {
 		return id, nil
@@ -97,6 +96,17 @@ func (d *Dir) PutBlob(ctx context.Context, b tributary.Blob) (string, error) {
 		return "", fmt.Errorf("blobdir: %w", err)
 	}
 	return id, nil
+}
+
+// ID is the id a blob is stored under: the lower-case hex SHA-256 of its
+// bytes followed by an extension, that of its name when that is a short one
+// of ASCII letters and digits (lower-cased), else one for its media type
+// from a fixed table, else ".bin". The same bytes under the same kind of
+// name give the same id on every machine, so other stores of blobs
+// (pgsink) use it too and their ids agree with the folder's file names.
+func ID(b tributary.Blob) string {
+	sum := sha256.Sum256(b.Data)
+	return hex.EncodeToString(sum[:]) + extension(b)
 }
 
 // extension is the file extension of a blob: its name's when that is a

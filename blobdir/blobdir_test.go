@@ -76,3 +76,21 @@ func TestOpenRefusesAFile(t *testing.T) {
 	_, err := blobdir.Open(f)
 	require.Error(t, err)
 }
+
+func TestIDIsPutBlobsName(t *testing.T) {
+	d, err := blobdir.Open(t.TempDir())
+	require.NoError(t, err)
+	for _, b := range []tributary.Blob{
+		{Name: "word/media/image1.PNG", MediaType: "image/png", Data: []byte("a")},
+		{Name: "", MediaType: "text/csv; charset=utf-8", Data: []byte("a,b\n")},
+		{Name: "x.weird-ext", MediaType: "application/x-unknown", Data: nil},
+	} {
+		id, err := d.PutBlob(t.Context(), b)
+		require.NoError(t, err)
+		assert.Equal(t, blobdir.ID(b), id)
+	}
+	assert.Equal(t, "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb.png",
+		blobdir.ID(tributary.Blob{Name: "image1.PNG", Data: []byte("a")}))
+	assert.Equal(t, "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb.csv",
+		blobdir.ID(tributary.Blob{MediaType: "text/csv; charset=utf-8", Data: []byte("a")}))
+}

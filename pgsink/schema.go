@@ -78,10 +78,22 @@ var migrations = []string{
 		access_users  text[] NOT NULL DEFAULT '{}',
 		access_groups text[] NOT NULL DEFAULT '{}'
 	);`,
+	// Version 2: raw bytes (tributary.BlobSink) and the sections that
+	// reference them ('' for sections written before).
+	`ALTER TABLE tributary_sections ADD COLUMN blob_id text NOT NULL DEFAULT '';
+	CREATE INDEX tributary_sections_blob ON tributary_sections (blob_id) WHERE blob_id <> '';
+	CREATE TABLE tributary_blobs (
+		id         text COLLATE "C" PRIMARY KEY,
+		media_type text NOT NULL DEFAULT '',
+		name       text NOT NULL DEFAULT '',
+		size       bigint NOT NULL,
+		data       bytea NOT NULL,
+		stored_at  timestamptz NOT NULL DEFAULT now()
+	);`,
 }
 
 // SchemaVersion is the schema version this build writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrate brings the tables up to SchemaVersion in one transaction under an
 // advisory lock, and refuses tables a newer build wrote.

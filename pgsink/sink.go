@@ -18,6 +18,16 @@
 // for permissions, or by a permission sync), since no access means "not
 // determined", not "everyone". The connection string's password never
 // appears in an error.
+//
+// The Sink is also a tributary.BlobSink (give it to Runner.Blobs): PutBlob
+// keeps a document's raw bytes in tributary_blobs (id, media_type, name,
+// size, data as bytea), and a section's blob_id column names the row. The
+// id is blobdir.ID's, the hex SHA-256 of the bytes and an extension, so
+// the same bytes put twice, or by two workers at once, are stored once,
+// and an id means the same blob in a folder and in the database. A blob
+// belongs to no one document (two may hold the same picture), so deleting
+// a document leaves its blobs; one no section references any more can be
+// found with a join on blob_id.
 package pgsink
 
 import (
@@ -40,7 +50,10 @@ type Sink struct {
 	pool *pgxpool.Pool
 }
 
-var _ tributary.AccessSink = (*Sink)(nil)
+var (
+	_ tributary.AccessSink = (*Sink)(nil)
+	_ tributary.BlobSink   = (*Sink)(nil)
+)
 
 // Open connects to the database connString names and migrates the tables.
 func Open(ctx context.Context, connString string) (*Sink, error) {
@@ -190,9 +203,9 @@ func queueDocument(q *pgx.Batch, d *tributary.Document) error {
 				return err
 			}
 		}
-		q.Queue(`INSERT INTO tributary_sections (document_id, position, kind, link, heading, text, image_url, rows)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			id, i, clean(string(sec.Kind)), clean(sec.Link), clean(sec.Heading), clean(sec.Text), clean(sec.ImageURL), rows)
+		q.Queue(`INSERT INTO tributary_sections (document_id, position, kind, link, heading, text, image_url, rows, blob_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			id, i, clean(string(sec.Kind)), clean(sec.Link), clean(sec.Heading), clean(sec.Text), clean(sec.ImageURL), rows, clean(sec.BlobID))
 	}
 	for role, people := range map[string][]tributary.Person{"primary": d.PrimaryOwners, "secondary": d.SecondaryOwners} {
 		for i, p := range people {

@@ -87,10 +87,16 @@ var migrations = []string{
 	// Version 4: the hash of each document's access last delivered, for
 	// permission syncs ('' for entries stored before).
 	`ALTER TABLE tributary_inventory ADD COLUMN access_hash text NOT NULL DEFAULT '';`,
+	// Version 5: credentials shared by workers (Store.CredentialsProvider).
+	`CREATE TABLE tributary_credentials (
+		name       text PRIMARY KEY,
+		data       bytea NOT NULL,
+		updated_at timestamptz NOT NULL DEFAULT now()
+	);`,
 }
 
 // SchemaVersion is the schema version this build writes.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // migrate brings the schema up to SchemaVersion in one transaction, under
 // a transaction-scoped advisory lock so that workers starting together

@@ -14,9 +14,10 @@
 //
 // The schema (tables named tributary_*, in the connection's search_path)
 // carries a version and is migrated forward when a newer build connects; an
-// older build refuses a newer schema with ErrNewerSchema. The database holds
-// no credentials, and the connection string's password never appears in an
-// error.
+// older build refuses a newer schema with ErrNewerSchema. The state the
+// runner stores holds no credentials; credentials are kept only when a host
+// asks for a CredentialsProvider, which workers share. The connection
+// string's password never appears in an error.
 package pgstore
 
 import (

@@ -136,7 +136,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 	s := open(t, url)
 	require.NoError(t, s.Commit(t.Context(), "i", tributary.Commit{Upserts: []tributary.InventoryEntry{{ID: "a", Hash: "h"}}}))
 	require.NoError(t, s.Close())
-	pgtest.Exec(t, url, `DROP TABLE tributary_values; DROP TABLE tributary_retries; ALTER TABLE tributary_inventory DROP COLUMN access_hash;
+	pgtest.Exec(t, url, `DROP TABLE tributary_credentials; DROP TABLE tributary_values; DROP TABLE tributary_retries; ALTER TABLE tributary_inventory DROP COLUMN access_hash;
 		UPDATE tributary_store_schema SET version = 1`)
 
 	s = open(t, url)
@@ -158,7 +158,8 @@ func TestMigrateFromVersion3(t *testing.T) {
 	at := time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)
 	require.NoError(t, s.Commit(t.Context(), "i", tributary.Commit{Upserts: []tributary.InventoryEntry{{ID: "a", UpdatedAt: at, Hash: "h", AccessHash: "gone"}}}))
 	require.NoError(t, s.Close())
-	pgtest.Exec(t, url, `ALTER TABLE tributary_inventory DROP COLUMN access_hash; UPDATE tributary_store_schema SET version = 3`)
+	pgtest.Exec(t, url, `DROP TABLE tributary_credentials; ALTER TABLE tributary_inventory DROP COLUMN access_hash;
+		UPDATE tributary_store_schema SET version = 3`)
 
 	s = open(t, url)
 	got, err := s.Lookup(t.Context(), "i", []string{"a"})

@@ -64,6 +64,16 @@
 // ErrUnsupported, or the operating system's error. Nothing admitted is
 // passed over silently.
 //
+// When the run keeps raw bytes (tributary.Runner.Blobs, the command's
+// --blobs folder), the pictures of DOCX, PPTX and PDF files become image
+// sections whose BlobID holds their bytes, and each table of an XLSX, CSV
+// or TSV file is also kept as one CSV its sections reference. With
+// keep_originals on, every document's file (or archive entry) is kept as
+// it is too, referenced by a last section of kind SectionFile that carries
+// the file's name as its heading. A blob over the run's MaxBlobBytes is a
+// skip, and the document goes without it; a failing blob store ends the
+// run.
+//
 // A per-folder side file, MetadataFile, sets a document's id, link, title,
 // owners, update time and tags; see MetadataFile for its format.
 //

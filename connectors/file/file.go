@@ -70,6 +70,10 @@ type Settings struct {
 	OpenArchives bool `json:"open_archives" jsonschema:"default=true" jsonschema_description:"Index the entries of zip, tar and gzip archives as documents"`
 	// Archive bounds what one archive may hold; see ArchiveLimits.
 	Archive ArchiveLimits `json:"archive,omitzero" jsonschema_description:"Bounds on archives; an archive over one is refused"`
+	// KeepOriginals keeps each document's file (or archive entry) as it
+	// is in the run's BlobSink, referenced by a last section of kind
+	// SectionFile; a run without a BlobSink keeps none. Default false.
+	KeepOriginals bool `json:"keep_originals,omitempty" jsonschema_description:"Keep each document's original file as a blob, referenced by a last section of kind file, when the host keeps raw bytes"`
 }
 
 // Root is one folder to index.

@@ -192,10 +192,18 @@ func (w *walker) content(src *source, b []byte, format extract.Format, depth int
 	if err != nil {
 		return w.fileFailure(src, err)
 	}
+	d := w.document(src, x, format)
+	orig, err := w.original(src, b, format)
+	if err != nil {
+		return err
+	}
+	if orig != nil {
+		d.Sections = append(d.Sections, *orig)
+	}
 	if err := w.sendNode(src.dir); err != nil {
 		return err
 	}
-	return w.put(tributary.DocumentItem(w.document(src, x, format)))
+	return w.put(tributary.DocumentItem(d))
 }
 
 // skip tells the run that src was passed over on purpose, and why.

@@ -61,9 +61,12 @@ type Limits struct {
 	// slides of a PPTX, the pictures of a DOCX), default 10,000.
 	MaxParts int
 	// KeepImage, when set, is given the bytes of each picture embedded in
-	// a DOCX or PPTX and returns the blob id its image section references
-	// (see tributary.BlobSink); an error stops the extraction. When nil,
-	// pictures are not read and documents have no image sections.
+	// a DOCX, PPTX or PDF and returns the blob id its image section
+	// references (see tributary.BlobSink); an error stops the extraction.
+	// It is also given each table of an XLSX, CSV or TSV as CSV (MediaType
+	// text/csv), whose id the table's sections reference. When nil,
+	// pictures are not read, documents have no image sections and tables
+	// no blob.
 	KeepImage func(Image) (blobID string, err error)
 }
 

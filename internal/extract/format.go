@@ -116,7 +116,9 @@ func Sniff(head []byte) (Format, string) {
 
 // Extract extracts b in format f. label is a charset name for the text
 // formats when one is known (an HTTP header's), or "". The archive
-// formats and FormatUnknown fail with ErrUnsupported.
+// formats and FormatUnknown fail with ErrUnsupported. With l.KeepImage
+// set, a CSV or TSV table is kept as CSV ("table.csv", text/csv, written
+// with commas), which its sections reference.
 func Extract(f Format, b []byte, label string, l Limits) (*Doc, error) {
 	if int64(len(b)) > l.maxPart() && f != FormatPDF && f != FormatDOCX && f != FormatXLSX && f != FormatPPTX && f != FormatEML {
 		return nil, fmt.Errorf("%w: %d bytes, over %d", ErrTooLarge, len(b), l.maxPart())
@@ -138,10 +140,19 @@ func Extract(f Format, b []byte, label string, l Limits) (*Doc, error) {
 		return &h.Doc, nil
 	case FormatJSON:
 		return JSON(b, label)
-	case FormatCSV:
-		return CSV(b, label, ',')
-	case FormatTSV:
-		return CSV(b, label, '\t')
+	case FormatCSV, FormatTSV:
+		comma := ','
+		if f == FormatTSV {
+			comma = '\t'
+		}
+		d, err := CSV(b, label, comma)
+		if err == nil {
+			err = keepTable(d.Sections, "table.csv", l)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
 	case FormatPDF:
 		return PDF(bytes.NewReader(b), int64(len(b)), l)
 	case FormatDOCX:

@@ -60,7 +60,7 @@ func FuzzCSV(f *testing.F) {
 }
 
 func FuzzPDF(f *testing.F) {
-	fuzzFormat(f, extract.FormatPDF, string(fixture.PDF("t", "one", "two")), string(fixture.EncryptedPDF()), string(fixture.PDFBomb(1<<16)))
+	fuzzFormat(f, extract.FormatPDF, string(fixture.PDF("t", "one", "two")), string(fixture.EncryptedPDF()), string(fixture.PDFBomb(1<<16)), string(imagesPDFSeed(f)))
 }
 
 func FuzzDOCX(f *testing.F) {
@@ -87,7 +87,8 @@ func fuzzFormat(f *testing.F, format extract.Format, seeds ...string) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		lim := extract.Limits{MaxText: 1 << 20, MaxPart: 4 << 20, MaxParts: 100}
+		lim := extract.Limits{MaxText: 1 << 20, MaxPart: 4 << 20, MaxParts: 100,
+			KeepImage: func(extract.Image) (string, error) { return "blob", nil }}
 		d, err := extract.Extract(format, b, "", lim)
 		switch {
 		case err != nil && !isKind(err):

@@ -14,6 +14,11 @@ import (
 
 // PDF extracts the text of a PDF document, one section per page (linked as
 // "#page=N"), with the title and author of its information dictionary.
+// With l.KeepImage set, each image a page draws follows its text section
+// as an image section, once per document however many pages draw it: a
+// JPEG or JPEG 2000 stream as it is, Flate-compressed 8-bit gray or RGB
+// samples as a PNG; other images, images over l.MaxPart bytes, those past
+// l.MaxParts, and every image of an encrypted PDF are passed over.
 // Words and lines are told apart by the glyphs' positions (see pageText),
 // and ligature glyphs are spelled out. An
 // encrypted PDF that needs a password fails with ErrEncrypted; a malformed
@@ -48,12 +53,30 @@ func PDF(r io.ReaderAt, size int64, l Limits) (d *Doc, err error) {
 	var total int64
 	var any bool
 	fonts := map[string]*pdfFont{}
+	// Images are read only for a caller that keeps them, and not from an
+	// encrypted file, whose raw streams are ciphertext.
+	keep := l.KeepImage != nil && pr.Trailer().Key("Encrypt").IsNull()
+	var drawn [][]pdfImage // by page
 	for n, page := range pages {
 		i, p := n+1, pdf.Page{V: page}
 		if err := pdfContentBound(p.V.Key("Contents"), l.maxPart()); err != nil {
 			return nil, fmt.Errorf("page %d: %w", i, err)
 		}
-		text := pageText(p, fonts)
+		var draw func(string)
+		var names []string
+		if keep {
+			named := map[string]bool{}
+			draw = func(name string) {
+				if len(names) < l.maxParts() && !named[name] {
+					named[name] = true
+					names = append(names, name)
+				}
+			}
+		}
+		text := pageText(p, fonts, draw)
+		if keep {
+			drawn = append(drawn, pdfDrawn(page, names))
+		}
 		total += int64(len(text))
 		if total > l.maxText() {
 			return nil, fmt.Errorf("%w: PDF text over %d bytes", ErrTooLarge, l.maxText())
@@ -65,7 +88,37 @@ func PDF(r io.ReaderAt, size int64, l Limits) (d *Doc, err error) {
 	if !any {
 		return nil, fmt.Errorf("%w: PDF has no text layer (scanned or empty)", ErrUndecodable)
 	}
+	if keep {
+		if err := pdfKeepImages(r, size, d, drawn, l); err != nil {
+			return nil, err
+		}
+	}
 	return d, nil
+}
+
+// pdfKeepImages adds after each page's text section the image sections of
+// the images first drawn on that page. It runs once the text is known to
+// be good, so a PDF that fails keeps nothing.
+func pdfKeepImages(r io.ReaderAt, size int64, d *Doc, drawn [][]pdfImage, l Limits) error {
+	text := d.Sections
+	d.Sections = make([]tributary.Section, 0, len(text))
+	seen, once := 0, map[string]bool{}
+	for n, sec := range text {
+		d.Sections = append(d.Sections, sec)
+		var imgs []pdfImage
+		for _, im := range drawn[n] {
+			if key := im.v.String(); !once[key] {
+				once[key] = true
+				imgs = append(imgs, im)
+			}
+		}
+		secs, err := pdfImageSections(r, size, n+1, imgs, l, &seen)
+		if err != nil {
+			return err
+		}
+		d.Sections = append(d.Sections, secs...)
+	}
+	return nil
 }
 
 // pdfPages returns the pages of a document in order, walking its page tree

@@ -24,7 +24,10 @@ import (
 // shared caches, across the pages of one document, the fonts whose names
 // carry a subset tag ("ABCDEF+CMR10"), which names one font program in a
 // document; other fonts are read once per page.
-func pageText(p pdf.Page, shared map[string]*pdfFont) string {
+//
+// draw, when not nil, is given the name of each XObject the page draws
+// (its Do operators).
+func pageText(p pdf.Page, shared map[string]*pdfFont, draw func(name string)) string {
 	contents := p.V.Key("Contents")
 	if p.V.IsNull() || contents.IsNull() {
 		return ""
@@ -75,6 +78,10 @@ func pageText(p pdf.Page, shared map[string]*pdfFont) string {
 		case "Q":
 			if n := len(stack); n > 0 {
 				g, stack = stack[n-1], stack[:n-1]
+			}
+		case "Do":
+			if draw != nil && len(args) == 1 {
+				draw(args[0].Name())
 			}
 		case "cm":
 			if len(args) == 6 {

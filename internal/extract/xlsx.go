@@ -13,7 +13,9 @@ import (
 // table section per sheet (headed by the sheet's name; sheets longer than
 // TableRows rows are split, repeating the first row), and the title and
 // author of its properties. A password-protected workbook fails with
-// ErrEncrypted. Decompression is bounded by l.MaxPart.
+// ErrEncrypted. Decompression is bounded by l.MaxPart. With l.KeepImage
+// set, each sheet's rows are also kept as one CSV ("Sheet1.csv",
+// text/csv) that every section of the sheet references.
 func XLSX(r io.ReaderAt, size int64, l Limits) (*Doc, error) {
 	z, err := openOOXML(r, size, "XLSX")
 	if err != nil {
@@ -47,7 +49,11 @@ func XLSX(r io.ReaderAt, size int64, l Limits) (*Doc, error) {
 	}
 	var cells int64
 	for _, name := range sheets {
+		start := len(d.Sections)
 		if err := sheetSections(f, name, d, &cells, l); err != nil {
+			return nil, err
+		}
+		if err := keepTable(d.Sections[start:], name+".csv", l); err != nil {
 			return nil, err
 		}
 	}
