@@ -34,7 +34,7 @@ type runFlags struct {
 func (f *runFlags) outFlag(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "out", "", "append JSON lines to `file` instead of writing them to stdout (a device or named pipe is written as it is)")
 	fs.StringVar(&f.blobs, "blobs", "", "keep the raw bytes connectors offer (images inside documents, original files) as files in `folder`, "+
-		"named in each section's blob_id; default: FILE.blobs beside --out FILE, none on stdout")
+		"named in each section's blob_id; default: the database with --sink, FILE.blobs beside --out FILE, none on stdout")
 	sinkFlag(fs, &f.sink)
 }
 
@@ -130,7 +130,7 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 		_ = db.Close()
 		return nil, nil, err
 	}
-	blobs, err := blobFolder(rf, durable)
+	blobs, err := blobFolder(rf, durable, sink)
 	if err != nil {
 		closeSink()
 		closeOut()
@@ -168,10 +168,14 @@ func (a *app) runner(s *session, o *options, rf *runFlags) (*tributary.Runner, f
 	return r, func() { closeSink(); closeOut(); unlock(); _ = db.Close() }, nil
 }
 
-// blobFolder returns where a run keeps blobs: --blobs, else FILE.blobs
-// beside a regular --out FILE, else nowhere (nil).
-func blobFolder(rf *runFlags, regularOut bool) (tributary.BlobSink, error) {
+// blobFolder returns where a run keeps blobs: --blobs, else the sink
+// when it keeps blobs itself (the PostgreSQL sink's tributary_blobs),
+// else FILE.blobs beside a regular --out FILE, else nowhere (nil).
+func blobFolder(rf *runFlags, regularOut bool, sink tributary.Sink) (tributary.BlobSink, error) {
 	path := rf.blobs
+	if bs, ok := sink.(tributary.BlobSink); ok && path == "" {
+		return bs, nil
+	}
 	if path == "" && rf.out != "" && regularOut {
 		path = rf.out + ".blobs"
 	}
