@@ -199,9 +199,9 @@ func (c *client) query(ctx context.Context, op, query string, vars map[string]an
 }
 
 // post sends the body once through the stack and reads the answer. A
-// body cut short or not JSON is ErrTransient: the caller sends it again.
-// An error status whose body carries no GraphQL errors is classified by
-// the status.
+// body cut short is ErrTransient: the caller sends it again; one that is
+// not JSON is ErrMalformedResponse. An error status whose body carries no
+// GraphQL errors is classified by the status.
 func (c *client) post(ctx context.Context, op string, body []byte) (gqlResponse, int, http.Header, error) {
 	var gr gqlResponse
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.api, bytes.NewReader(body))
@@ -226,6 +226,10 @@ func (c *client) post(ctx context.Context, op string, body []byte) (gqlResponse,
 		return gr, 0, nil, tributary.NewError("linear: "+op, nil, httpx.ErrBodyTooLarge)
 	}
 	jerr := json.Unmarshal(raw, &gr)
+	if cutShort(raw, jerr) {
+		// A body that ends before its JSON does arrived broken: ask again.
+		return gr, 0, nil, tributary.NewError("linear: "+op, tributary.ErrTransient, fmt.Errorf("answer cut short: %w", jerr))
+	}
 	if resp.StatusCode >= 400 && (jerr != nil || len(gr.Errors) == 0) {
 		kind := httpx.KindOf(resp)
 		if kind == nil {
@@ -239,9 +243,21 @@ func (c *client) post(ctx context.Context, op string, body []byte) (gqlResponse,
 		return gr, resp.StatusCode, resp.Header, e
 	}
 	if jerr != nil {
-		return gr, 0, nil, tributary.NewError("linear: "+op, tributary.ErrTransient, fmt.Errorf("decode answer: %w", jerr))
+		return gr, 0, nil, tributary.NewError("linear: "+op, tributary.ErrMalformedResponse, fmt.Errorf("decode answer: %w", jerr))
 	}
 	return gr, resp.StatusCode, resp.Header, nil
+}
+
+// cutShort reports a JSON body that ends before its value does.
+func cutShort(raw []byte, err error) bool {
+	if err == nil {
+		return false
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return true
+	}
+	se, ok := errors.AsType[*json.SyntaxError](err)
+	return ok && se.Offset >= int64(len(raw))
 }
 
 func snippet(b []byte) string {

@@ -102,6 +102,8 @@ func TestConformanceWithFaults(t *testing.T) {
 			13: emulator.ConnectionReset, 17: emulator.TruncatedBody, 19: emulator.InternalError, 23: emulator.ServiceUnavailable} {
 			s.FailEvery("*", k, fault)
 		}
+		s.FailOperationEvery("*", 7, linearemu.CodeRateLimited, http.StatusBadRequest)
+		s.FailOperationEvery("*", 29, linearemu.CodeRateLimited, http.StatusOK)
 	})
 	connectortest.Run(t, h)
 	faults := map[string]int{}
@@ -122,5 +124,12 @@ func TestConformanceWithFaults(t *testing.T) {
 			t.Errorf("fault %s never happened", f)
 		}
 	}
-	t.Logf("faults injected: %v", faults)
+	limited := 0
+	for _, e := range *emus {
+		limited += e.RateLimited()
+	}
+	if limited < 50 {
+		t.Errorf("only %d RATELIMITED answers were sent", limited)
+	}
+	t.Logf("faults injected: %v; RATELIMITED answers: %d", faults, limited)
 }

@@ -82,6 +82,21 @@ type Server struct {
 	tokens  map[string]*Token
 	buckets map[string]*bucket
 	ops     []*opFault
+	limited int
+}
+
+// RateLimited returns how many RATELIMITED answers the server has sent,
+// injected ones included.
+func (s *Server) RateLimited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limited
+}
+
+func (s *Server) countLimited() {
+	s.mu.Lock()
+	s.limited++
+	s.mu.Unlock()
 }
 
 type bucket struct {
@@ -91,7 +106,9 @@ type bucket struct {
 
 type opFault struct {
 	op     string
-	left   int
+	left   int // FailOperation: requests still to fail; < 0 for all
+	every  int // FailOperationEvery: fail each k-th
+	seen   int
 	code   string
 	status int
 }
@@ -147,6 +164,16 @@ func (s *Server) FailOperation(op string, n int, code string, status int) {
 	s.ops = append(s.ops, &opFault{op: op, left: n, code: code, status: status})
 }
 
+// FailOperationEvery answers every k-th request for the named operation
+// (or "*") with a GraphQL error of code under HTTP status, until
+// ClearOperationFaults. A RATELIMITED answer says, in its headers, that no
+// request remains until a reset two seconds away, as Linear's do.
+func (s *Server) FailOperationEvery(op string, k int, code string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ops = append(s.ops, &opFault{op: op, every: max(k, 1), code: code, status: status})
+}
+
 // ClearOperationFaults removes every fault FailOperation scheduled.
 func (s *Server) ClearOperationFaults() {
 	s.mu.Lock()
@@ -159,6 +186,13 @@ func (s *Server) opFault(op string) *opFault {
 	defer s.mu.Unlock()
 	for i, f := range s.ops {
 		if f.op == "*" || f.op == op {
+			if f.every > 0 {
+				f.seen++
+				if f.seen%f.every == 0 {
+					return f
+				}
+				continue
+			}
 			if f.left < 0 {
 				return f
 			}
@@ -243,10 +277,17 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 	if !s.spend(w.Header(), key, cost) {
 		e := newError(CodeRateLimited, "Rate limit exceeded")
 		e.Extensions["userPresentableMessage"] = "You have exceeded the rate limit. Please try again later."
+		s.countLimited()
 		answer(w, s.opts.RateLimitStatus, nil, e)
 		return
 	}
 	if f := s.opFault(op.Name); f != nil {
+		if f.code == CodeRateLimited {
+			s.countLimited()
+			reset := s.Now().Add(2 * time.Second)
+			w.Header().Set("X-RateLimit-Requests-Remaining", "0")
+			w.Header().Set("X-RateLimit-Requests-Reset", strconv.FormatInt(reset.UnixMilli(), 10))
+		}
 		answer(w, f.status, nil, newError(f.code, "emulated error: "+f.code))
 		return
 	}
