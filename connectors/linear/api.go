@@ -62,7 +62,7 @@ const projectsQuery = `query Projects($first: Int!, $after: String, $filter: Pro
 
 const documentFields = `id slugId title content url createdAt updatedAt archivedAt
   creator { ` + userFields + ` }
-  project { id slugId name teams(first: 10) { nodes { id key name private } } }`
+  project { id slugId name url teams(first: 10) { nodes { id key name private } } }`
 
 const documentsQuery = `query Documents($first: Int!, $after: String, $filter: DocumentFilter, $archived: Boolean) {
   documents(first: $first, after: $after, filter: $filter, orderBy: updatedAt, includeArchived: $archived) {
@@ -115,6 +115,7 @@ type apiProjectRef struct {
 	ID     string               `json:"id"`
 	SlugID string               `json:"slugId"`
 	Name   string               `json:"name"`
+	URL    string               `json:"url"`
 	Teams  *connection[apiTeam] `json:"teams"`
 }
 

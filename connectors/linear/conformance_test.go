@@ -68,7 +68,12 @@ func conformanceHarness(faults func(*linearemu.Server)) (connectortest.Harness, 
 		},
 		IDMatches: idPattern.MatchString,
 		Requests:  func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
-		Synctest:  true,
+		GroupsFault: func(t testing.TB) tributary.Connector {
+			c := open(t, testKey)
+			emus[len(emus)-1].FailOperation("TeamMembers", -1, linearemu.CodeForbidden, http.StatusBadRequest)
+			return c
+		},
+		Synctest: true,
 	}, &emus
 }
 

@@ -374,6 +374,9 @@ func (ex *executor) root(f *ast.Field, args map[string]any, path []any) (any, er
 				return ex.object(f.SelectionSet, is, path)
 			}
 		}
+		if is := d.Aliases[strings.ToUpper(id)]; is != nil && ex.teamVisible(is.Team) {
+			return ex.object(f.SelectionSet, is, path)
+		}
 		return nil, notFound("Issue")
 	case "projects":
 		var list []*Project

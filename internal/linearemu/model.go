@@ -108,6 +108,9 @@ type Data struct {
 	Projects  []*Project
 	Issues    []*Issue
 	Documents []*Document
+	// Aliases are the former identifiers of issues moved to another team,
+	// which Linear still resolves to them.
+	Aliases map[string]*Issue
 }
 
 // WebBase is the address every web URL of the emulated workspace starts
