@@ -86,3 +86,5 @@ func updateTimes(d *linearemu.Data) []time.Time {
 	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
 	return ts
 }
+
+func testCredentials() Credentials { return Credentials{APIKey: tributary.NewSecret(testKey)} }
