@@ -28,6 +28,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator"
 
 	"github.com/tributary-dev/tributary/internal/emulator"
@@ -83,6 +84,30 @@ type Server struct {
 	buckets map[string]*bucket
 	ops     []*opFault
 	limited int
+	// parsed caches validated queries by their text: clients send the
+	// same few again and again.
+	parsed map[string]*ast.QueryDocument
+}
+
+// parse parses and validates a query, once per distinct text.
+func (s *Server) parse(q string) (*ast.QueryDocument, gqlerror.List) {
+	s.mu.Lock()
+	doc := s.parsed[q]
+	s.mu.Unlock()
+	if doc != nil {
+		return doc, nil
+	}
+	doc, errs := gqlparser.LoadQueryWithRules(schema, q, nil)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	s.mu.Lock()
+	if len(s.parsed) >= 256 {
+		clear(s.parsed)
+	}
+	s.parsed[q] = doc
+	s.mu.Unlock()
+	return doc, nil
 }
 
 // RateLimited returns how many RATELIMITED answers the server has sent,
@@ -127,7 +152,7 @@ func New(data *Data, o Options) *Server {
 	if o.RateLimitStatus == 0 {
 		o.RateLimitStatus = http.StatusBadRequest
 	}
-	s := &Server{opts: o, data: data, tokens: map[string]*Token{}, buckets: map[string]*bucket{}}
+	s := &Server{opts: o, data: data, tokens: map[string]*Token{}, buckets: map[string]*bucket{}, parsed: map[string]*ast.QueryDocument{}}
 	s.Server = emulator.New(emulator.Options{Clock: o.Clock, Latency: o.Latency})
 	s.Handle(Route, s.graphql)
 	return s
@@ -245,7 +270,7 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 		answer(w, http.StatusBadRequest, nil, newError(CodeParse, "body must be a JSON object with a query"))
 		return
 	}
-	doc, errs := gqlparser.LoadQueryWithRules(schema, req.Query, nil)
+	doc, errs := s.parse(req.Query)
 	if len(errs) > 0 {
 		out := make([]*gqlError, len(errs))
 		for i, e := range errs {
