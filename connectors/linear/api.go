@@ -17,14 +17,24 @@ const issueFields = `id identifier title description url priorityLabel createdAt
 
 const commentFields = `id body url createdAt updatedAt user { ` + userFields + ` }`
 
-// inlineComments is how many comments come with their issue; more are
-// read by issueComments.
+// inlineComments is how many comments come with their issue (the
+// comments(first: 20) of issuesQuery); more are read by
+// issueCommentsQuery.
 const inlineComments = 20
 
 const issuesQuery = `query Issues($first: Int!, $after: String, $filter: IssueFilter, $archived: Boolean) {
   issues(first: $first, after: $after, filter: $filter, orderBy: updatedAt, includeArchived: $archived) {
     nodes { ` + issueFields + `
       comments(first: 20) { nodes { ` + commentFields + ` } pageInfo { hasNextPage endCursor } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`
+
+// issuesNoCommentsQuery is issuesQuery without comments, when the
+// settings leave them out: a cheaper query.
+const issuesNoCommentsQuery = `query Issues($first: Int!, $after: String, $filter: IssueFilter, $archived: Boolean) {
+  issues(first: $first, after: $after, filter: $filter, orderBy: updatedAt, includeArchived: $archived) {
+    nodes { ` + issueFields + ` }
     pageInfo { hasNextPage endCursor }
   }
 }`

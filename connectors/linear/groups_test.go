@@ -76,6 +76,11 @@ func TestProbe(t *testing.T) {
 			}
 			c, err := New(testSettings(), creds, f.env())
 			require.NoError(t, err)
+			if want == tributary.ProbeFailed {
+				require.ErrorIs(t, c.Validate(t.Context()), tributary.ErrInsufficientPermissions)
+			} else {
+				require.NoError(t, c.Validate(t.Context()))
+			}
 			rs := c.Probe(t.Context())
 			require.Len(t, rs, 3, cred)
 			for _, r := range rs {

@@ -56,6 +56,23 @@ func TestCommentsArePagedToTheEnd(t *testing.T) {
 	})
 }
 
+// Without comments the issues are read with a query that asks for none.
+func TestNoCommentsAsksForNone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t, smallGen, linearemu.Options{})
+		s := testSettings()
+		s.IncludeComments = false
+		r, _ := loadAll(t, f, s)
+		require.NoError(t, r.Err)
+		for _, d := range r.Documents {
+			assert.Len(t, d.Sections, 1, d.ID)
+		}
+		for _, q := range f.emu.Requests() {
+			assert.NotContains(t, string(q.Body), "comments(")
+		}
+	})
+}
+
 // fakeLinear answers each operation with a canned body, for answers the
 // emulator never gives.
 func fakeLinear(t *testing.T, answers map[string]string) *emulator.Server {

@@ -125,8 +125,11 @@ func (r *run) all(pos position) {
 			ok = r.listing(from, projectsQuery, false, r.project)
 		case phaseIssues:
 			q := issuesQuery
-			if r.slim {
+			switch {
+			case r.slim:
 				q = issuesSlimQuery
+			case !r.c.settings.IncludeComments:
+				q = issuesNoCommentsQuery
 			}
 			ok = !r.c.settings.IncludeIssues || r.listing(from, q, true, r.issue)
 		case phaseDocuments:
