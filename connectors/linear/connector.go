@@ -22,6 +22,7 @@ func init() {
 			"team and project nodes, with private teams' members as access groups, read through " +
 			"Linear's GraphQL API with a personal API key or an OAuth access token.",
 		DocURL: "https://pkg.go.dev/github.com/tributary-dev/tributary/connectors/linear",
+		OAuth:  &OAuth,
 	}, New))
 }
 

@@ -8,8 +8,10 @@
 // keys); it reads whatever its user may see, and is sent bare in the
 // Authorization header. Or give an OAuth 2 access token of an application
 // with the read scope (api_key or access_token, not both); it is sent as
-// "Authorization: Bearer". Neither ever appears in logs or errors. The
-// workspace is the one the credentials belong to: no id is needed.
+// "Authorization: Bearer"; the registration declares the consent flow
+// (OAuth) that grants one. Neither ever appears in logs or errors. The
+// workspace is the one the credentials belong to: no id is needed. Tokens
+// are not refreshed: an expired one fails with ErrCredentialExpired.
 //
 // # Settings
 //
