@@ -24,6 +24,10 @@ type Settings struct {
 	// APIURL is the GraphQL endpoint; Linear's unless a test or a proxy
 	// says otherwise.
 	APIURL string `json:"api_url,omitempty" jsonschema:"title=API URL,description=Linear's GraphQL endpoint,default=https://api.linear.app/graphql,format=uri"`
+	// Teams limits what is read to these teams, by key (ENG): their
+	// issues, the projects they take part in, and those projects'
+	// documents. Empty reads every team the credentials can see.
+	Teams []string `json:"teams,omitempty" jsonschema:"title=Teams,description=Team keys such as ENG to read only those teams; empty reads every team"`
 	// IncludeIssues reads issues; true by default.
 	IncludeIssues bool `json:"include_issues" jsonschema:"title=Issues,description=Read issues,default=true"`
 	// IncludeComments adds each issue's comments as sections; true by
@@ -71,10 +75,29 @@ func (s *Settings) Validate() error {
 	if !s.IncludeIssues && !s.IncludeProjects && !s.IncludeDocuments {
 		errs = append(errs, tributary.InvalidField("include_issues", "include issues, projects, documents, or some of them"))
 	}
+	for i, k := range s.Teams {
+		if !validTeamKey(k) {
+			errs = append(errs, tributary.InvalidField("teams", "entry %d (%q) must be a team key such as ENG", i, k))
+		}
+	}
 	if s.PageSize < 1 || s.PageSize > maxPageSize {
 		errs = append(errs, tributary.InvalidField("page_size", "must be between 1 and %d", maxPageSize))
 	}
 	return errors.Join(errs...)
+}
+
+// validTeamKey accepts a team key: letters and digits, as Linear allows
+// them, in either case.
+func validTeamKey(k string) bool {
+	if k == "" || len(k) > 16 {
+		return false
+	}
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // Credentials hold a personal API key or an OAuth access token, exactly

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/tributary-dev/tributary"
@@ -31,6 +33,9 @@ type Connector struct {
 	settings Settings
 	env      tributary.Env
 	client   *client
+	// teams are the configured team keys, upper-cased and sorted; nil
+	// reads every team.
+	teams []string
 }
 
 var (
@@ -50,20 +55,55 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("linear: new connector: %w", err)
 	}
-	return &Connector{settings: s, env: env, client: cl}, nil
+	c2 := &Connector{settings: s, env: env, client: cl}
+	for _, k := range s.Teams {
+		c2.teams = append(c2.teams, strings.ToUpper(k))
+	}
+	if c2.teams != nil {
+		slices.Sort(c2.teams)
+		c2.teams = slices.Compact(c2.teams)
+	}
+	return c2, nil
 }
 
 // Source returns SourceLinear.
 func (c *Connector) Source() tributary.DocumentSource { return Source }
 
-// Validate reads the viewer and the workspace, one request. A rejected or
-// revoked key or token fails with ErrCredentialExpired, an OAuth token
-// without the read scope with ErrInsufficientPermissions.
+// Validate reads the viewer and the workspace, one request, and when the
+// settings name teams, the teams (one request a hundred teams). A rejected
+// or revoked key or token fails with ErrCredentialExpired, an OAuth token
+// without the read scope with ErrInsufficientPermissions, and a configured
+// team the credentials cannot see (or that does not exist) with
+// ErrNotFound.
 func (c *Connector) Validate(ctx context.Context) error {
 	if _, err := c.workspace(ctx); err != nil {
 		return fmt.Errorf("linear: validate: %w", err)
 	}
+	if c.teams == nil {
+		return nil
+	}
+	missing := slices.Clone(c.teams)
+	for t, err := range c.allTeams(ctx) {
+		if err != nil {
+			return fmt.Errorf("linear: validate: %w", err)
+		}
+		missing = slices.DeleteFunc(missing, func(k string) bool { return k == t.Key })
+	}
+	if len(missing) > 0 {
+		return tributary.NewError("linear: validate", tributary.ErrNotFound,
+			fmt.Errorf("no team %s that the credentials can see", strings.Join(missing, ", ")))
+	}
 	return nil
+}
+
+// readsTeam reports whether the settings read the team with key.
+func (c *Connector) readsTeam(key string) bool {
+	return c.teams == nil || slices.Contains(c.teams, key)
+}
+
+// readsProject reports whether the settings read a project of teams.
+func (c *Connector) readsProject(teams []apiTeam) bool {
+	return c.teams == nil || slices.ContainsFunc(teams, func(t apiTeam) bool { return slices.Contains(c.teams, t.Key) })
 }
 
 // LoadFromCheckpoint yields the team nodes, then every project's node (and

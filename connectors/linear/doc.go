@@ -16,12 +16,19 @@
 // # Settings
 //
 //	api_url            GraphQL endpoint (https://api.linear.app/graphql)
+//	teams              team keys (ENG) to read only those teams (all)
 //	include_issues     read issues (true)
 //	include_comments   add comments to their issues as sections (true)
 //	include_projects   read projects as documents (true)
 //	include_documents  read documents (true)
 //	include_archived   read archived issues, projects and documents too (false)
 //	page_size          items per page, at most 100 (50)
+//
+// With teams set, the connector reads those teams' issues, the projects
+// they take part in (a project's node then goes under the first of them),
+// and the documents of those projects; Validate fails with ErrNotFound on
+// a key the credentials cannot see, and Refetch answers an item of
+// another team with a deletion.
 //
 // # What is fetched
 //

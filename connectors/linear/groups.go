@@ -36,7 +36,7 @@ func (c *Connector) Groups(ctx context.Context) iter.Seq2[tributary.ExternalGrou
 				yield(tributary.ExternalGroup{}, fmt.Errorf("linear: list groups: %w", err))
 				return
 			}
-			if !t.Private {
+			if !t.Private || !c.readsTeam(t.Key) {
 				continue
 			}
 			g, err := c.teamGroup(ctx, t)

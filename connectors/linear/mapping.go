@@ -28,7 +28,12 @@ const NodeTeam tributary.NodeKind = "team"
 
 // ids builds ids and links from the workspace's address,
 // https://linear.app/URLKEY.
-type ids struct{ web string }
+type ids struct {
+	web string
+	// teams, when set, are the configured team keys: a project's node is
+	// placed under one of them.
+	teams []string
+}
 
 func (x ids) team(key string) string       { return x.web + "/team/" + key }
 func (x ids) issue(ident string) string    { return x.web + "/issue/" + strings.ToUpper(ident) }
@@ -68,9 +73,13 @@ func text(s *string) string {
 	return strings.TrimSpace(*s)
 }
 
-// teamParent is the node of an issue's team, or of a project's first
-// team (teams sorted by key), or "" when it has none.
+// teamParent is the node of a project's first team (teams sorted by
+// key, among the configured ones when the settings name teams), or ""
+// when it has none.
 func (x ids) teamParent(teams []apiTeam) string {
+	if x.teams != nil {
+		teams = slices.DeleteFunc(slices.Clone(teams), func(t apiTeam) bool { return !slices.Contains(x.teams, t.Key) })
+	}
 	if len(teams) == 0 {
 		return ""
 	}

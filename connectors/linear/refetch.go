@@ -34,7 +34,8 @@ const (
 // project or a document by its short id. Each comes after the nodes of its
 // team and project. An id that names nothing Linear has (any longer, or
 // that the credentials can see) is a deletion, as is an archived item
-// when archived items are not read; an issue moved to another team comes
+// when archived items are not read, as is one of a team the settings do
+// not read; an issue moved to another team comes
 // under its new identifier, followed by a deletion of the id asked. An id
 // of another workspace or source fails with ErrForeignURL.
 func (c *Connector) Refetch(ctx context.Context, asked []string) iter.Seq2[tributary.Item, error] {
@@ -45,7 +46,7 @@ func (c *Connector) Refetch(ctx context.Context, asked []string) iter.Seq2[tribu
 			r.Fail(err)
 			return
 		}
-		r.ids = ids{web: web}
+		r.ids = ids{web: web, teams: c.teams}
 		for _, id := range asked {
 			if !r.refetch(id) {
 				return
@@ -128,7 +129,7 @@ func (r *run) refetchIssue(id, key string) bool {
 		return r.refetchFailed(id, tributary.NewError("linear: refetch "+id, tributary.ErrMalformedResponse, errors.New("answer without the issue or its team")))
 	}
 	is := &v.Issue.apiIssue
-	if is.ArchivedAt != nil && !r.c.settings.IncludeArchived {
+	if is.ArchivedAt != nil && !r.c.settings.IncludeArchived || !r.c.readsTeam(is.Team.Key) {
 		return r.Yield(tributary.DeletionItem(id))
 	}
 	if !r.teamNode(is.Team) {
@@ -162,7 +163,7 @@ func (r *run) refetchProject(id, slugID string) bool {
 	if p == nil || p.SlugID == "" {
 		return r.refetchFailed(id, tributary.NewError("linear: refetch "+id, tributary.ErrMalformedResponse, errors.New("answer without the project")))
 	}
-	if p.ArchivedAt != nil && !r.c.settings.IncludeArchived {
+	if p.ArchivedAt != nil && !r.c.settings.IncludeArchived || !r.c.readsProject(teamsOf(p.Teams)) {
 		return r.Yield(tributary.DeletionItem(id))
 	}
 	if !r.projectNodes(p) {
@@ -184,7 +185,7 @@ func (r *run) refetchDocument(id, slugID string) bool {
 	if doc == nil || doc.SlugID == "" {
 		return r.refetchFailed(id, tributary.NewError("linear: refetch "+id, tributary.ErrMalformedResponse, errors.New("answer without the document")))
 	}
-	if doc.ArchivedAt != nil && !r.c.settings.IncludeArchived {
+	if doc.ArchivedAt != nil && !r.c.settings.IncludeArchived || !r.c.readsDocument(doc) {
 		return r.Yield(tributary.DeletionItem(id))
 	}
 	if p := doc.Project; p != nil && p.SlugID != "" {

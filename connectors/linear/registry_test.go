@@ -26,7 +26,7 @@ func TestRegistration(t *testing.T) {
 
 func TestRegistryDecodesStrictly(t *testing.T) {
 	_, err := tributary.New(Source, tributary.Params{
-		Settings:    json.RawMessage(`{"teams": ["ENG"]}`),
+		Settings:    json.RawMessage(`{"team": ["ENG"]}`),
 		Credentials: json.RawMessage(`{"api_key": "lin_api_secret-value"}`),
 	})
 	require.ErrorIs(t, err, tributary.ErrInvalidConfig)

@@ -108,7 +108,7 @@ func (r *run) all(pos position) {
 		r.Fail(err)
 		return
 	}
-	r.ids = ids{web: web}
+	r.ids = ids{web: web, teams: r.c.teams}
 	if pos.Phase == "" {
 		pos.Phase = phaseTeams
 	}
@@ -188,6 +188,9 @@ func (r *run) teams() bool {
 			return r.Fail(fmt.Errorf("linear: list teams: %w", err))
 		}
 		for _, t := range v.Teams.Nodes {
+			if t.Key != "" && !r.c.readsTeam(t.Key) {
+				continue
+			}
 			if t.Key == "" {
 				f := tributary.EntityFailure(r.ids.web+"/teams", r.ids.web, errors.New("linear: team without a key"))
 				if !r.Yield(tributary.FailureItem(f)) {
@@ -237,7 +240,11 @@ func (r *run) inWindow(t time.Time) bool {
 // dateFilter is the updatedAt filter of a listing: the window's bounds
 // when windowed (projects are listed whole: they are every issue's
 // nodes), and at most the cursor when the listing restarts from it.
-func (r *run) dateFilter(windowed bool, cursor time.Time) map[string]any {
+//
+// With teams configured, issues are filtered by their team and projects
+// by the teams they take part in; documents (whose filter has no team) are
+// filtered by their project's teams as they come.
+func (r *run) dateFilter(phase string, windowed bool, cursor time.Time) map[string]any {
 	cmp := map[string]any{}
 	if windowed && !r.start.IsZero() {
 		cmp["gte"] = r.start.UTC().Format(time.RFC3339Nano)
@@ -248,10 +255,23 @@ func (r *run) dateFilter(windowed bool, cursor time.Time) map[string]any {
 	if !cursor.IsZero() {
 		cmp["lte"] = cursor.UTC().Format(time.RFC3339Nano)
 	}
-	if len(cmp) == 0 {
+	f := map[string]any{}
+	if len(cmp) > 0 {
+		f["updatedAt"] = cmp
+	}
+	if r.c.teams != nil {
+		keys := map[string]any{"in": r.c.teams}
+		switch phase {
+		case phaseIssues:
+			f["team"] = map[string]any{"key": keys}
+		case phaseProjects:
+			f["accessibleTeams"] = map[string]any{"some": map[string]any{"key": keys}}
+		}
+	}
+	if len(f) == 0 {
 		return nil
 	}
-	return map[string]any{"updatedAt": cmp}
+	return f
 }
 
 // listing reads one listing from pos, newest first, page by page with a
@@ -272,7 +292,7 @@ func (r *run) listing(pos position, query string, windowed bool, handle func(jso
 		if restart {
 			cursor = st.Cursor
 		}
-		if f := r.dateFilter(windowed, cursor); f != nil {
+		if f := r.dateFilter(phase, windowed, cursor); f != nil {
 			vars["filter"] = f
 		}
 		pg, err := r.page(phase, query, vars)
@@ -455,10 +475,19 @@ func (r *run) document(raw json.RawMessage, ref *itemRef) bool {
 	if err := json.Unmarshal(raw, &doc); err != nil || doc.SlugID == "" {
 		return r.badItem(phaseDocuments, raw)
 	}
-	if !r.inWindow(doc.UpdatedAt) {
+	if !r.inWindow(doc.UpdatedAt) || !r.c.readsDocument(&doc) {
 		return true
 	}
 	d := r.ids.documentDocument(&doc)
 	d.ExternalAccess = r.c.documentAccess(&doc)
 	return r.Yield(tributary.DocumentItem(d))
+}
+
+// readsDocument reports whether the settings read a document: with teams
+// configured, one in a project of those teams.
+func (c *Connector) readsDocument(doc *apiDocument) bool {
+	if c.teams == nil {
+		return true
+	}
+	return doc.Project != nil && c.readsProject(teamsOf(doc.Project.Teams))
 }

@@ -366,7 +366,7 @@ func (ex *executor) root(f *ast.Field, args map[string]any, path []any) (any, er
 			}
 		}
 		return connection(ex, f, args, path, list, func(i *Issue) entry {
-			return entry{id: i.ID, created: i.CreatedAt, updated: i.UpdatedAt, archived: i.ArchivedAt != nil}
+			return entry{id: i.ID, created: i.CreatedAt, updated: i.UpdatedAt, archived: i.ArchivedAt != nil, teams: []string{i.Team.Key}}
 		})
 	case "issue":
 		for _, is := range d.Issues {
@@ -386,7 +386,11 @@ func (ex *executor) root(f *ast.Field, args map[string]any, path []any) (any, er
 			}
 		}
 		return connection(ex, f, args, path, list, func(p *Project) entry {
-			return entry{id: p.ID, created: p.CreatedAt, updated: p.UpdatedAt, archived: p.ArchivedAt != nil}
+			e := entry{id: p.ID, created: p.CreatedAt, updated: p.UpdatedAt, archived: p.ArchivedAt != nil}
+			for _, t := range p.Teams {
+				e.teams = append(e.teams, t.Key)
+			}
+			return e
 		})
 	case "project":
 		for _, p := range d.Projects {
@@ -421,6 +425,7 @@ type entry struct {
 	id               string
 	created, updated time.Time
 	archived         bool
+	teams            []string // the keys of the item's teams, for team filters
 }
 
 // connection cuts a page of items the way Linear's connections do: sorted
@@ -457,7 +462,7 @@ func connection[T any](ex *executor, f *ast.Field, args map[string]any, path []a
 	var list []item
 	for _, it := range items {
 		e := key(it)
-		if e.archived && !archived || !cmpFilter(e.updated) {
+		if e.archived && !archived || !cmpFilter(e) {
 			continue
 		}
 		list = append(list, item{it, e})
@@ -550,19 +555,65 @@ func decodeCursor(c string) (time.Time, string, bool) {
 	return t, id, ok && err == nil && id != ""
 }
 
-// dateFilter reads {updatedAt: {gt, gte, lt, lte, eq, neq}}.
-func dateFilter(v any) (func(time.Time) bool, error) {
-	pass := func(time.Time) bool { return true }
+// dateFilter reads a filter: {updatedAt: {gt, gte, lt, lte, eq, neq}},
+// and for issues {team: {key: {eq, in}}}, for projects {accessibleTeams:
+// {some: {key: {eq, in}}}}.
+func dateFilter(v any) (func(entry) bool, error) {
 	m, _ := v.(map[string]any)
 	if m == nil {
-		return pass, nil
+		return func(entry) bool { return true }, nil
 	}
-	for k := range m {
-		if k != "updatedAt" {
+	var keys func(string) bool
+	for k, f := range m {
+		switch k {
+		case "updatedAt":
+		case "team", "accessibleTeams":
+			tf, _ := f.(map[string]any)
+			if k == "accessibleTeams" {
+				tf, _ = tf["some"].(map[string]any)
+			}
+			kc, _ := tf["key"].(map[string]any)
+			var err error
+			if keys, err = stringComparator(kc); err != nil {
+				return nil, err
+			}
+		default:
 			return nil, invalid("filter %s is not served by this emulator", k)
 		}
 	}
-	c, _ := m["updatedAt"].(map[string]any)
+	times, err := timeFilter(m["updatedAt"])
+	if err != nil {
+		return nil, err
+	}
+	return func(e entry) bool {
+		if keys != nil && !slices.ContainsFunc(e.teams, keys) {
+			return false
+		}
+		return times(e.updated)
+	}, nil
+}
+
+// stringComparator reads {eq: S} or {in: [S ...]}.
+func stringComparator(c map[string]any) (func(string) bool, error) {
+	if c == nil {
+		return nil, invalid("a team filter needs key: {eq} or key: {in}")
+	}
+	var want []string
+	if eq, ok := c["eq"].(string); ok {
+		want = append(want, eq)
+	}
+	if in, ok := c["in"].([]any); ok {
+		for _, v := range in {
+			s, _ := v.(string)
+			want = append(want, s)
+		}
+	}
+	return func(s string) bool { return slices.Contains(want, s) }, nil
+}
+
+// timeFilter reads {gt, gte, lt, lte, eq, neq} of dates.
+func timeFilter(v any) (func(time.Time) bool, error) {
+	c, _ := v.(map[string]any)
 	type bound struct {
 		op string
 		t  time.Time

@@ -18,8 +18,16 @@ input DateComparator {
   lte: DateTime
 }
 
-input IssueFilter { updatedAt: DateComparator }
-input ProjectFilter { updatedAt: DateComparator }
+input StringComparator {
+  eq: String
+  in: [String!]
+}
+
+input TeamFilter { key: StringComparator }
+input TeamCollectionFilter { some: TeamFilter }
+
+input IssueFilter { updatedAt: DateComparator team: TeamFilter }
+input ProjectFilter { updatedAt: DateComparator accessibleTeams: TeamCollectionFilter }
 input DocumentFilter { updatedAt: DateComparator }
 
 type Query {
