@@ -138,6 +138,31 @@ func TestContradictoryListingsAreMalformed(t *testing.T) {
 	}
 }
 
+// A node that does not decode is a failure under the id its document
+// would have had, and the listing goes on.
+func TestMalformedNodeIsAFailureUnderItsID(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		good := `{"id":"i2","identifier":"ENG-2","title":"fine","url":"https://linear.app/acme/issue/ENG-2/fine","updatedAt":"2024-03-01T00:00:00.000Z","createdAt":"2024-01-01T00:00:00.000Z","team":{"id":"t1","key":"ENG","name":"Eng"}}`
+		bad := `{"id":"i3","identifier":"ENG-3","title":"broken","updatedAt":"2024-02-01T00:00:00.000Z","createdAt":"yesterday","team":{"id":"t1","key":"ENG"}}`
+		noID := `{"title":"who am I","updatedAt":"2024-01-15T00:00:00.000Z"}`
+		s := fakeLinear(t, map[string]string{"Viewer": viewerAnswer,
+			"Teams":    `{"data":{"teams":{"nodes":[{"id":"t1","key":"ENG","name":"Eng"}],"pageInfo":{"hasNextPage":false}}}}`,
+			"Issues":   `{"data":{"issues":{"nodes":[` + good + `,` + bad + `,` + noID + `],"pageInfo":{"hasNextPage":false}}}}`,
+			"Projects": `{"data":{"projects":{"nodes":[],"pageInfo":{"hasNextPage":false}}}}`})
+		st := testSettings()
+		st.IncludeDocuments = false
+		c, err := New(st, testCredentials(), tributary.Env{AllowPrivateNetwork: true, HTTPClient: &http.Client{Transport: s.Transport()}})
+		require.NoError(t, err)
+		r := connectortest.Collect(c.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, nil))
+		require.NoError(t, r.Err)
+		assert.Equal(t, []string{"https://linear.app/acme/issue/ENG-2"}, docIDs(r))
+		require.Len(t, r.Failures, 2)
+		assert.Equal(t, "https://linear.app/acme/issue/ENG-3", r.Failures[0].DocumentID)
+		assert.Empty(t, r.Failures[1].DocumentID)
+		assert.NotEmpty(t, r.Failures[1].EntityID)
+	})
+}
+
 // resumeAll resumes from every checkpoint of a full run, with the page
 // cursor it holds replaced by one Linear refuses, and checks that each
 // resumed run, with what came before its checkpoint, yields every
