@@ -2,6 +2,7 @@ package linear
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/oauth2"
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
@@ -63,7 +66,30 @@ type pacing struct {
 
 func newClient(s *Settings, c *Credentials, env tributary.Env) (*client, error) {
 	auth, secret := httpx.Header("Authorization", c.APIKey), c.APIKey.Reveal()
-	if c.AccessToken.Reveal() != "" {
+	switch {
+	case c.RefreshToken.Reveal() != "":
+		cfg := &oauth2.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret.Reveal(),
+			Endpoint: oauth2.Endpoint{TokenURL: cmp.Or(c.TokenURL, DefaultTokenURL), AuthStyle: oauth2.AuthStyleInParams}}
+		// An access token without its expiry is of unknown age: the first
+		// request refreshes it.
+		tok := &oauth2.Token{AccessToken: c.AccessToken.Reveal(), RefreshToken: c.RefreshToken.Reveal(), Expiry: c.Expiry}
+		if tok.Expiry.IsZero() {
+			tok.AccessToken = ""
+		}
+		creds := *c
+		auth = httpx.RefreshToken(cfg, tok, httpx.SaveTo(env, func(t *oauth2.Token) any {
+			m := map[string]string{"access_token": t.AccessToken, "refresh_token": t.RefreshToken,
+				"client_id": creds.ClientID, "client_secret": creds.ClientSecret.Reveal()}
+			if creds.TokenURL != "" {
+				m["token_url"] = creds.TokenURL
+			}
+			if !t.Expiry.IsZero() {
+				m["expiry"] = t.Expiry.UTC().Format(time.RFC3339)
+			}
+			return m
+		}))
+		secret = c.RefreshToken.Reveal()
+	case c.AccessToken.Reveal() != "":
 		auth, secret = httpx.Bearer(c.AccessToken), c.AccessToken.Reveal()
 	}
 	hc, err := httpx.New(httpx.Options{Env: env, Name: "linear", Auth: auth, UserAgent: "tributary-linear-connector"})

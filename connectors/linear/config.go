@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/tributary-dev/tributary"
 )
@@ -100,8 +101,14 @@ func validTeamKey(k string) bool {
 	return true
 }
 
-// Credentials hold a personal API key or an OAuth access token, exactly
-// one of them.
+// DefaultTokenURL is Linear's OAuth token endpoint.
+const DefaultTokenURL = "https://api.linear.app/oauth/token"
+
+// Credentials hold a personal API key, or an OAuth grant: an access token,
+// and for an application whose tokens expire (every Linear OAuth
+// application since April 2026: access tokens last a day) the refresh
+// token with the application's client id and secret, which keep it
+// current.
 type Credentials struct {
 	// APIKey is a personal API key (Settings → Security & access →
 	// Personal API keys), sent bare in the Authorization header.
@@ -109,12 +116,45 @@ type Credentials struct {
 	// AccessToken is an OAuth 2 access token with the read scope, sent as
 	// "Authorization: Bearer".
 	AccessToken tributary.Secret `json:"access_token,omitempty" jsonschema:"title=OAuth access token,description=OAuth access token with the read scope; or give an API key"`
+	// RefreshToken, ClientID and ClientSecret renew the access token when
+	// it expires (the refresh-token grant). Linear rotates refresh tokens:
+	// the new one is saved through Env.SaveCredentials.
+	RefreshToken tributary.Secret `json:"refresh_token,omitempty" jsonschema:"title=OAuth refresh token,description=Refresh token of the OAuth grant; renews the access token"`
+	ClientID     string           `json:"client_id,omitempty" jsonschema:"title=OAuth client id,description=The OAuth application's client id (with a refresh token)"`
+	ClientSecret tributary.Secret `json:"client_secret,omitempty" jsonschema:"title=OAuth client secret,description=The OAuth application's client secret (with a refresh token)"`
+	// Expiry is when the access token expires; without it the access token
+	// is renewed at the first request.
+	Expiry time.Time `json:"expiry,omitzero" jsonschema:"title=Access token expiry,description=When the access token expires (RFC 3339); without it the token is renewed at once,format=date-time"`
+	// TokenURL is the token endpoint; Linear's unless a test says
+	// otherwise.
+	TokenURL string `json:"token_url,omitempty" jsonschema:"title=Token URL,description=OAuth token endpoint,default=https://api.linear.app/oauth/token,format=uri"`
 }
 
 // Validate reports missing, doubled or malformed credentials.
 func (c *Credentials) Validate() error {
-	key, tok := c.APIKey.Reveal(), c.AccessToken.Reveal()
+	key, tok, refresh := c.APIKey.Reveal(), c.AccessToken.Reveal(), c.RefreshToken.Reveal()
+	if refresh != "" {
+		var errs []error
+		if key != "" {
+			errs = append(errs, tributary.InvalidField("api_key", "give an API key or an OAuth grant, not both"))
+		}
+		if strings.TrimSpace(c.ClientID) == "" {
+			errs = append(errs, tributary.InvalidField("client_id", "required with a refresh token"))
+		}
+		if c.ClientSecret.Reveal() == "" {
+			errs = append(errs, tributary.InvalidField("client_secret", "required with a refresh token"))
+		}
+		if strings.ContainsAny(tok+refresh, " \r\n\t") {
+			errs = append(errs, tributary.InvalidField("refresh_token", "tokens must not contain spaces or line breaks"))
+		}
+		if u, err := url.Parse(c.TokenURL); c.TokenURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+			errs = append(errs, tributary.InvalidField("token_url", "must be an http or https URL such as %s", DefaultTokenURL))
+		}
+		return errors.Join(errs...)
+	}
 	switch {
+	case c.ClientID != "" || c.ClientSecret.Reveal() != "" || c.TokenURL != "" || !c.Expiry.IsZero():
+		return tributary.InvalidField("refresh_token", "required with client_id, client_secret, expiry or token_url")
 	case strings.TrimSpace(key) == "" && strings.TrimSpace(tok) == "":
 		return tributary.InvalidField("api_key", "required (or give access_token)")
 	case key != "" && tok != "":

@@ -10,8 +10,15 @@
 // with the read scope (api_key or access_token, not both); it is sent as
 // "Authorization: Bearer"; the registration declares the consent flow
 // (OAuth) that grants one. Neither ever appears in logs or errors. The
-// workspace is the one the credentials belong to: no id is needed. Tokens
-// are not refreshed: an expired one fails with ErrCredentialExpired.
+// workspace is the one the credentials belong to: no id is needed.
+//
+// Linear's OAuth access tokens last a day. Give the grant's refresh_token
+// with the application's client_id and client_secret (and the access
+// token's expiry, when known) and the connector renews the access token
+// through the refresh-token grant, saving the rotated refresh token
+// through Env.SaveCredentials; an access token without its expiry is
+// renewed at the first request. A token Linear refuses before its expiry
+// (a revoked grant) fails with ErrCredentialExpired.
 //
 // # Settings
 //

@@ -12,9 +12,10 @@ import (
 // https://linear.app/oauth/authorize for the read scope, and the granted
 // access token becomes the credentials' access_token. Create the
 // application at Settings > API > OAuth applications with a callback URL
-// such as http://127.0.0.1:8080/callback. The connector does not refresh
-// tokens: an application whose access tokens expire must grant anew, and
-// an expired token fails with ErrCredentialExpired.
+// such as http://127.0.0.1:8080/callback. The credentials made from the
+// grant hold its access token; add the refresh token with the client id
+// and secret to have the connector renew it (see the package
+// documentation).
 var OAuth = tributary.OAuth{
 	Provider:    "Linear",
 	AuthURL:     "https://linear.app/oauth/authorize",
