@@ -49,7 +49,9 @@
 // with its summary and content, its lead and creator as owners; a
 // Linear document one under https://linear.app/acme/document/SLUGID with
 // its content and creator. The slug ids are the short ids that end
-// Linear's addresses, which stay when a title changes.
+// Linear's addresses, which stay when a title changes. An issue moved to
+// another team gets a new identifier, and with it a new id: the next
+// window yields it under the new one, and pruning drops the old.
 //
 // Hierarchy nodes come first: one per team (https://linear.app/acme/team/KEY),
 // then one per project, under its first team by key (with its id, the
