@@ -99,12 +99,14 @@ func TestConformance(t *testing.T) {
 
 // TestConformanceWithFaults runs the kit with the emulator failing about
 // one request in four: 429s naming a Retry-After, 500s and 503s, reset
-// connections and truncated bodies, and Linear's own RATELIMITED answers
-// under HTTP 400 and 200. Every document still arrives.
+// connections, truncated bodies and slow answers, and Linear's own
+// RATELIMITED answers under HTTP 400 and 200. Every document still
+// arrives.
 func TestConformanceWithFaults(t *testing.T) {
 	h, emus := conformanceHarness(func(s *linearemu.Server) {
 		for k, fault := range map[int]emulator.Fault{11: {Status: http.StatusTooManyRequests, RetryAfter: 10 * time.Second},
-			13: emulator.ConnectionReset, 17: emulator.TruncatedBody, 19: emulator.InternalError, 23: emulator.ServiceUnavailable} {
+			13: emulator.ConnectionReset, 17: emulator.TruncatedBody, 19: emulator.InternalError, 23: emulator.ServiceUnavailable,
+			31: emulator.Slow(20 * time.Second)} {
 			s.FailEvery("*", k, fault)
 		}
 		s.FailOperationEvery("*", 7, linearemu.CodeRateLimited, http.StatusBadRequest)
@@ -124,7 +126,7 @@ func TestConformanceWithFaults(t *testing.T) {
 	if total < 100 {
 		t.Errorf("only %d faults were injected", total)
 	}
-	for _, f := range []string{"status 429", "status 500", "status 503", "reset", "truncate"} {
+	for _, f := range []string{"status 429", "status 500", "status 503", "reset", "truncate", "delay 20s"} {
 		if faults[f] == 0 {
 			t.Errorf("fault %s never happened", f)
 		}
