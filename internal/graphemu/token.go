@@ -166,7 +166,7 @@ func (s *Server) checkAssertion(a *app, clientID, jwt, path string) string {
 	}
 	var cl struct {
 		Aud, Iss, Sub, Jti string
-		Exp, Nbf          int64
+		Exp, Nbf           int64
 	}
 	hb, err1 := base64.RawURLEncoding.DecodeString(parts[0])
 	pb, err2 := base64.RawURLEncoding.DecodeString(parts[1])
