@@ -97,7 +97,8 @@ type Page struct {
 	ModifiedBy string
 	// Sections are horizontal sections; each holds columns of web parts.
 	Sections [][][]WebPart
-	// Broken makes the page's canvas unreadable (the page answers 500).
+	// Broken makes the page's canvas unreadable: asked for by id, the
+	// page answers 404, though listings still name it.
 	Broken bool
 }
 

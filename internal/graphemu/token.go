@@ -119,7 +119,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case f.Get("grant_type") != "client_credentials":
 		tokenError(w, http.StatusBadRequest, "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type.", 70003)
 		return
-	case f.Get("scope") != GraphScope:
+	case !strings.HasSuffix(f.Get("scope"), "/.default"):
 		tokenError(w, http.StatusBadRequest, "invalid_scope", "AADSTS1002012: The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.", 1002012)
 		return
 	}
