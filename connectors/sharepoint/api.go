@@ -52,6 +52,7 @@ type apiItem struct {
 	Parent   *struct {
 		DriveID string `json:"driveId"`
 		ID      string `json:"id"`
+		SiteID  string `json:"siteId"`
 	} `json:"parentReference"`
 	File *struct {
 		MimeType string `json:"mimeType"`

@@ -2,6 +2,7 @@ package sharepoint
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"time"
@@ -96,6 +97,9 @@ func (c *Connector) Validate(ctx context.Context) error {
 func (c *Connector) LoadFromCheckpoint(ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error] {
 	return func(yield func(tributary.Item, error) bool) {
 		pos, err := decodePosition(cp)
+		if err == nil && pos.Link != "" && !c.client.within(pos.Link) {
+			err = tributary.NewError("sharepoint: decode checkpoint", tributary.ErrInvalidCheckpoint, errors.New("a link outside the Graph API"))
+		}
 		if err != nil {
 			yield(tributary.Item{}, err)
 			return

@@ -132,3 +132,6 @@ func modTimes(d *graphemu.Data) []time.Time {
 func collect(ctx context.Context, c *Connector, start, end time.Time, cp tributary.Checkpoint) connectortest.Collected {
 	return connectortest.Collect(c.LoadFromCheckpoint(ctx, start, end, cp))
 }
+
+// zero is the open end of a window.
+var zero time.Time

@@ -67,16 +67,23 @@ func (r *run) page(s apiSite, raw json.RawMessage) bool {
 	if !r.inWindow(p.Modified) {
 		return true
 	}
-	doc := r.c.pageDocument(s.ID, &p)
+	return r.sitePage(s.ID, &p, nil)
+}
+
+// sitePage yields the document of a page, with its access when asked and
+// its canvas unless the stream is slim; canvas is the page read with its
+// canvas, or nil to read it.
+func (r *run) sitePage(site string, p, canvas *apiPage) bool {
+	doc := r.c.pageDocument(site, p)
 	if r.c.env.WantPermissions {
-		acc, err := r.siteAccess(s.ID)
+		acc, err := r.siteAccess(site)
 		if err != nil {
 			return r.docFailed(doc, fmt.Errorf("sharepoint: permissions of the site: %w", err))
 		}
 		doc.ExternalAccess = acc
 	}
 	if !r.slim {
-		if err := r.c.pageContent(r.ctx, s.ID, doc); err != nil {
+		if err := r.c.pageContent(r.ctx, site, doc, canvas); err != nil {
 			return r.docFailed(doc, fmt.Errorf("sharepoint: page canvas: %w", err))
 		}
 	}
@@ -104,12 +111,12 @@ func (c *Connector) pageDocument(site string, p *apiPage) *tributary.Document {
 
 // pageContent reads a page's canvas (its text web parts, section by
 // section and column by column) into the document's sections.
-func (c *Connector) pageContent(ctx context.Context, site string, doc *tributary.Document) error {
-	var p apiPage
-	pid := doc.Metadata.Get("page_id")
-	u := c.client.graph + "/sites/" + site + "/pages/" + pid + "/microsoft.graph.sitePage?$expand=canvasLayout"
-	if err := c.client.get(ctx, u, PermSites, &p); err != nil {
-		return err
+func (c *Connector) pageContent(ctx context.Context, site string, doc *tributary.Document, p *apiPage) error {
+	if p == nil {
+		var err error
+		if p, err = c.getPage(ctx, site, doc.Metadata.Get("page_id")); err != nil {
+			return err
+		}
 	}
 	var b strings.Builder
 	b.WriteString("<html><head><title>")
@@ -136,4 +143,14 @@ func (c *Connector) pageContent(ctx context.Context, site string, doc *tributary
 		doc.Sections = secs
 	}
 	return nil
+}
+
+// getPage reads a page with its canvas.
+func (c *Connector) getPage(ctx context.Context, site, id string) (*apiPage, error) {
+	var p apiPage
+	u := c.client.graph + "/sites/" + site + "/pages/" + id + "/microsoft.graph.sitePage?$expand=canvasLayout"
+	if err := c.client.get(ctx, u, PermSites, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
 }

@@ -303,20 +303,29 @@ func (r *run) entry(d apiDrive, pos *position, raw json.RawMessage) bool {
 	case it.Modified.Before(r.start) && !pos.Inc:
 		return true
 	}
-	if reason := r.c.skipReason(&it); reason != "" {
+	return r.file(d.ID, &it, parent, func(reason string) bool {
 		tributary.ReportSkip(r.ctx, id, reason)
 		return true
+	})
+}
+
+// file yields the document of a file, with its access when asked and its
+// content unless the stream is slim; a file passed over on purpose goes
+// to skip instead.
+func (r *run) file(drive string, it *apiItem, parent string, skip func(reason string) bool) bool {
+	if reason := r.c.skipReason(it); reason != "" {
+		return skip(reason)
 	}
-	doc := r.c.toDocument(d.ID, &it, parent)
+	doc := r.c.toDocument(drive, it, parent)
 	if r.c.env.WantPermissions {
-		acc, err := r.c.itemAccess(r.ctx, d.ID, it.ID)
+		acc, err := r.c.itemAccess(r.ctx, drive, it.ID)
 		if err != nil {
 			return r.docFailed(doc, fmt.Errorf("sharepoint: permissions: %w", err))
 		}
 		doc.ExternalAccess = acc
 	}
 	if !r.slim {
-		secs, err := r.c.content(r.ctx, d.ID, &it, doc.Sections[0].Link)
+		secs, err := r.c.content(r.ctx, drive, it, doc.Sections[0].Link)
 		if err != nil {
 			return r.docFailed(doc, fmt.Errorf("sharepoint: content: %w", err))
 		}

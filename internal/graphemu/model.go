@@ -98,7 +98,7 @@ type Page struct {
 	// Sections are horizontal sections; each holds columns of web parts.
 	Sections [][][]WebPart
 	// Broken makes the page's canvas unreadable: asked for by id, the
-	// page answers 404, though listings still name it.
+	// page answers 400 invalidRequest, though listings still name it.
 	Broken bool
 }
 

@@ -64,7 +64,7 @@ func (s *Server) getPage(c *call, st *Site, id string) (int, any) {
 			continue
 		}
 		if p.Broken {
-			return 0, itemNotFound("The page's canvas could not be found")
+			return 0, invalidRequest("Cannot get the canvas layout of this page.")
 		}
 		return http.StatusOK, s.pageJSON(st, p, strings.Contains(c.r.URL.Query().Get("$expand"), "canvasLayout"))
 	}
