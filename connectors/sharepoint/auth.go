@@ -78,16 +78,15 @@ func (a *appToken) Secrets() []string {
 	return []string{a.secret.Reveal(), a.tok}
 }
 
-// forget drops the token, after Graph refused it, so that the next request
-// fetches another. It reports whether there was one to drop.
-func (a *appToken) forget(used string) bool {
+// forget drops the token after Graph refused it (used is the token cached
+// before the request, "" when there was none), so that the next request
+// fetches another, unless another request already did.
+func (a *appToken) forget(used string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.tok == "" || a.tok != used {
-		return a.tok != used // another request already fetched a new one
+	if used == "" || a.tok == used {
+		a.tok, a.exp = "", time.Time{}
 	}
-	a.tok, a.exp = "", time.Time{}
-	return true
 }
 
 func (a *appToken) current() string {

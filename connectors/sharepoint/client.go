@@ -103,7 +103,8 @@ func (c *client) get(ctx context.Context, rawURL, perm string, v any) error {
 		}
 		used := c.auth.current()
 		_, err = c.http.DoJSON(req, v)
-		if attempt == 0 && errors.Is(err, tributary.ErrCredentialExpired) && c.auth.forget(used) {
+		if attempt == 0 && errors.Is(err, tributary.ErrCredentialExpired) {
+			c.auth.forget(used)
 			continue
 		}
 		return named(err, perm)
@@ -123,16 +124,24 @@ var errTooLarge = errors.New("over the size limit")
 
 // download reads a file's content through /content, which answers with a
 // redirect to a pre-authenticated URL the stack follows (sending no
-// token to another host). A body of another size than the item's is read
-// again, up to three times in all.
+// token to another host). A body of another size than the item's, or a
+// refused download URL, is read again, up to three times in all.
 func (c *client) download(ctx context.Context, rawURL string, limit, size int64) ([]byte, error) {
 	var lastErr error
-	for range 3 {
+	for attempt := range 3 {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 		if err != nil {
 			return nil, tributary.NewError("sharepoint", tributary.ErrInvalidConfig, err)
 		}
+		used := c.auth.current()
 		resp, err := c.http.Do(req)
+		if err != nil && attempt < 2 && errors.Is(err, tributary.ErrCredentialExpired) {
+			// A refused token, or a download URL whose tempauth lapsed
+			// (the file changed after the redirect): ask again.
+			c.auth.forget(used)
+			lastErr = err
+			continue
+		}
 		if err != nil {
 			return nil, named(err, PermSites)
 		}
