@@ -44,6 +44,10 @@ type Settings struct {
 	// MaxFileSize bounds the bytes downloaded per file; larger files are
 	// skipped. 20 MiB by default.
 	MaxFileSize int64 `json:"max_file_size,omitempty" jsonschema:"title=Largest file,description=Largest file in bytes that is downloaded,minimum=1,default=20971520"`
+	// Concurrency is how many files are read at once (downloads and
+	// permissions); 8 by default, at most 32. At most twice as many are
+	// held ahead of the one being yielded.
+	Concurrency int `json:"concurrency,omitempty" jsonschema:"title=Concurrency,description=Files read at once,minimum=1,maximum=32,default=8"`
 	// PageSize is the number of items asked for per page ($top); 200 by
 	// default, at most 999.
 	PageSize int `json:"page_size,omitempty" jsonschema:"title=Page size,minimum=1,maximum=999,default=200"`
@@ -63,6 +67,7 @@ func (s *Settings) SetDefaults() {
 	s.IncludeFiles = true
 	s.MaxFileSize = 20 << 20
 	s.PageSize = 200
+	s.Concurrency = 8
 	s.GraphURL = DefaultGraphURL
 	s.LoginURL = DefaultLoginURL
 }
@@ -76,6 +81,9 @@ func (s *Settings) Validate() error {
 	}
 	if s.PageSize == 0 {
 		s.PageSize = 200
+	}
+	if s.Concurrency == 0 {
+		s.Concurrency = 8
 	}
 	if s.GraphURL == "" {
 		s.GraphURL = DefaultGraphURL
@@ -93,6 +101,9 @@ func (s *Settings) Validate() error {
 	}
 	if s.MaxFileSize < 1 {
 		errs = append(errs, tributary.InvalidField("max_file_size", "must be positive"))
+	}
+	if s.Concurrency < 1 || s.Concurrency > 32 {
+		errs = append(errs, tributary.InvalidField("concurrency", "must be between 1 and 32"))
 	}
 	if s.PageSize < 1 || s.PageSize > 999 {
 		errs = append(errs, tributary.InvalidField("page_size", "must be between 1 and 999"))

@@ -37,7 +37,8 @@
 // resolved through /sites/{host}:/{path}; empty reads every site, from
 // /sites/getAllSites), include_files and include_pages (both on by
 // default), anonymous_links_public, organization_links_open, max_file_size
-// (20 MiB), page_size (200, at most 999), graph_url and login_url.
+// (20 MiB), concurrency (files read at once, 8, at most 32), page_size
+// (200, at most 999), graph_url and login_url.
 //
 // Errors: a secret or certificate the app does not have, or an app the
 // tenant does not know, fails Validate with tributary.ErrCredentialExpired;
@@ -112,9 +113,14 @@
 //
 // # Limits
 //
-// Files are read one at a time; each costs a download and, with
-// permissions, a permissions request. The site list is held in memory
+// The files of a delta page are read concurrency at a time (8 by
+// default), at most twice as many held ahead of the one being yielded, so
+// memory is bounded by that many files' text; each costs a download and,
+// with permissions, a permissions request. Documents keep the page's
+// order; a page's nodes, deletions and failures come before its files. The site list is held in memory
 // (ids and names), as are a site's library ids; nothing else grows with
-// the source. Refetch reads a file or page again by id, with its site,
+// the source. Delta reports each deleted item with the deleted facet;
+// a deleted folder's files are deletions only when Graph lists them too.
+// Refetch reads a file or page again by id, with its site,
 // library and folder nodes first. The $batch endpoint is not used yet.
 package sharepoint

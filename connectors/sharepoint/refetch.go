@@ -109,7 +109,9 @@ func (r *run) refetchOne(id string) bool {
 			return false
 		}
 	}
-	return r.file(a, &it, parent, func(string) bool { return r.Yield(tributary.DeletionItem(id)) })
+	return r.emitFile(r.prepareFile(r.ctx, a, &fileWork{it: it, parent: parent}), func(string, string) bool {
+		return r.Yield(tributary.DeletionItem(id))
+	})
 }
 
 // siteByID reads a site.

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tributary-dev/tributary"
@@ -226,10 +228,8 @@ func (r *run) drive(s apiSite, d apiDrive, pos position) bool {
 		if err != nil {
 			return r.entityFailed(node.ID, d.WebURL, fmt.Errorf("sharepoint: changes of library %s: %w", d.ID, err))
 		}
-		for _, raw := range pg.Value {
-			if !r.entry(d, &pos, raw) {
-				return false
-			}
+		if !r.entries(d, &pos, pg.Value) {
+			return false
 		}
 		switch {
 		case pg.NextLink != "":
@@ -253,8 +253,34 @@ func (r *run) drive(s apiSite, d apiDrive, pos position) bool {
 	}
 }
 
-// entry handles one item of a delta page.
-func (r *run) entry(d apiDrive, pos *position, raw json.RawMessage) bool {
+// fileWork is a file of a delta page to read, with the id of its parent
+// node.
+type fileWork struct {
+	it     apiItem
+	parent string
+}
+
+// entries handles the items of a delta page: nodes, deletions and
+// failures are yielded as they come (never after a child of theirs), the
+// files in the window are read up to Concurrency at a time and yielded in
+// the page's order.
+func (r *run) entries(d apiDrive, pos *position, raws []json.RawMessage) bool {
+	var works []fileWork
+	for _, raw := range raws {
+		w, ok := r.entry(d, pos, raw)
+		if !ok {
+			return false
+		}
+		if w != nil {
+			works = append(works, *w)
+		}
+	}
+	return r.files(d.ID, works)
+}
+
+// entry handles one item of a delta page, returning the file to read when
+// it is one.
+func (r *run) entry(d apiDrive, pos *position, raw json.RawMessage) (*fileWork, bool) {
 	var it apiItem
 	if err := json.Unmarshal(raw, &it); err != nil || !graphID.MatchString(it.ID) {
 		if err == nil {
@@ -266,74 +292,152 @@ func (r *run) entry(d apiDrive, pos *position, raw json.RawMessage) bool {
 		}
 		if json.Unmarshal(raw, &ref) == nil && graphID.MatchString(ref.ID) {
 			id := r.c.itemID(d.ID, ref.ID)
-			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id, err)))
+			return nil, r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id, err)))
 		}
-		return r.entityFailed(r.c.driveNodeID(d.ID), d.WebURL, err)
+		return nil, r.entityFailed(r.c.driveNodeID(d.ID), d.WebURL, err)
 	}
 	id := r.c.itemID(d.ID, it.ID)
 	switch {
 	case it.Deleted != nil:
 		if it.Folder != nil || r.slim {
-			return true
+			return nil, true
 		}
-		return r.Yield(tributary.DeletionItem(id))
+		return nil, r.Yield(tributary.DeletionItem(id))
 	case it.Root != nil || it.ID == pos.Root:
-		return true
+		return nil, true
 	}
 	parent := r.c.driveNodeID(d.ID)
 	if it.Parent != nil && it.Parent.ID != "" && it.Parent.ID != pos.Root && graphID.MatchString(it.Parent.ID) {
 		parent = r.c.itemID(d.ID, it.Parent.ID)
 	}
 	if it.Folder != nil {
-		return r.Yield(tributary.NodeItem(&tributary.HierarchyNode{ID: id, ParentID: parent, Name: cmpOr(it.Name, it.ID),
+		return nil, r.Yield(tributary.NodeItem(&tributary.HierarchyNode{ID: id, ParentID: parent, Name: cmpOr(it.Name, it.ID),
 			Link: it.WebURL, Kind: tributary.NodeFolder}))
 	}
 	if it.File == nil {
 		tributary.ReportSkip(r.ctx, id, "not a file (a package such as a OneNote notebook)")
-		return true
+		return nil, true
 	}
 	if it.Modified.IsZero() || it.Size == nil {
-		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, cmpOr(it.WebURL, id),
+		return nil, r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, cmpOr(it.WebURL, id),
 			tributary.NewError("sharepoint: malformed item", tributary.ErrMalformedResponse, errors.New("file without lastModifiedDateTime or size")))))
 	}
 	switch {
 	case !r.end.IsZero() && !it.Modified.Before(r.end):
 		pos.Later = true
-		return true
+		return nil, true
 	case it.Modified.Before(r.start) && !pos.Inc:
-		return true
+		return nil, true
 	}
-	return r.file(d.ID, &it, parent, func(reason string) bool {
-		tributary.ReportSkip(r.ctx, id, reason)
-		return true
-	})
+	return &fileWork{it: it, parent: parent}, true
 }
 
-// file yields the document of a file, with its access when asked and its
-// content unless the stream is slim; a file passed over on purpose goes
-// to skip instead.
-func (r *run) file(drive string, it *apiItem, parent string, skip func(reason string) bool) bool {
+// outcome is what reading one file came to.
+type outcome struct {
+	doc  *tributary.Document
+	err  error  // the document failed
+	skip string // the file is passed over on purpose, and why
+	id   string
+}
+
+// prepareFile reads a file: its access when asked, its content unless the
+// stream is slim. It yields nothing, so workers may run it.
+func (r *run) prepareFile(ctx context.Context, drive string, w *fileWork) outcome {
+	it := &w.it
 	if reason := r.c.skipReason(it); reason != "" {
-		return skip(reason)
+		return outcome{skip: reason, id: r.c.itemID(drive, it.ID)}
 	}
-	doc := r.c.toDocument(drive, it, parent)
+	doc := r.c.toDocument(drive, it, w.parent)
 	if r.c.env.WantPermissions {
-		acc, err := r.c.itemAccess(r.ctx, drive, it.ID)
+		acc, err := r.c.itemAccess(ctx, drive, it.ID)
 		if err != nil {
-			return r.docFailed(doc, fmt.Errorf("sharepoint: permissions: %w", err))
+			return outcome{doc: doc, err: fmt.Errorf("sharepoint: permissions: %w", err)}
 		}
 		doc.ExternalAccess = acc
 	}
 	if !r.slim {
-		secs, err := r.c.content(r.ctx, drive, it, doc.Sections[0].Link)
+		secs, err := r.c.content(ctx, drive, it, doc.Sections[0].Link)
 		if err != nil {
-			return r.docFailed(doc, fmt.Errorf("sharepoint: content: %w", err))
+			return outcome{doc: doc, err: fmt.Errorf("sharepoint: content: %w", err)}
 		}
 		if len(secs) > 0 {
 			doc.Sections = secs
 		}
 	}
-	return r.Yield(tributary.DocumentItem(doc))
+	return outcome{doc: doc}
+}
+
+// emitFile yields what reading a file came to; a file passed over on
+// purpose goes to skip.
+func (r *run) emitFile(o outcome, skip func(id, reason string) bool) bool {
+	switch {
+	case o.skip != "":
+		return skip(o.id, o.skip)
+	case o.err != nil:
+		return r.docFailed(o.doc, o.err)
+	}
+	return r.Yield(tributary.DocumentItem(o.doc))
+}
+
+func (r *run) reportSkip(id, reason string) bool {
+	tributary.ReportSkip(r.ctx, id, reason)
+	return true
+}
+
+// files reads the files of a page, up to Concurrency at a time and at most
+// twice that many ahead of the one being yielded, and yields them in
+// order. No worker outlives the call.
+func (r *run) files(drive string, works []fileWork) bool {
+	n := min(r.c.settings.Concurrency, len(works))
+	if n <= 1 {
+		for i := range works {
+			if !r.emitFile(r.prepareFile(r.ctx, drive, &works[i]), r.reportSkip) {
+				return false
+			}
+		}
+		return true
+	}
+	ctx, cancel := context.WithCancel(r.ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait() // after cancel, which is deferred last and so runs first
+	defer cancel()
+	outs := make([]outcome, len(works))
+	done := make([]chan struct{}, len(works))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	ahead := make(chan struct{}, 2*n) // a slot per file read but not yet yielded
+	var next atomic.Int64
+	for range n {
+		wg.Go(func() {
+			for {
+				select {
+				case ahead <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+				i := int(next.Add(1) - 1)
+				if i >= len(works) {
+					return
+				}
+				outs[i] = r.prepareFile(ctx, drive, &works[i])
+				close(done[i])
+			}
+		})
+	}
+	for i := range works {
+		select {
+		case <-done[i]:
+		case <-r.ctx.Done():
+			return r.Fail(r.ctx.Err())
+		}
+		if !r.emitFile(outs[i], r.reportSkip) {
+			return false
+		}
+		outs[i] = outcome{} // the document is the consumer's now
+		<-ahead
+	}
+	return true
 }
 
 // docFailed reports a document that could not be read.
