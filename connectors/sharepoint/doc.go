@@ -122,5 +122,7 @@
 // the source. Delta reports each deleted item with the deleted facet;
 // a deleted folder's files are deletions only when Graph lists them too.
 // Refetch reads a file or page again by id, with its site,
-// library and folder nodes first. The $batch endpoint is not used yet.
+// library and folder nodes first. NormalizeURL maps a file's link (through
+// /shares/u!{url}/driveItem, one request) or a page's link (by its name
+// among its site's pages) to the document id. The $batch endpoint is not used yet.
 package sharepoint
