@@ -35,7 +35,8 @@
 //
 // Settings: sites (site URLs such as https://contoso.sharepoint.com/sites/eng,
 // resolved through /sites/{host}:/{path}; empty reads every site, from
-// /sites/getAllSites), include_files and include_pages (both on by
+// /sites/getAllSites, except users' OneDrives on the TENANT-my host, which
+// are read only when listed), include_files and include_pages (both on by
 // default), anonymous_links_public, organization_links_open, max_file_size
 // (20 MiB), concurrency (files read at once, 8, at most 32), page_size
 // (200, at most 999), graph_url and login_url.

@@ -97,3 +97,26 @@ func TestMalformedListing(t *testing.T) {
 		t.Errorf("bad site id in a checkpoint: %v", err)
 	}
 }
+
+// TestPersonalSitesLeftOut: getAllSites also lists users' OneDrives (on
+// the TENANT-my host); they are not read unless listed.
+func TestPersonalSitesLeftOut(t *testing.T) {
+	f := newFixture(t, small, graphemu.Options{})
+	f.emu.Update(func(d *graphemu.Data) {
+		st := d.AddSite("contoso-my.sharepoint.com,00000000-0000-0000-0000-000000000001,00000000-0000-0000-0000-000000000002",
+			"/personal/adele_contoso_test", "Adele Vance", d.Now())
+		st.Host = "contoso-my.sharepoint.com"
+		dr := d.AddDrive(st.ID, "b!personal", "OneDrive", d.Now())
+		d.AddItem(dr.ID, "", &graphemu.Item{ID: "01PERSONAL", Name: "diary.txt", MimeType: "text/plain", Content: []byte("mine")})
+	})
+	all := collect(t.Context(), f.connector(t, f.settings()), zero, zero, nil)
+	if all.Err != nil || len(all.Documents) != 4 {
+		t.Fatalf("all sites: %v, %d documents", all.Err, len(all.Documents))
+	}
+	s := f.settings()
+	s.Sites = []string{"https://contoso-my.sharepoint.com/personal/adele_contoso_test"}
+	listed := collect(t.Context(), f.connector(t, s), zero, zero, nil)
+	if listed.Err != nil || len(listed.Documents) != 1 {
+		t.Fatalf("listed personal site: %v, %d documents", listed.Err, len(listed.Documents))
+	}
+}

@@ -467,7 +467,9 @@ func (c *Connector) sites(ctx context.Context) ([]apiSite, error) {
 			if err := json.Unmarshal(raw, &s); err != nil || !graphID.MatchString(s.ID) {
 				return tributary.NewError("sharepoint: list sites", tributary.ErrMalformedResponse, errors.New("a site without a valid id"))
 			}
-			out = append(out, s)
+			if !personal(s) {
+				out = append(out, s)
+			}
 			return nil
 		})
 		if err != nil {
@@ -476,6 +478,14 @@ func (c *Connector) sites(ctx context.Context) ([]apiSite, error) {
 	}
 	slices.SortFunc(out, func(a, b apiSite) int { return strings.Compare(a.ID, b.ID) })
 	return slices.CompactFunc(out, func(a, b apiSite) bool { return a.ID == b.ID }), nil
+}
+
+// personal reports a user's OneDrive (a personal site on the
+// TENANT-my.sharepoint.com host), which getAllSites lists too; it is read
+// only when listed in the settings.
+func personal(s apiSite) bool {
+	u, err := url.Parse(s.WebURL)
+	return err == nil && strings.Contains(strings.ToLower(u.Hostname()), "-my.sharepoint.")
 }
 
 // site resolves a site URL through /sites/{host}:/{path}.

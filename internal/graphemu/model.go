@@ -77,9 +77,12 @@ type Site struct {
 	Name        string
 	DisplayName string
 	Path        string // server-relative, such as /sites/eng
-	Created     time.Time
-	Modified    time.Time
-	Pages       []*Page
+	// Host is the site's host when it is not the tenant's SharePoint host
+	// (a personal site on TENANT-my.sharepoint.com).
+	Host     string
+	Created  time.Time
+	Modified time.Time
+	Pages    []*Page
 }
 
 // WebPart is a text web part of a page's canvas.

@@ -59,28 +59,32 @@ func (s *Server) sites(c *call) (int, any) {
 }
 
 func (s *Server) siteByPath(host, path string) *Site {
-	if !strings.EqualFold(host, s.data.Host) {
-		return nil
-	}
 	if path == "" {
 		path = "/"
 	}
 	for _, st := range s.data.Sites {
-		if strings.EqualFold(st.Path, path) {
+		if strings.EqualFold(s.siteHost(st), host) && strings.EqualFold(st.Path, path) {
 			return st
 		}
 	}
 	return nil
 }
 
+func (s *Server) siteHost(st *Site) string {
+	if st.Host != "" {
+		return st.Host
+	}
+	return s.data.Host
+}
+
 func (s *Server) siteURL(st *Site) string {
-	return "https://" + s.data.Host + st.Path
+	return "https://" + s.siteHost(st) + st.Path
 }
 
 func (s *Server) siteJSON(_ *call, st *Site) map[string]any {
 	return map[string]any{"id": st.ID, "name": st.Name, "displayName": st.DisplayName, "webUrl": s.siteURL(st),
 		"createdDateTime": timeString(st.Created), "lastModifiedDateTime": timeString(st.Modified),
-		"siteCollection": map[string]string{"hostname": s.data.Host}}
+		"siteCollection": map[string]string{"hostname": s.siteHost(st)}}
 }
 
 func (s *Server) allSites(c *call) (int, any) {
