@@ -27,14 +27,14 @@ func conformanceHarness(faults func(*graphemu.Server)) (connectortest.Harness, *
 	failing := addSpecials(probe)
 	var emus []*graphemu.Server
 	open := func(t testing.TB, good bool) tributary.Connector {
-		f := newFixture(t, conformanceGen, graphemu.Options{PageSize: 5})
+		f := newFixture(t, conformanceGen, graphemu.Options{PageSize: 8})
 		f.emu.Update(func(d *graphemu.Data) { addSpecials(d) })
 		if faults != nil {
 			faults(f.emu)
 		}
 		emus = append(emus, f.emu)
 		s := f.settings()
-		s.PageSize = 4
+		s.PageSize = 6
 		s.AnonymousLinksPublic = true
 		s.OrganizationLinksOpen = true
 		cr := f.credentials()
