@@ -1,7 +1,10 @@
 package graphemu
 
 import (
+	"time"
+
 	"encoding/json"
+	"github.com/tributary-dev/tributary/internal/emulator"
 	"io"
 	"net/http"
 	"net/url"
@@ -113,5 +116,36 @@ func TestTokenAndDelta(t *testing.T) {
 	}
 	if st, m, _ := c.do("GET", "https://graph.microsoft.com/v1.0/sites/getAllSites", nil); st != 401 || m["error"].(map[string]any)["code"] != "InvalidAuthenticationToken" {
 		t.Fatalf("no token: %d %v", st, m)
+	}
+}
+
+func TestThrottleAndGroups(t *testing.T) {
+	d := Generate(GenerateOptions{Users: 3, Groups: 2})
+	clock := emulator.NewManualClock(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+	s := New(d, Options{RatePerSecond: 2, PageSize: 1, Clock: clock})
+	defer s.Close()
+	s.AddApp("app", "secret", GroupMemberReadAll)
+	c := newClient(t, s)
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"app"}, "client_secret": {"secret"}, "scope": {GraphScope}}
+	_, m, _ := c.do("POST", "https://login.microsoftonline.com/"+d.Domain+"/oauth2/v2.0/token", form)
+	c.token = m["access_token"].(string)
+	g := d.Groups[1] // nests the first
+	next := "https://graph.microsoft.com/v1.0/groups/" + g.ID + "/transitiveMembers/microsoft.graph.user"
+	var members, throttled int
+	for next != "" && members+throttled < 20 {
+		st, m, h := c.do("GET", next, nil)
+		if st == http.StatusTooManyRequests {
+			if h.Get("Retry-After") == "" || m["error"].(map[string]any)["code"] != "TooManyRequests" {
+				t.Fatalf("throttled without Retry-After or code: %v %v", h, m)
+			}
+			throttled++
+			clock.Advance(time.Second)
+			continue
+		}
+		members += len(m["value"].([]any))
+		next, _ = m["@odata.nextLink"].(string)
+	}
+	if members != 3 || throttled == 0 {
+		t.Errorf("%d transitive members, %d throttled answers", members, throttled)
 	}
 }
