@@ -116,8 +116,10 @@
 //
 // The files of a delta page are read concurrency at a time (8 by
 // default), at most twice as many held ahead of the one being yielded, so
-// memory is bounded by that many files' text; each costs a download and,
-// with permissions, a permissions request. Documents keep the page's
+// memory is bounded by that many files' text; each costs a download. With
+// permissions, the page's files' permissions are read in $batch requests
+// of twenty; a file whose answer in a batch was refused, throttled, paged
+// or broken is asked for alone, with the usual retries. Documents keep the page's
 // order; a page's nodes, deletions and failures come before its files. The site list is held in memory
 // (ids and names), as are a site's library ids; nothing else grows with
 // the source. Delta reports each deleted item with the deleted facet;
@@ -125,5 +127,5 @@
 // Refetch reads a file or page again by id, with its site,
 // library and folder nodes first. NormalizeURL maps a file's link (through
 // /shares/u!{url}/driveItem, one request) or a page's link (by its name
-// among its site's pages) to the document id. The $batch endpoint is not used yet.
+// among its site's pages) to the document id.
 package sharepoint

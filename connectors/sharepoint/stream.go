@@ -258,6 +258,8 @@ func (r *run) drive(s apiSite, d apiDrive, pos position) bool {
 type fileWork struct {
 	it     apiItem
 	parent string
+	// access, when set, was read with the page's other files in a $batch.
+	access *tributary.ExternalAccess
 }
 
 // entries handles the items of a delta page: nodes, deletions and
@@ -273,6 +275,18 @@ func (r *run) entries(d apiDrive, pos *position, raws []json.RawMessage) bool {
 		}
 		if w != nil {
 			works = append(works, *w)
+		}
+	}
+	if r.c.env.WantPermissions && len(works) > 1 {
+		var ids []string
+		for _, w := range works {
+			if r.c.skipReason(&w.it) == "" {
+				ids = append(ids, w.it.ID)
+			}
+		}
+		got := r.c.batchAccess(r.ctx, d.ID, ids)
+		for i := range works {
+			works[i].access = got[works[i].it.ID]
 		}
 	}
 	return r.files(d.ID, works)
@@ -349,9 +363,12 @@ func (r *run) prepareFile(ctx context.Context, drive string, w *fileWork) outcom
 	}
 	doc := r.c.toDocument(drive, it, w.parent)
 	if r.c.env.WantPermissions {
-		acc, err := r.c.itemAccess(ctx, drive, it.ID)
-		if err != nil {
-			return outcome{doc: doc, err: fmt.Errorf("sharepoint: permissions: %w", err)}
+		acc := w.access
+		if acc == nil {
+			var err error
+			if acc, err = r.c.itemAccess(ctx, drive, it.ID); err != nil {
+				return outcome{doc: doc, err: fmt.Errorf("sharepoint: permissions: %w", err)}
+			}
 		}
 		doc.ExternalAccess = acc
 	}

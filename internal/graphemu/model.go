@@ -11,7 +11,7 @@
 // and driveItems with delta queries (drives.go: delta links, deleted
 // items, 410 resyncRequired, content with a 302 to a pre-authenticated
 // download URL), site pages with their canvas (pages.go), sharing URLs
-// resolved to driveItems (shares.go), sharing
+// resolved to driveItems (shares.go), JSON batching (batch.go), sharing
 // permissions (permissions.go) and groups with transitive members
 // (groups.go), so that further families (Teams channels and messages) can
 // be added as files of their own.

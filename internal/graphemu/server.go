@@ -124,6 +124,7 @@ func New(data *Data, opts Options) *Server {
 	s.driveRoutes()
 	s.groupRoutes()
 	s.shareRoutes()
+	s.batchRoutes()
 	s.Handle("/", func(w http.ResponseWriter, r *http.Request) {
 		writeCode(w, Code{Status: http.StatusBadRequest, Code: "BadRequest",
 			Message: "Resource not found for the segment '" + lastSegment(r.URL.Path) + "'."})
