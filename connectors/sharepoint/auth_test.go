@@ -108,3 +108,25 @@ func TestCredentialErrors(t *testing.T) {
 		t.Errorf("%d tokens issued, want a second after the first expired", n)
 	}
 }
+
+// TestLoopbackNeedsPermission: Graph and login URLs on a loopback address
+// are refused unless the host allows private networks.
+func TestLoopbackNeedsPermission(t *testing.T) {
+	f := newFixture(t, small, graphemu.Options{})
+	base := f.emu.Start()
+	s := f.settings()
+	s.GraphURL, s.LoginURL = base, base
+	for _, allow := range []bool{false, true} {
+		c, err := newConnector(s, f.credentials(), tributary.Env{AllowPrivateNetwork: allow}, fastRetry)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = c.Validate(t.Context())
+		switch {
+		case !allow && !errors.Is(err, tributary.ErrInvalidConfig):
+			t.Errorf("loopback without permission: %v", err)
+		case allow && err != nil:
+			t.Errorf("loopback with permission: %v", err)
+		}
+	}
+}
