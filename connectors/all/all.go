@@ -21,6 +21,7 @@ import (
 	_ "github.com/tributary-dev/tributary/connectors/linear"
 	_ "github.com/tributary-dev/tributary/connectors/mock"
 	_ "github.com/tributary-dev/tributary/connectors/notion"
+	_ "github.com/tributary-dev/tributary/connectors/sharepoint"
 	_ "github.com/tributary-dev/tributary/connectors/slack"
 	_ "github.com/tributary-dev/tributary/connectors/web"
 	_ "github.com/tributary-dev/tributary/connectors/zendesk"

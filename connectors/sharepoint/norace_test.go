@@ -1,0 +1,5 @@
+//go:build !race
+
+package sharepoint
+
+const raceEnabled = false
