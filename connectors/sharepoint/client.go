@@ -14,6 +14,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
+	"github.com/tributary-dev/tributary/internal/extract"
 )
 
 // Application permissions, named in errors when Graph refuses a request.
@@ -167,7 +168,7 @@ func (c *client) download(ctx context.Context, rawURL string, limit, size int64)
 // run ends rather than reporting a failure per document.
 func terminal(err error) bool {
 	return errors.Is(err, tributary.ErrCredentialExpired) || errors.Is(err, tributary.ErrRateLimited) ||
-		errors.Is(err, tributary.ErrInvalidConfig) ||
+		errors.Is(err, tributary.ErrInvalidConfig) || errors.Is(err, extract.ErrKeep) ||
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 

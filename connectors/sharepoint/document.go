@@ -108,30 +108,36 @@ func (c *Connector) skipReason(it *apiItem) string {
 var extractLimits = extract.Limits{MaxText: 16 << 20, MaxPart: 64 << 20}
 
 // content downloads a file and extracts its text with the file
-// connector's extractors.
-func (c *Connector) content(ctx context.Context, drive string, it *apiItem, link string) ([]tributary.Section, error) {
+// connector's extractors; the pictures inside it are kept as blobs of
+// document id when the host keeps raw bytes. A file that grew past
+// max_file_size since it was listed is a failure of that file
+// (extract.ErrTooLarge); a host whose blob storage fails ends the run
+// (extract.ErrKeep, terminal).
+func (c *Connector) content(ctx context.Context, drive string, it *apiItem, id, link string) ([]tributary.Section, error) {
 	b, err := c.client.download(ctx, c.client.graph+"/drives/"+drive+"/items/"+it.ID+"/content", c.settings.MaxFileSize, *it.Size)
 	if errors.Is(err, errTooLarge) {
-		return nil, tributary.NewError("sharepoint: read content", tributary.ErrInvalidConfig,
-			fmt.Errorf("the content is larger than max_file_size (%d bytes)", c.settings.MaxFileSize))
+		return nil, fmt.Errorf("%w: the content is larger than max_file_size (%d bytes)", extract.ErrTooLarge, c.settings.MaxFileSize)
 	}
 	if err != nil {
 		return nil, err
 	}
 	format := formatOf(it)
-	doc, err := extract.Extract(format, b, "", extractLimits)
+	lim := extractLimits
+	lim.KeepImage = extract.KeepImages(ctx, id)
+	doc, err := extract.Extract(format, b, "", lim)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", format, err)
 	}
 	return linked(doc.Sections, link), nil
 }
 
-// linked returns the text sections with link before each section's own
-// anchor.
+// linked returns the sections with link before each section's own
+// anchor: the text sections, and the picture sections whose bytes were
+// kept as blobs.
 func linked(secs []tributary.Section, link string) []tributary.Section {
 	out := make([]tributary.Section, 0, len(secs))
 	for _, s := range secs {
-		if s.Kind == tributary.SectionImage {
+		if s.Kind == tributary.SectionImage && s.BlobID == "" {
 			continue
 		}
 		s.Link = link + s.Link

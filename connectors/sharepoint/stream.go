@@ -373,7 +373,7 @@ func (r *run) prepareFile(ctx context.Context, drive string, w *fileWork) outcom
 		doc.ExternalAccess = acc
 	}
 	if !r.slim {
-		secs, err := r.c.content(ctx, drive, it, doc.Sections[0].Link)
+		secs, err := r.c.content(ctx, drive, it, doc.ID, doc.Sections[0].Link)
 		if err != nil {
 			return outcome{doc: doc, err: fmt.Errorf("sharepoint: content: %w", err)}
 		}
