@@ -25,7 +25,7 @@ func TestPicturesInFilesAreKept(t *testing.T) {
 	dr := f.data.Drives[0]
 	f.data.AddItem(dr.ID, "", &graphemu.Item{ID: "01REPORTDOCX0000000000000000000", Name: "report.docx",
 		MimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-		Content: fx.DOCXWithPicture("Revenue grew.", "Revenue by region", red), Created: at, Modified: at})
+		Content:  fx.DOCXWithPicture("Revenue grew.", "Revenue by region", red), Created: at, Modified: at})
 	c := f.connector(t, f.settings())
 	id := fileID(dr.ID, "01REPORTDOCX0000000000000000000")
 
