@@ -66,6 +66,11 @@
 // only their teams, are not told apart). Groups lists WorkspaceGroup and
 // each private team with its active members' addresses.
 //
+// NormalizeURL maps an address Linear shows (an issue's with its title
+// slug or a #comment fragment, a project's or document's with its slug or
+// a tab) to its document id, asking Linear once for the workspace's
+// address.
+//
 // # Order and checkpoints
 //
 // Teams are read whole; projects, issues and documents are each one
