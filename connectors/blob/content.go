@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/tributary-dev/tributary"
@@ -26,9 +27,17 @@ func (c *Connector) objectSource(key string, modified time.Time) source {
 }
 
 // entry is the source of an archive entry named name (cleaned): its id is
-// the archive's followed by "!/" and the name, escaped as keys are.
+// the archive's followed by "!/" and the name, escaped as keys are, and
+// its link the archive's with the fragment #!/NAME, which opens the
+// archive and tells the entry (NormalizeURL maps it back).
 func (s source) entry(name string) source {
-	return source{key: s.key, id: s.id + "!/" + escapeKey(name), sem: s.sem + "!/" + name, name: path.Base(name), link: s.link, modified: s.modified}
+	rest := "!/" + escapeKey(name)
+	link, _, _ := strings.Cut(s.link, "#")
+	if _, inner, ok := strings.Cut(s.link, "#"); ok {
+		rest = inner + rest
+	}
+	return source{key: s.key, id: s.id + "!/" + escapeKey(name), sem: s.sem + "!/" + name, name: path.Base(name),
+		link: link + "#" + rest, modified: s.modified}
 }
 
 // kindOf tells what the bytes b are: an archive to open, content to leave

@@ -71,6 +71,12 @@
 // archive's entries are expanded one at a time when it is delivered, so
 // memory holds the archive and one entry.
 //
+// An entry's sections link to its archive's address with the fragment
+// #!/ENTRY. NormalizeURL maps an object's id or link (and, for Amazon S3,
+// the console's URL forms) to its document id; Probe lists the bucket and
+// reads one byte of an object, since a policy may grant one without the
+// other.
+//
 // The slim listing reads no object whose extension tells its format, the
 // first 3 KiB (a ranged GET) of one whose extension does not, and archives
 // whole, to list their entries: it admits exactly what Load does.

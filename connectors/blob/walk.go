@@ -407,10 +407,10 @@ func (c *Connector) document(src source, format extract.Format, x *extract.Doc) 
 	d.Metadata.Add("bucket", c.s.Bucket)
 	for i := range d.Sections {
 		s := &d.Sections[i]
-		if strings.HasPrefix(s.Link, "#") {
+		if strings.HasPrefix(s.Link, "#") && !strings.Contains(src.link, "#") {
 			s.Link = src.link + s.Link
 		} else {
-			s.Link = src.link
+			s.Link = src.link // an entry's link names it in its fragment
 		}
 	}
 	return d
