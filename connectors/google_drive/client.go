@@ -42,7 +42,7 @@ func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.Retry
 	tokenURI := c.TokenURI
 	var auth httpx.Auth
 	var sa *delegated
-	switch c.mode() {
+	switch c.Mode() {
 	case "service_account":
 		d, err := newDelegated([]byte(c.ServiceAccountKey.Reveal()), &http.Client{Transport: base, Timeout: time.Minute}, tokenURI)
 		if err != nil {
@@ -74,7 +74,7 @@ func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.Retry
 	if err != nil {
 		return nil, err
 	}
-	return &client{http: hc, sa: sa, drive: s.api() + "/drive/v3", admin: s.api() + "/admin/directory/v1", mode: c.mode()}, nil
+	return &client{http: hc, sa: sa, drive: s.api() + "/drive/v3", admin: s.api() + "/admin/directory/v1", mode: c.Mode()}, nil
 }
 
 // tokenCodec reads the OAuth token out of one user's credentials and puts

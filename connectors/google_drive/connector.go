@@ -55,7 +55,7 @@ func newConnector(s Settings, c Credentials, env tributary.Env, retry httpx.Retr
 		err = tributary.PrefixFields("credentials", c.Validate())
 	}
 	if err == nil {
-		err = tributary.PrefixFields("settings", s.validateFor(c.mode()))
+		err = tributary.PrefixFields("settings", s.validateFor(c.Mode()))
 	}
 	if err != nil {
 		return nil, &tributary.Error{Op: "google_drive: new connector", Kind: tributary.ErrInvalidConfig, Err: err}
