@@ -10,6 +10,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
+	"github.com/tributary-dev/tributary/internal/google"
 )
 
 // Source is the document source this package reads.
@@ -86,12 +87,12 @@ func (c *Connector) Validate(ctx context.Context) error {
 	if len(c.settings.UserEmails) > 0 && c.client.mode == "service_account" {
 		who = sortedLower(c.settings.UserEmails)[0]
 	}
-	if _, err := c.profile(as(ctx, who, ScopeGmailReadonly)); err != nil {
+	if _, err := c.profile(google.As(ctx, who, ScopeGmailReadonly)); err != nil {
 		return fmt.Errorf("gmail: validate credentials: %w", err)
 	}
 	if c.client.mode == "service_account" && len(c.settings.UserEmails) == 0 {
 		q := url.Values{"customer": {"my_customer"}, "maxResults": {"1"}, "fields": {"users(primaryEmail)"}}
-		if err := c.client.get(as(ctx, c.admin(), ScopeUserReadonly), join(c.client.admin, "/users", q), &userList{}); err != nil {
+		if err := c.client.get(google.As(ctx, c.admin(), ScopeUserReadonly), join(c.client.admin, "/users", q), &userList{}); err != nil {
 			return fmt.Errorf("gmail: validate listing users as %s: %w", c.admin(), err)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/internal/extract"
+	"github.com/tributary-dev/tributary/internal/google"
 	"golang.org/x/net/html/charset"
 )
 
@@ -124,7 +125,7 @@ func (r *run) prepare(ctx context.Context, mb *mailbox, id string, why int) outc
 	if r.slim {
 		fields, format = minimalFields, "minimal"
 	}
-	actx := as(ctx, mb.reader, ScopeGmailReadonly)
+	actx := google.As(ctx, mb.reader, ScopeGmailReadonly)
 	var t apiThread
 	err := r.c.client.get(actx, join(r.c.client.gmail, "/me/threads/"+url.PathEscape(id),
 		url.Values{"format": {format}, "fields": {fields}}), &t)

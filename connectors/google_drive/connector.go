@@ -10,6 +10,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
+	"github.com/tributary-dev/tributary/internal/google"
 )
 
 // Source is the document source this package reads.
@@ -97,7 +98,7 @@ func (c *Connector) Validate(ctx context.Context) error {
 	if c.client.mode == "service_account" {
 		admin = c.settings.AdminEmail
 	}
-	actx := as(ctx, admin, ScopeDriveReadonly)
+	actx := google.As(ctx, admin, ScopeDriveReadonly)
 	var about struct {
 		User apiUser `json:"user"`
 	}
@@ -124,7 +125,7 @@ func (c *Connector) Validate(ctx context.Context) error {
 	}
 	if c.client.mode == "service_account" && (c.settings.IncludeMyDrives || c.settings.IncludeSharedWithMe) && len(c.settings.MyDriveEmails) == 0 {
 		q := url.Values{"customer": {"my_customer"}, "maxResults": {"1"}, "fields": {"users(primaryEmail)"}}
-		if err := c.client.get(as(ctx, admin, ScopeUserReadonly), join(c.client.admin, "/users", q), &userList{}); err != nil {
+		if err := c.client.get(google.As(ctx, admin, ScopeUserReadonly), join(c.client.admin, "/users", q), &userList{}); err != nil {
 			return fmt.Errorf("google_drive: validate listing users as %s: %w", admin, err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/google"
 )
 
 // outcome is what reading one listed file came to, found ahead of its
@@ -120,7 +121,7 @@ func (r *run) prepareShortcut(ctx context.Context, p pass, s *apiFile) outcome {
 	if s.ShortcutDetails == nil || !driveID.MatchString(s.ShortcutDetails.TargetID) {
 		return outcome{skipID: id, skip: "shortcut without a target"}
 	}
-	t, err := r.c.getFile(as(ctx, p.reader, ScopeDriveReadonly), s.ShortcutDetails.TargetID)
+	t, err := r.c.getFile(google.As(ctx, p.reader, ScopeDriveReadonly), s.ShortcutDetails.TargetID)
 	switch {
 	case hidden(err):
 		return outcome{skipID: id, skip: "shortcut to a file the reader cannot see"}
@@ -150,7 +151,7 @@ func (r *run) prepareDocument(ctx context.Context, p pass, f *apiFile) outcome {
 		return outcome{skipID: id, skip: why}
 	}
 	d := r.c.toDocument(f)
-	rctx := as(ctx, p.reader, ScopeDriveReadonly)
+	rctx := google.As(ctx, p.reader, ScopeDriveReadonly)
 	if r.c.env.WantPermissions {
 		a, err := r.c.access(rctx, f, p.reader)
 		if err != nil {
