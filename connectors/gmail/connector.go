@@ -26,6 +26,7 @@ func init() {
 			"trash left out, attachments extracted when asked, kept current by polling with the history API, " +
 			"with the mailbox owner and its delegates as access.",
 		DocURL: "https://pkg.go.dev/github.com/tributary-dev/tributary/connectors/gmail",
+		OAuth:  &OAuth,
 	}, New))
 }
 
