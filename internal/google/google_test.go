@@ -181,3 +181,20 @@ func TestOAuthRefresh(t *testing.T) {
 	}
 	assert.Equal(t, 1, emu.TokensIssued(), "the second stack takes the token the first refreshed")
 }
+
+// The credentials of a consent keep the client and the token endpoint
+// with the tokens, and Validate accepts them; a grant without a refresh
+// token is refused with what to do.
+func TestOAuthCredentials(t *testing.T) {
+	raw, err := OAuthCredentials(tributary.OAuthToken{ClientID: "c", ClientSecret: tributary.NewSecret("s"),
+		AccessToken: tributary.NewSecret("ya29.a"), RefreshToken: tributary.NewSecret("1//r"), TokenURL: "https://t.test/token"})
+	require.NoError(t, err)
+	var c Credentials
+	require.NoError(t, json.Unmarshal(raw, &c))
+	assert.Equal(t, ModeOAuth, c.Mode())
+	assert.Equal(t, "https://t.test/token", c.TokenURI)
+	require.NoError(t, c.Validate())
+	_, err = OAuthCredentials(tributary.OAuthToken{AccessToken: tributary.NewSecret("ya29.a")})
+	assert.ErrorContains(t, err, "no refresh token")
+	assert.Equal(t, []string{readScope}, Consent(readScope).Scopes)
+}
