@@ -95,8 +95,14 @@ func (d *Delegated) Token(ctx context.Context, a Actor) (*oauth2.Token, error) {
 	}
 	cfg := *d.cfg
 	cfg.Subject, cfg.Scopes = a.Subject, []string{a.Scope}
-	t, err := cfg.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, d.base)).Token()
+	// oauth2 keeps only the text of a transport error: keep the error.
+	rec := &recorder{next: d.base.Transport}
+	hc := &http.Client{Transport: rec, Timeout: d.base.Timeout}
+	t, err := cfg.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, hc)).Token()
 	if err != nil {
+		if errors.Is(rec.err, httpx.ErrForbiddenAddress) {
+			err = rec.err
+		}
 		return nil, classifyTokenError(ctx, d.name+": service account token", err, a)
 	}
 	d.mu.Lock()
@@ -127,6 +133,18 @@ func (d *Delegated) Secrets() []string {
 		s = append(s, t.AccessToken)
 	}
 	return s
+}
+
+// recorder is a transport that keeps the error of its last round trip.
+type recorder struct {
+	next http.RoundTripper
+	err  error
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.next.RoundTrip(req)
+	r.err = err
+	return resp, err
 }
 
 // classifyTokenError names a refused token request: a key Google does not

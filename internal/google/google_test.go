@@ -138,6 +138,20 @@ func TestBadKey(t *testing.T) {
 	assert.Contains(t, err.Error(), "test: service account key")
 }
 
+// A token endpoint on a private address is refused at dial time unless
+// the host allows private networks, and named as configuration.
+func TestTokenEndpointGuarded(t *testing.T) {
+	d := googleemu.Generate(googleemu.GenerateOptions{Users: 1, Seed: 1})
+	emu := googleemu.New(d, googleemu.Options{})
+	t.Cleanup(emu.Close)
+	key := emu.AddServiceAccount(testAccount, "http://127.0.0.1:9/token", readScope)
+	st, err := NewStack(&Credentials{ServiceAccountKey: tributary.NewSecret(string(key))}, tributary.Env{}, testOptions)
+	require.NoError(t, err)
+	_, err = st.Delegated.Token(t.Context(), Actor{Subject: d.Users[0].Email, Scope: readScope})
+	require.ErrorIs(t, err, tributary.ErrInvalidConfig)
+	assert.NotContains(t, err.Error(), "PRIVATE KEY")
+}
+
 // The codec of shared credentials swaps the token and keeps the rest.
 func TestTokenCodec(t *testing.T) {
 	raw := json.RawMessage(`{"client_id":"c","client_secret":"s","refresh_token":"1//old","token_uri":"https://t.test/token"}`)
