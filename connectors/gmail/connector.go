@@ -50,15 +50,8 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 }
 
 func newConnector(s Settings, c Credentials, env tributary.Env, retry httpx.RetryPolicy) (*Connector, error) {
-	err := tributary.PrefixFields("settings", s.Validate())
-	if err == nil {
-		err = tributary.PrefixFields("credentials", c.Validate())
-	}
-	if err == nil {
-		err = tributary.PrefixFields("settings", s.validateFor(c.Mode()))
-	}
-	if err != nil {
-		return nil, &tributary.Error{Op: "gmail: new connector", Kind: tributary.ErrInvalidConfig, Err: err}
+	if err := google.Check("gmail", &s, &c, s.validateFor); err != nil {
+		return nil, err
 	}
 	cl, err := newClient(&s, &c, env, retry)
 	if err != nil {

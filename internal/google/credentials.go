@@ -96,3 +96,21 @@ func (c *Credentials) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Check reports what is wrong with a connector's settings and
+// credentials, as ErrInvalidConfig naming the fields: first the settings
+// alone (Validate, which may fill defaults), then the credentials, then
+// what the settings ask that the credentials' mode cannot serve (forMode).
+func Check(name string, settings interface{ Validate() error }, c *Credentials, forMode func(mode string) error) error {
+	err := tributary.PrefixFields("settings", settings.Validate())
+	if err == nil {
+		err = tributary.PrefixFields("credentials", c.Validate())
+	}
+	if err == nil {
+		err = tributary.PrefixFields("settings", forMode(c.Mode()))
+	}
+	if err != nil {
+		return &tributary.Error{Op: name + ": new connector", Kind: tributary.ErrInvalidConfig, Err: err}
+	}
+	return nil
+}
