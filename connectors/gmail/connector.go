@@ -10,6 +10,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
+	"github.com/tributary-dev/tributary/internal/google"
 )
 
 // Source is the document source this package reads.
@@ -25,6 +26,7 @@ func init() {
 			"trash left out, attachments extracted when asked, kept current by polling with the history API, " +
 			"with the mailbox owner and its delegates as access.",
 		DocURL: "https://pkg.go.dev/github.com/tributary-dev/tributary/connectors/gmail",
+		OAuth:  &OAuth,
 	}, New))
 }
 
@@ -48,15 +50,8 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 }
 
 func newConnector(s Settings, c Credentials, env tributary.Env, retry httpx.RetryPolicy) (*Connector, error) {
-	err := tributary.PrefixFields("settings", s.Validate())
-	if err == nil {
-		err = tributary.PrefixFields("credentials", c.Validate())
-	}
-	if err == nil {
-		err = tributary.PrefixFields("settings", s.validateFor(c.mode()))
-	}
-	if err != nil {
-		return nil, &tributary.Error{Op: "gmail: new connector", Kind: tributary.ErrInvalidConfig, Err: err}
+	if err := google.Check("gmail", &s, &c, s.validateFor); err != nil {
+		return nil, err
 	}
 	cl, err := newClient(&s, &c, env, retry)
 	if err != nil {
@@ -86,12 +81,12 @@ func (c *Connector) Validate(ctx context.Context) error {
 	if len(c.settings.UserEmails) > 0 && c.client.mode == "service_account" {
 		who = sortedLower(c.settings.UserEmails)[0]
 	}
-	if _, err := c.profile(as(ctx, who, ScopeGmailReadonly)); err != nil {
+	if _, err := c.profile(google.As(ctx, who, ScopeGmailReadonly)); err != nil {
 		return fmt.Errorf("gmail: validate credentials: %w", err)
 	}
 	if c.client.mode == "service_account" && len(c.settings.UserEmails) == 0 {
 		q := url.Values{"customer": {"my_customer"}, "maxResults": {"1"}, "fields": {"users(primaryEmail)"}}
-		if err := c.client.get(as(ctx, c.admin(), ScopeUserReadonly), join(c.client.admin, "/users", q), &userList{}); err != nil {
+		if err := c.client.get(google.As(ctx, c.admin(), ScopeUserReadonly), join(c.client.admin, "/users", q), &userList{}); err != nil {
 			return fmt.Errorf("gmail: validate listing users as %s: %w", c.admin(), err)
 		}
 	}

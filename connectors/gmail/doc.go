@@ -29,7 +29,9 @@
 // token_uri defaults to https://oauth2.googleapis.com/token). The
 // connector reads that user's mailbox; user_emails and include_delegates
 // are refused, since they need delegation. A bare access_token works too,
-// until it expires.
+// until it expires. "tributary auth gmail --config F --client-id ID" runs
+// the consent (an OAuth client of type "Desktop app"; see OAuth) and
+// keeps these credentials for "tributary run".
 //
 // Settings: admin_email, user_emails (empty: every active user, or the
 // consenting user), include_attachments (off: attachments are only named

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/google"
 )
 
 var _ tributary.URLNormalizer = (*Connector)(nil)
@@ -51,7 +52,7 @@ func (c *Connector) NormalizeURL(ctx context.Context, rawURL string) (string, er
 	var m struct {
 		ThreadID string `json:"threadId"`
 	}
-	err = c.client.get(as(ctx, mb.reader, ScopeGmailReadonly), join(c.client.gmail, "/me/messages/"+url.PathEscape(id),
+	err = c.client.get(google.As(ctx, mb.reader, ScopeGmailReadonly), join(c.client.gmail, "/me/messages/"+url.PathEscape(id),
 		url.Values{"format": {"minimal"}, "fields": {"threadId"}}), &m)
 	switch {
 	case err == nil && gmailID.MatchString(m.ThreadID):
@@ -65,7 +66,7 @@ func (c *Connector) NormalizeURL(ctx context.Context, rawURL string) (string, er
 // linkMailbox returns the address of the mailbox a link's /u/USER/ names.
 func (c *Connector) linkMailbox(ctx context.Context, rawURL, user string) (string, error) {
 	if c.client.mode != "service_account" {
-		p, err := c.profile(as(ctx, "", ScopeGmailReadonly))
+		p, err := c.profile(google.As(ctx, "", ScopeGmailReadonly))
 		if err != nil {
 			return "", fmt.Errorf("gmail: normalize url: %w", err)
 		}

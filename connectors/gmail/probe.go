@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/google"
 )
 
 var _ tributary.Prober = (*Connector)(nil)
@@ -19,7 +20,7 @@ func (c *Connector) Probe(ctx context.Context) []tributary.ProbeResult {
 	if err == nil && c.settings.IncludeDelegates {
 		users, uerr := c.users(ctx)
 		if uerr == nil && len(users) > 0 {
-			_, uerr = c.delegates(as(ctx, c.mailboxOf(users[0]).reader, ScopeGmailSettings))
+			_, uerr = c.delegates(google.As(ctx, c.mailboxOf(users[0]).reader, ScopeGmailSettings))
 		}
 		return append(out, tributary.ProbeOf(tributary.CapAccessSync, uerr, ScopeGmailSettings))
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/google"
 )
 
 const (
@@ -86,7 +87,9 @@ type mailbox struct {
 }
 
 // in returns ctx acting as the mailbox's owner with scope.
-func (r *run) in(mb *mailbox, scope string) context.Context { return as(r.ctx, mb.reader, scope) }
+func (r *run) in(mb *mailbox, scope string) context.Context {
+	return google.As(r.ctx, mb.reader, scope)
+}
 
 // all runs the stream from pos.
 func (r *run) all(pos position) {
@@ -126,7 +129,7 @@ func (c *Connector) mailboxOf(email string) *mailbox {
 // through the administrator), or the consenting user.
 func (c *Connector) users(ctx context.Context) ([]string, error) {
 	if c.client.mode != "service_account" {
-		p, err := c.profile(as(ctx, "", ScopeGmailReadonly))
+		p, err := c.profile(google.As(ctx, "", ScopeGmailReadonly))
 		if err != nil {
 			return nil, fmt.Errorf("gmail: read the signed-in user: %w", err)
 		}
@@ -150,7 +153,7 @@ func (c *Connector) users(ctx context.Context) ([]string, error) {
 // directoryUsers lists the domain's users (users.list, as admin).
 func (c *Connector) directoryUsers(ctx context.Context, admin string) iter.Seq2[dirUser, error] {
 	return func(yield func(dirUser, error) bool) {
-		ctx := as(ctx, admin, ScopeUserReadonly)
+		ctx := google.As(ctx, admin, ScopeUserReadonly)
 		for token := ""; ; {
 			q := url.Values{"customer": {"my_customer"}, "maxResults": {"500"}, "orderBy": {"email"},
 				"fields": {"nextPageToken,users(primaryEmail,suspended)"}}
@@ -287,7 +290,7 @@ func (r *run) userRefused(mb *mailbox, err error) bool {
 	if sa == nil || !errors.Is(err, tributary.ErrCredentialExpired) || admin == "" || strings.EqualFold(mb.reader, admin) {
 		return false
 	}
-	_, adminErr := sa.token(r.ctx, actor{subject: admin, scope: ScopeUserReadonly})
+	_, adminErr := sa.Token(r.ctx, google.Actor{Subject: admin, Scope: ScopeUserReadonly})
 	return adminErr == nil
 }
 

@@ -12,12 +12,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/internal/extract"
+	"github.com/tributary-dev/tributary/internal/google"
 	"golang.org/x/net/html/charset"
 )
 
@@ -42,56 +41,8 @@ type outcome struct {
 // at most twice that many ahead of the one being yielded, and yields them
 // in order. No worker outlives the call.
 func (r *run) threads(mb *mailbox, ids []string, why int) bool {
-	n := min(r.c.settings.Concurrency, len(ids))
-	if n <= 1 {
-		for _, id := range ids {
-			if !r.emit(r.prepare(r.ctx, mb, id, why)) {
-				return false
-			}
-		}
-		return true
-	}
-	ctx, cancel := context.WithCancel(r.ctx)
-	var wg sync.WaitGroup
-	defer wg.Wait() // after cancel, which is deferred last and so runs first
-	defer cancel()
-	outs := make([]outcome, len(ids))
-	done := make([]chan struct{}, len(ids))
-	for i := range done {
-		done[i] = make(chan struct{})
-	}
-	ahead := make(chan struct{}, 2*n) // a slot per thread read but not yet yielded
-	var next atomic.Int64
-	for range n {
-		wg.Go(func() {
-			for {
-				select {
-				case ahead <- struct{}{}:
-				case <-ctx.Done():
-					return
-				}
-				i := int(next.Add(1) - 1)
-				if i >= len(ids) {
-					return
-				}
-				outs[i] = r.prepare(ctx, mb, ids[i], why)
-				close(done[i])
-			}
-		})
-	}
-	for i := range ids {
-		select {
-		case <-done[i]:
-		case <-r.ctx.Done():
-			return r.Fail(r.ctx.Err())
-		}
-		if !r.emit(outs[i]) {
-			return false
-		}
-		outs[i] = outcome{} // the document is the consumer's now
-		<-ahead
-	}
-	return true
+	return google.InOrder(r.ctx, r.c.settings.Concurrency, ids,
+		func(ctx context.Context, id string) outcome { return r.prepare(ctx, mb, id, why) }, r.emit, r.Fail)
 }
 
 // emit yields an outcome.
@@ -124,7 +75,7 @@ func (r *run) prepare(ctx context.Context, mb *mailbox, id string, why int) outc
 	if r.slim {
 		fields, format = minimalFields, "minimal"
 	}
-	actx := as(ctx, mb.reader, ScopeGmailReadonly)
+	actx := google.As(ctx, mb.reader, ScopeGmailReadonly)
 	var t apiThread
 	err := r.c.client.get(actx, join(r.c.client.gmail, "/me/threads/"+url.PathEscape(id),
 		url.Values{"format": {format}, "fields": {fields}}), &t)

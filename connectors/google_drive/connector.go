@@ -10,6 +10,7 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
+	"github.com/tributary-dev/tributary/internal/google"
 )
 
 // Source is the document source this package reads.
@@ -50,15 +51,8 @@ func New(s Settings, c Credentials, env tributary.Env) (*Connector, error) {
 }
 
 func newConnector(s Settings, c Credentials, env tributary.Env, retry httpx.RetryPolicy) (*Connector, error) {
-	err := tributary.PrefixFields("settings", s.Validate())
-	if err == nil {
-		err = tributary.PrefixFields("credentials", c.Validate())
-	}
-	if err == nil {
-		err = tributary.PrefixFields("settings", s.validateFor(c.mode()))
-	}
-	if err != nil {
-		return nil, &tributary.Error{Op: "google_drive: new connector", Kind: tributary.ErrInvalidConfig, Err: err}
+	if err := google.Check("google_drive", &s, &c, s.validateFor); err != nil {
+		return nil, err
 	}
 	cl, err := newClient(&s, &c, env, retry)
 	if err != nil {
@@ -97,7 +91,7 @@ func (c *Connector) Validate(ctx context.Context) error {
 	if c.client.mode == "service_account" {
 		admin = c.settings.AdminEmail
 	}
-	actx := as(ctx, admin, ScopeDriveReadonly)
+	actx := google.As(ctx, admin, ScopeDriveReadonly)
 	var about struct {
 		User apiUser `json:"user"`
 	}
@@ -124,7 +118,7 @@ func (c *Connector) Validate(ctx context.Context) error {
 	}
 	if c.client.mode == "service_account" && (c.settings.IncludeMyDrives || c.settings.IncludeSharedWithMe) && len(c.settings.MyDriveEmails) == 0 {
 		q := url.Values{"customer": {"my_customer"}, "maxResults": {"1"}, "fields": {"users(primaryEmail)"}}
-		if err := c.client.get(as(ctx, admin, ScopeUserReadonly), join(c.client.admin, "/users", q), &userList{}); err != nil {
+		if err := c.client.get(google.As(ctx, admin, ScopeUserReadonly), join(c.client.admin, "/users", q), &userList{}); err != nil {
 			return fmt.Errorf("google_drive: validate listing users as %s: %w", admin, err)
 		}
 	}

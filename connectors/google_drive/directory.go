@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"iter"
 	"net/url"
+
+	"github.com/tributary-dev/tributary/internal/google"
 )
 
 // directoryUsers lists the domain's users (users.list, as admin).
 func (c *Connector) directoryUsers(ctx context.Context, admin string) iter.Seq2[dirUser, error] {
 	return func(yield func(dirUser, error) bool) {
-		ctx := as(ctx, admin, ScopeUserReadonly)
+		ctx := google.As(ctx, admin, ScopeUserReadonly)
 		for token := ""; ; {
 			q := url.Values{"customer": {"my_customer"}, "maxResults": {"500"}, "orderBy": {"email"},
 				"fields": {"nextPageToken,users(primaryEmail,suspended,name(fullName))"}}

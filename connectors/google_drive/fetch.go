@@ -5,10 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
-	"sync/atomic"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/google"
 )
 
 // outcome is what reading one listed file came to, found ahead of its
@@ -26,56 +25,9 @@ type outcome struct {
 // and at most twice that many ahead of the one being yielded, and yields
 // them in order. No worker outlives the call.
 func (r *run) page(p pass, raws []rawFile) bool {
-	n := min(r.c.settings.Concurrency, len(raws))
-	if n <= 1 {
-		for _, raw := range raws {
-			if !r.emit(p, r.prepareRaw(r.ctx, p, raw)) {
-				return false
-			}
-		}
-		return true
-	}
-	ctx, cancel := context.WithCancel(r.ctx)
-	var wg sync.WaitGroup
-	defer wg.Wait() // after cancel, which is deferred last and so runs first
-	defer cancel()
-	outs := make([]outcome, len(raws))
-	done := make([]chan struct{}, len(raws))
-	for i := range done {
-		done[i] = make(chan struct{})
-	}
-	ahead := make(chan struct{}, 2*n) // a slot per file read but not yet yielded
-	var next atomic.Int64
-	for range n {
-		wg.Go(func() {
-			for {
-				select {
-				case ahead <- struct{}{}:
-				case <-ctx.Done():
-					return
-				}
-				i := int(next.Add(1) - 1)
-				if i >= len(raws) {
-					return
-				}
-				outs[i] = r.prepareRaw(ctx, p, raws[i])
-				close(done[i])
-			}
-		})
-	}
-	for i := range raws {
-		select {
-		case <-done[i]:
-		case <-r.ctx.Done():
-			return r.Fail(r.ctx.Err())
-		}
-		if !r.emit(p, outs[i]) {
-			return false
-		}
-		outs[i] = outcome{} // the document is the consumer's now
-		<-ahead
-	}
-	return true
+	return google.InOrder(r.ctx, r.c.settings.Concurrency, raws,
+		func(ctx context.Context, raw rawFile) outcome { return r.prepareRaw(ctx, p, raw) },
+		func(o outcome) bool { return r.emit(p, o) }, r.Fail)
 }
 
 // prepareRaw decodes one listed file and reads it.
@@ -120,7 +72,7 @@ func (r *run) prepareShortcut(ctx context.Context, p pass, s *apiFile) outcome {
 	if s.ShortcutDetails == nil || !driveID.MatchString(s.ShortcutDetails.TargetID) {
 		return outcome{skipID: id, skip: "shortcut without a target"}
 	}
-	t, err := r.c.getFile(as(ctx, p.reader, ScopeDriveReadonly), s.ShortcutDetails.TargetID)
+	t, err := r.c.getFile(google.As(ctx, p.reader, ScopeDriveReadonly), s.ShortcutDetails.TargetID)
 	switch {
 	case hidden(err):
 		return outcome{skipID: id, skip: "shortcut to a file the reader cannot see"}
@@ -150,7 +102,7 @@ func (r *run) prepareDocument(ctx context.Context, p pass, f *apiFile) outcome {
 		return outcome{skipID: id, skip: why}
 	}
 	d := r.c.toDocument(f)
-	rctx := as(ctx, p.reader, ScopeDriveReadonly)
+	rctx := google.As(ctx, p.reader, ScopeDriveReadonly)
 	if r.c.env.WantPermissions {
 		a, err := r.c.access(rctx, f, p.reader)
 		if err != nil {

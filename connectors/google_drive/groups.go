@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/google"
 )
 
 var _ tributary.GroupSyncer = (*Connector)(nil)
@@ -25,7 +26,7 @@ func (c *Connector) Groups(ctx context.Context) iter.Seq2[tributary.ExternalGrou
 		if c.client.mode != "service_account" {
 			admin = ""
 		}
-		gctx := as(ctx, admin, ScopeGroupReadonly)
+		gctx := google.As(ctx, admin, ScopeGroupReadonly)
 		for token := ""; ; {
 			q := url.Values{"customer": {"my_customer"}, "maxResults": {"200"}, "fields": {"nextPageToken,groups(id,email,name)"}}
 			if token != "" {

@@ -1,14 +1,9 @@
 package googledrive
 
-import (
-	"encoding/json"
-	"errors"
-
-	"github.com/tributary-dev/tributary"
-)
+import "github.com/tributary-dev/tributary/internal/google"
 
 // DefaultAuthURL is Google's OAuth 2.0 authorization endpoint.
-const DefaultAuthURL = "https://accounts.google.com/o/oauth2/v2/auth"
+const DefaultAuthURL = google.DefaultAuthURL
 
 // OAuth is the consent of one Google user, declared in the source's
 // Registration: the user grants drive.readonly to an OAuth client of the
@@ -18,27 +13,8 @@ const DefaultAuthURL = "https://accounts.google.com/o/oauth2/v2/auth"
 // screen makes Google grant a refresh token every time, and the
 // credentials keep the client with it, so the connector refreshes the
 // access token itself and saves rotated tokens through the host.
-var OAuth = tributary.OAuth{
-	Provider:    "Google",
-	AuthURL:     DefaultAuthURL,
-	TokenURL:    DefaultTokenURI,
-	Scopes:      []string{ScopeDriveReadonly},
-	AuthParams:  map[string]string{"access_type": "offline", "prompt": "consent"},
-	Credentials: oauthCredentials,
-}
+var OAuth = google.Consent(ScopeDriveReadonly)
 
 // oauthCredentials makes the credentials of one user from a granted
-// token: the client it was granted to, the refresh token and the endpoint
-// that refreshes it, and the current access token.
-func oauthCredentials(t tributary.OAuthToken) (json.RawMessage, error) {
-	switch {
-	case t.AccessToken.IsZero():
-		return nil, errors.New("google granted no access token")
-	case t.RefreshToken.IsZero():
-		return nil, errors.New("google granted no refresh token: revoke the app's access at https://myaccount.google.com/permissions and consent again")
-	}
-	return json.Marshal(map[string]string{
-		"client_id": t.ClientID, "client_secret": t.ClientSecret.Reveal(),
-		"refresh_token": t.RefreshToken.Reveal(), "access_token": t.AccessToken.Reveal(), "token_uri": t.TokenURL,
-	})
-}
+// token.
+var oauthCredentials = google.OAuthCredentials

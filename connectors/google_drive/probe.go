@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/google"
 )
 
 var _ tributary.Prober = (*Connector)(nil)
@@ -21,9 +22,9 @@ func (c *Connector) Probe(ctx context.Context) []tributary.ProbeResult {
 		admin = c.settings.AdminEmail
 	}
 	out := []tributary.ProbeResult{tributary.ProbeOf(tributary.CapIndexing, c.Validate(ctx), ScopeDriveReadonly)}
-	out = append(out, tributary.ProbeOf(tributary.CapAccessSync, c.probeAccess(as(ctx, admin, ScopeDriveReadonly)), ScopeDriveReadonly))
+	out = append(out, tributary.ProbeOf(tributary.CapAccessSync, c.probeAccess(google.As(ctx, admin, ScopeDriveReadonly)), ScopeDriveReadonly))
 	q := url.Values{"customer": {"my_customer"}, "maxResults": {"1"}, "fields": {"groups(id)"}}
-	err := c.client.get(as(ctx, admin, ScopeGroupReadonly), join(c.client.admin, "/groups", q), &groupList{})
+	err := c.client.get(google.As(ctx, admin, ScopeGroupReadonly), join(c.client.admin, "/groups", q), &groupList{})
 	out = append(out, tributary.ProbeOf(tributary.CapGroupSync, err, ScopeGroupReadonly))
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/google"
 )
 
 var _ tributary.Refetcher = (*Connector)(nil)
@@ -70,7 +71,7 @@ func (r *run) refetchOne(id string, readers *[]string) bool {
 		admin = r.c.settings.AdminEmail
 	}
 	reader := admin
-	f, err := r.c.getFile(as(r.ctx, admin, ScopeDriveReadonly), fid)
+	f, err := r.c.getFile(google.As(r.ctx, admin, ScopeDriveReadonly), fid)
 	if hidden(err) && r.c.client.mode == "service_account" {
 		if *readers == nil {
 			if *readers, err = r.c.userList(r.ctx, admin, ""); err != nil {
@@ -79,7 +80,7 @@ func (r *run) refetchOne(id string, readers *[]string) bool {
 		}
 		err = tributary.NewError("google_drive: refetch", tributary.ErrNotFound, errors.New("no reader sees it"))
 		for _, u := range (*readers)[:min(len(*readers), maxRefetchReaders)] {
-			if f, err = r.c.getFile(as(r.ctx, u, ScopeDriveReadonly), fid); !hidden(err) {
+			if f, err = r.c.getFile(google.As(r.ctx, u, ScopeDriveReadonly), fid); !hidden(err) {
 				reader = u
 				break
 			}

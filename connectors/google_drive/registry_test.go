@@ -120,7 +120,7 @@ func TestOAuthConsentGivesRefreshingCredentials(t *testing.T) {
 	require.NoError(t, err)
 	var creds Credentials
 	require.NoError(t, json.Unmarshal(raw, &creds))
-	assert.Equal(t, "oauth", creds.mode())
+	assert.Equal(t, "oauth", creds.Mode())
 	assert.Equal(t, "drive-app", creds.ClientID)
 	assert.Equal(t, "drive-app-secret", creds.ClientSecret.Reveal())
 	assert.Equal(t, srv.URL()+oauthemu.TokenPath, creds.TokenURI)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/google"
 )
 
 const (
@@ -116,7 +117,7 @@ func (c *Connector) newRun(ctx context.Context, start, end time.Time, slim bool,
 }
 
 // in returns ctx acting as the pass's reader with scope.
-func (r *run) in(p pass, scope string) context.Context { return as(r.ctx, p.reader, scope) }
+func (r *run) in(p pass, scope string) context.Context { return google.As(r.ctx, p.reader, scope) }
 
 // all runs the stream from pos.
 func (r *run) all(pos position) {
@@ -154,7 +155,7 @@ func (r *run) plan() ([]pass, error) {
 		var about struct {
 			User apiUser `json:"user"`
 		}
-		if err := r.c.client.get(as(r.ctx, "", ScopeDriveReadonly), join(r.c.client.drive, "/about", url.Values{"fields": {"user(emailAddress)"}}), &about); err != nil {
+		if err := r.c.client.get(google.As(r.ctx, "", ScopeDriveReadonly), join(r.c.client.drive, "/about", url.Values{"fields": {"user(emailAddress)"}}), &about); err != nil {
 			return nil, fmt.Errorf("google_drive: read the signed-in user: %w", err)
 		}
 		r.me = strings.ToLower(about.User.EmailAddress)
@@ -213,7 +214,7 @@ func (c *Connector) driveIDs(ctx context.Context, reader string) ([]string, erro
 			q.Set("pageToken", token)
 		}
 		var pg driveList
-		if err := c.client.get(as(ctx, reader, ScopeDriveReadonly), join(c.client.drive, "/drives", q), &pg); err != nil {
+		if err := c.client.get(google.As(ctx, reader, ScopeDriveReadonly), join(c.client.drive, "/drives", q), &pg); err != nil {
 			return nil, fmt.Errorf("google_drive: list shared drives: %w", err)
 		}
 		for _, d := range pg.Drives {
@@ -304,7 +305,7 @@ func (r *run) userRefused(p pass, err error) bool {
 	if sa == nil || !errors.Is(err, tributary.ErrCredentialExpired) || p.reader == "" || p.reader == r.c.settings.AdminEmail {
 		return false
 	}
-	_, adminErr := sa.token(r.ctx, actor{subject: r.c.settings.AdminEmail, scope: ScopeDriveReadonly})
+	_, adminErr := sa.Token(r.ctx, google.Actor{Subject: r.c.settings.AdminEmail, Scope: ScopeDriveReadonly})
 	return adminErr == nil
 }
 
@@ -318,7 +319,7 @@ func (c *Connector) driveReader(ctx context.Context, id string) (string, error) 
 	if c.client.mode != "service_account" {
 		return "", nil
 	}
-	actx := as(ctx, admin, ScopeDriveReadonly)
+	actx := google.As(ctx, admin, ScopeDriveReadonly)
 	var probe fileList
 	q := url.Values{"corpora": {"drive"}, "driveId": {id}, "includeItemsFromAllDrives": {"true"}, "supportsAllDrives": {"true"},
 		"pageSize": {"1"}, "fields": {"files(id)"}}
