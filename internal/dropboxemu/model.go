@@ -85,6 +85,7 @@ func ContentHash(b []byte) string {
 type Data struct {
 	Account Account
 	Entries []*Entry
+	revs    int // revisions issued, so that each is unique
 }
 
 // GenerateOptions size a generated Dropbox.
@@ -153,12 +154,14 @@ func Generate(o GenerateOptions) *Data {
 
 // Fill completes entries: ids, revisions and times where missing.
 func (d *Data) fill() {
-	for i, e := range d.Entries {
+	for _, e := range d.Entries {
 		if e.ID == "" {
-			e.ID = fmt.Sprintf("id:new%06d", i)
+			d.revs++
+			e.ID = fmt.Sprintf("id:new%06d", d.revs)
 		}
 		if !e.Folder && e.Rev == "" {
-			e.Rev = fmt.Sprintf("%09x", 0x15a000000+i)
+			d.revs++
+			e.Rev = fmt.Sprintf("%09x", 0x15a000000+d.revs)
 		}
 		if !e.Folder && e.ServerModified.IsZero() {
 			e.ServerModified = Base
