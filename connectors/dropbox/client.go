@@ -1,0 +1,245 @@
+package dropbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"golang.org/x/oauth2"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/httpx"
+)
+
+// client calls the Dropbox API through the shared HTTP stack.
+type client struct {
+	http         *httpx.Client
+	api, content string
+	// pathRoot is the Dropbox-API-Path-Root header of a team space, set
+	// once the account is read.
+	pathRoot string
+}
+
+func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.RetryPolicy) (*client, error) {
+	var auth httpx.Auth = httpx.Bearer(c.AccessToken)
+	if !c.RefreshToken.IsZero() {
+		tokenURL := c.TokenURL
+		if tokenURL == "" {
+			tokenURL = DefaultTokenURL
+		}
+		cfg := &oauth2.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret.Reveal(),
+			Endpoint: oauth2.Endpoint{TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInParams}}
+		if env.Credentials != nil {
+			auth = httpx.SharedRefreshToken(cfg, env.Credentials, tokenCodec)
+		} else {
+			creds := *c
+			auth = httpx.RefreshToken(cfg, &oauth2.Token{AccessToken: c.AccessToken.Reveal(), RefreshToken: c.RefreshToken.Reveal()},
+				httpx.SaveTo(env, func(t *oauth2.Token) any {
+					return map[string]string{"client_id": creds.ClientID, "client_secret": creds.ClientSecret.Reveal(),
+						"refresh_token": t.RefreshToken, "access_token": t.AccessToken, "token_url": creds.TokenURL}
+				}))
+		}
+	}
+	base := http.DefaultTransport
+	if env.HTTPClient != nil && env.HTTPClient.Transport != nil {
+		base = env.HTTPClient.Transport
+	}
+	inner := env
+	inner.HTTPClient = &http.Client{Transport: scopeTransport{next: base}}
+	hc, err := httpx.New(httpx.Options{Env: inner, Name: "dropbox", Auth: auth, UserAgent: "tributary-dropbox-connector",
+		Retry: retry, MaxBodyBytes: max(s.MaxFileSize+1, 64<<20)})
+	if err != nil {
+		return nil, err
+	}
+	return &client{http: hc, api: strings.TrimRight(s.APIURL, "/"), content: strings.TrimRight(s.ContentURL, "/")}, nil
+}
+
+// tokenCodec reads the OAuth token out of the credentials and puts a
+// refreshed one in, keeping the other fields.
+var tokenCodec = httpx.TokenCodec{
+	Token: func(creds json.RawMessage) (*oauth2.Token, error) {
+		var c struct {
+			AccessToken  string `json:"access_token"`
+			RefreshToken string `json:"refresh_token"`
+		}
+		if err := json.Unmarshal(creds, &c); err != nil {
+			return nil, fmt.Errorf("credentials: %w", err)
+		}
+		if c.RefreshToken == "" {
+			return nil, errors.New("credentials hold no refresh_token")
+		}
+		return &oauth2.Token{AccessToken: c.AccessToken, RefreshToken: c.RefreshToken}, nil
+	},
+	Credentials: func(creds json.RawMessage, t *oauth2.Token) (json.RawMessage, error) {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(creds, &m); err != nil {
+			return nil, fmt.Errorf("credentials: %w", err)
+		}
+		for k, v := range map[string]string{"access_token": t.AccessToken, "refresh_token": t.RefreshToken} {
+			b, _ := json.Marshal(v)
+			m[k] = b
+		}
+		return json.Marshal(m)
+	},
+}
+
+// scopeTransport turns Dropbox's 401 missing_scope (an app without a
+// permission the call needs) into a 403, so that the stack reports
+// missing permissions rather than rejected credentials.
+type scopeTransport struct{ next http.RoundTripper }
+
+func (t scopeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	if tagOf(b) == "missing_scope" {
+		resp.StatusCode, resp.Status = http.StatusForbidden, "403 Forbidden"
+	}
+	return resp, nil
+}
+
+// apiError is Dropbox's error body.
+type apiError struct {
+	Summary string `json:"error_summary"`
+	Error   struct {
+		Tag string `json:".tag"`
+	} `json:"error"`
+}
+
+func tagOf(b []byte) string {
+	var e apiError
+	if json.Unmarshal(b, &e) != nil {
+		return ""
+	}
+	return e.Error.Tag
+}
+
+// summaryOf returns the error_summary of a 409 endpoint error, or "".
+func summaryOf(err error) string {
+	se, ok := errors.AsType[*httpx.StatusError](err)
+	if !ok || se.StatusCode != http.StatusConflict {
+		return ""
+	}
+	var e apiError
+	if json.Unmarshal([]byte(se.Body), &e) != nil {
+		return "unknown/"
+	}
+	return e.Summary
+}
+
+// classify gives a 409 endpoint error its kind: not_found is
+// ErrNotFound, a reset cursor errReset, restricted content missing
+// permissions, anything else ErrNotSupported.
+func classify(op string, err error) error {
+	sum := summaryOf(err)
+	switch {
+	case sum == "":
+		return fmt.Errorf("%s: %w", op, err)
+	case strings.HasPrefix(sum, "reset/"):
+		return errReset
+	case strings.Contains(sum, "not_found/"):
+		return tributary.NewError(op, tributary.ErrNotFound, err)
+	case strings.Contains(sum, "restricted_content/"), strings.Contains(sum, "no_permission/"):
+		return tributary.NewError(op, tributary.ErrInsufficientPermissions, err)
+	}
+	return tributary.NewError(op, tributary.ErrNotSupported, err)
+}
+
+// errReset: a listing cursor Dropbox no longer takes; list again.
+var errReset = errors.New("dropbox: cursor reset")
+
+// rpc posts args to an RPC endpoint and decodes the answer into v. Every
+// call the connector makes only reads, so each may be sent again.
+func (c *client) rpc(ctx context.Context, endpoint string, args, v any) error {
+	body := []byte("null")
+	if args != nil {
+		body, _ = json.Marshal(args)
+	}
+	req, err := http.NewRequestWithContext(httpx.Idempotent(ctx), http.MethodPost, c.api+"/2/"+endpoint, bytes.NewReader(body))
+	if err != nil {
+		return tributary.NewError("dropbox", tributary.ErrInvalidConfig, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if c.pathRoot != "" {
+		req.Header.Set("Dropbox-API-Path-Root", c.pathRoot)
+	}
+	_, err = c.http.DoJSON(req, v)
+	return err
+}
+
+// errTooLarge is the cause of a file over max_file_size.
+var errTooLarge = errors.New("over max_file_size")
+
+// fetch calls a content endpoint (download or export) for arg and returns
+// the body and the Dropbox-API-Result header. A body cut short, or one
+// whose content hash does not match hash (when given), is fetched again,
+// up to three times.
+func (c *client) fetch(ctx context.Context, endpoint string, arg any, limit int64, hash func(result []byte) string) ([]byte, []byte, error) {
+	var last error
+	for range 3 {
+		req, err := http.NewRequestWithContext(httpx.Idempotent(ctx), http.MethodPost, c.content+"/2/"+endpoint, nil)
+		if err != nil {
+			return nil, nil, tributary.NewError("dropbox", tributary.ErrInvalidConfig, err)
+		}
+		req.Header.Set("Dropbox-API-Arg", asciiJSON(arg))
+		if c.pathRoot != "" {
+			req.Header.Set("Dropbox-API-Path-Root", c.pathRoot)
+		}
+		resp, err := c.http.Do(req)
+		if err != nil {
+			return nil, nil, err
+		}
+		b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+		resp.Body.Close()
+		result := []byte(resp.Header.Get("Dropbox-API-Result"))
+		switch {
+		case err == nil && int64(len(b)) > limit:
+			return nil, nil, errTooLarge
+		case err == nil && resp.ContentLength >= 0 && int64(len(b)) != resp.ContentLength:
+			last = fmt.Errorf("body cut short: %d of %d bytes", len(b), resp.ContentLength)
+		case err == nil && hash != nil && hash(result) != "" && hash(result) != ContentHash(b):
+			last = errors.New("body does not match its content_hash")
+		case err == nil:
+			return b, result, nil
+		case ctx.Err() != nil:
+			return nil, nil, ctx.Err()
+		default:
+			last = err
+		}
+	}
+	return nil, nil, tributary.NewError("dropbox: "+endpoint, tributary.ErrTransient, last)
+}
+
+// asciiJSON encodes v with non-ASCII characters escaped, as the
+// Dropbox-API-Arg header requires.
+func asciiJSON(v any) string {
+	b, _ := json.Marshal(v)
+	var sb strings.Builder
+	for _, r := range string(b) {
+		switch {
+		case r < 0x80:
+			sb.WriteRune(r)
+		case r > 0xffff:
+			r -= 0x10000
+			fmt.Fprintf(&sb, `\u%04x\u%04x`, 0xd800+(r>>10), 0xdc00+(r&0x3ff))
+		default:
+			fmt.Fprintf(&sb, `\u%04x`, r)
+		}
+	}
+	return sb.String()
+}
+
+// terminal reports errors that end a run rather than fail one document.
+func terminal(err error) bool {
+	return errors.Is(err, tributary.ErrCredentialExpired) || errors.Is(err, tributary.ErrRateLimited) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}

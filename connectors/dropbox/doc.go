@@ -1,0 +1,53 @@
+// Package dropbox reads files from Dropbox: a user's Dropbox, or the
+// team space of an account that belongs to one.
+//
+// # Setup
+//
+// Create an app at https://www.dropbox.com/developers/apps (scoped
+// access, full Dropbox) with the permissions account_info.read,
+// files.metadata.read, files.content.read and sharing.read. Either
+// generate an access token on the app's page (short-lived), or run the
+// consent declared in the registration (OAuth, with
+// token_access_type=offline): the credentials then hold a refresh token
+// with the app key (client_id) and secret, and the connector renews
+// access tokens itself, under the host's credentials provider when it
+// has one. A missing permission is ErrInsufficientPermissions; a rejected
+// or expired token ErrCredentialExpired.
+//
+// # Settings
+//
+// path is the folder read recursively (empty: everything); team_space
+// (true by default) reads from the team space's root, sending
+// Dropbox-API-Path-Root with the root namespace of the account's
+// root_info; max_file_size (20 MiB) bounds downloads; page_size (2000)
+// is the listing's limit.
+//
+// # What is fetched
+//
+// One recursive files/list_folder listing, continued page by page with
+// list_folder/continue; its cursor is the checkpoint, so resuming loses
+// nothing. Folders are hierarchy nodes, yielded before what they hold
+// whatever order the listing gives. Files whose server_modified lies in
+// the window are downloaded (checked against content_hash) and
+// extracted as text; Paper docs are exported as Markdown; archives,
+// binary content and files neither downloadable nor exportable are
+// skipped. Document ids are the files' web addresses by lower-cased path
+// (https://www.dropbox.com/home/...), which Dropbox's deleted entries
+// name too. Files' members (sharing/list_file_members, inherited
+// members included) are their access when the host asks for
+// permissions: users and invitees by address, groups by id.
+//
+// Under a host that keeps Values, each stream takes
+// list_folder/get_latest_cursor before its listing and stores it when it
+// ends; the next poll first reads the changes since it: deleted entries
+// are deletions, and files moved or renamed without a new
+// server_modified are yielded again. A deleted folder is one deleted
+// entry; the files it held are found by pruning. A cursor Dropbox resets
+// (409 reset) starts the listing over.
+//
+// # Limits
+//
+// Dropbox answers over its rate limit with 429 and Retry-After, which
+// the HTTP stack honours. Groups are not synced; shared links are not
+// read as public access; archives are not opened.
+package dropbox

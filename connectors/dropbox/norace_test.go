@@ -1,0 +1,5 @@
+//go:build !race
+
+package dropbox
+
+const raceEnabled = false

@@ -1,0 +1,444 @@
+package dropbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/archive"
+	"github.com/tributary-dev/tributary/internal/extract"
+)
+
+const (
+	checkpointKind    = "dropbox"
+	checkpointVersion = 1
+	cursorKey         = "list_folder_cursor"
+	maxCursor         = 8192
+)
+
+// position is the checkpoint state: the phase and the cursor of the
+// listing in progress, never what was seen.
+type position struct {
+	// Phase is "changes" (reading the changes since the last run's
+	// cursor), "list" (the recursive listing) or "done".
+	Phase  string `json:"phase,omitempty"`
+	Cursor string `json:"cursor,omitempty"`
+	// Latest is the cursor taken before the listing, stored in Values
+	// when the stream ends so that the next poll reads changes from it.
+	Latest string `json:"latest,omitempty"`
+}
+
+func decodePosition(cp tributary.Checkpoint) (position, error) {
+	pos, ok, err := tributary.DecodeCheckpoint[position](cp, checkpointKind, checkpointVersion)
+	if err != nil || !ok {
+		return position{}, err
+	}
+	switch {
+	case pos.Phase != "" && pos.Phase != "changes" && pos.Phase != "list" && pos.Phase != "done",
+		len(pos.Cursor) > maxCursor, len(pos.Latest) > maxCursor, pos.Phase == "changes" && pos.Cursor == "":
+		return position{}, tributary.NewError("dropbox: decode checkpoint", tributary.ErrInvalidCheckpoint, fmt.Errorf("bad position (phase %q)", pos.Phase))
+	}
+	return pos, nil
+}
+
+// run is one range over a stream.
+type run struct {
+	c          *Connector
+	cl         *client
+	ctx        context.Context
+	start, end time.Time
+	slim       bool
+	values     tributary.Values
+	nodes      map[string]bool // node ids yielded lately, bounded
+	*tributary.Yielder
+}
+
+// maxNodes bounds the nodes remembered as yielded; past it the set
+// starts over and a folder's node may be yielded again.
+const maxNodes = 4096
+
+func (c *Connector) newRun(ctx context.Context, start, end time.Time, slim bool, yield func(tributary.Item, error) bool) *run {
+	return &run{c: c, ctx: ctx, start: start.UTC(), end: end.UTC(), slim: slim, values: tributary.ValuesFrom(ctx),
+		nodes: map[string]bool{}, Yielder: tributary.NewYielder(ctx, yield, checkpointKind, checkpointVersion)}
+}
+
+func (r *run) all(pos position) {
+	if err := r.ctx.Err(); err != nil {
+		r.Fail(err)
+		return
+	}
+	if pos.Phase == "done" {
+		return
+	}
+	cl, err := r.c.session(r.ctx)
+	if err != nil {
+		r.Fail(err)
+		return
+	}
+	r.cl = cl
+	tracking := r.values != nil && !r.slim
+	if tracking && pos.Phase == "" {
+		if pos.Latest, err = r.latest(); err != nil {
+			r.Fail(err)
+			return
+		}
+		if !r.start.IsZero() {
+			got, err := r.values.Get(r.ctx, []string{cursorKey})
+			if err != nil {
+				r.Fail(fmt.Errorf("dropbox: read the last cursor: %w", err))
+				return
+			}
+			if saved := string(got[cursorKey]); saved != "" && len(saved) <= maxCursor {
+				pos.Phase, pos.Cursor = "changes", saved
+			}
+		}
+	}
+	if pos.Phase == "changes" {
+		if !r.changes(&pos) {
+			return
+		}
+		pos.Phase, pos.Cursor = "list", ""
+	}
+	if !r.list(pos) {
+		return
+	}
+	if tracking && pos.Latest != "" {
+		r.values.Put(cursorKey, []byte(pos.Latest))
+	}
+	r.Checkpoint(position{Phase: "done"})
+}
+
+// latest takes the cursor of the listing as it is now.
+func (r *run) latest() (string, error) {
+	var res struct {
+		Cursor string `json:"cursor"`
+	}
+	err := r.cl.rpc(r.ctx, "files/list_folder/get_latest_cursor", r.listArgs(), &res)
+	if err == nil && (res.Cursor == "" || len(res.Cursor) > maxCursor) {
+		err = tributary.NewError("dropbox: latest cursor", tributary.ErrMalformedResponse, errors.New("answer without a usable cursor"))
+	}
+	if err != nil {
+		return "", classify("dropbox: latest cursor", err)
+	}
+	return res.Cursor, nil
+}
+
+func (r *run) listArgs() map[string]any {
+	return map[string]any{"path": r.c.settings.Path, "recursive": true, "include_deleted": false, "limit": r.c.settings.PageSize}
+}
+
+// page reads one listing page: the first (cursor "") or the next.
+func (r *run) page(cursor string) (listPage, error) {
+	var pg listPage
+	var err error
+	if cursor == "" {
+		err = r.cl.rpc(r.ctx, "files/list_folder", r.listArgs(), &pg)
+	} else {
+		err = r.cl.rpc(r.ctx, "files/list_folder/continue", map[string]string{"cursor": cursor}, &pg)
+	}
+	if err != nil {
+		return pg, classify("dropbox: list folder", err)
+	}
+	if pg.HasMore && (pg.Cursor == "" || pg.Cursor == cursor) || len(pg.Cursor) > maxCursor {
+		return pg, tributary.NewError("dropbox: list folder", tributary.ErrMalformedResponse, errors.New("more entries without a new cursor"))
+	}
+	return pg, nil
+}
+
+// list runs the recursive listing from pos.Cursor, a checkpoint after
+// every page. A cursor Dropbox resets starts the listing over.
+func (r *run) list(pos position) bool {
+	pos.Phase = "list"
+	resets := 0
+	for {
+		pg, err := r.page(pos.Cursor)
+		if errors.Is(err, errReset) && resets < 3 {
+			resets++
+			pos.Cursor = ""
+			continue
+		}
+		if err != nil {
+			return r.Fail(err)
+		}
+		for _, e := range pg.Entries {
+			if !r.entry(e, false) {
+				return false
+			}
+		}
+		if !pg.HasMore {
+			return true
+		}
+		pos.Cursor = pg.Cursor
+		if !r.Checkpoint(pos) {
+			return false
+		}
+	}
+}
+
+// changes reads the changes since the last run's cursor: deleted entries
+// are deletions, and files changed without a new server_modified before
+// the window (moved, renamed) are yielded again, since the window's
+// listing passes them over. A reset cursor skips the changes: pruning
+// finds what was deleted.
+func (r *run) changes(pos *position) bool {
+	for {
+		pg, err := r.page(pos.Cursor)
+		if errors.Is(err, errReset) {
+			r.c.env.Log().Warn("dropbox: the last cursor was reset; deletions since the last run are left to pruning")
+			return true
+		}
+		if err != nil {
+			return r.Fail(err)
+		}
+		for _, e := range pg.Entries {
+			if !r.entry(e, true) {
+				return false
+			}
+		}
+		if !pg.HasMore {
+			return true
+		}
+		pos.Cursor = pg.Cursor
+		if !r.Checkpoint(*pos) {
+			return false
+		}
+	}
+}
+
+func (r *run) inWindow(t time.Time) bool {
+	return !t.Before(r.start) && (r.end.IsZero() || t.Before(r.end))
+}
+
+// entry yields what one listed entry makes.
+func (r *run) entry(e entry, change bool) bool {
+	if e.PathLower == "" || e.PathDisplay == "" {
+		return true // not mounted: nothing to read
+	}
+	switch e.Tag {
+	case "deleted":
+		return !change || r.Yield(tributary.DeletionItem(idOf(e.PathLower)))
+	case "folder":
+		return r.node(e.PathLower, e.PathDisplay)
+	case "file":
+	default:
+		return true
+	}
+	if change && !e.ServerModified.Before(r.start) || !change && !r.inWindow(e.ServerModified) {
+		return true
+	}
+	if !r.node(parentOf(e.PathLower), parentOf(e.PathDisplay)) {
+		return false
+	}
+	return r.file(e)
+}
+
+// node yields the nodes of the folder at p and of its parents not yet
+// yielded, outermost first, whatever order the listing gave.
+func (r *run) node(lower, display string) bool {
+	if lower == "" || r.nodes[idOf(lower)] {
+		return true
+	}
+	if !r.node(parentOf(lower), parentOf(display)) {
+		return false
+	}
+	if len(r.nodes) >= maxNodes {
+		clear(r.nodes)
+	}
+	id := idOf(lower)
+	r.nodes[id] = true
+	n := &tributary.HierarchyNode{ID: id, Name: path.Base(display), Link: linkOf(display), Kind: tributary.NodeFolder}
+	if p := parentOf(lower); p != "" {
+		n.ParentID = idOf(p)
+	}
+	return r.Yield(tributary.NodeItem(n))
+}
+
+// file yields a file's document, a failure under its id, or nothing for
+// content that is not text.
+func (r *run) file(e entry) bool {
+	id := idOf(e.PathLower)
+	format := extract.FormatOf(e.Name)
+	exportable := e.ExportInfo != nil
+	downloadable := e.IsDownloadable == nil || *e.IsDownloadable
+	switch {
+	case !downloadable && !exportable:
+		tributary.ReportSkip(r.ctx, id, "neither downloadable nor exportable")
+		return true
+	case downloadable && archive.IsArchive(format):
+		tributary.ReportSkip(r.ctx, id, string(format)+" archive")
+		return true
+	case r.slim && (exportable || format != extract.FormatUnknown):
+		return r.slimDoc(e)
+	}
+	b, format, err := r.content(e, format)
+	switch {
+	case err != nil && terminal(err):
+		return r.Fail(err)
+	case err != nil && r.slim:
+		return r.slimDoc(e)
+	case err != nil:
+		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, linkOf(e.PathDisplay), err)))
+	}
+	if format == extract.FormatUnknown || archive.IsArchive(format) {
+		var mime string
+		if format == extract.FormatUnknown {
+			format, mime = extract.Sniff(b[:min(len(b), 512)])
+		}
+		if format == extract.FormatUnknown || archive.IsArchive(format) {
+			tributary.ReportSkip(r.ctx, id, "binary content: "+mime+string(format))
+			return true
+		}
+	}
+	if r.slim {
+		return r.slimDoc(e)
+	}
+	lim := extract.Limits{KeepImage: extract.KeepImages(r.ctx, id)}
+	x, err := extract.Extract(format, b, "", lim)
+	if err != nil {
+		if terminal(err) {
+			return r.Fail(err)
+		}
+		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, linkOf(e.PathDisplay), err)))
+	}
+	d := r.document(e, format, x)
+	if r.c.env.WantPermissions {
+		acc, err := r.access(e)
+		if err != nil {
+			if terminal(err) {
+				return r.Fail(err)
+			}
+			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, d.Sections[0].Link, err)))
+		}
+		d.ExternalAccess = acc
+	}
+	return r.Yield(tributary.DocumentItem(d))
+}
+
+// content downloads a file, or exports a Paper doc as Markdown, and
+// returns its bytes with the format its name tells.
+func (r *run) content(e entry, format extract.Format) ([]byte, extract.Format, error) {
+	limit := r.c.settings.MaxFileSize
+	if e.ExportInfo != nil {
+		b, res, err := r.cl.fetch(r.ctx, "files/export", map[string]string{"path": e.ID, "export_format": "markdown"}, limit, nil)
+		if err != nil {
+			return nil, "", classify("dropbox: export "+e.PathDisplay, err)
+		}
+		var meta struct {
+			Export struct {
+				Name string `json:"name"`
+			} `json:"export_metadata"`
+		}
+		if jsonErr := unmarshal(res, &meta); jsonErr != nil || meta.Export.Name == "" {
+			return b, extract.FormatMarkdown, nil
+		}
+		if f := extract.FormatOf(meta.Export.Name); f != extract.FormatUnknown {
+			return b, f, nil
+		}
+		return b, extract.FormatMarkdown, nil
+	}
+	if e.Size > limit {
+		return nil, "", fmt.Errorf("dropbox: %s is %d bytes: %w", e.PathDisplay, e.Size, errTooLarge)
+	}
+	arg := map[string]string{"path": e.ID}
+	if e.Rev != "" {
+		arg["path"] = "rev:" + e.Rev
+	}
+	want := e.ContentHash
+	b, _, err := r.cl.fetch(r.ctx, "files/download", arg, limit, func([]byte) string { return want })
+	if err != nil {
+		return nil, "", classify("dropbox: download "+e.PathDisplay, err)
+	}
+	return b, format, nil
+}
+
+func (r *run) document(e entry, format extract.Format, x *extract.Doc) *tributary.Document {
+	link := linkOf(e.PathDisplay)
+	d := &tributary.Document{ID: idOf(e.PathLower), Source: Source, SemanticID: strings.TrimPrefix(e.PathDisplay, "/"),
+		Title: x.Title, Sections: x.Sections, Metadata: x.Metadata, UpdatedAt: e.ServerModified.UTC(),
+		PrimaryOwners: x.Authors}
+	if d.Title == "" {
+		d.Title = e.Name
+	}
+	if d.Metadata == nil {
+		d.Metadata = tributary.Metadata{}
+	}
+	d.Metadata.Add("file_type", string(format))
+	d.Metadata.Add("path", e.PathDisplay)
+	d.Metadata.Add("rev", e.Rev)
+	if !e.ClientModified.IsZero() {
+		d.Metadata.Add("client_modified", e.ClientModified.UTC().Format(time.RFC3339))
+	}
+	if p := parentOf(e.PathLower); p != "" {
+		d.ParentID = idOf(p)
+	}
+	for i := range d.Sections {
+		s := &d.Sections[i]
+		if strings.HasPrefix(s.Link, "#") {
+			s.Link = link + s.Link
+		} else {
+			s.Link = link
+		}
+	}
+	if len(d.Sections) == 0 {
+		d.Sections = []tributary.Section{tributary.TextSection(link, "")}
+	}
+	return d
+}
+
+// slimDoc yields the slim listing's item for a file.
+func (r *run) slimDoc(e entry) bool {
+	d := &tributary.Document{ID: idOf(e.PathLower), Source: Source}
+	if p := parentOf(e.PathLower); p != "" {
+		d.ParentID = idOf(p)
+	}
+	if r.c.env.WantPermissions {
+		acc, err := r.access(e)
+		if err != nil {
+			return r.Fail(err)
+		}
+		d.ExternalAccess = acc
+	}
+	return r.Yield(tributary.DocumentItem(d))
+}
+
+// maxMemberPages bounds the member pages read per file.
+const maxMemberPages = 100
+
+// access reads a file's members, inherited ones included: users and
+// invitees by address, groups by id.
+func (r *run) access(e entry) (*tributary.ExternalAccess, error) {
+	acc := &tributary.ExternalAccess{}
+	var pg members
+	err := r.cl.rpc(r.ctx, "sharing/list_file_members", map[string]any{"file": e.ID, "include_inherited": true, "limit": 300}, &pg)
+	for n := 0; err == nil; n++ {
+		for _, u := range pg.Users {
+			if u.User.Email != "" {
+				acc.UserEmails = append(acc.UserEmails, strings.ToLower(u.User.Email))
+			}
+		}
+		for _, i := range pg.Invitees {
+			if i.Invitee.Email != "" {
+				acc.UserEmails = append(acc.UserEmails, strings.ToLower(i.Invitee.Email))
+			}
+		}
+		for _, g := range pg.Groups {
+			if g.Group.GroupID != "" {
+				acc.GroupIDs = append(acc.GroupIDs, g.Group.GroupID)
+			}
+		}
+		if pg.Cursor == "" {
+			return acc, nil
+		}
+		if n >= maxMemberPages {
+			return nil, tributary.NewError("dropbox: members of "+e.PathDisplay, tributary.ErrMalformedResponse, errors.New("member pages do not end"))
+		}
+		cursor := pg.Cursor
+		pg = members{}
+		err = r.cl.rpc(r.ctx, "sharing/list_file_members/continue", map[string]string{"cursor": cursor}, &pg)
+	}
+	return nil, classify("dropbox: members of "+e.PathDisplay, err)
+}

@@ -1,0 +1,116 @@
+package dropboxemu
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func post(t *testing.T, s *Server, path, body string, h map[string]string) (*http.Response, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, "https://api.dropboxapi.com"+path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Authorization", "Bearer tok")
+	for k, v := range h {
+		req.Header.Set(k, v)
+	}
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	json.Unmarshal(b, &m)
+	if m == nil {
+		m = map[string]any{"raw": string(b)}
+	}
+	return resp, m
+}
+
+func TestListingCursorsAndChanges(t *testing.T) {
+	s := New(Generate(GenerateOptions{Folders: 2, FilesPerFolder: 3}), Options{})
+	defer s.Close()
+	s.AddToken("tok")
+	var paths []string
+	resp, m := post(t, s, "/2/files/list_folder", `{"path":"","recursive":true,"limit":4}`, nil)
+	for resp.StatusCode == 200 {
+		for _, e := range m["entries"].([]any) {
+			paths = append(paths, e.(map[string]any)["path_lower"].(string))
+		}
+		if m["has_more"] != true {
+			break
+		}
+		resp, m = post(t, s, "/2/files/list_folder/continue", `{"cursor":"`+m["cursor"].(string)+`"}`, nil)
+	}
+	if resp.StatusCode != 200 || len(paths) != 2*2+2*2*3+1 {
+		t.Fatalf("status %d, %d entries: %v", resp.StatusCode, len(paths), paths)
+	}
+	for i := 1; i < len(paths); i++ {
+		if paths[i-1] >= paths[i] {
+			t.Fatalf("not parents first: %q before %q", paths[i-1], paths[i])
+		}
+	}
+	cur := m["cursor"].(string)
+	s.Delete(false, "/Folder 1")
+	_, m = post(t, s, "/2/files/list_folder/continue", `{"cursor":"`+cur+`"}`, nil)
+	es := m["entries"].([]any)
+	if len(es) != 1 || es[0].(map[string]any)[".tag"] != "deleted" || es[0].(map[string]any)["path_lower"] != "/folder 1" {
+		t.Fatalf("changes: %v", m)
+	}
+	s.ResetCursors()
+	resp, m = post(t, s, "/2/files/list_folder/continue", `{"cursor":"`+cur+`"}`, nil)
+	if resp.StatusCode != 409 || !strings.HasPrefix(m["error_summary"].(string), "reset/") {
+		t.Fatalf("after reset: %d %v", resp.StatusCode, m)
+	}
+}
+
+func TestErrorsAndContent(t *testing.T) {
+	s := New(Generate(GenerateOptions{Folders: 1, FilesPerFolder: 3, Team: true}), Options{})
+	defer s.Close()
+	s.AddToken("tok")
+	if resp, _ := post(t, s, "/2/files/list_folder", `{"path":"/nowhere","recursive":true}`, nil); resp.StatusCode != 409 {
+		t.Errorf("missing folder: %d", resp.StatusCode)
+	}
+	if resp, _ := post(t, s, "/2/files/download", "", map[string]string{"Dropbox-API-Arg": `{"path":"/Folder 0/note 0.txt"}`}); resp.StatusCode != 200 ||
+		!strings.Contains(resp.Header.Get("Dropbox-API-Result"), `"content_hash"`) {
+		t.Errorf("download: %d %v", resp.StatusCode, resp.Header)
+	}
+	if resp, m := post(t, s, "/2/files/download", "", map[string]string{"Dropbox-API-Arg": `{"path":"/Folder 0/Roadmap.paper"}`}); resp.StatusCode != 409 {
+		t.Errorf("paper download: %d %v", resp.StatusCode, m)
+	}
+	if resp, _ := post(t, s, "/2/files/export", "", map[string]string{"Dropbox-API-Arg": `{"path":"/Folder 0/Roadmap.paper","export_format":"markdown"}`}); resp.StatusCode != 200 {
+		t.Errorf("export: %d", resp.StatusCode)
+	}
+	_, m := post(t, s, "/2/files/list_folder", `{"path":"","recursive":true}`, map[string]string{"Dropbox-API-Path-Root": `{".tag":"root","root":"2002"}`})
+	if es, _ := m["entries"].([]any); len(es) != 4 {
+		t.Errorf("team space: %v", m)
+	}
+	if resp, _ := post(t, s, "/2/files/list_folder", `{"path":"","recursive":true}`, map[string]string{"Dropbox-API-Path-Root": `{".tag":"root","root":"9"}`}); resp.StatusCode != 422 {
+		t.Errorf("bad root: %d", resp.StatusCode)
+	}
+	s.ExpireToken("tok")
+	if resp, m := post(t, s, "/2/users/get_current_account", "null", nil); resp.StatusCode != 401 || !strings.HasPrefix(m["error_summary"].(string), "expired_access_token") {
+		t.Errorf("expired: %d %v", resp.StatusCode, m)
+	}
+	s.AddRefreshToken("rt", "app", "sec")
+	req, _ := http.NewRequest(http.MethodPost, "https://api.dropboxapi.com/oauth2/token", bytes.NewBufferString("grant_type=refresh_token&refresh_token=rt&client_id=app&client_secret=sec"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := s.Client().Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("token: %v %v", err, resp)
+	}
+	resp.Body.Close()
+}
+
+func TestContentHash(t *testing.T) {
+	// Dropbox's published example value for the empty file.
+	if got := ContentHash(nil); got != "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" {
+		t.Errorf("empty: %s", got)
+	}
+}
