@@ -1,0 +1,81 @@
+package mediawiki
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
+	"github.com/tributary-dev/tributary/internal/emulator"
+	"github.com/tributary-dev/tributary/internal/mediawikiemu"
+)
+
+// conformanceGen is a small private wiki: pages in three namespaces,
+// redirects, several categories per page (more than one answer's worth,
+// so prop continuation happens) and small batches.
+var conformanceGen = mediawikiemu.GenerateOptions{Pages: 14, Redirects: 3, Categories: 4, Revisions: 3, Seed: 5}
+
+var conformanceNS = []int{0, 12}
+
+func conformanceHarness(faults func(*mediawikiemu.Server)) (connectortest.Harness, *[]*mediawikiemu.Server) {
+	probe := mediawikiemu.Generate(conformanceGen)
+	var emus []*mediawikiemu.Server
+	open := func(t testing.TB, good bool) tributary.Connector {
+		f := newFixture(t, conformanceGen, mediawikiemu.Options{Private: true})
+		if faults != nil {
+			faults(f.emu)
+		}
+		emus = append(emus, f.emu)
+		s := f.settings()
+		s.Namespaces = conformanceNS
+		s.PageSize = 4
+		cr := f.credentials()
+		if !good {
+			cr.Password = tributary.NewSecret("revoked")
+		}
+		return f.connector(t, s, cr)
+	}
+	times := lastTimes(probe, conformanceNS)
+	window := func(start, end time.Time) connectortest.Window {
+		return connectortest.Window{Start: start, End: end, WantIDs: expectedIDs(probe, conformanceNS, start, end)}
+	}
+	return connectortest.Harness{
+		New:            func(t testing.TB) tributary.Connector { return open(t, true) },
+		BadCredentials: func(t testing.TB) tributary.Connector { return open(t, false) },
+		WantIDs:        expectedIDs(probe, conformanceNS, time.Time{}, time.Time{}),
+		Windows: []connectortest.Window{
+			window(times[len(times)/4], times[len(times)/2]),
+			window(times[0], times[len(times)/3].Add(time.Second)),
+			window(times[len(times)/2].Add(-30*time.Second), time.Time{}),
+		},
+		IDMatches: idPattern.MatchString,
+		Requests:  func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
+		Timeout:   time.Minute,
+	}, &emus
+}
+
+func TestConformance(t *testing.T) {
+	h, _ := conformanceHarness(nil)
+	connectortest.Run(t, h)
+}
+
+// TestConformanceWithFaults runs the kit with about one request in four
+// failing: 429s, 500s and 502s, resets and truncated bodies.
+func TestConformanceWithFaults(t *testing.T) {
+	h, emus := conformanceHarness(func(s *mediawikiemu.Server) {
+		for k, fault := range map[int]emulator.Fault{11: {Status: http.StatusTooManyRequests}, 13: emulator.ConnectionReset,
+			17: emulator.TruncatedBody, 19: emulator.InternalError, 23: mediawikiemu.BadGateway} {
+			s.FailEvery("*", k, fault)
+		}
+	})
+	connectortest.Run(t, h)
+	faults := 0
+	for _, e := range *emus {
+		faults += e.Faults()
+	}
+	if faults < 50 {
+		t.Errorf("only %d faults were injected", faults)
+	}
+	t.Logf("%d faults injected", faults)
+}
