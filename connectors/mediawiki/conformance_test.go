@@ -22,7 +22,7 @@ func conformanceHarness(faults func(*mediawikiemu.Server)) (connectortest.Harnes
 	probe := mediawikiemu.Generate(conformanceGen)
 	var emus []*mediawikiemu.Server
 	open := func(t testing.TB, good bool) tributary.Connector {
-		f := newFixture(t, conformanceGen, mediawikiemu.Options{Private: true})
+		f := newFixture(t, conformanceGen, mediawikiemu.Options{Private: true, MaxCategories: 3})
 		if faults != nil {
 			faults(f.emu)
 		}

@@ -205,7 +205,7 @@ func (s *Server) props(f url.Values, pages []*Page) ([]map[string]any, map[strin
 	rvFrom, _ := strconv.Atoi(f.Get("rvcontinue"))
 	clPage, clTitle, _ := strings.Cut(f.Get("clcontinue"), "|")
 	clFrom, _ := strconv.Atoi(clPage)
-	cllimit, _ := limit(f.Get("cllimit"), 10, 500)
+	cllimit, _ := limit(f.Get("cllimit"), 10, cmp.Or(s.opts.MaxCategories, 500))
 	withContent := 0
 	var out []map[string]any
 	for _, p := range pages {

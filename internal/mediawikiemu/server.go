@@ -34,6 +34,9 @@ type Options struct {
 	// RetryAfter is the Retry-After, in seconds, of maxlag and ratelimited
 	// answers; zero means 5, Wikimedia's advice.
 	RetryAfter int
+	// MaxCategories is what cllimit=max means; zero means 500, as for a
+	// client without the apihighlimits right.
+	MaxCategories int
 }
 
 // Server serves Data over the Action API. It is safe for concurrent use.
