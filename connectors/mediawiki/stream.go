@@ -13,6 +13,9 @@ import (
 	"github.com/tributary-dev/tributary"
 )
 
+// phaseChanges marks a checkpoint of the recent changes.
+const phaseChanges = "changes"
+
 const (
 	checkpointKind    = "mediawiki"
 	checkpointVersion = 1
@@ -22,6 +25,10 @@ const (
 // the continue object that starts its next batch of pages. Its size does
 // not depend on the size of the wiki.
 type position struct {
+	// Phase is phaseChanges for a window read from the recent changes.
+	Phase string `json:"phase,omitempty"`
+	// RC is the rccontinue token of the next page of recent changes.
+	RC string `json:"rc,omitempty"`
 	NS       int               `json:"ns,omitempty"`
 	Continue map[string]string `json:"continue,omitempty"`
 }
@@ -35,7 +42,7 @@ func decodePosition(cp tributary.Checkpoint, namespaces int) (position, error) {
 	for k, v := range pos.Continue {
 		size += len(k) + len(v)
 	}
-	if pos.NS < 0 || pos.NS > namespaces || len(pos.Continue) > 8 || size > 2048 {
+	if pos.Phase != "" && pos.Phase != phaseChanges || pos.RC != "" && !rcContinue.MatchString(pos.RC) || pos.NS < 0 || pos.NS > namespaces || len(pos.Continue) > 8 || size > 2048 {
 		return position{}, tributary.NewError("mediawiki: decode checkpoint", tributary.ErrInvalidCheckpoint,
 			fmt.Errorf("bad position (namespace %d)", pos.NS))
 	}
@@ -160,6 +167,10 @@ func (r *run) all(pos position) {
 		return
 	}
 	r.site = si
+	if !r.start.IsZero() && (pos.Phase == phaseChanges || pos.NS == 0 && pos.Continue == nil) {
+		r.changes(pos.RC)
+		return
+	}
 	for i := pos.NS; i < len(r.c.settings.Namespaces); i++ {
 		if !r.namespace(r.c.settings.Namespaces[i], i, pos.Continue) {
 			return
