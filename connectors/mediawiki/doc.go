@@ -57,8 +57,22 @@
 // Action API's continue protocol: the whole object is merged into the
 // original request). When an answer continues a prop module (more
 // categories for the same pages) the batch is read to its end before its
-// pages are yielded, so a checkpoint never falls inside a batch. A window
-// [start, end) admits the pages whose last revision lies in it.
+// pages are yielded, so a checkpoint never falls inside a batch.
+//
+// A window [start, end) admits the pages whose last revision lies in it.
+// With a zero start the listing above is read and filtered. With a start
+// the window is read from list=recentchanges (oldest first, rcnamespace
+// the chosen namespaces, edits, creations and log entries), a page of
+// changes at a time, each followed by one query for the current state of
+// the titles it names: a page is yielded at the change that made its
+// current revision, so a page edited twice comes once. A deletion, and a
+// move away from a title (MediaWiki keeps the page id, but the id here is
+// the title's URL), is a deletion of the old title's id when no page (or
+// only a redirect) is left there; the new title is a document. The
+// checkpoint then holds the rccontinue token, which is the change's time
+// and rcid, so changes sharing a second are neither lost nor repeated.
+// MediaWiki keeps recent changes for $wgRCMaxAge (90 days by default): a
+// window that starts earlier misses the changes before that.
 //
 // # Limits and errors
 //

@@ -28,7 +28,7 @@ type position struct {
 	// Phase is phaseChanges for a window read from the recent changes.
 	Phase string `json:"phase,omitempty"`
 	// RC is the rccontinue token of the next page of recent changes.
-	RC string `json:"rc,omitempty"`
+	RC       string            `json:"rc,omitempty"`
 	NS       int               `json:"ns,omitempty"`
 	Continue map[string]string `json:"continue,omitempty"`
 }
