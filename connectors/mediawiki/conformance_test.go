@@ -34,7 +34,13 @@ func conformanceHarness(faults func(*mediawikiemu.Server)) (connectortest.Harnes
 		if !good {
 			cr.Password = tributary.NewSecret("revoked")
 		}
-		return f.connector(t, s, cr)
+		env := f.env()
+		env.WantPermissions = true
+		c, err := newConnector(Source, s, cr, env, fast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
 	}
 	times := lastTimes(probe, conformanceNS)
 	window := func(start, end time.Time) connectortest.Window {

@@ -49,6 +49,14 @@
 // pages; categories form a graph rather than a tree, so they are metadata,
 // not nodes.
 //
+// # Access
+//
+// MediaWiki's read permission is wiki-wide. When the host wants
+// permissions, a wiki read anonymously is public, and a wiki read with a
+// bot password is taken to be private: every page and node names one
+// group, SERVER#users, which Groups yields as a group that gives anyone
+// who may log in access (the API shows bots no e-mail addresses).
+//
 // # Checkpoints and windows
 //
 // The stream reads the namespaces in the order configured, each in

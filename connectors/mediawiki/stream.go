@@ -194,7 +194,8 @@ func (r *run) namespace(ns, index int, cont map[string]string) bool {
 			name = "Namespace " + strconv.Itoa(ns)
 		}
 	}
-	node := &tributary.HierarchyNode{ID: r.site.nodeID(ns), Name: name, Link: r.site.nodeID(ns), Kind: tributary.NodeSpace}
+	node := &tributary.HierarchyNode{ID: r.site.nodeID(ns), Name: name, Link: r.site.nodeID(ns), Kind: tributary.NodeSpace,
+		ExternalAccess: r.access()}
 	if !r.Yield(tributary.NodeItem(node)) {
 		return false
 	}
@@ -305,7 +306,7 @@ func (r *run) yieldBatch(parent string, batch map[int]*apiPage) bool {
 func (r *run) document(id, parent string, p *apiPage) *tributary.Document {
 	rev := p.Revisions[0]
 	d := &tributary.Document{ID: id, Source: r.c.source, SemanticID: p.Title, Title: p.Title, ParentID: parent,
-		UpdatedAt: rev.Timestamp.UTC(), Metadata: tributary.Metadata{}, Sections: []tributary.Section{}}
+		UpdatedAt: rev.Timestamp.UTC(), Metadata: tributary.Metadata{}, Sections: []tributary.Section{}, ExternalAccess: r.access()}
 	if rev.User != "" {
 		d.PrimaryOwners = []tributary.Person{{DisplayName: rev.User}}
 	}
