@@ -77,6 +77,7 @@ type Data struct {
 	nextPage   int
 	nextRev    int
 	nextRC     int
+	scanned    bool
 }
 
 // Page returns the page with the title, or nil.
@@ -116,7 +117,12 @@ func (d *Data) Namespace(title string) int {
 
 func normTitle(t string) string { return strings.TrimSpace(strings.ReplaceAll(t, "_", " ")) }
 
+// ids learns the next free ids once, from data a test filled itself.
 func (d *Data) ids() {
+	if d.scanned {
+		return
+	}
+	d.scanned = true
 	for _, p := range d.Pages {
 		d.nextPage = max(d.nextPage, p.ID)
 		for _, r := range p.Revisions {
