@@ -125,7 +125,7 @@ func (r *run) change(ch *apiChange, pages map[string]*apiPage, parents map[int]s
 		if !ok || !r.inWindow(p.Revisions[0].Timestamp.UTC()) {
 			return true
 		}
-		return r.Yield(tributary.DocumentItem(r.document(r.site.pageURL(p.Title), parent, p)))
+		return r.emit(r.site.pageURL(p.Title), parent, p)
 	}
 	switch {
 	case ch.Type == "edit" || ch.Type == "new":
@@ -153,7 +153,7 @@ func (r *run) fetchTitles(titles []string) (map[string]*apiPage, error) {
 		return out, nil
 	}
 	rvprop := "ids|timestamp|user"
-	if !r.slim {
+	if !r.slim && r.c.settings.Content == ContentWikitext {
 		rvprop += "|content"
 	}
 	byID := map[int]*apiPage{}

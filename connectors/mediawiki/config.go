@@ -29,6 +29,11 @@ type Settings struct {
 	// replicas lag more than this many seconds and the connector waits.
 	// Zero sends none; Wikipedia uses 5.
 	MaxLag int `json:"max_lag,omitempty" jsonschema:"title=Max lag,minimum=0,maximum=60"`
+	// Content says what the text is read from: "wikitext" (the last
+	// revision's source, converted here; the default) or "html" (the page
+	// as the wiki renders it, templates expanded, with action=parse: one
+	// more request per page).
+	Content string `json:"content,omitempty" jsonschema:"title=Content,enum=wikitext,enum=html,default=wikitext"`
 	// PageSize is the number of pages per request, at most 50 (the
 	// most pages MediaWiki gives content for in one answer).
 	PageSize int `json:"page_size,omitempty" jsonschema:"title=Page size,minimum=1,maximum=50,default=50"`
@@ -41,7 +46,14 @@ func (s *Settings) SetDefaults() {
 	s.Namespaces = []int{0}
 	s.PageSize = 50
 	s.RequestsPerSecond = 5
+	s.Content = ContentWikitext
 }
+
+// The values of Settings.Content.
+const (
+	ContentWikitext = "wikitext"
+	ContentHTML     = "html"
+)
 
 var language = regexp.MustCompile(`^[a-z][a-z0-9-]{1,20}$`)
 
@@ -62,6 +74,12 @@ func (s *Settings) validate(wikipedia bool) error {
 	}
 	if s.PageSize == 0 {
 		s.PageSize = 50
+	}
+	if s.Content == "" {
+		s.Content = ContentWikitext
+	}
+	if s.Content != ContentWikitext && s.Content != ContentHTML {
+		errs = append(errs, tributary.InvalidField("content", "must be wikitext or html"))
 	}
 	if s.RequestsPerSecond == 0 {
 		s.RequestsPerSecond = 5

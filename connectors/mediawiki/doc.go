@@ -28,7 +28,9 @@
 // main namespace 0 by default; 12 is Help, 4 the project namespace),
 // user_agent, max_lag (0 = not sent, 5 for Wikipedia), page_size (pages
 // per request, at most 50, the most MediaWiki gives content for at once),
-// requests_per_second.
+// content ("wikitext", the default, or "html": the page as the wiki
+// renders it, templates expanded, read with action=parse at one more
+// request per page and split at its headings), requests_per_second.
 //
 // # What is fetched
 //

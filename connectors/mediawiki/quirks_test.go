@@ -159,3 +159,32 @@ func TestWikitextSections(t *testing.T) {
 		t.Errorf("got %#v", got)
 	}
 }
+
+// TestParsedHTML: content "html" reads action=parse and splits the
+// rendered page at headings, linked to their anchors.
+func TestParsedHTML(t *testing.T) {
+	f := newFixture(t, mediawikiemu.GenerateOptions{Pages: 3, Seed: 7}, mediawikiemu.Options{})
+	s := f.settings()
+	s.Content = ContentHTML
+	c := f.connector(t, s, Credentials{})
+	got, err := loadIDs(t, c)
+	if err != nil || len(got.Documents) != 3 {
+		t.Fatalf("%d documents, %v", len(got.Documents), err)
+	}
+	d := got.Documents[0]
+	var headed bool
+	for _, sec := range d.Sections {
+		if sec.Heading == "Part 1" && sec.Link == d.ID+"#Part_1" && strings.Contains(sec.Text, "near the map") {
+			headed = true
+		}
+		if strings.Contains(sec.Text, "edit]") || strings.Contains(sec.Text, "{{") {
+			t.Errorf("chrome or markup in the text: %q", sec.Text)
+		}
+	}
+	if !headed {
+		t.Errorf("no Part 1 section: %+v", d.Sections)
+	}
+	if n := f.emu.Count("GET " + mediawikiemu.APIPath); n == 0 {
+		t.Log("no requests counted")
+	}
+}

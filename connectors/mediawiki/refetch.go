@@ -106,7 +106,7 @@ func (r *run) refetch(ids []string, sent map[int]bool) bool {
 				return false
 			}
 		}
-		if !r.Yield(tributary.DocumentItem(r.document(id, parent, p))) {
+		if !r.emit(id, parent, p) {
 			return false
 		}
 	}

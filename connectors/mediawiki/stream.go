@@ -2,6 +2,7 @@ package mediawiki
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/extract"
 )
 
 // phaseChanges marks a checkpoint of the recent changes.
@@ -200,7 +202,7 @@ func (r *run) namespace(ns, index int, cont map[string]string) bool {
 		return false
 	}
 	rvprop := "ids|timestamp|user"
-	if !r.slim {
+	if !r.slim && r.c.settings.Content == ContentWikitext {
 		rvprop += "|content"
 	}
 	batch := map[int]*apiPage{}
@@ -295,15 +297,29 @@ func (r *run) yieldBatch(parent string, batch map[int]*apiPage) bool {
 		if !r.inWindow(p.Revisions[0].Timestamp.UTC()) {
 			continue
 		}
-		if !r.Yield(tributary.DocumentItem(r.document(id, parent, p))) {
+		if !r.emit(id, parent, p) {
 			return false
 		}
 	}
 	return true
 }
 
+// emit yields the page's document, or a failure under its id when its
+// text cannot be read; errors that would fail every page end the stream.
+func (r *run) emit(id, parent string, p *apiPage) bool {
+	d, err := r.document(id, parent, p)
+	if err == nil {
+		return r.Yield(tributary.DocumentItem(d))
+	}
+	if errors.Is(err, tributary.ErrCredentialExpired) || errors.Is(err, tributary.ErrRateLimited) ||
+		errors.Is(err, tributary.ErrInsufficientPermissions) || r.ctx.Err() != nil {
+		return r.Fail(fmt.Errorf("mediawiki: read %s: %w", p.Title, err))
+	}
+	return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, id, fmt.Errorf("mediawiki: read page: %w", err))))
+}
+
 // document maps a page with its last revision.
-func (r *run) document(id, parent string, p *apiPage) *tributary.Document {
+func (r *run) document(id, parent string, p *apiPage) (*tributary.Document, error) {
 	rev := p.Revisions[0]
 	d := &tributary.Document{ID: id, Source: r.c.source, SemanticID: p.Title, Title: p.Title, ParentID: parent,
 		UpdatedAt: rev.Timestamp.UTC(), Metadata: tributary.Metadata{}, Sections: []tributary.Section{}, ExternalAccess: r.access()}
@@ -318,7 +334,13 @@ func (r *run) document(id, parent string, p *apiPage) *tributary.Document {
 			d.Metadata.Add("category", name)
 		}
 	}
-	if !r.slim {
+	if !r.slim && r.c.settings.Content == ContentHTML {
+		secs, err := r.parsed(id, p.PageID)
+		if err != nil {
+			return nil, err
+		}
+		d.Sections = secs
+	} else if !r.slim {
 		for _, s := range wikitextSections(rev.Slots.Main.Content) {
 			link := id
 			if s.Anchor != "" {
@@ -329,5 +351,39 @@ func (r *run) document(id, parent string, p *apiPage) *tributary.Document {
 			d.Sections = append(d.Sections, sec)
 		}
 	}
-	return d
+	return d, nil
+}
+
+// parsed reads the page as the wiki renders it (action=parse) and
+// splits its text at headings, each section linked to its anchor.
+func (r *run) parsed(id string, pageID int) ([]tributary.Section, error) {
+	var a struct {
+		Parse struct {
+			Text *string `json:"text"`
+		} `json:"parse"`
+	}
+	q := url.Values{"action": {"parse"}, "pageid": {strconv.Itoa(pageID)}, "prop": {"text"}, "disableeditsection": {"1"},
+		"disabletoc": {"1"}}
+	if err := r.c.client.query(r.ctx, q, &a); err != nil {
+		return nil, err
+	}
+	if a.Parse.Text == nil {
+		return nil, malformed("parse", "no text in the answer")
+	}
+	h, err := extract.HTML([]byte("<main>"+*a.Parse.Text+"</main>"), "text/html; charset=utf-8", extract.HTMLOptions{Sections: true, MaxText: 16 << 20})
+	if err != nil {
+		return nil, err
+	}
+	secs := h.Sections
+	for i := range secs {
+		if strings.HasPrefix(secs[i].Link, "#") {
+			secs[i].Link = id + secs[i].Link
+		} else {
+			secs[i].Link = id
+		}
+	}
+	if secs == nil {
+		secs = []tributary.Section{}
+	}
+	return secs, nil
 }

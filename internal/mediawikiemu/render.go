@@ -23,18 +23,22 @@ func Anchor(h string) string { return strings.ReplaceAll(strings.TrimSpace(h), "
 // renderHTML is a small stand-in for MediaWiki's parser: headings with
 // ids and edit links, paragraphs, lists, links and a table; templates,
 // references and comments vanish.
-func renderHTML(wt string) string {
+func renderHTML(wt string, editLinks bool) string {
 	for template.MatchString(wt) {
 		wt = template.ReplaceAllString(wt, "")
 	}
 	wt = ref.ReplaceAllString(wt, "")
 	wt = fileLink.ReplaceAllString(wt, "")
+	edit := ""
+	if editLinks {
+		edit = `<span class="mw-editsection">[<a href="/w/index.php?action=edit">edit</a>]</span>`
+	}
 	var b strings.Builder
 	for _, line := range strings.Split(wt, "\n") {
 		if m := heading.FindStringSubmatch(line); m != nil {
 			lvl := strconv.Itoa(len(m[1]))
 			b.WriteString(`<div class="mw-heading mw-heading` + lvl + `"><h` + lvl + ` id="` + html.EscapeString(Anchor(m[2])) + `">` +
-				html.EscapeString(m[2]) + `</h` + lvl + `><span class="mw-editsection">[<a href="/w/index.php?action=edit">edit</a>]</span></div>` + "\n")
+				html.EscapeString(m[2]) + `</h` + lvl + `>` + edit + `</div>` + "\n")
 			continue
 		}
 		line = strings.TrimSpace(line)
@@ -53,8 +57,8 @@ func renderHTML(wt string) string {
 }
 
 func inline(s string) string {
-	s = html.EscapeString(s)
 	s = boldItals.ReplaceAllString(s, "")
+	s = html.EscapeString(s)
 	s = outLink.ReplaceAllString(s, `<a class="external" href="$1">$2</a>`)
 	return wikiLink.ReplaceAllStringFunc(s, func(m string) string {
 		p := wikiLink.FindStringSubmatch(m)

@@ -208,7 +208,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	p := s.data.Page(r.PathValue("title"))
 	var html string
 	if p != nil {
-		html = renderHTML(p.Last().Content)
+		html = renderHTML(p.Last().Content, true)
 	}
 	s.mu.Unlock()
 	if p == nil {
@@ -236,7 +236,7 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request) {
 	out := map[string]any{"title": p.Title, "pageid": p.ID, "revid": last.ID}
 	props := split(f.Get("prop"))
 	if slices.Contains(props, "text") {
-		out["text"] = "<div class=\"mw-content-ltr mw-parser-output\" lang=\"en\" dir=\"ltr\">" + renderHTML(last.Content) + "</div>"
+		out["text"] = "<div class=\"mw-content-ltr mw-parser-output\" lang=\"en\" dir=\"ltr\">" + renderHTML(last.Content, f.Get("disableeditsection") == "") + "</div>"
 	}
 	if slices.Contains(props, "categories") {
 		var cats []map[string]any
