@@ -2,6 +2,7 @@ package mediawiki
 
 import (
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -18,6 +19,9 @@ var conformanceGen = mediawikiemu.GenerateOptions{Pages: 14, Redirects: 3, Categ
 
 var conformanceNS = []int{0, 12}
 
+// breakParse, when set, is a page whose rendering fails.
+var breakParse int
+
 func conformanceHarness(faults func(*mediawikiemu.Server)) (connectortest.Harness, *[]*mediawikiemu.Server) {
 	probe := mediawikiemu.Generate(conformanceGen)
 	var emus []*mediawikiemu.Server
@@ -25,6 +29,9 @@ func conformanceHarness(faults func(*mediawikiemu.Server)) (connectortest.Harnes
 		f := newFixture(t, conformanceGen, mediawikiemu.Options{Private: true, MaxCategories: 3})
 		if faults != nil {
 			faults(f.emu)
+		}
+		if breakParse != 0 {
+			f.emu.BreakParse(breakParse)
 		}
 		emus = append(emus, f.emu)
 		s := f.settings()
@@ -84,4 +91,31 @@ func TestConformanceWithFaults(t *testing.T) {
 		t.Errorf("only %d faults were injected", faults)
 	}
 	t.Logf("%d faults injected", faults)
+}
+
+// TestConformanceParsedHTML runs the kit reading rendered pages, one of
+// which always fails to render: it is a failure under its id.
+func TestConformanceParsedHTML(t *testing.T) {
+	probe := mediawikiemu.Generate(conformanceGen)
+	broken := probe.Pages[2]
+	brokenID := "https://wiki.test/wiki/" + titleKey(broken.Title)
+	drop := func(ids []string) []string {
+		return slices.DeleteFunc(ids, func(id string) bool { return id == brokenID })
+	}
+	h, _ := conformanceHarness(nil)
+	newer := h.New
+	h.New = func(t testing.TB) tributary.Connector {
+		c := newer(t).(*Connector)
+		c.settings.Content = ContentHTML
+		return c
+	}
+	h.BadCredentials = nil
+	h.WantIDs = drop(h.WantIDs)
+	h.WantFailureIDs = []string{brokenID}
+	for i := range h.Windows {
+		h.Windows[i].WantIDs = drop(h.Windows[i].WantIDs)
+	}
+	breakParse = broken.ID
+	t.Cleanup(func() { breakParse = 0 })
+	connectortest.Run(t, h)
 }

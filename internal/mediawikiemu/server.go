@@ -51,6 +51,15 @@ type Server struct {
 	tokens   map[string]string // login token -> session id
 	lag      int               // maxlag answers still to give
 	limited  int               // ratelimited answers still to give
+	broken   map[int]bool      // pages whose parse fails
+}
+
+// BreakParse makes action=parse of the page fail with an internal error,
+// as a page whose rendering throws does.
+func (s *Server) BreakParse(pageID int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.broken[pageID] = true
 }
 
 // The HTTP faults a wiki behind Wikimedia's caches answers with.
@@ -61,7 +70,7 @@ var (
 
 // New returns a server for data. Add bot passwords with AddUser.
 func New(data *Data, opts Options) *Server {
-	s := &Server{opts: opts, data: data, users: map[string]string{}, sessions: map[string]string{}, tokens: map[string]string{}}
+	s := &Server{opts: opts, data: data, users: map[string]string{}, sessions: map[string]string{}, tokens: map[string]string{}, broken: map[int]bool{}}
 	s.Server = emulator.New(emulator.Options{Clock: opts.Clock, Latency: opts.Latency})
 	s.Handle("GET "+APIPath, s.api)
 	s.Handle("POST "+APIPath, s.api)
@@ -230,6 +239,10 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request) {
 		}
 	} else if p = s.data.Page(f.Get("page")); p == nil {
 		apiError(w, "missingtitle", "The page you specified doesn't exist.")
+		return
+	}
+	if s.broken[p.ID] {
+		apiError(w, "internal_api_error_MWException", "[emulated] Exception caught: rendering failed")
 		return
 	}
 	last := p.Last()
