@@ -221,7 +221,10 @@ func (c *client) ensureLogin(ctx context.Context) error {
 	if c.loggedIn {
 		return nil
 	}
-	for range 2 {
+	// A login token is good for one attempt, so a login cut short by a
+	// server error or a broken connection starts again from a new token.
+	var last error
+	for range 4 {
 		var tok struct {
 			Query struct {
 				Tokens struct {
@@ -232,6 +235,7 @@ func (c *client) ensureLogin(ctx context.Context) error {
 		if err := c.do(ctx, http.MethodGet, url.Values{"action": {"query"}, "meta": {"tokens"}, "type": {"login"}}, &tok); err != nil {
 			return fmt.Errorf("mediawiki: login token: %w", err)
 		}
+		last = nil
 		if tok.Query.Tokens.LoginToken == "" {
 			return malformed("login token", "no logintoken in the answer")
 		}
@@ -244,6 +248,10 @@ func (c *client) ensureLogin(ctx context.Context) error {
 		form := url.Values{"action": {"login"}, "lgname": {c.creds.Username}, "lgpassword": {c.creds.Password.Reveal()},
 			"lgtoken": {tok.Query.Tokens.LoginToken}}
 		if err := c.do(ctx, http.MethodPost, form, &res); err != nil {
+			if errors.Is(err, tributary.ErrTransient) && ctx.Err() == nil {
+				last = err
+				continue
+			}
 			return fmt.Errorf("mediawiki: login: %w", err)
 		}
 		switch res.Login.Result {
@@ -256,7 +264,10 @@ func (c *client) ensureLogin(ctx context.Context) error {
 		return tributary.NewError("mediawiki: login", tributary.ErrCredentialExpired,
 			fmt.Errorf("bot password refused (%s): %s", res.Login.Result, res.Login.Reason))
 	}
-	return malformed("login", "the wiki refused its own login token twice")
+	if last != nil {
+		return fmt.Errorf("mediawiki: login: %w", last)
+	}
+	return malformed("login", "the wiki refused its own login tokens")
 }
 
 func malformed(op, msg string) error {

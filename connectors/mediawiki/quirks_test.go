@@ -188,3 +188,14 @@ func TestParsedHTML(t *testing.T) {
 		t.Log("no requests counted")
 	}
 }
+
+// TestLoginAfterBrokenPost: a login whose POST is answered with a server
+// error starts again with a new token.
+func TestLoginAfterBrokenPost(t *testing.T) {
+	f := newFixture(t, mediawikiemu.GenerateOptions{Pages: 2, Seed: 8}, mediawikiemu.Options{Private: true})
+	f.emu.FailNext("POST "+mediawikiemu.APIPath, 2, mediawikiemu.BadGateway)
+	c := f.connector(t, f.settings(), f.credentials())
+	if err := c.Validate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
