@@ -3,6 +3,8 @@ package mediawiki
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -197,5 +199,36 @@ func TestLoginAfterBrokenPost(t *testing.T) {
 	c := f.connector(t, f.settings(), f.credentials())
 	if err := c.Validate(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// answerFunc serves canned answers for a wiki that misbehaves.
+type answerFunc func(r *http.Request) string
+
+func (f answerFunc) RoundTrip(r *http.Request) (*http.Response, error) {
+	body := f(r)
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+}
+
+// TestRepeatedContinue: a listing whose continue token comes back the
+// same ends with ErrMalformedResponse rather than looping.
+func TestRepeatedContinue(t *testing.T) {
+	rt := answerFunc(func(r *http.Request) string {
+		if r.URL.Query().Get("meta") == "siteinfo" {
+			return `{"batchcomplete":true,"query":{"general":{"server":"https://wiki.test","articlepath":"/wiki/$1"},"namespaces":{}}}`
+		}
+		return `{"batchcomplete":true,"continue":{"gapcontinue":"B","continue":"gapcontinue||"},"query":{"pages":[{"pageid":1,"ns":0,"title":"A","revisions":[{"revid":1,"user":"U","timestamp":"2026-01-01T00:00:00Z"}]}]}}`
+	})
+	s := Settings{}
+	s.SetDefaults()
+	s.BaseURL = testAPI
+	c, err := newConnector(Source, s, Credentials{}, tributary.Env{AllowPrivateNetwork: true, HTTPClient: &http.Client{Transport: rt}}, fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := loadIDs(t, c)
+	if !errors.Is(err, tributary.ErrMalformedResponse) || len(got.Documents) > 2 {
+		t.Errorf("%d documents, %v", len(got.Documents), err)
 	}
 }

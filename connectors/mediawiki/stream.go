@@ -223,7 +223,7 @@ func (r *run) namespace(ns, index int, cont map[string]string) bool {
 		}
 		next := a.Continue
 		key := continueKey(next)
-		if len(next) > 0 && seen[key] {
+		if len(next) > 0 && (seen[key] || key == continueKey(cont)) {
 			return r.Fail(malformed("list namespace "+strconv.Itoa(ns), "the continue token repeats"))
 		}
 		seen[key] = true
