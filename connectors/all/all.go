@@ -20,6 +20,7 @@ import (
 	_ "github.com/tributary-dev/tributary/connectors/imap"
 	_ "github.com/tributary-dev/tributary/connectors/jira"
 	_ "github.com/tributary-dev/tributary/connectors/linear"
+	_ "github.com/tributary-dev/tributary/connectors/mediawiki"
 	_ "github.com/tributary-dev/tributary/connectors/mock"
 	_ "github.com/tributary-dev/tributary/connectors/notion"
 	_ "github.com/tributary-dev/tributary/connectors/sharepoint"

@@ -1,0 +1,5 @@
+//go:build !race
+
+package mediawiki
+
+const raceEnabled = false
