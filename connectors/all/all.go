@@ -24,4 +24,5 @@ import (
 	_ "github.com/tributary-dev/tributary/connectors/slack"
 	_ "github.com/tributary-dev/tributary/connectors/web"
 	_ "github.com/tributary-dev/tributary/connectors/zendesk"
+	_ "github.com/tributary-dev/tributary/connectors/zulip"
 )

@@ -48,7 +48,12 @@ func conformanceHarness(opts zulipemu.Options, faults func(*zulipemu.Server)) (c
 		},
 		IDMatches: idPattern.MatchString,
 		Requests:  func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
-		Synctest:  true,
+		GroupsFault: func(t testing.TB) tributary.Connector {
+			c := open(t, "key0")
+			emus[len(emus)-1].FailEvery("GET /api/v1/streams/{id}/members", 1, zulipemu.BadGateway)
+			return c
+		},
+		Synctest: true,
 	}, &emus
 }
 
