@@ -27,4 +27,5 @@ import (
 	_ "github.com/tributary-dev/tributary/connectors/slack"
 	_ "github.com/tributary-dev/tributary/connectors/web"
 	_ "github.com/tributary-dev/tributary/connectors/zendesk"
+	_ "github.com/tributary-dev/tributary/connectors/zulip"
 )
