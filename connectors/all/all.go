@@ -11,6 +11,7 @@ import (
 	_ "github.com/tributary-dev/tributary/connectors/bitbucket"
 	_ "github.com/tributary-dev/tributary/connectors/blob"
 	_ "github.com/tributary-dev/tributary/connectors/confluence"
+	_ "github.com/tributary-dev/tributary/connectors/discourse"
 	_ "github.com/tributary-dev/tributary/connectors/file"
 	_ "github.com/tributary-dev/tributary/connectors/github"
 	_ "github.com/tributary-dev/tributary/connectors/gitlab"
