@@ -62,11 +62,11 @@ func expected(d *discourseemu.Data, start, end time.Time, skip int) []string {
 }
 
 func harness(faults func(*discourseemu.Server)) (connectortest.Harness, *[]*discourseemu.Server) {
-	probe := discourseemu.Generate(40, 22)
+	probe := discourseemu.Generate(35, 21)
 	failing := probe.Topics[7].ID
 	var emus []*discourseemu.Server
 	open := func(t testing.TB, key string) tributary.Connector {
-		f := newFixture(t, 40, 22)
+		f := newFixture(t, 35, 21)
 		f.emu.FailEvery("/t/"+strconv.Itoa(failing)+".json", 1, discourseemu.NotFound)
 		if faults != nil {
 			faults(f.emu)
@@ -83,7 +83,7 @@ func harness(faults func(*discourseemu.Server)) (connectortest.Harness, *[]*disc
 		BadCredentials: func(t testing.TB) tributary.Connector { return open(t, "wrong-key") },
 		WantIDs:        expected(probe, time.Time{}, time.Time{}, failing),
 		WantFailureIDs: []string{testSite + "/t/" + strconv.Itoa(failing)},
-		Windows:        []connectortest.Window{w(ts[10].Bumped, ts[25].Bumped), w(ts[33].Bumped, time.Time{}), w(time.Time{}, ts[5].Bumped)},
+		Windows:        []connectortest.Window{w(ts[10].Bumped, ts[22].Bumped), w(ts[30].Bumped, time.Time{}), w(time.Time{}, ts[5].Bumped)},
 		IDMatches:      regexp.MustCompile(`^https://forum\.example\.test/t/[0-9]+$`).MatchString,
 		Requests:       func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
 		Timeout:        time.Minute,
@@ -109,5 +109,23 @@ func TestConformanceWithFaults(t *testing.T) {
 	}
 	if n < 20 {
 		t.Errorf("only %d faults injected", n)
+	}
+}
+
+func TestRefetch(t *testing.T) {
+	f := newFixture(t, 5, 22)
+	c := f.connector(t, testKey)
+	good := testSite + "/t/" + strconv.Itoa(f.data.Topics[2].ID)
+	gone := testSite + "/t/99999"
+	foreign := "https://elsewhere.test/t/1"
+	r := connectortest.CollectRefetch(t, t.Context(), c, good, gone, foreign)
+	if d := r.ByID[good]; len(d) != 1 || d[0].Document == nil || len(d[0].Document.Sections) != 22 || d[0].Document.ParentID == "" {
+		t.Errorf("refetch of a topic gave %+v", d)
+	}
+	if d := r.ByID[gone]; len(d) != 1 || d[0].Deletion != gone {
+		t.Errorf("refetch of a deleted topic gave %+v", d)
+	}
+	if d := r.ByID[foreign]; len(d) != 1 || d[0].Failure == nil {
+		t.Errorf("refetch of a foreign id gave %+v", d)
 	}
 }

@@ -181,7 +181,7 @@ func (r *run) topic(t apiTopic) bool {
 	if r.slim {
 		return r.Yield(tributary.DocumentItem(&tributary.Document{ID: id, Source: Source, SemanticID: t.Title, ParentID: parent, UpdatedAt: t.BumpedAt}))
 	}
-	d, err := r.c.fetchTopic(r.ctx, t.ID)
+	d, _, err := r.c.fetchTopic(r.ctx, t.ID)
 	if err != nil {
 		if terminal(err) {
 			return r.Fail(fmt.Errorf("discourse: read topic %d: %w", t.ID, err))
@@ -202,13 +202,13 @@ func terminal(err error) bool {
 }
 
 // fetchTopic reads a topic and all its posts.
-func (c *Connector) fetchTopic(ctx context.Context, topic int) (*tributary.Document, error) {
+func (c *Connector) fetchTopic(ctx context.Context, topic int) (*tributary.Document, int, error) {
 	var full apiTopicFull
 	if err := c.get(ctx, "/t/"+strconv.Itoa(topic)+".json", &full); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if full.PostStream == nil || full.ID != topic {
-		return nil, tributary.NewError("discourse: read topic", tributary.ErrMalformedResponse, errors.New("no post_stream"))
+		return nil, 0, tributary.NewError("discourse: read topic", tributary.ErrMalformedResponse, errors.New("no post_stream"))
 	}
 	posts := full.PostStream.Posts
 	have := map[int]bool{}
@@ -229,10 +229,10 @@ func (c *Connector) fetchTopic(ctx context.Context, topic int) (*tributary.Docum
 		}
 		var more apiPosts
 		if err := c.get(ctx, "/t/"+strconv.Itoa(topic)+"/posts.json?"+q.Encode(), &more); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if more.PostStream == nil || len(more.PostStream.Posts) == 0 {
-			return nil, tributary.NewError("discourse: read posts", tributary.ErrMalformedResponse, errors.New("no posts in the answer"))
+			return nil, 0, tributary.NewError("discourse: read posts", tributary.ErrMalformedResponse, errors.New("no posts in the answer"))
 		}
 		posts = append(posts, more.PostStream.Posts...)
 		rest = rest[n:]
@@ -266,5 +266,5 @@ func (c *Connector) fetchTopic(ctx context.Context, topic int) (*tributary.Docum
 		}
 	}
 	d.Metadata.Add("posts", strconv.Itoa(len(posts)))
-	return d, nil
+	return d, full.CategoryID, nil
 }
