@@ -129,3 +129,25 @@ func TestRefetch(t *testing.T) {
 		t.Errorf("refetch of a foreign id gave %+v", d)
 	}
 }
+
+func TestAccessFromCategories(t *testing.T) {
+	f := newFixture(t, 6, 1)
+	s := Settings{BaseURL: testSite}
+	s.SetDefaults()
+	c, err := newConnector(s, Credentials{APIKey: tributary.NewSecret(testKey), Username: testUser},
+		tributary.Env{AllowPrivateNetwork: true, WantPermissions: true, HTTPClient: &http.Client{Transport: f.emu.Transport()}}, fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := connectortest.Collect(c.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, nil))
+	if got.Err != nil || len(got.Documents) != 6 {
+		t.Fatalf("got %d documents, %v", len(got.Documents), got.Err)
+	}
+	for _, d := range got.Documents {
+		a := d.ExternalAccess
+		restricted := d.ParentID == testSite+"/c/3"
+		if a == nil || restricted && (a.Public || !slices.Equal(a.GroupIDs, []string{"group:staff"})) || !restricted && !a.Public {
+			t.Errorf("%s in %s: access %+v", d.ID, d.ParentID, a)
+		}
+	}
+}

@@ -48,4 +48,10 @@
 // Edits that do not bump a topic (editing a post) do not change bumped_at,
 // so polls do not see them; a full run does. Private messages are not
 // read.
+//
+// # Access
+//
+// When the host wants permissions, a public category's topics are public and
+// a read_restricted one's carry the groups its group_permissions name
+// (GET /c/{id}/show.json) as group:NAME.
 package discourse

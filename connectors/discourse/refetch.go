@@ -50,6 +50,7 @@ func (r *run) refetchOne(id string) bool {
 	}
 	if cat, ok := r.cats[cat]; ok {
 		d.ParentID = r.c.categoryID(cat.ID)
+		d.ExternalAccess = r.access[cat.ID]
 		d.Metadata.Add("category", cat.Name)
 	}
 	return r.Yield(tributary.DocumentItem(d))

@@ -47,6 +47,8 @@ type run struct {
 	slim       bool
 	*tributary.Yielder
 	cats map[int]apiCategory
+	// access holds each category's access when permissions are wanted.
+	access map[int]*tributary.ExternalAccess
 }
 
 func (r *run) all(pos position) {
@@ -77,8 +79,16 @@ func (r *run) categories(nodes bool) bool {
 		return r.Fail(tributary.NewError("discourse: list categories", tributary.ErrMalformedResponse, errors.New("no category_list")))
 	}
 	r.cats = map[int]apiCategory{}
+	r.access = map[int]*tributary.ExternalAccess{}
 	for _, c := range cs.CategoryList.Categories {
 		r.cats[c.ID] = c
+		if r.c.env.WantPermissions {
+			a, err := r.accessOf(c)
+			if err != nil {
+				return r.Fail(err)
+			}
+			r.access[c.ID] = a
+		}
 	}
 	if !nodes || r.slim {
 		return true
@@ -98,7 +108,8 @@ func (r *run) categories(nodes bool) bool {
 		}
 		done[c.ID] = true
 		return r.Yield(tributary.NodeItem(&tributary.HierarchyNode{ID: r.c.categoryID(c.ID), ParentID: parent, Name: c.Name,
-			Link: r.c.root + "/c/" + url.PathEscape(c.Slug) + "/" + strconv.Itoa(c.ID), Kind: tributary.NodeSpace}))
+			Link: r.c.root + "/c/" + url.PathEscape(c.Slug) + "/" + strconv.Itoa(c.ID), Kind: tributary.NodeSpace,
+			ExternalAccess: r.access[c.ID]}))
 	}
 	for _, c := range cs.CategoryList.Categories {
 		if !emit(c, 0) {
@@ -179,7 +190,8 @@ func (r *run) topic(t apiTopic) bool {
 		parent = r.c.categoryID(t.CategoryID)
 	}
 	if r.slim {
-		return r.Yield(tributary.DocumentItem(&tributary.Document{ID: id, Source: Source, SemanticID: t.Title, ParentID: parent, UpdatedAt: t.BumpedAt}))
+		return r.Yield(tributary.DocumentItem(&tributary.Document{ID: id, Source: Source, SemanticID: t.Title, ParentID: parent,
+			UpdatedAt: t.BumpedAt, ExternalAccess: r.access[t.CategoryID]}))
 	}
 	d, _, err := r.c.fetchTopic(r.ctx, t.ID)
 	if err != nil {
@@ -190,6 +202,7 @@ func (r *run) topic(t apiTopic) bool {
 	}
 	d.UpdatedAt = t.BumpedAt
 	d.ParentID = parent
+	d.ExternalAccess = r.access[t.CategoryID]
 	if c, ok := r.cats[t.CategoryID]; ok {
 		d.Metadata.Add("category", c.Name)
 	}

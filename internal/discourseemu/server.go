@@ -107,6 +107,7 @@ func New(data *Data) *Server {
 	s.Handle("GET /session/current.json", s.current)
 	s.Handle("GET /categories.json", s.categories)
 	s.Handle("GET /latest.json", s.latest)
+	s.Handle("GET /c/{id}/show.json", s.show)
 	s.Handle("GET /t/{id}", s.topic)
 	s.Handle("GET /t/{id}/posts.json", s.posts)
 	return s
@@ -240,4 +241,25 @@ func (s *Server) posts(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	emulator.WriteJSON(w, 200, map[string]any{"post_stream": map[string]any{"posts": posts}, "id": t.ID})
+}
+
+func (s *Server) show(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.Atoi(r.PathValue("id"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.data.Categories {
+		if c.ID == id {
+			var perms []map[string]any
+			for _, g := range c.Groups {
+				perms = append(perms, map[string]any{"permission_type": 1, "group_name": g})
+			}
+			if !c.ReadRestricted {
+				perms = append(perms, map[string]any{"permission_type": 1, "group_name": "everyone"})
+			}
+			emulator.WriteJSON(w, 200, map[string]any{"category": map[string]any{"id": c.ID, "name": c.Name, "slug": c.Slug,
+				"read_restricted": c.ReadRestricted, "group_permissions": perms}})
+			return
+		}
+	}
+	notFound(w)
 }
