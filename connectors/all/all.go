@@ -12,6 +12,7 @@ import (
 	_ "github.com/tributary-dev/tributary/connectors/blob"
 	_ "github.com/tributary-dev/tributary/connectors/confluence"
 	_ "github.com/tributary-dev/tributary/connectors/dropbox"
+	_ "github.com/tributary-dev/tributary/connectors/discourse"
 	_ "github.com/tributary-dev/tributary/connectors/file"
 	_ "github.com/tributary-dev/tributary/connectors/github"
 	_ "github.com/tributary-dev/tributary/connectors/gitlab"

@@ -1,0 +1,153 @@
+package discourse
+
+import (
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
+	"github.com/tributary-dev/tributary/httpx"
+	"github.com/tributary-dev/tributary/internal/discourseemu"
+	"github.com/tributary-dev/tributary/internal/emulator"
+)
+
+const (
+	testKey  = "discourse-emulated-api-key-4831"
+	testUser = "system"
+	testSite = "https://forum.example.test"
+)
+
+var fast = options{retry: httpx.RetryPolicy{MaxAttempts: 8, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}, rate: 1e6}
+
+type fixture struct {
+	data *discourseemu.Data
+	emu  *discourseemu.Server
+}
+
+func newFixture(t testing.TB, topics, posts int) *fixture {
+	t.Helper()
+	d := discourseemu.Generate(topics, posts)
+	e := discourseemu.New(d)
+	e.AddKey(testKey)
+	t.Cleanup(e.Close)
+	return &fixture{data: d, emu: e}
+}
+
+func (f *fixture) connector(t testing.TB, key string) *Connector {
+	t.Helper()
+	s := Settings{BaseURL: testSite}
+	s.SetDefaults()
+	c, err := newConnector(s, Credentials{APIKey: tributary.NewSecret(key), Username: testUser},
+		tributary.Env{AllowPrivateNetwork: true, HTTPClient: &http.Client{Transport: f.emu.Transport()}}, fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func expected(d *discourseemu.Data, start, end time.Time, skip int) []string {
+	var ids []string
+	for _, tp := range d.Topics {
+		if tp.ID == skip || tp.Bumped.Before(start) || !end.IsZero() && !tp.Bumped.Before(end) {
+			continue
+		}
+		ids = append(ids, testSite+"/t/"+strconv.Itoa(tp.ID))
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func harness(faults func(*discourseemu.Server)) (connectortest.Harness, *[]*discourseemu.Server) {
+	probe := discourseemu.Generate(35, 21)
+	failing := probe.Topics[7].ID
+	var emus []*discourseemu.Server
+	open := func(t testing.TB, key string) tributary.Connector {
+		f := newFixture(t, 35, 21)
+		f.emu.FailEvery("/t/"+strconv.Itoa(failing)+".json", 1, discourseemu.NotFound)
+		if faults != nil {
+			faults(f.emu)
+		}
+		emus = append(emus, f.emu)
+		return f.connector(t, key)
+	}
+	ts := probe.Topics
+	w := func(a, b time.Time) connectortest.Window {
+		return connectortest.Window{Start: a, End: b, WantIDs: expected(probe, a, b, failing)}
+	}
+	return connectortest.Harness{
+		New:            func(t testing.TB) tributary.Connector { return open(t, testKey) },
+		BadCredentials: func(t testing.TB) tributary.Connector { return open(t, "wrong-key") },
+		WantIDs:        expected(probe, time.Time{}, time.Time{}, failing),
+		WantFailureIDs: []string{testSite + "/t/" + strconv.Itoa(failing)},
+		Windows:        []connectortest.Window{w(ts[10].Bumped, ts[22].Bumped), w(ts[30].Bumped, time.Time{}), w(time.Time{}, ts[5].Bumped)},
+		IDMatches:      regexp.MustCompile(`^https://forum\.example\.test/t/[0-9]+$`).MatchString,
+		Requests:       func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
+		Timeout:        time.Minute,
+	}, &emus
+}
+
+func TestConformance(t *testing.T) {
+	h, _ := harness(nil)
+	connectortest.Run(t, h)
+}
+
+func TestConformanceWithFaults(t *testing.T) {
+	h, emus := harness(func(s *discourseemu.Server) {
+		for k, f := range map[int]emulator.Fault{11: {Status: http.StatusTooManyRequests}, 13: emulator.ConnectionReset,
+			17: emulator.TruncatedBody, 19: emulator.InternalError} {
+			s.FailEvery("*", k, f)
+		}
+	})
+	connectortest.Run(t, h)
+	n := 0
+	for _, e := range *emus {
+		n += e.Faults()
+	}
+	if n < 20 {
+		t.Errorf("only %d faults injected", n)
+	}
+}
+
+func TestRefetch(t *testing.T) {
+	f := newFixture(t, 5, 22)
+	c := f.connector(t, testKey)
+	good := testSite + "/t/" + strconv.Itoa(f.data.Topics[2].ID)
+	gone := testSite + "/t/99999"
+	foreign := "https://elsewhere.test/t/1"
+	r := connectortest.CollectRefetch(t, t.Context(), c, good, gone, foreign)
+	if d := r.ByID[good]; len(d) != 1 || d[0].Document == nil || len(d[0].Document.Sections) != 22 || d[0].Document.ParentID == "" {
+		t.Errorf("refetch of a topic gave %+v", d)
+	}
+	if d := r.ByID[gone]; len(d) != 1 || d[0].Deletion != gone {
+		t.Errorf("refetch of a deleted topic gave %+v", d)
+	}
+	if d := r.ByID[foreign]; len(d) != 1 || d[0].Failure == nil {
+		t.Errorf("refetch of a foreign id gave %+v", d)
+	}
+}
+
+func TestAccessFromCategories(t *testing.T) {
+	f := newFixture(t, 6, 1)
+	s := Settings{BaseURL: testSite}
+	s.SetDefaults()
+	c, err := newConnector(s, Credentials{APIKey: tributary.NewSecret(testKey), Username: testUser},
+		tributary.Env{AllowPrivateNetwork: true, WantPermissions: true, HTTPClient: &http.Client{Transport: f.emu.Transport()}}, fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := connectortest.Collect(c.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, nil))
+	if got.Err != nil || len(got.Documents) != 6 {
+		t.Fatalf("got %d documents, %v", len(got.Documents), got.Err)
+	}
+	for _, d := range got.Documents {
+		a := d.ExternalAccess
+		restricted := d.ParentID == testSite+"/c/3"
+		if a == nil || restricted && (a.Public || !slices.Equal(a.GroupIDs, []string{"group:staff"})) || !restricted && !a.Public {
+			t.Errorf("%s in %s: access %+v", d.ID, d.ParentID, a)
+		}
+	}
+}

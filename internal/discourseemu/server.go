@@ -1,0 +1,265 @@
+// Package discourseemu emulates the parts of the Discourse API that the
+// Discourse connector reads: /session/current.json, /categories.json,
+// /latest.json (ordered by activity, newest first, 30 topics a page, with
+// more_topics_url), /t/{id}.json (the first 20 posts and the whole post
+// stream) and /t/{id}/posts.json?post_ids[]=... for the rest. It
+// authenticates with the Api-Key and Api-Username headers and answers a
+// rejected key with 403 invalid_access, as Discourse does.
+package discourseemu
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/tributary-dev/tributary/internal/emulator"
+)
+
+// TopicsPerPage is the size of a latest.json page.
+const TopicsPerPage = 30
+
+// PostsPerChunk is how many posts /t/{id}.json carries and
+// /t/{id}/posts.json takes at most.
+const PostsPerChunk = 20
+
+// Category is a forum category.
+type Category struct {
+	ID             int
+	Name, Slug     string
+	ParentID       int
+	ReadRestricted bool
+	Groups         []string
+}
+
+// Post is one post of a topic.
+type Post struct {
+	ID               int
+	Username, Name   string
+	Created, Updated time.Time
+	Cooked           string
+}
+
+// Topic is a topic with its posts in order.
+type Topic struct {
+	ID         int
+	Title      string
+	Slug       string
+	CategoryID int
+	Created    time.Time
+	Bumped     time.Time
+	Posts      []Post
+}
+
+// Data is the forum's content.
+type Data struct {
+	Categories []*Category
+	Topics     []*Topic
+}
+
+// Generate makes n topics over three categories (one a restricted
+// subcategory), each with posts posts; times are distinct seconds.
+func Generate(n, posts int) *Data {
+	d := &Data{Categories: []*Category{
+		{ID: 1, Name: "General", Slug: "general"},
+		{ID: 2, Name: "Support", Slug: "support"},
+		{ID: 3, Name: "Staff", Slug: "staff", ParentID: 2, ReadRestricted: true, Groups: []string{"staff"}},
+	}}
+	base := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	pid := 1000
+	for i := range n {
+		t := &Topic{ID: 100 + i, Title: fmt.Sprintf("Topic %d", i), Slug: fmt.Sprintf("topic-%d", i),
+			CategoryID: 1 + i%3, Created: base.Add(time.Duration(i) * time.Minute)}
+		for j := range posts {
+			pid++
+			at := t.Created.Add(time.Duration(j) * time.Second)
+			t.Posts = append(t.Posts, Post{ID: pid, Username: fmt.Sprintf("user%d", j%4), Name: fmt.Sprintf("User %d", j%4),
+				Created: at, Updated: at, Cooked: fmt.Sprintf("<p>Post %d of topic %d</p>", j+1, i)})
+		}
+		t.Bumped = t.Posts[len(t.Posts)-1].Created
+		d.Topics = append(d.Topics, t)
+	}
+	return d
+}
+
+// Server serves Data.
+type Server struct {
+	*emulator.Server
+	mu   sync.Mutex
+	data *Data
+	keys map[string]bool
+}
+
+// The faults Discourse answers with.
+var (
+	RateLimited = emulator.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second}
+	NotFound    = emulator.Fault{Status: http.StatusNotFound}
+)
+
+// New serves data; add keys with AddKey.
+func New(data *Data) *Server {
+	s := &Server{data: data, keys: map[string]bool{}}
+	s.Server = emulator.New(emulator.Options{Auth: s.auth, Unauthorized: func(w http.ResponseWriter, _ *http.Request) {
+		emulator.WriteJSON(w, http.StatusForbidden, map[string]any{"errors": []string{"You are not permitted to view the requested resource. The API username or key is invalid."}, "error_type": "invalid_access"})
+	}})
+	s.Handle("GET /session/current.json", s.current)
+	s.Handle("GET /categories.json", s.categories)
+	s.Handle("GET /latest.json", s.latest)
+	s.Handle("GET /c/{id}/show.json", s.show)
+	s.Handle("GET /t/{id}", s.topic)
+	s.Handle("GET /t/{id}/posts.json", s.posts)
+	return s
+}
+
+// AddKey accepts an API key.
+func (s *Server) AddKey(k string) { s.mu.Lock(); s.keys[k] = true; s.mu.Unlock() }
+
+// Update changes the data under the lock.
+func (s *Server) Update(f func(*Data)) { s.mu.Lock(); f(s.data); s.mu.Unlock() }
+
+func (s *Server) auth(r *http.Request) (string, bool) {
+	k, u := r.Header.Get("Api-Key"), r.Header.Get("Api-Username")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return u, k != "" && u != "" && s.keys[k]
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func (s *Server) current(w http.ResponseWriter, r *http.Request) {
+	emulator.WriteJSON(w, 200, map[string]any{"current_user": map[string]any{"id": 1, "username": emulator.Principal(r), "admin": true}})
+}
+
+func (s *Server) categories(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var cs []map[string]any
+	for _, c := range s.data.Categories {
+		m := map[string]any{"id": c.ID, "name": c.Name, "slug": c.Slug, "read_restricted": c.ReadRestricted}
+		if c.ParentID != 0 {
+			m["parent_category_id"] = c.ParentID
+		}
+		cs = append(cs, m)
+	}
+	emulator.WriteJSON(w, 200, map[string]any{"category_list": map[string]any{"categories": cs}})
+}
+
+func (s *Server) latest(w http.ResponseWriter, r *http.Request) {
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ts := slices.Clone(s.data.Topics)
+	slices.SortFunc(ts, func(a, b *Topic) int {
+		if c := b.Bumped.Compare(a.Bumped); c != 0 {
+			return c
+		}
+		return b.ID - a.ID
+	})
+	from := min(page*TopicsPerPage, len(ts))
+	to := min(from+TopicsPerPage, len(ts))
+	var out []map[string]any
+	for _, t := range ts[from:to] {
+		out = append(out, map[string]any{"id": t.ID, "title": t.Title, "slug": t.Slug, "created_at": stamp(t.Created),
+			"bumped_at": stamp(t.Bumped), "last_posted_at": stamp(t.Bumped), "category_id": t.CategoryID,
+			"posts_count": len(t.Posts), "visible": true, "archetype": "regular"})
+	}
+	list := map[string]any{"per_page": TopicsPerPage, "topics": out}
+	if to < len(ts) {
+		list["more_topics_url"] = fmt.Sprintf("/latest?order=activity&page=%d", page+1)
+	}
+	emulator.WriteJSON(w, 200, map[string]any{"topic_list": list})
+}
+
+func (s *Server) find(r *http.Request) *Topic {
+	v := r.PathValue("id")
+	if len(v) > 5 && v[len(v)-5:] == ".json" {
+		v = v[:len(v)-5]
+	}
+	id, err := strconv.Atoi(v)
+	if err != nil {
+		return nil
+	}
+	for _, t := range s.data.Topics {
+		if t.ID == id {
+			return t
+		}
+	}
+	return nil
+}
+
+func postJSON(t *Topic, i int) map[string]any {
+	p := t.Posts[i]
+	return map[string]any{"id": p.ID, "username": p.Username, "name": p.Name, "created_at": stamp(p.Created),
+		"updated_at": stamp(p.Updated), "cooked": p.Cooked, "post_number": i + 1, "topic_id": t.ID}
+}
+
+func notFound(w http.ResponseWriter) {
+	emulator.WriteJSON(w, 404, map[string]any{"errors": []string{"The requested URL or resource could not be found."}, "error_type": "not_found"})
+}
+
+func (s *Server) topic(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.find(r)
+	if t == nil {
+		notFound(w)
+		return
+	}
+	var posts []map[string]any
+	var stream []int
+	for i, p := range t.Posts {
+		if i < PostsPerChunk {
+			posts = append(posts, postJSON(t, i))
+		}
+		stream = append(stream, p.ID)
+	}
+	emulator.WriteJSON(w, 200, map[string]any{"id": t.ID, "title": t.Title, "slug": t.Slug, "category_id": t.CategoryID,
+		"created_at": stamp(t.Created), "bumped_at": stamp(t.Bumped), "last_posted_at": stamp(t.Bumped),
+		"posts_count": len(t.Posts), "archetype": "regular", "visible": true,
+		"post_stream": map[string]any{"posts": posts, "stream": stream}})
+}
+
+func (s *Server) posts(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.find(r)
+	if t == nil {
+		notFound(w)
+		return
+	}
+	want := map[int]bool{}
+	for _, v := range r.URL.Query()["post_ids[]"] {
+		id, _ := strconv.Atoi(v)
+		want[id] = true
+	}
+	var posts []map[string]any
+	for i, p := range t.Posts {
+		if want[p.ID] && len(posts) < PostsPerChunk {
+			posts = append(posts, postJSON(t, i))
+		}
+	}
+	emulator.WriteJSON(w, 200, map[string]any{"post_stream": map[string]any{"posts": posts}, "id": t.ID})
+}
+
+func (s *Server) show(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.Atoi(r.PathValue("id"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.data.Categories {
+		if c.ID == id {
+			var perms []map[string]any
+			for _, g := range c.Groups {
+				perms = append(perms, map[string]any{"permission_type": 1, "group_name": g})
+			}
+			if !c.ReadRestricted {
+				perms = append(perms, map[string]any{"permission_type": 1, "group_name": "everyone"})
+			}
+			emulator.WriteJSON(w, 200, map[string]any{"category": map[string]any{"id": c.ID, "name": c.Name, "slug": c.Slug,
+				"read_restricted": c.ReadRestricted, "group_permissions": perms}})
+			return
+		}
+	}
+	notFound(w)
+}
