@@ -28,15 +28,19 @@ grep -rEo --include='*_test.go' --exclude-dir=.bin --exclude-dir=.git '^func Fuz
 		# The go command can report its own FUZZTIME deadline as a failure
 		# when the deadline lands while it is stopping its workers. Such a
 		# run found nothing (a crash always writes its input), so the target
-		# runs once more before the failure counts.
-		out=$(fuzz) || {
-			if grep -q 'context deadline exceeded' <<<"$out" && ! grep -q 'Failing input written' <<<"$out"; then
-				echo "./$dir $target: the go command reported its own deadline; running it again"
-				out=$(fuzz)
-			else
-				false
+		# runs again, up to three times in all, before the failure counts.
+		ok=false
+		for attempt in 1 2 3; do
+			if out=$(fuzz); then
+				ok=true
+				break
 			fi
-		} || {
+			if ! grep -q 'context deadline exceeded' <<<"$out" || grep -q 'Failing input written' <<<"$out"; then
+				break
+			fi
+			echo "./$dir $target: the go command reported its own deadline (attempt $attempt); running it again"
+		done
+		$ok || {
 			echo "$out"
 			echo "FAIL ./$dir $target"
 			exit 1
