@@ -2,11 +2,7 @@ package github
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -52,24 +48,7 @@ func (c *Connector) HandleEvent(ctx context.Context, ev tributary.Event) iter.Se
 
 // verify checks the delivery's signature.
 func (c *Connector) verify(ev tributary.Event) error {
-	secret := c.webhookSecret.Reveal()
-	if secret == "" {
-		return tributary.NewError("github: webhook", tributary.ErrInvalidConfig,
-			errors.New("credentials.webhook_secret is not set, so deliveries cannot be verified"))
-	}
-	got, ok := strings.CutPrefix(http.Header(ev.Header).Get("X-Hub-Signature-256"), "sha256=")
-	sig, err := hex.DecodeString(got)
-	if !ok || err != nil {
-		return tributary.NewError("github: webhook", tributary.ErrInsufficientPermissions,
-			errors.New("delivery has no valid X-Hub-Signature-256 header"))
-	}
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(ev.Body)
-	if !hmac.Equal(sig, m.Sum(nil)) {
-		return tributary.NewError("github: webhook", tributary.ErrInsufficientPermissions,
-			errors.New("delivery signature does not match the webhook secret"))
-	}
-	return nil
+	return tributary.VerifySignature("github: webhook", ev, "X-Hub-Signature-256", c.webhookSecret)
 }
 
 // decodeEvent reads an issues or pull_request delivery; it returns nil for

@@ -2,14 +2,10 @@ package jira
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -123,24 +119,7 @@ func (c *Connector) HandleEvent(ctx context.Context, ev tributary.Event) iter.Se
 
 // verify checks the delivery's signature.
 func (c *Connector) verify(ev tributary.Event) error {
-	secret := c.webhookSecret.Reveal()
-	if secret == "" {
-		return tributary.NewError("jira: webhook", tributary.ErrInvalidConfig,
-			errors.New("credentials.webhook_secret is not set, so deliveries cannot be verified"))
-	}
-	got, ok := strings.CutPrefix(http.Header(ev.Header).Get("X-Hub-Signature"), "sha256=")
-	sig, err := hex.DecodeString(got)
-	if !ok || err != nil || len(sig) != sha256.Size {
-		return tributary.NewError("jira: webhook", tributary.ErrInsufficientPermissions,
-			errors.New("delivery has no valid X-Hub-Signature header"))
-	}
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(ev.Body)
-	if !hmac.Equal(sig, m.Sum(nil)) {
-		return tributary.NewError("jira: webhook", tributary.ErrInsufficientPermissions,
-			errors.New("delivery signature does not match the webhook secret"))
-	}
-	return nil
+	return tributary.VerifySignature("jira: webhook", ev, "X-Hub-Signature", c.webhookSecret)
 }
 
 // commentOfIssue finds the issue id in a comment's self link,

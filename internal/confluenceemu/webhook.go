@@ -1,18 +1,14 @@
 package confluenceemu
 
 import (
-	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
 // The webhook events Confluence sends for pages, blog posts and comments.
@@ -142,28 +138,10 @@ func cmpTime(a, b time.Time) time.Time {
 
 // Sign returns the X-Hub-Signature Confluence gives a body under a
 // webhook's secret: "sha256=" and the hex HMAC-SHA256 of the body.
-func Sign(secret string, body []byte) string {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(body)
-	return "sha256=" + hex.EncodeToString(m.Sum(nil))
-}
+func Sign(secret string, body []byte) string { return emulator.HubSignature(secret, body) }
 
 // Deliver POSTs a delivery to url as Confluence does, and fails unless
 // the receiver answers with a 2xx status.
 func Deliver(ctx context.Context, client *http.Client, url string, h http.Header, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header = h.Clone()
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("webhook receiver answered %s", resp.Status)
-	}
-	return nil
+	return emulator.Deliver(ctx, client, url, h, body)
 }

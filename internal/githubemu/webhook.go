@@ -1,12 +1,11 @@
 package githubemu
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
 // Webhook returns the headers and body GitHub sends to a webhook for an
@@ -37,8 +36,4 @@ func (s *Server) Webhook(repo *Repo, it *Item, action, secret string) (http.Head
 
 // Sign returns GitHub's signature of a webhook body: "sha256=" and the hex
 // HMAC-SHA256 of the body under the secret.
-func Sign(secret string, body []byte) string {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(body)
-	return "sha256=" + hex.EncodeToString(m.Sum(nil))
-}
+func Sign(secret string, body []byte) string { return emulator.HubSignature(secret, body) }
