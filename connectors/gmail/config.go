@@ -2,9 +2,7 @@ package gmail
 
 import (
 	"errors"
-	"net/mail"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/tributary-dev/tributary"
@@ -83,11 +81,11 @@ func (s *Settings) Validate() error {
 	if s.APIURL == "" {
 		s.APIURL = DefaultAPIURL
 	}
-	if s.AdminEmail != "" && !isEmail(s.AdminEmail) {
+	if s.AdminEmail != "" && !google.IsEmail(s.AdminEmail) {
 		errs = append(errs, tributary.InvalidField("admin_email", "must be an e-mail address"))
 	}
 	for i, e := range s.UserEmails {
-		if !isEmail(e) {
+		if !google.IsEmail(e) {
 			errs = append(errs, tributary.InvalidField("user_emails", "entry %d is not an e-mail address", i))
 		}
 	}
@@ -127,22 +125,7 @@ func (s *Settings) validateFor(mode string) error {
 	return errors.Join(errs...)
 }
 
-func isEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && strings.Contains(s, "@")
-}
-
 func (s *Settings) api() string { return strings.TrimRight(s.APIURL, "/") }
-
-// sortedLower returns addresses lower-cased, sorted, without duplicates.
-func sortedLower(in []string) []string {
-	out := make([]string, 0, len(in))
-	for _, e := range in {
-		out = append(out, strings.ToLower(e))
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
 
 // Credentials authenticate to Google: a service account's JSON key (with
 // domain-wide delegation, to read every user's mailbox), or OAuth

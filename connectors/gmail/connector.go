@@ -79,7 +79,7 @@ func (c *Connector) admin() string {
 func (c *Connector) Validate(ctx context.Context) error {
 	who := c.admin()
 	if len(c.settings.UserEmails) > 0 && c.client.mode == "service_account" {
-		who = sortedLower(c.settings.UserEmails)[0]
+		who = google.SortedLower(c.settings.UserEmails)[0]
 	}
 	if _, err := c.profile(google.As(ctx, who, ScopeGmailReadonly)); err != nil {
 		return fmt.Errorf("gmail: validate credentials: %w", err)

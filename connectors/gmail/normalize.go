@@ -77,10 +77,10 @@ func (c *Connector) linkMailbox(ctx context.Context, rawURL, user string) (strin
 		return "", tributary.ForeignURL(Source, rawURL, "not the mailbox of the signed-in user")
 	}
 	email := strings.ToLower(user)
-	if !isEmail(email) {
+	if !google.IsEmail(email) {
 		return "", tributary.UnmappableURL(Source, rawURL, "an account number names no mailbox a service account reads")
 	}
-	if len(c.settings.UserEmails) > 0 && !slices.Contains(sortedLower(c.settings.UserEmails), email) {
+	if len(c.settings.UserEmails) > 0 && !slices.Contains(google.SortedLower(c.settings.UserEmails), email) {
 		return "", tributary.ForeignURL(Source, rawURL, "a mailbox outside user_emails")
 	}
 	return email, nil

@@ -49,7 +49,7 @@ func decodePosition(cp tributary.Checkpoint) (position, error) {
 	if err != nil || !ok {
 		return position{}, err
 	}
-	bad := pos.User != "" && !isEmail(pos.User) || len(pos.Token) > 4096 || len(pos.HistoryPage) > 4096
+	bad := pos.User != "" && !google.IsEmail(pos.User) || len(pos.Token) > 4096 || len(pos.HistoryPage) > 4096
 	for _, h := range []string{pos.History, pos.HistoryStart} {
 		if _, err := strconv.ParseUint(h, 10, 64); h != "" && err != nil {
 			bad = true
@@ -136,18 +136,18 @@ func (c *Connector) users(ctx context.Context) ([]string, error) {
 		return []string{strings.ToLower(p.EmailAddress)}, nil
 	}
 	if len(c.settings.UserEmails) > 0 {
-		return sortedLower(c.settings.UserEmails), nil
+		return google.SortedLower(c.settings.UserEmails), nil
 	}
 	var users []string
 	for u, err := range c.directoryUsers(ctx, c.admin()) {
 		if err != nil {
 			return nil, err
 		}
-		if !u.Suspended && isEmail(u.PrimaryEmail) {
+		if !u.Suspended && google.IsEmail(u.PrimaryEmail) {
 			users = append(users, u.PrimaryEmail)
 		}
 	}
-	return sortedLower(users), nil
+	return google.SortedLower(users), nil
 }
 
 // directoryUsers lists the domain's users (users.list, as admin).
@@ -225,7 +225,7 @@ func (r *run) prepareMailbox(mb *mailbox) error {
 		if err != nil {
 			return fmt.Errorf("gmail: delegates of %s: %w", mb.email, err)
 		}
-		a.UserEmails = sortedLower(append(a.UserEmails, ds...))
+		a.UserEmails = google.SortedLower(append(a.UserEmails, ds...))
 	}
 	mb.access = a
 	if r.slim {
@@ -259,7 +259,7 @@ func (c *Connector) delegates(ctx context.Context) ([]string, error) {
 	}
 	var out []string
 	for _, d := range dl.Delegates {
-		if d.VerificationStatus == "accepted" && isEmail(d.DelegateEmail) {
+		if d.VerificationStatus == "accepted" && google.IsEmail(d.DelegateEmail) {
 			out = append(out, d.DelegateEmail)
 		}
 	}
@@ -380,5 +380,5 @@ func mailboxNodeID(email string) string { return "https://mail.google.com/mail/u
 func parseThreadID(id string) (email, thread string, ok bool) {
 	rest, ok := strings.CutPrefix(id, "https://mail.google.com/mail/u/")
 	email, thread, ok2 := strings.Cut(rest, "/#all/")
-	return email, thread, ok && ok2 && isEmail(email) && email == strings.ToLower(email) && gmailID.MatchString(thread)
+	return email, thread, ok && ok2 && google.IsEmail(email) && email == strings.ToLower(email) && gmailID.MatchString(thread)
 }

@@ -2,7 +2,6 @@ package googledrive
 
 import (
 	"errors"
-	"net/mail"
 	"net/url"
 	"regexp"
 	"slices"
@@ -91,11 +90,11 @@ func (s *Settings) Validate() error {
 	if s.APIURL == "" {
 		s.APIURL = DefaultAPIURL
 	}
-	if s.AdminEmail != "" && !isEmail(s.AdminEmail) {
+	if s.AdminEmail != "" && !google.IsEmail(s.AdminEmail) {
 		errs = append(errs, tributary.InvalidField("admin_email", "must be an e-mail address"))
 	}
 	for i, e := range s.MyDriveEmails {
-		if !isEmail(e) {
+		if !google.IsEmail(e) {
 			errs = append(errs, tributary.InvalidField("my_drive_emails", "entry %d is not an e-mail address", i))
 		}
 	}
@@ -128,22 +127,7 @@ func (s *Settings) Validate() error {
 	return errors.Join(errs...)
 }
 
-func isEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && strings.Contains(s, "@")
-}
-
 func (s *Settings) api() string { return strings.TrimRight(s.APIURL, "/") }
-
-// sortedLower returns addresses lower-cased, sorted, without duplicates.
-func sortedLower(in []string) []string {
-	out := make([]string, 0, len(in))
-	for _, e := range in {
-		out = append(out, strings.ToLower(e))
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
 
 func sortedIDs(in []string) []string {
 	out := slices.Clone(in)

@@ -235,7 +235,7 @@ func (c *Connector) driveIDs(ctx context.Context, reader string) ([]string, erro
 // administrator), or the consenting user.
 func (c *Connector) userList(ctx context.Context, admin, me string) ([]string, error) {
 	if len(c.settings.MyDriveEmails) > 0 {
-		return sortedLower(c.settings.MyDriveEmails), nil
+		return google.SortedLower(c.settings.MyDriveEmails), nil
 	}
 	if c.client.mode != "service_account" {
 		return []string{me}, nil
@@ -245,11 +245,11 @@ func (c *Connector) userList(ctx context.Context, admin, me string) ([]string, e
 		if err != nil {
 			return nil, err
 		}
-		if !u.Suspended && isEmail(u.PrimaryEmail) {
+		if !u.Suspended && google.IsEmail(u.PrimaryEmail) {
 			users = append(users, u.PrimaryEmail)
 		}
 	}
-	return sortedLower(users), nil
+	return google.SortedLower(users), nil
 }
 
 // pass reads one pass from pos.
@@ -339,7 +339,7 @@ func (c *Connector) driveReader(ctx context.Context, id string) (string, error) 
 			return "", err
 		}
 		for _, p := range pg.Permissions {
-			if p.Type == "user" && isEmail(p.EmailAddress) {
+			if p.Type == "user" && google.IsEmail(p.EmailAddress) {
 				members = append(members, p.EmailAddress)
 			}
 		}
@@ -352,7 +352,7 @@ func (c *Connector) driveReader(ctx context.Context, id string) (string, error) 
 		return "", tributary.NewError("google_drive: read shared drive "+id, tributary.ErrInsufficientPermissions,
 			errors.New("the drive has no member to read it as"))
 	}
-	return sortedLower(members)[0], nil
+	return google.SortedLower(members)[0], nil
 }
 
 // driveNode yields a shared drive's node.
