@@ -90,7 +90,7 @@ func (a *app) auth(source string, o *options, clientID string, secret tributary.
 	}
 	red.add(secretValues(creds, reg)...)
 	ref := newRefreshed(path, instance, cfg.Credentials)
-	if err := ref.save(a.ctx, creds, instance); err != nil {
+	if err := ref.save(creds); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "Connected. The credentials are kept in %s (readable by you only).\n", ref.path)

@@ -178,7 +178,7 @@ func (a *app) open(source string, o *options) (*session, error) {
 	if s.log, err = o.logger(red); err != nil {
 		return s, err
 	}
-	ref, instance, err := a.refreshed(s, o, red)
+	ref, err := a.refreshed(s, o, red)
 	if err != nil {
 		return s, err
 	}
@@ -191,7 +191,7 @@ func (a *app) open(source string, o *options) (*session, error) {
 			WantPermissions:     o.wantPermissions,
 			SaveCredentials: func(ctx context.Context, creds json.RawMessage) error {
 				red.add(secretValues(creds, reg)...)
-				return ref.save(ctx, creds, instance)
+				return ref.save(creds)
 			},
 			Credentials: &learning{CredentialsProvider: ref, learn: func(creds json.RawMessage) { red.add(secretValues(creds, reg)...) }},
 		},
@@ -223,26 +223,26 @@ func (e *missingConfigError) Unwrap() error { return e.err }
 
 // refreshed finds the instance's store of refreshed credentials and, when
 // it holds some for the configured credentials, puts them in s.cfg.
-func (a *app) refreshed(s *session, o *options, red *redactor) (*refreshed, string, error) {
+func (a *app) refreshed(s *session, o *options, red *redactor) (*refreshed, error) {
 	instance, err := o.instanceName(string(s.reg.Source))
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	path, err := a.localStatePath(o)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	ref := newRefreshed(path, instance, s.cfg.Credentials)
 	creds, ok, err := ref.load()
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if ok {
 		red.add(secretValues(creds, s.reg)...)
 		s.cfg.Credentials = creds
 		s.log.Info("using the credentials the connector refreshed in an earlier run", "instance", instance)
 	}
-	return ref, instance, nil
+	return ref, nil
 }
 
 // instanceName is the key of an instance's state: SOURCE:NAME, NAME being

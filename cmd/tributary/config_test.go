@@ -321,7 +321,7 @@ func TestRefreshedCredentials(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, ok, "nothing refreshed yet")
 
-	require.NoError(t, r.save(t.Context(), json.RawMessage(`{"refresh_token":"new-refresh"}`), "test:/cfg.yaml"))
+	require.NoError(t, r.save(json.RawMessage(`{"refresh_token":"new-refresh"}`)))
 	info, err := os.Stat(r.path)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())

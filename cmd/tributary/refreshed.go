@@ -110,7 +110,7 @@ func (r *refreshed) Refresh(ctx context.Context, stale json.RawMessage, refresh 
 
 // save is the connector's Env.SaveCredentials, and where the credentials
 // a consent granted are kept.
-func (r *refreshed) save(_ context.Context, creds json.RawMessage, _ string) error {
+func (r *refreshed) save(creds json.RawMessage) error {
 	if err := tributary.WriteCredentialsFile(r.path, creds); err != nil {
 		return fmt.Errorf("save refreshed credentials: %w", err)
 	}

@@ -31,13 +31,9 @@ func (c *Connector) objectSource(key string, modified time.Time) source {
 // its link the archive's with the fragment #!/NAME, which opens the
 // archive and tells the entry (NormalizeURL maps it back).
 func (s source) entry(name string) source {
-	rest := "!/" + escapeKey(name)
-	link, _, _ := strings.Cut(s.link, "#")
-	if _, inner, ok := strings.Cut(s.link, "#"); ok {
-		rest = inner + rest
-	}
+	link, inner, _ := strings.Cut(s.link, "#") // inner names the archives this one is nested in
 	return source{key: s.key, id: s.id + "!/" + escapeKey(name), sem: s.sem + "!/" + name, name: path.Base(name),
-		link: link + "#" + rest, modified: s.modified}
+		link: link + "#" + inner + "!/" + escapeKey(name), modified: s.modified}
 }
 
 // kindOf tells what the bytes b are: an archive to open, content to leave

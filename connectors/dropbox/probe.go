@@ -2,6 +2,7 @@ package dropbox
 
 import (
 	"context"
+	"errors"
 
 	"github.com/tributary-dev/tributary"
 )
@@ -42,12 +43,5 @@ func (c *Connector) Probe(ctx context.Context) []tributary.ProbeResult {
 		return append(out, tributary.ProbeOf(tributary.CapAccessSync, err, "sharing.read"))
 	}
 	return append(out, tributary.ProbeResult{Capability: tributary.CapAccessSync, Status: tributary.ProbeIndeterminate,
-		Err: tributary.NewError("dropbox: probe", tributary.ErrNotFound, errNoFile)})
+		Err: tributary.NewError("dropbox: probe", tributary.ErrNotFound, errors.New("no file in the first entries of the listing"))})
 }
-
-// errNoFile: the probe found no file to read the members of.
-var errNoFile = errorString("no file in the first entries of the listing")
-
-type errorString string
-
-func (e errorString) Error() string { return string(e) }

@@ -2,6 +2,7 @@ package dropbox
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
@@ -332,7 +333,7 @@ func (r *run) content(e entry, format extract.Format) ([]byte, extract.Format, e
 				Name string `json:"name"`
 			} `json:"export_metadata"`
 		}
-		if jsonErr := unmarshal(res, &meta); jsonErr != nil || meta.Export.Name == "" {
+		if jsonErr := json.Unmarshal(res, &meta); jsonErr != nil || meta.Export.Name == "" {
 			return b, extract.FormatMarkdown, nil
 		}
 		if f := extract.FormatOf(meta.Export.Name); f != extract.FormatUnknown {

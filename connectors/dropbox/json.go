@@ -1,5 +1,0 @@
-package dropbox
-
-import "encoding/json"
-
-func unmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
