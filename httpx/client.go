@@ -205,6 +205,23 @@ func (c *Client) statusError(resp *http.Response) error {
 	return e
 }
 
+// Rejected tells the client that the server refused the credentials req
+// was sent with, for an API that says so in the body of an answer whose
+// status does not (a GraphQL error in a 200 or 400 answer). An OAuth2
+// access token is then forgotten, so the next request obtains a new one,
+// and Rejected reports true: asking once more may succeed. Other Auths
+// cannot renew what they send, and Rejected reports false. Pass the
+// request the answer came with (http.Response.Request), which carries
+// the credentials as sent.
+func (c *Client) Rejected(req *http.Request) bool {
+	oa, ok := c.auth.(*OAuth2)
+	if !ok {
+		return false
+	}
+	oa.invalidate(bearerOf(req))
+	return true
+}
+
 func bearerOf(req *http.Request) string {
 	if req == nil {
 		return ""
