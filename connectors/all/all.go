@@ -18,6 +18,7 @@ import (
 	_ "github.com/tributary-dev/tributary/connectors/gitlab"
 	_ "github.com/tributary-dev/tributary/connectors/gmail"
 	_ "github.com/tributary-dev/tributary/connectors/google_drive"
+	_ "github.com/tributary-dev/tributary/connectors/hubspot"
 	_ "github.com/tributary-dev/tributary/connectors/imap"
 	_ "github.com/tributary-dev/tributary/connectors/jira"
 	_ "github.com/tributary-dev/tributary/connectors/linear"

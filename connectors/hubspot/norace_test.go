@@ -1,0 +1,5 @@
+//go:build !race
+
+package hubspot
+
+const raceEnabled = false
