@@ -84,6 +84,29 @@ func Generate(n, posts int) *Data {
 	return d
 }
 
+// AddPosts gives topic t n more posts, a second apart after its last, by
+// the same rotation of authors, and bumps it to the newest.
+func (d *Data) AddPosts(t *Topic, n int) {
+	pid := 1000
+	for _, x := range d.Topics {
+		for _, p := range x.Posts {
+			pid = max(pid, p.ID)
+		}
+	}
+	at := t.Created
+	if k := len(t.Posts); k > 0 {
+		at = t.Posts[k-1].Created
+	}
+	for range n {
+		pid++
+		at = at.Add(time.Second)
+		j := len(t.Posts)
+		t.Posts = append(t.Posts, Post{ID: pid, Username: fmt.Sprintf("user%d", j%4), Name: fmt.Sprintf("User %d", j%4),
+			Created: at, Updated: at, Cooked: fmt.Sprintf("<p>Post %d of topic %d</p>", j+1, t.ID-100)})
+	}
+	t.Bumped = at
+}
+
 // Server serves Data.
 type Server struct {
 	*emulator.Server
