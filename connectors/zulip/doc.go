@@ -19,6 +19,10 @@
 //     1000 by default; a topic with more keeps the newest and has no
 //     creation time (its first message was not read).
 //   - page_size: messages per request, 1000 by default (Zulip allows 5000).
+//   - edit_lookback_minutes: how long before a poll window's start a poll
+//     reads messages again to see their edits and moves, 10 by default
+//     (Zulip's default time limit for editing a message); 0 reads only
+//     the messages sent in the window.
 //
 // # What is fetched
 //
@@ -38,15 +42,39 @@
 // send or edit time of the messages read; the first sender is the primary
 // owner and later senders secondary owners (at most 20).
 //
-// A window [start, end) admits the topics whose UpdatedAt lies in it: a
-// poll re-reads every topic of every stream and yields those updated in
-// the window, with all their earlier messages too (up to the cap).
+// # Polls
+//
+// A window [start, end) with a start is a poll, and reads messages rather
+// than topics. For each stream it reads backwards from the newest message
+// (GET /api/v1/messages with a channel narrow) to the last one sent before
+// the window's start less the edit lookback, then forwards from there
+// (anchor at the last message id read, include_anchor=false, num_after a
+// page) up to the first message sent at or after the window's end. Each
+// message sent, edited (last_edit_timestamp) or moved (last_moved_timestamp)
+// in the window touches its topic; each move in the window that its
+// edit_history names touches the topic it left too. Only the touched
+// topics are read again, each in full as a load reads it, and yielded
+// when their UpdatedAt lies in the window; a quiet stream costs one
+// request. A topic a message left in the window is yielded again whatever
+// its time, and is deleted when no message is left in it.
+//
+// Zulip keeps message ids when messages are edited or moved, and has no
+// narrow on edit times, so a poll cannot see an edit or a move, in its
+// window, of a message sent before the lookback (a moderator renaming an
+// old topic, an author editing without a time limit), nor a deleted
+// message. A full load (a window without a start) reads every topic and
+// sees them; the slim listing, which pruning reads, no longer has a topic
+// renamed or deleted, so pruning removes it.
 //
 // # Checkpoints
 //
-// A checkpoint names the stream being read and the last topic finished in
-// it; one follows every topic, so its size does not depend on the
-// organization's, and a resumed load starts at the next topic.
+// A load's checkpoint names the stream being read and the last topic
+// finished in it; one follows every topic, and a resumed load starts at
+// the next topic. A poll's names the stream and the last message id read
+// in it; one follows every page of messages, and a resumed poll reads on
+// from that id. Neither grows with the organization. A poll remembers the
+// topics it has read in the run (at most 10,000, then it starts over), so
+// that a topic touched on many pages is read once.
 //
 // # Access
 //

@@ -321,10 +321,34 @@ func (s *Server) messageJSON(m *Message) map[string]any {
 	if !m.Edited.IsZero() {
 		v["last_edit_timestamp"] = m.Edited.Unix()
 	}
+	if !m.Moved.IsZero() {
+		v["last_moved_timestamp"] = m.Moved.Unix()
+	}
+	if len(m.Moves) > 0 {
+		// Newest first, as Zulip lists edit_history.
+		hist := make([]any, 0, len(m.Moves))
+		for i := len(m.Moves) - 1; i >= 0; i-- {
+			e := m.Moves[i]
+			h := map[string]any{"timestamp": e.At.Unix(), "user_id": e.By}
+			if e.PrevTopic != e.Topic {
+				h["prev_topic"], h["topic"] = e.PrevTopic, e.Topic
+			}
+			if e.PrevStream != e.Stream {
+				h["prev_stream"], h["stream"] = e.PrevStream, e.Stream
+			}
+			hist = append(hist, h)
+		}
+		v["edit_history"] = hist
+	}
 	return v
 }
 
-func (s *Server) groups(_ *http.Request, _ *User) (int, any) {
+// groups lists the user groups; guests may not, as Zulip's
+// require_member_or_admin refuses them.
+func (s *Server) groups(_ *http.Request, u *User) (int, any) {
+	if u.Role >= 600 {
+		return apiError(http.StatusBadRequest, "UNAUTHORIZED_PRINCIPAL", "Must be an organization member")
+	}
 	out := []any{}
 	for _, g := range s.data.Groups {
 		out = append(out, map[string]any{"id": g.ID, "name": g.Name, "description": g.Description, "members": g.Members})
