@@ -83,6 +83,17 @@
 // and a private stream's to the group "stream:ID" of its subscribers.
 // Groups yields these and each user group as "usergroup:ID".
 //
+// # Probe and refetch
+//
+// Probe reports indexing from Validate (GET /users/me for the key, GET
+// /streams for the stream list), access sync from the subscribers of one
+// stream (a private one when the account reads one), and group sync from
+// the user groups, which Zulip refuses a guest with 400
+// UNAUTHORIZED_PRINCIPAL; that answer is ErrInsufficientPermissions
+// wherever it comes. Refetch reads a topic again by its id, as a load
+// does; a topic left without messages, or of a stream the account no
+// longer reads, is a deletion.
+//
 // # Limits
 //
 // Zulip answers 429 with Retry-After, X-RateLimit-Remaining and

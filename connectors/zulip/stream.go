@@ -72,22 +72,16 @@ func (r *run) all(pos position) {
 	if pos.Done {
 		return
 	}
-	var ss apiStreams
-	if err := r.c.get(r.ctx, "/streams", url.Values{"include_public": {"true"}, "include_subscribed": {"true"},
-		"include_web_public": {"true"}}, &ss); err != nil {
-		r.Fail(fmt.Errorf("zulip: list streams: %w", err))
+	streams, err := r.c.listStreams(r.ctx)
+	if err != nil {
+		r.Fail(fmt.Errorf("zulip: %w", err))
 		return
 	}
-	if ss.Streams == nil {
-		r.Fail(malformed("list streams", "the answer has no streams"))
-		return
+	for i := range streams {
+		r.streams[streams[i].ID] = &streams[i]
 	}
-	slices.SortFunc(ss.Streams, func(a, b apiStream) int { return cmpInt(a.ID, b.ID) })
-	for i := range ss.Streams {
-		r.streams[ss.Streams[i].ID] = &ss.Streams[i]
-	}
-	for i := range ss.Streams {
-		st := &ss.Streams[i]
+	for i := range streams {
+		st := &streams[i]
 		if st.ID < pos.Stream {
 			continue
 		}
@@ -106,16 +100,6 @@ func (r *run) all(pos position) {
 		}
 	}
 	r.Checkpoint(position{Done: true})
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // streamNodeID is a stream's node id: its narrow URL by id, which stays
