@@ -42,6 +42,28 @@ type Server struct {
 	opts Options
 	mu   sync.Mutex
 	data *Data
+	// byStream and byTopic index the messages, in id order; New and
+	// Update build them.
+	byStream map[int64][]*Message
+	byTopic  map[topicKey][]*Message
+}
+
+type topicKey struct {
+	stream int64
+	topic  string
+}
+
+// index builds the message indexes when they are missing.
+func (s *Server) index() {
+	if s.byStream != nil {
+		return
+	}
+	s.byStream, s.byTopic = map[int64][]*Message{}, map[topicKey][]*Message{}
+	for _, m := range s.data.Messages {
+		s.byStream[m.StreamID] = append(s.byStream[m.StreamID], m)
+		k := topicKey{m.StreamID, strings.ToLower(m.Subject)}
+		s.byTopic[k] = append(s.byTopic[k], m)
+	}
 }
 
 // New returns a server for data; every user authenticates with its
@@ -61,6 +83,7 @@ func New(data *Data, opts Options) *Server {
 			Body: `{"result":"error","msg":"API usage exceeded rate limit","code":"RATE_LIMIT_HIT","retry-after":60}`}
 	}
 	s.Server = emulator.New(eo)
+	s.index()
 	s.Handle("GET /api/v1/users/me", s.serve(s.me))
 	s.Handle("GET /api/v1/users", s.serve(s.users))
 	s.Handle("GET /api/v1/streams", s.serve(s.streams))
@@ -76,6 +99,8 @@ func (s *Server) Update(f func(d *Data)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f(s.data)
+	s.byStream, s.byTopic = nil, nil
+	s.index()
 }
 
 func (s *Server) authenticate(r *http.Request) (string, bool) {
@@ -178,15 +203,14 @@ func (s *Server) topics(r *http.Request, u *User) (int, any) {
 	if st == nil {
 		return status, v
 	}
+	s.index()
 	maxID := map[string]int64{}
 	var names []string
-	for _, m := range s.data.Messages {
-		if m.StreamID == st.ID {
-			if _, seen := maxID[m.Subject]; !seen {
-				names = append(names, m.Subject)
-			}
-			maxID[m.Subject] = m.ID
+	for _, m := range s.byStream[st.ID] {
+		if _, seen := maxID[m.Subject]; !seen {
+			names = append(names, m.Subject)
 		}
+		maxID[m.Subject] = m.ID
 	}
 	slices.SortFunc(names, func(a, b string) int { return int(maxID[b] - maxID[a]) })
 	out := make([]any, 0, len(names))
@@ -202,12 +226,13 @@ type narrowTerm struct {
 	Negated  bool            `json:"negated"`
 }
 
-// filter turns a narrow into a predicate on messages.
-func (s *Server) filter(raw string, u *User) (func(*Message) bool, bool) {
+// filter turns a narrow into the messages it may match, in id order, and
+// a predicate on them.
+func (s *Server) filter(raw string, u *User) ([]*Message, func(*Message) bool, bool) {
 	var terms []narrowTerm
 	if raw != "" {
 		if err := json.Unmarshal([]byte(raw), &terms); err != nil {
-			return nil, false
+			return nil, nil, false
 		}
 	}
 	var stream int64 = -1
@@ -219,7 +244,7 @@ func (s *Server) filter(raw string, u *User) (func(*Message) bool, bool) {
 			if json.Unmarshal(t.Operand, &id) != nil {
 				var name string
 				if json.Unmarshal(t.Operand, &name) != nil {
-					return nil, false
+					return nil, nil, false
 				}
 				for _, st := range s.data.Streams {
 					if st.Name == name {
@@ -230,14 +255,22 @@ func (s *Server) filter(raw string, u *User) (func(*Message) bool, bool) {
 			stream = id
 		case "topic", "subject":
 			if json.Unmarshal(t.Operand, &topic) != nil {
-				return nil, false
+				return nil, nil, false
 			}
 			hasTopic = true
 		default:
-			return nil, false
+			return nil, nil, false
 		}
 	}
-	return func(m *Message) bool {
+	s.index()
+	candidates := s.data.Messages
+	switch {
+	case stream >= 0 && hasTopic:
+		candidates = s.byTopic[topicKey{stream, strings.ToLower(topic)}]
+	case stream >= 0:
+		candidates = s.byStream[stream]
+	}
+	return candidates, func(m *Message) bool {
 		st := s.data.Stream(m.StreamID)
 		return st != nil && visible(st, u) && (stream < 0 || m.StreamID == stream) &&
 			(!hasTopic || strings.EqualFold(m.Subject, topic))
@@ -258,12 +291,12 @@ func (s *Server) messages(r *http.Request, u *User) (int, any) {
 	if err1 != nil || err2 != nil || before < 0 || after < 0 || before+after > limit {
 		return apiError(http.StatusBadRequest, "BAD_REQUEST", "Invalid num_before or num_after")
 	}
-	match, good := s.filter(q.Get("narrow"), u)
+	candidates, match, good := s.filter(q.Get("narrow"), u)
 	if !good {
 		return apiError(http.StatusBadRequest, "BAD_NARROW", "Invalid narrow operator")
 	}
 	var ms []*Message
-	for _, m := range s.data.Messages {
+	for _, m := range candidates {
 		if match(m) {
 			ms = append(ms, m)
 		}
