@@ -50,10 +50,17 @@ func (f *fixture) connector(t testing.TB, key string) *Connector {
 // zero options are New's.
 func (f *fixture) connectorWith(t testing.TB, key string, o options) *Connector {
 	t.Helper()
+	return f.connectorAs(t, key, testUser, o, false)
+}
+
+// connectorAs opens a connector acting as user, asking for permissions
+// when want is set.
+func (f *fixture) connectorAs(t testing.TB, key, user string, o options, want bool) *Connector {
+	t.Helper()
 	s := Settings{BaseURL: testSite}
 	s.SetDefaults()
-	c, err := newConnector(s, Credentials{APIKey: tributary.NewSecret(key), Username: testUser},
-		tributary.Env{AllowPrivateNetwork: true, HTTPClient: &http.Client{Transport: f.emu.Transport()}}, o)
+	c, err := newConnector(s, Credentials{APIKey: tributary.NewSecret(key), Username: user},
+		tributary.Env{AllowPrivateNetwork: true, WantPermissions: want, HTTPClient: &http.Client{Transport: f.emu.Transport()}}, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +103,7 @@ func harness(faults func(*discourseemu.Server)) (connectortest.Harness, *[]*disc
 			faults(f.emu)
 		}
 		emus = append(emus, f.emu)
-		return f.connectorWith(t, key, options{})
+		return f.connectorAs(t, key, testUser, options{}, true)
 	}
 	ts := probe.Topics
 	w := func(a, b time.Time) connectortest.Window {
@@ -110,7 +117,12 @@ func harness(faults func(*discourseemu.Server)) (connectortest.Harness, *[]*disc
 		Windows:        []connectortest.Window{w(ts[10].Bumped, ts[22].Bumped), w(ts[30].Bumped, time.Time{}), w(time.Time{}, ts[5].Bumped)},
 		IDMatches:      regexp.MustCompile(`^https://forum\.example\.test/t/[0-9]+$`).MatchString,
 		Requests:       func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
-		Synctest:       true,
+		GroupsFault: func(t testing.TB) tributary.Connector {
+			c := open(t, testKey)
+			emus[len(emus)-1].FailEvery("/groups/support-team/members.json", 1, discourseemu.BadGateway)
+			return c
+		},
+		Synctest: true,
 	}, &emus
 }
 
