@@ -77,7 +77,9 @@ func (s *Settings) editLookback() time.Duration {
 
 // Credentials authenticate as a Zulip user or bot: its e-mail and API key.
 type Credentials struct {
-	// Email is the account's Zulip e-mail (a bot's e-mail for a bot).
+	// Email is the account's Zulip API e-mail (a bot's e-mail for a bot;
+	// where the organization hides addresses, the one its API key page
+	// shows).
 	Email string `json:"email" jsonschema:"title=E-mail,description=Zulip e-mail of the user or bot"`
 	// APIKey is the account's API key (Personal settings, Account and
 	// privacy, API key; or the bot's key).

@@ -81,7 +81,11 @@
 // With Env.WantPermissions, a web-public stream's topics are public, a
 // public stream's are open to GroupOrg (every active member but guests)
 // and a private stream's to the group "stream:ID" of its subscribers.
-// Groups yields these and each user group as "usergroup:ID".
+// Groups yields these and each user group as "usergroup:ID", members by
+// their real address: where the organization shows addresses to
+// administrators only, users' email is a fake one and delivery_email the
+// real one, which only an administrator's key reads; a member's key then
+// yields the groups without the addresses it cannot see.
 //
 // # Probe and refetch
 //

@@ -25,6 +25,10 @@ type Options struct {
 	Latency time.Duration
 	// Clock tells the time; nil follows time.Now.
 	Clock emulator.Clock
+	// HideEmails is the organization's email_address_visibility set to
+	// administrators only: users appear with a fake email, and with
+	// their real delivery_email to administrators alone.
+	HideEmails bool
 }
 
 // The faults Zulip answers with, for FailNext and FailEvery.
@@ -111,7 +115,9 @@ func (s *Server) authenticate(r *http.Request) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, u := range s.data.Users {
-		if u.Email == email && u.APIKey == key && key != "" {
+		// With hidden addresses, the API e-mail is the fake one; the
+		// emulator takes either.
+		if (u.Email == email || s.opts.HideEmails && fakeEmail(u) == email) && u.APIKey == key && key != "" {
 			return strconv.FormatInt(u.ID, 10), true
 		}
 	}
@@ -140,17 +146,29 @@ func apiError(status int, code, msg string) (int, any) {
 	return status, map[string]string{"result": "error", "code": code, "msg": msg}
 }
 
-func userJSON(u *User) map[string]any {
-	return map[string]any{"user_id": u.ID, "email": u.Email, "full_name": u.FullName, "role": u.Role, "is_active": true,
+// userJSON is u as viewer sees it.
+func (s *Server) userJSON(u, viewer *User) map[string]any {
+	v := map[string]any{"user_id": u.ID, "email": u.Email, "full_name": u.FullName, "role": u.Role, "is_active": true,
 		"is_admin": u.Role <= 200, "is_bot": false}
+	switch {
+	case !s.opts.HideEmails:
+		v["delivery_email"] = u.Email
+	case viewer.Role <= 200 || viewer.ID == u.ID:
+		v["email"], v["delivery_email"] = fakeEmail(u), u.Email
+	default:
+		v["email"], v["delivery_email"] = fakeEmail(u), nil
+	}
+	return v
 }
 
-func (s *Server) me(_ *http.Request, u *User) (int, any) { return ok(userJSON(u)) }
+func fakeEmail(u *User) string { return "user" + strconv.FormatInt(u.ID, 10) + "@zulip.invalid" }
 
-func (s *Server) users(_ *http.Request, _ *User) (int, any) {
+func (s *Server) me(_ *http.Request, u *User) (int, any) { return ok(s.userJSON(u, u)) }
+
+func (s *Server) users(_ *http.Request, viewer *User) (int, any) {
 	out := make([]any, 0, len(s.data.Users))
 	for _, u := range s.data.Users {
-		out = append(out, userJSON(u))
+		out = append(out, s.userJSON(u, viewer))
 	}
 	return ok(map[string]any{"members": out})
 }
@@ -349,6 +367,9 @@ func (s *Server) messageJSON(m *Message) map[string]any {
 	}
 	if u := s.data.User(m.Sender); u != nil {
 		v["sender_email"] = u.Email
+		if s.opts.HideEmails {
+			v["sender_email"] = fakeEmail(u)
+		}
 		v["sender_full_name"] = u.FullName
 	}
 	if !m.Edited.IsZero() {
