@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"testing"
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/internal/discourseemu"
+	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
 func collectGroups(c *Connector) (map[string]tributary.ExternalGroup, error) {
@@ -107,4 +109,55 @@ func TestProbe(t *testing.T) {
 	if rs[2].Status != tributary.ProbeIndeterminate {
 		t.Errorf("groups behind a failing server: %v", rs[2])
 	}
+}
+
+// TestMalformedGroupListings: a members answer without meta, and a groups
+// page that names a next page but repeats the groups listed, end the
+// listing with ErrMalformedResponse, never as transient and never looping.
+func TestMalformedGroupListings(t *testing.T) {
+	for name, members := range map[string]map[string]any{
+		"no meta":   {"members": []any{map[string]any{"username": "a"}}},
+		"no member": {"members": []any{}, "meta": map[string]any{"total": 5}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := emulator.New(emulator.Options{})
+			t.Cleanup(e.Close)
+			e.Handle("GET /admin/users/list/{flag}", func(w http.ResponseWriter, _ *http.Request) { emulator.WriteJSON(w, 200, []any{}) })
+			e.Handle("GET /groups.json", func(w http.ResponseWriter, _ *http.Request) {
+				emulator.WriteJSON(w, 200, map[string]any{"groups": []any{map[string]any{"name": "g"}}, "load_more_groups": "/groups?page=1"})
+			})
+			e.Handle("GET /groups/{name}/members.json", func(w http.ResponseWriter, _ *http.Request) { emulator.WriteJSON(w, 200, members) })
+			_, err := collectGroups(malformedConnector(t, e))
+			if !errors.Is(err, tributary.ErrMalformedResponse) || errors.Is(err, tributary.ErrTransient) {
+				t.Errorf("got %v", err)
+			}
+		})
+	}
+	t.Run("repeated page", func(t *testing.T) {
+		e := emulator.New(emulator.Options{})
+		t.Cleanup(e.Close)
+		e.Handle("GET /admin/users/list/{flag}", func(w http.ResponseWriter, _ *http.Request) { emulator.WriteJSON(w, 200, []any{}) })
+		e.Handle("GET /groups.json", func(w http.ResponseWriter, _ *http.Request) {
+			emulator.WriteJSON(w, 200, map[string]any{"groups": []any{map[string]any{"name": "g"}}, "load_more_groups": "/groups?page=1"})
+		})
+		e.Handle("GET /groups/{name}/members.json", func(w http.ResponseWriter, _ *http.Request) {
+			emulator.WriteJSON(w, 200, map[string]any{"members": []any{}, "meta": map[string]any{"total": 0}})
+		})
+		gs, err := collectGroups(malformedConnector(t, e))
+		if !errors.Is(err, tributary.ErrMalformedResponse) || len(gs) != 1 {
+			t.Errorf("got %d groups, %v", len(gs), err)
+		}
+	})
+}
+
+func malformedConnector(t *testing.T, e *emulator.Server) *Connector {
+	t.Helper()
+	s := Settings{BaseURL: testSite}
+	s.SetDefaults()
+	c, err := newConnector(s, Credentials{APIKey: tributary.NewSecret("k"), Username: "u"},
+		tributary.Env{HTTPClient: &http.Client{Transport: e.Transport()}, AllowPrivateNetwork: true}, fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

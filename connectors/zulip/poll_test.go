@@ -2,12 +2,15 @@ package zulip
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/connectortest"
+	"github.com/tributary-dev/tributary/internal/emulator"
 	"github.com/tributary-dev/tributary/internal/zulipemu"
 )
 
@@ -232,5 +235,35 @@ func TestPollCheckpointAfterIsChecked(t *testing.T) {
 	}
 	if _, err := decodePosition(cp); err == nil {
 		t.Error("a message id without its stream was accepted")
+	}
+}
+
+// TestPollMalformedPages: a page of messages a poll reads out of id order, or an
+// empty one that has not found the newest message, ends the poll with
+// ErrMalformedResponse, never as transient and never looping.
+func TestPollMalformedPages(t *testing.T) {
+	at := later.Unix()
+	for name, page := range map[string]map[string]any{
+		"out of order": {"result": "success", "found_oldest": true, "found_newest": true,
+			"messages": []any{map[string]any{"id": 9, "timestamp": at}, map[string]any{"id": 4, "timestamp": at}}},
+		"empty, not the newest": {"result": "success", "found_oldest": false, "found_newest": false, "messages": []any{}},
+		"no time":               {"result": "success", "found_newest": true, "messages": []any{map[string]any{"id": 9}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := emulator.New(emulator.Options{})
+			t.Cleanup(e.Close)
+			e.Handle("GET /api/v1/streams", func(w http.ResponseWriter, _ *http.Request) {
+				emulator.WriteJSON(w, 200, map[string]any{"result": "success", "streams": []any{map[string]any{"stream_id": 10, "name": "s"}}})
+			})
+			e.Handle("GET /api/v1/messages", func(w http.ResponseWriter, _ *http.Request) { emulator.WriteJSON(w, 200, page) })
+			c, err := New(testSettings(), adminCredentials(), tributary.Env{AllowPrivateNetwork: true, HTTPClient: &http.Client{Transport: e.Transport()}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := connectortest.Collect(c.LoadFromCheckpoint(context.Background(), window[0], window[1], nil))
+			if !errors.Is(got.Err, tributary.ErrMalformedResponse) || errors.Is(got.Err, tributary.ErrTransient) {
+				t.Errorf("got %v", got.Err)
+			}
+		})
 	}
 }
