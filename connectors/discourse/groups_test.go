@@ -32,7 +32,7 @@ func TestGroups(t *testing.T) {
 	f := newFixture(t, 3, 1)
 	f.emu.Update(func(d *discourseemu.Data) {
 		bulk := &discourseemu.Group{ID: 500, Name: "bulk"}
-		for i := range 1500 {
+		for i := range 1001 {
 			u := &discourseemu.User{ID: 1000 + i, Username: fmt.Sprintf("bulk%04d", i), Email: fmt.Sprintf("Bulk%04d@forum.example.test", i)}
 			d.Users = append(d.Users, u)
 			bulk.Members = append(bulk.Members, u.Username)
@@ -58,14 +58,14 @@ func TestGroups(t *testing.T) {
 	if g := gs["group:support-team"]; g.Name != "Support team" || !slices.Equal(g.MemberEmails, []string{"user1@forum.example.test", "user2@forum.example.test"}) {
 		t.Errorf("support-team: %+v", g)
 	}
-	if g := gs["group:bulk"]; len(g.MemberEmails) != 1500 || g.MemberEmails[1499] != "bulk1499@forum.example.test" {
+	if g := gs["group:bulk"]; len(g.MemberEmails) != 1001 || g.MemberEmails[1000] != "bulk1000@forum.example.test" {
 		t.Errorf("bulk: %d members", len(g.MemberEmails))
 	}
 	if g := gs["group:g35"]; !slices.Equal(g.MemberEmails, []string{"user3@forum.example.test"}) {
 		t.Errorf("a group of the second page: %+v", g)
 	}
 	if n := f.emu.Count("GET /groups/{name}/members.json"); n != len(gs)+1 {
-		t.Errorf("%d member requests for %d groups, one of 1500 members", n, len(gs))
+		t.Errorf("%d member requests for %d groups, one of 1001 members", n, len(gs))
 	}
 }
 
