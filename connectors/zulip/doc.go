@@ -39,8 +39,9 @@
 // renaming or moving a topic makes a new document, and the old id
 // disappears from the slim listing, so pruning removes it. Each section
 // links to its message (.../near/MESSAGE_ID). UpdatedAt is the latest
-// send or edit time of the messages read; the first sender is the primary
-// owner and later senders secondary owners (at most 20).
+// send, edit or move time of the messages read; the first sender is the
+// primary owner and later senders secondary owners (at most 20), by their
+// sender_email (a fake address where the organization hides addresses).
 //
 // # Polls
 //
@@ -105,5 +106,12 @@
 // stack paces itself by the headers and waits out refusals. An answer
 // whose result is not "success", a message without id or time, or a page
 // of messages that does not move backwards is malformed: it fails that
-// topic's document, under its id.
+// topic's document, under its id; a poll's page of a stream's messages out
+// of id order, or empty before the newest, ends the run with
+// ErrMalformedResponse.
+//
+// A load holds one stream's topic list and one topic's messages (up to
+// the cap) at a time; a poll one page of messages and the names of the
+// topics it read. A window far in the past costs a poll a backward read
+// of every message since its start.
 package zulip
