@@ -210,3 +210,33 @@ func TestTokenEndpointGuarded(t *testing.T) {
 		assert.Zero(t, srv.n)
 	})
 }
+
+// Rejected is for APIs that refuse a token in the body of a 200 answer:
+// the OAuth2 access token the request carried is forgotten and the next
+// request fetches another; an Auth that cannot renew reports false.
+func TestRejectedRenewsOAuth2Only(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := &oauthServer{}
+		cfg := &clientcredentials.Config{ClientID: "cid", ClientSecret: "csecret", TokenURL: "https://auth.test/token",
+			AuthStyle: oauth2.AuthStyleInHeader}
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{srv}), Auth: httpx.ClientCredentials(cfg)})
+		require.NoError(t, err)
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, "https://api.test/x", nil)
+		resp, err := c.StandardClient().Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, "Bearer access-1", resp.Request.Header.Get("Authorization"), "the answer's request carries the credentials sent")
+
+		stale := resp.Request.Clone(t.Context())
+		assert.True(t, c.Rejected(resp.Request))
+		require.NoError(t, c.GetJSON(t.Context(), "https://api.test/x", nil))
+		assert.Equal(t, 2, srv.n, "the next request fetched a new token")
+		assert.True(t, c.Rejected(stale))
+		require.NoError(t, c.GetJSON(t.Context(), "https://api.test/x", nil))
+		assert.Equal(t, 2, srv.n, "a token rejected after it was replaced is not renewed again")
+
+		static, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{srv}), Auth: httpx.Bearer(tributary.NewSecret("fixed"))})
+		require.NoError(t, err)
+		assert.False(t, static.Rejected(resp.Request))
+	})
+}

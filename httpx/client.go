@@ -40,6 +40,13 @@ type Options struct {
 	MaxBodyBytes int64
 	// UserAgent is sent when a request sets none; empty means "tributary".
 	UserAgent string
+	// Adjust, when set, sees every answer before the stack classifies or
+	// retries it, and may change its status and headers: an API that says
+	// how long to wait only in the body of a 429 (HubSpot's policies), or
+	// answers a rate limit with 403, can be made to say it as the stack
+	// understands (a 429 with Retry-After). It runs once per attempt, and
+	// must leave the body readable from its start.
+	Adjust func(*http.Response)
 	// ResponseHeaderTimeout bounds the wait for an answer's headers on
 	// each attempt when the host's transport is an *http.Transport that
 	// sets none, so a server that never answers costs a retry rather than
@@ -52,9 +59,9 @@ type Options struct {
 // Options.ResponseHeaderTimeout is zero.
 const DefaultResponseHeaderTimeout = 2 * time.Minute
 
-// Client sends requests through the stack: retries outermost, then the rate
-// limiter, authentication, metering and the address guard over the host's
-// transport. It is safe for concurrent use.
+// Client sends requests through the stack: retries outermost, then
+// Options.Adjust, the rate limiter, authentication, metering and the
+// address guard over the host's transport. It is safe for concurrent use.
 type Client struct {
 	hc      *http.Client
 	name    string
@@ -96,6 +103,9 @@ func New(o Options) (*Client, error) {
 	var rt http.RoundTripper = meterTransport{base}
 	rt = authTransport{next: rt, auth: o.Auth, agent: c.agent}
 	rt = newLimitTransport(rt, o.RateLimit)
+	if o.Adjust != nil {
+		rt = adjustTransport{next: rt, adjust: o.Adjust}
+	}
 	c.retry = o.Retry.withDefaults()
 	rt = newRetryTransport(rt, c.retry, c.log, c.redact)
 	c.hc = &http.Client{Transport: rt, CheckRedirect: c.checkRedirect(o.Env.AllowPrivateNetwork)}
@@ -205,6 +215,23 @@ func (c *Client) statusError(resp *http.Response) error {
 	return e
 }
 
+// Rejected tells the client that the server refused the credentials req
+// was sent with, for an API that says so in the body of an answer whose
+// status does not (a GraphQL error in a 200 or 400 answer). An OAuth2
+// access token is then forgotten, so the next request obtains a new one,
+// and Rejected reports true: asking once more may succeed. Other Auths
+// cannot renew what they send, and Rejected reports false. Pass the
+// request the answer came with (http.Response.Request), which carries
+// the credentials as sent.
+func (c *Client) Rejected(req *http.Request) bool {
+	oa, ok := c.auth.(*OAuth2)
+	if !ok {
+		return false
+	}
+	oa.invalidate(bearerOf(req))
+	return true
+}
+
 func bearerOf(req *http.Request) string {
 	if req == nil {
 		return ""
@@ -312,3 +339,17 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 }
 
 func (b *cappedBody) Close() error { return b.rc.Close() }
+
+// adjustTransport hands each answer to Options.Adjust.
+type adjustTransport struct {
+	next   http.RoundTripper
+	adjust func(*http.Response)
+}
+
+func (t adjustTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err == nil {
+		t.adjust(resp)
+	}
+	return resp, err
+}

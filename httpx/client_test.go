@@ -1,6 +1,7 @@
 package httpx_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -477,5 +478,43 @@ func TestStandardClientReturnsStatuses(t *testing.T) {
 		resp.Body.Close()
 		assert.Equal(t, 404, resp.StatusCode, "retried the 503, returned the 404 as a response")
 		assert.Equal(t, int64(2), n.Load())
+	})
+}
+
+// Adjust turns an answer the stack would not retry into one it does: a
+// 400 whose body says "slow down" becomes a 429 with Retry-After.
+func TestAdjustRewritesAnswersBeforeRetries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		calls := 0
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			calls++
+			if calls == 1 {
+				w.WriteHeader(http.StatusBadRequest)
+				fmt.Fprint(w, `{"policy":"SECONDLY"}`)
+				return
+			}
+			fmt.Fprint(w, `{"ok":true}`)
+		})
+		adjusted := 0
+		c, err := httpx.New(httpx.Options{Env: envFor(handlerTransport{h}), Adjust: func(resp *http.Response) {
+			if resp.StatusCode != http.StatusBadRequest {
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body = io.NopCloser(bytes.NewReader(b))
+			if strings.Contains(string(b), "SECONDLY") {
+				adjusted++
+				resp.StatusCode = http.StatusTooManyRequests
+				resp.Header.Set("Retry-After", "1")
+			}
+		}})
+		require.NoError(t, err)
+		start := time.Now()
+		var v struct{ OK bool }
+		require.NoError(t, c.GetJSON(t.Context(), "https://api.test/x", &v))
+		assert.True(t, v.OK)
+		assert.Equal(t, 1, adjusted)
+		assert.Equal(t, 2, calls)
+		assert.GreaterOrEqual(t, time.Since(start), time.Second, "the Retry-After Adjust set was waited out (in the bubble's time)")
 	})
 }

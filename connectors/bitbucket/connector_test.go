@@ -3,6 +3,7 @@ package bitbucket
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -201,4 +202,53 @@ func TestNextLinkOutsideTheAPIRoot(t *testing.T) {
 	for _, fl := range got.Failures {
 		assert.True(t, fl.MissedStart.IsZero() && fl.MissedEnd.IsZero(), "the failure covers the whole window")
 	}
+}
+
+// reverseSort is a transport that asks the emulator for the newest pull
+// requests first whatever the connector asked: a server ignoring the sort.
+type reverseSort struct{ next http.RoundTripper }
+
+func (rt reverseSort) RoundTrip(r *http.Request) (*http.Response, error) {
+	if q := r.URL.Query(); q.Get("sort") == "updated_on" {
+		q.Set("sort", "-updated_on")
+		r = r.Clone(r.Context())
+		r.URL.RawQuery = q.Encode()
+	}
+	return rt.next.RoundTrip(r)
+}
+
+// TestUnsortedListingFollowsNextLinks: pull requests come newest first
+// where the connector asked for oldest first. The connector notices,
+// reads the listing to its end by next links, and misses nothing, also
+// when resumed from a checkpoint taken after it noticed.
+func TestUnsortedListingFollowsNextLinks(t *testing.T) {
+	f := newFixture(t, bitbucketemu.GenerateOptions{PullRequests: 20, Seed: 6}, bitbucketemu.Options{})
+	s := f.settings(nil, "acme/repo-000")
+	s.PageLen = 4
+	env := f.env()
+	env.HTTPClient = &http.Client{Transport: reverseSort{f.emu.Transport()}}
+	c := f.connector(t, s, env)
+	want := f.expectedIDs(nil, s.Repositories, time.Time{}, time.Time{})
+	var got []string
+	var resume tributary.Checkpoint
+	for it, err := range c.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, nil) {
+		require.NoError(t, err)
+		if it.Document != nil {
+			got = append(got, it.Document.ID)
+		}
+		if it.Checkpoint != nil && resume == nil && len(got) >= 8 {
+			resume = it.Checkpoint
+		}
+	}
+	slices.Sort(got)
+	assert.Equal(t, want, slices.Compact(got))
+	require.NotNil(t, resume)
+	pos, err := c.decodePosition(resume)
+	require.NoError(t, err)
+	assert.True(t, pos.Unsorted, "the checkpoint remembers the listing is unsorted")
+	assert.NotEmpty(t, pos.Next)
+
+	rest := collect(t.Context(), c, time.Time{}, time.Time{}, resume)
+	require.NoError(t, rest.Err)
+	assert.Len(t, rest.Documents, len(want)-8, "the resumed run reads the pages after the checkpoint")
 }

@@ -316,7 +316,11 @@ func (r *run) listing(repo *apiRepository, pos position, ra *repoAccess) bool {
 	if !unsorted && (cursor.IsZero() || cursor.Before(r.start)) {
 		cursor, tied, next = r.start, nil, ""
 	}
-	l := &lister{run: r, repo: repo, ra: ra, unsorted: unsorted}
+	l := &lister{run: r, repo: repo, ra: ra, order: tributary.NewUpdateOrder[int64](maxPageLen, unsorted)}
+	l.order.OnUnsorted(func() {
+		r.c.env.Log().Warn("bitbucket: pull requests not sorted by update time; reading the listing by its next links",
+			"repository", repo.fullName())
+	})
 	var before string // the URL of the page before, to catch a listing that loops
 	for pages := 1; ; pages++ {
 		u := next
@@ -340,7 +344,7 @@ func (r *run) listing(repo *apiRepository, pos position, ra *repoAccess) bool {
 			return true
 		}
 		switch {
-		case l.unsorted:
+		case l.order.Unsorted():
 			next, tied = nextLink, nil
 		case last.After(cursor):
 			cursor, tied, next = last, atLast, ""
@@ -348,7 +352,7 @@ func (r *run) listing(repo *apiRepository, pos position, ra *repoAccess) bool {
 			tied, next = atLast, nextLink
 		}
 		cp := position{Phase: pos.Phase, Workspace: pos.Workspace, Repo: repo.fullName(), Cursor: cursor, Tied: tied,
-			Next: next, Unsorted: l.unsorted}
+			Next: next, Unsorted: l.order.Unsorted()}
 		if !r.Checkpoint(cp) {
 			return false
 		}
@@ -375,56 +379,38 @@ func (r *run) listingFailed(repo *apiRepository, err error) bool {
 // lister holds what one listing needs across its pages.
 type lister struct {
 	*run
-	repo     *apiRepository
-	ra       *repoAccess
-	prev     time.Time // update time of the previous item, for the order check
-	unsorted bool
+	repo  *apiRepository
+	ra    *repoAccess
+	order *tributary.UpdateOrder[int64]
 }
 
 // page yields the documents of one page. It returns the update time of
 // its last item and the ids of the page's items updated at that time.
 // Items updated at cursor whose ids are in skip were yielded before.
 func (l *lister) page(items []json.RawMessage, cursor time.Time, skip []int64) (last time.Time, atLast []int64, ok bool) {
-	last = cursor
+	l.order.Page(cursor, skip)
 	for _, raw := range items {
 		var pr apiPullRequest
 		if err := json.Unmarshal(raw, &pr); err != nil || pr.ID <= 0 || pr.UpdatedOn == nil || pr.UpdatedOn.IsZero() {
 			if !l.badItem(raw, err) {
-				return last, atLast, false
+				return cursor, nil, false
 			}
 			continue
 		}
 		at := pr.UpdatedOn.UTC()
-		if !l.unsorted && (at.Before(l.prev) || at.Before(cursor)) {
-			l.unsorted = true
-			l.c.env.Log().Warn("bitbucket: pull requests not sorted by update time; reading the listing by its next links",
-				"repository", l.repo.fullName())
-		}
-		l.prev = at
-		if at.After(last) {
-			last, atLast = at, atLast[:0]
-		}
-		if at.Equal(last) {
-			atLast = append(atLast, pr.ID)
-		}
-		if !l.unsorted && at.Equal(cursor) && slices.Contains(skip, pr.ID) {
-			continue
-		}
-		if !l.inWindow(at) || !slices.Contains(l.c.settings.States, pr.State) {
+		if l.order.Item(at, pr.ID) || !l.inWindow(at) || !slices.Contains(l.c.settings.States, pr.State) {
 			continue
 		}
 		d, ok := l.document(l.repo, &pr, l.ra)
 		if !ok {
-			return last, atLast, false
+			return cursor, nil, false
 		}
 		if d != nil && !l.Yield(tributary.DocumentItem(d)) {
-			return last, atLast, false
+			return cursor, nil, false
 		}
 	}
-	if len(atLast) > maxPageLen {
-		atLast = atLast[len(atLast)-maxPageLen:]
-	}
-	return last, slices.Clone(atLast), true
+	last, atLast = l.order.Last()
+	return last, atLast, true
 }
 
 // badItem reports a pull request that does not decode, named by the id

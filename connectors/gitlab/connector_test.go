@@ -294,3 +294,52 @@ func TestCheckpointsStaySmall(t *testing.T) {
 		assert.Less(t, len(cp), 400)
 	}
 }
+
+// reverseSort is a transport that asks the emulator for the newest items
+// first whatever the connector asked: an instance that ignores the sort.
+type reverseSort struct{ next http.RoundTripper }
+
+func (rt reverseSort) RoundTrip(r *http.Request) (*http.Response, error) {
+	if q := r.URL.Query(); q.Get("order_by") == "updated_at" {
+		q.Set("sort", "desc")
+		r = r.Clone(r.Context())
+		r.URL.RawQuery = q.Encode()
+	}
+	return rt.next.RoundTrip(r)
+}
+
+// TestUnsortedListingIsReadByPage: an instance answers newest first where
+// the connector asked for oldest first. The connector notices, reads the
+// listing by page number instead of by cursor, and misses nothing, also
+// when resumed from a checkpoint taken after it noticed.
+func TestUnsortedListingIsReadByPage(t *testing.T) {
+	f := newFixture(t, gitlabemu.GenerateOptions{Projects: 1, Issues: 30, Seed: 6}, gitlabemu.Options{})
+	s := f.settings(nil, "acme/project-000")
+	s.PerPage = 4
+	s.IncludeMergeRequests, s.IncludeWiki, s.IncludeNotes = false, false, false
+	env := f.env()
+	env.HTTPClient = &http.Client{Transport: reverseSort{f.emu.Transport()}}
+	c := f.connector(t, s, env)
+	want := f.expectedIDs(nil, s.Projects, time.Time{}, time.Time{})
+	var got []string
+	var resume tributary.Checkpoint
+	for it, err := range c.LoadFromCheckpoint(t.Context(), time.Time{}, time.Time{}, nil) {
+		require.NoError(t, err)
+		if it.Document != nil {
+			got = append(got, it.Document.ID)
+		}
+		if it.Checkpoint != nil && resume == nil && len(got) >= 12 {
+			resume = it.Checkpoint
+		}
+	}
+	slices.Sort(got)
+	assert.Equal(t, want, slices.Compact(got))
+	require.NotNil(t, resume)
+	pos, err := c.decodePosition(resume)
+	require.NoError(t, err)
+	assert.True(t, pos.Unsorted, "the checkpoint remembers the listing is unsorted")
+
+	rest := collect(t.Context(), c, time.Time{}, time.Time{}, resume)
+	require.NoError(t, rest.Err)
+	assert.Len(t, ids(rest.Documents), len(want)-12, "the resumed run reads the pages after the checkpoint")
+}

@@ -349,7 +349,11 @@ func (r *run) listing(p *apiProject, kind string, pos position, pa *projectAcces
 	if cursor.IsZero() || cursor.Before(r.start) {
 		cursor, atCursor = r.start, nil
 	}
-	l := &lister{run: r, p: p, kind: kind, pa: pa, unsorted: pos.Unsorted}
+	l := &lister{run: r, p: p, kind: kind, pa: pa, order: tributary.NewUpdateOrder[int64](maxPerPage, pos.Unsorted)}
+	l.order.OnUnsorted(func() {
+		r.c.env.Log().Warn("gitlab: listing not sorted by update time; reading it by page number",
+			"project", p.PathWithNamespace, "listing", kind)
+	})
 	for {
 		items, more, err := r.c.client.page(r.ctx, r.listURL(p, kind, cursor, pageNo))
 		if err != nil {
@@ -362,17 +366,17 @@ func (r *run) listing(p *apiProject, kind string, pos position, pa *projectAcces
 		if !more {
 			return true
 		}
-		switch {
-		case l.unsorted || !last.After(cursor):
+		switch unsorted := l.order.Unsorted(); {
+		case unsorted || !last.After(cursor):
 			pageNo++
-			if !l.unsorted {
+			if !unsorted {
 				atCursor = atLast
 			}
 		default:
 			cursor, atCursor, pageNo = last, atLast, 1
 		}
 		cp := position{Phase: pos.Phase, Group: pos.Group, Project: lower(p.PathWithNamespace), ProjectID: pos.ProjectID,
-			Kind: kind, Cursor: cursor, AtCursor: atCursor, Page: pageNo, Unsorted: l.unsorted}
+			Kind: kind, Cursor: cursor, AtCursor: atCursor, Page: pageNo, Unsorted: l.order.Unsorted()}
 		if !r.Checkpoint(cp) {
 			return false
 		}
@@ -396,52 +400,34 @@ func (r *run) listingFailed(p *apiProject, kind string, err error) bool {
 // lister holds what one listing needs across its pages.
 type lister struct {
 	*run
-	p        *apiProject
-	kind     string
-	pa       *projectAccess
-	prev     time.Time // update time of the previous item, for the order check
-	unsorted bool
+	p     *apiProject
+	kind  string
+	pa    *projectAccess
+	order *tributary.UpdateOrder[int64]
 }
 
 // page yields the documents of one page. It returns the update time of
 // its last item and the iids of the page's items updated at that time.
 // Items updated at cursor whose iids are in skip were yielded before.
 func (l *lister) page(items []json.RawMessage, cursor time.Time, skip []int64) (last time.Time, atLast []int64, ok bool) {
-	last = cursor
+	l.order.Page(cursor, skip)
 	for _, raw := range items {
 		var it apiItem
 		if err := json.Unmarshal(raw, &it); err != nil || it.IID <= 0 || it.UpdatedAt.IsZero() {
 			if !l.badItem(raw, err) {
-				return last, atLast, false
+				return cursor, nil, false
 			}
 			continue
 		}
-		if !l.unsorted && (it.UpdatedAt.Before(l.prev) || it.UpdatedAt.Before(cursor)) {
-			l.unsorted = true
-			l.c.env.Log().Warn("gitlab: listing not sorted by update time; reading it by page number",
-				"project", l.p.PathWithNamespace, "listing", l.kind)
-		}
-		l.prev = it.UpdatedAt
-		if it.UpdatedAt.After(last) {
-			last, atLast = it.UpdatedAt, atLast[:0]
-		}
-		if it.UpdatedAt.Equal(last) {
-			atLast = append(atLast, it.IID)
-		}
-		if it.UpdatedAt.Equal(cursor) && slices.Contains(skip, it.IID) {
-			continue
-		}
-		if !l.inWindow(it.UpdatedAt) || !l.admits(&it) {
+		if l.order.Item(it.UpdatedAt, it.IID) || !l.inWindow(it.UpdatedAt) || !l.admits(&it) {
 			continue
 		}
 		if !l.item(&it) {
-			return last, atLast, false
+			return cursor, nil, false
 		}
 	}
-	if len(atLast) > maxPerPage {
-		atLast = atLast[len(atLast)-maxPerPage:]
-	}
-	return last, slices.Clone(atLast), true
+	last, atLast = l.order.Last()
+	return last, atLast, true
 }
 
 // admits applies the state setting: "closed" reads merged merge requests

@@ -2,6 +2,8 @@ package imap
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/emersion/go-message"
 	gomail "github.com/emersion/go-message/mail"
+	"github.com/gabriel-vasile/mimetype"
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/internal/extract"
@@ -23,23 +26,30 @@ const maxAttachments = 64
 // document stands either way. The message is already within
 // max_message_size, which bounds every attachment; the text of all of
 // them together is bounded by the extraction limit.
-func (c *Connector) attachments(body []byte, d *tributary.Document) {
+//
+// When the run keeps raw bytes (a BlobSink), an attached picture becomes
+// a section of kind image whose blob holds it, and so does each picture
+// inside an attached document; the blobs belong to the document owner.
+// The error is the host's blob storage failing, which ends the run.
+func (c *Connector) attachments(ctx context.Context, body []byte, d *tributary.Document, owner string) error {
 	mr, err := gomail.CreateReader(bytes.NewReader(body))
 	if err != nil && !message.IsUnknownCharset(err) {
-		return // extract.EML read the message; its parts are not what go-message expects
+		return nil // extract.EML read the message; its parts are not what go-message expects
 	}
+	lim := c.lim
+	lim.KeepImage = extract.KeepImages(ctx, owner)
 	text := int64(0)
 	for n := 0; n < maxAttachments; {
 		p, err := mr.NextPart()
 		if err != nil && !message.IsUnknownCharset(err) {
-			return // io.EOF, or a part too broken to go on
+			return nil // io.EOF, or a part too broken to go on
 		}
 		name := partName(p)
 		if name == "" {
 			continue
 		}
 		n++
-		x, err := c.attachment(name, p.Body)
+		x, err := c.attachment(name, p.Body, lim)
 		if err == nil {
 			for _, s := range x.Sections {
 				text += int64(len(s.Text))
@@ -48,10 +58,12 @@ func (c *Connector) attachments(body []byte, d *tributary.Document) {
 				err = fmt.Errorf("%w: attachments' text over %d bytes", ErrTooLarge, c.lim.MaxText)
 			}
 		}
-		if errors.Is(err, errNoText) {
+		switch {
+		case errors.Is(err, extract.ErrKeep):
+			return fmt.Errorf("imap: attachment %s of %s: %w", name, d.ID, err)
+		case errors.Is(err, errNoText):
 			continue
-		}
-		if err != nil {
+		case err != nil:
 			d.Metadata.Add("attachments_unread", name)
 			continue
 		}
@@ -65,6 +77,7 @@ func (c *Connector) attachments(body []byte, d *tributary.Document) {
 			d.Sections = append(d.Sections, s)
 		}
 	}
+	return nil
 }
 
 // partName is the file name an attachment part carries, or "".
@@ -85,8 +98,9 @@ func partName(p *gomail.Part) string {
 var errNoText = errors.New("no text")
 
 // attachment extracts one attachment by its name's extension, or by its
-// first bytes.
-func (c *Connector) attachment(name string, r io.Reader) (*extract.Doc, error) {
+// first bytes. A picture is kept whole through lim.KeepImage when the run
+// keeps raw bytes, and has no text otherwise.
+func (c *Connector) attachment(name string, r io.Reader, lim extract.Limits) (*extract.Doc, error) {
 	b, err := io.ReadAll(io.LimitReader(r, c.s.MaxMessageSize+1))
 	if err != nil {
 		return nil, err
@@ -95,8 +109,25 @@ func (c *Connector) attachment(name string, r io.Reader) (*extract.Doc, error) {
 	if format == extract.FormatUnknown {
 		format, _ = extract.Sniff(b[:min(len(b), 3072)])
 	}
+	if format == extract.FormatUnknown && lim.KeepImage != nil {
+		return picture(name, b, lim)
+	}
 	if format == extract.FormatUnknown || format == extract.FormatZip {
 		return nil, errNoText
 	}
-	return extract.Extract(format, b, "", c.lim)
+	return extract.Extract(format, b, "", lim)
+}
+
+// picture keeps an attached picture as a blob, in a section of its own.
+func picture(name string, b []byte, lim extract.Limits) (*extract.Doc, error) {
+	mt := mimetype.Detect(b).String()
+	if !strings.HasPrefix(mt, "image/") {
+		return nil, errNoText
+	}
+	mt, _, _ = strings.Cut(mt, ";")
+	id, err := lim.KeepImage(extract.Image{Part: name, MediaType: mt, Data: b})
+	if err != nil || id == "" {
+		return nil, cmp.Or(err, errNoText)
+	}
+	return &extract.Doc{Sections: []tributary.Section{{Kind: tributary.SectionImage, BlobID: id}}}, nil
 }

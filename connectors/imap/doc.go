@@ -53,7 +53,11 @@
 // the text of each named attachment (text, Markdown, HTML, CSV, JSON,
 // PDF, Office documents, .eml) joins the document as sections headed by
 // its name, one that cannot be read is named under "attachments_unread",
-// and images and archives are left out. Every attachment is within
+// and archives are left out. Pictures (attached ones, and those inside
+// attached PDF and Office documents) are kept only when the run keeps raw
+// bytes (tributary.Runner.Blobs, the command's --blobs or a PostgreSQL
+// sink): each becomes a section of kind image whose blob, belonging to
+// the message's (or thread's) document, holds it. Every attachment is within
 // max_message_size, as its message is. Metadata holds the mailbox and the
 // Message-ID.
 //

@@ -273,7 +273,11 @@ func (r *run) refetchMessage(id string, m meta) bool {
 	case !ok:
 		return r.Yield(tributary.DeletionItem(id))
 	default:
-		return r.Yield(r.c.message(r.mailbox, id, m, body))
+		it, err := r.c.message(r.ctx, r.mailbox, id, m, body)
+		if err != nil {
+			return r.Fail(err)
+		}
+		return r.Yield(it)
 	}
 }
 

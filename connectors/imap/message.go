@@ -2,6 +2,7 @@ package imap
 
 import (
 	"bytes"
+	"context"
 	"net/mail"
 	"strings"
 
@@ -10,11 +11,12 @@ import (
 )
 
 // message turns one message into its document, or into a Failure under
-// its id when it cannot be decoded.
-func (c *Connector) message(mailbox, id string, m meta, body []byte) tributary.Item {
+// its id when it cannot be decoded. The error is the host's blob storage
+// failing, which ends the run.
+func (c *Connector) message(ctx context.Context, mailbox, id string, m meta, body []byte) (tributary.Item, error) {
 	x, err := extract.EML(body, c.lim)
 	if err != nil {
-		return tributary.FailureItem(tributary.DocumentFailure(id, id, err))
+		return tributary.FailureItem(tributary.DocumentFailure(id, id, err)), nil
 	}
 	d := &tributary.Document{
 		ID: id, Source: Source, Title: x.Title, SemanticID: x.Title,
@@ -37,7 +39,9 @@ func (c *Connector) message(mailbox, id string, m meta, body []byte) tributary.I
 		d.Sections[i].Link = id
 	}
 	if c.s.Attachments {
-		c.attachments(body, d)
+		if err := c.attachments(ctx, body, d, d.ID); err != nil {
+			return tributary.Item{}, err
+		}
 	}
-	return tributary.DocumentItem(d)
+	return tributary.DocumentItem(d), nil
 }

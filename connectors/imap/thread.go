@@ -3,6 +3,7 @@ package imap
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"net/mail"
@@ -147,7 +148,7 @@ func (r *run) yieldThread(root string, members []meta) bool {
 		return r.yield(tributary.DocumentItem(&tributary.Document{ID: id, Source: Source,
 			ParentID: r.c.mailboxID(r.mailbox), ExternalAccess: r.c.accessCopy()}))
 	}
-	t := &threadDoc{c: r.c, mailbox: r.mailbox, validity: r.validity, d: &tributary.Document{ID: id, Source: Source,
+	t := &threadDoc{c: r.c, ctx: r.ctx, mailbox: r.mailbox, validity: r.validity, d: &tributary.Document{ID: id, Source: Source,
 		ParentID: r.c.mailboxID(r.mailbox), ExternalAccess: r.c.accessCopy(), Metadata: tributary.Metadata{},
 		UpdatedAt: members[len(members)-1].date}}
 	t.d.Metadata.Add("mailbox", r.mailbox)
@@ -165,6 +166,9 @@ func (r *run) yieldThread(root string, members []meta) bool {
 		for _, m := range members[:n] {
 			t.add(m, bodies[m.uid])
 		}
+		if t.keepErr != nil {
+			return r.Fail(t.keepErr)
+		}
 		members = members[n:]
 	}
 	if len(t.d.Sections) == 0 {
@@ -177,6 +181,8 @@ func (r *run) yieldThread(root string, members []meta) bool {
 // threadDoc is a thread's document being assembled, message by message.
 type threadDoc struct {
 	c        *Connector
+	ctx      context.Context
+	keepErr  error // the host's blob storage failed
 	mailbox  string
 	validity uint32
 	d        *tributary.Document
@@ -236,7 +242,7 @@ func (t *threadDoc) add(m meta, body []byte) {
 	}
 	if t.c.s.Attachments {
 		att := &tributary.Document{ID: mid, Metadata: t.d.Metadata}
-		t.c.attachments(body, att)
+		t.keepErr = t.c.attachments(t.ctx, body, att, t.d.ID)
 		t.d.Sections = append(t.d.Sections, att.Sections...)
 	}
 	t.read++

@@ -344,7 +344,10 @@ func (r *run) batch(metas []meta) bool {
 			tributary.ReportSkip(r.ctx, id, "expunged while read")
 			continue
 		default:
-			it = r.c.message(r.mailbox, id, m, body)
+			var err error
+			if it, err = r.c.message(r.ctx, r.mailbox, id, m, body); err != nil {
+				return r.Fail(err)
+			}
 		}
 		if !r.yield(it) {
 			return false

@@ -176,15 +176,18 @@ func (c *client) query(ctx context.Context, op, query string, vars map[string]an
 	}
 	ctx = httpx.Idempotent(ctx) // queries only read: the stack may send them again
 	waited := time.Duration(0)
+	renewed := false // the access token was renewed once after Linear refused it
 	for attempt := 1; ; attempt++ {
 		if err := c.waitBudget(ctx); err != nil {
 			return err
 		}
-		gr, status, h, err := c.post(ctx, op, body)
+		gr, status, h, sent, err := c.post(ctx, op, body)
 		var retry time.Duration
 		switch {
 		case err != nil && errors.Is(err, tributary.ErrTransient) && attempt < attempts && ctx.Err() == nil:
 			retry = backoff(attempt)
+		case err != nil && errors.Is(err, tributary.ErrCredentialExpired) && sent != nil && !renewed && c.http.Rejected(sent):
+			renewed = true // a 401 without GraphQL errors: as below
 		case err != nil:
 			return err
 		case len(gr.Errors) > 0:
@@ -204,6 +207,10 @@ func (c *client) query(ctx context.Context, op, query string, vars map[string]an
 				retry = d
 			case kind == tributary.ErrTransient && attempt < attempts:
 				retry = backoff(attempt)
+			case kind == tributary.ErrCredentialExpired && !renewed && c.http.Rejected(sent):
+				// An OAuth access token revoked or expired before its
+				// time: the refresh token may still renew it.
+				renewed = true
 			default:
 				return te
 			}
@@ -224,37 +231,38 @@ func (c *client) query(ctx context.Context, op, query string, vars map[string]an
 	}
 }
 
-// post sends the body once through the stack and reads the answer. A
+// post sends the body once through the stack and reads the answer, with
+// the request as sent (its credentials included). A
 // body cut short is ErrTransient: the caller sends it again; one that is
 // not JSON is ErrMalformedResponse. An error status whose body carries no
 // GraphQL errors is classified by the status.
-func (c *client) post(ctx context.Context, op string, body []byte) (gqlResponse, int, http.Header, error) {
+func (c *client) post(ctx context.Context, op string, body []byte) (gqlResponse, int, http.Header, *http.Request, error) {
 	var gr gqlResponse
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.api, bytes.NewReader(body))
 	if err != nil {
-		return gr, 0, nil, tributary.NewError("linear: "+op, tributary.ErrInvalidConfig, errors.New("bad API URL"))
+		return gr, 0, nil, nil, tributary.NewError("linear: "+op, tributary.ErrInvalidConfig, errors.New("bad API URL"))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.std.Do(req)
 	if err != nil {
-		return gr, 0, nil, c.transportError(ctx, op, err)
+		return gr, 0, nil, nil, c.transportError(ctx, op, err)
 	}
 	defer resp.Body.Close()
 	c.observe(resp.Header, time.Now())
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	switch {
 	case ctx.Err() != nil:
-		return gr, 0, nil, fmt.Errorf("linear: %s: %w", op, ctx.Err())
+		return gr, 0, nil, nil, fmt.Errorf("linear: %s: %w", op, ctx.Err())
 	case err != nil:
-		return gr, 0, nil, tributary.NewError("linear: "+op, tributary.ErrTransient, fmt.Errorf("read answer: %w", err))
+		return gr, 0, nil, nil, tributary.NewError("linear: "+op, tributary.ErrTransient, fmt.Errorf("read answer: %w", err))
 	case len(raw) > maxBodyBytes:
-		return gr, 0, nil, tributary.NewError("linear: "+op, nil, httpx.ErrBodyTooLarge)
+		return gr, 0, nil, nil, tributary.NewError("linear: "+op, nil, httpx.ErrBodyTooLarge)
 	}
 	jerr := json.Unmarshal(raw, &gr)
 	if cutShort(raw, jerr) {
 		// A body that ends before its JSON does arrived broken: ask again.
-		return gr, 0, nil, tributary.NewError("linear: "+op, tributary.ErrTransient, fmt.Errorf("answer cut short: %w", jerr))
+		return gr, 0, nil, nil, tributary.NewError("linear: "+op, tributary.ErrTransient, fmt.Errorf("answer cut short: %w", jerr))
 	}
 	if resp.StatusCode >= 400 && (jerr != nil || len(gr.Errors) == 0) {
 		kind := httpx.KindOf(resp)
@@ -266,12 +274,12 @@ func (c *client) post(ctx context.Context, op string, body []byte) (gqlResponse,
 		if kind == tributary.ErrRateLimited || kind == tributary.ErrTransient {
 			e.RetryAfter, _ = httpx.RetryAfter(resp, time.Now())
 		}
-		return gr, resp.StatusCode, resp.Header, e
+		return gr, resp.StatusCode, resp.Header, resp.Request, e
 	}
 	if jerr != nil {
-		return gr, 0, nil, tributary.NewError("linear: "+op, tributary.ErrMalformedResponse, fmt.Errorf("decode answer: %w", jerr))
+		return gr, 0, nil, nil, tributary.NewError("linear: "+op, tributary.ErrMalformedResponse, fmt.Errorf("decode answer: %w", jerr))
 	}
-	return gr, resp.StatusCode, resp.Header, nil
+	return gr, resp.StatusCode, resp.Header, resp.Request, nil
 }
 
 // cutShort reports a JSON body that ends before its value does.

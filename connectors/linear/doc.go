@@ -17,8 +17,10 @@
 // token's expiry, when known) and the connector renews the access token
 // through the refresh-token grant, saving the rotated refresh token
 // through Env.SaveCredentials; an access token without its expiry is
-// renewed at the first request. A token Linear refuses before its expiry
-// (a revoked grant) fails with ErrCredentialExpired.
+// renewed at the first request. An access token Linear refuses before its
+// expiry (AUTHENTICATION_ERROR) is renewed once and the request asked
+// again; a grant whose refresh token is refused too (the app was
+// disconnected) fails with ErrCredentialExpired.
 //
 // # Settings
 //

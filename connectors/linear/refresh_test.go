@@ -61,11 +61,42 @@ func TestRefreshTokenKeepsAccessCurrent(t *testing.T) {
 	require.NoError(t, c.Validate(t.Context()))
 	assert.Equal(t, 1, auth.Refreshes())
 
+	// An access token revoked before its expiry (Linear answers
+	// AUTHENTICATION_ERROR under 400) is renewed once with the refresh
+	// token, and the request asked again.
 	auth.Revoke(got["access_token"])
+	require.NoError(t, c.Validate(t.Context()))
+	assert.Equal(t, 2, auth.Refreshes(), "the refused access token is renewed")
+	mu.Lock()
+	require.Len(t, saved, 2)
+	require.NoError(t, json.Unmarshal(saved[1], &got))
+	mu.Unlock()
+
+	// A revoked grant (the user disconnected the app) cannot be renewed:
+	// ErrCredentialExpired, with no secret in the message.
+	auth.Revoke(got["access_token"])
+	auth.Revoke(got["refresh_token"])
 	err = c.Validate(t.Context())
 	require.ErrorIs(t, err, tributary.ErrCredentialExpired)
 	assert.NotContains(t, err.Error(), got["access_token"])
 	assert.NotContains(t, err.Error(), got["refresh_token"])
+	assert.Equal(t, 2, auth.Refreshes())
+}
+
+// An API key Linear refuses is not asked with again: only OAuth access
+// tokens can be renewed.
+func TestRefusedAPIKeyIsNotRetried(t *testing.T) {
+	data := linearemu.Generate(smallGen)
+	emu := linearemu.New(data, linearemu.Options{})
+	defer emu.Close()
+	api := emu.Start() + linearemu.Path
+	s := testSettings()
+	s.APIURL = api
+	c, err := New(s, Credentials{APIKey: tributary.NewSecret("lin_api_unknown")}, tributary.Env{AllowPrivateNetwork: true})
+	require.NoError(t, err)
+	before := len(emu.Requests())
+	require.ErrorIs(t, c.Validate(t.Context()), tributary.ErrCredentialExpired)
+	assert.Equal(t, 1, len(emu.Requests())-before)
 }
 
 func TestCredentialsValidate(t *testing.T) {

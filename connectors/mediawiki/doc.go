@@ -41,7 +41,9 @@
 // site's server and article path (https://host/wiki/Title_with_underscores,
 // encoded as MediaWiki encodes it): the URL people share and paste.
 // A renamed page therefore gets a new id; the old one is dropped by
-// pruning. UpdatedAt is the last revision's time, the owner its
+// pruning. NormalizeURL maps what people paste (article, index.php and
+// mobile addresses, any encoding, a lower-case first letter, a redirect)
+// to that id, asking the wiki to normalize the title. UpdatedAt is the last revision's time, the owner its
 // user, metadata "category" (each category, without its prefix),
 // "namespace" and "revision". The wikitext becomes plain text (templates,
 // references, comments, files and category links left out, links reduced

@@ -55,6 +55,7 @@ func decodePosition(cp tributary.Checkpoint, namespaces int) (position, error) {
 type siteInfo struct {
 	Server      string
 	ArticlePath string
+	Script      string // the path of index.php, such as /w/index.php
 	Namespaces  map[int]string
 }
 
@@ -64,6 +65,7 @@ func (c *Connector) site(ctx context.Context) (*siteInfo, error) {
 			General struct {
 				Server      string `json:"server"`
 				ArticlePath string `json:"articlepath"`
+				Script      string `json:"script"`
 			} `json:"general"`
 			Namespaces map[string]struct {
 				ID   int    `json:"id"`
@@ -83,7 +85,7 @@ func (c *Connector) site(ctx context.Context) (*siteInfo, error) {
 	if strings.HasPrefix(server, "//") {
 		server = "https:" + server
 	}
-	si := &siteInfo{Server: server, ArticlePath: g.ArticlePath, Namespaces: map[int]string{}}
+	si := &siteInfo{Server: server, ArticlePath: g.ArticlePath, Script: g.Script, Namespaces: map[int]string{}}
 	for _, n := range a.Query.Namespaces {
 		si.Namespaces[n.ID] = n.Name
 	}

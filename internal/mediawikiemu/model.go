@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Namespace is one of the wiki's namespaces.
@@ -107,6 +109,9 @@ func (d *Data) Namespace(title string) int {
 	if !ok {
 		return 0
 	}
+	if strings.EqualFold(prefix, "Special") {
+		return -1 // pages MediaWiki makes on the fly, never stored
+	}
 	for _, n := range d.Namespaces {
 		if n.Name != "" && strings.EqualFold(n.Name, prefix) {
 			return n.ID
@@ -115,7 +120,41 @@ func (d *Data) Namespace(title string) int {
 	return 0
 }
 
-func normTitle(t string) string { return strings.TrimSpace(strings.ReplaceAll(t, "_", " ")) }
+// normTitle is a title as MediaWiki writes it with $wgCapitalLinks (the
+// site's case "first-letter"): spaces for underscores, trimmed, and the
+// first letter of the name, after a namespace prefix, upper-cased.
+func normTitle(t string) string {
+	t = strings.TrimSpace(strings.ReplaceAll(t, "_", " "))
+	prefix, name, ok := strings.Cut(t, ":")
+	if !ok {
+		return upperFirst(t)
+	}
+	return upperFirst(strings.TrimSpace(prefix)) + ":" + upperFirst(strings.TrimSpace(name))
+}
+
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// RedirectTarget returns the title a redirect page leads to, from its
+// wikitext (#REDIRECT [[Target]]), or "".
+func (p *Page) RedirectTarget() string {
+	if !p.Redirect || len(p.Revisions) == 0 {
+		return ""
+	}
+	_, rest, ok := strings.Cut(p.Last().Content, "[[")
+	target, _, ok2 := strings.Cut(rest, "]]")
+	if !ok || !ok2 {
+		return ""
+	}
+	target, _, _ = strings.Cut(target, "|")
+	target, _, _ = strings.Cut(target, "#")
+	return normTitle(target)
+}
 
 // ids learns the next free ids once, from data a test filled itself.
 func (d *Data) ids() {

@@ -93,7 +93,16 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request, sid, user string)
 			cont["gapcontinue"], cont["continue"] = next, "gapcontinue||"
 		}
 	case f.Get("titles") != "" || f.Get("pageids") != "":
+		var normalized, redirects []map[string]any
 		for _, t := range split(f.Get("titles")) {
+			if n := normTitle(t); n != t {
+				normalized = append(normalized, map[string]any{"from": t, "to": n})
+				t = n
+			}
+			if p := s.data.Page(t); p != nil && f.Has("redirects") && p.RedirectTarget() != "" {
+				redirects = append(redirects, map[string]any{"from": t, "to": p.RedirectTarget()})
+				t = p.RedirectTarget()
+			}
 			if p := s.data.Page(t); p != nil {
 				pages = append(pages, p)
 			} else {
@@ -107,6 +116,12 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request, sid, user string)
 			} else {
 				pageList = append(pageList, map[string]any{"pageid": n, "missing": true})
 			}
+		}
+		if normalized != nil {
+			q["normalized"] = normalized
+		}
+		if redirects != nil {
+			q["redirects"] = redirects
 		}
 	}
 	if pages != nil || pageList != nil {
