@@ -30,7 +30,11 @@ type fixture struct {
 
 func newFixture(t testing.TB, topics, posts int) *fixture {
 	t.Helper()
-	d := discourseemu.Generate(topics, posts)
+	return newFixtureOf(t, discourseemu.Generate(topics, posts))
+}
+
+func newFixtureOf(t testing.TB, d *discourseemu.Data) *fixture {
+	t.Helper()
 	e := discourseemu.New(d)
 	e.AddKey(testKey)
 	t.Cleanup(e.Close)
@@ -39,10 +43,24 @@ func newFixture(t testing.TB, topics, posts int) *fixture {
 
 func (f *fixture) connector(t testing.TB, key string) *Connector {
 	t.Helper()
+	return f.connectorWith(t, key, fast)
+}
+
+// connectorWith opens a connector with the given pacing and retries; the
+// zero options are New's.
+func (f *fixture) connectorWith(t testing.TB, key string, o options) *Connector {
+	t.Helper()
+	return f.connectorAs(t, key, testUser, o, false)
+}
+
+// connectorAs opens a connector acting as user, asking for permissions
+// when want is set.
+func (f *fixture) connectorAs(t testing.TB, key, user string, o options, want bool) *Connector {
+	t.Helper()
 	s := Settings{BaseURL: testSite}
 	s.SetDefaults()
-	c, err := newConnector(s, Credentials{APIKey: tributary.NewSecret(key), Username: testUser},
-		tributary.Env{AllowPrivateNetwork: true, HTTPClient: &http.Client{Transport: f.emu.Transport()}}, fast)
+	c, err := newConnector(s, Credentials{APIKey: tributary.NewSecret(key), Username: user},
+		tributary.Env{AllowPrivateNetwork: true, WantPermissions: want, HTTPClient: &http.Client{Transport: f.emu.Transport()}}, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,18 +79,31 @@ func expected(d *discourseemu.Data, start, end time.Time, skip int) []string {
 	return ids
 }
 
+// conformanceData is the kit's forum: 35 topics of two posts, over more
+// than one latest.json page, but for two long ones whose posts take one
+// and two more posts.json requests.
+func conformanceData() *discourseemu.Data {
+	d := discourseemu.Generate(35, 2)
+	d.AddPosts(d.Topics[3], 19)
+	d.AddPosts(d.Topics[20], 43)
+	return d
+}
+
+// harness runs the kit in a synctest bubble with the connector's own
+// pacing (one request a second) and retry policy, so that waits for the
+// pace, Retry-After and backoff take no real time.
 func harness(faults func(*discourseemu.Server)) (connectortest.Harness, *[]*discourseemu.Server) {
-	probe := discourseemu.Generate(35, 21)
+	probe := conformanceData()
 	failing := probe.Topics[7].ID
 	var emus []*discourseemu.Server
 	open := func(t testing.TB, key string) tributary.Connector {
-		f := newFixture(t, 35, 21)
+		f := newFixtureOf(t, conformanceData())
 		f.emu.FailEvery("/t/"+strconv.Itoa(failing)+".json", 1, discourseemu.NotFound)
 		if faults != nil {
 			faults(f.emu)
 		}
 		emus = append(emus, f.emu)
-		return f.connector(t, key)
+		return f.connectorAs(t, key, testUser, options{}, true)
 	}
 	ts := probe.Topics
 	w := func(a, b time.Time) connectortest.Window {
@@ -86,7 +117,12 @@ func harness(faults func(*discourseemu.Server)) (connectortest.Harness, *[]*disc
 		Windows:        []connectortest.Window{w(ts[10].Bumped, ts[22].Bumped), w(ts[30].Bumped, time.Time{}), w(time.Time{}, ts[5].Bumped)},
 		IDMatches:      regexp.MustCompile(`^https://forum\.example\.test/t/[0-9]+$`).MatchString,
 		Requests:       func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
-		Timeout:        time.Minute,
+		GroupsFault: func(t testing.TB) tributary.Connector {
+			c := open(t, testKey)
+			emus[len(emus)-1].FailEvery("/groups/support-team/members.json", 1, discourseemu.BadGateway)
+			return c
+		},
+		Synctest: true,
 	}, &emus
 }
 
@@ -97,7 +133,7 @@ func TestConformance(t *testing.T) {
 
 func TestConformanceWithFaults(t *testing.T) {
 	h, emus := harness(func(s *discourseemu.Server) {
-		for k, f := range map[int]emulator.Fault{11: {Status: http.StatusTooManyRequests}, 13: emulator.ConnectionReset,
+		for k, f := range map[int]emulator.Fault{11: discourseemu.RateLimited, 13: emulator.ConnectionReset,
 			17: emulator.TruncatedBody, 19: emulator.InternalError} {
 			s.FailEvery("*", k, f)
 		}

@@ -5,7 +5,8 @@
 // An admin makes an API key under Admin, Advanced, API keys: a global key
 // acting as one user (such as system), or a granular key with the topics
 // read and categories list scopes (and session#current, which Validate
-// reads). Credentials are that key and the username it acts as; they are
+// reads; group sync needs the key's user to be an admin, see below).
+// Credentials are that key and the username it acts as; they are
 // sent as the Api-Key and Api-Username headers. The key sees what its
 // user sees: to index restricted categories the user must be able to
 // read them.
@@ -49,9 +50,31 @@
 // so polls do not see them; a full run does. Private messages are not
 // read.
 //
-// # Access
+// # Access and groups
 //
 // When the host wants permissions, a public category's topics are public and
 // a read_restricted one's carry the groups its group_permissions name
 // (GET /c/{id}/show.json) as group:NAME.
+//
+// Groups yields every group of GET /groups.json (page by page) under that
+// same id, group:NAME, automatic ones (staff, trust_level_1 ...) included
+// and everyone left out (a category open to it is public), with its
+// members and owners (GET /groups/{name}/members.json, 1000 at a time by
+// offset). Access is matched by e-mail address, the identity every
+// connector's groups carry: Discourse lists members by username, so the
+// addresses come from the admin users list (GET
+// /admin/users/list/active.json?show_emails=true, 100 a page), read once
+// per listing and held as a map of username to address, which grows with
+// the forum's users. Only an admin may read it: group sync needs a key
+// acting as an admin (a global key, or a granular one with the users and
+// groups scopes). A member without an address there (suspended, staged)
+// is left out of its groups.
+//
+// # Probe
+//
+// Probe reports indexing from Validate, access sync from the permissions
+// of the first read_restricted category (passing when there is none), and
+// group sync from the first page of groups and of the admin users list: a
+// user who is not an admin gets 404 there, reported as missing the admin
+// role.
 package discourse

@@ -50,8 +50,22 @@ type apiMessage struct {
 	Content     string `json:"content"`
 	Timestamp   int64  `json:"timestamp"`
 	LastEdit    int64  `json:"last_edit_timestamp"`
+	LastMoved   int64  `json:"last_moved_timestamp"`
 	SenderEmail string `json:"sender_email"`
 	SenderName  string `json:"sender_full_name"`
+	// EditHistory lists the message's edits, newest first, when the
+	// organization shows edit history; a move names where the message
+	// was before.
+	EditHistory []apiEdit `json:"edit_history"`
+}
+
+// apiEdit is one entry of a message's edit history.
+type apiEdit struct {
+	Timestamp  int64  `json:"timestamp"`
+	PrevTopic  string `json:"prev_topic"`
+	PrevStream int64  `json:"prev_stream"`
+	// PrevSubject is what servers before Zulip 5.0 call PrevTopic.
+	PrevSubject string `json:"prev_subject"`
 }
 
 type apiMessages struct {

@@ -1,12 +1,15 @@
 package zulip
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/tributary-dev/tributary"
@@ -67,17 +70,43 @@ func newConnector(s Settings, c Credentials, env tributary.Env, retry httpx.Retr
 // Source returns SourceZulip.
 func (c *Connector) Source() tributary.DocumentSource { return Source }
 
-// Validate checks the credentials with GET /users/me: rejected ones fail
-// with ErrCredentialExpired.
+// Validate checks the credentials with GET /users/me, where rejected ones
+// fail with ErrCredentialExpired, and that the account may list the
+// streams (GET /streams), where a load starts.
 func (c *Connector) Validate(ctx context.Context) error {
-	var me apiUser
-	if err := c.get(ctx, "/users/me", nil, &me); err != nil {
-		return fmt.Errorf("zulip: validate credentials: %w", err)
+	if _, err := c.me(ctx); err != nil {
+		return err
 	}
-	if me.ID == 0 {
-		return fmt.Errorf("zulip: validate credentials: %w", malformed("users/me", "the answer names no user"))
+	if _, err := c.listStreams(ctx); err != nil {
+		return fmt.Errorf("zulip: validate: %w", err)
 	}
 	return nil
+}
+
+// me reads the account the credentials name.
+func (c *Connector) me(ctx context.Context) (*apiUser, error) {
+	var me apiUser
+	if err := c.get(ctx, "/users/me", nil, &me); err != nil {
+		return nil, fmt.Errorf("zulip: validate credentials: %w", err)
+	}
+	if me.ID == 0 {
+		return nil, fmt.Errorf("zulip: validate credentials: %w", malformed("users/me", "the answer names no user"))
+	}
+	return &me, nil
+}
+
+// listStreams lists the streams the account reads, in id order.
+func (c *Connector) listStreams(ctx context.Context) ([]apiStream, error) {
+	var ss apiStreams
+	if err := c.get(ctx, "/streams", url.Values{"include_public": {"true"}, "include_subscribed": {"true"},
+		"include_web_public": {"true"}}, &ss); err != nil {
+		return nil, fmt.Errorf("list streams: %w", err)
+	}
+	if ss.Streams == nil {
+		return nil, malformed("list streams", "the answer has no streams")
+	}
+	slices.SortFunc(ss.Streams, func(a, b apiStream) int { return cmp.Compare(a.ID, b.ID) })
+	return ss.Streams, nil
 }
 
 // get fetches one answer into v and checks Zulip's result field.
@@ -91,12 +120,28 @@ func (c *Connector) get(ctx context.Context, path string, q url.Values, v result
 		return tributary.NewError("zulip", tributary.ErrInvalidConfig, fmt.Errorf("bad request URL: %w", err))
 	}
 	if _, err := c.http.DoJSON(req, v); err != nil {
-		return err
+		return classify(err)
 	}
 	if r := v.res(); r.Result != "success" {
 		return malformed(path, fmt.Sprintf("result %q (%s)", r.Result, r.Code))
 	}
 	return nil
+}
+
+// classify names the refusals Zulip answers with 400 and an error code:
+// UNAUTHORIZED_PRINCIPAL is an account whose role may not do what it
+// asked (a guest listing user groups, a member an administrator's
+// endpoint), ErrInsufficientPermissions.
+func classify(err error) error {
+	se, ok := errors.AsType[*httpx.StatusError](err)
+	if !ok || se.StatusCode != http.StatusBadRequest {
+		return err
+	}
+	var body apiResult
+	if json.Unmarshal([]byte(se.Body), &body) == nil && body.Code == "UNAUTHORIZED_PRINCIPAL" {
+		return tributary.NewError("zulip", tributary.ErrInsufficientPermissions, err)
+	}
+	return err
 }
 
 func malformed(op, msg string) error {

@@ -2,6 +2,7 @@ package zulip
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"slices"
@@ -14,10 +15,26 @@ import (
 var _ tributary.GroupSyncer = (*Connector)(nil)
 
 type apiMember struct {
-	ID       int64  `json:"user_id"`
-	Email    string `json:"email"`
-	Role     int    `json:"role"`
-	IsActive bool   `json:"is_active"`
+	ID    int64  `json:"user_id"`
+	Email string `json:"email"`
+	// DeliveryEmail is the real address, null to those the organization
+	// hides it from (Email is then a fake one, good only for the API),
+	// absent from older servers, whose Email is the real one.
+	DeliveryEmail json.RawMessage `json:"delivery_email"`
+	Role          int             `json:"role"`
+	IsActive      bool            `json:"is_active"`
+}
+
+// address is the member's real address, or "" when it is hidden.
+func (m *apiMember) address() string {
+	if len(m.DeliveryEmail) == 0 {
+		return m.Email
+	}
+	var e *string
+	if json.Unmarshal(m.DeliveryEmail, &e) != nil || e == nil {
+		return ""
+	}
+	return *e
 }
 
 type apiMembers struct {
@@ -56,8 +73,8 @@ func (c *Connector) Groups(ctx context.Context) iter.Seq2[tributary.ExternalGrou
 		emails := map[int64]string{}
 		var org []string
 		for _, u := range us.Members {
-			if u.IsActive && u.Email != "" {
-				emails[u.ID] = strings.ToLower(u.Email)
+			if e := u.address(); u.IsActive && e != "" {
+				emails[u.ID] = strings.ToLower(e)
 				if u.Role < 600 {
 					org = append(org, emails[u.ID])
 				}

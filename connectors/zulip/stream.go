@@ -21,9 +21,14 @@ const (
 // position is a checkpoint: the stream being read and the last topic of it
 // finished (topics are read in name order). Its size does not depend on
 // the organization's.
+//
+// A poll (a window with a start) reads each stream's messages in id order
+// instead, and its checkpoint is the stream and the last message id read
+// in it (After).
 type position struct {
 	Stream int64  `json:"stream,omitempty"`
 	Topic  string `json:"topic,omitempty"`
+	After  int64  `json:"after,omitempty"`
 	Done   bool   `json:"done,omitempty"`
 }
 
@@ -32,7 +37,8 @@ func decodePosition(cp tributary.Checkpoint) (position, error) {
 	if err != nil || !ok {
 		return position{}, err
 	}
-	if pos.Stream < 0 || len(pos.Topic) > 1024 || (pos.Topic != "" && pos.Stream == 0) {
+	if pos.Stream < 0 || pos.After < 0 || len(pos.Topic) > 1024 || ((pos.Topic != "" || pos.After > 0) && pos.Stream == 0) ||
+		(pos.Topic != "" && pos.After > 0) {
 		return position{}, tributary.NewError("zulip: decode checkpoint", tributary.ErrInvalidCheckpoint, fmt.Errorf("bad position"))
 	}
 	return pos, nil
@@ -44,11 +50,18 @@ type run struct {
 	start, end time.Time
 	slim       bool
 	*tributary.Yielder
+	// streams are the streams the account reads, by id.
+	streams map[int64]*apiStream
+	// nodes are the streams whose node a poll has yielded.
+	nodes map[int64]bool
+	// seen are the topics a poll has read in this run: how far each got.
+	seen map[topicKey]seenAs
 }
 
 func (c *Connector) newRun(ctx context.Context, yield func(tributary.Item, error) bool, start, end time.Time, slim bool) *run {
 	return &run{c: c, ctx: ctx, start: start.UTC(), end: end.UTC(), slim: slim,
-		Yielder: tributary.NewYielder(ctx, yield, checkpointKind, checkpointVersion)}
+		Yielder: tributary.NewYielder(ctx, yield, checkpointKind, checkpointVersion),
+		streams: map[int64]*apiStream{}, nodes: map[int64]bool{}, seen: map[topicKey]seenAs{}}
 }
 
 func (r *run) inWindow(t time.Time) bool {
@@ -59,41 +72,34 @@ func (r *run) all(pos position) {
 	if pos.Done {
 		return
 	}
-	var ss apiStreams
-	if err := r.c.get(r.ctx, "/streams", url.Values{"include_public": {"true"}, "include_subscribed": {"true"},
-		"include_web_public": {"true"}}, &ss); err != nil {
-		r.Fail(fmt.Errorf("zulip: list streams: %w", err))
+	streams, err := r.c.listStreams(r.ctx)
+	if err != nil {
+		r.Fail(fmt.Errorf("zulip: %w", err))
 		return
 	}
-	if ss.Streams == nil {
-		r.Fail(malformed("list streams", "the answer has no streams"))
-		return
+	for i := range streams {
+		r.streams[streams[i].ID] = &streams[i]
 	}
-	slices.SortFunc(ss.Streams, func(a, b apiStream) int { return cmpInt(a.ID, b.ID) })
-	for i := range ss.Streams {
-		st := &ss.Streams[i]
+	for i := range streams {
+		st := &streams[i]
 		if st.ID < pos.Stream {
 			continue
 		}
-		after := ""
+		var resume position
 		if st.ID == pos.Stream {
-			after = pos.Topic
+			resume = pos
 		}
-		if !r.stream(st, after) {
+		ok := false
+		if r.start.IsZero() {
+			ok = r.stream(st, resume.Topic)
+		} else {
+			ok = r.pollStream(st, resume.After)
+		}
+		if !ok {
 			return
 		}
 	}
 	r.Checkpoint(position{Done: true})
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // streamNodeID is a stream's node id: its narrow URL by id, which stays
@@ -120,8 +126,7 @@ func (r *run) stream(st *apiStream, after string) bool {
 		return r.Fail(fmt.Errorf("zulip: list topics of stream %d: %w", st.ID, err))
 	}
 	slices.SortFunc(ts.Topics, func(a, b apiTopic) int { return strings.Compare(a.Name, b.Name) })
-	node := &tributary.HierarchyNode{ID: r.c.streamNodeID(st.ID), Name: st.Name, Link: r.c.streamNodeID(st.ID),
-		Kind: tributary.NodeChannel, ExternalAccess: r.access(st)}
+	node := r.node(st)
 	nodeSent := false
 	for _, t := range ts.Topics {
 		if t.Name <= after {
@@ -154,6 +159,12 @@ func (r *run) stream(st *apiStream, after string) bool {
 	return true
 }
 
+// node is a stream's hierarchy node.
+func (r *run) node(st *apiStream) *tributary.HierarchyNode {
+	return &tributary.HierarchyNode{ID: r.c.streamNodeID(st.ID), Name: st.Name, Link: r.c.streamNodeID(st.ID),
+		Kind: tributary.NodeChannel, ExternalAccess: r.access(st)}
+}
+
 // access is who may see a stream's topics: anyone for a web-public stream,
 // the organization's members for a public one, the subscribers of a
 // private one. Nil when permissions were not asked for.
@@ -179,7 +190,7 @@ func streamGroup(id int64) string { return "stream:" + strconv.FormatInt(id, 10)
 // messages reads a topic's newest messages, at most the settings' cap,
 // oldest first.
 func (r *run) messages(st *apiStream, topic string) ([]apiMessage, error) {
-	narrow, _ := json.Marshal([]map[string]any{{"operator": "channel", "operand": st.ID}, {"operator": "topic", "operand": topic}})
+	narrow, _ := json.Marshal([]narrowTerm{{"channel", st.ID}, {"topic", topic}})
 	limit := r.c.settings.MaxMessagesPerTopic
 	var out []apiMessage
 	anchor := "newest"
@@ -221,25 +232,32 @@ func (r *run) messages(st *apiStream, topic string) ([]apiMessage, error) {
 	return out, nil
 }
 
-// topic makes a topic's document, or nil when it falls outside the window.
+// topic makes a topic's document, or nil when it falls outside the window
+// or has no message.
 func (r *run) topic(st *apiStream, topic string) (*tributary.Document, error) {
 	ms, err := r.messages(st, topic)
 	if err != nil || len(ms) == 0 {
 		return nil, err
 	}
+	return r.document(st, topic, ms, false), nil
+}
+
+// document makes a topic's document from its messages, oldest first; nil
+// when it falls outside the window, unless anyTime is set.
+func (r *run) document(st *apiStream, topic string, ms []apiMessage, anyTime bool) *tributary.Document {
 	id := r.c.topicID(st.ID, topic)
 	var updated time.Time
 	for _, m := range ms {
-		updated = maxTime(updated, time.Unix(m.Timestamp, 0), time.Unix(m.LastEdit, 0))
+		updated = maxTime(updated, time.Unix(m.Timestamp, 0), time.Unix(m.LastEdit, 0), time.Unix(m.LastMoved, 0))
 	}
 	updated = updated.UTC()
-	if !r.inWindow(updated) {
-		return nil, nil
+	if !anyTime && !r.inWindow(updated) {
+		return nil
 	}
 	d := &tributary.Document{ID: id, Source: Source, Title: topic, SemanticID: "#" + st.Name + " > " + topic,
 		ParentID: r.c.streamNodeID(st.ID), UpdatedAt: updated, ExternalAccess: r.access(st)}
 	if r.slim {
-		return d, nil
+		return d
 	}
 	// The creation time is the first message's when the topic's oldest
 	// message was read; a capped topic has none.
@@ -266,7 +284,7 @@ func (r *run) topic(st *apiStream, topic string) (*tributary.Document, error) {
 	m.Add("topic", topic)
 	m.Add("messages", strconv.Itoa(len(ms)))
 	d.Metadata = m
-	return d, nil
+	return d
 }
 
 func maxTime(ts ...time.Time) time.Time {

@@ -10,6 +10,11 @@
 // that:
 //
 //	go run ./examples/discourse
+//
+// With -groups it prints what the key may do (Probe) and the forum's
+// groups with their members' addresses instead, which needs an admin's key:
+//
+//	go run ./examples/discourse -groups
 package main
 
 import (
@@ -26,14 +31,15 @@ import (
 
 func main() {
 	limit := flag.Int("limit", 20, "stop after this many documents (0 = no limit)")
+	groups := flag.Bool("groups", false, "print the probe and the groups instead of the topics")
 	flag.Parse()
-	if err := run(*limit); err != nil {
+	if err := run(*limit, *groups); err != nil {
 		fmt.Fprintln(os.Stderr, "discourse:", err)
 		os.Exit(1)
 	}
 }
 
-func run(limit int) error {
+func run(limit int, groups bool) error {
 	s := discourse.Settings{BaseURL: os.Getenv("DISCOURSE_URL")}
 	s.SetDefaults()
 	cr := discourse.Credentials{APIKey: tributary.NewSecret(os.Getenv("DISCOURSE_API_KEY")), Username: os.Getenv("DISCOURSE_USERNAME")}
@@ -55,6 +61,18 @@ func run(limit int) error {
 	ctx := context.Background()
 	if err := c.Validate(ctx); err != nil {
 		return err
+	}
+	if groups {
+		for _, r := range c.Probe(ctx) {
+			fmt.Println("probe", r)
+		}
+		for g, err := range c.Groups(ctx) {
+			if err != nil {
+				return err
+			}
+			fmt.Printf("%s  %q  %v\n", g.ID, g.Name, g.MemberEmails)
+		}
+		return nil
 	}
 	n := 0
 	for it, err := range c.LoadFromCheckpoint(ctx, time.Time{}, time.Time{}, nil) {

@@ -2,7 +2,10 @@
 // Discourse connector reads: /session/current.json, /categories.json,
 // /latest.json (ordered by activity, newest first, 30 topics a page, with
 // more_topics_url), /t/{id}.json (the first 20 posts and the whole post
-// stream) and /t/{id}/posts.json?post_ids[]=... for the rest. It
+// stream) and /t/{id}/posts.json?post_ids[]=... for the rest,
+// /c/{id}/show.json with group_permissions, /groups.json (36 a page),
+// /groups/{name}/members.json (offset and limit) and, for admins,
+// /admin/users/list/active.json (100 a page, with show_emails). It
 // authenticates with the Api-Key and Api-Username headers and answers a
 // rejected key with 403 invalid_access, as Discourse does.
 package discourseemu
@@ -12,6 +15,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -53,10 +57,41 @@ type Topic struct {
 	Posts      []Post
 }
 
+// User is an account of the forum.
+type User struct {
+	ID             int
+	Username, Name string
+	Email          string
+	Admin          bool
+}
+
+// Group is a group of users; an automatic one (staff, trust_level_0 ...)
+// is kept by Discourse itself.
+type Group struct {
+	ID          int
+	Name        string
+	DisplayName string
+	Automatic   bool
+	Members     []string // usernames
+	Owners      []string // usernames, members too
+}
+
 // Data is the forum's content.
 type Data struct {
 	Categories []*Category
 	Topics     []*Topic
+	Users      []*User
+	Groups     []*Group
+}
+
+// User returns the user with the username, or nil.
+func (d *Data) User(username string) *User {
+	for _, u := range d.Users {
+		if strings.EqualFold(u.Username, username) {
+			return u
+		}
+	}
+	return nil
 }
 
 // Generate makes n topics over three categories (one a restricted
@@ -67,6 +102,17 @@ func Generate(n, posts int) *Data {
 		{ID: 2, Name: "Support", Slug: "support"},
 		{ID: 3, Name: "Staff", Slug: "staff", ParentID: 2, ReadRestricted: true, Groups: []string{"staff"}},
 	}}
+	d.Users = append(d.Users, &User{ID: -1, Username: "system", Name: "system", Admin: true})
+	for j := range 4 {
+		d.Users = append(d.Users, &User{ID: 1 + j, Username: fmt.Sprintf("user%d", j), Name: fmt.Sprintf("User %d", j),
+			Email: fmt.Sprintf("User%d@Forum.Example.test", j), Admin: j == 0})
+	}
+	d.Groups = []*Group{
+		{ID: 1, Name: "admins", Automatic: true, Members: []string{"system", "user0"}},
+		{ID: 3, Name: "staff", Automatic: true, Members: []string{"system", "user0"}},
+		{ID: 10, Name: "trust_level_0", Automatic: true, Members: []string{"user0", "user1", "user2", "user3"}},
+		{ID: 41, Name: "support-team", DisplayName: "Support team", Members: []string{"user1", "user2"}, Owners: []string{"user2"}},
+	}
 	base := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	pid := 1000
 	for i := range n {
@@ -84,6 +130,29 @@ func Generate(n, posts int) *Data {
 	return d
 }
 
+// AddPosts gives topic t n more posts, a second apart after its last, by
+// the same rotation of authors, and bumps it to the newest.
+func (d *Data) AddPosts(t *Topic, n int) {
+	pid := 1000
+	for _, x := range d.Topics {
+		for _, p := range x.Posts {
+			pid = max(pid, p.ID)
+		}
+	}
+	at := t.Created
+	if k := len(t.Posts); k > 0 {
+		at = t.Posts[k-1].Created
+	}
+	for range n {
+		pid++
+		at = at.Add(time.Second)
+		j := len(t.Posts)
+		t.Posts = append(t.Posts, Post{ID: pid, Username: fmt.Sprintf("user%d", j%4), Name: fmt.Sprintf("User %d", j%4),
+			Created: at, Updated: at, Cooked: fmt.Sprintf("<p>Post %d of topic %d</p>", j+1, t.ID-100)})
+	}
+	t.Bumped = at
+}
+
 // Server serves Data.
 type Server struct {
 	*emulator.Server
@@ -96,6 +165,7 @@ type Server struct {
 var (
 	RateLimited = emulator.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second}
 	NotFound    = emulator.Fault{Status: http.StatusNotFound}
+	BadGateway  = emulator.Fault{Status: http.StatusBadGateway}
 )
 
 // New serves data; add keys with AddKey.
@@ -110,6 +180,9 @@ func New(data *Data) *Server {
 	s.Handle("GET /c/{id}/show.json", s.show)
 	s.Handle("GET /t/{id}", s.topic)
 	s.Handle("GET /t/{id}/posts.json", s.posts)
+	s.Handle("GET /groups.json", s.groups)
+	s.Handle("GET /groups/{name}/members.json", s.members)
+	s.Handle("GET /admin/users/list/{flag}", s.adminUsers)
 	return s
 }
 
@@ -129,7 +202,112 @@ func (s *Server) auth(r *http.Request) (string, bool) {
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 func (s *Server) current(w http.ResponseWriter, r *http.Request) {
-	emulator.WriteJSON(w, 200, map[string]any{"current_user": map[string]any{"id": 1, "username": emulator.Principal(r), "admin": true}})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, admin := 0, false
+	if u := s.data.User(emulator.Principal(r)); u != nil {
+		id, admin = u.ID, u.Admin
+	}
+	emulator.WriteJSON(w, 200, map[string]any{"current_user": map[string]any{"id": id, "username": emulator.Principal(r), "admin": admin}})
+}
+
+// GroupsPerPage is the size of a /groups.json page; MembersLimit is the
+// largest limit /groups/{name}/members.json takes, UsersPerPage the size
+// of an /admin/users/list page.
+const (
+	GroupsPerPage = 36
+	MembersLimit  = 1000
+	UsersPerPage  = 100
+)
+
+// groups answers /groups.json?page=N (from 0): the groups, by name.
+func (s *Server) groups(w http.ResponseWriter, r *http.Request) {
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	gs := slices.Clone(s.data.Groups)
+	slices.SortFunc(gs, func(a, b *Group) int { return strings.Compare(a.Name, b.Name) })
+	from := min(max(page, 0)*GroupsPerPage, len(gs))
+	to := min(from+GroupsPerPage, len(gs))
+	out := []map[string]any{}
+	for _, g := range gs[from:to] {
+		out = append(out, map[string]any{"id": g.ID, "name": g.Name, "display_name": g.DisplayName, "automatic": g.Automatic,
+			"user_count": len(g.Members), "visibility_level": 0, "mentionable_level": 0})
+	}
+	v := map[string]any{"groups": out, "extras": map[string]any{"type_filters": []string{}}, "total_rows_groups": len(gs)}
+	if to < len(gs) {
+		v["load_more_groups"] = fmt.Sprintf("/groups?page=%d", page+1)
+	}
+	emulator.WriteJSON(w, 200, v)
+}
+
+func (s *Server) memberJSON(username string) map[string]any {
+	m := map[string]any{"username": username, "avatar_template": "/letter_avatar/" + username + "/{size}/1.png"}
+	if u := s.data.User(username); u != nil {
+		m["id"], m["name"] = u.ID, u.Name
+	}
+	return m
+}
+
+// members answers /groups/{name}/members.json?offset=O&limit=L: the
+// members by username, the owners apart, and meta with the total.
+func (s *Server) members(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	limit, err := strconv.Atoi(q.Get("limit"))
+	if err != nil || limit <= 0 {
+		limit = 50
+	}
+	limit = min(limit, MembersLimit)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var g *Group
+	for _, x := range s.data.Groups {
+		if strings.EqualFold(x.Name, r.PathValue("name")) {
+			g = x
+		}
+	}
+	if g == nil {
+		notFound(w)
+		return
+	}
+	names := slices.Sorted(slices.Values(g.Members))
+	from := min(max(offset, 0), len(names))
+	to := min(from+limit, len(names))
+	members, owners := []map[string]any{}, []map[string]any{}
+	for _, n := range names[from:to] {
+		members = append(members, s.memberJSON(n))
+	}
+	for _, n := range g.Owners {
+		owners = append(owners, s.memberJSON(n))
+	}
+	emulator.WriteJSON(w, 200, map[string]any{"members": members, "owners": owners,
+		"meta": map[string]any{"total": len(names), "limit": limit, "offset": offset}})
+}
+
+// adminUsers answers /admin/users/list/{flag}.json?page=N (from 1) for an
+// admin, with each user's e-mail when show_emails=true; Discourse
+// answers anyone else's request for an admin route with 404.
+func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u := s.data.User(emulator.Principal(r)); u == nil || !u.Admin || r.PathValue("flag") != "active.json" {
+		notFound(w)
+		return
+	}
+	q := r.URL.Query()
+	page, _ := strconv.Atoi(q.Get("page"))
+	from := min(max(page-1, 0)*UsersPerPage, len(s.data.Users))
+	to := min(from+UsersPerPage, len(s.data.Users))
+	out := []map[string]any{}
+	for _, u := range s.data.Users[from:to] {
+		m := map[string]any{"id": u.ID, "username": u.Username, "name": u.Name, "admin": u.Admin, "moderator": false, "active": true}
+		if q.Get("show_emails") == "true" && u.Email != "" {
+			m["email"] = u.Email
+		}
+		out = append(out, m)
+	}
+	emulator.WriteJSON(w, 200, out)
 }
 
 func (s *Server) categories(w http.ResponseWriter, r *http.Request) {

@@ -6,8 +6,11 @@
 package zulipemu
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -39,7 +42,21 @@ type Message struct {
 	Sender   int64
 	Content  string
 	Sent     time.Time
-	Edited   time.Time // zero when never edited
+	Edited   time.Time // the last content edit; zero when never edited
+	Moved    time.Time // the last move to another topic or stream; zero when never moved
+	// Moves are the message's moves, oldest first, as its edit_history
+	// tells them.
+	Moves []Move
+}
+
+// Move is one move of a message: where it was before.
+type Move struct {
+	At         time.Time
+	By         int64
+	PrevStream int64
+	PrevTopic  string
+	Stream     int64
+	Topic      string
 }
 
 // Group is a user group.
@@ -87,6 +104,38 @@ func (d *Data) Post(stream int64, topic string, sender int64, content string, at
 	m := &Message{ID: id, StreamID: stream, Subject: topic, Sender: sender, Content: content, Sent: at}
 	d.Messages = append(d.Messages, m)
 	return m
+}
+
+// Message returns the message with the id, or nil.
+func (d *Data) Message(id int64) *Message {
+	i, ok := slices.BinarySearchFunc(d.Messages, id, func(m *Message, id int64) int { return cmp.Compare(m.ID, id) })
+	if !ok {
+		return nil
+	}
+	return d.Messages[i]
+}
+
+// MoveMessages moves the messages of topic in stream to topic to in stream
+// toStream at the time at, by user by, as Zulip's PATCH /messages/{id}
+// with propagate_mode=change_all does; only the messages from id from on
+// move when from is positive (change_later). Ids stay as they were.
+func (d *Data) MoveMessages(stream int64, topic string, from int64, toStream int64, to string, at time.Time, by int64) int {
+	n := 0
+	for _, m := range d.Messages {
+		if m.StreamID != stream || !strings.EqualFold(m.Subject, topic) || m.ID < from {
+			continue
+		}
+		m.Moves = append(m.Moves, Move{At: at, By: by, PrevStream: m.StreamID, PrevTopic: m.Subject, Stream: toStream, Topic: to})
+		m.StreamID, m.Subject, m.Moved = toStream, to, at
+		n++
+	}
+	return n
+}
+
+// Delete removes the messages with the ids, as DELETE /messages/{id}
+// does: they leave no trace.
+func (d *Data) Delete(ids ...int64) {
+	d.Messages = slices.DeleteFunc(d.Messages, func(m *Message) bool { return slices.Contains(ids, m.ID) })
 }
 
 // GenerateOptions shape a generated organization.

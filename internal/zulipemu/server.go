@@ -25,6 +25,10 @@ type Options struct {
 	Latency time.Duration
 	// Clock tells the time; nil follows time.Now.
 	Clock emulator.Clock
+	// HideEmails is the organization's email_address_visibility set to
+	// administrators only: users appear with a fake email, and with
+	// their real delivery_email to administrators alone.
+	HideEmails bool
 }
 
 // The faults Zulip answers with, for FailNext and FailEvery.
@@ -42,6 +46,28 @@ type Server struct {
 	opts Options
 	mu   sync.Mutex
 	data *Data
+	// byStream and byTopic index the messages, in id order; New and
+	// Update build them.
+	byStream map[int64][]*Message
+	byTopic  map[topicKey][]*Message
+}
+
+type topicKey struct {
+	stream int64
+	topic  string
+}
+
+// index builds the message indexes when they are missing.
+func (s *Server) index() {
+	if s.byStream != nil {
+		return
+	}
+	s.byStream, s.byTopic = map[int64][]*Message{}, map[topicKey][]*Message{}
+	for _, m := range s.data.Messages {
+		s.byStream[m.StreamID] = append(s.byStream[m.StreamID], m)
+		k := topicKey{m.StreamID, strings.ToLower(m.Subject)}
+		s.byTopic[k] = append(s.byTopic[k], m)
+	}
 }
 
 // New returns a server for data; every user authenticates with its
@@ -61,6 +87,7 @@ func New(data *Data, opts Options) *Server {
 			Body: `{"result":"error","msg":"API usage exceeded rate limit","code":"RATE_LIMIT_HIT","retry-after":60}`}
 	}
 	s.Server = emulator.New(eo)
+	s.index()
 	s.Handle("GET /api/v1/users/me", s.serve(s.me))
 	s.Handle("GET /api/v1/users", s.serve(s.users))
 	s.Handle("GET /api/v1/streams", s.serve(s.streams))
@@ -76,6 +103,8 @@ func (s *Server) Update(f func(d *Data)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f(s.data)
+	s.byStream, s.byTopic = nil, nil
+	s.index()
 }
 
 func (s *Server) authenticate(r *http.Request) (string, bool) {
@@ -86,7 +115,9 @@ func (s *Server) authenticate(r *http.Request) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, u := range s.data.Users {
-		if u.Email == email && u.APIKey == key && key != "" {
+		// With hidden addresses, the API e-mail is the fake one; the
+		// emulator takes either.
+		if (u.Email == email || s.opts.HideEmails && fakeEmail(u) == email) && u.APIKey == key && key != "" {
 			return strconv.FormatInt(u.ID, 10), true
 		}
 	}
@@ -115,17 +146,29 @@ func apiError(status int, code, msg string) (int, any) {
 	return status, map[string]string{"result": "error", "code": code, "msg": msg}
 }
 
-func userJSON(u *User) map[string]any {
-	return map[string]any{"user_id": u.ID, "email": u.Email, "full_name": u.FullName, "role": u.Role, "is_active": true,
+// userJSON is u as viewer sees it.
+func (s *Server) userJSON(u, viewer *User) map[string]any {
+	v := map[string]any{"user_id": u.ID, "email": u.Email, "full_name": u.FullName, "role": u.Role, "is_active": true,
 		"is_admin": u.Role <= 200, "is_bot": false}
+	switch {
+	case !s.opts.HideEmails:
+		v["delivery_email"] = u.Email
+	case viewer.Role <= 200 || viewer.ID == u.ID:
+		v["email"], v["delivery_email"] = fakeEmail(u), u.Email
+	default:
+		v["email"], v["delivery_email"] = fakeEmail(u), nil
+	}
+	return v
 }
 
-func (s *Server) me(_ *http.Request, u *User) (int, any) { return ok(userJSON(u)) }
+func fakeEmail(u *User) string { return "user" + strconv.FormatInt(u.ID, 10) + "@zulip.invalid" }
 
-func (s *Server) users(_ *http.Request, _ *User) (int, any) {
+func (s *Server) me(_ *http.Request, u *User) (int, any) { return ok(s.userJSON(u, u)) }
+
+func (s *Server) users(_ *http.Request, viewer *User) (int, any) {
 	out := make([]any, 0, len(s.data.Users))
 	for _, u := range s.data.Users {
-		out = append(out, userJSON(u))
+		out = append(out, s.userJSON(u, viewer))
 	}
 	return ok(map[string]any{"members": out})
 }
@@ -178,15 +221,14 @@ func (s *Server) topics(r *http.Request, u *User) (int, any) {
 	if st == nil {
 		return status, v
 	}
+	s.index()
 	maxID := map[string]int64{}
 	var names []string
-	for _, m := range s.data.Messages {
-		if m.StreamID == st.ID {
-			if _, seen := maxID[m.Subject]; !seen {
-				names = append(names, m.Subject)
-			}
-			maxID[m.Subject] = m.ID
+	for _, m := range s.byStream[st.ID] {
+		if _, seen := maxID[m.Subject]; !seen {
+			names = append(names, m.Subject)
 		}
+		maxID[m.Subject] = m.ID
 	}
 	slices.SortFunc(names, func(a, b string) int { return int(maxID[b] - maxID[a]) })
 	out := make([]any, 0, len(names))
@@ -202,12 +244,13 @@ type narrowTerm struct {
 	Negated  bool            `json:"negated"`
 }
 
-// filter turns a narrow into a predicate on messages.
-func (s *Server) filter(raw string, u *User) (func(*Message) bool, bool) {
+// filter turns a narrow into the messages it may match, in id order, and
+// a predicate on them.
+func (s *Server) filter(raw string, u *User) ([]*Message, func(*Message) bool, bool) {
 	var terms []narrowTerm
 	if raw != "" {
 		if err := json.Unmarshal([]byte(raw), &terms); err != nil {
-			return nil, false
+			return nil, nil, false
 		}
 	}
 	var stream int64 = -1
@@ -219,7 +262,7 @@ func (s *Server) filter(raw string, u *User) (func(*Message) bool, bool) {
 			if json.Unmarshal(t.Operand, &id) != nil {
 				var name string
 				if json.Unmarshal(t.Operand, &name) != nil {
-					return nil, false
+					return nil, nil, false
 				}
 				for _, st := range s.data.Streams {
 					if st.Name == name {
@@ -230,14 +273,22 @@ func (s *Server) filter(raw string, u *User) (func(*Message) bool, bool) {
 			stream = id
 		case "topic", "subject":
 			if json.Unmarshal(t.Operand, &topic) != nil {
-				return nil, false
+				return nil, nil, false
 			}
 			hasTopic = true
 		default:
-			return nil, false
+			return nil, nil, false
 		}
 	}
-	return func(m *Message) bool {
+	s.index()
+	candidates := s.data.Messages
+	switch {
+	case stream >= 0 && hasTopic:
+		candidates = s.byTopic[topicKey{stream, strings.ToLower(topic)}]
+	case stream >= 0:
+		candidates = s.byStream[stream]
+	}
+	return candidates, func(m *Message) bool {
 		st := s.data.Stream(m.StreamID)
 		return st != nil && visible(st, u) && (stream < 0 || m.StreamID == stream) &&
 			(!hasTopic || strings.EqualFold(m.Subject, topic))
@@ -258,12 +309,12 @@ func (s *Server) messages(r *http.Request, u *User) (int, any) {
 	if err1 != nil || err2 != nil || before < 0 || after < 0 || before+after > limit {
 		return apiError(http.StatusBadRequest, "BAD_REQUEST", "Invalid num_before or num_after")
 	}
-	match, good := s.filter(q.Get("narrow"), u)
+	candidates, match, good := s.filter(q.Get("narrow"), u)
 	if !good {
 		return apiError(http.StatusBadRequest, "BAD_NARROW", "Invalid narrow operator")
 	}
 	var ms []*Message
-	for _, m := range s.data.Messages {
+	for _, m := range candidates {
 		if match(m) {
 			ms = append(ms, m)
 		}
@@ -316,15 +367,42 @@ func (s *Server) messageJSON(m *Message) map[string]any {
 	}
 	if u := s.data.User(m.Sender); u != nil {
 		v["sender_email"] = u.Email
+		if s.opts.HideEmails {
+			v["sender_email"] = fakeEmail(u)
+		}
 		v["sender_full_name"] = u.FullName
 	}
 	if !m.Edited.IsZero() {
 		v["last_edit_timestamp"] = m.Edited.Unix()
 	}
+	if !m.Moved.IsZero() {
+		v["last_moved_timestamp"] = m.Moved.Unix()
+	}
+	if len(m.Moves) > 0 {
+		// Newest first, as Zulip lists edit_history.
+		hist := make([]any, 0, len(m.Moves))
+		for i := len(m.Moves) - 1; i >= 0; i-- {
+			e := m.Moves[i]
+			h := map[string]any{"timestamp": e.At.Unix(), "user_id": e.By}
+			if e.PrevTopic != e.Topic {
+				h["prev_topic"], h["topic"] = e.PrevTopic, e.Topic
+			}
+			if e.PrevStream != e.Stream {
+				h["prev_stream"], h["stream"] = e.PrevStream, e.Stream
+			}
+			hist = append(hist, h)
+		}
+		v["edit_history"] = hist
+	}
 	return v
 }
 
-func (s *Server) groups(_ *http.Request, _ *User) (int, any) {
+// groups lists the user groups; guests may not, as Zulip's
+// require_member_or_admin refuses them.
+func (s *Server) groups(_ *http.Request, u *User) (int, any) {
+	if u.Role >= 600 {
+		return apiError(http.StatusBadRequest, "UNAUTHORIZED_PRINCIPAL", "Must be an organization member")
+	}
 	out := []any{}
 	for _, g := range s.data.Groups {
 		out = append(out, map[string]any{"id": g.ID, "name": g.Name, "description": g.Description, "members": g.Members})

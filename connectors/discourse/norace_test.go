@@ -1,0 +1,5 @@
+//go:build !race
+
+package discourse
+
+const raceEnabled = false

@@ -1,0 +1,5 @@
+//go:build !race
+
+package zulip
+
+const raceEnabled = false
