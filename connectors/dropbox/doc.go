@@ -41,9 +41,13 @@
 // list_folder/get_latest_cursor before its listing and stores it when it
 // ends; the next poll first reads the changes since it: deleted entries
 // are deletions, and files moved or renamed without a new
-// server_modified are yielded again. A deleted folder is one deleted
-// entry; the files it held are found by pruning. A cursor Dropbox resets
-// (409 reset) starts the listing over.
+// server_modified are yielded again. Dropbox names a deleted folder with
+// one deleted entry and not what it held, and a deleted entry does not
+// say whether it was a file or a folder, so each deleted path is listed
+// with include_deleted: a folder's files and subfolders, reported as
+// deleted, are deletions too (a file's path answers not_folder). A cursor
+// Dropbox resets (409 reset) starts the listing over, leaving the
+// deletions since the last run to pruning.
 //
 // # Limits
 //

@@ -221,7 +221,7 @@ func (r *run) entry(e entry, change bool) bool {
 	}
 	switch e.Tag {
 	case "deleted":
-		return !change || r.Yield(tributary.DeletionItem(idOf(e.PathLower)))
+		return !change || r.Yield(tributary.DeletionItem(idOf(e.PathLower))) && r.buried(e)
 	case "folder":
 		return r.node(e.PathLower, e.PathDisplay)
 	case "file":
@@ -235,6 +235,42 @@ func (r *run) entry(e entry, change bool) bool {
 		return false
 	}
 	return r.file(e)
+}
+
+// buried yields the deletions of what a deleted entry held. Dropbox's
+// changes name a deleted folder alone, and a deleted entry does not tell
+// a file from a folder: listing its path with include_deleted reports
+// what a folder held as deleted entries, and a file answers not_folder
+// (not_found once Dropbox forgets it). The listing is read page by page
+// and not checkpointed: resuming reads the changes page again, and it
+// again.
+func (r *run) buried(e entry) bool {
+	args := map[string]any{"path": e.PathLower, "recursive": true, "include_deleted": true, "limit": r.c.settings.PageSize}
+	var pg listPage
+	err := r.cl.rpc(r.ctx, "files/list_folder", args, &pg)
+	for err == nil {
+		for _, d := range pg.Entries {
+			if d.Tag == "deleted" && d.PathLower != "" && !r.Yield(tributary.DeletionItem(idOf(d.PathLower))) {
+				return false
+			}
+		}
+		if !pg.HasMore {
+			return true
+		}
+		cursor := pg.Cursor
+		if cursor == "" {
+			return r.Fail(tributary.NewError("dropbox: list deleted folder", tributary.ErrMalformedResponse, errors.New("more entries without a cursor")))
+		}
+		pg = listPage{}
+		err = r.cl.rpc(r.ctx, "files/list_folder/continue", map[string]string{"cursor": cursor}, &pg)
+		if err == nil && pg.HasMore && pg.Cursor == cursor {
+			return r.Fail(tributary.NewError("dropbox: list deleted folder", tributary.ErrMalformedResponse, errors.New("a cursor repeated")))
+		}
+	}
+	if sum := summaryOf(err); strings.Contains(sum, "not_found/") || strings.Contains(sum, "not_folder/") {
+		return true // a file, or a folder whose path is forgotten
+	}
+	return r.Fail(classify("dropbox: list deleted folder "+e.PathDisplay, err))
 }
 
 // node yields the nodes of the folder at p and of its parents not yet

@@ -65,6 +65,9 @@ type Entry struct {
 	// Team places the entry in the team space rather than the user's
 	// home namespace.
 	Team bool
+	// gone marks a tombstone: an entry deleted, which listings with
+	// include_deleted report as a deleted entry.
+	gone bool
 }
 
 func (e *Entry) lower() string { return strings.ToLower(e.Path) }
@@ -86,6 +89,8 @@ type Data struct {
 	Account Account
 	Entries []*Entry
 	revs    int // revisions issued, so that each is unique
+	// tombs are the entries deleted and not since replaced, one per path.
+	tombs []*Entry
 }
 
 // GenerateOptions size a generated Dropbox.
@@ -183,6 +188,28 @@ func (d *Data) sorted(team bool, root string) []*Entry {
 	}
 	slices.SortFunc(out, func(a, b *Entry) int { return strings.Compare(a.lower(), b.lower()) })
 	return out
+}
+
+// gone returns the tombstones of one namespace under root, parents
+// before children.
+func (d *Data) gone(team bool, root string) []*Entry {
+	var out []*Entry
+	for _, e := range d.tombs {
+		if e.Team == team && under(e.lower(), root) {
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Entry) int { return strings.Compare(a.lower(), b.lower()) })
+	return out
+}
+
+// bury replaces the tombstone at e's path, if any, with e's: deleted
+// when gone is set, else removed (the path holds e again).
+func (d *Data) bury(e *Entry, gone bool) {
+	d.tombs = slices.DeleteFunc(d.tombs, func(t *Entry) bool { return t.Team == e.Team && t.lower() == e.lower() })
+	if gone {
+		d.tombs = append(d.tombs, &Entry{Path: e.Path, Folder: e.Folder, Team: e.Team, gone: true})
+	}
 }
 
 // under reports whether p is root or inside it.

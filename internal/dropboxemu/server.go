@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -152,13 +153,16 @@ func (s *Server) Put(e *Entry) {
 		}
 	}
 	s.data.Entries = append(s.data.Entries, e)
+	s.data.bury(e, false)
 	s.data.fill()
 	s.logEvent(event{team: e.Team, path: e.Path})
 }
 
 // Delete removes the entry at the display path p (in the team space when
 // team is set) with everything under it, logging one deleted entry for p
-// as Dropbox does.
+// as Dropbox does: the changes name a deleted folder only, not what it
+// held. A listing of the deleted folder with include_deleted reports its
+// entries as deleted.
 func (s *Server) Delete(team bool, p string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -167,6 +171,8 @@ func (s *Server) Delete(team bool, p string) {
 	for _, e := range s.data.Entries {
 		if e.Team != team || !under(e.lower(), low) {
 			kept = append(kept, e)
+		} else {
+			s.data.bury(e, true)
 		}
 	}
 	clear(s.data.Entries[len(kept):])
@@ -329,6 +335,9 @@ func (s *Server) currentAccount(w http.ResponseWriter, r *http.Request) {
 // metadata is an entry's JSON, as listings and content answers give it.
 func (s *Server) metadata(e *Entry) map[string]any {
 	m := map[string]any{"name": path.Base(e.Path), "id": e.ID, "path_lower": e.lower(), "path_display": e.Path}
+	if e.gone {
+		return map[string]any{".tag": "deleted", "name": path.Base(e.Path), "path_lower": e.lower(), "path_display": e.Path}
+	}
 	if e.Folder {
 		m[".tag"] = "folder"
 		return m
@@ -382,12 +391,22 @@ type listArgs struct {
 }
 
 // resolveFolder returns the lower-cased path of the folder the listing
-// argument names ("" for the root), or writes the 409.
-func (s *Server) resolveFolder(w http.ResponseWriter, team bool, p string) (string, bool) {
+// argument names ("" for the root), or writes the 409. With deleted set,
+// a folder deleted is listed too (its entries as deleted ones).
+func (s *Server) resolveFolder(w http.ResponseWriter, team bool, p string, deleted bool) (string, bool) {
 	if p == "" {
 		return "", true
 	}
 	e := s.lookup(team, p)
+	if e == nil && deleted && strings.HasPrefix(p, "/") {
+		s.mu.Lock()
+		for _, t := range s.data.tombs {
+			if t.Team == team && t.lower() == strings.ToLower(p) {
+				e = t
+			}
+		}
+		s.mu.Unlock()
+	}
 	switch {
 	case e == nil:
 		endpointError(w, "path", "not_found")
@@ -431,7 +450,7 @@ func (s *Server) listFolder(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "the emulator serves recursive listings only")
 		return
 	}
-	root, ok := s.resolveFolder(w, team, a.Path)
+	root, ok := s.resolveFolder(w, team, a.Path, a.IncludeDeleted)
 	if !ok {
 		return
 	}
@@ -472,7 +491,7 @@ func (s *Server) latestCursor(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	root, ok := s.resolveFolder(w, team, a.Path)
+	root, ok := s.resolveFolder(w, team, a.Path, a.IncludeDeleted)
 	if !ok {
 		return
 	}
@@ -494,9 +513,12 @@ func (s *Server) page(w http.ResponseWriter, c cursor) {
 	more := false
 	if c.Listing {
 		all := s.data.sorted(c.Team, c.Root)
-		if c.Root != "" && len(all) > 0 {
-			all = all[1:] // the listed folder itself is not an entry
+		if c.Deleted {
+			all = append(all, s.data.gone(c.Team, c.Root)...)
+			slices.SortStableFunc(all, func(a, b *Entry) int { return strings.Compare(a.lower(), b.lower()) })
 		}
+		// The listed folder itself is not an entry.
+		all = slices.DeleteFunc(all, func(e *Entry) bool { return e.lower() == c.Root })
 		if s.opts.ChildrenFirst {
 			for i, j := 0, len(all)-1; i < j; i, j = i+1, j-1 {
 				all[i], all[j] = all[j], all[i]

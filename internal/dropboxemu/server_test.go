@@ -114,3 +114,38 @@ func TestContentHash(t *testing.T) {
 		t.Errorf("empty: %s", got)
 	}
 }
+
+// A deleted folder is one deleted entry in the changes; listing its path
+// with include_deleted reports what it held as deleted, a deleted file's
+// path answers not_folder and without include_deleted it is not_found.
+func TestDeletedFolderListing(t *testing.T) {
+	s := New(Generate(GenerateOptions{Folders: 2, FilesPerFolder: 2}), Options{})
+	defer s.Close()
+	s.AddToken("tok")
+	s.Delete(false, "/Folder 1")
+	resp, m := post(t, s, "/2/files/list_folder", `{"path":"/Folder 1","recursive":true,"include_deleted":true}`, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%d %v", resp.StatusCode, m)
+	}
+	var got []string
+	for _, e := range m["entries"].([]any) {
+		e := e.(map[string]any)
+		if e[".tag"] != "deleted" {
+			t.Errorf("live entry %v", e)
+		}
+		got = append(got, e["path_lower"].(string))
+	}
+	if len(got) != 5 || got[0] != "/folder 1/note 0.txt" {
+		t.Errorf("entries %v", got)
+	}
+	if resp, m := post(t, s, "/2/files/list_folder", `{"path":"/Folder 1","recursive":true}`, nil); resp.StatusCode != 409 || !strings.HasPrefix(m["error_summary"].(string), "path/not_found/") {
+		t.Errorf("without include_deleted: %d %v", resp.StatusCode, m)
+	}
+	if resp, m := post(t, s, "/2/files/list_folder", `{"path":"/Folder 1/note 0.txt","recursive":true,"include_deleted":true}`, nil); resp.StatusCode != 409 || !strings.HasPrefix(m["error_summary"].(string), "path/not_folder/") {
+		t.Errorf("a deleted file: %d %v", resp.StatusCode, m)
+	}
+	s.Put(&Entry{Path: "/Folder 1", Folder: true})
+	if _, m := post(t, s, "/2/files/list_folder", `{"path":"/Folder 1","recursive":true,"include_deleted":true}`, nil); len(m["entries"].([]any)) != 5 {
+		t.Errorf("re-created folder: %v", m)
+	}
+}

@@ -1,0 +1,53 @@
+package dropbox
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
+	"github.com/tributary-dev/tributary/internal/dropboxemu"
+)
+
+// TestPollDeletedFolder: Dropbox's changes name a deleted folder alone;
+// the poll still deletes every file it held, subfolders included, by
+// listing the deleted folder with include_deleted.
+func TestPollDeletedFolder(t *testing.T) {
+	f := newFixture(t, dropboxemu.GenerateOptions{Folders: 3, FilesPerFolder: 3}, dropboxemu.Options{}, false)
+	s := f.settings()
+	s.PageSize = 2 // the deleted folder's listing takes several pages
+	c := f.connector(t, s, Credentials{}, f.env())
+	vals := &mapValues{m: map[string][]byte{}}
+	ctx := tributary.WithValues(context.Background(), vals)
+	first := connectortest.Collect(c.LoadFromCheckpoint(ctx, time.Time{}, time.Time{}, nil))
+	if first.Err != nil {
+		t.Fatal(first.Err)
+	}
+	var want []string
+	for _, d := range first.Documents {
+		if strings.HasPrefix(d.ID, idOf("/folder 1")+"/") {
+			want = append(want, d.ID)
+		}
+	}
+	if len(want) != 6 {
+		t.Fatalf("%d documents under /Folder 1", len(want))
+	}
+	f.emu.Delete(false, "/Folder 1")
+	f.emu.Delete(false, "/Folder 2/note 0.txt")
+	want = append(want, idOf("/folder 1"), idOf("/folder 1/sub"), idOf("/folder 2/note 0.txt"))
+	now := dropboxemu.Base.AddDate(1, 0, 0)
+	got := connectortest.Collect(c.LoadFromCheckpoint(ctx, now.Add(-time.Hour), now, nil))
+	if got.Err != nil {
+		t.Fatal(got.Err)
+	}
+	slices.Sort(want)
+	deleted := slices.Clone(got.Deletions)
+	slices.Sort(deleted)
+	deleted = slices.Compact(deleted)
+	if !slices.Equal(want, deleted) {
+		t.Errorf("deletions\n%v\nwant\n%v", deleted, want)
+	}
+}
