@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/archive"
 )
 
 // Default endpoints of the Dropbox API.
@@ -28,15 +29,28 @@ type Settings struct {
 	MaxFileSize int64 `json:"max_file_size,omitempty" jsonschema:"title=Largest file,minimum=1,default=20971520"`
 	// PageSize is the listing's limit per page, at most 2000.
 	PageSize int `json:"page_size,omitempty" jsonschema:"title=Page size,minimum=1,maximum=2000,default=2000"`
+	// OpenArchives indexes the entries of zip and tar archives and gzip
+	// streams as documents of their own (ARCHIVE-ID!/ENTRY), as the blob
+	// connectors do; when off, archives are left out. On by default.
+	OpenArchives bool `json:"open_archives" jsonschema:"title=Open archives,description=Index the entries of zip and tar archives and gzip streams,default=true"`
+	// Archive bounds what one archive may hold; an archive over a bound is
+	// refused whole with one Failure, so a zip bomb is never expanded.
+	// Archives are downloaded whole, so max_file_size bounds them too.
+	Archive ArchiveLimits `json:"archive,omitzero" jsonschema:"title=Archive limits,description=Bounds on archives; an archive over one is refused"`
 	// APIURL and ContentURL are the API roots, for a proxy or an emulator.
 	APIURL     string `json:"api_url,omitempty" jsonschema:"title=API URL,format=uri,default=https://api.dropboxapi.com"`
 	ContentURL string `json:"content_url,omitempty" jsonschema:"title=Content URL,format=uri,default=https://content.dropboxapi.com"`
 }
 
+// ArchiveLimits bounds an archive, as the file and blob connectors' do.
+// Zero fields take their defaults.
+type ArchiveLimits = archive.Limits
+
 // SetDefaults fills the defaults before the configuration is decoded over
 // them.
 func (s *Settings) SetDefaults() {
 	s.TeamSpace = true
+	s.OpenArchives = true
 	s.MaxFileSize = 20 << 20
 	s.PageSize = 2000
 	s.APIURL, s.ContentURL = DefaultAPIURL, DefaultContentURL
@@ -58,6 +72,10 @@ func (s *Settings) Validate() error {
 		s.ContentURL = DefaultContentURL
 	}
 	var errs []error
+	if s.Archive.Negative() {
+		errs = append(errs, tributary.InvalidField("archive", "limits must not be negative"))
+	}
+	s.Archive = s.Archive.WithDefaults()
 	if s.Path != "" && (!strings.HasPrefix(s.Path, "/") || strings.HasSuffix(s.Path, "/") || strings.Contains(s.Path, "//")) {
 		errs = append(errs, tributary.InvalidField("path", "must start with / and not end with one, such as /Projects"))
 	}

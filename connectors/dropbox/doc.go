@@ -19,8 +19,11 @@
 // path is the folder read recursively (empty: everything); team_space
 // (true by default) reads from the team space's root, sending
 // Dropbox-API-Path-Root with the root namespace of the account's
-// root_info; max_file_size (20 MiB) bounds downloads; page_size (2000)
-// is the listing's limit.
+// root_info; max_file_size (20 MiB) bounds downloads, archives
+// included; page_size (2000) is the listing's limit; open_archives (true
+// by default) opens zip and tar archives and gzip streams, within the
+// bounds of archive (max_entries, max_expanded, max_entry_size,
+// max_depth, max_ratio), as the blob connectors do.
 //
 // # What is fetched
 //
@@ -29,13 +32,21 @@
 // nothing. Folders are hierarchy nodes, yielded before what they hold
 // whatever order the listing gives. Files whose server_modified lies in
 // the window are downloaded (checked against content_hash) and
-// extracted as text; Paper docs are exported as Markdown; archives,
-// binary content and files neither downloadable nor exportable are
-// skipped. Document ids are the files' web addresses by lower-cased path
+// extracted as text; Paper docs are exported as Markdown; binary content
+// and files neither downloadable nor exportable are skipped. An archive's
+// entries are documents of their own, ARCHIVE-ID!/ENTRY (nested archives
+// ARCHIVE-ID!/ENTRY!/INNER), linked as the archive's address with the
+// fragment #!/ENTRY, under the archive's folder with its time and
+// members; an archive over its bounds is one Failure under its own id,
+// and the slim listing admits exactly the same entries. Document ids are the files' web addresses by lower-cased path
 // (https://www.dropbox.com/home/...), which Dropbox's deleted entries
 // name too. Files' members (sharing/list_file_members, inherited
 // members included) are their access when the host asks for
 // permissions: users and invitees by address, groups by id.
+//
+// Refetch reads files, Paper docs and archive entries again by id
+// (files/get_metadata, then as Load reads them); a file Dropbox no longer
+// has, or an entry its archive no longer holds, is a deletion.
 //
 // Under a host that keeps Values, each stream takes
 // list_folder/get_latest_cursor before its listing and stores it when it
@@ -53,5 +64,7 @@
 //
 // Dropbox answers over its rate limit with 429 and Retry-After, which
 // the HTTP stack honours. Groups are not synced; shared links are not
-// read as public access; archives are not opened.
+// read as public access. The entries of an archive deleted, or dropped
+// from an archive changed, are left to pruning: Dropbox reports the
+// archive, not what it held.
 package dropbox

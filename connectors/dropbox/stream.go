@@ -294,65 +294,117 @@ func (r *run) node(lower, display string) bool {
 	return r.Yield(tributary.NodeItem(n))
 }
 
-// file yields a file's document, a failure under its id, or nothing for
-// content that is not text.
+// file yields a file's document, a failure under its id, the entries of
+// an archive, or nothing for content that is not text.
 func (r *run) file(e entry) bool {
-	id := idOf(e.PathLower)
+	ref := fileRef(e)
 	format := extract.FormatOf(e.Name)
 	exportable := e.ExportInfo != nil
 	downloadable := e.IsDownloadable == nil || *e.IsDownloadable
+	packed := downloadable && archive.IsArchive(format)
 	switch {
 	case !downloadable && !exportable:
-		tributary.ReportSkip(r.ctx, id, "neither downloadable nor exportable")
+		tributary.ReportSkip(r.ctx, ref.ID, "neither downloadable nor exportable")
 		return true
-	case downloadable && archive.IsArchive(format):
-		tributary.ReportSkip(r.ctx, id, string(format)+" archive")
+	case packed && !r.c.settings.OpenArchives:
+		tributary.ReportSkip(r.ctx, ref.ID, string(format)+" archive, and open_archives is off")
 		return true
-	case r.slim && (exportable || format != extract.FormatUnknown):
-		return r.slimDoc(e)
+	case r.slim && !packed && (exportable || format != extract.FormatUnknown):
+		return r.slimDoc(e, ref)
 	}
 	b, format, err := r.content(e, format)
 	switch {
 	case err != nil && terminal(err):
 		return r.Fail(err)
 	case err != nil && r.slim:
-		return r.slimDoc(e)
+		return r.slimDoc(e, ref)
 	case err != nil:
-		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, linkOf(e.PathDisplay), err)))
+		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(ref.ID, ref.Link, err)))
 	}
-	if format == extract.FormatUnknown || archive.IsArchive(format) {
-		var mime string
-		if format == extract.FormatUnknown {
-			format, mime = extract.Sniff(b[:min(len(b), 512)])
-		}
-		if format == extract.FormatUnknown || archive.IsArchive(format) {
-			tributary.ReportSkip(r.ctx, id, "binary content: "+mime+string(format))
-			return true
-		}
+	var mime string
+	if format == extract.FormatUnknown {
+		format, mime = extract.Sniff(b[:min(len(b), archive.SniffLen)])
 	}
-	if r.slim {
-		return r.slimDoc(e)
+	switch {
+	case archive.IsArchive(format) && r.c.settings.OpenArchives:
+		return r.archive(e, ref, b, format)
+	case archive.IsArchive(format):
+		tributary.ReportSkip(r.ctx, ref.ID, string(format)+" archive, and open_archives is off")
+		return true
+	case format == extract.FormatUnknown:
+		tributary.ReportSkip(r.ctx, ref.ID, "binary content: "+mime)
+		return true
+	case r.slim:
+		return r.slimDoc(e, ref)
 	}
-	lim := extract.Limits{KeepImage: extract.KeepImages(r.ctx, id)}
-	x, err := extract.Extract(format, b, "", lim)
+	return r.extracted(e, ref, format, b, nil)
+}
+
+// extracted yields the document of ref (a file, or an entry of the
+// archive e), extracted from b, with acc as its access when given and
+// e's members otherwise, or a failure under ref's id.
+func (r *run) extracted(e entry, ref archive.Ref, format extract.Format, b []byte, acc *tributary.ExternalAccess) bool {
+	x, err := extract.Extract(format, b, "", extract.Limits{KeepImage: extract.KeepImages(r.ctx, ref.ID)})
 	if err != nil {
 		if terminal(err) {
 			return r.Fail(err)
 		}
-		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, linkOf(e.PathDisplay), err)))
+		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(ref.ID, ref.Link, err)))
 	}
-	d := r.document(e, format, x)
-	if r.c.env.WantPermissions {
-		acc, err := r.access(e)
-		if err != nil {
+	d := r.document(e, ref, format, x)
+	if r.c.env.WantPermissions && acc == nil {
+		if acc, err = r.access(e); err != nil {
 			if terminal(err) {
 				return r.Fail(err)
 			}
-			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, d.Sections[0].Link, err)))
+			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(ref.ID, ref.Link, err)))
 		}
-		d.ExternalAccess = acc
 	}
+	d.ExternalAccess = acc
 	return r.Yield(tributary.DocumentItem(d))
+}
+
+// archive yields the entries of the archive file e (its bytes b) as
+// documents ARCHIVE-ID!/ENTRY, archives nested in it included, walked
+// within the archive limits: an archive over a bound is one Failure under
+// its id. Entries share the archive's folder, time and members.
+func (r *run) archive(e entry, ref archive.Ref, b []byte, format extract.Format) bool {
+	var acc *tributary.ExternalAccess
+	if r.c.env.WantPermissions {
+		var err error
+		switch acc, err = r.access(e); {
+		case err != nil && (terminal(err) || r.slim):
+			return r.Fail(err)
+		case err != nil:
+			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(ref.ID, ref.Link, err)))
+		}
+	}
+	w := archive.Walker{Limits: r.c.settings.Archive, Slim: r.slim,
+		Entry: func(ref archive.Ref, format extract.Format, data []byte) bool {
+			if r.slim {
+				return r.slimItem(e, ref, acc)
+			}
+			return r.extracted(e, ref, format, data, acc)
+		},
+		Failure: func(ref archive.Ref, err error) bool {
+			if r.slim {
+				return r.slimItem(e, ref, acc) // Load answers it with a Failure under this id
+			}
+			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(ref.ID, ref.Link, err)))
+		},
+		Skip: func(ref archive.Ref, reason string) { tributary.ReportSkip(r.ctx, ref.ID, reason) },
+	}
+	ok, err := w.Walk(r.ctx, ref, b, format)
+	if err != nil {
+		return r.Fail(err)
+	}
+	return ok
+}
+
+// fileRef names a file as internal/archive names archives: its id,
+// link, display path and name.
+func fileRef(e entry) archive.Ref {
+	return archive.Ref{ID: idOf(e.PathLower), Link: linkOf(e.PathDisplay), Path: e.PathDisplay, Name: e.Name}
 }
 
 // content downloads a file, or exports a Paper doc as Markdown, and
@@ -392,13 +444,12 @@ func (r *run) content(e entry, format extract.Format) ([]byte, extract.Format, e
 	return b, format, nil
 }
 
-func (r *run) document(e entry, format extract.Format, x *extract.Doc) *tributary.Document {
-	link := linkOf(e.PathDisplay)
-	d := &tributary.Document{ID: idOf(e.PathLower), Source: Source, SemanticID: strings.TrimPrefix(e.PathDisplay, "/"),
+func (r *run) document(e entry, ref archive.Ref, format extract.Format, x *extract.Doc) *tributary.Document {
+	d := &tributary.Document{ID: ref.ID, Source: Source, SemanticID: strings.TrimPrefix(ref.Path, "/"),
 		Title: x.Title, Sections: x.Sections, Metadata: x.Metadata, UpdatedAt: e.ServerModified.UTC(),
-		PrimaryOwners: x.Authors}
+		CreatedAt: x.Created, PrimaryOwners: x.Authors}
 	if d.Title == "" {
-		d.Title = e.Name
+		d.Title = ref.Name
 	}
 	if d.Metadata == nil {
 		d.Metadata = tributary.Metadata{}
@@ -412,32 +463,40 @@ func (r *run) document(e entry, format extract.Format, x *extract.Doc) *tributar
 	if p := parentOf(e.PathLower); p != "" {
 		d.ParentID = idOf(p)
 	}
+	entryLink := strings.Contains(ref.Link, "#") // an entry's link names it in its fragment
 	for i := range d.Sections {
 		s := &d.Sections[i]
-		if strings.HasPrefix(s.Link, "#") {
-			s.Link = link + s.Link
+		if strings.HasPrefix(s.Link, "#") && !entryLink {
+			s.Link = ref.Link + s.Link
 		} else {
-			s.Link = link
+			s.Link = ref.Link
 		}
 	}
 	if len(d.Sections) == 0 {
-		d.Sections = []tributary.Section{tributary.TextSection(link, "")}
+		d.Sections = []tributary.Section{tributary.TextSection(ref.Link, "")}
 	}
 	return d
 }
 
-// slimDoc yields the slim listing's item for a file.
-func (r *run) slimDoc(e entry) bool {
-	d := &tributary.Document{ID: idOf(e.PathLower), Source: Source}
-	if p := parentOf(e.PathLower); p != "" {
-		d.ParentID = idOf(p)
-	}
+// slimDoc yields the slim listing's item for a file, with its members
+// when the host asks for access.
+func (r *run) slimDoc(e entry, ref archive.Ref) bool {
+	var acc *tributary.ExternalAccess
 	if r.c.env.WantPermissions {
-		acc, err := r.access(e)
-		if err != nil {
+		var err error
+		if acc, err = r.access(e); err != nil {
 			return r.Fail(err)
 		}
-		d.ExternalAccess = acc
+	}
+	return r.slimItem(e, ref, acc)
+}
+
+// slimItem yields the slim listing's item for ref, a file or an entry of
+// the archive e, with access acc.
+func (r *run) slimItem(e entry, ref archive.Ref, acc *tributary.ExternalAccess) bool {
+	d := &tributary.Document{ID: ref.ID, Source: Source, ExternalAccess: acc}
+	if p := parentOf(e.PathLower); p != "" {
+		d.ParentID = idOf(p)
 	}
 	return r.Yield(tributary.DocumentItem(d))
 }
