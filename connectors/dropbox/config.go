@@ -24,6 +24,15 @@ type Settings struct {
 	// TeamSpace reads from the team space's root when the account
 	// belongs to one (team folders and member folders); true by default.
 	TeamSpace bool `json:"team_space" jsonschema:"title=Team space,description=Read the team space when the account has one,default=true"`
+	// TeamMember is the member a team token acts for: a team_member_id
+	// (dbmid:...) or the member's e-mail address, which
+	// team/members/get_info resolves. Required with a team token (an app
+	// with team scopes), empty with a user's token.
+	TeamMember string `json:"team_member,omitempty" jsonschema:"title=Team member,description=With a team token: the team_member_id (dbmid:...) or e-mail address of the member to read as"`
+	// TeamAdmin selects the member with Dropbox-API-Select-Admin rather
+	// than Dropbox-API-Select-User: the member must be a team admin, and
+	// reads team-owned content (team folders) as well as their own.
+	TeamAdmin bool `json:"team_admin,omitempty" jsonschema:"title=Act as team admin,description=Select the team member as an admin (Dropbox-API-Select-Admin) to read team folders too"`
 	// MaxFileSize bounds the bytes downloaded per file; larger files are
 	// failures. 20 MiB by default.
 	MaxFileSize int64 `json:"max_file_size,omitempty" jsonschema:"title=Largest file,minimum=1,default=20971520"`
@@ -78,6 +87,14 @@ func (s *Settings) Validate() error {
 	s.Archive = s.Archive.WithDefaults()
 	if s.Path != "" && (!strings.HasPrefix(s.Path, "/") || strings.HasSuffix(s.Path, "/") || strings.Contains(s.Path, "//")) {
 		errs = append(errs, tributary.InvalidField("path", "must start with / and not end with one, such as /Projects"))
+	}
+	switch m := s.TeamMember; {
+	case m != "" && !strings.HasPrefix(m, "dbmid:") && !strings.Contains(m, "@"):
+		errs = append(errs, tributary.InvalidField("team_member", "must be a team_member_id (dbmid:...) or an e-mail address"))
+	case m == "" && s.TeamAdmin:
+		errs = append(errs, tributary.InvalidField("team_admin", "needs team_member: the admin to act as"))
+	case strings.ContainsAny(m, "\r\n"):
+		errs = append(errs, tributary.InvalidField("team_member", "must be one line"))
 	}
 	if s.MaxFileSize < 1 {
 		errs = append(errs, tributary.InvalidField("max_file_size", "must be positive"))

@@ -88,6 +88,9 @@ func ContentHash(b []byte) string {
 type Data struct {
 	Account Account
 	Entries []*Entry
+	// Members and Groups are the team's, for team tokens.
+	Members []TeamMember
+	Groups  []Group
 	revs    int // revisions issued, so that each is unique
 	// tombs are the entries deleted and not since replaced, one per path.
 	tombs []*Entry
@@ -115,6 +118,7 @@ func Generate(o GenerateOptions) *Data {
 		HomeNamespace: "1001", RootNamespace: "1001"}}
 	if o.Team {
 		d.Account.RootNamespace = "2002"
+		d.generateTeam()
 	}
 	n := 0
 	next := func() time.Time {

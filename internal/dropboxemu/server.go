@@ -47,6 +47,7 @@ const (
 type token struct {
 	expiry time.Time // zero: never expires
 	scopes []string  // nil: every scope
+	team   bool      // a team token: user endpoints need a selected member
 }
 
 type refresh struct{ clientID, clientSecret string }
@@ -83,15 +84,28 @@ func New(data *Data, o Options) *Server {
 			Body: `{"error_summary":"too_many_requests/...","error":{"reason":{".tag":"too_many_requests"},"retry_after":60}}`}
 	}
 	s.Server = emulator.New(eo)
-	s.Handle("POST /2/users/get_current_account", s.currentAccount)
-	s.Handle("POST /2/files/list_folder", s.listFolder)
-	s.Handle("POST /2/files/list_folder/continue", s.listContinue)
-	s.Handle("POST /2/files/list_folder/get_latest_cursor", s.latestCursor)
-	s.Handle("POST /2/files/get_metadata", s.getMetadata)
-	s.Handle("POST /2/files/download", s.download)
-	s.Handle("POST /2/files/export", s.export)
-	s.Handle("POST /2/sharing/list_file_members", s.fileMembers)
-	s.Handle("POST /2/sharing/list_file_members/continue", s.fileMembersContinue)
+	for route, h := range map[string]http.HandlerFunc{
+		"POST /2/users/get_current_account":           s.currentAccount,
+		"POST /2/files/list_folder":                   s.listFolder,
+		"POST /2/files/list_folder/continue":          s.listContinue,
+		"POST /2/files/list_folder/get_latest_cursor": s.latestCursor,
+		"POST /2/files/get_metadata":                  s.getMetadata,
+		"POST /2/files/download":                      s.download,
+		"POST /2/files/export":                        s.export,
+		"POST /2/sharing/list_file_members":           s.fileMembers,
+		"POST /2/sharing/list_file_members/continue":  s.fileMembersContinue,
+	} {
+		s.Handle(route, s.asUser(h))
+	}
+	for route, h := range map[string]http.HandlerFunc{
+		"POST /2/team/members/get_info":             s.membersGetInfo,
+		"POST /2/team/groups/list":                  s.groupsList,
+		"POST /2/team/groups/list/continue":         s.groupsContinue,
+		"POST /2/team/groups/members/list":          s.groupMembersList,
+		"POST /2/team/groups/members/list/continue": s.groupMembersContinue,
+	} {
+		s.Handle(route, s.asTeam(h))
+	}
 	s.Handle("POST /oauth2/token", s.token, emulator.Public())
 	return s
 }
@@ -319,6 +333,9 @@ func (s *Server) currentAccount(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	a := s.data.Account
 	s.mu.Unlock()
+	if m, ok := r.Context().Value(selectedKey{}).(TeamMember); ok {
+		a.AccountID, a.Email, a.Name = m.AccountID, m.Email, m.Name
+	}
 	tag := "user"
 	if a.Team() {
 		tag = "team"

@@ -1,0 +1,94 @@
+package dropbox
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/connectortest"
+	"github.com/tributary-dev/tributary/internal/dropboxemu"
+)
+
+const teamToken = "sl.team-token-0001"
+
+func teamFixture(t *testing.T) *fixture {
+	f := newFixture(t, dropboxemu.GenerateOptions{Folders: 2, FilesPerFolder: 2, Team: true}, dropboxemu.Options{}, false)
+	f.emu.AddTeamToken(teamToken)
+	return f
+}
+
+// A team token reads as the member team_member names, by id or by
+// address (resolved once through team/members/get_info), sending
+// Dropbox-API-Select-User, or Dropbox-API-Select-Admin with team_admin,
+// on every user call and neither on team calls.
+func TestTeamMemberSelected(t *testing.T) {
+	for _, tc := range []struct {
+		member, header string
+		admin          bool
+	}{
+		{"dbmid:AABo00000000000002", "Dropbox-API-Select-User", false},
+		{"cy@acme.test", "Dropbox-API-Select-User", false},
+		{"ana@acme.test", "Dropbox-API-Select-Admin", true},
+	} {
+		f := teamFixture(t)
+		s := f.settings()
+		s.TeamMember, s.TeamAdmin = tc.member, tc.admin
+		c := f.connector(t, s, Credentials{AccessToken: tributary.NewSecret(teamToken)}, f.env())
+		got := connectortest.Collect(c.LoadFromCheckpoint(context.Background(), time.Time{}, time.Time{}, nil))
+		if got.Err != nil || len(got.Documents) == 0 {
+			t.Fatalf("%s: %v, %d documents", tc.member, got.Err, len(got.Documents))
+		}
+		lookups := 0
+		for _, r := range f.emu.Requests() {
+			team := strings.HasPrefix(r.Path, "/2/team/")
+			if team {
+				lookups++
+			}
+			if sel := r.Header.Get(tc.header); team != (sel == "") || !team && !strings.HasPrefix(sel, "dbmid:") {
+				t.Errorf("%s: %s with %s %q", tc.member, r.Path, tc.header, sel)
+			}
+		}
+		if want := map[bool]int{true: 1, false: 0}[strings.Contains(tc.member, "@")]; lookups != want {
+			t.Errorf("%s: %d member lookups", tc.member, lookups)
+		}
+		if err := c.Validate(context.Background()); err != nil {
+			t.Errorf("%s: validate: %v", tc.member, err)
+		}
+	}
+}
+
+// A team token without team_member, a member the team does not have, an
+// admin selection of a member who is no admin, and team_member with a
+// user's token are configuration errors that say what to set.
+func TestTeamMemberErrors(t *testing.T) {
+	f := teamFixture(t)
+	for _, tc := range []struct {
+		member, token, says string
+		admin               bool
+	}{
+		{"", teamToken, "team_member", false},
+		{"nobody@acme.test", teamToken, "no member", false},
+		{"dbmid:AAUnknown", teamToken, "team_member", false},
+		{"bo@acme.test", teamToken, "team_member", true},
+		{"bo@acme.test", testToken, "no team token", false},
+	} {
+		s := f.settings()
+		s.TeamMember, s.TeamAdmin = tc.member, tc.admin
+		c := f.connector(t, s, Credentials{AccessToken: tributary.NewSecret(tc.token)}, f.env())
+		err := c.Validate(context.Background())
+		if !errors.Is(err, tributary.ErrInvalidConfig) || !strings.Contains(err.Error(), tc.says) {
+			t.Errorf("member %q admin %v token %s: %v", tc.member, tc.admin, tc.token, err)
+		}
+	}
+}
+
+func TestTeamSettings(t *testing.T) {
+	for _, s := range []Settings{{TeamMember: "bob"}, {TeamAdmin: true}, {TeamMember: "a@b\nX-Evil: 1"}} {
+		if err := s.Validate(); err == nil {
+			t.Errorf("%+v: %v", s, err)
+		}
+	}
+}
