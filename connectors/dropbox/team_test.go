@@ -92,3 +92,40 @@ func TestTeamSettings(t *testing.T) {
 		}
 	}
 }
+
+// Groups pages through the team's groups and each group's members (one
+// entry a page here), yielding each group's active members' addresses
+// lower-cased and sorted; a user's token is ErrNotSupported.
+func TestGroups(t *testing.T) {
+	f := newFixture(t, dropboxemu.GenerateOptions{Folders: 1, FilesPerFolder: 1, Team: true}, dropboxemu.Options{TeamPage: 1}, false)
+	f.emu.AddTeamToken(teamToken)
+	s := f.settings()
+	s.TeamMember = "ana@acme.test"
+	c := f.connector(t, s, Credentials{AccessToken: tributary.NewSecret(teamToken)}, f.env())
+	var got []tributary.ExternalGroup
+	for g, err := range c.Groups(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, g)
+	}
+	want := []tributary.ExternalGroup{
+		{ID: "g:engineering", Name: "Engineering", MemberEmails: []string{"ana@acme.test", "bo@acme.test"}},
+		{ID: "g:everyone", Name: "Everyone at Acme", MemberEmails: []string{"ana@acme.test", "bo@acme.test", "cy@acme.test"}},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("groups %+v", got)
+	}
+	for i := range want {
+		if got[i].ID != want[i].ID || got[i].Name != want[i].Name || strings.Join(got[i].MemberEmails, ",") != strings.Join(want[i].MemberEmails, ",") {
+			t.Errorf("group %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+
+	user := f.connector(t, f.settings(), Credentials{}, f.env())
+	for _, err := range user.Groups(context.Background()) {
+		if !errors.Is(err, tributary.ErrNotSupported) {
+			t.Errorf("a user's token: %v", err)
+		}
+	}
+}

@@ -33,6 +33,10 @@ type Options struct {
 	// themselves, to test clients that must not rely on Dropbox's
 	// parents-first order.
 	ChildrenFirst bool
+	// TeamPage, when positive, caps the entries of each page of the team
+	// listings (groups, group members) below the limit asked, as Dropbox
+	// may answer fewer.
+	TeamPage int
 }
 
 // Scopes the emulator checks.

@@ -203,6 +203,17 @@ func (s *Server) teamContinue(w http.ResponseWriter, r *http.Request, scope stri
 	return c, true
 }
 
+// teamLimit is the page size of a team listing asked for limit.
+func (s *Server) teamLimit(limit int) int {
+	if limit == 0 {
+		limit = 1000
+	}
+	if s.opts.TeamPage > 0 {
+		limit = min(limit, s.opts.TeamPage)
+	}
+	return limit
+}
+
 func (s *Server) groupsList(w http.ResponseWriter, r *http.Request) {
 	var a struct {
 		Limit int `json:"limit"`
@@ -225,9 +236,7 @@ func (s *Server) groupsContinue(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) groupsPage(w http.ResponseWriter, c teamCursor) {
 	limit := c.Limit
-	if limit == 0 {
-		limit = 1000
-	}
+	limit = s.teamLimit(limit)
 	s.mu.Lock()
 	all := s.data.Groups
 	end := min(c.Offset+limit, len(all))
@@ -268,9 +277,7 @@ func (s *Server) groupMembersContinue(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) groupMembersPage(w http.ResponseWriter, c teamCursor) {
 	limit := c.Limit
-	if limit == 0 {
-		limit = 1000
-	}
+	limit = s.teamLimit(limit)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var g *Group
