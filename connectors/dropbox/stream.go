@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +56,8 @@ type run struct {
 	slim       bool
 	values     tributary.Values
 	nodes      map[string]bool // node ids yielded lately, bounded
+	// folders are the members of shared folders read lately, bounded.
+	folders map[string]*tributary.ExternalAccess
 	*tributary.Yielder
 }
 
@@ -64,7 +67,7 @@ const maxNodes = 4096
 
 func (c *Connector) newRun(ctx context.Context, start, end time.Time, slim bool, yield func(tributary.Item, error) bool) *run {
 	return &run{c: c, ctx: ctx, start: start.UTC(), end: end.UTC(), slim: slim, values: tributary.ValuesFrom(ctx),
-		nodes: map[string]bool{}, Yielder: tributary.NewYielder(ctx, yield, checkpointKind, checkpointVersion)}
+		nodes: map[string]bool{}, folders: map[string]*tributary.ExternalAccess{}, Yielder: tributary.NewYielder(ctx, yield, checkpointKind, checkpointVersion)}
 }
 
 func (r *run) all(pos position) {
@@ -501,15 +504,56 @@ func (r *run) slimItem(e entry, ref archive.Ref, acc *tributary.ExternalAccess) 
 	return r.Yield(tributary.DocumentItem(d))
 }
 
-// maxMemberPages bounds the member pages read per file.
+// maxMemberPages bounds the member pages read per file or shared folder.
 const maxMemberPages = 100
 
-// access reads a file's members, inherited ones included: users and
-// invitees by address, groups by id.
+// maxFolderAccess bounds the shared folders whose members a run keeps;
+// past it the set starts over and a folder's members are read again.
+const maxFolderAccess = 256
+
+// access reads who may see a file: for a file in a shared folder, the
+// folder's members (sharing/list_folder_members, read once per run), with
+// the file's own members when it has any; for another, the file's members
+// with inherited ones (sharing/list_file_members). Users and invitees are
+// named by address, groups by id.
 func (r *run) access(e entry) (*tributary.ExternalAccess, error) {
+	folder := ""
+	if e.SharingInfo != nil {
+		folder = e.SharingInfo.ParentSharedFolderID
+	}
+	if folder == "" {
+		return r.members("sharing/list_file_members", map[string]any{"file": e.ID, "include_inherited": true, "limit": 300}, e.PathDisplay)
+	}
+	inherited, ok := r.folders[folder]
+	if !ok {
+		var err error
+		inherited, err = r.members("sharing/list_folder_members", map[string]any{"shared_folder_id": folder, "limit": 1000}, "shared folder "+folder)
+		if err != nil {
+			return nil, err
+		}
+		if len(r.folders) >= maxFolderAccess {
+			clear(r.folders)
+		}
+		r.folders[folder] = inherited
+	}
+	acc := &tributary.ExternalAccess{UserEmails: slices.Clone(inherited.UserEmails), GroupIDs: slices.Clone(inherited.GroupIDs)}
+	if e.HasExplicitSharedMembers == nil || *e.HasExplicitSharedMembers {
+		own, err := r.members("sharing/list_file_members", map[string]any{"file": e.ID, "include_inherited": false, "limit": 300}, e.PathDisplay)
+		if err != nil {
+			return nil, err
+		}
+		acc.UserEmails = append(acc.UserEmails, own.UserEmails...)
+		acc.GroupIDs = append(acc.GroupIDs, own.GroupIDs...)
+	}
+	return tidy(acc), nil
+}
+
+// members reads the pages of a members listing (a file's or a shared
+// folder's, which answer alike) into access.
+func (r *run) members(endpoint string, args map[string]any, what string) (*tributary.ExternalAccess, error) {
 	acc := &tributary.ExternalAccess{}
 	var pg members
-	err := r.cl.rpc(r.ctx, "sharing/list_file_members", map[string]any{"file": e.ID, "include_inherited": true, "limit": 300}, &pg)
+	err := r.cl.rpc(r.ctx, endpoint, args, &pg)
 	for n := 0; err == nil; n++ {
 		for _, u := range pg.Users {
 			if u.User.Email != "" {
@@ -527,14 +571,22 @@ func (r *run) access(e entry) (*tributary.ExternalAccess, error) {
 			}
 		}
 		if pg.Cursor == "" {
-			return acc, nil
+			return tidy(acc), nil
 		}
 		if n >= maxMemberPages {
-			return nil, tributary.NewError("dropbox: members of "+e.PathDisplay, tributary.ErrMalformedResponse, errors.New("member pages do not end"))
+			return nil, tributary.NewError("dropbox: members of "+what, tributary.ErrMalformedResponse, errors.New("member pages do not end"))
 		}
 		cursor := pg.Cursor
 		pg = members{}
-		err = r.cl.rpc(r.ctx, "sharing/list_file_members/continue", map[string]string{"cursor": cursor}, &pg)
+		err = r.cl.rpc(r.ctx, endpoint+"/continue", map[string]string{"cursor": cursor}, &pg)
 	}
-	return nil, classify("dropbox: members of "+e.PathDisplay, err)
+	return nil, classify("dropbox: members of "+what, err)
+}
+
+// tidy sorts access's lists and drops repeats.
+func tidy(acc *tributary.ExternalAccess) *tributary.ExternalAccess {
+	slices.Sort(acc.UserEmails)
+	slices.Sort(acc.GroupIDs)
+	acc.UserEmails, acc.GroupIDs = slices.Compact(acc.UserEmails), slices.Compact(acc.GroupIDs)
+	return acc
 }

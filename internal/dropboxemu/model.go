@@ -60,8 +60,11 @@ type Entry struct {
 	// Restricted makes downloads answer 409 restricted_content.
 	Restricted bool
 	// Members share the file beyond the account itself, which is always
-	// its owner.
+	// its owner; on a folder, they make it a shared folder, whose files
+	// inherit them.
 	Members []Member
+	// SharedFolderID is a shared folder's id, given when missing.
+	SharedFolderID string
 	// Team places the entry in the team space rather than the user's
 	// home namespace.
 	Team bool
@@ -94,6 +97,32 @@ type Data struct {
 	revs    int // revisions issued, so that each is unique
 	// tombs are the entries deleted and not since replaced, one per path.
 	tombs []*Entry
+	// shared maps the namespace and lower-cased path of each shared
+	// folder to it.
+	shared map[string]*Entry
+}
+
+func sharedKey(team bool, lower string) string { return fmt.Sprint(team, lower) }
+
+// sharedParent returns the shared folder nearest above e (or e itself
+// when from is e's own path and it is one), nil when none.
+func (d *Data) sharedParent(e *Entry) *Entry {
+	for p := path.Dir(e.lower()); p != "/" && p != "."; p = path.Dir(p) {
+		if f := d.shared[sharedKey(e.Team, p)]; f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// sharedFolder returns the shared folder of an id, nil when none.
+func (d *Data) sharedFolder(id string) *Entry {
+	for _, f := range d.shared {
+		if f.SharedFolderID == id {
+			return f
+		}
+	}
+	return nil
 }
 
 // GenerateOptions size a generated Dropbox.
@@ -142,7 +171,13 @@ func Generate(o GenerateOptions) *Data {
 	}
 	for f := range o.Folders {
 		dir := fmt.Sprintf("/Folder %d", f)
-		d.Entries = append(d.Entries, &Entry{Path: dir, Folder: true}, &Entry{Path: dir + "/Sub", Folder: true})
+		folder := &Entry{Path: dir, Folder: true}
+		if f == 1 {
+			// A shared folder: its files inherit its members.
+			folder.Members = []Member{{Email: "Dee@Partner.test", Name: "Dee Ray", Access: "editor"},
+				{Group: "g:everyone", Name: "Everyone at Acme", Access: "viewer"}, {Email: "eve@outside.test", Invitee: true, Access: "viewer"}}
+		}
+		d.Entries = append(d.Entries, folder, &Entry{Path: dir + "/Sub", Folder: true})
 		addFiles(dir, false)
 		addFiles(dir+"/Sub", false)
 	}
@@ -163,7 +198,14 @@ func Generate(o GenerateOptions) *Data {
 
 // Fill completes entries: ids, revisions and times where missing.
 func (d *Data) fill() {
-	for _, e := range d.Entries {
+	d.shared = map[string]*Entry{}
+	for i, e := range d.Entries {
+		if e.Folder && len(e.Members) > 0 {
+			if e.SharedFolderID == "" {
+				e.SharedFolderID = fmt.Sprint(84528192000 + i)
+			}
+			d.shared[sharedKey(e.Team, e.lower())] = e
+		}
 		if e.ID == "" {
 			d.revs++
 			e.ID = fmt.Sprintf("id:new%06d", d.revs)

@@ -89,15 +89,17 @@ func New(data *Data, o Options) *Server {
 	}
 	s.Server = emulator.New(eo)
 	for route, h := range map[string]http.HandlerFunc{
-		"POST /2/users/get_current_account":           s.currentAccount,
-		"POST /2/files/list_folder":                   s.listFolder,
-		"POST /2/files/list_folder/continue":          s.listContinue,
-		"POST /2/files/list_folder/get_latest_cursor": s.latestCursor,
-		"POST /2/files/get_metadata":                  s.getMetadata,
-		"POST /2/files/download":                      s.download,
-		"POST /2/files/export":                        s.export,
-		"POST /2/sharing/list_file_members":           s.fileMembers,
-		"POST /2/sharing/list_file_members/continue":  s.fileMembersContinue,
+		"POST /2/users/get_current_account":            s.currentAccount,
+		"POST /2/files/list_folder":                    s.listFolder,
+		"POST /2/files/list_folder/continue":           s.listContinue,
+		"POST /2/files/list_folder/get_latest_cursor":  s.latestCursor,
+		"POST /2/files/get_metadata":                   s.getMetadata,
+		"POST /2/files/download":                       s.download,
+		"POST /2/files/export":                         s.export,
+		"POST /2/sharing/list_file_members":            s.fileMembers,
+		"POST /2/sharing/list_file_members/continue":   s.fileMembersContinue,
+		"POST /2/sharing/list_folder_members":          s.folderMembers,
+		"POST /2/sharing/list_folder_members/continue": s.fileMembersContinue,
 	} {
 		s.Handle(route, s.asUser(h))
 	}
@@ -195,6 +197,7 @@ func (s *Server) Delete(team bool, p string) {
 	}
 	clear(s.data.Entries[len(kept):])
 	s.data.Entries = kept
+	s.data.fill()
 	s.logEvent(event{team: team, path: p, deleted: true})
 }
 
@@ -359,9 +362,25 @@ func (s *Server) metadata(e *Entry) map[string]any {
 	if e.gone {
 		return map[string]any{".tag": "deleted", "name": path.Base(e.Path), "path_lower": e.lower(), "path_display": e.Path}
 	}
+	info := map[string]any{"read_only": false}
+	if p := s.data.sharedParent(e); p != nil {
+		info["parent_shared_folder_id"] = p.SharedFolderID
+	}
 	if e.Folder {
 		m[".tag"] = "folder"
+		if e.SharedFolderID != "" {
+			info["shared_folder_id"] = e.SharedFolderID
+			m["shared_folder_id"] = e.SharedFolderID
+		}
+		if len(info) > 1 {
+			info["traverse_only"], info["no_access"] = false, false
+			m["sharing_info"] = info
+		}
 		return m
+	}
+	if len(info) > 1 {
+		info["modified_by"] = s.data.Account.AccountID
+		m["sharing_info"] = info
 	}
 	m[".tag"] = "file"
 	m["client_modified"] = e.ClientModified.UTC().Format(time.RFC3339)
@@ -710,6 +729,10 @@ type memberPage struct {
 	ID     string `json:"i"`
 	Offset int    `json:"o"`
 	Limit  int    `json:"n"`
+	// Inherited adds the members of the shared folder above a file;
+	// Folder makes ID a shared folder's.
+	Inherited bool `json:"h,omitempty"`
+	Folder    bool `json:"f,omitempty"`
 }
 
 func (s *Server) fileMembers(w http.ResponseWriter, r *http.Request) {
@@ -725,7 +748,22 @@ func (s *Server) fileMembers(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "request body: limit: out of range")
 		return
 	}
-	s.members(w, memberPage{ID: a.File, Limit: a.Limit})
+	s.members(w, memberPage{ID: a.File, Limit: a.Limit, Inherited: a.IncludeInherited == nil || *a.IncludeInherited})
+}
+
+func (s *Server) folderMembers(w http.ResponseWriter, r *http.Request) {
+	var a struct {
+		SharedFolderID string `json:"shared_folder_id"`
+		Limit          int    `json:"limit"`
+	}
+	if !rpcArgs(w, r, &a) || !s.hasScope(w, r, ScopeSharingRead) {
+		return
+	}
+	if a.Limit < 0 || a.Limit > 1000 || a.SharedFolderID == "" {
+		badRequest(w, "request body: shared_folder_id or limit: invalid")
+		return
+	}
+	s.members(w, memberPage{ID: a.SharedFolderID, Limit: a.Limit, Folder: true})
 }
 
 func (s *Server) fileMembersContinue(w http.ResponseWriter, r *http.Request) {
@@ -744,20 +782,35 @@ func (s *Server) fileMembersContinue(w http.ResponseWriter, r *http.Request) {
 	s.members(w, p)
 }
 
-// members answers a page of a file's members: the account as owner, then
-// the entry's members.
+// members answers a page of a file's or shared folder's members: the
+// account as owner, then the entry's members, then for a file with
+// inherited ones asked the members of the shared folder above it.
 func (s *Server) members(w http.ResponseWriter, p memberPage) {
-	e := s.lookup(false, p.ID)
-	if e == nil {
-		e = s.lookup(true, p.ID)
-	}
-	if e == nil || e.Folder {
-		writeError(w, http.StatusConflict, "user_error/invalid_file/..", map[string]any{".tag": "user_error", "user_error": map[string]any{".tag": "invalid_file"}})
-		return
+	var e *Entry
+	if p.Folder {
+		s.mu.Lock()
+		e = s.data.sharedFolder(p.ID)
+		s.mu.Unlock()
+		if e == nil {
+			writeError(w, http.StatusConflict, "access_error/invalid_id/..", map[string]any{".tag": "access_error", "access_error": map[string]any{".tag": "invalid_id"}})
+			return
+		}
+	} else {
+		if e = s.lookup(false, p.ID); e == nil {
+			e = s.lookup(true, p.ID)
+		}
+		if e == nil || e.Folder {
+			writeError(w, http.StatusConflict, "user_error/invalid_file/..", map[string]any{".tag": "user_error", "user_error": map[string]any{".tag": "invalid_file"}})
+			return
+		}
 	}
 	s.mu.Lock()
 	acct := s.data.Account
 	all := append([]Member{{Email: acct.Email, Name: acct.Name, Access: "owner"}}, e.Members...)
+	own := len(all)
+	if parent := s.data.sharedParent(e); p.Inherited && parent != nil {
+		all = append(all, parent.Members...)
+	}
 	s.mu.Unlock()
 	limit := p.Limit
 	if limit == 0 {
@@ -767,20 +820,23 @@ func (s *Server) members(w http.ResponseWriter, p memberPage) {
 	users, groups, invitees := []any{}, []any{}, []any{}
 	for i, m := range all[min(p.Offset, end):end] {
 		access := map[string]any{".tag": m.Access}
+		inherited := p.Offset+i >= own
 		switch {
 		case m.Group != "":
-			groups = append(groups, map[string]any{"access_type": access, "is_inherited": false,
+			groups = append(groups, map[string]any{"access_type": access, "is_inherited": inherited,
 				"group": map[string]any{"group_id": m.Group, "group_name": m.Name, "group_type": map[string]any{".tag": "user_managed"}, "member_count": 3}})
 		case m.Invitee:
-			invitees = append(invitees, map[string]any{"access_type": access, "is_inherited": false, "invitee": map[string]any{".tag": "email", "email": m.Email}})
+			invitees = append(invitees, map[string]any{"access_type": access, "is_inherited": inherited, "invitee": map[string]any{".tag": "email", "email": m.Email}})
 		default:
-			users = append(users, map[string]any{"access_type": access, "is_inherited": false, "user": map[string]any{
+			users = append(users, map[string]any{"access_type": access, "is_inherited": inherited, "user": map[string]any{
 				"account_id": fmt.Sprintf("dbid:AAMember%04d", p.Offset+i), "email": m.Email, "display_name": m.Name, "same_team": true}})
 		}
 	}
 	res := map[string]any{"users": users, "groups": groups, "invitees": invitees}
 	if end < len(all) {
-		b, _ := json.Marshal(memberPage{ID: p.ID, Offset: end, Limit: p.Limit})
+		next := p
+		next.Offset = end
+		b, _ := json.Marshal(next)
 		res["cursor"] = base64.RawURLEncoding.EncodeToString(b)
 	}
 	emulator.WriteJSON(w, http.StatusOK, res)
