@@ -16,7 +16,7 @@ import (
 // conformanceGen is a team's Dropbox, read with a team token as one
 // member's (team_member, Dropbox-API-Select-User), so that group sync
 // runs too; the member's own files are read (team_space off).
-var conformanceGen = dropboxemu.GenerateOptions{Folders: 3, FilesPerFolder: 4, Seed: 3, Team: true}
+var conformanceGen = dropboxemu.GenerateOptions{Folders: 3, FilesPerFolder: 3, Seed: 3, Team: true}
 
 var idPattern = regexp.MustCompile(`^https://www\.dropbox\.com/home/.+`)
 
@@ -34,7 +34,7 @@ func conformanceHarness(faults func(*dropboxemu.Server)) (connectortest.Harness,
 		}
 		emus = append(emus, f.emu)
 		s := f.settings()
-		s.PageSize = 5
+		s.PageSize = 6
 		s.TeamMember, s.TeamSpace = "ana@acme.test", false
 		cr := Credentials{AccessToken: tributary.NewSecret(teamToken)}
 		if !good {
