@@ -22,8 +22,9 @@ func init() {
 		DisplayName: "Dropbox",
 		Category:    tributary.CategoryStorage,
 		Description: "Files of a Dropbox account or its team space, with documents extracted as text and Paper docs " +
-			"exported as Markdown, read with an app's OAuth consent that renews itself, kept current by polling the " +
-			"listing cursor for deletions, with files' members as access.",
+			"exported as Markdown and archives opened, read with an app's OAuth consent that renews itself (or a team token " +
+			"acting as one member), kept current by polling the listing cursor for deletions, with files' and shared " +
+			"folders' members as access and the team's groups.",
 		DocURL: "https://pkg.go.dev/github.com/tributary-dev/tributary/connectors/dropbox",
 		OAuth:  &OAuth,
 	}, New))

@@ -129,3 +129,22 @@ func TestGroups(t *testing.T) {
 		}
 	}
 }
+
+// With a team token the probe reports group sync too, naming groups.read
+// when the token lacks it.
+func TestProbeGroupSync(t *testing.T) {
+	f := teamFixture(t)
+	f.emu.AddTeamToken("sl.team-nogroups", dropboxemu.ScopeTeamDataMember, dropboxemu.ScopeMembersRead, dropboxemu.ScopeAccountInfoRead,
+		dropboxemu.ScopeFilesMetadataRead, dropboxemu.ScopeSharingRead)
+	s := f.settings()
+	s.TeamMember = "bo@acme.test"
+	for tok, want := range map[string]tributary.ProbeStatus{teamToken: tributary.ProbePassed, "sl.team-nogroups": tributary.ProbeFailed} {
+		res := tributary.Probe(context.Background(), f.connector(t, s, Credentials{AccessToken: tributary.NewSecret(tok)}, f.env()))
+		if len(res) != 3 || res[2].Capability != tributary.CapGroupSync || res[2].Status != want || res[0].Status != tributary.ProbePassed {
+			t.Fatalf("%s: %v", tok, res)
+		}
+		if want == tributary.ProbeFailed && (len(res[2].Missing) != 1 || res[2].Missing[0] != "groups.read") {
+			t.Errorf("%s: missing %v", tok, res[2].Missing)
+		}
+	}
+}
