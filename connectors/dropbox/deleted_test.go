@@ -2,6 +2,7 @@ package dropbox
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -49,5 +50,49 @@ func TestPollDeletedFolder(t *testing.T) {
 	deleted = slices.Compact(deleted)
 	if !slices.Equal(want, deleted) {
 		t.Errorf("deletions\n%v\nwant\n%v", deleted, want)
+	}
+}
+
+// TestPollDeletedFolderTenThousand deletes a folder of 10,000 files: the
+// poll yields every deletion from a listing read page by page, with small
+// checkpoints and a flat heap.
+func TestPollDeletedFolderTenThousand(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("10,000 files: run without -race")
+	}
+	f := newFixture(t, dropboxemu.GenerateOptions{Folders: 1, FilesPerFolder: 5000}, dropboxemu.Options{}, false)
+	f.emu.LimitLog(100)
+	c := f.connector(t, f.settings(), Credentials{}, f.env())
+	vals := &mapValues{m: map[string][]byte{}}
+	ctx := tributary.WithValues(context.Background(), vals)
+	if got := connectortest.Collect(c.LoadFromCheckpoint(ctx, dropboxemu.Base.AddDate(5, 0, 0), time.Time{}, nil)); got.Err != nil {
+		t.Fatal(got.Err)
+	}
+	f.emu.Delete(false, "/Folder 0")
+	now := dropboxemu.Base.AddDate(6, 0, 0)
+	var ms runtime.MemStats
+	deletions, maxCP, maxHeap := 0, 0, uint64(0)
+	for it, err := range c.LoadFromCheckpoint(ctx, now.Add(-time.Hour), now, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it.Deletion != "" {
+			deletions++
+			if deletions%2000 == 0 {
+				runtime.GC()
+				runtime.ReadMemStats(&ms)
+				maxHeap = max(maxHeap, ms.HeapAlloc)
+			}
+		}
+		if it.Checkpoint != nil {
+			maxCP = max(maxCP, len(it.Checkpoint))
+		}
+	}
+	t.Logf("%d deletions, largest checkpoint %d bytes, largest heap %d MiB", deletions, maxCP, maxHeap>>20)
+	if want := 10000 + 3; deletions != want { // the files, the paper doc, the folder and its subfolder
+		t.Errorf("%d deletions, want %d", deletions, want)
+	}
+	if maxCP > 1024 {
+		t.Errorf("checkpoint of %d bytes", maxCP)
 	}
 }

@@ -95,8 +95,9 @@ type Data struct {
 	Members []TeamMember
 	Groups  []Group
 	revs    int // revisions issued, so that each is unique
-	// tombs are the entries deleted and not since replaced, one per path.
-	tombs []*Entry
+	// tombs are the entries deleted and not since replaced, by
+	// namespace and lower-cased path.
+	tombs map[string]*Entry
 	// shared maps the namespace and lower-cased path of each shared
 	// folder to it.
 	shared map[string]*Entry
@@ -252,9 +253,13 @@ func (d *Data) gone(team bool, root string) []*Entry {
 // bury replaces the tombstone at e's path, if any, with e's: deleted
 // when gone is set, else removed (the path holds e again).
 func (d *Data) bury(e *Entry, gone bool) {
-	d.tombs = slices.DeleteFunc(d.tombs, func(t *Entry) bool { return t.Team == e.Team && t.lower() == e.lower() })
+	key := sharedKey(e.Team, e.lower())
+	delete(d.tombs, key)
 	if gone {
-		d.tombs = append(d.tombs, &Entry{Path: e.Path, Folder: e.Folder, Team: e.Team, gone: true})
+		if d.tombs == nil {
+			d.tombs = map[string]*Entry{}
+		}
+		d.tombs[key] = &Entry{Path: e.Path, Folder: e.Folder, Team: e.Team, gone: true}
 	}
 }
 

@@ -440,11 +440,7 @@ func (s *Server) resolveFolder(w http.ResponseWriter, team bool, p string, delet
 	e := s.lookup(team, p)
 	if e == nil && deleted && strings.HasPrefix(p, "/") {
 		s.mu.Lock()
-		for _, t := range s.data.tombs {
-			if t.Team == team && t.lower() == strings.ToLower(p) {
-				e = t
-			}
-		}
+		e = s.data.tombs[sharedKey(team, strings.ToLower(p))]
 		s.mu.Unlock()
 	}
 	switch {
