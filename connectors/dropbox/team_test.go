@@ -3,6 +3,8 @@ package dropbox
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -145,6 +147,52 @@ func TestProbeGroupSync(t *testing.T) {
 		}
 		if want == tributary.ProbeFailed && (len(res[2].Missing) != 1 || res[2].Missing[0] != "groups.read") {
 			t.Errorf("%s: missing %v", tok, res[2].Missing)
+		}
+	}
+}
+
+// answers serves fixed JSON bodies by path, for answers no emulator
+// gives.
+type answers map[string]string
+
+func (a answers) RoundTrip(req *http.Request) (*http.Response, error) {
+	body, ok := a[req.URL.Path]
+	status := http.StatusOK
+	if !ok {
+		status, body = http.StatusNotFound, `{}`
+	}
+	return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}}, Request: req,
+		Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body))}, nil
+}
+
+// A groups listing that says more without a new cursor, or a group
+// without an id, ends with ErrMalformedResponse instead of looping.
+func TestGroupsMalformed(t *testing.T) {
+	for name, a := range map[string]answers{
+		"repeated cursor": {
+			"/2/team/groups/list":          `{"groups":[],"cursor":"c1","has_more":true}`,
+			"/2/team/groups/list/continue": `{"groups":[],"cursor":"c1","has_more":true}`,
+		},
+		"no cursor":   {"/2/team/groups/list": `{"groups":[],"has_more":true}`},
+		"no group id": {"/2/team/groups/list": `{"groups":[{"group_name":"x"}],"has_more":false}`},
+		"members without cursor": {
+			"/2/team/groups/list":         `{"groups":[{"group_id":"g:a","group_name":"A"}],"has_more":false}`,
+			"/2/team/groups/members/list": `{"members":[],"has_more":true}`,
+		},
+	} {
+		var s Settings
+		s.SetDefaults()
+		s.TeamMember = "dbmid:AAx"
+		c, err := newConnector(s, Credentials{AccessToken: tributary.NewSecret(teamToken)}, tributary.Env{HTTPClient: &http.Client{Transport: a}}, fastRetry)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var last error
+		for _, err := range c.Groups(context.Background()) {
+			last = err
+		}
+		if !errors.Is(last, tributary.ErrMalformedResponse) {
+			t.Errorf("%s: %v", name, last)
 		}
 	}
 }
