@@ -96,3 +96,29 @@ func TestPollDeletedFolderTenThousand(t *testing.T) {
 		t.Errorf("checkpoint of %d bytes", maxCP)
 	}
 }
+
+// A deleted archive's entries are deleted too, whether the archive or
+// its folder was deleted: its last revision is read again to list them.
+func TestPollDeletedArchive(t *testing.T) {
+	for _, gone := range []string{"/Folder 1/Bundle.zip", "/Folder 1"} {
+		f := newFixture(t, dropboxemu.GenerateOptions{Folders: 2, FilesPerFolder: 1}, dropboxemu.Options{}, true)
+		c := f.connector(t, f.settings(), Credentials{}, f.env())
+		vals := &mapValues{m: map[string][]byte{}}
+		ctx := tributary.WithValues(context.Background(), vals)
+		if got := connectortest.Collect(c.LoadFromCheckpoint(ctx, time.Time{}, time.Time{}, nil)); got.Err != nil {
+			t.Fatal(got.Err)
+		}
+		f.emu.Delete(false, gone)
+		now := dropboxemu.Base.AddDate(1, 0, 0)
+		got := connectortest.Collect(c.LoadFromCheckpoint(ctx, now.Add(-time.Hour), now, nil))
+		if got.Err != nil {
+			t.Fatal(got.Err)
+		}
+		zipID := idOf("/folder 1/bundle.zip")
+		for _, want := range append([]string{zipID}, zipID+bundleEntries[0], zipID+bundleEntries[1]) {
+			if !slices.Contains(got.Deletions, want) {
+				t.Errorf("%s deleted: %s not among the deletions %v", gone, want, got.Deletions)
+			}
+		}
+	}
+}

@@ -79,14 +79,16 @@
 // one deleted entry and not what it held, and a deleted entry does not
 // say whether it was a file or a folder, so each deleted path is listed
 // with include_deleted: a folder's files and subfolders, reported as
-// deleted, are deletions too (a file's path answers not_folder). A cursor
-// Dropbox resets (409 reset) starts the listing over, leaving the
+// deleted, are deletions too (a file's path answers not_folder). A
+// deleted archive's entries are deletions as well: its last revision
+// (files/list_revisions) is downloaded again and its entries listed. A
+// cursor Dropbox resets (409 reset) starts the listing over, leaving the
 // deletions since the last run to pruning.
 //
 // # Limits
 //
 // Dropbox answers over its rate limit with 429 and Retry-After, which
-// the HTTP stack honours. Shared links are not read as public access. The entries of an archive deleted, or dropped
-// from an archive changed, are left to pruning: Dropbox reports the
-// archive, not what it held.
+// the HTTP stack honours. Shared links are not read as public access.
+// The entries dropped from an archive that changed, and those of a
+// deleted archive that can no longer be read, are left to pruning.
 package dropbox

@@ -253,7 +253,10 @@ func (r *run) buried(e entry) bool {
 	err := r.cl.rpc(r.ctx, "files/list_folder", args, &pg)
 	for err == nil {
 		for _, d := range pg.Entries {
-			if d.Tag == "deleted" && d.PathLower != "" && !r.Yield(tributary.DeletionItem(idOf(d.PathLower))) {
+			if d.Tag != "deleted" || d.PathLower == "" {
+				continue
+			}
+			if !r.Yield(tributary.DeletionItem(idOf(d.PathLower))) || r.packed(d) && !r.buriedArchive(d) {
 				return false
 			}
 		}
@@ -271,9 +274,58 @@ func (r *run) buried(e entry) bool {
 		}
 	}
 	if sum := summaryOf(err); strings.Contains(sum, "not_found/") || strings.Contains(sum, "not_folder/") {
-		return true // a file, or a folder whose path is forgotten
+		// A file, or a folder whose path is forgotten.
+		return !r.packed(e) || r.buriedArchive(e)
 	}
 	return r.Fail(classify("dropbox: list deleted folder "+e.PathDisplay, err))
+}
+
+// packed reports whether a deleted entry's name tells an archive whose
+// entries Load opened.
+func (r *run) packed(e entry) bool {
+	return r.c.settings.OpenArchives && archive.IsArchive(extract.FormatOf(path.Base(e.PathDisplay)))
+}
+
+// buriedArchive yields the deletions of the entries of a deleted
+// archive: its last revision (files/list_revisions) is downloaded and its
+// entries listed as the slim listing lists them. An archive that cannot
+// be read again leaves its entries to pruning.
+func (r *run) buriedArchive(e entry) bool {
+	var revs struct {
+		IsDeleted bool    `json:"is_deleted"`
+		Entries   []entry `json:"entries"`
+	}
+	err := r.cl.rpc(r.ctx, "files/list_revisions", map[string]any{"path": e.PathLower, "mode": "path", "limit": 1}, &revs)
+	if err == nil && (!revs.IsDeleted || len(revs.Entries) == 0 || revs.Entries[0].Rev == "") {
+		return true // there again, or no revision to read
+	}
+	var b []byte
+	if err == nil {
+		last := revs.Entries[0]
+		last.ID, last.PathLower, last.PathDisplay = "", e.PathLower, e.PathDisplay
+		b, _, err = r.content(last, extract.FormatOf(path.Base(e.PathDisplay)))
+	}
+	if err != nil {
+		if terminal(err) {
+			return r.Fail(err)
+		}
+		r.c.env.Log().Warn("dropbox: the entries of a deleted archive are left to pruning", "path", e.PathDisplay, "error", err)
+		return true
+	}
+	ref := archive.Ref{ID: idOf(e.PathLower), Link: linkOf(e.PathDisplay), Path: e.PathDisplay, Name: path.Base(e.PathDisplay)}
+	format := extract.FormatOf(ref.Name)
+	if !archive.IsArchive(format) {
+		format, _ = extract.Sniff(b[:min(len(b), archive.SniffLen)])
+	}
+	gone := func(ref archive.Ref) bool { return r.Yield(tributary.DeletionItem(ref.ID)) }
+	w := archive.Walker{Limits: r.c.settings.Archive, Slim: true,
+		Entry:   func(ref archive.Ref, _ extract.Format, _ []byte) bool { return gone(ref) },
+		Failure: func(fr archive.Ref, _ error) bool { return fr.ID == ref.ID || gone(fr) }}
+	ok, err := w.Walk(r.ctx, ref, b, format)
+	if err != nil {
+		return r.Fail(err)
+	}
+	return ok
 }
 
 // node yields the nodes of the folder at p and of its parents not yet

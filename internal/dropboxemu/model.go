@@ -69,8 +69,9 @@ type Entry struct {
 	// home namespace.
 	Team bool
 	// gone marks a tombstone: an entry deleted, which listings with
-	// include_deleted report as a deleted entry.
-	gone bool
+	// include_deleted report as a deleted entry; deletedAt is when.
+	gone      bool
+	deletedAt time.Time
 }
 
 func (e *Entry) lower() string { return strings.ToLower(e.Path) }
@@ -259,7 +260,9 @@ func (d *Data) bury(e *Entry, gone bool) {
 		if d.tombs == nil {
 			d.tombs = map[string]*Entry{}
 		}
-		d.tombs[key] = &Entry{Path: e.Path, Folder: e.Folder, Team: e.Team, gone: true}
+		t := *e
+		t.gone = true
+		d.tombs[key] = &t
 	}
 }
 

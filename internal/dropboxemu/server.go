@@ -94,6 +94,7 @@ func New(data *Data, o Options) *Server {
 		"POST /2/files/list_folder/continue":           s.listContinue,
 		"POST /2/files/list_folder/get_latest_cursor":  s.latestCursor,
 		"POST /2/files/get_metadata":                   s.getMetadata,
+		"POST /2/files/list_revisions":                 s.listRevisions,
 		"POST /2/files/download":                       s.download,
 		"POST /2/files/export":                         s.export,
 		"POST /2/sharing/list_file_members":            s.fileMembers,
@@ -192,6 +193,7 @@ func (s *Server) Delete(team bool, p string) {
 		if e.Team != team || !under(e.lower(), low) {
 			kept = append(kept, e)
 		} else {
+			e.deletedAt = s.now()
 			s.data.bury(e, true)
 		}
 	}
@@ -466,7 +468,51 @@ func (s *Server) lookup(team bool, p string) *Entry {
 			return e
 		}
 	}
+	if strings.HasPrefix(p, "rev:") {
+		for _, e := range s.data.tombs {
+			if !e.Folder && "rev:"+e.Rev == p {
+				return e // a deleted file's revisions stay readable
+			}
+		}
+	}
 	return nil
+}
+
+// listRevisions answers files/list_revisions in path mode with a file's
+// latest revision (the emulator keeps no older ones), a deleted file's
+// too with is_deleted.
+func (s *Server) listRevisions(w http.ResponseWriter, r *http.Request) {
+	var a struct {
+		Path string `json:"path"`
+	}
+	if !rpcArgs(w, r, &a) || !s.hasScope(w, r, ScopeFilesContentRead) {
+		return
+	}
+	team, ok := s.namespace(w, r)
+	if !ok {
+		return
+	}
+	e, deleted := s.lookup(team, a.Path), false
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e == nil && strings.HasPrefix(a.Path, "/") {
+		e, deleted = s.data.tombs[sharedKey(team, strings.ToLower(a.Path))], true
+	}
+	switch {
+	case e == nil:
+		endpointError(w, "path", "not_found")
+		return
+	case e.Folder:
+		endpointError(w, "path", "not_file")
+		return
+	}
+	live := *e
+	live.gone = false
+	res := map[string]any{"is_deleted": deleted, "entries": []any{s.metadata(&live)}}
+	if deleted {
+		res["server_deleted"] = e.deletedAt.UTC().Format(time.RFC3339)
+	}
+	emulator.WriteJSON(w, http.StatusOK, res)
 }
 
 func (s *Server) listFolder(w http.ResponseWriter, r *http.Request) {
@@ -670,7 +716,9 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	m, body, paper, noExport, restricted := s.metadata(e), e.Content, e.Paper, e.NoExport, e.Restricted
+	live := *e // a deleted file's revision is read as it was
+	live.gone = false
+	m, body, paper, noExport, restricted := s.metadata(&live), e.Content, e.Paper, e.NoExport, e.Restricted
 	s.mu.Unlock()
 	switch {
 	case restricted:
