@@ -485,7 +485,7 @@ func (s *Server) listRevisions(w http.ResponseWriter, r *http.Request) {
 	var a struct {
 		Path string `json:"path"`
 	}
-	if !rpcArgs(w, r, &a) || !s.hasScope(w, r, ScopeFilesContentRead) {
+	if !rpcArgs(w, r, &a) || !s.hasScope(w, r, ScopeFilesMetadataRead) {
 		return
 	}
 	team, ok := s.namespace(w, r)
