@@ -2,9 +2,7 @@ package blob
 
 import (
 	"context"
-	"fmt"
 	"path"
-	"strings"
 	"time"
 
 	"github.com/tributary-dev/tributary"
@@ -26,14 +24,14 @@ func (c *Connector) objectSource(key string, modified time.Time) source {
 	return source{key: key, id: c.docID(key), sem: c.s.Bucket + "/" + key, name: path.Base(key), link: c.link(key), modified: modified}
 }
 
-// entry is the source of an archive entry named name (cleaned): its id is
-// the archive's followed by "!/" and the name, escaped as keys are, and
-// its link the archive's with the fragment #!/NAME, which opens the
-// archive and tells the entry (NormalizeURL maps it back).
-func (s source) entry(name string) source {
-	link, inner, _ := strings.Cut(s.link, "#") // inner names the archives this one is nested in
-	return source{key: s.key, id: s.id + "!/" + escapeKey(name), sem: s.sem + "!/" + name, name: path.Base(name),
-		link: link + "#" + inner + "!/" + escapeKey(name), modified: s.modified}
+// ref is src as internal/archive names it; from is the source of what
+// ref names within src's object.
+func (s source) ref() archive.Ref {
+	return archive.Ref{ID: s.id, Link: s.link, Path: s.sem, Name: s.name}
+}
+
+func (s source) from(ref archive.Ref) source {
+	return source{key: s.key, id: ref.ID, sem: ref.Path, name: ref.Name, link: ref.Link, modified: s.modified}
 }
 
 // kindOf tells what the bytes b are: an archive to open, content to leave
@@ -88,76 +86,30 @@ func (r *run) contentFailure(src source, err error) tributary.Item {
 
 // archive yields the entries of the archive b as documents with ids
 // ARCHIVE-ID!/ENTRY (in the slim listing, their ids), after the nodes of
-// the object's folders. Before anything is expanded, the entries are
-// checked against the archive limits (entry count, declared sizes and
-// ratios, nesting); an archive over a bound is refused whole with one
-// Failure under its own id. Entries are then expanded one at a time, each
-// bounded again by what it really expands to. expanded counts the bytes
-// expanded across nested archives.
-func (r *run) archive(src source, b []byte, format extract.Format, depth int, expanded *int64) bool {
-	lim := r.c.s.Archive
-	if depth >= lim.MaxDepth {
-		return r.emit(src.key, r.contentFailure(src, fmt.Errorf("%w: archive nested %d deep, max_depth is %d", ErrArchiveBounds, depth+1, lim.MaxDepth)))
+// the object's folders, walking it with internal/archive: an archive over
+// a bound is refused whole with one Failure under its own id, and entries
+// are expanded one at a time, each bounded by what it really expands to.
+func (r *run) archive(src source, b []byte, format extract.Format) bool {
+	w := archive.Walker{Limits: r.c.s.Archive, Slim: r.slim, Classify: r.c.kindOf,
+		Entry: func(ref archive.Ref, format extract.Format, data []byte) bool {
+			esrc := src.from(ref)
+			if r.slim {
+				return r.emit(src.key, r.c.slimItem(esrc))
+			}
+			it, err := r.c.extractItem(r.ctx, esrc, data, format)
+			if err != nil {
+				return r.Fail(err)
+			}
+			return r.emit(src.key, it)
+		},
+		Failure: func(ref archive.Ref, err error) bool { return r.emit(src.key, r.contentFailure(src.from(ref), err)) },
+		Skip:    func(ref archive.Ref, reason string) { tributary.ReportSkip(r.ctx, ref.ID, reason) },
 	}
-	list, err := archive.Open(format, src.name, b, archive.Budget(lim, int64(len(b)), *expanded))
-	if err == nil {
-		err = archive.Check(list, lim)
-	}
-	if err != nil {
-		return r.emit(src.key, r.contentFailure(src, err))
-	}
-	seen := map[string]bool{}
-	for m, err := range list {
-		if err := r.ctx.Err(); err != nil {
-			return r.Fail(err)
-		}
-		if err != nil {
-			return r.emit(src.key, r.contentFailure(src, err))
-		}
-		if !m.Dir && !r.entry(src, m, seen, depth, expanded) {
-			return false
-		}
-	}
-	return true
-}
-
-func (r *run) entry(src source, m archive.Member, seen map[string]bool, depth int, expanded *int64) bool {
-	name, err := archive.EntryName(m.Name)
-	if err != nil {
-		return r.emit(src.key, r.contentFailure(src.entry(m.Name), err))
-	}
-	esrc := src.entry(name)
-	first := !seen[m.Name]
-	seen[m.Name] = true
-	switch {
-	case !first:
-		return r.emit(src.key, r.contentFailure(esrc, fmt.Errorf("%w: entry %q appears twice", ErrUndecodable, m.Name)))
-	case m.Encrypted:
-		return r.emit(src.key, r.contentFailure(esrc, fmt.Errorf("%w: archive entry is encrypted", ErrEncrypted)))
-	}
-	format := extract.FormatOf(esrc.name)
-	if r.slim && format != extract.FormatUnknown && !archive.IsArchive(format) {
-		return r.emit(src.key, r.c.slimItem(esrc))
-	}
-	data, err := archive.Expand(m, r.c.s.Archive, expanded)
-	if err != nil {
-		return r.emit(src.key, r.contentFailure(esrc, err))
-	}
-	format, skip := r.c.kindOf(format, data)
-	switch {
-	case skip != "":
-		tributary.ReportSkip(r.ctx, esrc.id, skip)
-		return true
-	case archive.IsArchive(format):
-		return r.archive(esrc, data, format, depth+1, expanded)
-	case r.slim:
-		return r.emit(src.key, r.c.slimItem(esrc))
-	}
-	it, err := r.c.extractItem(r.ctx, esrc, data, format)
+	ok, err := w.Walk(r.ctx, src.ref(), b, format)
 	if err != nil {
 		return r.Fail(err)
 	}
-	return r.emit(src.key, it)
+	return ok
 }
 
 // emit yields it after the nodes of key's folders.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/archive"
 	"github.com/tributary-dev/tributary/internal/extract"
 )
 
@@ -192,25 +192,4 @@ func (c *Connector) underPrefix(key string) bool {
 
 // unescapeKey undoes escapeKey's percent-encoding, reporting false for a
 // malformed escape.
-func unescapeKey(s string) (string, bool) {
-	if !strings.Contains(s, "%") {
-		return s, true
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '%' {
-			b.WriteByte(s[i])
-			continue
-		}
-		if i+2 >= len(s) {
-			return "", false
-		}
-		v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
-		if err != nil {
-			return "", false
-		}
-		b.WriteByte(byte(v))
-		i += 2
-	}
-	return b.String(), true
-}
+func unescapeKey(s string) (string, bool) { return archive.UnescapeKey(s) }

@@ -207,8 +207,7 @@ func (r *run) deliver(f *fetched, token string) bool {
 	case f.skip != "":
 		tributary.ReportSkip(r.ctx, f.src.id, f.skip)
 	case f.archive != nil:
-		var expanded int64
-		if !r.archive(f.src, f.archive, f.format, 0, &expanded) {
+		if !r.archive(f.src, f.archive, f.format) {
 			return false
 		}
 	case !r.emit(f.key, f.item):
@@ -288,7 +287,7 @@ func (r *run) read(ctx context.Context, f *fetched, b []byte, format extract.For
 }
 
 // sniffLen is how many bytes tell a format.
-const sniffLen = 3072
+const sniffLen = archive.SniffLen
 
 // terminal reports whether an error reading one object ends the run
 // rather than failing that object alone: the run was cancelled, or the
@@ -354,18 +353,7 @@ func (c *Connector) docID(key string) string { return c.base + escapeKey(key) }
 // the bucket for "".
 func (c *Connector) folderID(folder string) string { return c.base + escapeKey(folder) }
 
-func escapeKey(key string) string {
-	var b strings.Builder
-	for i := 0; i < len(key); i++ {
-		ch := key[i]
-		if ch == '%' || ch == '#' || ch == '?' || ch < 0x20 || ch == 0x7f || (ch == '!' && strings.HasPrefix(key[i+1:], "/")) {
-			fmt.Fprintf(&b, "%%%02X", ch)
-			continue
-		}
-		b.WriteByte(ch)
-	}
-	return b.String()
-}
+func escapeKey(key string) string { return archive.EscapeKey(key) }
 
 // link is where a user opens the object: under LinkBase when set,
 // otherwise at the endpoint.

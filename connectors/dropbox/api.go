@@ -25,6 +25,11 @@ type entry struct {
 	ExportInfo     *struct {
 		ExportAs string `json:"export_as"`
 	} `json:"export_info"`
+	// SharingInfo names the shared folder above an entry in one.
+	SharingInfo *struct {
+		ParentSharedFolderID string `json:"parent_shared_folder_id"`
+	} `json:"sharing_info"`
+	HasExplicitSharedMembers *bool `json:"has_explicit_shared_members"`
 }
 
 // listPage is a list_folder answer.

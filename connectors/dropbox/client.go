@@ -23,6 +23,20 @@ type client struct {
 	// pathRoot is the Dropbox-API-Path-Root header of a team space, set
 	// once the account is read.
 	pathRoot string
+	// selectHeader (Dropbox-API-Select-User or -Admin) names selectValue,
+	// the member a team token acts for.
+	selectHeader, selectValue string
+}
+
+// userHeaders sets the headers of a call to a user endpoint: the member
+// a team token acts for and the team space's root.
+func (c *client) userHeaders(req *http.Request) {
+	if c.selectHeader != "" {
+		req.Header.Set(c.selectHeader, c.selectValue)
+	}
+	if c.pathRoot != "" {
+		req.Header.Set("Dropbox-API-Path-Root", c.pathRoot)
+	}
 }
 
 func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.RetryPolicy) (*client, error) {
@@ -154,12 +168,29 @@ func classify(op string, err error) error {
 	return tributary.NewError(op, tributary.ErrNotSupported, err)
 }
 
+// badRequest reports Dropbox's 400, which it answers in plain text to a
+// call it cannot take: a team token without a member selected, a member
+// id it does not know, a user token on a team endpoint.
+func badRequest(err error) bool {
+	se, ok := errors.AsType[*httpx.StatusError](err)
+	return ok && se.StatusCode == http.StatusBadRequest
+}
+
 // errReset: a listing cursor Dropbox no longer takes; list again.
 var errReset = errors.New("dropbox: cursor reset")
 
 // rpc posts args to an RPC endpoint and decodes the answer into v. Every
 // call the connector makes only reads, so each may be sent again.
 func (c *client) rpc(ctx context.Context, endpoint string, args, v any) error {
+	return c.call(ctx, endpoint, args, v, true)
+}
+
+// teamRPC calls a team endpoint, which takes no member and no root.
+func (c *client) teamRPC(ctx context.Context, endpoint string, args, v any) error {
+	return c.call(ctx, endpoint, args, v, false)
+}
+
+func (c *client) call(ctx context.Context, endpoint string, args, v any, user bool) error {
 	body := []byte("null")
 	if args != nil {
 		body, _ = json.Marshal(args)
@@ -169,8 +200,8 @@ func (c *client) rpc(ctx context.Context, endpoint string, args, v any) error {
 		return tributary.NewError("dropbox", tributary.ErrInvalidConfig, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	if c.pathRoot != "" {
-		req.Header.Set("Dropbox-API-Path-Root", c.pathRoot)
+	if user {
+		c.userHeaders(req)
 	}
 	_, err = c.http.DoJSON(req, v)
 	return err
@@ -191,9 +222,7 @@ func (c *client) fetch(ctx context.Context, endpoint string, arg any, limit int6
 			return nil, nil, tributary.NewError("dropbox", tributary.ErrInvalidConfig, err)
 		}
 		req.Header.Set("Dropbox-API-Arg", asciiJSON(arg))
-		if c.pathRoot != "" {
-			req.Header.Set("Dropbox-API-Path-Root", c.pathRoot)
-		}
+		c.userHeaders(req)
 		resp, err := c.http.Do(req)
 		if err != nil {
 			return nil, nil, err

@@ -13,7 +13,10 @@ import (
 	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
-var conformanceGen = dropboxemu.GenerateOptions{Folders: 3, FilesPerFolder: 4, Seed: 3}
+// conformanceGen is a team's Dropbox, read with a team token as one
+// member's (team_member, Dropbox-API-Select-User), so that group sync
+// runs too; the member's own files are read (team_space off).
+var conformanceGen = dropboxemu.GenerateOptions{Folders: 3, FilesPerFolder: 3, Seed: 3, Team: true}
 
 var idPattern = regexp.MustCompile(`^https://www\.dropbox\.com/home/.+`)
 
@@ -23,15 +26,17 @@ func conformanceHarness(faults func(*dropboxemu.Server)) (connectortest.Harness,
 	probe := dropboxemu.Generate(conformanceGen)
 	failing := addSpecials(probe)
 	var emus []*dropboxemu.Server
-	open := func(t testing.TB, good bool) tributary.Connector {
+	open := func(t testing.TB, good bool, fault func(*dropboxemu.Server)) tributary.Connector {
 		f := newFixture(t, conformanceGen, dropboxemu.Options{}, true)
-		if faults != nil {
-			faults(f.emu)
+		f.emu.AddTeamToken(teamToken)
+		if fault != nil {
+			fault(f.emu)
 		}
 		emus = append(emus, f.emu)
 		s := f.settings()
-		s.PageSize = 5
-		cr := Credentials{AccessToken: tributary.NewSecret(testToken)}
+		s.PageSize = 6
+		s.TeamMember, s.TeamSpace = "ana@acme.test", false
+		cr := Credentials{AccessToken: tributary.NewSecret(teamToken)}
 		if !good {
 			cr.AccessToken = tributary.NewSecret("sl.revoked-token-9")
 		}
@@ -44,8 +49,14 @@ func conformanceHarness(faults func(*dropboxemu.Server)) (connectortest.Harness,
 		return connectortest.Window{Start: start, End: end, WantIDs: expectedIDs(probe, failing, start, end, false)}
 	}
 	return connectortest.Harness{
-		New:            func(t testing.TB) tributary.Connector { return open(t, true) },
-		BadCredentials: func(t testing.TB) tributary.Connector { return open(t, false) },
+		New:            func(t testing.TB) tributary.Connector { return open(t, true, faults) },
+		BadCredentials: func(t testing.TB) tributary.Connector { return open(t, false, faults) },
+		// The second group's members are refused: the listing fails midway.
+		GroupsFault: func(t testing.TB) tributary.Connector {
+			return open(t, true, func(s *dropboxemu.Server) {
+				s.FailEvery("POST /2/team/groups/members/list", 2, emulator.Fault{Status: http.StatusForbidden})
+			})
+		},
 		WantIDs:        expectedIDs(probe, failing, time.Time{}, time.Time{}, false),
 		WantFailureIDs: failing,
 		Windows: []connectortest.Window{

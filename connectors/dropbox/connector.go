@@ -2,8 +2,11 @@ package dropbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/tributary-dev/tributary"
@@ -19,8 +22,9 @@ func init() {
 		DisplayName: "Dropbox",
 		Category:    tributary.CategoryStorage,
 		Description: "Files of a Dropbox account or its team space, with documents extracted as text and Paper docs " +
-			"exported as Markdown, read with an app's OAuth consent that renews itself, kept current by polling the " +
-			"listing cursor for deletions, with files' members as access.",
+			"exported as Markdown and archives opened, read with an app's OAuth consent that renews itself (or a team token " +
+			"acting as one member), kept current by polling the listing cursor for deletions, with files' and shared " +
+			"folders' members as access and the team's groups.",
 		DocURL: "https://pkg.go.dev/github.com/tributary-dev/tributary/connectors/dropbox",
 		OAuth:  &OAuth,
 	}, New))
@@ -31,6 +35,9 @@ type Connector struct {
 	settings Settings
 	env      tributary.Env
 	client   *client
+
+	mu     sync.Mutex
+	member string // the team_member_id team_member resolved to
 }
 
 var (
@@ -86,18 +93,72 @@ func (c *Connector) Validate(ctx context.Context) error {
 // session reads the account and returns a client that addresses its
 // team space when it has one and the settings ask for it.
 func (c *Connector) session(ctx context.Context) (*client, error) {
+	cl := *c.client
+	if c.settings.TeamMember != "" {
+		id, err := c.memberID(ctx)
+		if err != nil {
+			return nil, err
+		}
+		cl.selectHeader, cl.selectValue = "Dropbox-API-Select-User", id
+		if c.settings.TeamAdmin {
+			cl.selectHeader = "Dropbox-API-Select-Admin"
+		}
+	}
 	var a account
-	if err := c.client.rpc(ctx, "users/get_current_account", nil, &a); err != nil {
+	if err := cl.rpc(ctx, "users/get_current_account", nil, &a); err != nil {
+		if badRequest(err) {
+			hint := "team_member names a member Dropbox does not take"
+			if c.settings.TeamMember == "" {
+				hint = "a team token needs team_member, the member to read as"
+			}
+			return nil, tributary.NewError("dropbox: read the account", tributary.ErrInvalidConfig, fmt.Errorf("%s: %w", hint, err))
+		}
 		return nil, fmt.Errorf("dropbox: read the account: %w", err)
 	}
 	if a.AccountID == "" {
 		return nil, tributary.NewError("dropbox: read the account", tributary.ErrMalformedResponse, fmt.Errorf("answer without account_id"))
 	}
-	cl := *c.client
 	if ri := a.RootInfo; c.settings.TeamSpace && ri.RootNamespaceID != "" && ri.RootNamespaceID != ri.HomeNamespaceID {
 		cl.pathRoot = asciiJSON(map[string]string{".tag": "root", "root": ri.RootNamespaceID})
 	}
 	return &cl, nil
+}
+
+// memberID returns the team_member_id of team_member: the setting itself
+// when it is one, or the member team/members/get_info finds by address,
+// asked once.
+func (c *Connector) memberID(ctx context.Context) (string, error) {
+	m := c.settings.TeamMember
+	if strings.HasPrefix(m, "dbmid:") {
+		return m, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.member != "" {
+		return c.member, nil
+	}
+	var res []struct {
+		Tag     string `json:".tag"`
+		Profile struct {
+			TeamMemberID string `json:"team_member_id"`
+		} `json:"profile"`
+	}
+	op := "dropbox: find team_member " + m
+	err := c.client.teamRPC(ctx, "team/members/get_info", map[string]any{"members": []map[string]string{{".tag": "email", "email": m}}}, &res)
+	switch {
+	case badRequest(err):
+		return "", tributary.NewError(op, tributary.ErrInvalidConfig, fmt.Errorf("team_member is set, but the token is no team token: %w", err))
+	case err != nil:
+		return "", fmt.Errorf("%s: %w", op, err)
+	case len(res) != 1 || res[0].Tag != "member_info" && res[0].Tag != "id_not_found":
+		return "", tributary.NewError(op, tributary.ErrMalformedResponse, fmt.Errorf("%d answers to one member asked", len(res)))
+	case res[0].Tag == "id_not_found":
+		return "", tributary.NewError(op, tributary.ErrInvalidConfig, errors.New("team_member: no member of the team has this address"))
+	case !strings.HasPrefix(res[0].Profile.TeamMemberID, "dbmid:"):
+		return "", tributary.NewError(op, tributary.ErrMalformedResponse, errors.New("member without a team_member_id"))
+	}
+	c.member = res[0].Profile.TeamMemberID
+	return c.member, nil
 }
 
 // LoadFromCheckpoint yields the folders as nodes and the files whose

@@ -15,8 +15,22 @@ var _ tributary.Prober = (*Connector)(nil)
 // listed (sharing.read). Downloads (files.content.read) are not probed,
 // since telling would read a file; a missing one fails that file's
 // documents with ErrInsufficientPermissions. A folder with no file leaves
-// access sync indeterminate.
+// access sync indeterminate. With a team token (team_member set), group
+// sync reads the first group (groups.read).
 func (c *Connector) Probe(ctx context.Context) []tributary.ProbeResult {
+	out := c.probeFiles(ctx)
+	if c.settings.TeamMember == "" {
+		return out
+	}
+	var pg groupsPage
+	err := c.client.teamRPC(ctx, "team/groups/list", map[string]any{"limit": 1}, &pg)
+	if err != nil {
+		err = groupsError("dropbox: probe: list groups", err)
+	}
+	return append(out, tributary.ProbeOf(tributary.CapGroupSync, err, "groups.read"))
+}
+
+func (c *Connector) probeFiles(ctx context.Context) []tributary.ProbeResult {
 	indexing := func(err error, scope string) []tributary.ProbeResult {
 		r := tributary.ProbeOf(tributary.CapIndexing, err, scope)
 		return []tributary.ProbeResult{r, {Capability: tributary.CapAccessSync, Status: tributary.ProbeIndeterminate, Err: err}}

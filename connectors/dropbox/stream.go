@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +56,8 @@ type run struct {
 	slim       bool
 	values     tributary.Values
 	nodes      map[string]bool // node ids yielded lately, bounded
+	// folders are the members of shared folders read lately, bounded.
+	folders map[string]*tributary.ExternalAccess
 	*tributary.Yielder
 }
 
@@ -64,7 +67,7 @@ const maxNodes = 4096
 
 func (c *Connector) newRun(ctx context.Context, start, end time.Time, slim bool, yield func(tributary.Item, error) bool) *run {
 	return &run{c: c, ctx: ctx, start: start.UTC(), end: end.UTC(), slim: slim, values: tributary.ValuesFrom(ctx),
-		nodes: map[string]bool{}, Yielder: tributary.NewYielder(ctx, yield, checkpointKind, checkpointVersion)}
+		nodes: map[string]bool{}, folders: map[string]*tributary.ExternalAccess{}, Yielder: tributary.NewYielder(ctx, yield, checkpointKind, checkpointVersion)}
 }
 
 func (r *run) all(pos position) {
@@ -221,7 +224,7 @@ func (r *run) entry(e entry, change bool) bool {
 	}
 	switch e.Tag {
 	case "deleted":
-		return !change || r.Yield(tributary.DeletionItem(idOf(e.PathLower)))
+		return !change || r.Yield(tributary.DeletionItem(idOf(e.PathLower))) && r.buried(e)
 	case "folder":
 		return r.node(e.PathLower, e.PathDisplay)
 	case "file":
@@ -235,6 +238,94 @@ func (r *run) entry(e entry, change bool) bool {
 		return false
 	}
 	return r.file(e)
+}
+
+// buried yields the deletions of what a deleted entry held. Dropbox's
+// changes name a deleted folder alone, and a deleted entry does not tell
+// a file from a folder: listing its path with include_deleted reports
+// what a folder held as deleted entries, and a file answers not_folder
+// (not_found once Dropbox forgets it). The listing is read page by page
+// and not checkpointed: resuming reads the changes page again, and it
+// again.
+func (r *run) buried(e entry) bool {
+	args := map[string]any{"path": e.PathLower, "recursive": true, "include_deleted": true, "limit": r.c.settings.PageSize}
+	var pg listPage
+	err := r.cl.rpc(r.ctx, "files/list_folder", args, &pg)
+	for err == nil {
+		for _, d := range pg.Entries {
+			if d.Tag != "deleted" || d.PathLower == "" {
+				continue
+			}
+			if !r.Yield(tributary.DeletionItem(idOf(d.PathLower))) || r.packed(d) && !r.buriedArchive(d) {
+				return false
+			}
+		}
+		if !pg.HasMore {
+			return true
+		}
+		cursor := pg.Cursor
+		if cursor == "" {
+			return r.Fail(tributary.NewError("dropbox: list deleted folder", tributary.ErrMalformedResponse, errors.New("more entries without a cursor")))
+		}
+		pg = listPage{}
+		err = r.cl.rpc(r.ctx, "files/list_folder/continue", map[string]string{"cursor": cursor}, &pg)
+		if err == nil && pg.HasMore && pg.Cursor == cursor {
+			return r.Fail(tributary.NewError("dropbox: list deleted folder", tributary.ErrMalformedResponse, errors.New("a cursor repeated")))
+		}
+	}
+	if sum := summaryOf(err); strings.Contains(sum, "not_found/") || strings.Contains(sum, "not_folder/") {
+		// A file, or a folder whose path is forgotten.
+		return !r.packed(e) || r.buriedArchive(e)
+	}
+	return r.Fail(classify("dropbox: list deleted folder "+e.PathDisplay, err))
+}
+
+// packed reports whether a deleted entry's name tells an archive whose
+// entries Load opened.
+func (r *run) packed(e entry) bool {
+	return r.c.settings.OpenArchives && archive.IsArchive(extract.FormatOf(path.Base(e.PathDisplay)))
+}
+
+// buriedArchive yields the deletions of the entries of a deleted
+// archive: its last revision (files/list_revisions) is downloaded and its
+// entries listed as the slim listing lists them. An archive that cannot
+// be read again leaves its entries to pruning.
+func (r *run) buriedArchive(e entry) bool {
+	var revs struct {
+		IsDeleted bool    `json:"is_deleted"`
+		Entries   []entry `json:"entries"`
+	}
+	err := r.cl.rpc(r.ctx, "files/list_revisions", map[string]any{"path": e.PathLower, "mode": "path", "limit": 1}, &revs)
+	if err == nil && (!revs.IsDeleted || len(revs.Entries) == 0 || revs.Entries[0].Rev == "") {
+		return true // there again, or no revision to read
+	}
+	var b []byte
+	if err == nil {
+		last := revs.Entries[0]
+		last.ID, last.PathLower, last.PathDisplay = "", e.PathLower, e.PathDisplay
+		b, _, err = r.content(last, extract.FormatOf(path.Base(e.PathDisplay)))
+	}
+	if err != nil {
+		if terminal(err) {
+			return r.Fail(err)
+		}
+		r.c.env.Log().Warn("dropbox: the entries of a deleted archive are left to pruning", "path", e.PathDisplay, "error", err)
+		return true
+	}
+	ref := archive.Ref{ID: idOf(e.PathLower), Link: linkOf(e.PathDisplay), Path: e.PathDisplay, Name: path.Base(e.PathDisplay)}
+	format := extract.FormatOf(ref.Name)
+	if !archive.IsArchive(format) {
+		format, _ = extract.Sniff(b[:min(len(b), archive.SniffLen)])
+	}
+	gone := func(ref archive.Ref) bool { return r.Yield(tributary.DeletionItem(ref.ID)) }
+	w := archive.Walker{Limits: r.c.settings.Archive, Slim: true,
+		Entry:   func(ref archive.Ref, _ extract.Format, _ []byte) bool { return gone(ref) },
+		Failure: func(fr archive.Ref, _ error) bool { return fr.ID == ref.ID || gone(fr) }}
+	ok, err := w.Walk(r.ctx, ref, b, format)
+	if err != nil {
+		return r.Fail(err)
+	}
+	return ok
 }
 
 // node yields the nodes of the folder at p and of its parents not yet
@@ -258,65 +349,117 @@ func (r *run) node(lower, display string) bool {
 	return r.Yield(tributary.NodeItem(n))
 }
 
-// file yields a file's document, a failure under its id, or nothing for
-// content that is not text.
+// file yields a file's document, a failure under its id, the entries of
+// an archive, or nothing for content that is not text.
 func (r *run) file(e entry) bool {
-	id := idOf(e.PathLower)
+	ref := fileRef(e)
 	format := extract.FormatOf(e.Name)
 	exportable := e.ExportInfo != nil
 	downloadable := e.IsDownloadable == nil || *e.IsDownloadable
+	packed := downloadable && archive.IsArchive(format)
 	switch {
 	case !downloadable && !exportable:
-		tributary.ReportSkip(r.ctx, id, "neither downloadable nor exportable")
+		tributary.ReportSkip(r.ctx, ref.ID, "neither downloadable nor exportable")
 		return true
-	case downloadable && archive.IsArchive(format):
-		tributary.ReportSkip(r.ctx, id, string(format)+" archive")
+	case packed && !r.c.settings.OpenArchives:
+		tributary.ReportSkip(r.ctx, ref.ID, string(format)+" archive, and open_archives is off")
 		return true
-	case r.slim && (exportable || format != extract.FormatUnknown):
-		return r.slimDoc(e)
+	case r.slim && !packed && (exportable || format != extract.FormatUnknown):
+		return r.slimDoc(e, ref)
 	}
 	b, format, err := r.content(e, format)
 	switch {
 	case err != nil && terminal(err):
 		return r.Fail(err)
 	case err != nil && r.slim:
-		return r.slimDoc(e)
+		return r.slimDoc(e, ref)
 	case err != nil:
-		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, linkOf(e.PathDisplay), err)))
+		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(ref.ID, ref.Link, err)))
 	}
-	if format == extract.FormatUnknown || archive.IsArchive(format) {
-		var mime string
-		if format == extract.FormatUnknown {
-			format, mime = extract.Sniff(b[:min(len(b), 512)])
-		}
-		if format == extract.FormatUnknown || archive.IsArchive(format) {
-			tributary.ReportSkip(r.ctx, id, "binary content: "+mime+string(format))
-			return true
-		}
+	var mime string
+	if format == extract.FormatUnknown {
+		format, mime = extract.Sniff(b[:min(len(b), archive.SniffLen)])
 	}
-	if r.slim {
-		return r.slimDoc(e)
+	switch {
+	case archive.IsArchive(format) && r.c.settings.OpenArchives:
+		return r.archive(e, ref, b, format)
+	case archive.IsArchive(format):
+		tributary.ReportSkip(r.ctx, ref.ID, string(format)+" archive, and open_archives is off")
+		return true
+	case format == extract.FormatUnknown:
+		tributary.ReportSkip(r.ctx, ref.ID, "binary content: "+mime)
+		return true
+	case r.slim:
+		return r.slimDoc(e, ref)
 	}
-	lim := extract.Limits{KeepImage: extract.KeepImages(r.ctx, id)}
-	x, err := extract.Extract(format, b, "", lim)
+	return r.extracted(e, ref, format, b, nil)
+}
+
+// extracted yields the document of ref (a file, or an entry of the
+// archive e), extracted from b, with acc as its access when given and
+// e's members otherwise, or a failure under ref's id.
+func (r *run) extracted(e entry, ref archive.Ref, format extract.Format, b []byte, acc *tributary.ExternalAccess) bool {
+	x, err := extract.Extract(format, b, "", extract.Limits{KeepImage: extract.KeepImages(r.ctx, ref.ID)})
 	if err != nil {
 		if terminal(err) {
 			return r.Fail(err)
 		}
-		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, linkOf(e.PathDisplay), err)))
+		return r.Yield(tributary.FailureItem(tributary.DocumentFailure(ref.ID, ref.Link, err)))
 	}
-	d := r.document(e, format, x)
-	if r.c.env.WantPermissions {
-		acc, err := r.access(e)
-		if err != nil {
+	d := r.document(e, ref, format, x)
+	if r.c.env.WantPermissions && acc == nil {
+		if acc, err = r.access(e); err != nil {
 			if terminal(err) {
 				return r.Fail(err)
 			}
-			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(id, d.Sections[0].Link, err)))
+			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(ref.ID, ref.Link, err)))
 		}
-		d.ExternalAccess = acc
 	}
+	d.ExternalAccess = acc
 	return r.Yield(tributary.DocumentItem(d))
+}
+
+// archive yields the entries of the archive file e (its bytes b) as
+// documents ARCHIVE-ID!/ENTRY, archives nested in it included, walked
+// within the archive limits: an archive over a bound is one Failure under
+// its id. Entries share the archive's folder, time and members.
+func (r *run) archive(e entry, ref archive.Ref, b []byte, format extract.Format) bool {
+	var acc *tributary.ExternalAccess
+	if r.c.env.WantPermissions {
+		var err error
+		switch acc, err = r.access(e); {
+		case err != nil && (terminal(err) || r.slim):
+			return r.Fail(err)
+		case err != nil:
+			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(ref.ID, ref.Link, err)))
+		}
+	}
+	w := archive.Walker{Limits: r.c.settings.Archive, Slim: r.slim,
+		Entry: func(ref archive.Ref, format extract.Format, data []byte) bool {
+			if r.slim {
+				return r.slimItem(e, ref, acc)
+			}
+			return r.extracted(e, ref, format, data, acc)
+		},
+		Failure: func(ref archive.Ref, err error) bool {
+			if r.slim {
+				return r.slimItem(e, ref, acc) // Load answers it with a Failure under this id
+			}
+			return r.Yield(tributary.FailureItem(tributary.DocumentFailure(ref.ID, ref.Link, err)))
+		},
+		Skip: func(ref archive.Ref, reason string) { tributary.ReportSkip(r.ctx, ref.ID, reason) },
+	}
+	ok, err := w.Walk(r.ctx, ref, b, format)
+	if err != nil {
+		return r.Fail(err)
+	}
+	return ok
+}
+
+// fileRef names a file as internal/archive names archives: its id,
+// link, display path and name.
+func fileRef(e entry) archive.Ref {
+	return archive.Ref{ID: idOf(e.PathLower), Link: linkOf(e.PathDisplay), Path: e.PathDisplay, Name: e.Name}
 }
 
 // content downloads a file, or exports a Paper doc as Markdown, and
@@ -356,13 +499,12 @@ func (r *run) content(e entry, format extract.Format) ([]byte, extract.Format, e
 	return b, format, nil
 }
 
-func (r *run) document(e entry, format extract.Format, x *extract.Doc) *tributary.Document {
-	link := linkOf(e.PathDisplay)
-	d := &tributary.Document{ID: idOf(e.PathLower), Source: Source, SemanticID: strings.TrimPrefix(e.PathDisplay, "/"),
+func (r *run) document(e entry, ref archive.Ref, format extract.Format, x *extract.Doc) *tributary.Document {
+	d := &tributary.Document{ID: ref.ID, Source: Source, SemanticID: strings.TrimPrefix(ref.Path, "/"),
 		Title: x.Title, Sections: x.Sections, Metadata: x.Metadata, UpdatedAt: e.ServerModified.UTC(),
-		PrimaryOwners: x.Authors}
+		CreatedAt: x.Created, PrimaryOwners: x.Authors}
 	if d.Title == "" {
-		d.Title = e.Name
+		d.Title = ref.Name
 	}
 	if d.Metadata == nil {
 		d.Metadata = tributary.Metadata{}
@@ -376,45 +518,94 @@ func (r *run) document(e entry, format extract.Format, x *extract.Doc) *tributar
 	if p := parentOf(e.PathLower); p != "" {
 		d.ParentID = idOf(p)
 	}
+	entryLink := strings.Contains(ref.Link, "#") // an entry's link names it in its fragment
 	for i := range d.Sections {
 		s := &d.Sections[i]
-		if strings.HasPrefix(s.Link, "#") {
-			s.Link = link + s.Link
+		if strings.HasPrefix(s.Link, "#") && !entryLink {
+			s.Link = ref.Link + s.Link
 		} else {
-			s.Link = link
+			s.Link = ref.Link
 		}
 	}
 	if len(d.Sections) == 0 {
-		d.Sections = []tributary.Section{tributary.TextSection(link, "")}
+		d.Sections = []tributary.Section{tributary.TextSection(ref.Link, "")}
 	}
 	return d
 }
 
-// slimDoc yields the slim listing's item for a file.
-func (r *run) slimDoc(e entry) bool {
-	d := &tributary.Document{ID: idOf(e.PathLower), Source: Source}
-	if p := parentOf(e.PathLower); p != "" {
-		d.ParentID = idOf(p)
-	}
+// slimDoc yields the slim listing's item for a file, with its members
+// when the host asks for access.
+func (r *run) slimDoc(e entry, ref archive.Ref) bool {
+	var acc *tributary.ExternalAccess
 	if r.c.env.WantPermissions {
-		acc, err := r.access(e)
-		if err != nil {
+		var err error
+		if acc, err = r.access(e); err != nil {
 			return r.Fail(err)
 		}
-		d.ExternalAccess = acc
+	}
+	return r.slimItem(e, ref, acc)
+}
+
+// slimItem yields the slim listing's item for ref, a file or an entry of
+// the archive e, with access acc.
+func (r *run) slimItem(e entry, ref archive.Ref, acc *tributary.ExternalAccess) bool {
+	d := &tributary.Document{ID: ref.ID, Source: Source, ExternalAccess: acc}
+	if p := parentOf(e.PathLower); p != "" {
+		d.ParentID = idOf(p)
 	}
 	return r.Yield(tributary.DocumentItem(d))
 }
 
-// maxMemberPages bounds the member pages read per file.
+// maxMemberPages bounds the member pages read per file or shared folder.
 const maxMemberPages = 100
 
-// access reads a file's members, inherited ones included: users and
-// invitees by address, groups by id.
+// maxFolderAccess bounds the shared folders whose members a run keeps;
+// past it the set starts over and a folder's members are read again.
+const maxFolderAccess = 256
+
+// access reads who may see a file: for a file in a shared folder, the
+// folder's members (sharing/list_folder_members, read once per run), with
+// the file's own members when it has any; for another, the file's members
+// with inherited ones (sharing/list_file_members). Users and invitees are
+// named by address, groups by id.
 func (r *run) access(e entry) (*tributary.ExternalAccess, error) {
+	folder := ""
+	if e.SharingInfo != nil {
+		folder = e.SharingInfo.ParentSharedFolderID
+	}
+	if folder == "" {
+		return r.members("sharing/list_file_members", map[string]any{"file": e.ID, "include_inherited": true, "limit": 300}, e.PathDisplay)
+	}
+	inherited, ok := r.folders[folder]
+	if !ok {
+		var err error
+		inherited, err = r.members("sharing/list_folder_members", map[string]any{"shared_folder_id": folder, "limit": 1000}, "shared folder "+folder)
+		if err != nil {
+			return nil, err
+		}
+		if len(r.folders) >= maxFolderAccess {
+			clear(r.folders)
+		}
+		r.folders[folder] = inherited
+	}
+	acc := &tributary.ExternalAccess{UserEmails: slices.Clone(inherited.UserEmails), GroupIDs: slices.Clone(inherited.GroupIDs)}
+	if e.HasExplicitSharedMembers == nil || *e.HasExplicitSharedMembers {
+		own, err := r.members("sharing/list_file_members", map[string]any{"file": e.ID, "include_inherited": false, "limit": 300}, e.PathDisplay)
+		if err != nil {
+			return nil, err
+		}
+		acc.UserEmails = append(acc.UserEmails, own.UserEmails...)
+		acc.GroupIDs = append(acc.GroupIDs, own.GroupIDs...)
+	}
+	return tidy(acc), nil
+}
+
+// members reads the pages of a members listing (a file's or a shared
+// folder's, which answer alike) into access.
+func (r *run) members(endpoint string, args map[string]any, what string) (*tributary.ExternalAccess, error) {
 	acc := &tributary.ExternalAccess{}
 	var pg members
-	err := r.cl.rpc(r.ctx, "sharing/list_file_members", map[string]any{"file": e.ID, "include_inherited": true, "limit": 300}, &pg)
+	err := r.cl.rpc(r.ctx, endpoint, args, &pg)
 	for n := 0; err == nil; n++ {
 		for _, u := range pg.Users {
 			if u.User.Email != "" {
@@ -432,14 +623,22 @@ func (r *run) access(e entry) (*tributary.ExternalAccess, error) {
 			}
 		}
 		if pg.Cursor == "" {
-			return acc, nil
+			return tidy(acc), nil
 		}
 		if n >= maxMemberPages {
-			return nil, tributary.NewError("dropbox: members of "+e.PathDisplay, tributary.ErrMalformedResponse, errors.New("member pages do not end"))
+			return nil, tributary.NewError("dropbox: members of "+what, tributary.ErrMalformedResponse, errors.New("member pages do not end"))
 		}
 		cursor := pg.Cursor
 		pg = members{}
-		err = r.cl.rpc(r.ctx, "sharing/list_file_members/continue", map[string]string{"cursor": cursor}, &pg)
+		err = r.cl.rpc(r.ctx, endpoint+"/continue", map[string]string{"cursor": cursor}, &pg)
 	}
-	return nil, classify("dropbox: members of "+e.PathDisplay, err)
+	return nil, classify("dropbox: members of "+what, err)
+}
+
+// tidy sorts access's lists and drops repeats.
+func tidy(acc *tributary.ExternalAccess) *tributary.ExternalAccess {
+	slices.Sort(acc.UserEmails)
+	slices.Sort(acc.GroupIDs)
+	acc.UserEmails, acc.GroupIDs = slices.Compact(acc.UserEmails), slices.Compact(acc.GroupIDs)
+	return acc
 }

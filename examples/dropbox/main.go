@@ -5,8 +5,13 @@
 //
 //	DROPBOX_ACCESS_TOKEN=sl.xxx go run ./examples/dropbox -path /Projects
 //
-// Without it, it starts an emulated Dropbox on a loopback port, fills it
-// with generated folders and files, and reads that:
+// A team token (an app with team scopes) reads as one member, named by
+// DROPBOX_TEAM_MEMBER (a team_member_id or an e-mail address), and also
+// lists the team's groups.
+//
+// Without a token, it starts an emulated Dropbox of a team on a loopback
+// port, fills it with generated folders and files, and reads them with an
+// emulated team token as one member:
 //
 //	go run ./examples/dropbox
 package main
@@ -38,15 +43,16 @@ func run(path string, limit int) error {
 	var s dropbox.Settings
 	s.SetDefaults()
 	s.Path = path
+	s.TeamMember = os.Getenv("DROPBOX_TEAM_MEMBER")
 	cr := dropbox.Credentials{AccessToken: tributary.NewSecret(os.Getenv("DROPBOX_ACCESS_TOKEN"))}
 	env := tributary.Env{Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	if cr.AccessToken.IsZero() {
 		emu := dropboxemu.New(dropboxemu.Generate(dropboxemu.GenerateOptions{Folders: 3, FilesPerFolder: 4, Team: true}), dropboxemu.Options{})
 		defer emu.Close()
-		emu.AddToken("sl.example-token")
+		emu.AddTeamToken("sl.example-token")
 		url := emu.Start()
 		fmt.Fprintln(os.Stderr, "no DROPBOX_ACCESS_TOKEN: reading an emulated Dropbox at", url)
-		s.APIURL, s.ContentURL, s.Path = url, url, ""
+		s.APIURL, s.ContentURL, s.Path, s.TeamMember = url, url, "", "ana@acme.test"
 		cr.AccessToken = tributary.NewSecret("sl.example-token")
 		env.AllowPrivateNetwork = true
 	}
@@ -57,6 +63,14 @@ func run(path string, limit int) error {
 	ctx := context.Background()
 	if err := c.Validate(ctx); err != nil {
 		return err
+	}
+	if s.TeamMember != "" {
+		for g, err := range c.Groups(ctx) {
+			if err != nil {
+				return err
+			}
+			fmt.Printf("group    %s  %s  %v\n", g.ID, g.Name, g.MemberEmails)
+		}
 	}
 	n := 0
 	for it, err := range c.LoadFromCheckpoint(ctx, time.Time{}, time.Time{}, nil) {

@@ -7,6 +7,11 @@
 // (entry count, declared sizes and ratios), and each entry is bounded
 // again while it is expanded, since headers can lie: a zip bomb is refused
 // whole and never expanded.
+//
+// A Walker walks an archive's entries, nested archives included, and
+// names each with a Ref: the object's id followed by "!/ENTRY" per level,
+// keys escaped by EscapeKey so that "!/" only ever separates an archive
+// from its entry, and links ending in the fragment #!/ENTRY.
 package archive
 
 import (

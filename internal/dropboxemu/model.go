@@ -60,11 +60,18 @@ type Entry struct {
 	// Restricted makes downloads answer 409 restricted_content.
 	Restricted bool
 	// Members share the file beyond the account itself, which is always
-	// its owner.
+	// its owner; on a folder, they make it a shared folder, whose files
+	// inherit them.
 	Members []Member
+	// SharedFolderID is a shared folder's id, given when missing.
+	SharedFolderID string
 	// Team places the entry in the team space rather than the user's
 	// home namespace.
 	Team bool
+	// gone marks a tombstone: an entry deleted, which listings with
+	// include_deleted report as a deleted entry; deletedAt is when.
+	gone      bool
+	deletedAt time.Time
 }
 
 func (e *Entry) lower() string { return strings.ToLower(e.Path) }
@@ -85,7 +92,39 @@ func ContentHash(b []byte) string {
 type Data struct {
 	Account Account
 	Entries []*Entry
+	// Members and Groups are the team's, for team tokens.
+	Members []TeamMember
+	Groups  []Group
 	revs    int // revisions issued, so that each is unique
+	// tombs are the entries deleted and not since replaced, by
+	// namespace and lower-cased path.
+	tombs map[string]*Entry
+	// shared maps the namespace and lower-cased path of each shared
+	// folder to it.
+	shared map[string]*Entry
+}
+
+func sharedKey(team bool, lower string) string { return fmt.Sprint(team, lower) }
+
+// sharedParent returns the shared folder nearest above e (or e itself
+// when from is e's own path and it is one), nil when none.
+func (d *Data) sharedParent(e *Entry) *Entry {
+	for p := path.Dir(e.lower()); p != "/" && p != "."; p = path.Dir(p) {
+		if f := d.shared[sharedKey(e.Team, p)]; f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// sharedFolder returns the shared folder of an id, nil when none.
+func (d *Data) sharedFolder(id string) *Entry {
+	for _, f := range d.shared {
+		if f.SharedFolderID == id {
+			return f
+		}
+	}
+	return nil
 }
 
 // GenerateOptions size a generated Dropbox.
@@ -110,6 +149,7 @@ func Generate(o GenerateOptions) *Data {
 		HomeNamespace: "1001", RootNamespace: "1001"}}
 	if o.Team {
 		d.Account.RootNamespace = "2002"
+		d.generateTeam()
 	}
 	n := 0
 	next := func() time.Time {
@@ -133,7 +173,13 @@ func Generate(o GenerateOptions) *Data {
 	}
 	for f := range o.Folders {
 		dir := fmt.Sprintf("/Folder %d", f)
-		d.Entries = append(d.Entries, &Entry{Path: dir, Folder: true}, &Entry{Path: dir + "/Sub", Folder: true})
+		folder := &Entry{Path: dir, Folder: true}
+		if f == 1 {
+			// A shared folder: its files inherit its members.
+			folder.Members = []Member{{Email: "Dee@Partner.test", Name: "Dee Ray", Access: "editor"},
+				{Group: "g:everyone", Name: "Everyone at Acme", Access: "viewer"}, {Email: "eve@outside.test", Invitee: true, Access: "viewer"}}
+		}
+		d.Entries = append(d.Entries, folder, &Entry{Path: dir + "/Sub", Folder: true})
 		addFiles(dir, false)
 		addFiles(dir+"/Sub", false)
 	}
@@ -154,7 +200,14 @@ func Generate(o GenerateOptions) *Data {
 
 // Fill completes entries: ids, revisions and times where missing.
 func (d *Data) fill() {
-	for _, e := range d.Entries {
+	d.shared = map[string]*Entry{}
+	for i, e := range d.Entries {
+		if e.Folder && len(e.Members) > 0 {
+			if e.SharedFolderID == "" {
+				e.SharedFolderID = fmt.Sprint(84528192000 + i)
+			}
+			d.shared[sharedKey(e.Team, e.lower())] = e
+		}
 		if e.ID == "" {
 			d.revs++
 			e.ID = fmt.Sprintf("id:new%06d", d.revs)
@@ -183,6 +236,34 @@ func (d *Data) sorted(team bool, root string) []*Entry {
 	}
 	slices.SortFunc(out, func(a, b *Entry) int { return strings.Compare(a.lower(), b.lower()) })
 	return out
+}
+
+// gone returns the tombstones of one namespace under root, parents
+// before children.
+func (d *Data) gone(team bool, root string) []*Entry {
+	var out []*Entry
+	for _, e := range d.tombs {
+		if e.Team == team && under(e.lower(), root) {
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Entry) int { return strings.Compare(a.lower(), b.lower()) })
+	return out
+}
+
+// bury replaces the tombstone at e's path, if any, with e's: deleted
+// when gone is set, else removed (the path holds e again).
+func (d *Data) bury(e *Entry, gone bool) {
+	key := sharedKey(e.Team, e.lower())
+	delete(d.tombs, key)
+	if gone {
+		if d.tombs == nil {
+			d.tombs = map[string]*Entry{}
+		}
+		t := *e
+		t.gone = true
+		d.tombs[key] = &t
+	}
 }
 
 // under reports whether p is root or inside it.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +33,10 @@ type Options struct {
 	// themselves, to test clients that must not rely on Dropbox's
 	// parents-first order.
 	ChildrenFirst bool
+	// TeamPage, when positive, caps the entries of each page of the team
+	// listings (groups, group members) below the limit asked, as Dropbox
+	// may answer fewer.
+	TeamPage int
 }
 
 // Scopes the emulator checks.
@@ -46,6 +51,7 @@ const (
 type token struct {
 	expiry time.Time // zero: never expires
 	scopes []string  // nil: every scope
+	team   bool      // a team token: user endpoints need a selected member
 }
 
 type refresh struct{ clientID, clientSecret string }
@@ -82,15 +88,31 @@ func New(data *Data, o Options) *Server {
 			Body: `{"error_summary":"too_many_requests/...","error":{"reason":{".tag":"too_many_requests"},"retry_after":60}}`}
 	}
 	s.Server = emulator.New(eo)
-	s.Handle("POST /2/users/get_current_account", s.currentAccount)
-	s.Handle("POST /2/files/list_folder", s.listFolder)
-	s.Handle("POST /2/files/list_folder/continue", s.listContinue)
-	s.Handle("POST /2/files/list_folder/get_latest_cursor", s.latestCursor)
-	s.Handle("POST /2/files/get_metadata", s.getMetadata)
-	s.Handle("POST /2/files/download", s.download)
-	s.Handle("POST /2/files/export", s.export)
-	s.Handle("POST /2/sharing/list_file_members", s.fileMembers)
-	s.Handle("POST /2/sharing/list_file_members/continue", s.fileMembersContinue)
+	for route, h := range map[string]http.HandlerFunc{
+		"POST /2/users/get_current_account":            s.currentAccount,
+		"POST /2/files/list_folder":                    s.listFolder,
+		"POST /2/files/list_folder/continue":           s.listContinue,
+		"POST /2/files/list_folder/get_latest_cursor":  s.latestCursor,
+		"POST /2/files/get_metadata":                   s.getMetadata,
+		"POST /2/files/list_revisions":                 s.listRevisions,
+		"POST /2/files/download":                       s.download,
+		"POST /2/files/export":                         s.export,
+		"POST /2/sharing/list_file_members":            s.fileMembers,
+		"POST /2/sharing/list_file_members/continue":   s.fileMembersContinue,
+		"POST /2/sharing/list_folder_members":          s.folderMembers,
+		"POST /2/sharing/list_folder_members/continue": s.fileMembersContinue,
+	} {
+		s.Handle(route, s.asUser(h))
+	}
+	for route, h := range map[string]http.HandlerFunc{
+		"POST /2/team/members/get_info":             s.membersGetInfo,
+		"POST /2/team/groups/list":                  s.groupsList,
+		"POST /2/team/groups/list/continue":         s.groupsContinue,
+		"POST /2/team/groups/members/list":          s.groupMembersList,
+		"POST /2/team/groups/members/list/continue": s.groupMembersContinue,
+	} {
+		s.Handle(route, s.asTeam(h))
+	}
 	s.Handle("POST /oauth2/token", s.token, emulator.Public())
 	return s
 }
@@ -152,13 +174,16 @@ func (s *Server) Put(e *Entry) {
 		}
 	}
 	s.data.Entries = append(s.data.Entries, e)
+	s.data.bury(e, false)
 	s.data.fill()
 	s.logEvent(event{team: e.Team, path: e.Path})
 }
 
 // Delete removes the entry at the display path p (in the team space when
 // team is set) with everything under it, logging one deleted entry for p
-// as Dropbox does.
+// as Dropbox does: the changes name a deleted folder only, not what it
+// held. A listing of the deleted folder with include_deleted reports its
+// entries as deleted.
 func (s *Server) Delete(team bool, p string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -167,10 +192,14 @@ func (s *Server) Delete(team bool, p string) {
 	for _, e := range s.data.Entries {
 		if e.Team != team || !under(e.lower(), low) {
 			kept = append(kept, e)
+		} else {
+			e.deletedAt = s.now()
+			s.data.bury(e, true)
 		}
 	}
 	clear(s.data.Entries[len(kept):])
 	s.data.Entries = kept
+	s.data.fill()
 	s.logEvent(event{team: team, path: p, deleted: true})
 }
 
@@ -313,6 +342,9 @@ func (s *Server) currentAccount(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	a := s.data.Account
 	s.mu.Unlock()
+	if m, ok := r.Context().Value(selectedKey{}).(TeamMember); ok {
+		a.AccountID, a.Email, a.Name = m.AccountID, m.Email, m.Name
+	}
 	tag := "user"
 	if a.Team() {
 		tag = "team"
@@ -329,9 +361,28 @@ func (s *Server) currentAccount(w http.ResponseWriter, r *http.Request) {
 // metadata is an entry's JSON, as listings and content answers give it.
 func (s *Server) metadata(e *Entry) map[string]any {
 	m := map[string]any{"name": path.Base(e.Path), "id": e.ID, "path_lower": e.lower(), "path_display": e.Path}
+	if e.gone {
+		return map[string]any{".tag": "deleted", "name": path.Base(e.Path), "path_lower": e.lower(), "path_display": e.Path}
+	}
+	info := map[string]any{"read_only": false}
+	if p := s.data.sharedParent(e); p != nil {
+		info["parent_shared_folder_id"] = p.SharedFolderID
+	}
 	if e.Folder {
 		m[".tag"] = "folder"
+		if e.SharedFolderID != "" {
+			info["shared_folder_id"] = e.SharedFolderID
+			m["shared_folder_id"] = e.SharedFolderID
+		}
+		if len(info) > 1 {
+			info["traverse_only"], info["no_access"] = false, false
+			m["sharing_info"] = info
+		}
 		return m
+	}
+	if len(info) > 1 {
+		info["modified_by"] = s.data.Account.AccountID
+		m["sharing_info"] = info
 	}
 	m[".tag"] = "file"
 	m["client_modified"] = e.ClientModified.UTC().Format(time.RFC3339)
@@ -382,12 +433,18 @@ type listArgs struct {
 }
 
 // resolveFolder returns the lower-cased path of the folder the listing
-// argument names ("" for the root), or writes the 409.
-func (s *Server) resolveFolder(w http.ResponseWriter, team bool, p string) (string, bool) {
+// argument names ("" for the root), or writes the 409. With deleted set,
+// a folder deleted is listed too (its entries as deleted ones).
+func (s *Server) resolveFolder(w http.ResponseWriter, team bool, p string, deleted bool) (string, bool) {
 	if p == "" {
 		return "", true
 	}
 	e := s.lookup(team, p)
+	if e == nil && deleted && strings.HasPrefix(p, "/") {
+		s.mu.Lock()
+		e = s.data.tombs[sharedKey(team, strings.ToLower(p))]
+		s.mu.Unlock()
+	}
 	switch {
 	case e == nil:
 		endpointError(w, "path", "not_found")
@@ -411,7 +468,51 @@ func (s *Server) lookup(team bool, p string) *Entry {
 			return e
 		}
 	}
+	if strings.HasPrefix(p, "rev:") {
+		for _, e := range s.data.tombs {
+			if !e.Folder && "rev:"+e.Rev == p {
+				return e // a deleted file's revisions stay readable
+			}
+		}
+	}
 	return nil
+}
+
+// listRevisions answers files/list_revisions in path mode with a file's
+// latest revision (the emulator keeps no older ones), a deleted file's
+// too with is_deleted.
+func (s *Server) listRevisions(w http.ResponseWriter, r *http.Request) {
+	var a struct {
+		Path string `json:"path"`
+	}
+	if !rpcArgs(w, r, &a) || !s.hasScope(w, r, ScopeFilesMetadataRead) {
+		return
+	}
+	team, ok := s.namespace(w, r)
+	if !ok {
+		return
+	}
+	e, deleted := s.lookup(team, a.Path), false
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e == nil && strings.HasPrefix(a.Path, "/") {
+		e, deleted = s.data.tombs[sharedKey(team, strings.ToLower(a.Path))], true
+	}
+	switch {
+	case e == nil:
+		endpointError(w, "path", "not_found")
+		return
+	case e.Folder:
+		endpointError(w, "path", "not_file")
+		return
+	}
+	live := *e
+	live.gone = false
+	res := map[string]any{"is_deleted": deleted, "entries": []any{s.metadata(&live)}}
+	if deleted {
+		res["server_deleted"] = e.deletedAt.UTC().Format(time.RFC3339)
+	}
+	emulator.WriteJSON(w, http.StatusOK, res)
 }
 
 func (s *Server) listFolder(w http.ResponseWriter, r *http.Request) {
@@ -431,7 +532,7 @@ func (s *Server) listFolder(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "the emulator serves recursive listings only")
 		return
 	}
-	root, ok := s.resolveFolder(w, team, a.Path)
+	root, ok := s.resolveFolder(w, team, a.Path, a.IncludeDeleted)
 	if !ok {
 		return
 	}
@@ -472,7 +573,7 @@ func (s *Server) latestCursor(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	root, ok := s.resolveFolder(w, team, a.Path)
+	root, ok := s.resolveFolder(w, team, a.Path, a.IncludeDeleted)
 	if !ok {
 		return
 	}
@@ -494,9 +595,12 @@ func (s *Server) page(w http.ResponseWriter, c cursor) {
 	more := false
 	if c.Listing {
 		all := s.data.sorted(c.Team, c.Root)
-		if c.Root != "" && len(all) > 0 {
-			all = all[1:] // the listed folder itself is not an entry
+		if c.Deleted {
+			all = append(all, s.data.gone(c.Team, c.Root)...)
+			slices.SortStableFunc(all, func(a, b *Entry) int { return strings.Compare(a.lower(), b.lower()) })
 		}
+		// The listed folder itself is not an entry.
+		all = slices.DeleteFunc(all, func(e *Entry) bool { return e.lower() == c.Root })
 		if s.opts.ChildrenFirst {
 			for i, j := 0, len(all)-1; i < j; i, j = i+1, j-1 {
 				all[i], all[j] = all[j], all[i]
@@ -612,7 +716,9 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	m, body, paper, noExport, restricted := s.metadata(e), e.Content, e.Paper, e.NoExport, e.Restricted
+	live := *e // a deleted file's revision is read as it was
+	live.gone = false
+	m, body, paper, noExport, restricted := s.metadata(&live), e.Content, e.Paper, e.NoExport, e.Restricted
 	s.mu.Unlock()
 	switch {
 	case restricted:
@@ -667,6 +773,10 @@ type memberPage struct {
 	ID     string `json:"i"`
 	Offset int    `json:"o"`
 	Limit  int    `json:"n"`
+	// Inherited adds the members of the shared folder above a file;
+	// Folder makes ID a shared folder's.
+	Inherited bool `json:"h,omitempty"`
+	Folder    bool `json:"f,omitempty"`
 }
 
 func (s *Server) fileMembers(w http.ResponseWriter, r *http.Request) {
@@ -682,7 +792,22 @@ func (s *Server) fileMembers(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "request body: limit: out of range")
 		return
 	}
-	s.members(w, memberPage{ID: a.File, Limit: a.Limit})
+	s.members(w, memberPage{ID: a.File, Limit: a.Limit, Inherited: a.IncludeInherited == nil || *a.IncludeInherited})
+}
+
+func (s *Server) folderMembers(w http.ResponseWriter, r *http.Request) {
+	var a struct {
+		SharedFolderID string `json:"shared_folder_id"`
+		Limit          int    `json:"limit"`
+	}
+	if !rpcArgs(w, r, &a) || !s.hasScope(w, r, ScopeSharingRead) {
+		return
+	}
+	if a.Limit < 0 || a.Limit > 1000 || a.SharedFolderID == "" {
+		badRequest(w, "request body: shared_folder_id or limit: invalid")
+		return
+	}
+	s.members(w, memberPage{ID: a.SharedFolderID, Limit: a.Limit, Folder: true})
 }
 
 func (s *Server) fileMembersContinue(w http.ResponseWriter, r *http.Request) {
@@ -701,20 +826,35 @@ func (s *Server) fileMembersContinue(w http.ResponseWriter, r *http.Request) {
 	s.members(w, p)
 }
 
-// members answers a page of a file's members: the account as owner, then
-// the entry's members.
+// members answers a page of a file's or shared folder's members: the
+// account as owner, then the entry's members, then for a file with
+// inherited ones asked the members of the shared folder above it.
 func (s *Server) members(w http.ResponseWriter, p memberPage) {
-	e := s.lookup(false, p.ID)
-	if e == nil {
-		e = s.lookup(true, p.ID)
-	}
-	if e == nil || e.Folder {
-		writeError(w, http.StatusConflict, "user_error/invalid_file/..", map[string]any{".tag": "user_error", "user_error": map[string]any{".tag": "invalid_file"}})
-		return
+	var e *Entry
+	if p.Folder {
+		s.mu.Lock()
+		e = s.data.sharedFolder(p.ID)
+		s.mu.Unlock()
+		if e == nil {
+			writeError(w, http.StatusConflict, "access_error/invalid_id/..", map[string]any{".tag": "access_error", "access_error": map[string]any{".tag": "invalid_id"}})
+			return
+		}
+	} else {
+		if e = s.lookup(false, p.ID); e == nil {
+			e = s.lookup(true, p.ID)
+		}
+		if e == nil || e.Folder {
+			writeError(w, http.StatusConflict, "user_error/invalid_file/..", map[string]any{".tag": "user_error", "user_error": map[string]any{".tag": "invalid_file"}})
+			return
+		}
 	}
 	s.mu.Lock()
 	acct := s.data.Account
 	all := append([]Member{{Email: acct.Email, Name: acct.Name, Access: "owner"}}, e.Members...)
+	own := len(all)
+	if parent := s.data.sharedParent(e); p.Inherited && parent != nil {
+		all = append(all, parent.Members...)
+	}
 	s.mu.Unlock()
 	limit := p.Limit
 	if limit == 0 {
@@ -724,20 +864,23 @@ func (s *Server) members(w http.ResponseWriter, p memberPage) {
 	users, groups, invitees := []any{}, []any{}, []any{}
 	for i, m := range all[min(p.Offset, end):end] {
 		access := map[string]any{".tag": m.Access}
+		inherited := p.Offset+i >= own
 		switch {
 		case m.Group != "":
-			groups = append(groups, map[string]any{"access_type": access, "is_inherited": false,
+			groups = append(groups, map[string]any{"access_type": access, "is_inherited": inherited,
 				"group": map[string]any{"group_id": m.Group, "group_name": m.Name, "group_type": map[string]any{".tag": "user_managed"}, "member_count": 3}})
 		case m.Invitee:
-			invitees = append(invitees, map[string]any{"access_type": access, "is_inherited": false, "invitee": map[string]any{".tag": "email", "email": m.Email}})
+			invitees = append(invitees, map[string]any{"access_type": access, "is_inherited": inherited, "invitee": map[string]any{".tag": "email", "email": m.Email}})
 		default:
-			users = append(users, map[string]any{"access_type": access, "is_inherited": false, "user": map[string]any{
+			users = append(users, map[string]any{"access_type": access, "is_inherited": inherited, "user": map[string]any{
 				"account_id": fmt.Sprintf("dbid:AAMember%04d", p.Offset+i), "email": m.Email, "display_name": m.Name, "same_team": true}})
 		}
 	}
 	res := map[string]any{"users": users, "groups": groups, "invitees": invitees}
 	if end < len(all) {
-		b, _ := json.Marshal(memberPage{ID: p.ID, Offset: end, Limit: p.Limit})
+		next := p
+		next.Offset = end
+		b, _ := json.Marshal(next)
 		res["cursor"] = base64.RawURLEncoding.EncodeToString(b)
 	}
 	emulator.WriteJSON(w, http.StatusOK, res)

@@ -114,3 +114,76 @@ func TestContentHash(t *testing.T) {
 		t.Errorf("empty: %s", got)
 	}
 }
+
+// A deleted folder is one deleted entry in the changes; listing its path
+// with include_deleted reports what it held as deleted, a deleted file's
+// path answers not_folder and without include_deleted it is not_found.
+func TestDeletedFolderListing(t *testing.T) {
+	s := New(Generate(GenerateOptions{Folders: 2, FilesPerFolder: 2}), Options{})
+	defer s.Close()
+	s.AddToken("tok")
+	s.Delete(false, "/Folder 1")
+	resp, m := post(t, s, "/2/files/list_folder", `{"path":"/Folder 1","recursive":true,"include_deleted":true}`, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%d %v", resp.StatusCode, m)
+	}
+	var got []string
+	for _, e := range m["entries"].([]any) {
+		e := e.(map[string]any)
+		if e[".tag"] != "deleted" {
+			t.Errorf("live entry %v", e)
+		}
+		got = append(got, e["path_lower"].(string))
+	}
+	if len(got) != 5 || got[0] != "/folder 1/note 0.txt" {
+		t.Errorf("entries %v", got)
+	}
+	if resp, m := post(t, s, "/2/files/list_folder", `{"path":"/Folder 1","recursive":true}`, nil); resp.StatusCode != 409 || !strings.HasPrefix(m["error_summary"].(string), "path/not_found/") {
+		t.Errorf("without include_deleted: %d %v", resp.StatusCode, m)
+	}
+	if resp, m := post(t, s, "/2/files/list_folder", `{"path":"/Folder 1/note 0.txt","recursive":true,"include_deleted":true}`, nil); resp.StatusCode != 409 || !strings.HasPrefix(m["error_summary"].(string), "path/not_folder/") {
+		t.Errorf("a deleted file: %d %v", resp.StatusCode, m)
+	}
+	s.Put(&Entry{Path: "/Folder 1", Folder: true})
+	if _, m := post(t, s, "/2/files/list_folder", `{"path":"/Folder 1","recursive":true,"include_deleted":true}`, nil); len(m["entries"].([]any)) != 5 {
+		t.Errorf("re-created folder: %v", m)
+	}
+}
+
+// A team token calls user endpoints only with a member selected, and
+// team endpoints only with a team token.
+func TestTeamTokens(t *testing.T) {
+	s := New(Generate(GenerateOptions{Folders: 1, FilesPerFolder: 1, Team: true}), Options{})
+	defer s.Close()
+	s.AddTeamToken("tok")
+	if resp, m := post(t, s, "/2/users/get_current_account", "null", nil); resp.StatusCode != 400 || !strings.Contains(m["raw"].(string), "Dropbox-API-Select-User") {
+		t.Errorf("no member selected: %d %v", resp.StatusCode, m)
+	}
+	resp, m := post(t, s, "/2/users/get_current_account", "null", map[string]string{"Dropbox-API-Select-User": "dbmid:AABo00000000000002"})
+	if resp.StatusCode != 200 || m["email"] != "bo@acme.test" {
+		t.Errorf("member selected: %d %v", resp.StatusCode, m)
+	}
+	if resp, _ := post(t, s, "/2/users/get_current_account", "null", map[string]string{"Dropbox-API-Select-Admin": "dbmid:AABo00000000000002"}); resp.StatusCode != 400 {
+		t.Errorf("a member who is no admin selected as admin: %d", resp.StatusCode)
+	}
+	resp, m = post(t, s, "/2/team/groups/list", `{"limit":1}`, nil)
+	if resp.StatusCode != 200 || m["has_more"] != true || len(m["groups"].([]any)) != 1 {
+		t.Fatalf("groups: %d %v", resp.StatusCode, m)
+	}
+	resp, m = post(t, s, "/2/team/groups/list/continue", `{"cursor":"`+m["cursor"].(string)+`"}`, nil)
+	if resp.StatusCode != 200 || m["has_more"] != false || m["groups"].([]any)[0].(map[string]any)["group_id"] != "g:everyone" {
+		t.Errorf("groups continued: %d %v", resp.StatusCode, m)
+	}
+	resp, m = post(t, s, "/2/team/groups/members/list", `{"group":{".tag":"group_id","group_id":"g:everyone"},"limit":2}`, nil)
+	if resp.StatusCode != 200 || m["has_more"] != true || len(m["members"].([]any)) != 2 {
+		t.Errorf("group members: %d %v", resp.StatusCode, m)
+	}
+	if resp, _ := post(t, s, "/2/team/groups/members/list", `{"group":{".tag":"group_id","group_id":"g:none"}}`, nil); resp.StatusCode != 409 {
+		t.Errorf("unknown group: %d", resp.StatusCode)
+	}
+	s.AddToken("user")
+	req := map[string]string{"Authorization": "Bearer user"}
+	if resp, _ := post(t, s, "/2/team/groups/list", `{}`, req); resp.StatusCode != 400 {
+		t.Errorf("a user token on a team endpoint: %d", resp.StatusCode)
+	}
+}
