@@ -77,13 +77,21 @@ func (s *Server) documentJSON(d *Document) map[string]any {
 	if d.ParentID != "" {
 		parent = d.ParentID
 	}
-	return map[string]any{"id": d.ID, "url": d.Path(), "urlId": d.URLID, "title": d.Title, "text": d.Text,
+	m := map[string]any{"id": d.ID, "url": d.Path(), "urlId": d.URLID, "title": d.Title, "text": d.Text,
 		"icon": nil, "color": nil, "tasks": map[string]int{"completed": 0, "total": 0},
 		"createdAt": stamp(d.CreatedAt), "createdBy": s.userJSON(s.data.User(d.CreatedBy), false),
 		"updatedAt": stamp(d.UpdatedAt), "updatedBy": s.userJSON(s.data.User(d.UpdatedBy), false),
 		"publishedAt": stamp(d.PublishedAt), "archivedAt": stamp(d.ArchivedAt), "deletedAt": stamp(d.DeletedAt),
 		"collaboratorIds": collaborators, "revision": 1, "fullWidth": false, "collectionId": d.CollectionID,
 		"parentDocumentId": parent, "isCollectionDeleted": false, "templateId": nil}
+	if d.Broken {
+		delete(m, "text")
+		m["data"] = map[string]any{"type": "doc", "content": []any{}}
+	}
+	if d.Malformed {
+		delete(m, "updatedAt")
+	}
+	return m
 }
 
 func groupJSON(g *Group) map[string]any {

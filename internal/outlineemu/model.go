@@ -106,6 +106,11 @@ type Document struct {
 	Collaborators []string
 	// Members are memberships on the document itself.
 	Members []Membership
+	// Broken documents are answered without their text, as a client that
+	// asks for API version 3 gets them (ProseMirror data instead).
+	Broken bool
+	// Malformed documents are answered without their updatedAt.
+	Malformed bool
 }
 
 // Event is an entry of the activity log.
