@@ -84,3 +84,8 @@ type apiEvent struct {
 	CollectionID string    `json:"collectionId"`
 	CreatedAt    time.Time `json:"createdAt"`
 }
+
+type apiGroup struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}

@@ -64,7 +64,12 @@ func conformanceHarness(faults func(*outlineemu.Server)) (connectortest.Harness,
 		},
 		IDMatches: idPattern.MatchString,
 		Requests:  func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
-		Synctest:  true,
+		GroupsFault: func(t testing.TB) tributary.Connector {
+			c := open(t, testKey)
+			emus[len(emus)-1].FailEvery("/api/groups.memberships", 1, outlineemu.BadGateway)
+			return c
+		},
+		Synctest: true,
 	}, &emus
 }
 

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/tributary-dev/tributary"
@@ -124,6 +126,40 @@ func (c *Connector) collection(ctx context.Context, id string) (*apiCollection, 
 	return &out.Data, nil
 }
 
+// listCollections returns the collections to read, in id order: the
+// configured ones, or every one the key's user may read. A configured one
+// that does not exist (any more) is handed to missing, and left out unless
+// missing returns an error.
+func (c *Connector) listCollections(ctx context.Context, missing func(id string, err error) error) ([]*apiCollection, error) {
+	byID := map[string]*apiCollection{}
+	if len(c.settings.Collections) == 0 {
+		err := all(ctx, c.client, "collections.list", map[string]any{}, "", func(col *apiCollection) error {
+			if !uuidPattern.MatchString(col.ID) || col.Name == "" {
+				return malformed("collections.list", "collection without an id or name")
+			}
+			byID[col.ID] = col
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range c.settings.Collections {
+		col, err := c.collection(ctx, id)
+		if errors.Is(err, tributary.ErrNotFound) {
+			if err := missing(id, err); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		byID[col.ID] = col
+	}
+	return slices.SortedFunc(maps.Values(byID), func(a, b *apiCollection) int { return cmp.Compare(a.ID, b.ID) }), nil
+}
+
 // LoadFromCheckpoint yields, collection by collection in id order, the
 // collection's node and its documents updated in [start, end), newest
 // first, each after the nodes of its parent documents, with a checkpoint
@@ -149,4 +185,37 @@ func (c *Connector) LoadSlim(ctx context.Context, start, end time.Time) iter.Seq
 	return tributary.StrictSlim("outline: slim listing", func(yield func(tributary.Item, error) bool) {
 		c.newRun(ctx, yield, start, end, true).all(position{})
 	})
+}
+
+var (
+	_ tributary.LoadConnector = (*Connector)(nil)
+	_ tributary.PollConnector = (*Connector)(nil)
+)
+
+// Load yields every document, or a Failure as the error, collection by
+// collection.
+func (c *Connector) Load(ctx context.Context) iter.Seq2[*tributary.Document, error] {
+	return c.Poll(ctx, time.Time{}, time.Time{})
+}
+
+// Poll yields the documents updated in [start, end), with Failures as
+// errors. Deletions, which only the checkpoint stream carries, are left
+// out.
+func (c *Connector) Poll(ctx context.Context, start, end time.Time) iter.Seq2[*tributary.Document, error] {
+	return func(yield func(*tributary.Document, error) bool) {
+		for it, err := range c.LoadFromCheckpoint(ctx, start, end, nil) {
+			ok := true
+			switch {
+			case err != nil:
+				ok = yield(nil, err)
+			case it.Document != nil:
+				ok = yield(it.Document, nil)
+			case it.Failure != nil:
+				ok = yield(nil, it.Failure)
+			}
+			if !ok {
+				return
+			}
+		}
+	}
 }

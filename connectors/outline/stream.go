@@ -1,7 +1,6 @@
 package outline
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -120,38 +119,28 @@ func (r *run) all(pos position) {
 	}
 }
 
-// collections returns the collections to read, in id order: the
-// configured ones, or every one the key's user may read.
+// collections reads the collections to read, in id order, into r.cols.
+// A configured collection that no longer exists is a failure of its own.
 func (r *run) collections() ([]*apiCollection, bool) {
-	r.cols = map[string]*apiCollection{}
-	if len(r.c.settings.Collections) == 0 {
-		err := all(r.ctx, r.c.client, "collections.list", map[string]any{}, "", func(col *apiCollection) error {
-			if col.ID == "" || !uuidPattern.MatchString(col.ID) {
-				return malformed("collections.list", "collection without an id")
-			}
-			r.cols[col.ID] = col
-			return nil
-		})
-		if err != nil {
-			return nil, r.Fail(fmt.Errorf("outline: list collections: %w", err))
+	cols, err := r.c.listCollections(r.ctx, func(id string, err error) error {
+		f := tributary.EntityFailure(collectionNodeID(id), "", fmt.Errorf("outline: collection %s: %w", id, err))
+		f.MissedStart, f.MissedEnd = r.start, r.end
+		if !r.Yield(tributary.FailureItem(f)) {
+			return errStopped
 		}
+		return nil
+	})
+	if errors.Is(err, errStopped) {
+		return nil, false
 	}
-	for _, id := range r.c.settings.Collections {
-		col, err := r.c.collection(r.ctx, id)
-		if errors.Is(err, tributary.ErrNotFound) {
-			f := tributary.EntityFailure(collectionNodeID(id), "", fmt.Errorf("outline: collection %s: %w", id, err))
-			f.MissedStart, f.MissedEnd = r.start, r.end
-			if !r.Yield(tributary.FailureItem(f)) {
-				return nil, false
-			}
-			continue
-		}
-		if err != nil {
-			return nil, r.Fail(fmt.Errorf("outline: read collection %s: %w", id, err))
-		}
+	if err != nil {
+		return nil, r.Fail(fmt.Errorf("outline: list collections: %w", err))
+	}
+	r.cols = map[string]*apiCollection{}
+	for _, col := range cols {
 		r.cols[col.ID] = col
 	}
-	return slices.SortedFunc(maps.Values(r.cols), func(a, b *apiCollection) int { return cmp.Compare(a.ID, b.ID) }), true
+	return cols, true
 }
 
 // collection reads one collection from p: its node, its documents, and in
