@@ -190,6 +190,8 @@ func (r *run) documents(col *apiCollection, p position) bool {
 	}
 	req := max(offset-overlap, 0)
 	body := map[string]any{"collectionId": col.ID, "sort": "updatedAt", "direction": "DESC"}
+	var last []string // the ids of the previous answer
+	lastReq := -1
 	for {
 		raws, err := r.c.client.list(r.ctx, "documents.list", body, "", req, limit)
 		if err != nil {
@@ -199,6 +201,14 @@ func (r *run) documents(col *apiCollection, p position) bool {
 		if docs == nil && r.Stopped() {
 			return false
 		}
+		now := make([]string, len(docs))
+		for i, d := range docs {
+			now[i] = d.ID
+		}
+		if req != lastReq && len(docs) == limit && slices.Equal(now, last) {
+			return r.Fail(malformed("documents.list", "offset %d answered the page of offset %d again", req, lastReq))
+		}
+		last, lastReq = now, req
 		if req > 0 && len(docs) > 0 && !passed(docs[0]) {
 			r.c.env.Log().Debug("outline: listing shifted past the overlap; reading a page earlier", "collection", col.ID, "offset", req)
 			req = max(req-limit, 0)

@@ -153,10 +153,10 @@ func (d *Data) Group(id string) *Group {
 	return nil
 }
 
-// Collection returns the collection with the id, or nil.
+// Collection returns the collection with the id or urlId, or nil.
 func (d *Data) Collection(id string) *Collection {
 	for _, c := range d.Collections {
-		if c.ID == id {
+		if c.ID == id || c.URLID == id {
 			return c
 		}
 	}
