@@ -16,7 +16,7 @@ import (
 // of: three collections (one for members only, one read-only) of nested
 // documents, some with memberships of their own, besides drafts, archived
 // and deleted documents; small pages make many checkpoints.
-var conformanceGen = outlineemu.GenerateOptions{Collections: 3, PrivateEvery: 3, ReadOnlyEvery: 3, Documents: 7, Hidden: true, Seed: 8}
+var conformanceGen = outlineemu.GenerateOptions{Collections: 3, PrivateEvery: 3, ReadOnlyEvery: 3, Documents: 6, Hidden: true, Seed: 8}
 
 var idPattern = regexp.MustCompile(`^https://outline\.test/doc/[A-Za-z0-9]{10}$`)
 
