@@ -84,7 +84,11 @@
 // starts a little before the offset (a quarter of a page, at most 8) and
 // skips what was passed; when even its first document was not passed, the
 // listing lost more than that, and the request is made again a page
-// earlier. Documents tied on their update time are told apart by id. A
+// earlier. Documents tied on their update time are told apart by id, and
+// since Outline sorts by the time alone and may order ties anew on each
+// request, a request also starts before the tied documents the position
+// holds (up to half a page of them: a larger group, a bulk import, can
+// still hide one until the next full run). A
 // server that answers the same page for every offset ends the listing
 // with ErrMalformedResponse, as does an answer whose pagination does not
 // echo the offset and limit asked for.

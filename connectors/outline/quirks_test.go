@@ -202,3 +202,27 @@ func withoutIDs(all []string, docs []*outlineemu.Document) []string {
 		return slices.ContainsFunc(docs, func(d *outlineemu.Document) bool { return idOf(d) == id })
 	})
 }
+
+// Outline sorts a listing by update time alone, so documents tied on it
+// may come in another order on every request. Requests start before the
+// position by the ties it holds too, so a tie group straddling a page
+// boundary is read whole however it is shuffled.
+func TestShuffledTiesAcrossAPageBoundary(t *testing.T) {
+	f := newFixture(t, oneCollection, outlineemu.Options{ShuffleTies: true})
+	order := newest(f.data)
+	at := order[9].UpdatedAt
+	f.emu.Update(func(*outlineemu.Data) {
+		for _, d := range order[5:13] {
+			d.UpdatedAt = at
+		}
+	})
+	s := f.settings()
+	s.PageSize = 10
+	c := f.connector(t, s)
+	for range 20 {
+		got := collect(t.Context(), c, time.Time{}, time.Time{}, nil)
+		require.NoError(t, got.Err)
+		require.Len(t, got.Documents, 30)
+		require.Equal(t, expectedIDs(f.data, time.Time{}, time.Time{}), ids(got.Documents))
+	}
+}

@@ -188,7 +188,12 @@ func (r *run) documents(col *apiCollection, p position) bool {
 	passed := func(d *apiDocument) bool {
 		return !at.IsZero() && (d.UpdatedAt.After(at) || d.UpdatedAt.Equal(at) && ties[d.ID])
 	}
-	req := max(offset-overlap, 0)
+	// back is how far before the offset a request starts: the overlap,
+	// and the documents passed that share the position's time, which
+	// Outline orders among themselves anew on every request (up to half a
+	// page of them, so that every request moves on).
+	back := func() int { return max(min(overlap+min(len(ties)-1, limit/2), limit-1), 0) }
+	req := max(offset-back(), 0)
 	body := map[string]any{"collectionId": col.ID, "sort": "updatedAt", "direction": "DESC"}
 	var last []string // the ids of the previous answer
 	lastReq := -1
@@ -243,7 +248,7 @@ func (r *run) documents(col *apiCollection, p position) bool {
 				return false
 			}
 		}
-		req = offset - overlap
+		req = offset - back()
 	}
 }
 

@@ -3,6 +3,7 @@ package outlineemu
 import (
 	"cmp"
 	"encoding/json"
+	"hash/fnv"
 	"net/http"
 	"slices"
 	"strings"
@@ -266,8 +267,12 @@ func (s *Server) documentsList(c *call) (int, any) {
 		if !asc {
 			o = -o
 		}
+		if o == 0 && s.opts.ShuffleTies {
+			return cmp.Compare(tieKey(a.ID, s.shuffles), tieKey(b.ID, s.shuffles))
+		}
 		return cmp.Or(o, strings.Compare(a.ID, b.ID))
 	})
+	s.shuffles++
 	docs, p := page(s, c, docs)
 	out := make([]any, 0, len(docs))
 	for _, d := range docs {
@@ -425,6 +430,13 @@ func (s *Server) eventsList(c *call) (int, any) {
 			"data": map[string]any{}, "actor": s.userJSON(s.data.User(e.ActorID), false)})
 	}
 	return http.StatusOK, map[string]any{"pagination": p, "data": out}
+}
+
+// tieKey orders tied documents for one listing.
+func tieKey(id string, listing uint64) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return h.Sum64() ^ (listing * 0x9e3779b97f4a7c15)
 }
 
 func nonNil(v []any) []any {

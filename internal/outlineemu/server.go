@@ -26,6 +26,10 @@ type Options struct {
 	// IgnoreOffset answers every listing from its start whatever offset it
 	// asks for, as a broken proxy might, to test that clients notice.
 	IgnoreOffset bool
+	// ShuffleTies orders the documents that share an update time anew on
+	// every request, as Outline's database may (its listings sort by the
+	// update time alone); by default ties are in id order.
+	ShuffleTies bool
 	// Clock tells the time; nil follows time.Now.
 	Clock emulator.Clock
 }
@@ -42,6 +46,8 @@ type Server struct {
 	keys map[string]string // API key -> user id
 	// budgets are the rate-limit windows per key and limit.
 	budgets map[string]*window
+	// shuffles counts the listings ShuffleTies reordered.
+	shuffles uint64
 }
 
 type window struct {
