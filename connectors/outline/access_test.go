@@ -169,3 +169,23 @@ func TestPollDeletions(t *testing.T) {
 	}
 	assert.Equal(t, got.Deletions, cut.Deletions)
 }
+
+// A key made with scopes that leave events.list out still polls: its
+// documents arrive, and deletions are left to prunes (with a warning).
+// One that leaves documents.list out fails Validate as a missing
+// permission.
+func TestScopedKeys(t *testing.T) {
+	f := newFixture(t, outlineemu.GenerateOptions{Collections: 1, Documents: 4, Hidden: true, Plain: true, Seed: 6}, outlineemu.Options{})
+	f.emu.AddKey("ol_api_scoped", f.data.Users[0].ID)
+	f.emu.Restrict("ol_api_scoped", "auth.info", "collections.list", "documents.list", "documents.info", "users.info")
+	c, err := newConnector(f.settings(), Credentials{APIKey: tributary.NewSecret("ol_api_scoped")}, f.env(), fast)
+	require.NoError(t, err)
+	require.NoError(t, c.Validate(t.Context()))
+	got := collect(t.Context(), c, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{}, nil)
+	require.NoError(t, got.Err)
+	assert.Len(t, got.Documents, 4)
+	assert.Empty(t, got.Deletions)
+
+	f.emu.Restrict("ol_api_scoped", "auth.info", "collections.list")
+	assert.ErrorIs(t, c.Validate(t.Context()), tributary.ErrInsufficientPermissions)
+}

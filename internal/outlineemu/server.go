@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,6 +45,8 @@ type Server struct {
 	mu   sync.Mutex
 	data *Data
 	keys map[string]string // API key -> user id
+	// scopes, for a key restricted to some methods, lists them.
+	scopes map[string][]string
 	// budgets are the rate-limit windows per key and limit.
 	budgets map[string]*window
 	// shuffles counts the listings ShuffleTies reordered.
@@ -67,7 +70,8 @@ var (
 
 // New returns a server for data. Add API keys with AddKey.
 func New(data *Data, opts Options) *Server {
-	s := &Server{opts: opts, data: data, keys: map[string]string{}, budgets: map[string]*window{}, clock: opts.Clock}
+	s := &Server{opts: opts, data: data, keys: map[string]string{}, scopes: map[string][]string{},
+		budgets: map[string]*window{}, clock: opts.Clock}
 	if s.clock == nil {
 		s.clock = emulator.SystemClock{}
 	}
@@ -89,6 +93,15 @@ func (s *Server) AddKey(key, userID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.keys[key] = userID
+}
+
+// Restrict limits key to the methods named (such as "documents.list"), as
+// an API key made with scopes is: other methods answer 403
+// authorization_error.
+func (s *Server) Restrict(key string, methods ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.scopes[key] = methods
 }
 
 // RevokeKey makes the server refuse key.
@@ -181,9 +194,13 @@ func (s *Server) serve(method string, h handler) http.HandlerFunc {
 		c.user = s.data.User(s.keys[key])
 		var status int
 		var v any
-		if c.user == nil || c.user.Suspended {
+		scopes, scoped := s.scopes[key]
+		switch {
+		case c.user == nil || c.user.Suspended:
 			status, v = errorOf(http.StatusUnauthorized, "authentication_required", "Authentication required")
-		} else {
+		case scoped && !slices.Contains(scopes, method):
+			status, v = errorOf(http.StatusForbidden, "authorization_error", "Access token does not have access to this resource")
+		default:
 			status, v = h(c)
 		}
 		s.mu.Unlock()
