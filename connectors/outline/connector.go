@@ -9,6 +9,7 @@ import (
 	"iter"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tributary-dev/tributary"
@@ -83,6 +84,10 @@ func (c *Connector) Validate(ctx context.Context) error {
 	}
 	if me.Data.User.ID == "" {
 		return malformed("auth.info", "answer without the key's user")
+	}
+	if team := strings.TrimRight(me.Data.Team.URL, "/"); team != "" && !strings.EqualFold(team, c.settings.web()) {
+		c.env.Log().Warn("outline: base_url is not the workspace's own address; document ids and links name base_url",
+			"base_url", c.settings.web(), "workspace", team)
 	}
 	first := ""
 	for _, id := range c.settings.Collections {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
 // readable reports whether the call's user may read the collection.
@@ -103,16 +105,8 @@ func groupJSON(g *Group) map[string]any {
 func (s *Server) authInfo(c *call) (int, any) {
 	return http.StatusOK, map[string]any{"data": map[string]any{
 		"user": s.userJSON(c.user, true),
-		"team": map[string]any{"id": s.data.TeamID, "name": s.data.TeamName, "url": emulatorBase(c.r)},
+		"team": map[string]any{"id": s.data.TeamID, "name": s.data.TeamName, "url": emulator.BaseURL(c.r)},
 	}}
-}
-
-func emulatorBase(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
 
 func (s *Server) collectionsList(c *call) (int, any) {
