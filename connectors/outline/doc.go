@@ -114,6 +114,15 @@
 // ErrRateLimited naming when to resume. The default pace of 1.5 requests
 // a second stays under the documents.list budget.
 //
+// Nested documents cost one documents.info per parent the listing has not
+// shown yet (it is newest first, so a child often comes before its
+// parent); the run remembers 4,096 documents, so each parent is looked up
+// about once. In a generated workspace of 10,000 documents, two thirds of
+// them nested, that is 2,831 lookups besides 112 listing requests. The
+// collection's navigation tree (collections.documents) would answer them
+// in one request, but it holds the whole collection, which memory must
+// not.
+//
 // Memory holds the collections read (their number, not their documents'),
 // bounded caches of nodes, documents and people, and, for a group
 // listing, the users' addresses.
