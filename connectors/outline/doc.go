@@ -101,7 +101,8 @@
 // name documents by UUID, so each is looked up with documents.info, which
 // shows deleted documents to admins and their creators. A document the
 // key can no longer read (deleted for good, or by someone else for a
-// non-admin key) is left to the next prune. Poll, and a load over all
+// non-admin key) is left to the next prune, as are the documents of a
+// collection deleted or no longer readable. Poll, and a load over all
 // time, read no events.
 //
 // # Limits
