@@ -73,10 +73,10 @@ type run struct {
 	access bool
 	// cols are the collections read, by id.
 	cols map[string]*apiCollection
-	// nodes, docs and people are what the run remembers, all bounded:
-	// the nodes yielded lately, the documents it read (for the nodes of
-	// parents), the people it looked up, and the documents it reported
-	// as failed or deleted.
+	// nodes, docs, people and seen are what the run remembers, all
+	// bounded: the nodes yielded lately, the documents it read (for the
+	// nodes of parents), the people's addresses it looked up, and the
+	// documents it reported as failed or looked up for deletion.
 	nodes  *cache[struct{}]
 	docs   *cache[nodeInfo]
 	people *cache[string]
