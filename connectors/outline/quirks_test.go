@@ -219,7 +219,7 @@ func TestShuffledTiesAcrossAPageBoundary(t *testing.T) {
 	s := f.settings()
 	s.PageSize = 10
 	c := f.connector(t, s)
-	for range 20 {
+	for range 8 {
 		got := collect(t.Context(), c, time.Time{}, time.Time{}, nil)
 		require.NoError(t, got.Err)
 		require.Len(t, got.Documents, 30)
