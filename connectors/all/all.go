@@ -25,6 +25,7 @@ import (
 	_ "github.com/tributary-dev/tributary/connectors/mediawiki"
 	_ "github.com/tributary-dev/tributary/connectors/mock"
 	_ "github.com/tributary-dev/tributary/connectors/notion"
+	_ "github.com/tributary-dev/tributary/connectors/outline"
 	_ "github.com/tributary-dev/tributary/connectors/sharepoint"
 	_ "github.com/tributary-dev/tributary/connectors/slack"
 	_ "github.com/tributary-dev/tributary/connectors/web"

@@ -1,0 +1,5 @@
+//go:build !race
+
+package outline
+
+const raceEnabled = false
