@@ -2,6 +2,7 @@ package hubspot
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -48,7 +49,7 @@ type options struct {
 }
 
 func newClient(s *Settings, c *Credentials, env tributary.Env, o options) (*client, error) {
-	cl := &client{api: s.BaseURL, search: rate.NewLimiter(rate.Limit(cmpOr(o.search, 4)), 1)}
+	cl := &client{api: s.BaseURL, search: rate.NewLimiter(rate.Limit(cmp.Or(o.search, 4)), 1)}
 	pace := httpx.RateLimit{PerSecond: float64(s.RequestsPerTenSeconds) / 10, Burst: 5}
 	if o.rate > 0 {
 		pace.PerSecond = o.rate
@@ -67,13 +68,6 @@ func newClient(s *Settings, c *Credentials, env tributary.Env, o options) (*clie
 	}
 	cl.http = hc
 	return cl, nil
-}
-
-func cmpOr(a, b float64) float64 {
-	if a > 0 {
-		return a
-	}
-	return b
 }
 
 // adjust gives HubSpot's 429s the wait their policy implies, which they

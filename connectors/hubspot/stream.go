@@ -1,6 +1,7 @@
 package hubspot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -51,7 +52,7 @@ func decodePosition(cp tributary.Checkpoint) (position, error) {
 	if err != nil || !ok {
 		return position{}, err
 	}
-	n, aerr := strconv.Atoi(cmpStr(pos.After, "0"))
+	n, aerr := strconv.Atoi(cmp.Or(pos.After, "0"))
 	bad := pos.Type != "" && typeID(pos.Type) == "" ||
 		!slices.Contains([]string{phaseRecords, phaseArchived, phaseDone}, pos.Phase) ||
 		pos.Cursor < 0 || len(pos.Tied) > maxPageSize || len(pos.After) > 20 || aerr != nil || n < 0
@@ -60,13 +61,6 @@ func decodePosition(cp tributary.Checkpoint) (position, error) {
 			fmt.Errorf("bad position (type %q, phase %q)", pos.Type, pos.Phase))
 	}
 	return pos, nil
-}
-
-func cmpStr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // run is one pass of a stream over the window [start, end).
