@@ -88,7 +88,7 @@
 // real one, which only an administrator's key reads; a member's key then
 // yields the groups without the addresses it cannot see.
 //
-// # Probe and refetch
+// # Probe, refetch and pasted addresses
 //
 // Probe reports indexing from Validate (GET /users/me for the key, GET
 // /streams for the stream list), access sync from the subscribers of one
@@ -97,7 +97,10 @@
 // UNAUTHORIZED_PRINCIPAL; that answer is ErrInsufficientPermissions
 // wherever it comes. Refetch reads a topic again by its id, as a load
 // does; a topic left without messages, or of a stream the account no
-// longer reads, is a deletion.
+// longer reads, is a deletion. NormalizeURL maps a topic's web-app
+// address, or a message's in it (#narrow/channel/ID-NAME/topic/TOPIC with
+// near or with after it, the older stream and subject operands too), to
+// the topic's id, without asking the server.
 //
 // # Limits
 //
