@@ -77,4 +77,10 @@
 // group sync from the first page of groups and of the admin users list: a
 // user who is not an admin gets 404 there, reported as missing the admin
 // role.
+//
+// # Pasted addresses
+//
+// NormalizeURL maps a topic's or a post's address (/t/SLUG/ID,
+// /t/SLUG/ID/POST, /t/ID, with ?u=USER or .json after it) to the topic's
+// id without asking the forum. A post's short link /p/ID is not mapped.
 package discourse
