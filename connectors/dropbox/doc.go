@@ -71,6 +71,11 @@
 // (files/get_metadata, then as Load reads them); a file Dropbox no longer
 // has, or an entry its archive no longer holds, is a deletion.
 //
+// NormalizeURL maps a file's address in the web app (/home/PATH, or a
+// folder's page with ?preview=NAME) to its id, asking files/get_metadata
+// for the path as Dropbox lower-cases it. Shared links name a file by a
+// token and are not mapped.
+//
 // Under a host that keeps Values, each stream takes
 // list_folder/get_latest_cursor before its listing and stores it when it
 // ends; the next poll first reads the changes since it: deleted entries

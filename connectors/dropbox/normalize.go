@@ -1,0 +1,68 @@
+package dropbox
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/tributary-dev/tributary"
+)
+
+var _ tributary.URLNormalizer = (*Connector)(nil)
+
+// NormalizeURL maps a file's address in Dropbox's web app to its document
+// id: https://www.dropbox.com/home/FOLDER/FILE, and the folder view with
+// the file open (/home/FOLDER?preview=FILE), with any other query. It
+// asks Dropbox for the file's metadata (files/get_metadata), so the id
+// carries the path as Dropbox lower-cases it. An address that is not
+// Dropbox's, or a file outside the configured folder, is ErrForeignURL; a
+// folder, a shared link (/s/..., /scl/...), which names a file by a token
+// and not by its path, and any other page are ErrNotSupported; a file
+// Dropbox does not have is ErrNotFound.
+func (c *Connector) NormalizeURL(ctx context.Context, rawURL string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", tributary.ForeignURL(Source, rawURL, "not an http or https address")
+	}
+	if host := strings.ToLower(u.Hostname()); host != "www.dropbox.com" && host != "dropbox.com" {
+		return "", tributary.ForeignURL(Source, rawURL, "not a Dropbox address")
+	}
+	unmappable := func(why string) (string, error) { return "", tributary.UnmappableURL(Source, rawURL, why) }
+	p, ok := strings.CutPrefix(u.Path, "/home")
+	switch {
+	case strings.HasPrefix(u.Path, "/s/") || strings.HasPrefix(u.Path, "/scl/"):
+		return unmappable("a shared link names a file by its token, not its path")
+	case !ok || p != "" && !strings.HasPrefix(p, "/"):
+		return unmappable("not the address of a file")
+	}
+	p = strings.TrimRight(p, "/")
+	if name := u.Query().Get("preview"); name != "" {
+		if strings.Contains(name, "/") {
+			return unmappable("a preview that names a path, not a file")
+		}
+		p += "/" + name
+	}
+	if p == "" || path.Clean(p) != p {
+		return unmappable("not the address of a file")
+	}
+	if !under(strings.ToLower(p), strings.ToLower(c.settings.Path)) {
+		return "", tributary.ForeignURL(Source, rawURL, "outside the configured folder "+c.settings.Path)
+	}
+	cl, err := c.session(ctx)
+	if err != nil {
+		return "", fmt.Errorf("dropbox: normalize url: %w", err)
+	}
+	var e entry
+	if err := cl.rpc(ctx, "files/get_metadata", map[string]any{"path": p}, &e); err != nil {
+		return "", classify("dropbox: normalize url", err)
+	}
+	switch {
+	case e.Tag == "folder":
+		return unmappable("a folder, not a file")
+	case e.Tag != "file" || e.PathLower == "":
+		return "", tributary.NewError("dropbox: normalize url", tributary.ErrNotFound, fmt.Errorf("no file at %s", p))
+	}
+	return idOf(e.PathLower), nil
+}
