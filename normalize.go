@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 )
 
 // ErrForeignURL: a URL that does not name a document of this connector's
@@ -36,6 +37,17 @@ func NormalizeURL(ctx context.Context, c Connector, rawURL string) (string, erro
 		return n.NormalizeURL(ctx, rawURL)
 	}
 	return "", notSupported(c, "normalize url")
+}
+
+// ParseWebURL parses a URL a person pasted for source's NormalizeURL:
+// surrounding spaces are dropped, and anything but an http or https
+// address with a host is ErrForeignURL.
+func ParseWebURL(source DocumentSource, rawURL string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, ForeignURL(source, rawURL, "not an http or https address")
+	}
+	return u, nil
 }
 
 // ForeignURL returns the ErrForeignURL error a connector gives for rawURL,

@@ -56,3 +56,15 @@ func TestForeignURLHidesSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestParseWebURL(t *testing.T) {
+	u, err := tributary.ParseWebURL(tributary.SourceWeb, "  https://example.com/a?b=1  ")
+	if err != nil || u.Host != "example.com" || u.Path != "/a" {
+		t.Fatalf("ParseWebURL = %v, %v", u, err)
+	}
+	for _, raw := range []string{"", "::", "mailto:a@example.com", "ftp://example.com/x", "https:///path", "/relative"} {
+		if _, err := tributary.ParseWebURL(tributary.SourceWeb, raw); !errors.Is(err, tributary.ErrForeignURL) {
+			t.Errorf("ParseWebURL(%q) = %v, want ErrForeignURL", raw, err)
+		}
+	}
+}

@@ -21,9 +21,9 @@ var _ tributary.URLNormalizer = (*Connector)(nil)
 // search or a post's short /p/ID link (which only the forum can resolve)
 // is ErrNotSupported.
 func (c *Connector) NormalizeURL(_ context.Context, rawURL string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", tributary.ForeignURL(Source, rawURL, "not an http or https address")
+	u, err := tributary.ParseWebURL(Source, rawURL)
+	if err != nil {
+		return "", err
 	}
 	root, err := url.Parse(c.root)
 	if err != nil || !strings.EqualFold(u.Host, root.Host) {

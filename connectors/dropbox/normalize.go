@@ -3,7 +3,6 @@ package dropbox
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"path"
 	"strings"
 
@@ -22,9 +21,9 @@ var _ tributary.URLNormalizer = (*Connector)(nil)
 // and not by its path, and any other page are ErrNotSupported; a file
 // Dropbox does not have is ErrNotFound.
 func (c *Connector) NormalizeURL(ctx context.Context, rawURL string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", tributary.ForeignURL(Source, rawURL, "not an http or https address")
+	u, err := tributary.ParseWebURL(Source, rawURL)
+	if err != nil {
+		return "", err
 	}
 	if host := strings.ToLower(u.Hostname()); host != "www.dropbox.com" && host != "dropbox.com" {
 		return "", tributary.ForeignURL(Source, rawURL, "not a Dropbox address")

@@ -21,9 +21,9 @@ var _ tributary.URLNormalizer = (*Connector)(nil)
 // of what is a pull request keeps its /issues/ form: GitHub redirects it,
 // and telling would take a request.
 func (c *Connector) NormalizeURL(_ context.Context, rawURL string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", tributary.ForeignURL(tributary.SourceGitHub, rawURL, "not an http or https address")
+	u, err := tributary.ParseWebURL(tributary.SourceGitHub, rawURL)
+	if err != nil {
+		return "", err
 	}
 	host := strings.ToLower(u.Host)
 	if !slices.Contains(c.webHosts(), host) {

@@ -21,9 +21,9 @@ var _ tributary.URLNormalizer = (*Connector)(nil)
 // carry the project's own spelling, which a browser shows and telling it
 // would take a request.
 func (c *Connector) NormalizeURL(_ context.Context, rawURL string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", tributary.ForeignURL(Source, rawURL, "not an http or https address")
+	u, err := tributary.ParseWebURL(Source, rawURL)
+	if err != nil {
+		return "", err
 	}
 	web, err := url.Parse(c.client.web)
 	if err != nil || !strings.EqualFold(u.Host, web.Host) {

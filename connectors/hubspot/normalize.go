@@ -2,7 +2,6 @@ package hubspot
 
 import (
 	"context"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,9 +23,9 @@ var oldKinds = map[string]string{"company": TypeCompanies, "contact": TypeContac
 // ErrForeignURL; one that names no record, or a record of a type the
 // settings do not read, is ErrNotSupported.
 func (c *Connector) NormalizeURL(ctx context.Context, rawURL string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", tributary.ForeignURL(Source, rawURL, "not an http or https address")
+	u, err := tributary.ParseWebURL(Source, rawURL)
+	if err != nil {
+		return "", err
 	}
 	host := strings.ToLower(u.Hostname())
 	if host != "hubspot.com" && !strings.HasSuffix(host, ".hubspot.com") {

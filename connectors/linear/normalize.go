@@ -26,9 +26,9 @@ var slugID = regexp.MustCompile(`(?:^|-)([0-9a-f]{12})$`)
 // names no issue, project or document, or a kind the settings do not
 // read, is ErrNotSupported.
 func (c *Connector) NormalizeURL(ctx context.Context, rawURL string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", tributary.ForeignURL(Source, rawURL, "not an http or https address")
+	u, err := tributary.ParseWebURL(Source, rawURL)
+	if err != nil {
+		return "", err
 	}
 	if !strings.EqualFold(u.Host, "linear.app") {
 		return "", tributary.ForeignURL(Source, rawURL, "not a Linear address")

@@ -24,9 +24,9 @@ var _ tributary.URLNormalizer = (*Connector)(nil)
 // that names no page, or a page in a namespace the settings do not read
 // (Special pages included), is ErrNotSupported.
 func (c *Connector) NormalizeURL(ctx context.Context, rawURL string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", tributary.ForeignURL(c.source, rawURL, "not an http or https address")
+	u, err := tributary.ParseWebURL(c.source, rawURL)
+	if err != nil {
+		return "", err
 	}
 	si, err := c.site(ctx)
 	if err != nil {

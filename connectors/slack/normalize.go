@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -22,9 +21,9 @@ var _ tributary.URLNormalizer = (*Connector)(nil)
 // own address, which is a document id only for a message that starts a
 // thread or stands alone.
 func (c *Connector) NormalizeURL(ctx context.Context, rawURL string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", tributary.ForeignURL(Source, rawURL, "not an http or https address")
+	u, err := tributary.ParseWebURL(Source, rawURL)
+	if err != nil {
+		return "", err
 	}
 	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
 	if len(parts) != 3 || parts[0] != "archives" || !isChannelID(parts[1]) || !strings.HasPrefix(parts[2], "p") {
