@@ -9,8 +9,8 @@ import (
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
-	"github.com/tributary-dev/tributary/internal/graph"
 	"github.com/tributary-dev/tributary/internal/extract"
+	"github.com/tributary-dev/tributary/internal/graph"
 )
 
 // Application permissions, named in errors when Graph refuses a request.
