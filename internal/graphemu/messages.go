@@ -48,7 +48,7 @@ func (d *Data) messageJSON(ch *Channel, m *Message) map[string]any {
 		"lastEditedDateTime": nil, "deletedDateTime": nil, "subject": nil, "summary": nil, "chatId": nil, "importance": "normal",
 		"locale": "en-us", "webUrl": MessageWebURL(d.TenantID, team.DisplayName, ch, m),
 		"channelIdentity": map[string]any{"teamId": ch.TeamID, "channelId": ch.ID},
-		"from": nil, "body": map[string]any{"contentType": "html", "content": m.HTML},
+		"from":            nil, "body": map[string]any{"contentType": "html", "content": m.HTML},
 		"attachments": []any{}, "mentions": []any{}, "reactions": []any{}}
 	if m.ReplyToID != "" {
 		out["replyToId"] = m.ReplyToID
