@@ -80,3 +80,52 @@ func TestConformance(t *testing.T) {
 	h, _ := conformanceHarness(nil)
 	connectortest.Run(t, h)
 }
+
+// TestConformanceWithFaults runs the kit with the emulator failing about
+// one request in four: Graph's 429 and the throttling 503 (both with
+// Retry-After), 500s, reset connections and truncated bodies, under a
+// rate limit that refuses requests past five a second. The waits pass in
+// fake time. Every thread still arrives, and no throttling answer is a
+// failure.
+func TestConformanceWithFaults(t *testing.T) {
+	h, emus := conformanceHarness(func(s *graphemu.Server) {
+		for k, fault := range map[int]emulator.Fault{13: emulator.ConnectionReset, 19: emulator.InternalError,
+			29: {Status: http.StatusTooManyRequests, RetryAfter: 2 * time.Second}} {
+			s.FailEvery("*", k, fault)
+		}
+		for _, route := range []string{"GET /v1.0/teams/{team}/channels/{channel}/messages/delta", "GET /v1.0/teams/{team}/channels",
+			"GET /v1.0/teams/{team}/channels/{channel}/messages/{message}/replies", "POST /v1.0/$batch", "POST " + graphemu.TokenPath} {
+			s.FailEvery(route, 7, emulator.TruncatedBody)
+		}
+		s.FailEveryCode("*", 11, graphemu.Throttled)
+		s.FailEveryCode("*", 23, graphemu.Unavailable)
+	})
+	connectortest.Run(t, h)
+	faults := map[string]int{}
+	statuses := map[int]int{}
+	total := 0
+	for _, e := range *emus {
+		for _, r := range e.Requests() {
+			if r.Fault != "" {
+				faults[r.Fault]++
+				total++
+			} else {
+				statuses[r.Status]++
+			}
+		}
+	}
+	if total < 50 {
+		t.Errorf("only %d faults were injected", total)
+	}
+	for _, f := range []string{"status 429", "status 500", "reset", "truncate"} {
+		if faults[f] == 0 {
+			t.Errorf("fault %s never happened", f)
+		}
+	}
+	for _, code := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable} {
+		if statuses[code] == 0 {
+			t.Errorf("Graph's throttling answer %d never happened", code)
+		}
+	}
+	t.Logf("faults injected: %v; throttling answers: 429 %d, 503 %d", faults, statuses[http.StatusTooManyRequests], statuses[http.StatusServiceUnavailable])
+}
