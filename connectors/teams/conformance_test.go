@@ -13,15 +13,20 @@ import (
 )
 
 // conformanceGen is the fixture every conformance check gets a fresh copy
-// of: two teams with a private, a shared and a standard channel besides
+// of: two teams with a private and a shared channel besides their standard
 // General, threads with replies, mentions, attachments and a system
 // event, and small pages so that there are many checkpoints.
-var conformanceGen = graphemu.TeamsOptions{Teams: 2, Channels: 3, Threads: 7, Replies: 3, Seed: 11}
+var conformanceGen = graphemu.TeamsOptions{Teams: 2, Channels: 2, Threads: 3, Replies: 2, Seed: 11}
 
 var idPattern = regexp.MustCompile(`^https://graph\.microsoft\.com/v1\.0/teams/[0-9a-f-]{36}/channels/19:[0-9a-f]+@thread\.tacv2/messages/[0-9]+$`)
 
-// breakOne makes one thread's replies unreadable.
-func breakOne(d *graphemu.Data) { d.Teams[0].Channels[0].Messages[1].Broken = true }
+// breakOne makes one thread's replies unreadable and posts a system
+// event, which is no thread.
+func breakOne(d *graphemu.Data) {
+	ch := d.Teams[0].Channels[0]
+	ch.Messages[1].Broken = true
+	d.Post(ch.TeamID, ch.ID, &graphemu.Message{Type: "systemEventMessage", HTML: "<systemEventMessage/>", Created: ch.Messages[0].Created.Add(time.Minute)})
+}
 
 // conformanceHarness describes the fixture; faults, when set, configures
 // the emulator's fault schedule for each check. It also returns the
@@ -38,7 +43,7 @@ func conformanceHarness(faults func(*graphemu.Server)) (connectortest.Harness, *
 		}
 		emus = append(emus, f.emu)
 		s := f.settings()
-		s.PageSize = 3
+		s.PageSize = 2
 		cr := f.credentials()
 		if !good {
 			cr.ClientSecret = tributary.NewSecret("a-revoked-secret")
