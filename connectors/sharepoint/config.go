@@ -130,8 +130,6 @@ func sitePath(raw string) (host, path string, err error) {
 	return strings.ToLower(u.Host), path, nil
 }
 
-func (s *Settings) graph() string { return strings.TrimRight(s.GraphURL, "/") + "/v1.0" }
-
 // Credentials are those of an app registration in Microsoft Entra ID with
 // application permissions: its tenant, its client id, and either a client
 // secret or a certificate (its PEM with the private key). Teams takes the

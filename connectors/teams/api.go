@@ -1,7 +1,6 @@
 package teams
 
 import (
-	"encoding/json"
 	"time"
 )
 
@@ -86,6 +85,3 @@ type apiGroupMember struct {
 	Mail string `json:"mail"`
 	UPN  string `json:"userPrincipalName"`
 }
-
-// rawPage is a page of a listing with its values undecoded.
-type rawPage = []json.RawMessage
