@@ -28,6 +28,7 @@ import (
 	_ "github.com/tributary-dev/tributary/connectors/outline"
 	_ "github.com/tributary-dev/tributary/connectors/sharepoint"
 	_ "github.com/tributary-dev/tributary/connectors/slack"
+	_ "github.com/tributary-dev/tributary/connectors/teams"
 	_ "github.com/tributary-dev/tributary/connectors/web"
 	_ "github.com/tributary-dev/tributary/connectors/zendesk"
 	_ "github.com/tributary-dev/tributary/connectors/zulip"

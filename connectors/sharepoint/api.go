@@ -1,8 +1,9 @@
 package sharepoint
 
 import (
-	"encoding/json"
 	"time"
+
+	"github.com/tributary-dev/tributary/internal/graph"
 )
 
 // The Graph objects the connector reads, with only the fields it uses.
@@ -67,11 +68,7 @@ type apiItem struct {
 
 // listing is a page of a Graph collection: its values kept undecoded, so
 // that one malformed value costs one failure, not the page.
-type listing struct {
-	Value     []json.RawMessage `json:"value"`
-	NextLink  string            `json:"@odata.nextLink"`
-	DeltaLink string            `json:"@odata.deltaLink"`
-}
+type listing = graph.Listing
 
 type apiPermission struct {
 	ID          string           `json:"id"`

@@ -5,16 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/netip"
-	"strings"
-	"syscall"
-	"time"
 
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
 	"github.com/tributary-dev/tributary/internal/extract"
+	"github.com/tributary-dev/tributary/internal/graph"
 )
 
 // Application permissions, named in errors when Graph refuses a request.
@@ -25,99 +21,24 @@ const (
 
 // client reads Graph through the shared HTTP stack.
 type client struct {
+	*graph.Client
 	http  *httpx.Client
-	auth  *appToken
+	auth  *graph.AppToken
 	graph string // Graph root + /v1.0
 }
 
 func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.RetryPolicy) (*client, error) {
-	base := throttleTransport{next: guardedBase(env)}
-	inner := env
-	inner.HTTPClient = &http.Client{Transport: base}
-	th, err := httpx.New(httpx.Options{Env: inner, Name: "sharepoint", Retry: retry, UserAgent: "tributary-sharepoint-connector",
-		MaxBodyBytes: 1 << 20})
+	gc, err := graph.New(graph.Options{Name: "sharepoint", Env: env, Retry: retry, MaxBodyBytes: max(s.MaxFileSize+1, 64<<20),
+		GraphURL: s.GraphURL, LoginURL: s.LoginURL, Credentials: c})
 	if err != nil {
 		return nil, err
 	}
-	auth, err := newAppToken(s, c, th)
-	if err != nil {
-		return nil, err
-	}
-	hc, err := httpx.New(httpx.Options{Env: inner, Name: "sharepoint", Auth: auth, Retry: retry,
-		UserAgent: "tributary-sharepoint-connector", MaxBodyBytes: max(s.MaxFileSize+1, 64<<20)})
-	if err != nil {
-		return nil, err
-	}
-	return &client{http: hc, auth: auth, graph: s.graph()}, nil
+	return &client{Client: gc, http: gc.HTTP, auth: gc.Auth, graph: gc.Root}, nil
 }
 
-// guardedBase returns the host's transport with the address guard applied
-// at dial time (httpx applies it to URLs only when its base is not an
-// *http.Transport, as here, where the throttle transport wraps it).
-func guardedBase(env tributary.Env) http.RoundTripper {
-	var rt http.RoundTripper = http.DefaultTransport
-	if env.HTTPClient != nil && env.HTTPClient.Transport != nil {
-		rt = env.HTTPClient.Transport
-	}
-	t, ok := rt.(*http.Transport)
-	if !ok {
-		return rt
-	}
-	t = t.Clone()
-	if t.ResponseHeaderTimeout == 0 {
-		t.ResponseHeaderTimeout = httpx.DefaultResponseHeaderTimeout
-	}
-	if !env.AllowPrivateNetwork {
-		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
-			ap, err := netip.ParseAddrPort(address)
-			if err != nil || httpx.ForbiddenAddr(ap.Addr()) {
-				return &httpx.ForbiddenAddressError{Host: address, Dial: true}
-			}
-			return nil
-		}}
-		t.DialContext = d.DialContext
-	}
-	return t
-}
-
-// throttleTransport turns SharePoint's throttling 503 (one with
-// Retry-After) into a 429, so the stack waits as asked and reports a rate
-// limit rather than a server error.
-type throttleTransport struct{ next http.RoundTripper }
-
-func (t throttleTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.next.RoundTrip(req)
-	if err == nil && resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "" {
-		resp.StatusCode, resp.Status = http.StatusTooManyRequests, "429 Too Many Requests"
-	}
-	return resp, err
-}
-
-// get fetches one object into v. A token Graph refuses (401) is dropped
-// and the request sent once more with a new one; a refusal for a missing
-// permission names perm.
+// get fetches one object into v (see graph.Client.Get).
 func (c *client) get(ctx context.Context, rawURL, perm string, v any) error {
-	for attempt := 0; ; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-		if err != nil {
-			return tributary.NewError("sharepoint", tributary.ErrInvalidConfig, fmt.Errorf("bad request URL: %w", err))
-		}
-		used := c.auth.current()
-		_, err = c.http.DoJSON(req, v)
-		if attempt == 0 && errors.Is(err, tributary.ErrCredentialExpired) {
-			c.auth.forget(used)
-			continue
-		}
-		return named(err, perm)
-	}
-}
-
-// named adds the application permission a refused request needs.
-func named(err error, perm string) error {
-	if err != nil && perm != "" && errors.Is(err, tributary.ErrInsufficientPermissions) {
-		return fmt.Errorf("the app needs the application permission %s (granted with admin consent): %w", perm, err)
-	}
-	return err
+	return c.Get(ctx, rawURL, perm, v)
 }
 
 // errTooLarge is the cause of a body over the size bound.
@@ -134,17 +55,17 @@ func (c *client) download(ctx context.Context, rawURL string, limit, size int64)
 		if err != nil {
 			return nil, tributary.NewError("sharepoint", tributary.ErrInvalidConfig, err)
 		}
-		used := c.auth.current()
+		used := c.auth.Current()
 		resp, err := c.http.Do(req)
 		if err != nil && attempt < 2 && errors.Is(err, tributary.ErrCredentialExpired) {
 			// A refused token, or a download URL whose tempauth lapsed
 			// (the file changed after the redirect): ask again.
-			c.auth.forget(used)
+			c.auth.Forget(used)
 			lastErr = err
 			continue
 		}
 		if err != nil {
-			return nil, named(err, PermSites)
+			return nil, graph.Named(err, PermSites)
 		}
 		b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 		resp.Body.Close()
@@ -173,13 +94,8 @@ func terminal(err error) bool {
 }
 
 // gone reports a 410 answer: a delta token Graph no longer takes.
-func gone(err error) bool {
-	se, ok := errors.AsType[*httpx.StatusError](err)
-	return ok && se.StatusCode == http.StatusGone
-}
+func gone(err error) bool { return graph.Gone(err) }
 
 // within reports whether a link Graph gave stays under its API root, so
 // that the token never leaves it.
-func (c *client) within(link string) bool {
-	return strings.HasPrefix(link, c.graph+"/")
-}
+func (c *client) within(link string) bool { return c.Within(link) }

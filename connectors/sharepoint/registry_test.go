@@ -43,7 +43,7 @@ func TestRegistryDecodesStrictly(t *testing.T) {
 	assert.Equal(t, 200, sc.settings.PageSize)
 	assert.Equal(t, int64(20<<20), sc.settings.MaxFileSize)
 	assert.Equal(t, "https://graph.microsoft.com/v1.0", sc.client.graph)
-	assert.Equal(t, "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token", sc.client.auth.tokenURL)
+	assert.Equal(t, "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token", sc.client.auth.TokenURL())
 }
 
 func TestConfigProblemsAreNamed(t *testing.T) {

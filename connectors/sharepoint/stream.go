@@ -543,25 +543,7 @@ func (c *Connector) drives(ctx context.Context, site string) ([]apiDrive, error)
 // list reads every page of a collection from link, following
 // @odata.nextLink while it stays under the Graph API.
 func (c *Connector) list(ctx context.Context, link, perm string, each func(json.RawMessage) error) error {
-	for pages := 0; link != ""; pages++ {
-		if pages > 100000 {
-			return tributary.NewError("sharepoint: list", tributary.ErrMalformedResponse, errors.New("endless listing"))
-		}
-		var pg listing
-		if err := c.client.get(ctx, link, perm, &pg); err != nil {
-			return err
-		}
-		for _, raw := range pg.Value {
-			if err := each(raw); err != nil {
-				return err
-			}
-		}
-		if pg.NextLink == link || pg.NextLink != "" && (len(pg.NextLink) > maxLink || !c.client.within(pg.NextLink)) {
-			return tributary.NewError("sharepoint: list", tributary.ErrMalformedResponse, errors.New("a next link that repeats itself or leaves the Graph API"))
-		}
-		link = pg.NextLink
-	}
-	return nil
+	return c.client.List(ctx, link, perm, each)
 }
 
 func cmpOr(vs ...string) string {

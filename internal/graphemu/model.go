@@ -13,8 +13,9 @@
 // download URL), site pages with their canvas (pages.go), sharing URLs
 // resolved to driveItems (shares.go), JSON batching (batch.go), sharing
 // permissions (permissions.go) and groups with transitive members
-// (groups.go), so that further families (Teams channels and messages) can
-// be added as files of their own.
+// (groups.go), and Teams: teams (teams.go), their channels and channel
+// members (channels.go), and channel messages with their replies and the
+// messages' delta query (messages.go).
 //
 // Access tokens carry the application permissions (roles) granted to the
 // app: a request whose token lacks the one its resource needs is refused
@@ -36,6 +37,11 @@ const (
 	GroupMemberReadAll = "GroupMember.Read.All"
 	GroupReadAll       = "Group.Read.All"
 	DirectoryReadAll   = "Directory.Read.All"
+	// Teams' application permissions.
+	TeamReadBasicAll      = "Team.ReadBasic.All"
+	ChannelReadBasicAll   = "Channel.ReadBasic.All"
+	ChannelMessageReadAll = "ChannelMessage.Read.All"
+	ChannelMemberReadAll  = "ChannelMember.Read.All"
 )
 
 // User is an account of the tenant.
@@ -155,6 +161,9 @@ type Data struct {
 	Groups []*Group
 	Sites  []*Site
 	Drives []*Drive
+	// Teams are the tenant's teams (teams.go), each backed by the group of
+	// the same id.
+	Teams []*Team
 
 	seq int64 // the last change number given
 	now func() time.Time

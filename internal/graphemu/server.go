@@ -125,6 +125,9 @@ func New(data *Data, opts Options) *Server {
 	s.groupRoutes()
 	s.shareRoutes()
 	s.batchRoutes()
+	s.teamRoutes()
+	s.channelRoutes()
+	s.messageRoutes()
 	s.Handle("/", func(w http.ResponseWriter, r *http.Request) {
 		writeCode(w, Code{Status: http.StatusBadRequest, Code: "BadRequest",
 			Message: "Resource not found for the segment '" + lastSegment(r.URL.Path) + "'."})

@@ -1,4 +1,4 @@
-package sharepoint
+package graph
 
 import (
 	"context"
@@ -21,18 +21,19 @@ import (
 	"github.com/tributary-dev/tributary/httpx"
 )
 
-// graphScope asks for every application permission granted to the app.
-const graphScope = "/.default"
+// scope asks for every application permission granted to the app.
+const scope = "/.default"
 
 // assertionType is the client_assertion_type of a signed assertion.
 const assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
-// appToken is an httpx.Auth with the client-credentials grant of the
+// AppToken is an httpx.Auth with the client-credentials grant of the
 // Microsoft identity platform: a client secret, or a client assertion (a
 // JWT signed with the certificate's key, RS256, its thumbprint as x5t)
 // made afresh for every token request. One token request runs at a
 // time; the token is used until five minutes before it expires.
-type appToken struct {
+type AppToken struct {
+	op       string
 	tokenURL string
 	scope    string
 	clientID string
@@ -47,9 +48,13 @@ type appToken struct {
 	now func() time.Time
 }
 
-func newAppToken(s *Settings, c *Credentials, hc *httpx.Client) (*appToken, error) {
-	a := &appToken{tokenURL: strings.TrimRight(s.LoginURL, "/") + "/" + url.PathEscape(c.TenantID) + "/oauth2/v2.0/token",
-		scope: strings.TrimRight(s.GraphURL, "/") + graphScope, clientID: c.ClientID, secret: c.ClientSecret, http: hc,
+// NewAppToken returns the app's token source for the Graph root graphURL,
+// asking the identity platform at loginURL; hc sends the token requests
+// (it must carry no Auth). name prefixes errors ("sharepoint").
+func NewAppToken(name, loginURL, graphURL string, c *Credentials, hc *httpx.Client) (*AppToken, error) {
+	a := &AppToken{op: name + ": app token",
+		tokenURL: strings.TrimRight(loginURL, "/") + "/" + url.PathEscape(c.TenantID) + "/oauth2/v2.0/token",
+		scope:    strings.TrimRight(graphURL, "/") + scope, clientID: c.ClientID, secret: c.ClientSecret, http: hc,
 		sem: make(chan struct{}, 1), now: time.Now}
 	if a.secret.Reveal() == "" {
 		cert, err := c.parseCertificate()
@@ -61,8 +66,11 @@ func newAppToken(s *Settings, c *Credentials, hc *httpx.Client) (*appToken, erro
 	return a, nil
 }
 
+// TokenURL is the token endpoint the app asks.
+func (a *AppToken) TokenURL() string { return a.tokenURL }
+
 // Authorize sets the bearer token, fetching one first when needed.
-func (a *appToken) Authorize(req *http.Request) error {
+func (a *AppToken) Authorize(req *http.Request) error {
 	t, err := a.token(req.Context())
 	if err != nil {
 		return err
@@ -72,16 +80,16 @@ func (a *appToken) Authorize(req *http.Request) error {
 }
 
 // Secrets names the client secret and the current token for redaction.
-func (a *appToken) Secrets() []string {
+func (a *AppToken) Secrets() []string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return []string{a.secret.Reveal(), a.tok}
 }
 
-// forget drops the token after Graph refused it (used is the token cached
-// before the request, "" when there was none), so that the next request
-// fetches another, unless another request already did.
-func (a *appToken) forget(used string) {
+// Forget drops the token after Graph refused it (used is the token
+// Current gave before the request, "" when there was none), so that the
+// next request fetches another, unless another request already did.
+func (a *AppToken) Forget(used string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if used == "" || a.tok == used {
@@ -89,7 +97,8 @@ func (a *appToken) forget(used string) {
 	}
 }
 
-func (a *appToken) current() string {
+// Current returns the cached token still in its lifetime, or "".
+func (a *AppToken) Current() string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.tok != "" && a.now().Before(a.exp) {
@@ -98,8 +107,8 @@ func (a *appToken) current() string {
 	return ""
 }
 
-func (a *appToken) token(ctx context.Context) (string, error) {
-	if t := a.current(); t != "" {
+func (a *AppToken) token(ctx context.Context) (string, error) {
+	if t := a.Current(); t != "" {
 		return t, nil
 	}
 	select {
@@ -108,7 +117,7 @@ func (a *appToken) token(ctx context.Context) (string, error) {
 		return "", ctx.Err()
 	}
 	defer func() { <-a.sem }()
-	if t := a.current(); t != "" {
+	if t := a.Current(); t != "" {
 		return t, nil
 	}
 	t, life, err := a.fetch(ctx)
@@ -123,13 +132,12 @@ func (a *appToken) token(ctx context.Context) (string, error) {
 
 // fetch asks the token endpoint for a token. The grant may be repeated
 // safely, so it is retried like a GET.
-func (a *appToken) fetch(ctx context.Context) (string, time.Duration, error) {
-	const op = "sharepoint: app token"
+func (a *AppToken) fetch(ctx context.Context) (string, time.Duration, error) {
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {a.clientID}, "scope": {a.scope}}
 	if a.cert != nil {
 		jwt, err := a.assertion()
 		if err != nil {
-			return "", 0, tributary.NewError(op, tributary.ErrInvalidConfig, err)
+			return "", 0, tributary.NewError(a.op, tributary.ErrInvalidConfig, err)
 		}
 		form.Set("client_assertion_type", assertionType)
 		form.Set("client_assertion", jwt)
@@ -139,7 +147,7 @@ func (a *appToken) fetch(ctx context.Context) (string, time.Duration, error) {
 	body := form.Encode()
 	req, err := http.NewRequestWithContext(httpx.Idempotent(ctx), http.MethodPost, a.tokenURL, strings.NewReader(body))
 	if err != nil {
-		return "", 0, tributary.NewError(op, tributary.ErrInvalidConfig, errors.New("bad login URL"))
+		return "", 0, tributary.NewError(a.op, tributary.ErrInvalidConfig, errors.New("bad login URL"))
 	}
 	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -150,12 +158,12 @@ func (a *appToken) fetch(ctx context.Context) (string, time.Duration, error) {
 			return "", 0, ctx.Err()
 		}
 		if errors.Is(err, httpx.ErrForbiddenAddress) {
-			return "", 0, tributary.NewError(op, tributary.ErrInvalidConfig, err)
+			return "", 0, tributary.NewError(a.op, tributary.ErrInvalidConfig, err)
 		}
 		if tributary.Kind(err) != nil {
-			return "", 0, fmt.Errorf("%s: %w", op, err)
+			return "", 0, fmt.Errorf("%s: %w", a.op, err)
 		}
-		return "", 0, tributary.NewError(op, tributary.ErrTransient, errors.New(firstLine(err.Error())))
+		return "", 0, tributary.NewError(a.op, tributary.ErrTransient, errors.New(firstLine(err.Error())))
 	}
 	defer resp.Body.Close()
 	b, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -168,18 +176,17 @@ func (a *appToken) fetch(ctx context.Context) (string, time.Duration, error) {
 	jerr := json.Unmarshal(b, &ans)
 	if resp.StatusCode == http.StatusOK {
 		if rerr != nil || jerr != nil || ans.AccessToken == "" {
-			return "", 0, tributary.NewError(op, tributary.ErrTransient, errors.New("token answer cut short or without a token"))
+			return "", 0, tributary.NewError(a.op, tributary.ErrTransient, errors.New("token answer cut short or without a token"))
 		}
 		return ans.AccessToken, time.Duration(max(ans.ExpiresIn, 60)) * time.Second, nil
 	}
-	return "", 0, classifyToken(resp, ans.Error, ans.Description, a.clientID)
+	return "", 0, classifyToken(a.op, resp, ans.Error, ans.Description, a.clientID)
 }
 
 // classifyToken names a refused token request: a secret or certificate the
 // app does not have, or an app the tenant does not know, is
 // ErrCredentialExpired; an unknown tenant or a bad scope ErrInvalidConfig.
-func classifyToken(resp *http.Response, code, desc, clientID string) error {
-	const op = "sharepoint: app token"
+func classifyToken(op string, resp *http.Response, code, desc, clientID string) error {
 	msg := firstLine(desc)
 	if i := strings.Index(msg, "Trace ID:"); i > 0 {
 		msg = strings.TrimSpace(msg[:i])
@@ -205,7 +212,7 @@ func classifyToken(resp *http.Response, code, desc, clientID string) error {
 
 // assertion makes the signed client assertion: valid ten minutes, for
 // this token endpoint, from and about the client.
-func (a *appToken) assertion() (string, error) {
+func (a *AppToken) assertion() (string, error) {
 	now := a.now()
 	jti := make([]byte, 16)
 	rand.Read(jti)
