@@ -14,7 +14,7 @@ import (
 
 // conformanceGen is a small tree two folders deep, with folders shared
 // with users and groups.
-var conformanceGen = boxemu.GenerateOptions{Folders: 3, FilesPerFolder: 3, Depth: 2, Seed: 3}
+var conformanceGen = boxemu.GenerateOptions{Folders: 2, FilesPerFolder: 3, Depth: 2, Seed: 3}
 
 var idPattern = regexp.MustCompile(`^https://app\.box\.com/file/[0-9]+(!/.+)?$`)
 
@@ -29,7 +29,7 @@ func conformanceHarness(faults func(*boxemu.Server)) (connectortest.Harness, *[]
 		}
 		emus = append(emus, f.emu)
 		s := f.settings()
-		s.PageSize = 2
+		s.PageSize = 3
 		s.PublicSharedLinks = true
 		cr := Credentials{AccessToken: tributary.NewSecret(testToken)}
 		if !good {
@@ -68,4 +68,38 @@ func conformanceHarness(faults func(*boxemu.Server)) (connectortest.Harness, *[]
 func TestConformance(t *testing.T) {
 	h, _ := conformanceHarness(nil)
 	connectortest.Run(t, h)
+}
+
+// TestConformanceWithFaults runs the kit with the emulator failing about
+// one request in four: 429s with Retry-After, 500s, reset connections and
+// bodies cut short (listings, collaborations, downloads). Every document
+// still arrives, and each kind of fault was served.
+func TestConformanceWithFaults(t *testing.T) {
+	h, emus := conformanceHarness(func(s *boxemu.Server) {
+		for k, fault := range map[int]emulator.Fault{13: emulator.ConnectionReset, 11: emulator.InternalError,
+			17: {Status: http.StatusTooManyRequests, RetryAfter: time.Second}} {
+			s.FailEvery("*", k, fault)
+		}
+		for _, route := range []string{"GET /2.0/folders/{id}/items", "GET /2.0/folders/{id}/collaborations",
+			"GET /2.0/files/{id}/collaborations", "GET /d/1/{key}/download", "GET /2.0/users/me"} {
+			s.FailEvery(route, 7, emulator.TruncatedBody)
+		}
+	})
+	// Retry-After waits pass in the bubble's time.
+	h.Synctest = true
+	connectortest.Run(t, h)
+	kinds := map[string]int{}
+	for _, e := range *emus {
+		for _, r := range e.Requests() {
+			if r.Fault != "" {
+				kinds[r.Fault]++
+			}
+		}
+	}
+	t.Logf("faults injected: %v", kinds)
+	for _, k := range []string{"reset", "status 500", "status 429", "truncate"} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s fault was injected", k)
+		}
+	}
 }
