@@ -97,8 +97,10 @@ func (s *Settings) Validate() error {
 	if !goodURL(s.APIURL, false) {
 		errs = append(errs, tributary.InvalidField("api_url", "must be an http or https URL without query, fragment or user"))
 	}
-	if h := s.DownloadHost; h != "" && (strings.ContainsAny(h, "/:@?# \r\n") || !strings.Contains(h, ".")) {
-		errs = append(errs, tributary.InvalidField("download_host", "must be a host name such as dl.example.com"))
+	if h := s.DownloadHost; h != "" {
+		if u, err := url.Parse("https://" + h); err != nil || u.Host != h || u.User != nil || strings.ContainsAny(h, "/?# \r\n") {
+			errs = append(errs, tributary.InvalidField("download_host", "must be a host name, with a port or not, such as dl.example.com"))
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -49,7 +49,7 @@ func conformanceHarness(faults func(*boxemu.Server)) (connectortest.Harness, *[]
 		// The second group's memberships are refused: the listing fails midway.
 		GroupsFault: func(t testing.TB) tributary.Connector {
 			return open(t, true, func(s *boxemu.Server) {
-				s.FailNext("GET /2.0/groups/2002/memberships", 100, emulator.Fault{Status: http.StatusForbidden})
+				s.FailNext("/2.0/groups/2002/memberships", 100, emulator.Fault{Status: http.StatusForbidden})
 			})
 		},
 		WantIDs:        expectedIDs(probe, failing, time.Time{}, time.Time{}),

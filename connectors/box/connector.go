@@ -38,6 +38,10 @@ type Connector struct {
 var (
 	_ tributary.CheckpointConnector = (*Connector)(nil)
 	_ tributary.SlimConnector       = (*Connector)(nil)
+	_ tributary.GroupSyncer         = (*Connector)(nil)
+	_ tributary.Refetcher           = (*Connector)(nil)
+	_ tributary.Prober              = (*Connector)(nil)
+	_ tributary.URLNormalizer       = (*Connector)(nil)
 )
 
 // New returns a connector for the settings and credentials. It checks

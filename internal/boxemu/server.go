@@ -38,9 +38,10 @@ type Options struct {
 	TokenLifetime time.Duration
 	// Clock tells the time; nil follows time.Now.
 	Clock emulator.Clock
-	// DownloadHost is the host downloads redirect to; DefaultDownloadHost
-	// when empty.
-	DownloadHost string
+	// DownloadBase is the scheme and host downloads redirect to, such as
+	// http://127.0.0.1:8080 for an emulator served with Start;
+	// https://dl.boxcloud.com when empty.
+	DownloadBase string
 	// ShortPages, when positive, caps each listing page at this many
 	// entries whatever limit was asked, with a next_marker while more
 	// remain: a short page is not the last one.
@@ -89,8 +90,8 @@ func New(data *Data, o Options) *Server {
 	for _, it := range data.Items {
 		s.byID[it.ID] = it
 	}
-	if s.opts.DownloadHost == "" {
-		s.opts.DownloadHost = DefaultDownloadHost
+	if s.opts.DownloadBase == "" {
+		s.opts.DownloadBase = "https://" + DefaultDownloadHost
 	}
 	eo := emulator.Options{Auth: s.auth, Unauthorized: unauthorized, Latency: o.Latency, Clock: o.Clock}
 	if o.RatePerMinute > 0 {
@@ -177,9 +178,17 @@ func (s *Server) NotReady(id string, n int) {
 	s.notReady[id] = n
 }
 
-// DownloadURL is the address content redirects to for file id.
-func (s *Server) DownloadURL(id string) string {
-	return "https://" + s.opts.DownloadHost + "/d/1/" + base64.RawURLEncoding.EncodeToString([]byte(id)) + "/download"
+// SetDownloadBase changes Options.DownloadBase.
+func (s *Server) SetDownloadBase(base string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.DownloadBase = base
+}
+
+// downloadURL is the address content redirects to for file id. Callers
+// hold s.mu.
+func (s *Server) downloadURL(id string) string {
+	return s.opts.DownloadBase + "/d/1/" + base64.RawURLEncoding.EncodeToString([]byte(id)) + "/download"
 }
 
 // SharedLinkURL is the shared link of item id.
@@ -583,7 +592,7 @@ func (s *Server) content(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusAccepted)
 		return
 	}
-	w.Header().Set("Location", s.DownloadURL(it.ID))
+	w.Header().Set("Location", s.downloadURL(it.ID))
 	w.WriteHeader(http.StatusFound)
 }
 
