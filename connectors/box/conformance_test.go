@@ -14,7 +14,7 @@ import (
 
 // conformanceGen is a small tree two folders deep, with folders shared
 // with users and groups.
-var conformanceGen = boxemu.GenerateOptions{Folders: 2, FilesPerFolder: 3, Depth: 2, Seed: 3}
+var conformanceGen = boxemu.GenerateOptions{Folders: 2, FilesPerFolder: 2, Depth: 2, Seed: 3}
 
 var idPattern = regexp.MustCompile(`^https://app\.box\.com/file/[0-9]+(!/.+)?$`)
 
