@@ -101,7 +101,9 @@
 // and the stack of folders from it with one marker each: it grows with
 // the tree's depth, never with its size. A file over max_file_size, one
 // Box refuses to download (403) or no longer has (404), and content that
-// does not extract are Failures under the file's id. Archives' entries
+// does not extract are Failures under the file's id; a subfolder Box
+// refuses to list is a Failure under the folder's node id, and the walk
+// goes on. Archives' entries
 // are not deleted by events (pruning finds them), and collaborations
 // changed without a change to the file are found by the slim listing
 // (permission sync), not by polls.

@@ -162,3 +162,17 @@ func TestCheckpointIsAFolderStack(t *testing.T) {
 		t.Errorf("the deepest stack holds %d folders; want 3 (root, folder, subfolder)", deepest)
 	}
 }
+
+// A subfolder Box refuses to list (403) is one failure under the
+// folder; the walk goes on with its siblings.
+func TestUnlistableFolderIsAFailure(t *testing.T) {
+	f := newFixture(t, smallGen, boxemu.Options{}, false)
+	f.emu.FailNext("/2.0/folders/100006/items", 1, emulator.Fault{Status: http.StatusForbidden})
+	got := load(t, f.connector(t, f.settings(), Credentials{}, f.env()))
+	if got.Err != nil {
+		t.Fatal(got.Err)
+	}
+	if len(got.Failures) != 1 || got.Failures[0].EntityID != folderID("100006") || len(got.Documents) != 12 {
+		t.Fatalf("failures %v, %d documents", got.Failures, len(got.Documents))
+	}
+}

@@ -213,13 +213,24 @@ func (r *run) walk(pos *position) bool {
 			if pg == nil {
 				var err error
 				if pg, err = r.list(top.ID, top.Marker); err != nil {
-					if errors.Is(err, tributary.ErrNotFound) && depth > 0 {
+					switch {
+					case errors.Is(err, tributary.ErrNotFound) && depth > 0:
 						// Gone since its parent was listed.
 						r.c.env.Log().Warn("box: a folder went away during the walk", "folder", top.ID)
-						pos.Stack = pos.Stack[:depth]
-						continue
+					case errors.Is(err, tributary.ErrInsufficientPermissions) && depth > 0:
+						// A folder the user may see but not list: its files
+						// are missed, the rest goes on.
+						if !r.Yield(tributary.FailureItem(tributary.EntityFailure(folderID(top.ID), folderID(top.ID), err))) {
+							return false
+						}
+					default:
+						return r.Fail(err)
 					}
-					return r.Fail(err)
+					pos.Stack = pos.Stack[:depth]
+					if !r.Checkpoint(pos) {
+						return false
+					}
+					continue
 				}
 				r.pages[depth] = pg
 			}
