@@ -83,7 +83,7 @@ func TestMissingScopes(t *testing.T) {
 	f.emu.AddToken("groups-only", boxemu.ScopeGroups)
 	f.emu.AddToken("read-only", boxemu.ScopeRead)
 	c := f.connector(t, f.settings(), Credentials{AccessToken: tributary.NewSecret("groups-only")}, f.env())
-	if err := c.Validate(context.Background()); !errors.Is(err, tributary.ErrInsufficientPermissions) {
+	if err := c.Validate(context.Background()); !errors.Is(err, tributary.ErrInsufficientPermissions) || !strings.Contains(err.Error(), "root_readonly") {
 		t.Errorf("validate without root_readonly: %v", err)
 	}
 	res := f.connector(t, f.settings(), Credentials{AccessToken: tributary.NewSecret("read-only")}, f.env()).Probe(context.Background())

@@ -2,6 +2,7 @@ package box
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/url"
@@ -75,7 +76,7 @@ func (c *Connector) Source() tributary.DocumentSource { return Source }
 func (c *Connector) Validate(ctx context.Context) error {
 	var me user
 	if err := c.client.get(ctx, "/users/me", url.Values{"fields": {"id,name,login"}}, &me); err != nil {
-		return fmt.Errorf("box: read the user: %w", err)
+		return missingScope("box: read the user", "the token lacks the scope root_readonly (Read all files and folders stored in Box)", err)
 	}
 	if me.ID == "" {
 		return tributary.NewError("box: read the user", tributary.ErrMalformedResponse, fmt.Errorf("answer without an id"))
@@ -83,10 +84,19 @@ func (c *Connector) Validate(ctx context.Context) error {
 	for _, id := range c.settings.FolderIDs {
 		var f item
 		if err := c.client.get(ctx, "/folders/"+id, url.Values{"fields": {"id,type,name"}}, &f); err != nil {
-			return fmt.Errorf("box: validate folder %s: %w", id, err)
+			return missingScope("box: validate folder "+id, "the token lacks root_readonly, or the user may not read folder "+id, err)
 		}
 	}
 	return nil
+}
+
+// missingScope names what is missing when err is a refusal (403), and
+// wraps any other error with op.
+func missingScope(op, missing string, err error) error {
+	if errors.Is(err, tributary.ErrInsufficientPermissions) {
+		return tributary.NewError(op, tributary.ErrInsufficientPermissions, fmt.Errorf("%s: %w", missing, err))
+	}
+	return fmt.Errorf("%s: %w", op, err)
 }
 
 // LoadFromCheckpoint yields the folders under the roots as nodes and the
