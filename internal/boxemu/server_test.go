@@ -202,3 +202,41 @@ func TestRateLimit(t *testing.T) {
 type fixed struct{}
 
 func (fixed) Now() time.Time { return Base }
+
+func TestSharedItemsTrashAndQuirks(t *testing.T) {
+	d := Generate(GenerateOptions{Folders: 2, FilesPerFolder: 4})
+	s := New(d, Options{ShortPages: 1})
+	defer s.Close()
+	s.AddToken("tok")
+	file := d.Items[3]
+	if resp, _ := get(t, s, "tok", "/2.0/shared_items", "BoxApi", "shared_link="+SharedLinkURL(file.ID)); resp.StatusCode != 404 {
+		t.Errorf("a file without a shared link: %d", resp.StatusCode)
+	}
+	file.SharedLink = "open"
+	_, m := get(t, s, "tok", "/2.0/shared_items?fields=id,type,name,shared_link", "BoxApi", "shared_link="+SharedLinkURL(file.ID))
+	if m["id"] != file.ID || m["shared_link"].(map[string]any)["access"] != "open" {
+		t.Errorf("shared item: %v", m)
+	}
+	// Short pages: one entry each, with a marker while more remain.
+	_, m = get(t, s, "tok", "/2.0/folders/"+d.Items[1].ID+"/items?usemarker=true&limit=100")
+	if len(m["entries"].([]any)) != 1 || m["next_marker"] == nil {
+		t.Errorf("short page: %v", m)
+	}
+	s.RepeatMarkers(true)
+	marker := m["next_marker"].(string)
+	_, m = get(t, s, "tok", "/2.0/folders/"+d.Items[1].ID+"/items?usemarker=true&marker="+url.QueryEscape(marker))
+	if m["next_marker"] != marker {
+		t.Errorf("repeated marker: %v", m)
+	}
+	s.Trash(d.Items[1].ID)
+	_, m = get(t, s, "tok", "/2.0/folders/trash/items?usemarker=true")
+	if es := m["entries"].([]any); len(es) != 1 || es[0].(map[string]any)["id"] != d.Items[1].ID {
+		t.Errorf("trash lists %v; want the trashed folder alone", m)
+	}
+	if resp, m := get(t, s, "tok", "/2.0/folders/"+d.Items[1].ID+"/trash"); resp.StatusCode != 200 || m["item_status"] != "trashed" {
+		t.Errorf("trashed folder: %d %v", resp.StatusCode, m)
+	}
+	if resp, m := get(t, s, "tok", "/2.0/files/"+file.ID); resp.StatusCode != 404 || m["code"] != "trashed" {
+		t.Errorf("a file in a trashed folder: %d %v", resp.StatusCode, m)
+	}
+}
