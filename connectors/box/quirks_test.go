@@ -176,3 +176,14 @@ func TestUnlistableFolderIsAFailure(t *testing.T) {
 		t.Fatalf("failures %v, %d documents", got.Failures, len(got.Documents))
 	}
 }
+
+// An entry whose id is no Box id ends the walk with
+// ErrMalformedResponse rather than a document under a bad id.
+func TestMalformedEntryIsClassified(t *testing.T) {
+	f := newFixture(t, smallGen, boxemu.Options{}, false)
+	f.emu.Put(&boxemu.Item{ID: "not-a-number", Name: "odd.txt", Parent: "100001", Content: []byte("x"), ModifiedAt: boxemu.Base})
+	got := load(t, f.connector(t, f.settings(), Credentials{}, f.env()))
+	if !errors.Is(got.Err, tributary.ErrMalformedResponse) {
+		t.Fatalf("got %v, want ErrMalformedResponse", got.Err)
+	}
+}
