@@ -57,7 +57,9 @@ type bucket struct {
 // throttle is a scheduled 429.
 type throttle struct {
 	target string
-	left   int
+	left   int // ThrottleNext: requests still to refuse
+	every  int // ThrottleEvery: refuse each k-th
+	seen   int
 	after  time.Duration
 	scope  string
 }
@@ -126,8 +128,24 @@ func (s *Server) ThrottleNext(target string, n int, after time.Duration, scope s
 	s.throttles = append(s.throttles, &throttle{target: target, left: n, after: after, scope: scope})
 }
 
-// Throttled counts the 429s served, by scope (the scheduled ones and
-// those of the buckets and the global limit).
+// ThrottleEvery answers every k-th request matching target with a 429 of
+// scope, as ThrottleNext does, until ClearThrottles.
+func (s *Server) ThrottleEvery(target string, k int, after time.Duration, scope string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.throttles = append(s.throttles, &throttle{target: target, every: max(k, 1), after: after, scope: scope})
+}
+
+// ClearThrottles removes every scheduled 429.
+func (s *Server) ClearThrottles() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.throttles = nil
+}
+
+// Throttled counts the 429s served, by scope: "user" and "global" for
+// those of the buckets and the global limit, "scheduled user" (or global,
+// shared) for those of ThrottleNext and ThrottleEvery.
 func (s *Server) Throttled() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -225,9 +243,14 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, tok, hash string)
 		if t.target != "*" && t.target != r.Pattern && t.target != r.URL.Path {
 			continue
 		}
-		if t.left--; t.left <= 0 {
+		if t.every > 0 {
+			if t.seen++; t.seen%t.every != 0 {
+				continue
+			}
+		} else if t.left--; t.left <= 0 {
 			s.throttles = slices.Delete(s.throttles, i, i+1)
 		}
+		s.throttled["scheduled "+t.scope]++
 		s.refuse(w, t.after, t.scope, hash, s.opts.RouteLimit)
 		return false
 	}
@@ -237,6 +260,7 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, tok, hash string)
 		s.global[tok] = g
 	}
 	if g.used >= s.opts.GlobalPerSecond {
+		s.throttled[ScopeGlobal]++
 		s.refuse(w, g.resetAt.Sub(now), ScopeGlobal, "", 0)
 		return false
 	}
@@ -247,6 +271,7 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, tok, hash string)
 		s.buckets[key] = b
 	}
 	if b.used >= s.opts.RouteLimit {
+		s.throttled[ScopeUser]++
 		s.refuse(w, b.resetAt.Sub(now), ScopeUser, hash, s.opts.RouteLimit)
 		return false
 	}
@@ -267,7 +292,6 @@ func decimal(secs float64) string { return strconv.FormatFloat(secs, 'f', 3, 64)
 // refuse writes a 429 of scope. Retry-After is whole seconds, rounded up;
 // the body's retry_after has the milliseconds.
 func (s *Server) refuse(w http.ResponseWriter, after time.Duration, scope, hash string, limit int) {
-	s.throttled[scope]++
 	after = max(after, time.Millisecond)
 	h := w.Header()
 	h.Set("Retry-After", strconv.FormatInt(int64(math.Ceil(after.Seconds())), 10))

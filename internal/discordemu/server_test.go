@@ -264,5 +264,10 @@ func TestThrottleNext(t *testing.T) {
 	assert.Equal(t, http.StatusOK, get(t, s, "/users/@me", nil).StatusCode, "other routes pass")
 	assert.Equal(t, http.StatusTooManyRequests, get(t, s, path, nil).StatusCode)
 	assert.Equal(t, http.StatusOK, get(t, s, path, nil).StatusCode)
-	assert.Equal(t, 2, s.Throttled()[ScopeShared])
+	assert.Equal(t, 2, s.Throttled()["scheduled "+ScopeShared])
+	s.ThrottleEvery("*", 2, time.Second, ScopeGlobal)
+	assert.Equal(t, http.StatusOK, get(t, s, "/users/@me", nil).StatusCode)
+	assert.Equal(t, http.StatusTooManyRequests, get(t, s, "/users/@me", nil).StatusCode)
+	s.ClearThrottles()
+	assert.Equal(t, http.StatusOK, get(t, s, "/users/@me", nil).StatusCode)
 }
