@@ -12,7 +12,7 @@ import (
 	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
-var conformanceGen = discordemu.GenerateOptions{Guilds: 2, Messages: 14, Days: 3, Threads: 3, ThreadMessages: 3, ForumPosts: 2, Seed: 8}
+var conformanceGen = discordemu.GenerateOptions{Guilds: 2, Messages: 8, Days: 2, Threads: 2, ThreadMessages: 3, ForumPosts: 1, Members: 3, Seed: 8}
 
 var idPattern = regexp.MustCompile(`^https://discord\.com/channels/\d+/\d+(#\d{4}-\d{2}-\d{2})?$`)
 
@@ -25,7 +25,7 @@ func brokenThread(d *discordemu.Data) (*discordemu.Guild, *discordemu.Channel) {
 
 // conformanceHarness runs each check in a testing/synctest bubble with its
 // own emulator in memory, so backoffs, Retry-After and the buckets' resets
-// pass in fake time. Pages are small (5 messages) so that days span pages
+// pass in fake time. Pages are small (3 messages) so that days span pages
 // and checkpoints fall inside channels.
 func conformanceHarness(opts discordemu.Options, faults func(*discordemu.Server)) (connectortest.Harness, *[]*discordemu.Server) {
 	ref := discordemu.Generate(conformanceGen)
@@ -41,7 +41,7 @@ func conformanceHarness(opts discordemu.Options, faults func(*discordemu.Server)
 		}
 		emus = append(emus, f.emu)
 		s := f.settings()
-		s.PageSize = 5
+		s.PageSize = 3
 		c, err := New(s, Credentials{BotToken: tributary.NewSecret(token)}, f.env())
 		if err != nil {
 			t.Fatal(err)

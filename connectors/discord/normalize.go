@@ -3,7 +3,6 @@ package discord
 import (
 	"context"
 	"errors"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -16,8 +15,8 @@ var _ tributary.URLNormalizer = (*Connector)(nil)
 // channelRef is what NormalizeURL learned of a channel id: its guild and
 // whether it is a thread.
 type channelRef struct {
-	guild  string
-	thread bool
+	guild, parent string
+	thread        bool
 }
 
 // webHosts are the hosts Discord's links use.
@@ -73,6 +72,13 @@ func (c *Connector) NormalizeURL(ctx context.Context, raw string) (string, error
 	if ref.guild != guild {
 		return "", tributary.ForeignURL(Source, raw, "the channel is not in this guild")
 	}
+	read := channel
+	if ref.thread {
+		read = ref.parent
+	}
+	if len(c.settings.ChannelIDs) > 0 && !slices.Contains(c.settings.ChannelIDs, read) {
+		return "", tributary.ForeignURL(Source, raw, "the settings do not read this channel")
+	}
 	if ref.thread {
 		return threadURL(guild, channel), nil
 	}
@@ -96,12 +102,9 @@ func (c *Connector) lookup(ctx context.Context, channel string) (channelRef, err
 	}
 	var ch apiChannel
 	if err := c.client.get(ctx, "/channels/"+channel, &ch); err != nil {
-		if statusOf(err) == http.StatusForbidden {
-			return channelRef{}, err
-		}
 		return channelRef{}, err
 	}
-	ref = channelRef{guild: ch.GuildID, thread: ch.isThread()}
+	ref = channelRef{guild: ch.GuildID, parent: ch.parent(), thread: ch.isThread()}
 	c.mu.Lock()
 	if len(c.kinds) < 10000 {
 		c.kinds[channel] = ref

@@ -167,16 +167,25 @@ func (r *run) node(n *tributary.HierarchyNode) bool {
 	return r.Yield(tributary.NodeItem(n))
 }
 
+// nodes yields the nodes above a channel's documents (once per run):
+// the guild, the category, the channel.
+func (r *run) nodes(gi *guildInfo, ch apiChannel, acc *tributary.ExternalAccess) bool {
+	if !r.node(r.c.guildNode(gi)) {
+		return false
+	}
+	if cat, ok := gi.categories[ch.parent()]; ok && !r.node(r.c.categoryNode(gi, cat)) {
+		return false
+	}
+	return r.node(r.c.channelNode(gi, ch, acc))
+}
+
 // channel reads one channel from pos: its days, then its threads.
 func (r *run) channel(gi *guildInfo, ch apiChannel, pos position) bool {
 	if pos.Phase == phaseDone {
 		return true
 	}
-	if cat, ok := gi.categories[ch.parent()]; ok && !r.node(r.c.categoryNode(gi, cat)) {
-		return false
-	}
 	acc := r.c.access(gi, ch)
-	if !r.node(r.c.channelNode(gi, ch, acc)) {
+	if !r.nodes(gi, ch, acc) {
 		return false
 	}
 	readable := true
