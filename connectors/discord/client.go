@@ -24,6 +24,9 @@ type client struct {
 type options struct {
 	retry httpx.RetryPolicy
 	rate  float64 // requests per second; 0 follows the settings
+	// threadPage and memberPage size the archived threads' and the
+	// members' pages; 0 means Discord's most, 100 and 1,000.
+	threadPage, memberPage int
 }
 
 func newClient(s *Settings, c *Credentials, env tributary.Env, o options) (*client, error) {

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"iter"
@@ -31,6 +32,7 @@ type Connector struct {
 	settings Settings
 	env      tributary.Env
 	client   *client
+	opts     options
 
 	mu    sync.Mutex
 	kinds map[string]channelRef // channels looked up by NormalizeURL
@@ -61,7 +63,9 @@ func newConnector(s Settings, c Credentials, env tributary.Env, o options) (*Con
 	if err != nil {
 		return nil, fmt.Errorf("discord: new connector: %w", err)
 	}
-	return &Connector{settings: s, env: env, client: cl, kinds: map[string]channelRef{}}, nil
+	o.threadPage = cmp.Or(o.threadPage, 100)
+	o.memberPage = cmp.Or(o.memberPage, 1000)
+	return &Connector{settings: s, env: env, client: cl, opts: o, kinds: map[string]channelRef{}}, nil
 }
 
 // Source returns SourceDiscord.

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/tributary-dev/tributary"
 )
@@ -63,7 +64,7 @@ func (c *Connector) memberEmails(ctx context.Context, guild string) (map[string]
 	after := "0"
 	for {
 		var page []apiMember
-		q := url.Values{"limit": {"1000"}, "after": {after}}
+		q := url.Values{"limit": {strconv.Itoa(c.opts.memberPage)}, "after": {after}}
 		if err := c.client.get(ctx, "/guilds/"+guild+"/members?"+q.Encode(), &page); err != nil {
 			return nil, err
 		}
@@ -81,7 +82,7 @@ func (c *Connector) memberEmails(ctx context.Context, guild string) (map[string]
 				out[r] = append(out[r], addr)
 			}
 		}
-		if len(page) < 1000 {
+		if len(page) < c.opts.memberPage {
 			return out, nil
 		}
 	}

@@ -389,7 +389,7 @@ func (c *Connector) threadsOf(ctx context.Context, gi *guildInfo, ch apiChannel)
 	}
 	before := ""
 	for {
-		q := url.Values{"limit": {"100"}}
+		q := url.Values{"limit": {strconv.Itoa(c.opts.threadPage)}}
 		if before != "" {
 			q.Set("before", before)
 		}
