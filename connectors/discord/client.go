@@ -95,25 +95,6 @@ func terminal(err error) bool {
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
-// Discord's error codes the connector tells apart.
-const (
-	codeMissingAccess      = 50001
-	codeMissingPermissions = 50013
-)
-
-// codeOf reads the code of Discord's error body, or 0.
-func codeOf(err error) int {
-	se, ok := errors.AsType[*httpx.StatusError](err)
-	if !ok {
-		return 0
-	}
-	var e struct {
-		Code int `json:"code"`
-	}
-	json.Unmarshal([]byte(se.Body), &e)
-	return e.Code
-}
-
 // statusOf is the HTTP status of an error answer, or 0.
 func statusOf(err error) int {
 	if se, ok := errors.AsType[*httpx.StatusError](err); ok {

@@ -153,7 +153,7 @@ func messages(g *Guild, start time.Time, span time.Duration, n int, rnd *rand.Ra
 	var out []*Message
 	people := g.Members[1:]
 	for i := range n {
-		at := start.Add(span * time.Duration(i) / time.Duration(max(n, 1))).Add(time.Duration(rnd.IntN(50)) * time.Second)
+		at := start.Add(time.Duration(float64(span) * float64(i) / float64(max(n, 1)))).Add(time.Duration(rnd.IntN(50)) * time.Second)
 		if len(out) > 0 && !at.After(TimeOf(out[len(out)-1].ID)) {
 			at = TimeOf(out[len(out)-1].ID).Add(time.Millisecond)
 		}
