@@ -12,7 +12,7 @@ import (
 	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
-var conformanceGen = discordemu.GenerateOptions{Guilds: 2, Messages: 8, Days: 2, Threads: 2, ThreadMessages: 3, ForumPosts: 1, Members: 3, Seed: 8}
+var conformanceGen = discordemu.GenerateOptions{Guilds: 2, Messages: 6, Days: 2, Threads: 2, ThreadMessages: 2, ForumPosts: 1, Members: 3, Seed: 8}
 
 var idPattern = regexp.MustCompile(`^https://discord\.com/channels/\d+/\d+(#\d{4}-\d{2}-\d{2})?$`)
 
@@ -76,7 +76,7 @@ func TestConformance(t *testing.T) {
 // TestConformanceWithFaults runs the kit with the emulator failing about
 // one request in four: the kit's 429 with a whole-second Retry-After, 500s,
 // 502s, reset connections and truncated bodies, and Discord's own 429s (a
-// per-route one of 0.75 s and a global one of 0.333 s, told in decimal
+// per-route one of 0.75 s on every 11th message page and a global one of 0.333 s, told in decimal
 // retry_after), under buckets of 3 requests a second and a global limit of
 // 6 a second, below the client's pace of 40, so the global limit refuses
 // requests too. The buckets are waited out by their headers; only the
@@ -88,7 +88,7 @@ func TestConformanceWithFaults(t *testing.T) {
 			13: emulator.ConnectionReset, 17: emulator.TruncatedBody, 19: emulator.InternalError, 23: {Status: http.StatusBadGateway}} {
 			s.FailEvery("*", k, fault)
 		}
-		s.ThrottleEvery("GET "+discordemu.Prefix+"/channels/{channel}/messages", 7, 750*time.Millisecond, discordemu.ScopeUser)
+		s.ThrottleEvery("GET "+discordemu.Prefix+"/channels/{channel}/messages", 11, 750*time.Millisecond, discordemu.ScopeUser)
 		s.ThrottleEvery("*", 29, 333*time.Millisecond, discordemu.ScopeGlobal)
 	})
 	connectortest.Run(t, h)
