@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -74,14 +75,16 @@ func IsRateLimited(resp *http.Response) bool {
 }
 
 // RetryAfter returns how long the server asked the client to wait, from
-// Retry-After (seconds or an HTTP date) or, for a response that says no
-// requests remain, from X-RateLimit-Reset (epoch seconds) or RateLimit-Reset
-// (seconds). The second result is false when the response names no wait.
+// Retry-After (seconds, possibly with a decimal fraction as Discord sends
+// them, or an HTTP date) or, for a response that says no requests remain,
+// from X-RateLimit-Reset-After (seconds), X-RateLimit-Reset (epoch seconds)
+// or RateLimit-Reset (seconds). The second result is false when the
+// response names no wait.
 func RetryAfter(resp *http.Response, now time.Time) (time.Duration, bool) {
 	h := resp.Header
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
-			return time.Duration(secs) * time.Second, true
+		if d, ok := seconds(v); ok {
+			return d, true
 		}
 		if t, err := http.ParseTime(v); err == nil {
 			return max(t.Sub(now), 0), true
@@ -120,30 +123,65 @@ func limitOf(h http.Header) (int64, bool) {
 	return structuredItem(h.Get("RateLimit"), "limit")
 }
 
-// resetIn reads when the current rate-limit window resets. A value larger
-// than 10^8 (some three years) is an epoch time in seconds (GitHub), a smaller one a
-// number of seconds (IETF RateLimit-Reset).
+// resetIn reads when the current rate-limit window resets:
+// X-RateLimit-Reset-After (seconds from now, Discord's, preferred as it
+// does not depend on the two clocks agreeing), else X-RateLimit-Reset or
+// RateLimit-Reset. Of those, a value larger than 10^8 (some three years)
+// is an epoch time in seconds (GitHub), a smaller one a number of seconds
+// (IETF RateLimit-Reset). Values may carry a decimal fraction (Discord's
+// have milliseconds).
 func resetIn(h http.Header, now time.Time) (time.Duration, bool) {
-	var n int64
+	if v := h.Get("X-RateLimit-Reset-After"); v != "" {
+		if d, ok := seconds(v); ok {
+			return d, true
+		}
+	}
+	var n float64
 	var ok bool
 	for _, name := range []string{"X-RateLimit-Reset", "RateLimit-Reset"} {
 		if v := h.Get(name); v != "" {
 			var err error
-			n, err = strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			ok = err == nil
+			n, err = strconv.ParseFloat(strings.TrimSpace(v), 64)
+			ok = err == nil && !math.IsNaN(n) && !math.IsInf(n, 0)
 			break
 		}
 	}
 	if !ok {
-		n, ok = structuredItem(h.Get("RateLimit"), "t", "reset")
+		var i int64
+		i, ok = structuredItem(h.Get("RateLimit"), "t", "reset")
+		n = float64(i)
 	}
 	if !ok || n < 0 {
 		return 0, false
 	}
 	if n > 100_000_000 {
-		return max(time.Unix(n, 0).Sub(now), 0), true
+		at := time.UnixMilli(int64(math.Ceil(n * 1000)))
+		return max(at.Sub(now), 0), true
 	}
-	return time.Duration(n) * time.Second, true
+	return secondsDuration(n), true
+}
+
+// maxSeconds bounds a wait read from a header (about 30 years), so that a
+// huge value cannot overflow a time.Duration.
+const maxSeconds = 1e9
+
+// seconds reads a non-negative number of seconds, whole or with a decimal
+// fraction ("7", "0.853"), rounded up to the millisecond.
+func seconds(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.ContainsAny(v, "eExXpP_") { // plain decimals only
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return secondsDuration(f), true
+}
+
+func secondsDuration(f float64) time.Duration {
+	f = min(f, maxSeconds)
+	return time.Duration(math.Ceil(f*1000)) * time.Millisecond
 }
 
 // structuredItem finds an integer item such as r=10 or remaining=10 in a

@@ -12,6 +12,7 @@ import (
 	_ "github.com/tributary-dev/tributary/connectors/blob"
 	_ "github.com/tributary-dev/tributary/connectors/box"
 	_ "github.com/tributary-dev/tributary/connectors/confluence"
+	_ "github.com/tributary-dev/tributary/connectors/discord"
 	_ "github.com/tributary-dev/tributary/connectors/discourse"
 	_ "github.com/tributary-dev/tributary/connectors/dropbox"
 	_ "github.com/tributary-dev/tributary/connectors/file"
