@@ -71,11 +71,6 @@ type apiPage struct {
 	Tags          []apiTag  `json:"tags"`
 }
 
-// item returns the listing's form of the page.
-func (p *apiPage) item() *apiPageItem {
-	return &apiPageItem{ID: p.ID, BookID: p.BookID, ChapterID: p.ChapterID, Name: p.Name, Slug: p.Slug, Draft: p.Draft,
-		Template: p.Template, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
-}
 
 type apiAudit struct {
 	ID           int       `json:"id"`

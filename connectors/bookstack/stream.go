@@ -202,7 +202,25 @@ func (r *run) listPages(q url.Values, limit int) ([]*apiPageItem, bool) {
 	if err != nil {
 		return nil, r.Fail(fmt.Errorf("bookstack: list pages: %w", err))
 	}
+	items, bad := decodePages(raws)
+	for _, b := range bad {
+		if !r.badItem(b.raw, b.err) {
+			return nil, false
+		}
+	}
+	return items, true
+}
+
+// badPage is a listed page that lacks what the connector needs.
+type badPage struct {
+	raw json.RawMessage
+	err error
+}
+
+// decodePages reads listed pages, setting apart those it cannot use.
+func decodePages(raws []json.RawMessage) ([]*apiPageItem, []badPage) {
 	out := make([]*apiPageItem, 0, len(raws))
+	var bad []badPage
 	for _, raw := range raws {
 		var p apiPageItem
 		err := json.Unmarshal(raw, &p)
@@ -210,15 +228,13 @@ func (r *run) listPages(q url.Values, limit int) ([]*apiPageItem, bool) {
 			err = errors.New("page lacks its id, book or update time")
 		}
 		if err != nil {
-			if !r.badItem(raw, err) {
-				return nil, false
-			}
+			bad = append(bad, badPage{raw, err})
 			continue
 		}
 		p.UpdatedAt = p.UpdatedAt.UTC()
 		out = append(out, &p)
 	}
-	return out, true
+	return out, bad
 }
 
 // badItem reports a listed page that does not decode, under its id when
