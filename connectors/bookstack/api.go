@@ -71,7 +71,6 @@ type apiPage struct {
 	Tags          []apiTag  `json:"tags"`
 }
 
-
 type apiAudit struct {
 	ID           int       `json:"id"`
 	Type         string    `json:"type"`
