@@ -155,7 +155,12 @@ func (d *Data) User(id int) *User { return find(d.Users, id, func(u *User) int {
 // Role returns the role with the id, or nil.
 func (d *Data) Role(id int) *Role { return find(d.Roles, id, func(r *Role) int { return r.ID }) }
 
+// find returns the item with the id: where Generate put it (ids count
+// from 1 in order), else wherever it is.
 func find[T any](items []T, id int, idOf func(T) int) T {
+	if id >= 1 && id <= len(items) && idOf(items[id-1]) == id {
+		return items[id-1]
+	}
 	for _, it := range items {
 		if idOf(it) == id {
 			return it
