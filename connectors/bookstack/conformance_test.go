@@ -13,7 +13,7 @@ import (
 	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
-var conformanceGen = bookstackemu.GenerateOptions{Shelves: 2, Books: 3, ChaptersPerBook: 1, PagesPerBook: 3, Tied: 3, Restricted: 1, Seed: 8}
+var conformanceGen = bookstackemu.GenerateOptions{Shelves: 2, Books: 2, ChaptersPerBook: 1, PagesPerBook: 4, Tied: 3, Restricted: 1, Seed: 8}
 
 var idPattern = regexp.MustCompile(`^http://wiki\.test/link/\d+$`)
 

@@ -103,8 +103,9 @@ func (r *run) all(pos position) {
 	r.deletions(pos.Audit)
 }
 
-// window adds the window's bounds on field to q: BookStack's times have
-// whole seconds, so the bounds are rounded up to seconds.
+// window adds the window's end as a bound on field to q (the start bounds
+// only the first request, or is passed already). BookStack's times have
+// whole seconds, so the bound is rounded up to a second.
 func (r *run) window(q url.Values, field string) {
 	if !r.end.IsZero() {
 		q.Set("filter["+field+":lt]", stamp(r.end))

@@ -397,7 +397,7 @@ func (s *Server) readRole(c *call) answer {
 		return notFound("Role")
 	}
 	row := s.roleRow(r)
-	row["permissions"] = slices.Clone(append([]string{}, r.Permissions...))
+	row["permissions"] = append([]string{}, r.Permissions...)
 	users := []map[string]any{}
 	for _, u := range s.data.Users {
 		if slices.Contains(u.Roles, r.ID) {
