@@ -1,0 +1,5 @@
+//go:build !race
+
+package bookstack
+
+const raceEnabled = false
