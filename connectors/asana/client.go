@@ -63,7 +63,10 @@ func newClient(s *Settings, c *Credentials, env tributary.Env, o options) (*clie
 	}
 	retry := o.retry
 	if retry.MaxAttempts == 0 {
-		retry.MaxAttempts = 8
+		// A token is often shared by several integrations, each spending
+		// the same per-minute budget: ask more often than the stack's five
+		// times.
+		retry.MaxAttempts = 10
 	}
 	hc, err := httpx.New(httpx.Options{Env: env, Name: "asana", Auth: auth, UserAgent: "tributary-asana-connector",
 		RateLimit: pace, Retry: retry, Adjust: adjust})

@@ -19,8 +19,8 @@ var idPattern = regexp.MustCompile(`^https://app\.asana\.com/0/0/\d+$`)
 
 // conformanceHarness runs each check in a testing/synctest bubble with its
 // own emulator in memory, so backoffs and the per-minute budget pass in
-// fake time. The stories of one task cannot be read (they answer 500):
-// that task is a failure. Pages hold 4 tasks, so that every project pages.
+// fake time. The stories of one task cannot be read (they answer 404, as
+// if it were deleted while the run read it): that task is a failure. Pages hold 4 tasks, so that every project pages.
 func conformanceHarness(opts asanaemu.Options, perMinute int, faults func(*asanaemu.Server)) (connectortest.Harness, *[]*asanaemu.Server) {
 	ref := &fixture{data: asanaemu.Generate(conformanceGen)}
 	s := ref.settings()
@@ -64,7 +64,7 @@ func conformanceHarness(opts asanaemu.Options, perMinute int, faults func(*asana
 		Requests:  func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
 		GroupsFault: func(t testing.TB) tributary.Connector {
 			c := open(t, testToken)
-			emus[len(emus)-1].FailEvery("GET /api/1.0/teams/", 1, asanaemu.BadGateway)
+			emus[len(emus)-1].FailEvery("GET /api/1.0/teams/{gid}/users", 1, asanaemu.BadGateway)
 			return c
 		},
 		Synctest: true,
@@ -79,9 +79,9 @@ func TestConformance(t *testing.T) {
 // TestConformanceWithFaults runs the kit with the emulator failing about
 // one request in four (429s with Retry-After, 500s, 502s, reset
 // connections, truncated bodies) under a budget of 60 requests a minute,
-// below the client's pace of 600, so the rate limit refuses requests too.
+// below the client's pace of 120, so the rate limit refuses requests too.
 func TestConformanceWithFaults(t *testing.T) {
-	h, emus := conformanceHarness(asanaemu.Options{PerMinute: 60}, 600, func(s *asanaemu.Server) {
+	h, emus := conformanceHarness(asanaemu.Options{PerMinute: 60}, 120, func(s *asanaemu.Server) {
 		for k, fault := range map[int]emulator.Fault{11: {Status: http.StatusTooManyRequests, RetryAfter: 2 * time.Second},
 			13: emulator.ConnectionReset, 17: emulator.TruncatedBody, 19: emulator.InternalError, 23: asanaemu.BadGateway} {
 			s.FailEvery("*", k, fault)

@@ -2,6 +2,7 @@ package asana
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/url"
@@ -108,12 +109,32 @@ func (c *Connector) validate(ctx context.Context) error {
 	return nil
 }
 
-// needs names the OAuth scope a refused request lacked.
+// needs names the OAuth scope a refused (403) request lacked.
 func needs(err error, scope, what string) error {
 	if statusOf(err) == 403 {
-		return fmt.Errorf("the token may not read %s (it needs the OAuth scope %s): %w", what, scope, err)
+		return &scopeError{scope: scope, what: what, err: err}
 	}
 	return err
+}
+
+// scopeError is a 403 with the scope the request needed.
+type scopeError struct {
+	scope, what string
+	err         error
+}
+
+func (e *scopeError) Error() string {
+	return fmt.Sprintf("the token may not read %s (it needs the OAuth scope %s): %v", e.what, e.scope, e.err)
+}
+
+func (e *scopeError) Unwrap() error { return e.err }
+
+// missingScope names the scope err says was missing, if any.
+func missingScope(err error) []string {
+	if se, ok := errors.AsType[*scopeError](err); ok {
+		return []string{se.scope}
+	}
+	return nil
 }
 
 // me is the token's user with the workspaces it belongs to.
@@ -130,7 +151,7 @@ func (c *Connector) workspaces(ctx context.Context) ([]workspace, error) {
 	var m struct {
 		Data me `json:"data"`
 	}
-	if _, err := c.client.get(ctx, "/users/me", url.Values{"opt_fields": {"email,workspaces.name"}}, &m); err != nil {
+	if _, err := c.client.get(ctx, "/users/me", url.Values{"opt_fields": {"email,workspaces.name,workspaces.is_organization"}}, &m); err != nil {
 		return nil, fmt.Errorf("read the token's user: %w", needs(err, "users:read", "its own user"))
 	}
 	if m.Data.GID == "" {

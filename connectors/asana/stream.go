@@ -106,8 +106,7 @@ func (r *run) all(pos position) {
 // workspace yields the workspace's node and reads its projects from pos.
 func (r *run) workspace(ws workspace, pos position) bool {
 	node := workspaceID(ws.GID)
-	if !r.Yield(tributary.NodeItem(&tributary.HierarchyNode{ID: node, Name: cmp.Or(ws.Name, "Workspace "+ws.GID), Link: node,
-		Kind: tributary.NodeSpace, ExternalAccess: &tributary.ExternalAccess{GroupIDs: []string{workspaceGroup(ws.GID)}}})) {
+	if !r.Yield(tributary.NodeItem(r.workspaceNode(ws))) {
 		return false
 	}
 	projects, err := r.c.projects(r.ctx, ws.GID)
@@ -131,6 +130,19 @@ func (r *run) workspace(ws workspace, pos position) bool {
 		}
 	}
 	return true
+}
+
+func (r *run) workspaceNode(ws workspace) *tributary.HierarchyNode {
+	node := workspaceID(ws.GID)
+	return &tributary.HierarchyNode{ID: node, Name: cmp.Or(ws.Name, "Workspace "+ws.GID), Link: node,
+		Kind: tributary.NodeSpace, ExternalAccess: &tributary.ExternalAccess{GroupIDs: []string{workspaceGroup(ws.GID)}}}
+}
+
+// projectNode is the node of a project of the workspace in progress.
+func (r *run) projectNode(p *project) *tributary.HierarchyNode {
+	node := projectID(r.ws, p.GID)
+	return &tributary.HierarchyNode{ID: node, ParentID: workspaceID(r.ws), Name: cmp.Or(p.Name, "Project "+p.GID),
+		Link: cmp.Or(p.PermalinkURL, node), Kind: tributary.NodeProject, ExternalAccess: r.projectAccess(p)}
 }
 
 // projects lists the projects of a workspace the settings read, by gid.
@@ -162,9 +174,7 @@ func (r *run) project(p *project, pos position) bool {
 	if pos.Phase == phaseDone {
 		return true
 	}
-	node := projectID(r.ws, p.GID)
-	if !r.Yield(tributary.NodeItem(&tributary.HierarchyNode{ID: node, ParentID: workspaceID(r.ws), Name: cmp.Or(p.Name, "Project "+p.GID),
-		Link: node, Kind: tributary.NodeProject, ExternalAccess: r.projectAccess(p)})) {
+	if !r.Yield(tributary.NodeItem(r.projectNode(p))) {
 		return false
 	}
 	if pos.Phase == phaseTasks && !r.tasks(p, pos.Offset) {

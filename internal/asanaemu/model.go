@@ -73,7 +73,8 @@ type Task struct {
 	CustomFields                []CustomField
 	Stories                     []Story
 	Deleted                     bool
-	// Broken makes the task's stories answer 500 every time.
+	// Broken makes the task's stories answer 404 every time, as if the
+	// task were deleted between its listing and the read of its stories.
 	Broken bool
 }
 

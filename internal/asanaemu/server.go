@@ -414,7 +414,11 @@ func (s *Server) me(c *call) answer {
 	var ws []map[string]any
 	for _, w := range s.data.Workspaces {
 		if slices.Contains(w.Members, c.user) {
-			ws = append(ws, compactOf("workspace", w.GID, w.Name))
+			m := compactOf("workspace", w.GID, w.Name)
+			if fields := optFields(c.r); fields["workspaces"] {
+				m["is_organization"] = w.IsOrganization
+			}
+			ws = append(ws, m)
 		}
 	}
 	u["workspaces"] = ws
@@ -615,7 +619,7 @@ func (s *Server) stories(c *call) answer {
 		return *a
 	}
 	if t.Broken {
-		return fail(http.StatusInternalServerError, "Server Error")
+		return fail(http.StatusNotFound, "task: Unknown object: "+t.GID)
 	}
 	return list(s, c, t.Stories, func(st Story) map[string]any {
 		m := map[string]any{"gid": st.GID, "resource_type": "story", "created_at": stamp(st.CreatedAt),

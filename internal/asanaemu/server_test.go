@@ -207,7 +207,7 @@ func TestAuthScopesAndVisibility(t *testing.T) {
 	assert.NotEmpty(t, first["members"])
 }
 
-func TestBrokenStoriesAnswer500(t *testing.T) {
+func TestBrokenStoriesAnswer404(t *testing.T) {
 	s, d := newServer(t, GenerateOptions{Projects: 1, Tasks: 2, Stories: 2, Seed: 5}, Options{})
 	g := d.Projects[0].Tasks[0]
 	status, _, v := get(t, s, "/tasks/"+g+"/stories?limit=100", tok)
@@ -215,7 +215,7 @@ func TestBrokenStoriesAnswer500(t *testing.T) {
 	assert.NotEmpty(t, v["data"])
 	s.Update(func(d *Data) { d.Tasks[g].Broken = true })
 	status, _, _ = get(t, s, "/tasks/"+g+"/stories?limit=100", tok)
-	assert.Equal(t, http.StatusInternalServerError, status)
+	assert.Equal(t, http.StatusNotFound, status)
 }
 
 func TestTooLargeWithoutLimit(t *testing.T) {
