@@ -13,22 +13,22 @@ import (
 	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
-var conformanceGen = asanaemu.GenerateOptions{Projects: 3, Tasks: 6, Stories: 2, Shared: 2, Seed: 8}
+var conformanceGen = asanaemu.GenerateOptions{Projects: 3, Tasks: 4, Stories: 2, Shared: 1, Seed: 8}
 
 var idPattern = regexp.MustCompile(`^https://app\.asana\.com/0/0/\d+$`)
 
 // conformanceHarness runs each check in a testing/synctest bubble with its
 // own emulator in memory, so backoffs and the per-minute budget pass in
 // fake time. The stories of one task cannot be read (they answer 404, as
-// if it were deleted while the run read it): that task is a failure. Pages hold 4 tasks, so that every project pages.
+// if it were deleted while the run read it): that task is a failure. Pages hold 3 tasks, so that every project pages.
 func conformanceHarness(opts asanaemu.Options, perMinute int, faults func(*asanaemu.Server)) (connectortest.Harness, *[]*asanaemu.Server) {
 	ref := &fixture{data: asanaemu.Generate(conformanceGen)}
 	s := ref.settings()
-	s.PageSize = 4
+	s.PageSize = 3
 	if perMinute > 0 {
 		s.RequestsPerMinute = perMinute
 	}
-	broken := ref.data.Projects[1].Tasks[3]
+	broken := ref.data.Projects[1].Tasks[2]
 	var emus []*asanaemu.Server
 	open := func(t testing.TB, token string) tributary.Connector {
 		f := newFixture(t, conformanceGen, opts)
