@@ -28,7 +28,7 @@ func (c *Connector) NormalizeURL(_ context.Context, rawURL string) (string, erro
 	}
 	var gid string
 	switch {
-	case len(segs) == 3 && segs[0] == "0":
+	case len(segs) == 3 && segs[0] == "0" && gidPattern.MatchString(segs[1]):
 		gid = segs[2]
 	case len(segs) == 4 && segs[0] == "0" && gidPattern.MatchString(segs[2]):
 		// /0/PROJECT/PARENT/SUBTASK: the last task named.
