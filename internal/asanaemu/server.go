@@ -89,6 +89,9 @@ type Server struct {
 	tokens      map[string]token
 	offsetEpoch int
 	syncEpoch   int
+	// oauth, when set, accepts OAuth access tokens of oauthUser.
+	oauth     func(token string) bool
+	oauthUser string
 }
 
 type token struct {
@@ -139,6 +142,25 @@ func (s *Server) AddToken(tok, user string, scopes ...string) {
 	s.tokens[tok] = token{user: user, scopes: scopes}
 }
 
+// TrustOAuth accepts, beside the tokens added, the access tokens valid
+// says are current (an authorization server's), as the user with gid user.
+func (s *Server) TrustOAuth(valid func(token string) bool, user string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.oauth, s.oauthUser = valid, user
+}
+
+// token returns the user and scopes of tok. The lock is held.
+func (s *Server) token(tok string) (token, bool) {
+	if t, ok := s.tokens[tok]; ok {
+		return t, true
+	}
+	if s.oauth != nil && s.oauth(tok) {
+		return token{user: s.oauthUser}, true
+	}
+	return token{}, false
+}
+
 // RevokeToken makes tok answer 401 from now on.
 func (s *Server) RevokeToken(tok string) {
 	s.mu.Lock()
@@ -174,7 +196,7 @@ func (s *Server) authenticate(r *http.Request) (string, bool) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok = s.tokens[tok]
+	_, ok = s.token(tok)
 	return tok, ok
 }
 
@@ -224,7 +246,7 @@ func (s *Server) route(pattern, scope string, h handler) {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		tk := s.tokens[tok]
+		tk, _ := s.token(tok)
 		if len(tk.scopes) > 0 && !slices.Contains(tk.scopes, scope) && !slices.Contains(tk.scopes, "default") {
 			emulator.WriteJSON(w, http.StatusForbidden, errorBody("Forbidden: the token does not have the scope "+scope))
 			return
