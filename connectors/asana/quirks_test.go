@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -370,4 +371,56 @@ func TestMalformedAnswers(t *testing.T) {
 	assert.Equal(t, projectID(asanaemu.WorkspaceGID, f.data.Projects[0].GID), got.Failures[0].EntityID)
 	assert.ErrorIs(t, got.Failures[0], tributary.ErrMalformedResponse)
 	assert.NotEmpty(t, got.Documents)
+}
+
+// Each checkpoint of a stream with Values resumes to the same final set,
+// events phases included; one naming a project the settings no longer
+// read resumes with the next project by gid.
+func TestResumeFromEveryCheckpointWithValues(t *testing.T) {
+	f := newFixture(t, asanaemu.GenerateOptions{Projects: 3, Tasks: 3, Seed: 9}, asanaemu.Options{})
+	s := f.settings()
+	s.PageSize = 2
+	c := f.connector(t, s, fast)
+	ctx := tributary.WithValues(context.Background(), &memValues{})
+	type mark struct {
+		cp     tributary.Checkpoint
+		before []string
+	}
+	var marks []mark
+	var seen []string
+	for it, err := range c.LoadFromCheckpoint(ctx, time.Time{}, time.Time{}, nil) {
+		require.NoError(t, err)
+		switch {
+		case it.Document != nil:
+			seen = append(seen, it.Document.ID)
+		case it.Checkpoint != nil:
+			marks = append(marks, mark{it.Checkpoint, slices.Clone(seen)})
+		}
+	}
+	want := f.expectedIDs(time.Time{}, time.Time{})
+	phases := map[string]bool{}
+	for i, m := range marks {
+		pos, err := decodePosition(m.cp)
+		require.NoError(t, err)
+		phases[pos.Phase] = true
+		got := collect(ctx, c, time.Time{}, time.Time{}, m.cp)
+		require.NoError(t, got.Err)
+		all := append(slices.Clone(m.before), ids(got.Documents)...)
+		slices.Sort(all)
+		assert.Equal(t, want, slices.Compact(all), "checkpoint %d (%+v)", i, pos)
+	}
+	assert.True(t, phases[phaseEvents] && phases[phaseDone] && phases[phaseTasks])
+
+	s.Projects = []string{f.data.Projects[0].GID, f.data.Projects[2].GID}
+	c = f.connector(t, s, fast)
+	cp, err := tributary.EncodeCheckpoint(checkpointKind, checkpointVersion,
+		position{Workspace: asanaemu.WorkspaceGID, Project: f.data.Projects[1].GID, Offset: "stale"})
+	require.NoError(t, err)
+	got := collect(context.Background(), c, time.Time{}, time.Time{}, cp)
+	require.NoError(t, got.Err)
+	var rest []string
+	for _, g := range f.data.Projects[2].Tasks {
+		rest = append(rest, TaskID(g))
+	}
+	assert.ElementsMatch(t, rest, ids(got.Documents))
 }

@@ -223,3 +223,33 @@ func TestTooLargeWithoutLimit(t *testing.T) {
 	status, _, v := get(t, s, "/tasks?project="+d.Projects[0].GID, tok)
 	assert.Equal(t, http.StatusBadRequest, status, v)
 }
+
+func TestUsersTeamsAndSubtasks(t *testing.T) {
+	s, d := newServer(t, GenerateOptions{Projects: 1, Tasks: 2, Subtasks: 1, Users: 4, Seed: 6}, Options{})
+	status, _, v := get(t, s, "/users/me?opt_fields=email,workspaces.is_organization", tok)
+	require.Equal(t, http.StatusOK, status)
+	me := v["data"].(map[string]any)
+	assert.Equal(t, "ada.lovelace@example.com", me["email"])
+	ws := me["workspaces"].([]any)[0].(map[string]any)
+	assert.Equal(t, true, ws["is_organization"])
+
+	_, _, v = get(t, s, "/workspaces/"+WorkspaceGID+"/users?limit=2&opt_fields=email", tok)
+	assert.Len(t, v["data"], 2)
+	assert.NotNil(t, v["next_page"])
+	_, _, v = get(t, s, "/workspaces/"+WorkspaceGID+"/teams?limit=10", tok)
+	require.Len(t, v["data"], 2)
+	team := v["data"].([]any)[1].(map[string]any)["gid"].(string)
+	_, _, v = get(t, s, "/teams/"+team+"/users?limit=10", tok)
+	assert.Len(t, v["data"], len(d.Team(team).Members))
+
+	parent := d.Projects[0].Tasks[0]
+	_, _, v = get(t, s, "/tasks/"+parent+"?opt_fields=num_subtasks,memberships.project.name,permalink_url", tok)
+	task := v["data"].(map[string]any)
+	assert.EqualValues(t, 1, task["num_subtasks"])
+	assert.Equal(t, "https://app.asana.com/1/"+WorkspaceGID+"/project/"+d.Projects[0].GID+"/task/"+parent, task["permalink_url"])
+	assert.Len(t, task["memberships"], 1)
+	_, _, v = get(t, s, "/tasks/"+parent+"/subtasks?limit=10&opt_fields=parent", tok)
+	require.Len(t, v["data"], 1)
+	assert.Equal(t, parent, v["data"].([]any)[0].(map[string]any)["parent"].(map[string]any)["gid"])
+	assert.NotContains(t, d.Projects[0].Tasks, v["data"].([]any)[0].(map[string]any)["gid"], "subtasks are in no project")
+}
