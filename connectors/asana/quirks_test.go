@@ -424,3 +424,41 @@ func TestResumeFromEveryCheckpointWithValues(t *testing.T) {
 	}
 	assert.ElementsMatch(t, rest, ids(got.Documents))
 }
+
+// More than a page of events (100) is read through has_more.
+func TestManyDeletionsPageThroughEvents(t *testing.T) {
+	f := newFixture(t, asanaemu.GenerateOptions{Projects: 1, Tasks: 130, Seed: 10}, asanaemu.Options{PerMinute: 1 << 20})
+	s := f.settings()
+	s.IncludeComments = false
+	c := f.connector(t, s, fast)
+	ctx := tributary.WithValues(context.Background(), &memValues{})
+	require.NoError(t, collect(ctx, c, time.Time{}, time.Time{}, nil).Err)
+	now := time.Now()
+	gone := slices.Clone(f.data.Projects[0].Tasks[:120])
+	f.emu.Update(func(d *asanaemu.Data) {
+		for _, g := range gone {
+			d.DeleteTask(g, now)
+		}
+	})
+	f.emu.ResetLog()
+	got := collect(ctx, c, now.Add(-time.Minute), now.Add(time.Minute), nil)
+	require.NoError(t, got.Err)
+	var want []string
+	for _, g := range gone {
+		want = append(want, TaskID(g))
+	}
+	assert.ElementsMatch(t, want, got.Deletions)
+	assert.Equal(t, 2, f.emu.Count("GET /api/1.0/events"))
+}
+
+// An answer without what the connector needs is ErrMalformedResponse,
+// never a panic.
+func TestMalformedUser(t *testing.T) {
+	f := newFixture(t, smallGen, asanaemu.Options{})
+	f.emu.Update(func(d *asanaemu.Data) { d.Users[asanaemu.MeGID].GID = "" })
+	c := f.connector(t, f.settings(), fast)
+	// GET /users/me now answers a user without a gid.
+	require.ErrorIs(t, c.Validate(context.Background()), tributary.ErrMalformedResponse)
+	got := collect(context.Background(), c, time.Time{}, time.Time{}, nil)
+	require.ErrorIs(t, got.Err, tributary.ErrMalformedResponse)
+}
