@@ -8,6 +8,7 @@
 package all
 
 import (
+	_ "github.com/tributary-dev/tributary/connectors/asana"
 	_ "github.com/tributary-dev/tributary/connectors/bitbucket"
 	_ "github.com/tributary-dev/tributary/connectors/blob"
 	_ "github.com/tributary-dev/tributary/connectors/bookstack"

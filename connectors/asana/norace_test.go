@@ -1,0 +1,5 @@
+//go:build !race
+
+package asana
+
+const raceEnabled = false
