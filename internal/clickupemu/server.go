@@ -175,7 +175,9 @@ type answer struct {
 
 func ok(body any) answer { return answer{status: http.StatusOK, body: body} }
 
-func fail(status int, ecode, msg string) answer { return answer{status: status, ecode: ecode, err: msg} }
+func fail(status int, ecode, msg string) answer {
+	return answer{status: status, ecode: ecode, err: msg}
+}
 
 var (
 	notAuthorized = fail(http.StatusUnauthorized, "OAUTH_027", "Team not authorized")
