@@ -10,6 +10,7 @@ package all
 import (
 	_ "github.com/tributary-dev/tributary/connectors/bitbucket"
 	_ "github.com/tributary-dev/tributary/connectors/blob"
+	_ "github.com/tributary-dev/tributary/connectors/clickup"
 	_ "github.com/tributary-dev/tributary/connectors/confluence"
 	_ "github.com/tributary-dev/tributary/connectors/discourse"
 	_ "github.com/tributary-dev/tributary/connectors/dropbox"
