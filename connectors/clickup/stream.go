@@ -151,8 +151,8 @@ func (r *run) list(p *place, pos position) bool {
 // cursor included) to the window's end, oldest first.
 func (r *run) query(cursor time.Time, page int) url.Values {
 	q := url.Values{"order_by": {"updated"}, "reverse": {"true"}, "archived": {"false"},
-		"include_closed": {strconv.FormatBool(r.c.settings.IncludeClosed)},
-		"subtasks":       {strconv.FormatBool(r.c.settings.IncludeSubtasks)},
+		"include_closed":               {strconv.FormatBool(r.c.settings.IncludeClosed)},
+		"subtasks":                     {strconv.FormatBool(r.c.settings.IncludeSubtasks)},
 		"include_markdown_description": {"true"}, "page": {strconv.Itoa(page)}}
 	if !cursor.IsZero() {
 		// date_updated_gt is exclusive and in milliseconds: one before
