@@ -103,14 +103,3 @@ func terminal(err error) bool {
 	return errors.Is(err, tributary.ErrCredentialExpired) || errors.Is(err, tributary.ErrRateLimited) ||
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
-
-// ecode is the ECODE of an error answer, or "".
-func ecode(err error) string {
-	se, ok := errors.AsType[*httpx.StatusError](err)
-	if !ok {
-		return ""
-	}
-	var e apiError
-	json.Unmarshal([]byte(se.Body), &e)
-	return e.ECODE
-}

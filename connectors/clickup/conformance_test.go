@@ -13,7 +13,7 @@ import (
 	"github.com/tributary-dev/tributary/internal/emulator"
 )
 
-var conformanceGen = clickupemu.GenerateOptions{Lists: 1, Tasks: 16, Subtasks: 2, Comments: 2, Closed: 2, Archived: 1, Seed: 8}
+var conformanceGen = clickupemu.GenerateOptions{Lists: 1, Tasks: 12, Subtasks: 2, Comments: 2, Closed: 2, Archived: 1, Seed: 8}
 
 var idPattern = regexp.MustCompile(`^https://app\.clickup\.com/t/[0-9a-z]+$`)
 
@@ -73,7 +73,7 @@ func conformanceHarness(opts clickupemu.Options, faults func(*clickupemu.Server)
 }
 
 func TestConformance(t *testing.T) {
-	h, _ := conformanceHarness(clickupemu.Options{PageSize: 3}, nil)
+	h, _ := conformanceHarness(clickupemu.Options{PageSize: 2}, nil)
 	connectortest.Run(t, h)
 }
 
@@ -84,7 +84,7 @@ func TestConformance(t *testing.T) {
 // X-RateLimit headers (TestRateLimitSharedToken shows a refusal waited
 // out until X-RateLimit-Reset).
 func TestConformanceWithFaults(t *testing.T) {
-	h, emus := conformanceHarness(clickupemu.Options{PerMinute: 30, PageSize: 3}, func(s *clickupemu.Server) {
+	h, emus := conformanceHarness(clickupemu.Options{PerMinute: 30, PageSize: 2}, func(s *clickupemu.Server) {
 		for k, fault := range map[int]emulator.Fault{11: {Status: http.StatusTooManyRequests, RetryAfter: 2 * time.Second},
 			13: emulator.ConnectionReset, 17: emulator.TruncatedBody, 19: emulator.InternalError, 23: clickupemu.BadGateway} {
 			s.FailEvery("*", k, fault)

@@ -190,7 +190,7 @@ func TestCustomTaskIDs(t *testing.T) {
 	k := d.Teams[0].Spaces[0].Folders[0].Lists[0].Tasks[0]
 	_, v := get(t, s, "/task/"+k.CustomID+"?custom_task_ids=true&team_id="+DefaultTeam, personal)
 	assert.Equal(t, k.ID, v["id"])
-	resp, v := get(t, s, "/task/"+k.CustomID+"?custom_task_ids=true", personal)
+	resp, _ := get(t, s, "/task/"+k.CustomID+"?custom_task_ids=true", personal)
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	resp, v = get(t, s, "/task/nosuch", personal)
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
