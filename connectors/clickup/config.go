@@ -25,6 +25,11 @@ type Settings struct {
 	// IncludeComments adds each task's comments as sections; true by
 	// default. It costs a request per task and one per 25 comments.
 	IncludeComments bool `json:"include_comments" jsonschema:"title=Comments,description=Add each task's comments as sections (a request per task),default=true"`
+	// TaskMembers reads who may see each task of a private list (GET
+	// /task/{id}/member: the list's members and those the task is shared
+	// with) instead of taking the list's members; a request per such
+	// task. False by default.
+	TaskMembers bool `json:"task_members,omitempty" jsonschema:"title=Task members,description=Read each private task's own members (a request per task) instead of its list's"`
 	// MaxComments bounds the comments read per task, newest first; 0
 	// means 500.
 	MaxComments int `json:"max_comments,omitempty" jsonschema:"title=Comments per task,minimum=1,maximum=10000,default=500"`

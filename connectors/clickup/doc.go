@@ -23,7 +23,7 @@
 //
 //	{"workspaces": ["9015123"], "spaces": [], "include_closed": true,
 //	 "include_subtasks": true, "include_comments": true, "max_comments": 500,
-//	 "requests_per_minute": 100}
+//	 "task_members": false, "requests_per_minute": 100}
 //
 // # What is read
 //
@@ -77,9 +77,11 @@
 // A task in a public list of a public folder and space is open to the
 // workspace's members: group workspace:TEAM_ID. A task in a private
 // list, or in a private folder or space, is open to the users GET
-// /list/{id}/member names, by e-mail address. Tasks shared with more
-// people than their list (GET /task/{id}/member) are not read per task,
-// which would cost a request a task; their access is their list's.
+// /list/{id}/member names, by e-mail address. With task_members, each
+// such task's access is GET /task/{id}/member instead (its list's
+// members and the people it is shared with), at a request per task;
+// without it, a task shared beyond its list has its list's access.
+// Tasks of public lists are not read per task.
 // Groups lists, per workspace, workspace:TEAM_ID with the members GET
 // /team names, and the user groups of GET /group?team_id=ID as
 // group:GROUP_ID (no document names them: ClickUp gives access per
@@ -103,6 +105,18 @@
 // until it. requests_per_minute sets the client's own pace. A run costs
 // a few requests per space and folder, one per private list, one per
 // hundred tasks and, with comments, one more per task.
+//
+// # Refetch, probe and pasted addresses
+//
+// Refetch reads tasks by id (GET /task/{id}) with their comments; a task
+// ClickUp no longer has (404), or that the settings no longer admit
+// (archived, closed or a subtask when those are left out, or in a list
+// the walk does not reach), is a deletion. Probe asks GET /user and GET
+// /team for indexing and access sync, and GET /group for group sync.
+// NormalizeURL maps app.clickup.com/t/TASK_ID (with any query, such as a
+// comment's), app.clickup.com/t/TEAM/CUSTOM-ID (looked up once with
+// custom_task_ids=true&team_id=TEAM) and a view with a task open
+// (/TEAM/v/li/LIST?p=TASK_ID, any view with ?p=) to the task's id.
 //
 // # Errors
 //

@@ -360,3 +360,45 @@ func TestMalformedListingsAreClassified(t *testing.T) {
 		})
 	}
 }
+
+// With task_members, a private task's access is GET /task/{id}/member:
+// its list's members and those it is shared with, read in the slim
+// listing too.
+func TestTaskMembersAddThoseATaskIsSharedWith(t *testing.T) {
+	f := newFixture(t, smallGen, clickupemu.Options{})
+	var shared *clickupemu.Task
+	var outsider *clickupemu.User
+	for _, l := range f.data.Teams[0].Lists() {
+		if l.List.Private && len(l.List.Tasks) > 0 {
+			shared = l.List.Tasks[0]
+			for _, u := range f.data.Users {
+				if !slices.Contains(l.Members(), u.ID) {
+					outsider = u
+				}
+			}
+		}
+	}
+	require.NotNil(t, shared)
+	require.NotNil(t, outsider)
+	shared.Members = []int64{outsider.ID}
+	s := f.settings()
+	s.TaskMembers = true
+	c := f.connector(t, s, fast)
+	got := collect(t.Context(), c, time.Time{}, time.Time{}, nil)
+	require.NoError(t, got.Err)
+	var doc *tributary.Document
+	for _, d := range got.Documents {
+		if d.ID == TaskID(shared.ID) {
+			doc = d
+		}
+	}
+	require.NotNil(t, doc)
+	assert.Contains(t, doc.ExternalAccess.UserEmails, outsider.Email)
+	for sd, err := range c.LoadSlim(t.Context(), time.Time{}, time.Time{}) {
+		require.NoError(t, err)
+		if sd.ID == doc.ID {
+			assert.Equal(t, doc.ExternalAccess.Hash(), sd.ExternalAccess.Hash())
+		}
+	}
+	assert.Positive(t, f.emu.Count("GET /api/v2/task/{task}/member"))
+}

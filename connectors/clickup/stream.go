@@ -276,15 +276,25 @@ func (r *run) page(p *place, access *tributary.ExternalAccess, raws []json.RawMe
 // (a dead token, the budget spent past the stack's wait, a cancelled
 // context) ends the stream instead.
 func (r *run) item(p *place, access *tributary.ExternalAccess, k *apiTask) (tributary.Item, error) {
+	id := TaskID(k.ID)
+	failure := func(err error) (tributary.Item, error) {
+		if terminal(err) {
+			return tributary.Item{}, err
+		}
+		return tributary.FailureItem(tributary.DocumentFailure(id, id, err)), nil
+	}
+	if r.c.settings.TaskMembers && p.private() {
+		var a membersAnswer
+		if err := r.c.client.get(r.ctx, "/task/"+url.PathEscape(k.ID)+"/member", nil, &a); err != nil {
+			return failure(fmt.Errorf("clickup: members of task %s: %w", k.ID, err))
+		}
+		access = &tributary.ExternalAccess{UserEmails: emails(a.Members)}
+	}
 	var comments []apiComment
 	if !r.slim && r.c.settings.IncludeComments {
 		var err error
 		if comments, err = r.c.comments(r.ctx, k.ID); err != nil {
-			if terminal(err) {
-				return tributary.Item{}, err
-			}
-			id := TaskID(k.ID)
-			return tributary.FailureItem(tributary.DocumentFailure(id, id, err)), nil
+			return failure(err)
 		}
 	}
 	return tributary.DocumentItem(r.c.document(p, access, k, comments)), nil
