@@ -13,6 +13,7 @@ import (
 	_ "github.com/tributary-dev/tributary/connectors/blob"
 	_ "github.com/tributary-dev/tributary/connectors/bookstack"
 	_ "github.com/tributary-dev/tributary/connectors/box"
+	_ "github.com/tributary-dev/tributary/connectors/clickup"
 	_ "github.com/tributary-dev/tributary/connectors/confluence"
 	_ "github.com/tributary-dev/tributary/connectors/discord"
 	_ "github.com/tributary-dev/tributary/connectors/discourse"

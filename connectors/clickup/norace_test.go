@@ -1,0 +1,5 @@
+//go:build !race
+
+package clickup
+
+const raceEnabled = false
