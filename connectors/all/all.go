@@ -31,6 +31,7 @@ import (
 	_ "github.com/tributary-dev/tributary/connectors/mock"
 	_ "github.com/tributary-dev/tributary/connectors/notion"
 	_ "github.com/tributary-dev/tributary/connectors/outline"
+	_ "github.com/tributary-dev/tributary/connectors/salesforce"
 	_ "github.com/tributary-dev/tributary/connectors/sharepoint"
 	_ "github.com/tributary-dev/tributary/connectors/slack"
 	_ "github.com/tributary-dev/tributary/connectors/teams"
