@@ -381,13 +381,6 @@ func statusOf(err error) int {
 	return 0
 }
 
-// terminal reports errors that will fail every following request too.
-func terminal(err error) bool {
-	return errors.Is(err, tributary.ErrCredentialExpired) || errors.Is(err, tributary.ErrInsufficientPermissions) ||
-		errors.Is(err, tributary.ErrRateLimited) || errors.Is(err, tributary.ErrInvalidConfig) ||
-		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
-
 // errorsIsAny reports whether err matches one of the kinds.
 func errorsIsAny(err error, kinds ...error) bool {
 	for _, k := range kinds {

@@ -176,15 +176,3 @@ func (c *Connector) describe(ctx context.Context, name string) (*objectInfo, err
 	c.mu.Unlock()
 	return info, nil
 }
-
-// byPrefix returns the described object whose ids start with prefix.
-func (c *Connector) byPrefix(prefix string) *objectInfo {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, o := range c.objects {
-		if o.prefix == prefix {
-			return o
-		}
-	}
-	return nil
-}

@@ -1,7 +1,6 @@
 package salesforce
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"net/http"
@@ -10,11 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/tributary-dev/tributary"
-	"github.com/tributary-dev/tributary/connectortest"
-	"github.com/tributary-dev/tributary/httpx"
 	"github.com/tributary-dev/tributary/internal/jwtsign"
 	"github.com/tributary-dev/tributary/internal/salesforceemu"
 )
@@ -37,10 +32,6 @@ var testKeys = sync.OnceValue(func() [2]*rsa.PrivateKey {
 	}
 	return ks
 })
-
-// smallGen is a fixture for unit tests: every default object, articles,
-// deleted records and ties.
-var smallGen = salesforceemu.GenerateOptions{Accounts: 6, Contacts: 7, Opportunities: 5, Cases: 6, Articles: 4, Deleted: 1, Tied: 3, Seed: 3}
 
 type fixture struct {
 	data *salesforceemu.Data
@@ -71,16 +62,6 @@ func creds(key int) Credentials {
 
 func (f *fixture) env() tributary.Env {
 	return tributary.Env{AllowPrivateNetwork: true, HTTPClient: &http.Client{Transport: f.emu.Transport()}}
-}
-
-// fast is a pace and retry policy for tests outside a synctest bubble.
-var fast = options{rate: 1e6, retry: httpx.RetryPolicy{MaxAttempts: 8, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}}
-
-func (f *fixture) connector(t testing.TB, s Settings, o options) *Connector {
-	t.Helper()
-	c, err := newConnector(s, creds(0), f.env(), o)
-	require.NoError(t, err)
-	return c
 }
 
 // docID is the document id of a record.
@@ -120,17 +101,4 @@ func (f *fixture) times(s Settings) []time.Time {
 	f.live(s, func(_ string, r *salesforceemu.Record) { ts = append(ts, r.Modstamp()) })
 	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
 	return ts
-}
-
-func ids(docs []*tributary.Document) []string {
-	out := make([]string, 0, len(docs))
-	for _, d := range docs {
-		out = append(out, d.ID)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func collect(ctx context.Context, c *Connector, start, end time.Time, cp tributary.Checkpoint) connectortest.Collected {
-	return connectortest.Collect(c.LoadFromCheckpoint(ctx, start, end, cp))
 }
