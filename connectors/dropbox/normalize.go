@@ -3,10 +3,12 @@ package dropbox
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"path"
 	"strings"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/archive"
 )
 
 var _ tributary.URLNormalizer = (*Connector)(nil)
@@ -29,7 +31,22 @@ func (c *Connector) NormalizeURL(ctx context.Context, rawURL string) (string, er
 		return "", tributary.ForeignURL(Source, rawURL, "not a Dropbox address")
 	}
 	unmappable := func(why string) (string, error) { return "", tributary.UnmappableURL(Source, rawURL, why) }
-	p, ok := strings.CutPrefix(u.Path, "/home")
+	// An archive entry's id (FILE!/ENTRY, or FILE#!/ENTRY as a browser
+	// may keep it) names the archive's file and the entry after it.
+	escaped, member, inArchive := archive.SplitID(u.EscapedPath())
+	if !inArchive {
+		if e, ok := strings.CutPrefix(u.EscapedFragment(), "!/"); ok {
+			member, inArchive = e, true
+		}
+	}
+	if inArchive && (member == "" || !c.settings.OpenArchives) {
+		return unmappable("not an entry of an archive these settings open")
+	}
+	unescaped, err := url.PathUnescape(escaped)
+	if err != nil {
+		return unmappable("not the address of a file")
+	}
+	p, ok := strings.CutPrefix(unescaped, "/home")
 	switch {
 	case strings.HasPrefix(u.Path, "/s/") || strings.HasPrefix(u.Path, "/scl/"):
 		return unmappable("a shared link names a file by its token, not its path")
@@ -62,6 +79,9 @@ func (c *Connector) NormalizeURL(ctx context.Context, rawURL string) (string, er
 		return unmappable("a folder, not a file")
 	case e.Tag != "file" || e.PathLower == "":
 		return "", tributary.NewError("dropbox: normalize url", tributary.ErrNotFound, fmt.Errorf("no file at %s", p))
+	}
+	if inArchive {
+		return idOf(e.PathLower) + "!/" + member, nil
 	}
 	return idOf(e.PathLower), nil
 }
