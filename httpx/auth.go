@@ -159,6 +159,37 @@ type TokenCodec struct {
 	Credentials func(creds json.RawMessage, t *oauth2.Token) (json.RawMessage, error)
 }
 
+// TopLevelTokens is the TokenCodec of credentials that hold their token as
+// top-level "access_token" and "refresh_token" strings: it reads both
+// (credentials without a refresh token are an error) and writes a new
+// token back into them, keeping every other field as it was.
+var TopLevelTokens = TokenCodec{
+	Token: func(creds json.RawMessage) (*oauth2.Token, error) {
+		var c struct {
+			AccessToken  string `json:"access_token"`
+			RefreshToken string `json:"refresh_token"`
+		}
+		if err := json.Unmarshal(creds, &c); err != nil {
+			return nil, fmt.Errorf("credentials: %w", err)
+		}
+		if c.RefreshToken == "" {
+			return nil, errors.New("credentials hold no refresh_token")
+		}
+		return &oauth2.Token{AccessToken: c.AccessToken, RefreshToken: c.RefreshToken}, nil
+	},
+	Credentials: func(creds json.RawMessage, t *oauth2.Token) (json.RawMessage, error) {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(creds, &m); err != nil {
+			return nil, fmt.Errorf("credentials: %w", err)
+		}
+		for k, v := range map[string]string{"access_token": t.AccessToken, "refresh_token": t.RefreshToken} {
+			b, _ := json.Marshal(v)
+			m[k] = b
+		}
+		return json.Marshal(m)
+	},
+}
+
 // SharedRefreshToken returns an Auth that uses the refresh-token grant of
 // cfg on the token held in p, a tributary.CredentialsProvider shared with
 // other workers and processes. The stored access token is used until it

@@ -49,7 +49,7 @@ func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.Retry
 		cfg := &oauth2.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret.Reveal(),
 			Endpoint: oauth2.Endpoint{TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInParams}}
 		if env.Credentials != nil {
-			auth = httpx.SharedRefreshToken(cfg, env.Credentials, tokenCodec)
+			auth = httpx.SharedRefreshToken(cfg, env.Credentials, httpx.TopLevelTokens)
 		} else {
 			creds := *c
 			auth = httpx.RefreshToken(cfg, &oauth2.Token{AccessToken: c.AccessToken.Reveal(), RefreshToken: c.RefreshToken.Reveal()},
@@ -71,35 +71,6 @@ func newClient(s *Settings, c *Credentials, env tributary.Env, retry httpx.Retry
 		return nil, err
 	}
 	return &client{http: hc, api: strings.TrimRight(s.APIURL, "/"), content: strings.TrimRight(s.ContentURL, "/")}, nil
-}
-
-// tokenCodec reads the OAuth token out of the credentials and puts a
-// refreshed one in, keeping the other fields.
-var tokenCodec = httpx.TokenCodec{
-	Token: func(creds json.RawMessage) (*oauth2.Token, error) {
-		var c struct {
-			AccessToken  string `json:"access_token"`
-			RefreshToken string `json:"refresh_token"`
-		}
-		if err := json.Unmarshal(creds, &c); err != nil {
-			return nil, fmt.Errorf("credentials: %w", err)
-		}
-		if c.RefreshToken == "" {
-			return nil, errors.New("credentials hold no refresh_token")
-		}
-		return &oauth2.Token{AccessToken: c.AccessToken, RefreshToken: c.RefreshToken}, nil
-	},
-	Credentials: func(creds json.RawMessage, t *oauth2.Token) (json.RawMessage, error) {
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(creds, &m); err != nil {
-			return nil, fmt.Errorf("credentials: %w", err)
-		}
-		for k, v := range map[string]string{"access_token": t.AccessToken, "refresh_token": t.RefreshToken} {
-			b, _ := json.Marshal(v)
-			m[k] = b
-		}
-		return json.Marshal(m)
-	},
 }
 
 // scopeTransport turns Dropbox's 401 missing_scope (an app without a

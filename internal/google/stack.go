@@ -1,9 +1,6 @@
 package google
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -67,7 +64,7 @@ func NewStack(c *Credentials, env tributary.Env, o Options) (*Stack, error) {
 			Endpoint: oauth2.Endpoint{TokenURL: tokenURI, AuthStyle: oauth2.AuthStyleInParams}}
 		if env.Credentials != nil {
 			// Shared with other workers: refresh under the provider's lock.
-			st.Auth = httpx.SharedRefreshToken(cfg, env.Credentials, tokenCodec)
+			st.Auth = httpx.SharedRefreshToken(cfg, env.Credentials, httpx.TopLevelTokens)
 			break
 		}
 		tok := &oauth2.Token{AccessToken: c.AccessToken.Reveal(), RefreshToken: c.RefreshToken.Reveal()}
@@ -80,33 +77,4 @@ func NewStack(c *Credentials, env tributary.Env, o Options) (*Stack, error) {
 		st.Auth = httpx.Bearer(c.AccessToken)
 	}
 	return st, nil
-}
-
-// tokenCodec reads the OAuth token out of one user's credentials and puts
-// a refreshed one in, keeping every other field as it was.
-var tokenCodec = httpx.TokenCodec{
-	Token: func(creds json.RawMessage) (*oauth2.Token, error) {
-		var c struct {
-			AccessToken  string `json:"access_token"`
-			RefreshToken string `json:"refresh_token"`
-		}
-		if err := json.Unmarshal(creds, &c); err != nil {
-			return nil, fmt.Errorf("credentials: %w", err)
-		}
-		if c.RefreshToken == "" {
-			return nil, errors.New("credentials hold no refresh_token")
-		}
-		return &oauth2.Token{AccessToken: c.AccessToken, RefreshToken: c.RefreshToken}, nil
-	},
-	Credentials: func(creds json.RawMessage, t *oauth2.Token) (json.RawMessage, error) {
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(creds, &m); err != nil {
-			return nil, fmt.Errorf("credentials: %w", err)
-		}
-		for k, v := range map[string]string{"access_token": t.AccessToken, "refresh_token": t.RefreshToken} {
-			b, _ := json.Marshal(v)
-			m[k] = b
-		}
-		return json.Marshal(m)
-	},
 }
