@@ -246,6 +246,10 @@ func (r *run) list(info *objectInfo, pos position) bool {
 	}
 	first := func() string { return endpoint + url.Values{"q": {r.soql(info, pos)}}.Encode() }
 	path, expired := first(), 0
+	// Records without a readable SystemModstamp cannot move the position,
+	// so a query asked again after an expired locator meets them again:
+	// they are answered once per listing.
+	unstamped := map[string]bool{}
 	for {
 		var page queryAnswer
 		err := r.c.client.get(r.ctx, path, &page)
@@ -259,7 +263,7 @@ func (r *run) list(info *objectInfo, pos position) bool {
 			return r.listingFailed(info.name, fmt.Errorf("salesforce: query %s: %w", info.name, err))
 		}
 		expired = 0
-		next, ok := r.batch(info, pos, page.Records)
+		next, ok := r.batch(info, pos, page.Records, unstamped)
 		if !ok {
 			return false
 		}
@@ -278,7 +282,9 @@ func (r *run) list(info *objectInfo, pos position) bool {
 }
 
 // batch yields a batch's records and returns the position after them.
-func (r *run) batch(info *objectInfo, pos position, raws []json.RawMessage) (position, bool) {
+// Records whose SystemModstamp cannot be read are answered only when
+// unstamped does not hold them yet.
+func (r *run) batch(info *objectInfo, pos position, raws []json.RawMessage, unstamped map[string]bool) (position, bool) {
 	for _, raw := range raws {
 		var rec map[string]any
 		if err := json.Unmarshal(raw, &rec); err != nil {
@@ -290,6 +296,12 @@ func (r *run) batch(info *objectInfo, pos position, raws []json.RawMessage) (pos
 		}
 		docID := recordID(r.sess.instance, info.name, id)
 		stamp, ok := parseTime(rec["SystemModstamp"])
+		if !ok && unstamped[id] {
+			continue
+		}
+		if !ok {
+			unstamped[id] = true
+		}
 		if !ok && r.slim && pos.Phase == phaseRecords {
 			// The record exists (the query's window admitted it); only its
 			// content is unreadable, so pruning must keep it.
