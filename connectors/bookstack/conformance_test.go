@@ -1,7 +1,6 @@
 package bookstack
 
 import (
-	"net/http"
 	"regexp"
 	"slices"
 	"testing"
@@ -94,28 +93,9 @@ func TestConformanceWithFaults(t *testing.T) {
 		}
 	})
 	connectortest.Run(t, h)
-	faults := map[string]int{}
-	total, limited := 0, 0
-	for _, e := range *emus {
-		for _, r := range e.Requests() {
-			if r.Fault != "" {
-				faults[r.Fault]++
-				total++
-			} else if r.Status == http.StatusTooManyRequests {
-				limited++
-			}
-		}
-	}
-	if limited == 0 {
+	tally := emulator.TallyOf(*emus)
+	if tally.Limited() == 0 {
 		t.Error("the rate limit never refused a request")
 	}
-	if total < 50 {
-		t.Errorf("only %d faults were injected", total)
-	}
-	for _, f := range []string{"status 429", "status 500", "status 502", "reset", "truncate"} {
-		if faults[f] == 0 {
-			t.Errorf("fault %s never happened", f)
-		}
-	}
-	t.Logf("faults injected: %v; refused by the rate limit: %d", faults, limited)
+	tally.Require(t, 50, "status 429", "status 500", "status 502", "reset", "truncate")
 }

@@ -91,25 +91,5 @@ func TestConformanceWithFaults(t *testing.T) {
 		}
 	})
 	connectortest.Run(t, h)
-	faults := map[string]int{}
-	total, limited := 0, 0
-	for _, e := range *emus {
-		for _, r := range e.Requests() {
-			if r.Fault != "" {
-				faults[r.Fault]++
-				total++
-			} else if r.Status == http.StatusTooManyRequests {
-				limited++
-			}
-		}
-	}
-	if total < 50 {
-		t.Errorf("only %d faults were injected", total)
-	}
-	for _, f := range []string{"status 429", "status 500", "status 502", "reset", "truncate"} {
-		if faults[f] == 0 {
-			t.Errorf("fault %s never happened", f)
-		}
-	}
-	t.Logf("faults injected: %v; refused by the per-minute budget: %d", faults, limited)
+	emulator.TallyOf(*emus).Require(t, 50, "status 429", "status 500", "status 502", "reset", "truncate")
 }

@@ -106,31 +106,11 @@ func TestConformanceWithFaults(t *testing.T) {
 		s.FailEveryCode("*", 23, graphemu.Unavailable)
 	})
 	connectortest.Run(t, h)
-	faults := map[string]int{}
-	statuses := map[int]int{}
-	total := 0
-	for _, e := range *emus {
-		for _, r := range e.Requests() {
-			if r.Fault != "" {
-				faults[r.Fault]++
-				total++
-			} else {
-				statuses[r.Status]++
-			}
-		}
-	}
-	if total < 50 {
-		t.Errorf("only %d faults were injected", total)
-	}
-	for _, f := range []string{"status 429", "status 500", "reset", "truncate"} {
-		if faults[f] == 0 {
-			t.Errorf("fault %s never happened", f)
-		}
-	}
+	tally := emulator.TallyOf(*emus)
+	tally.Require(t, 50, "status 429", "status 500", "reset", "truncate")
 	for _, code := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable} {
-		if statuses[code] == 0 {
+		if tally.Statuses[code] == 0 {
 			t.Errorf("Graph's throttling answer %d never happened", code)
 		}
 	}
-	t.Logf("faults injected: %v; throttling answers: 429 %d, 503 %d", faults, statuses[http.StatusTooManyRequests], statuses[http.StatusServiceUnavailable])
 }

@@ -94,7 +94,7 @@ func TestConformanceWithFaults(t *testing.T) {
 	})
 	connectortest.Run(t, h)
 	tally := emulator.TallyOf(*emus)
-	if tally.Limited == 0 {
+	if tally.Limited() == 0 {
 		t.Error("the rate limits never refused a request")
 	}
 	tally.Require(t, 100, "status 429", "status 500", "status 502", "reset", "truncate")

@@ -7,12 +7,17 @@ import (
 
 // Tally counts what the fault schedules of a test's emulators did: the
 // faults injected, by kind ("status 429", "reset", "truncate", ...), and
-// the requests a rate limit refused on its own (429s no fault injected).
+// the statuses of the answers the emulators gave on their own, such as
+// the 429s of a rate limit.
 type Tally struct {
-	Faults  map[string]int
-	Total   int // faults injected, of every kind
-	Limited int // 429s answered by a rate limit, not by the schedule
+	Faults   map[string]int
+	Total    int         // faults injected, of every kind
+	Statuses map[int]int // answers no fault was injected into, by status
 }
+
+// Limited is how many requests a rate limit refused on its own: 429s the
+// fault schedule did not inject.
+func (f Tally) Limited() int { return f.Statuses[http.StatusTooManyRequests] }
 
 // Logger is anything that keeps a request log: a Server, or an emulator
 // built on one.
@@ -21,15 +26,14 @@ type Logger interface{ Requests() []Request }
 // TallyOf counts the faults in the logs of servers, typically every
 // emulator a conformance run opened.
 func TallyOf[S Logger](servers []S) Tally {
-	t := Tally{Faults: map[string]int{}}
+	t := Tally{Faults: map[string]int{}, Statuses: map[int]int{}}
 	for _, s := range servers {
 		for _, r := range s.Requests() {
-			switch {
-			case r.Fault != "":
+			if r.Fault != "" {
 				t.Faults[r.Fault]++
 				t.Total++
-			case r.Status == http.StatusTooManyRequests:
-				t.Limited++
+			} else {
+				t.Statuses[r.Status]++
 			}
 		}
 	}
@@ -49,5 +53,5 @@ func (f Tally) Require(t testing.TB, min int, kinds ...string) {
 			t.Errorf("fault %s never happened", k)
 		}
 	}
-	t.Logf("faults injected: %v; refused by rate limits: %d", f.Faults, f.Limited)
+	t.Logf("faults injected: %v; refused by rate limits: %d", f.Faults, f.Limited())
 }

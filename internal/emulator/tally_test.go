@@ -15,7 +15,7 @@ func TestTally(t *testing.T) {
 		{{Fault: "reset"}, {Fault: "reset"}, {Status: http.StatusOK}},
 	}
 	got := TallyOf(logs)
-	if got.Total != 3 || got.Limited != 1 || got.Faults["reset"] != 2 || got.Faults["status 429"] != 1 {
+	if got.Total != 3 || got.Limited() != 1 || got.Statuses[200] != 2 || got.Faults["reset"] != 2 || got.Faults["status 429"] != 1 {
 		t.Fatalf("tally = %+v", got)
 	}
 	got.Require(t, 3, "reset", "status 429")
