@@ -2,7 +2,6 @@ package asana
 
 import (
 	"context"
-	"net/url"
 	"strings"
 
 	"github.com/tributary-dev/tributary"
@@ -18,8 +17,11 @@ var _ tributary.URLNormalizer = (*Connector)(nil)
 // a fragment. The address of a project, a list or a search names no task
 // (ErrNotSupported); another host is ErrForeignURL. It sends no request.
 func (c *Connector) NormalizeURL(_ context.Context, rawURL string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !strings.EqualFold(u.Hostname(), "app.asana.com") {
+	u, err := tributary.ParseWebURL(Source, rawURL)
+	if err != nil {
+		return "", err
+	}
+	if !strings.EqualFold(u.Hostname(), "app.asana.com") {
 		return "", tributary.ForeignURL(Source, rawURL, "not an address on app.asana.com")
 	}
 	segs := strings.Split(strings.Trim(u.Path, "/"), "/")

@@ -18,9 +18,9 @@ import (
 // document (ErrNotSupported); another site's is ErrForeignURL. Whether
 // the file lies under the configured folders is not checked.
 func (c *Connector) NormalizeURL(ctx context.Context, rawURL string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil || u.Scheme != "https" && u.Scheme != "http" {
-		return "", tributary.ForeignURL(Source, rawURL, "not a web address")
+	u, err := tributary.ParseWebURL(Source, rawURL)
+	if err != nil {
+		return "", err
 	}
 	host := strings.ToLower(u.Hostname())
 	if host != "app.box.com" && !strings.HasSuffix(host, ".app.box.com") && host != "box.com" && host != "www.box.com" {

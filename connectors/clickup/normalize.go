@@ -21,9 +21,9 @@ var _ tributary.URLNormalizer = (*Connector)(nil)
 // of another host, or of a workspace the settings do not read, is
 // ErrForeignURL; one that names no task is ErrNotSupported.
 func (c *Connector) NormalizeURL(ctx context.Context, rawURL string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", tributary.ForeignURL(Source, rawURL, "not an http or https address")
+	u, err := tributary.ParseWebURL(Source, rawURL)
+	if err != nil {
+		return "", err
 	}
 	if strings.ToLower(u.Hostname()) != "app.clickup.com" {
 		return "", tributary.ForeignURL(Source, rawURL, "not an address of app.clickup.com")

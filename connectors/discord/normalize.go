@@ -3,7 +3,6 @@ package discord
 import (
 	"context"
 	"errors"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -31,8 +30,11 @@ var webHosts = []string{"discord.com", "www.discord.com", "ptb.discord.com", "ca
 // link of a guild or channel the settings do not read, or of another
 // site, fails with ErrForeignURL.
 func (c *Connector) NormalizeURL(ctx context.Context, raw string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !slices.Contains(webHosts, strings.ToLower(u.Host)) {
+	u, err := tributary.ParseWebURL(Source, raw)
+	if err != nil {
+		return "", err
+	}
+	if !slices.Contains(webHosts, strings.ToLower(u.Host)) {
 		return "", tributary.ForeignURL(Source, raw, "not a discord.com link")
 	}
 	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
