@@ -276,7 +276,7 @@ func (r *run) list(info *objectInfo, pos position) bool {
 		if page.Done {
 			return true
 		}
-		if !strings.HasPrefix(page.NextRecordsURL, "/services/data/") || strings.ContainsAny(page.NextRecordsURL, "?#") || strings.Contains(page.NextRecordsURL, "..") {
+		if !validNext(page.NextRecordsURL) {
 			return r.Fail(malformed("query "+info.name, "a batch that is not done without a nextRecordsUrl under /services/data/"))
 		}
 		path = page.NextRecordsURL
