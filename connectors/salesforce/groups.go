@@ -30,7 +30,7 @@ var groupTypes = []string{"Regular", "Role", "RoleAndSubordinates", "Queue"}
 func (c *Connector) Groups(ctx context.Context) iter.Seq2[tributary.ExternalGroup, error] {
 	return func(yield func(tributary.ExternalGroup, error) bool) {
 		fail := func(err error) { yield(tributary.ExternalGroup{}, fmt.Errorf("salesforce: list groups: %w", err)) }
-		emails := map[string]string{}  // user id -> address, active users
+		emails := map[string]string{}   // user id -> address, active users
 		byRole := map[string][]string{} // role id -> user ids
 		err := c.each(ctx, "SELECT Id, Email, IsActive, UserRoleId FROM User", func(raw json.RawMessage) error {
 			var u struct {
