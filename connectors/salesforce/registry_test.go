@@ -14,7 +14,7 @@ func TestRegistration(t *testing.T) {
 	r, err := tributary.Lookup(Source)
 	require.NoError(t, err)
 	caps := r.Capabilities
-	assert.True(t, caps.Checkpoint && caps.Slim)
+	assert.True(t, caps.Checkpoint && caps.Slim && caps.Groups && caps.Refetch && caps.Probe && caps.NormalizeURL)
 	var creds struct {
 		Properties map[string]map[string]any `json:"properties"`
 	}
