@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/tributary-dev/tributary"
 	"github.com/tributary-dev/tributary/httpx"
 	"github.com/tributary-dev/tributary/internal/jwtsign"
@@ -30,6 +32,10 @@ type client struct {
 	// usage and limit are the org's API requests of the last 24 hours and
 	// its daily limit, from the last Sforce-Limit-Info header.
 	usage, limit atomic.Int64
+	// limiter paces the requests: perSecond, or slower when the daily
+	// limit is near (see pace).
+	limiter   *rate.Limiter
+	perSecond float64
 }
 
 // options are what tests change beyond the settings.
@@ -81,13 +87,13 @@ func newClient(s *Settings, c *Credentials, env tributary.Env, o options) (*clie
 		return nil, err
 	}
 	a.tokens = tokens
-	cl := &client{auth: a, version: "v" + s.APIVersion, batch: s.PageSize}
-	pace := httpx.RateLimit{PerSecond: s.RequestsPerSecond, Burst: 5}
+	cl := &client{auth: a, version: "v" + s.APIVersion, batch: s.PageSize, perSecond: s.RequestsPerSecond}
 	if o.rate > 0 {
-		pace.PerSecond = o.rate
+		cl.perSecond = o.rate
 	}
+	cl.limiter = rate.NewLimiter(rate.Limit(cl.perSecond), paceBurst)
 	hc, err := httpx.New(httpx.Options{Env: env, Name: "salesforce", Auth: a, UserAgent: "tributary-salesforce-connector",
-		RateLimit: pace, Retry: retry, Adjust: cl.adjust})
+		RateLimit: httpx.RateLimit{Limiter: cl.limiter}, Retry: retry, Adjust: cl.adjust})
 	if err != nil {
 		return nil, err
 	}
@@ -241,21 +247,18 @@ func refusedGrant(err error) error {
 // its requests so that the rest lasts at least an hour.
 const lowBudget = 0.1
 
+// paceBurst is the limiter's burst while the budget is not low.
+const paceBurst = 5
+
 // adjust reads the org's daily API usage from Sforce-Limit-Info
-// (api-usage=N/M) and tells the stack how much remains, so that it spreads
-// the last tenth of the budget over an hour (leaving other integrations
-// room) rather than spending it at once; and it makes the 403
+// (api-usage=N/M) and paces the client by it; and it makes the 403
 // REQUEST_LIMIT_EXCEEDED answer a rate limit whose wait is longer than the
 // stack waits, so that the run ends with ErrRateLimited.
 func (c *client) adjust(resp *http.Response) {
 	if used, limit, ok := apiUsage(resp.Header.Get("Sforce-Limit-Info")); ok {
 		c.usage.Store(used)
 		c.limit.Store(limit)
-		if rem := limit - used; rem > 0 && float64(rem) < float64(limit)*lowBudget {
-			resp.Header.Set("X-RateLimit-Remaining", strconv.FormatInt(rem, 10))
-			resp.Header.Set("X-RateLimit-Limit", strconv.FormatInt(limit, 10))
-			resp.Header.Set("X-RateLimit-Reset", "3600")
-		}
+		c.pace(limit-used, limit)
 	}
 	if resp.StatusCode != http.StatusForbidden {
 		return
@@ -265,6 +268,21 @@ func (c *client) adjust(resp *http.Response) {
 	resp.Body = io.NopCloser(bytes.NewReader(b))
 	if errorCode(string(b)) == "REQUEST_LIMIT_EXCEEDED" {
 		resp.Header.Set("Retry-After", "3600")
+	}
+}
+
+// pace sets the client's limiter from the requests left of the daily
+// limit: under a tenth of it, the rest is spread over an hour, one
+// request at a time (leaving other integrations of the org room) rather
+// than spent at once; above, the settings' pace comes back.
+func (c *client) pace(left, limit int64) {
+	per, burst := rate.Limit(c.perSecond), paceBurst
+	if float64(left) < float64(limit)*lowBudget {
+		per, burst = rate.Limit(float64(max(left, 1))/3600), 1
+	}
+	if c.limiter.Limit() != per || c.limiter.Burst() != burst {
+		c.limiter.SetLimit(per)
+		c.limiter.SetBurst(burst)
 	}
 }
 
@@ -344,8 +362,22 @@ func (c *client) get(ctx context.Context, path string, v any) error {
 			c.auth.renew(s.token)
 			continue
 		}
-		return classify(err)
+		return classify(undecodable(err))
 	}
+}
+
+// undecodable makes an answer whose body stayed unreadable after the
+// stack's attempts ErrMalformedResponse when it is not JSON or not of the
+// shape asked for (asking again gets the same); a body cut short stays
+// transient. The stack's error is kept as text only, so that the result
+// no longer matches ErrTransient.
+func undecodable(err error) error {
+	_, syntax := errors.AsType[*json.SyntaxError](err)
+	_, shape := errors.AsType[*json.UnmarshalTypeError](err)
+	if syntax || shape {
+		return tributary.NewError("salesforce", tributary.ErrMalformedResponse, errors.New(err.Error()))
+	}
+	return err
 }
 
 // classify gives Salesforce's error codes their kinds: INVALID_FIELD is a

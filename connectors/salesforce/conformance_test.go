@@ -65,7 +65,7 @@ func conformanceHarness(opts salesforceemu.Options, faults func(*salesforceemu.S
 		Requests:  func(tributary.Connector) int { return len(emus[len(emus)-1].Requests()) },
 		GroupsFault: func(t testing.TB) tributary.Connector {
 			c := open(t, 0)
-			emus[len(emus)-1].FailEvery("GET /services/data/v61.0/query/", 1, emulator.InternalError)
+			emus[len(emus)-1].FailEvery("GET /services/data/{version}/query/{locator}", 1, emulator.InternalError)
 			return c
 		},
 		Synctest: true,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -76,13 +75,8 @@ func (c *Connector) Source() tributary.DocumentSource { return Source }
 // ErrInvalidConfig naming settings.fields.
 func (c *Connector) Validate(ctx context.Context) error {
 	for _, name := range c.settings.objects() {
-		info, err := c.describe(ctx, name)
-		if err != nil {
-			return fmt.Errorf("salesforce: validate: %w", err)
-		}
-		var page queryAnswer
-		if err := c.client.get(ctx, "/query?"+url.Values{"q": {"SELECT Id FROM " + info.name + " LIMIT 1"}}.Encode(), &page); err != nil {
-			return fmt.Errorf("salesforce: validate: read %s: %w", name, err)
+		if err := c.probeObject(ctx, name); err != nil {
+			return fmt.Errorf("salesforce: validate %s: %w", name, err)
 		}
 	}
 	return nil

@@ -48,7 +48,8 @@
 // share a SystemModstamp are told apart by Id, and the checkpoint never
 // grows with the org. A locator that expired (INVALID_QUERY_LOCATOR: they
 // live 15 minutes unused, and a user keeps ten) is replaced by the query
-// asked again from that position. Windows are on SystemModstamp, to the
+// asked again from that position; after three locators refused in a row
+// with no batch moving the position, the listing ends with the error. Windows are on SystemModstamp, to the
 // millisecond. In a poll, the records deleted in the window follow as
 // deletions, from queryAll with IsDeleted = true (what the recycle bin
 // still holds, about 15 days); archived Knowledge articles drop out of the
@@ -73,15 +74,64 @@
 // not modeled, so such records name fewer people than may see them, never
 // more.
 //
+// # Groups
+//
+// Groups (tributary.GroupSyncer) yields "users", every active user of the
+// org (marked GivesAnyoneAccess), then each public group, role and queue
+// (Group of Type Regular, Role, RoleAndSubordinates or Queue) as
+// group:ID, the id a queue-owned record's access names. Members are read
+// through SOQL: User (Id, Email, IsActive, UserRoleId), Group and
+// GroupMember (GroupId, UserOrGroupId), each paged through
+// nextRecordsUrl; a group's members are its active users, those of the
+// groups nested in it (transitively), and for a role the users holding
+// it. Subordinate roles are not added, nor are territories. The org's
+// active users' addresses and the memberships are held in memory during
+// the listing. A listing that fails midway ends with the error.
+//
+// # Refetch, probe and addresses
+//
+// Refetch reads each record again with GET /sobjects/{Object}/{Id}
+// (?fields= the fields a load reads) and its owner's name and address
+// with GET /sobjects/User/{Id}, once per owner per call: the document is
+// the one a load gives; a record that answers 404 NOT_FOUND or
+// ENTITY_IS_DELETED, or an article no longer online in the language read,
+// is a deletion; an id of another org or of an object the settings do not
+// read fails with ErrForeignURL.
+//
+// Probe reports indexing as Validate does (sign in, API enabled, each
+// object described and one record read; an object that cannot be read is
+// named in Missing as "read OBJECT"), access sync from the Organization's
+// sharing defaults, and group sync from one record of User, Group and
+// GroupMember each.
+//
+// NormalizeURL maps record addresses to document ids: Lightning pages
+// (/lightning/r/OBJECT/ID/view, any tab after the id) on the instance or
+// its Lightning host (acme.lightning.force.com for
+// acme.my.salesforce.com, the same for sandbox and developer My Domains),
+// and Classic addresses https://INSTANCE/ID, whose object is found by the
+// id's key prefix among the objects read. A 15-character id gets its
+// three-character case checksum; an 18-character id is read in any case
+// (the suffix restores the case). Other hosts are ErrForeignURL; list
+// views, setup pages and records of objects not read are ErrNotSupported.
+//
 // # Limits
 //
-// Every answer's Sforce-Limit-Info (api-usage=N/M) tells the org's API
+// The client's own pace is requests_per_second (10 by default, bursts of
+// 5). Every answer's Sforce-Limit-Info (api-usage=N/M) tells the org's API
 // requests of the last 24 hours; under a tenth of the limit left, the
-// client spreads the rest over an hour, leaving room to other
-// integrations. A 403 REQUEST_LIMIT_EXCEEDED ends the run with
-// ErrRateLimited. Error answers are arrays of {message, errorCode,
+// client's limiter spreads the rest over an hour, one request at a time,
+// leaving room to other integrations, and goes back to its pace when the
+// rolling window frees requests. A 403 REQUEST_LIMIT_EXCEEDED ends the run
+// at once with ErrRateLimited (no retries through the hour); the
+// checkpoints before it resume the run. 429s and 5xx are retried with
+// Retry-After honoured. Error answers are arrays of {message, errorCode,
 // fields}: INVALID_FIELD is ErrInvalidConfig, INVALID_TYPE (an object the
 // user may not read) and INSUFFICIENT_ACCESS are
 // ErrInsufficientPermissions; an object that cannot be read is a failure
-// of its node, and the other objects are still read.
+// of its node, and the other objects are still read. An answer whose body
+// is not JSON, or JSON of another shape, is ErrMalformedResponse once the
+// stack's attempts are spent (a body cut short stays ErrTransient); so is
+// a listing that contradicts itself (a batch not done without a
+// nextRecordsUrl under /services/data/, a record without an Id). A record
+// whose SystemModstamp is not a datetime is a Failure under its id.
 package salesforce

@@ -262,10 +262,12 @@ func (r *run) list(info *objectInfo, pos position) bool {
 		if err != nil {
 			return r.listingFailed(info.name, fmt.Errorf("salesforce: query %s: %w", info.name, err))
 		}
-		expired = 0
 		next, ok := r.batch(info, pos, page.Records, unstamped)
 		if !ok {
 			return false
+		}
+		if next != pos {
+			expired = 0 // only a batch that moves the position resets the count
 		}
 		pos = next
 		if pos.ID != "" && !r.Checkpoint(pos) {
@@ -274,7 +276,7 @@ func (r *run) list(info *objectInfo, pos position) bool {
 		if page.Done {
 			return true
 		}
-		if !strings.HasPrefix(page.NextRecordsURL, "/services/data/") || strings.ContainsAny(page.NextRecordsURL, "?#") || strings.Contains(page.NextRecordsURL, "..") {
+		if !validNext(page.NextRecordsURL) {
 			return r.Fail(malformed("query "+info.name, "a batch that is not done without a nextRecordsUrl under /services/data/"))
 		}
 		path = page.NextRecordsURL

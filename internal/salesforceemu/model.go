@@ -229,6 +229,8 @@ func Generate(o GenerateOptions) *Data {
 		}
 	}
 	rec(members, 100, map[string]any{"GroupId": queue.ID(), "UserOrGroupId": userIDs[len(userIDs)-1]})
+	// The public group is nested in the queue.
+	rec(members, 101, map[string]any{"GroupId": queue.ID(), "UserOrGroupId": sales.ID()})
 
 	kinds := []struct {
 		name, label, prefix string

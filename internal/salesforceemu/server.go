@@ -12,6 +12,7 @@ import (
 	"cmp"
 	"crypto/rsa"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -58,6 +59,15 @@ type Server struct {
 	order    []string            // locator ids, oldest first
 	used     int                 // API requests spent
 	nextID   int
+	answers  []*canned // answers that replace the handlers'
+}
+
+// canned is an answer AnswerNext scheduled.
+type canned struct {
+	prefix string
+	left   int
+	status int
+	body   string
 }
 
 type app struct {
@@ -126,6 +136,31 @@ func (s *Server) ExpireLocators() {
 	defer s.mu.Unlock()
 	clear(s.locators)
 	s.order = nil
+}
+
+// AnswerNext makes the next n data requests whose path starts with
+// prefix answer status with body instead of what the handler would,
+// after the daily limit is counted (so Sforce-Limit-Info is sent): an
+// error array such as [{"message":"...","errorCode":"INSUFFICIENT_ACCESS"}]
+// for a permission taken away mid-run, or a body the client cannot read.
+func (s *Server) AnswerNext(prefix string, n, status int, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.answers = append(s.answers, &canned{prefix: prefix, left: n, status: status, body: body})
+}
+
+// cannedFor returns the answer scheduled for the path, if any, and counts
+// it. The lock is held.
+func (s *Server) cannedFor(path string) *canned {
+	for i, c := range s.answers {
+		if strings.HasPrefix(path, c.prefix) {
+			if c.left--; c.left <= 0 {
+				s.answers = slices.Delete(s.answers, i, i+1)
+			}
+			return c
+		}
+	}
+	return nil
 }
 
 // SetUsed sets the API requests spent in the current 24 hours.
@@ -203,6 +238,12 @@ func (s *Server) route(pattern string, h func(r *http.Request, user string) answ
 		}
 		s.used++
 		w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", s.used, s.opts.DailyLimit))
+		if c := s.cannedFor(r.URL.Path); c != nil {
+			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+			w.WriteHeader(c.status)
+			_, _ = io.WriteString(w, c.body)
+			return
+		}
 		a := h(r, user)
 		emulator.WriteJSON(w, a.status, a.body)
 	})

@@ -261,3 +261,16 @@ func TestID18(t *testing.T) {
 	assert.Equal(t, "001A0000006Vm9rIAC", ID18("001A0000006Vm9r"))
 	assert.Len(t, MakeID("001", 7), 18)
 }
+
+func TestAnswerNext(t *testing.T) {
+	f := newFixture(t, GenerateOptions{Accounts: 1}, Options{DailyLimit: 10})
+	f.emu.AnswerNext("/services/data/v61.0/query", 1, 403, `[{"message":"no","errorCode":"INSUFFICIENT_ACCESS"}]`)
+	st, _, errs := f.soql("SELECT Id FROM Account", false)
+	assert.Equal(t, 403, st)
+	assert.Equal(t, "INSUFFICIENT_ACCESS", errs[0].ErrorCode)
+	st, _, _ = f.soql("SELECT Id FROM Account", false)
+	assert.Equal(t, 200, st, "only the next one")
+	st, h, _ := f.get("/services/data/v61.0/sobjects/Account/describe")
+	assert.Equal(t, 200, st)
+	assert.Equal(t, "api-usage=3/10", h.Get("Sforce-Limit-Info"), "a canned answer counts")
+}
