@@ -45,7 +45,11 @@ type Options struct {
 	// how long to wait only in the body of a 429 (HubSpot's policies), or
 	// answers a rate limit with 403, can be made to say it as the stack
 	// understands (a 429 with Retry-After). It runs once per attempt, and
-	// must leave the body readable from its start.
+	// must leave the body readable from its start. It sits between the
+	// retries and the rate limiter: what it changes reaches classification
+	// and Retry-After waits, but not the limiter's reading of rate-limit
+	// headers (a connector that paces itself by a header gives its own
+	// RateLimit.Limiter, as Salesforce does).
 	Adjust func(*http.Response)
 	// ResponseHeaderTimeout bounds the wait for an answer's headers on
 	// each attempt when the host's transport is an *http.Transport that
