@@ -23,9 +23,7 @@ func (c *Connector) Probe(ctx context.Context) []tributary.ProbeResult {
 			if err == nil {
 				err = e
 			}
-			if errorsIsAny(e, tributary.ErrInsufficientPermissions) {
-				missing = append(missing, "read "+name)
-			}
+			missing = append(missing, missingOf(e, name)...)
 			if !errorsIsAny(e, tributary.ErrInsufficientPermissions, tributary.ErrInvalidConfig) {
 				break // signing in or the API failed: every object would
 			}
