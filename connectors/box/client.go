@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -109,42 +108,37 @@ var errChecksum = errors.New("content does not match its sha1")
 
 // download fetches a file's content: Box answers 302 to its download
 // host, which the stack follows without the credentials, or 202 with
-// Retry-After while the file is not ready. A body cut short or one that
-// does not match sha1 is fetched again, up to three times.
+// Retry-After while the file is not ready, asked again up to three times.
+// A body cut short or one that does not match sha1 is fetched again with
+// the stack's backoff and attempts (httpx DoBody).
 func (c *client) download(ctx context.Context, id, sum string, limit int64) ([]byte, error) {
-	var last error
-	for attempt := 0; attempt < 4; attempt++ {
-		resp, err := c.http.Get(ctx, c.api+"/files/"+url.PathEscape(id)+"/content")
+	verify := func(resp *http.Response, b []byte) error {
+		if resp.StatusCode != http.StatusAccepted && sum != "" && !strings.EqualFold(sha1Hex(b), sum) {
+			return errChecksum
+		}
+		return nil
+	}
+	for attempt := 0; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.api+"/files/"+url.PathEscape(id)+"/content", nil)
 		if err != nil {
+			return nil, tributary.NewError("box", tributary.ErrInvalidConfig, err)
+		}
+		resp, b, err := c.http.DoBody(req, limit, verify)
+		switch {
+		case errors.Is(err, httpx.ErrBodyTooLarge):
+			return nil, errTooLarge
+		case err != nil:
+			return nil, err
+		case resp.StatusCode != http.StatusAccepted:
+			return b, nil
+		case attempt == 3:
+			return nil, tributary.NewError("box: download file "+id, tributary.ErrTransient, errors.New("file not ready for download"))
+		}
+		wait, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+		if err := sleep(ctx, time.Duration(min(max(wait, 1), 60))*time.Second); err != nil {
 			return nil, err
 		}
-		if resp.StatusCode == http.StatusAccepted {
-			resp.Body.Close()
-			wait, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-			last = errors.New("file not ready for download")
-			if err := sleep(ctx, time.Duration(min(max(wait, 1), 60))*time.Second); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-		resp.Body.Close()
-		switch {
-		case err == nil && int64(len(b)) > limit:
-			return nil, errTooLarge
-		case err == nil && resp.ContentLength >= 0 && int64(len(b)) != resp.ContentLength:
-			last = fmt.Errorf("body cut short: %d of %d bytes", len(b), resp.ContentLength)
-		case err == nil && sum != "" && !strings.EqualFold(sha1Hex(b), sum):
-			last = errChecksum
-		case err == nil:
-			return b, nil
-		case ctx.Err() != nil:
-			return nil, ctx.Err()
-		default:
-			last = err
-		}
 	}
-	return nil, tributary.NewError("box: download file "+id, tributary.ErrTransient, last)
 }
 
 func sha1Hex(b []byte) string {

@@ -183,40 +183,30 @@ var errTooLarge = errors.New("over max_file_size")
 
 // fetch calls a content endpoint (download or export) for arg and returns
 // the body and the Dropbox-API-Result header. A body cut short, or one
-// whose content hash does not match hash (when given), is fetched again,
-// up to three times.
+// whose content hash does not match hash (when given), is fetched again
+// with the stack's backoff and attempts (httpx DoBody).
 func (c *client) fetch(ctx context.Context, endpoint string, arg any, limit int64, hash func(result []byte) string) ([]byte, []byte, error) {
-	var last error
-	for range 3 {
-		req, err := http.NewRequestWithContext(httpx.Idempotent(ctx), http.MethodPost, c.content+"/2/"+endpoint, nil)
-		if err != nil {
-			return nil, nil, tributary.NewError("dropbox", tributary.ErrInvalidConfig, err)
-		}
-		req.Header.Set("Dropbox-API-Arg", asciiJSON(arg))
-		c.userHeaders(req)
-		resp, err := c.http.Do(req)
-		if err != nil {
-			return nil, nil, err
-		}
-		b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-		resp.Body.Close()
-		result := []byte(resp.Header.Get("Dropbox-API-Result"))
-		switch {
-		case err == nil && int64(len(b)) > limit:
-			return nil, nil, errTooLarge
-		case err == nil && resp.ContentLength >= 0 && int64(len(b)) != resp.ContentLength:
-			last = fmt.Errorf("body cut short: %d of %d bytes", len(b), resp.ContentLength)
-		case err == nil && hash != nil && hash(result) != "" && hash(result) != ContentHash(b):
-			last = errors.New("body does not match its content_hash")
-		case err == nil:
-			return b, result, nil
-		case ctx.Err() != nil:
-			return nil, nil, ctx.Err()
-		default:
-			last = err
-		}
+	req, err := http.NewRequestWithContext(httpx.Idempotent(ctx), http.MethodPost, c.content+"/2/"+endpoint, nil)
+	if err != nil {
+		return nil, nil, tributary.NewError("dropbox", tributary.ErrInvalidConfig, err)
 	}
-	return nil, nil, tributary.NewError("dropbox: "+endpoint, tributary.ErrTransient, last)
+	req.Header.Set("Dropbox-API-Arg", asciiJSON(arg))
+	c.userHeaders(req)
+	resp, b, err := c.http.DoBody(req, limit, func(resp *http.Response, b []byte) error {
+		if hash != nil {
+			if want := hash([]byte(resp.Header.Get("Dropbox-API-Result"))); want != "" && want != ContentHash(b) {
+				return errors.New("body does not match its content_hash")
+			}
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, httpx.ErrBodyTooLarge):
+		return nil, nil, errTooLarge
+	case err != nil:
+		return nil, nil, err
+	}
+	return b, []byte(resp.Header.Get("Dropbox-API-Result")), nil
 }
 
 // asciiJSON encodes v with non-ASCII characters escaped, as the

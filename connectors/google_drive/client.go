@@ -5,7 +5,6 @@ import (
 	"crypto/md5"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 
@@ -65,36 +64,26 @@ var errTooLarge = errors.New("over the size limit")
 
 // download reads a body of at most limit bytes. A body cut short, or one
 // that does not match md5sum (Drive's md5Checksum of a binary file, when
-// known), is read again, up to three times in all.
+// known), is fetched again with the stack's backoff and attempts (httpx
+// DoBody).
 func (c *client) download(ctx context.Context, rawURL string, limit int64, md5sum string) ([]byte, string, error) {
-	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-		if err != nil {
-			return nil, "", tributary.NewError("google_drive", tributary.ErrInvalidConfig, err)
-		}
-		resp, err := c.http.Do(req)
-		if err != nil {
-			return nil, "", err
-		}
-		b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-		resp.Body.Close()
-		switch {
-		case err == nil && int64(len(b)) > limit:
-			return nil, "", errTooLarge
-		case err == nil && resp.ContentLength >= 0 && int64(len(b)) != resp.ContentLength:
-			lastErr = fmt.Errorf("body cut short: %d of %d bytes", len(b), resp.ContentLength)
-		case err == nil && md5sum != "" && fmt.Sprintf("%x", md5.Sum(b)) != md5sum:
-			lastErr = errors.New("body does not match its md5Checksum")
-		case err == nil:
-			return b, resp.Header.Get("Content-Type"), nil
-		case ctx.Err() != nil:
-			return nil, "", ctx.Err()
-		default:
-			lastErr = err
-		}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, "", tributary.NewError("google_drive", tributary.ErrInvalidConfig, err)
 	}
-	return nil, "", tributary.NewError("google_drive: download", tributary.ErrTransient, lastErr)
+	resp, b, err := c.http.DoBody(req, limit, func(_ *http.Response, b []byte) error {
+		if md5sum != "" && fmt.Sprintf("%x", md5.Sum(b)) != md5sum {
+			return errors.New("body does not match its md5Checksum")
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, httpx.ErrBodyTooLarge):
+		return nil, "", errTooLarge
+	case err != nil:
+		return nil, "", err
+	}
+	return b, resp.Header.Get("Content-Type"), nil
 }
 
 // terminal reports errors that will fail every following request too: the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/tributary-dev/tributary"
@@ -46,43 +45,36 @@ var errTooLarge = errors.New("over the size limit")
 
 // download reads a file's content through /content, which answers with a
 // redirect to a pre-authenticated URL the stack follows (sending no
-// token to another host). A body of another size than the item's, or a
-// refused download URL, is read again, up to three times in all.
+// token to another host). A body of another size than the item's is
+// fetched again with the stack's backoff and attempts (httpx DoBody); a
+// refused token or download URL is asked for again, twice at most.
 func (c *client) download(ctx context.Context, rawURL string, limit, size int64) ([]byte, error) {
-	var lastErr error
-	for attempt := range 3 {
+	verify := func(_ *http.Response, b []byte) error {
+		if size >= 0 && int64(len(b)) != size {
+			return fmt.Errorf("body of %d bytes, the item has %d", len(b), size)
+		}
+		return nil
+	}
+	for attempt := 0; ; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 		if err != nil {
 			return nil, tributary.NewError("sharepoint", tributary.ErrInvalidConfig, err)
 		}
 		used := c.auth.Current()
-		resp, err := c.http.Do(req)
-		if err != nil && attempt < 2 && errors.Is(err, tributary.ErrCredentialExpired) {
+		_, b, err := c.http.DoBody(req, limit, verify)
+		switch {
+		case err == nil:
+			return b, nil
+		case errors.Is(err, httpx.ErrBodyTooLarge):
+			return nil, errTooLarge
+		case attempt < 2 && errors.Is(err, tributary.ErrCredentialExpired):
 			// A refused token, or a download URL whose tempauth lapsed
 			// (the file changed after the redirect): ask again.
 			c.auth.Forget(used)
-			lastErr = err
-			continue
-		}
-		if err != nil {
+		default:
 			return nil, graph.Named(err, PermSites)
 		}
-		b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-		resp.Body.Close()
-		switch {
-		case err == nil && int64(len(b)) > limit:
-			return nil, errTooLarge
-		case err == nil && size >= 0 && int64(len(b)) != size:
-			lastErr = fmt.Errorf("body of %d bytes, the item has %d", len(b), size)
-		case err == nil:
-			return b, nil
-		case ctx.Err() != nil:
-			return nil, ctx.Err()
-		default:
-			lastErr = err
-		}
 	}
-	return nil, tributary.NewError("sharepoint: download", tributary.ErrTransient, lastErr)
 }
 
 // terminal reports errors that will fail every following request too: the

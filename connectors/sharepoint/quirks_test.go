@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tributary-dev/tributary"
+	"github.com/tributary-dev/tributary/internal/emulator"
 	"github.com/tributary-dev/tributary/internal/graphemu"
 )
 
@@ -119,4 +120,34 @@ func TestPersonalSitesLeftOut(t *testing.T) {
 	if listed.Err != nil || len(listed.Documents) != 1 {
 		t.Fatalf("listed personal site: %v, %d documents", listed.Err, len(listed.Documents))
 	}
+}
+
+// TestDownloadCutShort: a download whose body is shorter than the item's
+// size is fetched again with the stack's backoff, four times after the
+// first if need be (two Loads at once share the emulator's fault
+// schedule, so one item can meet several faults in a row); one that never
+// arrives whole is a transient failure of that file, and the run goes on.
+func TestDownloadCutShort(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t, small, graphemu.Options{})
+		c := f.connector(t, f.settings())
+		download := "GET " + graphemu.DownloadPath
+		f.emu.FailNext(download, 4, emulator.TruncatedBody)
+		got := collect(t.Context(), c, zero, zero, nil)
+		if got.Err != nil || len(got.Failures) != 0 || len(got.Documents) != 4 {
+			t.Fatalf("load: %v, %d failures, %d documents", got.Err, len(got.Failures), len(got.Documents))
+		}
+		files := f.emu.Count(download) - 4
+
+		f.emu.FailEvery(download, 1, emulator.TruncatedBody)
+		got = collect(t.Context(), c, zero, zero, nil)
+		if got.Err != nil || len(got.Failures) != files || len(got.Documents) != 4-files {
+			t.Fatalf("never whole: %v, %d failures, %d documents (%d files)", got.Err, len(got.Failures), len(got.Documents), files)
+		}
+		for _, fl := range got.Failures {
+			if !errors.Is(fl, tributary.ErrTransient) || fl.DocumentID == "" {
+				t.Errorf("failure %+v", fl)
+			}
+		}
+	})
 }
