@@ -279,6 +279,12 @@ func (l *Lease) Release(ctx context.Context) error {
 	delete(l.s.leases, l)
 	l.s.mu.Unlock()
 	_, err := conn.Exec(ctx, `DELETE FROM tributary_leases WHERE name = $1 AND holder = $2`, l.instance, l.holder)
+	if err == nil {
+		// Unlocked here, not by the session's end: a closed connection's
+		// backend lets go of its locks a moment after Close returns, and
+		// an Acquire in that moment would find the instance still held.
+		_, err = conn.Exec(ctx, `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, l.instance)
+	}
 	if err != nil {
 		// The lock goes with the connection; the row's holder is left
 		// behind, so this lease's writes are refused all the same.

@@ -235,6 +235,19 @@ func TestLease(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// TestAcquireRightAfterRelease: a released lease can be taken again at
+// once, from another connection: Release lets go of the lock itself rather
+// than leaving it to the end of its session, which the server finishes a
+// moment after the connection closes.
+func TestAcquireRightAfterRelease(t *testing.T) {
+	s := open(t, pgtest.Schema(t))
+	for i := range 40 {
+		l, err := s.Acquire(t.Context(), "i", time.Minute)
+		require.NoError(t, err, "Acquire %d", i)
+		require.NoError(t, l.Release(t.Context()))
+	}
+}
+
 // TestLeaseOfDeadWorker: a worker whose connection ends (its process was
 // killed) frees its instance at once, however long its lease had to run.
 func TestLeaseOfDeadWorker(t *testing.T) {
