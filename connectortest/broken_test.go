@@ -255,6 +255,10 @@ func brokenCases(t *testing.T) []brokenCase {
 		{name: "no checkpoint", check: "Checkpoints", b: broken{stream: noCheckpoints}, want: "yielded documents but no checkpoint"},
 		{name: "parents after children", check: "Hierarchy", b: broken{stream: nodesLast}, want: "which is yielded only later"},
 		{name: "iterators share a cursor", check: "ConcurrentLoads", b: broken{load: sharedCursor()}, want: "Load A, advanced in turn with Load B: missing"},
+		{name: "loads at once lose a document", check: "ConcurrentLoads", b: broken{load: laterLoadsLose(nil)}, want: "Load 1 of 2 running at once: missing 1 of 5 expected ids"},
+		{name: "loads at once lose a document behind a lasting failure", check: "ConcurrentLoads",
+			b:    broken{load: laterLoadsLose(tributary.NewError("mock", tributary.ErrMalformedResponse, errors.New("bad page")))},
+			want: "Load 1 of 2 running at once: missing 1 of 5 expected ids"},
 		{name: "nameless node", check: "Hierarchy", b: broken{stream: namelessNodes}, want: `node "mock://folders/root" (item 1) has an empty Name`},
 		{name: "event yields nothing", check: "Events", b: broken{event: nothing}, want: `missing 1 of 1 expected ids: "mock://docs/3"`},
 		probeFailsOnTransient, probeIgnoresValidate, normalizeKeepsFragment, normalizeAcceptsAnything,
@@ -703,6 +707,58 @@ func sharedCursor() func(*mock.Connector, context.Context) iter.Seq2[*tributary.
 			}
 		}
 	}
+}
+
+// laterLoadsLose loses the second document from the third Load on (the
+// ones ConcurrentLoads ranges at once), reporting in its place a Failure
+// with cause, or nothing when cause is nil.
+func laterLoadsLose(cause error) func(*mock.Connector, context.Context) iter.Seq2[*tributary.Document, error] {
+	var loads atomic.Int64
+	return func(m *mock.Connector, ctx context.Context) iter.Seq2[*tributary.Document, error] {
+		return func(yield func(*tributary.Document, error) bool) {
+			lose := loads.Add(1) > 2
+			for d, err := range m.Load(ctx) {
+				if lose && d != nil && d.ID == mock.SampleID(2) {
+					if cause == nil {
+						continue
+					}
+					d, err = nil, tributary.DocumentFailure(d.ID, "", cause)
+				}
+				if !yield(d, err) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// TestConcurrentLoadsTakeTransientFailures: two Loads at once share an
+// emulator's fault schedule, so a document may come back as a transient
+// Failure (its own, or its container's) instead; ConcurrentLoads accepts
+// that, and nothing else in its place.
+func TestConcurrentLoadsTakeTransientFailures(t *testing.T) {
+	for name, cause := range map[string]error{
+		"transient":    tributary.NewError("mock", tributary.ErrTransient, errors.New("reset")),
+		"rate limited": tributary.NewError("mock", tributary.ErrRateLimited, errors.New("429")),
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := harness(func(t testing.TB) tributary.Connector {
+				return &broken{Connector: openMock(t, "good"), load: laterLoadsLose(cause)}
+			})
+			r := runCheck(t, h, "ConcurrentLoads")
+			assert.Empty(t, r.errors())
+		})
+	}
+	failures := []*tributary.Failure{
+		tributary.DocumentFailure("s3://b/a.zip", "", tributary.NewError("x", tributary.ErrTransient, errors.New("500"))),
+		tributary.DocumentFailure("s3://b/c", "", tributary.NewError("x", tributary.ErrMalformedResponse, errors.New("bad"))),
+	}
+	assert.True(t, reportedTransient("s3://b/a.zip", failures))
+	assert.True(t, reportedTransient("s3://b/a.zip!/n.txt", failures), "a member of a failed archive")
+	assert.False(t, reportedTransient("s3://b/a.zip2", failures), "an id that only begins the same")
+	assert.False(t, reportedTransient("s3://b/c", failures), "a lasting failure")
+	assert.True(t, reportedTransient("s3://b/z", append(failures, tributary.EntityFailure("drive-1", "", tributary.NewError("x", tributary.ErrTransient, errors.New("500"))))),
+		"a listing that could not finish")
 }
 
 func namelessNodes(m *mock.Connector, ctx context.Context, start, end time.Time, cp tributary.Checkpoint) iter.Seq2[tributary.Item, error] {

@@ -1,17 +1,29 @@
 package connectortest
 
 import (
+	"errors"
 	"fmt"
 	"iter"
+	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tributary-dev/tributary"
 )
 
 // checkConcurrentLoads: two Loads of one connector, first advanced in turn
 // and then ranged on two goroutines at once, each yield every document:
-// iterators share no cursor, and (under -race) no unguarded state.
+// iterators share no cursor, and (under -race) no unguarded state. Two
+// Loads at once share the emulator's fault schedule, so one request can
+// meet more faults in a row than its retries allow: in that phase a
+// document may instead come back as a transient Failure (ErrTransient or
+// ErrRateLimited) under its own id, under the id of what contains it (an
+// archive), or under an entity whose listing failed. It is reported, not
+// lost, and is logged; a document missing without such a Failure fails
+// the check.
 func checkConcurrentLoads(t testing.TB, h *Harness) {
 	c := newConnector(t, h)
 	a, b := interleave(t, h, tributary.Load(t.Context(), c), tributary.Load(t.Context(), c))
@@ -20,7 +32,7 @@ func checkConcurrentLoads(t testing.TB, h *Harness) {
 
 	type result struct {
 		ids      []string
-		failures []string
+		failures []*tributary.Failure
 		err      error
 	}
 	results := make(chan result, 2)
@@ -38,8 +50,8 @@ func checkConcurrentLoads(t testing.TB, h *Harness) {
 				case d != nil:
 					r.ids = append(r.ids, d.ID)
 				case err != nil:
-					if _, ok := tributary.AsFailure(err); ok {
-						r.failures = append(r.failures, err.Error())
+					if f, ok := tributary.AsFailure(err); ok {
+						r.failures = append(r.failures, f)
 					} else if r.err == nil {
 						r.err = err
 					}
@@ -55,13 +67,17 @@ func checkConcurrentLoads(t testing.TB, h *Harness) {
 			if r.err != nil {
 				t.Errorf("%s: %v", label, r.err)
 			}
-			// Failures are not checked here (the other checks match them
-			// to WantFailureIDs); they are logged, so that an id missing
-			// here shows whether it came back as a Failure or not at all.
+			// Failures are not matched to WantFailureIDs here (the other
+			// checks do that); they are logged.
 			for _, f := range r.failures {
 				t.Logf("%s: failure: %s", label, f)
 			}
-			sameIDs(t, label, r.ids, h.WantIDs)
+			missing, _ := diff(r.ids, h.WantIDs)
+			excused := slices.DeleteFunc(missing, func(id string) bool { return !reportedTransient(id, r.failures) })
+			if len(excused) > 0 {
+				t.Logf("%s: %d documents came back as transient Failures instead: %s", label, len(excused), list(excused))
+			}
+			sameIDs(t, label, append(r.ids, excused...), h.WantIDs)
 		case <-timeout:
 			t.Fatalf("two Loads running at once did not end within %v", h.timeout())
 		}
@@ -111,6 +127,28 @@ func pull(t testing.TB, label string, next func() (*tributary.Document, error, b
 		if _, isFailure := tributary.AsFailure(err); !isFailure {
 			t.Errorf("%s: ended with error: %v", label, err)
 			return true
+		}
+	}
+	return false
+}
+
+// reportedTransient reports whether one of failures is transient and
+// stands for document id: a Failure of the document itself, of a document
+// that contains it (an id the document's id extends after a separator,
+// as an archive's members extend the archive's), or of an entity, with no
+// document id, whose listing could not finish.
+func reportedTransient(id string, failures []*tributary.Failure) bool {
+	for _, f := range failures {
+		if !errors.Is(f, tributary.ErrTransient) && !errors.Is(f, tributary.ErrRateLimited) {
+			continue
+		}
+		switch d := f.DocumentID; {
+		case d == "", d == id:
+			return true
+		case strings.HasPrefix(id, d):
+			if r, _ := utf8.DecodeRuneInString(id[len(d):]); !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				return true
+			}
 		}
 	}
 	return false
