@@ -46,8 +46,9 @@
 //     value and an error together, every document with an ID, a
 //     SemanticID, the connector's Source and UTC times; a second Load
 //     gives the same ids, two Loads advanced in turn or run at once each
-//     give every id, and ranging one iterator twice gives the same ids
-//     twice, fetching twice.
+//     give every id (run at once, sharing a fault schedule, one may give a
+//     transient Failure in a document's place), and ranging one iterator
+//     twice gives the same ids twice, fetching twice.
 //   - Creating an iterator does no work; only ranging over it does
 //     (with Harness.Requests).
 //   - Poll over all time equals Load, and Poll over each window yields
