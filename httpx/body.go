@@ -20,7 +20,7 @@ import (
 // already read and closed) and the body; resp is returned with the body
 // so the caller can read its headers and status.
 func (c *Client) DoBody(req *http.Request, limit int64, verify func(resp *http.Response, body []byte) error) (*http.Response, []byte, error) {
-	replayable := isIdempotent(req) && (req.Body == nil || req.Body == http.NoBody || req.GetBody != nil)
+	replayable := canResend(req)
 	where := req.Method + " " + c.redact(req.URL.String())
 	for attempt := 1; ; attempt++ {
 		resp, body, broken, err := c.doBodyOnce(req, limit, verify)

@@ -54,7 +54,7 @@ func (c *Client) DoJSON(req *http.Request, v any) (http.Header, error) {
 		req = req.Clone(req.Context())
 		req.Header.Set("Accept", "application/json")
 	}
-	replayable := isIdempotent(req) && (req.Body == nil || req.Body == http.NoBody || req.GetBody != nil)
+	replayable := canResend(req)
 	for attempt := 1; ; attempt++ {
 		h, err, broken := c.doJSONOnce(req, v)
 		if !broken || !replayable || attempt >= c.retry.MaxAttempts {
@@ -94,6 +94,12 @@ func (c *Client) doJSONOnce(req *http.Request, v any) (h http.Header, err error,
 		return resp.Header, c.decodeError(req, err), !ctxDone && !errors.Is(err, ErrBodyTooLarge)
 	}
 	return resp.Header, nil, false
+}
+
+// canResend reports whether req may be sent again after its answer's body
+// arrived broken: it is idempotent and has no body, or one GetBody renews.
+func canResend(req *http.Request) bool {
+	return isIdempotent(req) && (req.Body == nil || req.Body == http.NoBody || req.GetBody != nil)
 }
 
 // rewind returns req ready to be sent again, with a fresh body when it has one.
